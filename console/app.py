@@ -1,0 +1,124 @@
+"""Startup: one ordered function that wires sources → poller → bridge → fleet → front-end.
+
+The core never imports widgets (DESIGN.md §2). The window is a front-end found through the
+`hangang_console.frontends` entry point, which widgets/ registers in pyproject.toml; the core hands
+it the running services and the options, and the front-end owns everything Qt-Widgets.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Protocol
+
+from console.cli import Options, parse_args
+from console.fleet import FleetState
+from console.inventory import Inventory
+from console.metrics import MetricRegistry, default_registry
+from console.poller import Poller, Source
+
+log = logging.getLogger("hangang")
+
+NO_DISPLAY_HELP = """\
+hangang-console: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).
+Run it on a virtual screen instead:
+    xvfb-run -a hangang-console --demo 48            (or: xvfb-run -a make run)
+or save a screenshot without any screen:
+    QT_QPA_PLATFORM=offscreen hangang-console --screenshot out.png --quit-after 5
+"""
+
+
+class Frontend(Protocol):
+    def create_application(self, argv: list[str]) -> None: ...
+
+    def open(self, services: Services, options: Options, started_at: float) -> None: ...
+
+    def exec(self) -> int: ...
+
+
+@dataclass
+class Services:
+    """The running core, handed to a front-end. Built only after the Qt application exists."""
+
+    inventory: Inventory
+    registry: MetricRegistry
+    fleet: FleetState
+    poller: Poller
+    bridge: object  # console.bridge.Bridge; imported late so QtCore loads after the app object
+    sources: tuple[Source, ...] = field(default=())
+
+    def start(self) -> None:
+        self.bridge.start()
+        self.poller.start()
+
+    def stop(self) -> None:
+        self.poller.stop()
+        self.bridge.stop()
+
+
+def build_services(options: Options) -> Services:
+    from console.bridge import Bridge
+    from console.telemetry.sim import SimFleet, SimSource
+
+    sim = SimFleet.build(options.demo, seed=options.seed)
+    registry = default_registry()
+    fleet = FleetState(sim.inventory, registry, stale_after_s=max(10.0, 5 * options.interval))
+    bridge = Bridge(fleet)
+    sources = (SimSource(sim, interval=options.interval),)
+    poller = Poller(sources, on_batch=bridge.submit)
+    return Services(sim.inventory, registry, fleet, poller, bridge, sources)
+
+
+def display_problem() -> str | None:
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        return NO_DISPLAY_HELP
+    return None
+
+
+def load_frontend(name: str) -> Frontend:
+    found = entry_points(group="hangang_console.frontends", name=name)
+    if not found:
+        raise SystemExit(
+            f"hangang-console: front-end {name!r} is not installed (run `pip install -e .`)"
+        )
+    return next(iter(found)).load()()
+
+
+def process_start_time() -> float:
+    try:
+        import psutil
+
+        return psutil.Process().create_time()
+    except Exception:  # pragma: no cover - psutil missing or /proc hidden
+        return time.time()
+
+
+def main(argv: list[str] | None = None) -> int:
+    started_at = process_start_time()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    options = parse_args(sys.argv[1:] if argv is None else argv)
+    problem = display_problem()
+    if problem:
+        sys.stderr.write(problem)
+        return 2
+    frontend = load_frontend("window")
+    frontend.create_application([sys.argv[0]])
+    services = build_services(options)
+    frontend.open(services, options, started_at)
+    services.start()
+    try:
+        return frontend.exec()
+    finally:
+        services.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

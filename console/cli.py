@@ -1,0 +1,83 @@
+"""Command line of `hangang-console`."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+LANGUAGES = ("ko", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    demo: int
+    seed: int
+    interval: float
+    lang: str | None  # None: from the system locale
+    screenshot: Path | None
+    quit_after: float | None
+    timing: bool
+    tz: str = "Asia/Seoul"
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 3:
+        raise argparse.ArgumentTypeError("the demo fleet needs at least 3 nodes")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return value
+
+
+def _time_zone(text: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(f"unknown time zone {text!r}") from exc
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="hangang-console",
+        description="Hangang Console (한강 콘솔): live GPU fleet and sector capacity of the "
+        "Hangang AI center.",
+    )
+    p.add_argument("--demo", type=_positive_int, default=48, metavar="N",
+                   help="run on the embedded demo fleet of N nodes × 8 GPUs (default 48)")
+    p.add_argument("--seed", type=int, default=20261124, help="seed of the demo fleet")
+    p.add_argument("--interval", type=_positive_float, default=1.0, metavar="SECONDS",
+                   help="sampling interval of the demo fleet (default 1 s)")
+    p.add_argument("--lang", choices=LANGUAGES, default=None,
+                   help="language of the interface (default: the system locale)")
+    p.add_argument("--screenshot", type=Path, metavar="PNG",
+                   help="save a screenshot of the window (with --quit-after: just before quitting)")
+    p.add_argument("--quit-after", type=_positive_float, metavar="SECONDS",
+                   help="quit after this many seconds (exit code 0)")
+    p.add_argument("--tz", default="Asia/Seoul", type=_time_zone,
+                   help="time zone for clocks and time axes (default Asia/Seoul)")
+    p.add_argument("--timing", action="store_true",
+                   help="print the time from process start to the first frame with data")
+    return p
+
+
+def parse_args(argv: list[str] | None = None) -> Options:
+    ns = build_parser().parse_args(argv)
+    return Options(
+        demo=ns.demo,
+        seed=ns.seed,
+        interval=ns.interval,
+        lang=ns.lang,
+        screenshot=ns.screenshot,
+        quit_after=ns.quit_after,
+        timing=ns.timing,
+        tz=ns.tz,
+    )

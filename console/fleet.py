@@ -1,0 +1,181 @@
+"""FleetState: the newest data of every node, turned into FleetSnapshots for the widgets.
+
+Only the GUI thread touches a FleetState (through the bridge). Samples are written straight into
+preallocated (nodes × GPUs) arrays, so building a snapshot is a few array copies and reductions,
+not a walk over Python objects, whatever the size of the fleet.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from console.history import RecentSeries
+from console.inventory import Inventory
+from console.metrics import MetricRegistry
+from console.model import (
+    SECTORS,
+    FleetSnapshot,
+    NodeFailure,
+    NodeSample,
+    NodeStatus,
+    PollBatch,
+    SectorSeries,
+    SectorSummary,
+)
+
+SERIES_WINDOW_S = 15 * 60
+SERIES_STEP_S = 1.0
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a = a.copy()
+    a.flags.writeable = False
+    return a
+
+
+class FleetState:
+    def __init__(
+        self,
+        inventory: Inventory,
+        registry: MetricRegistry,
+        stale_after_s: float = 10.0,
+        series_window_s: float = SERIES_WINDOW_S,
+    ) -> None:
+        self.inventory = inventory
+        self.registry = registry
+        self.stale_after_s = stale_after_s
+        self.series_window_s = series_window_s
+        self._nodes = inventory.ordered_nodes()
+        self._row = {n.name: i for i, n in enumerate(self._nodes)}
+        n = len(self._nodes)
+        width = max((s.gpu_count for s in self._nodes), default=0)
+        self._sector = np.array([SECTORS.index(s.sector) for s in self._nodes], dtype=np.int8)
+        self._gpu_count = np.array([s.gpu_count for s in self._nodes], dtype=np.int16)
+        self._last_sample_t = np.full(n, np.nan)
+        self._last_failure_t = np.full(n, np.nan)
+        self._reason = [""] * n
+        self._cpu = np.full(n, np.nan, dtype=np.float32)
+        shape = (n, width)
+        self._util = np.full(shape, np.nan, dtype=np.float32)
+        self._mem_used = np.full(shape, np.nan, dtype=np.float32)
+        self._mem_total = np.full(shape, np.nan, dtype=np.float32)
+        self._temp = np.full(shape, np.nan, dtype=np.float32)
+        self._power = np.full(shape, np.nan, dtype=np.float32)
+        capacity = int(math.ceil(series_window_s / SERIES_STEP_S)) + 2
+        self._series = RecentSeries(len(SECTORS), capacity)
+        self.unknown_hosts: set[str] = set()
+
+    # -- input -------------------------------------------------------------------------------
+
+    def apply(self, batch: PollBatch) -> None:
+        for sample in batch.samples:
+            self._apply_sample(sample)
+        for failure in batch.failures:
+            self._apply_failure(failure)
+
+    def _apply_sample(self, s: NodeSample) -> None:
+        row = self._row.get(s.host)
+        if row is None:
+            self.unknown_hosts.add(s.host)
+            return
+        self._last_sample_t[row] = s.t
+        self._cpu[row] = np.nan if s.cpu_percent is None else s.cpu_percent
+        for arr in (self._util, self._mem_used, self._mem_total, self._temp, self._power):
+            arr[row, :] = np.nan
+        width = self._util.shape[1]
+        for g in s.gpus:
+            if not 0 <= g.index < width:
+                continue
+            self._util[row, g.index] = _num(g.util_gpu)
+            self._mem_used[row, g.index] = _num(g.mem_used_mib)
+            self._mem_total[row, g.index] = _num(g.mem_total_mib)
+            self._temp[row, g.index] = _num(g.temp_c)
+            self._power[row, g.index] = _num(g.power_w)
+
+    def _apply_failure(self, f: NodeFailure) -> None:
+        row = self._row.get(f.host)
+        if row is None:
+            self.unknown_hosts.add(f.host)
+            return
+        self._last_failure_t[row] = f.t
+        self._reason[row] = f.reason
+
+    # -- output ------------------------------------------------------------------------------
+
+    def statuses(self, now: float) -> np.ndarray:
+        seen = ~np.isnan(self._last_sample_t)
+        age = now - self._last_sample_t
+        failed_since = np.nan_to_num(self._last_failure_t, nan=-np.inf) > np.nan_to_num(
+            self._last_sample_t, nan=-np.inf
+        )
+        status = np.full(len(self._nodes), NodeStatus.LIVE, dtype=np.int8)
+        status[seen & (age > self.stale_after_s)] = NodeStatus.STALE
+        status[~seen] = NodeStatus.WAITING
+        status[failed_since] = NodeStatus.UNREACHABLE
+        return status
+
+    def snapshot(self, now: float) -> FleetSnapshot:
+        """The fleet at `now`; also records the per-sector utilisation point for `now` (≤ 1 Hz)."""
+        status = self.statuses(now)
+        live = status == NodeStatus.LIVE
+        # Only live nodes count as reporting: stale values are shown greyed, never as current.
+        util_live = np.where(live[:, None], self._util, np.nan)
+        busy = util_live >= self.registry.busy_threshold
+        reporting = ~np.isnan(util_live)
+        total = self.inventory.gpu_total
+        sectors = []
+        for i, sector in enumerate(SECTORS):
+            mine = self._sector == i
+            rep = int(reporting[mine].sum())
+            avg = float(np.nanmean(util_live[mine])) if rep else None
+            share = float(self.inventory.entitlements[sector])
+            sectors.append(
+                SectorSummary(
+                    sector=sector,
+                    entitled_share=share,
+                    entitled_gpus=share * total,
+                    allocated_gpus=int(self._gpu_count[mine].sum()),
+                    reporting_gpus=rep,
+                    used_gpus=int(busy[mine].sum()),
+                    avg_util=avg,
+                )
+            )
+        self._record_series(now, sectors)
+        t, util = self._series.window(now - self.series_window_s)
+        age = now - self._last_sample_t
+        has_data = ~np.isnan(age)
+        counts = {s: int((status == s).sum()) for s in NodeStatus}
+        return FleetSnapshot(
+            t=now,
+            node_names=tuple(n.name for n in self._nodes),
+            node_sector=_frozen(self._sector),
+            node_org=tuple(n.organisation for n in self._nodes),
+            node_gpu_count=_frozen(self._gpu_count),
+            node_status=_frozen(status),
+            node_age_s=_frozen(age),
+            node_reason=tuple(self._reason),
+            node_cpu_percent=_frozen(self._cpu),
+            gpu_util=_frozen(self._util),
+            gpu_mem_used_mib=_frozen(self._mem_used),
+            gpu_mem_total_mib=_frozen(self._mem_total),
+            gpu_temp_c=_frozen(self._temp),
+            gpu_power_w=_frozen(self._power),
+            sectors=tuple(sectors),
+            series=SectorSeries(t=t, util=util),
+            busy_threshold=self.registry.busy_threshold,
+            counts=counts,
+            oldest_age_s=float(age[has_data].max()) if has_data.any() else None,
+        )
+
+    def _record_series(self, now: float, sectors: list[SectorSummary]) -> None:
+        last = self._series.last_t
+        if last is not None and now - last < SERIES_STEP_S:
+            return
+        values = np.array([np.nan if s.avg_util is None else s.avg_util for s in sectors])
+        self._series.append(now, values)
+
+
+def _num(v: float | None) -> float:
+    return np.nan if v is None else v

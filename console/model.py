@@ -1,0 +1,146 @@
+"""Immutable values that flow from sources to the screen.
+
+Every measured field may be missing (None): a driver that does not support a field, a GPU that fell
+off the bus, a node that sent half a line. Widgets and aggregates must treat None as "no value",
+never as zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+
+import numpy as np
+
+
+class Sector(StrEnum):
+    """The three sectors that share the centre, in display order."""
+
+    PUBLIC = "public"
+    INTEREST = "interest"
+    PRIVATE = "private"
+
+
+SECTORS: tuple[Sector, ...] = tuple(Sector)
+
+
+class NodeStatus(IntEnum):
+    """Freshness of a node's data; the integer orders severity for sorting."""
+
+    LIVE = 0
+    STALE = 1
+    UNREACHABLE = 2
+    WAITING = 3  # never heard from yet
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    """An organisation inside a sector; names are data, so they carry both languages."""
+
+    id: str
+    sector: Sector
+    name_ko: str
+    name_en: str
+
+    def name(self, lang: str) -> str:
+        return self.name_ko if lang == "ko" else self.name_en
+
+
+@dataclass(frozen=True, slots=True)
+class GpuSample:
+    index: int
+    util_gpu: float | None = None  # %
+    util_mem: float | None = None  # % of time the memory controller was busy
+    mem_used_mib: float | None = None
+    mem_total_mib: float | None = None
+    temp_c: float | None = None
+    power_w: float | None = None
+    power_limit_w: float | None = None
+    name: str | None = None
+    uuid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NodeSample:
+    host: str
+    t: float  # epoch seconds, taken on the node
+    gpus: tuple[GpuSample, ...]
+    cpu_percent: float | None = None
+    mem_used_frac: float | None = None
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NodeFailure:
+    """A node that could not be read: refused, timed out, sent garbage."""
+
+    host: str
+    t: float  # epoch seconds, taken on the console
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PollBatch:
+    """What the poller hands over in one go: newest item per node since the last batch."""
+
+    t: float
+    samples: tuple[NodeSample, ...] = ()
+    failures: tuple[NodeFailure, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.samples or self.failures)
+
+
+@dataclass(frozen=True, slots=True)
+class SectorSummary:
+    sector: Sector
+    entitled_share: float  # fraction of the fleet's GPUs guaranteed to the sector
+    entitled_gpus: float
+    allocated_gpus: int  # GPUs on nodes that belong to the sector
+    reporting_gpus: int  # allocated GPUs with live data
+    used_gpus: int  # reporting GPUs at or above the busy threshold
+    avg_util: float | None  # mean utilisation over reporting GPUs, %
+
+
+@dataclass(frozen=True, slots=True)
+class SectorSeries:
+    """Per-sector mean utilisation over recent time; util has one row per sector."""
+
+    t: np.ndarray  # (n,) epoch seconds
+    util: np.ndarray  # (len(SECTORS), n) percent, NaN where no data
+
+
+@dataclass(frozen=True, slots=True)
+class FleetSnapshot:
+    """Everything a widget needs to draw one frame. Arrays are read-only copies.
+
+    Nodes are ordered by sector (SECTORS order), then by name; GPU arrays are (nodes, max GPUs)
+    with NaN where a GPU does not exist or has no value.
+    """
+
+    t: float
+    node_names: tuple[str, ...]
+    node_sector: np.ndarray  # (nodes,) int index into SECTORS
+    node_org: tuple[Organisation | None, ...]
+    node_gpu_count: np.ndarray  # (nodes,) int
+    node_status: np.ndarray  # (nodes,) int NodeStatus
+    node_age_s: np.ndarray  # (nodes,) seconds since the last sample, NaN if never
+    node_reason: tuple[str, ...]  # last failure reason, "" if none
+    node_cpu_percent: np.ndarray
+    gpu_util: np.ndarray
+    gpu_mem_used_mib: np.ndarray
+    gpu_mem_total_mib: np.ndarray
+    gpu_temp_c: np.ndarray
+    gpu_power_w: np.ndarray
+    sectors: tuple[SectorSummary, ...]
+    series: SectorSeries
+    busy_threshold: float
+    counts: dict[NodeStatus, int] = field(default_factory=dict)
+    oldest_age_s: float | None = None  # age of the oldest data among nodes that have data
+
+    @property
+    def node_count(self) -> int:
+        return len(self.node_names)
+
+    def sector_of(self, row: int) -> Sector:
+        return SECTORS[int(self.node_sector[row])]

@@ -1,0 +1,84 @@
+"""The poller owns the telemetry sources and hands their output over in batches. No Qt here.
+
+Sources push items (a NodeSample or a NodeFailure) from their own threads. The poller keeps only
+the newest item per node ("newest wins"), and every `flush_interval` hands one immutable PollBatch
+to `on_batch` from its flush thread. A burst of samples therefore costs the GUI one batch, never one
+event per sample, and a slow or silent source never blocks another.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from console.model import NodeFailure, NodeSample, PollBatch
+
+Item = NodeSample | NodeFailure
+Sink = Callable[[Item], None]
+
+
+class Source(Protocol):
+    name: str
+
+    def start(self, sink: Sink) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class Poller:
+    def __init__(
+        self,
+        sources: Sequence[Source],
+        on_batch: Callable[[PollBatch], None],
+        flush_interval: float = 0.25,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.sources = tuple(sources)
+        self._on_batch = on_batch
+        self._flush_interval = flush_interval
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._pending: dict[str, Item] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.batches_sent = 0
+
+    def receive(self, item: Item) -> None:
+        """The sink handed to sources; safe to call from any thread."""
+        with self._lock:
+            self._pending[item.host] = item
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._flush_loop, name="poller-flush", daemon=True)
+        self._thread.start()
+        for source in self.sources:
+            source.start(self.receive)
+
+    def stop(self) -> None:
+        for source in self.sources:
+            source.stop()
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def flush(self) -> PollBatch:
+        """Take everything pending as one batch and deliver it if it holds anything."""
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        batch = PollBatch(
+            t=self._clock(),
+            samples=tuple(i for i in pending.values() if isinstance(i, NodeSample)),
+            failures=tuple(i for i in pending.values() if isinstance(i, NodeFailure)),
+        )
+        if batch:
+            self._on_batch(batch)
+            self.batches_sent += 1
+        return batch
+
+    def _flush_loop(self) -> None:
+        while not self._stop.wait(self._flush_interval):
+            self.flush()

@@ -1,0 +1,255 @@
+"""The embedded demo fleet: a centre that looks real, deterministic in (seed, time).
+
+Load by sector, computed for every GPU at once with numpy:
+- public (city administration) follows office hours in Asia/Seoul: busy on weekday days, quiet at
+  night and on weekends;
+- interest (universities, institutes) runs long training jobs near 90 %, with short gaps between;
+- private (startups) is bursty: five-minute bursts of near-full load, idle in between.
+Temperatures and power follow utilisation. A few GPUs are never allocated, and now and then one
+node is unreachable for a while. The same seed and time always give the same sample, so tests and
+screenshots are repeatable and history can be backfilled without waiting.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from console.inventory import Inventory, NodeSpec
+from console.model import (
+    SECTORS,
+    GpuSample,
+    NodeFailure,
+    NodeSample,
+    Organisation,
+    Sector,
+)
+
+SEOUL_UTC_OFFSET_S = 9 * 3600  # Korea keeps no daylight saving time
+NODE_SHARES = {Sector.PUBLIC: 0.40, Sector.INTEREST: 0.35, Sector.PRIVATE: 0.25}
+GPUS_PER_NODE = 8
+GPU_MODEL = "NVIDIA H100 80GB HBM3"
+GPU_MEM_MIB = 81559.0
+GPU_POWER_LIMIT_W = 700.0
+GPU_IDLE_POWER_W = 70.0
+UNALLOCATED_GPU_FRACTION = 0.03
+OUTAGE_WINDOW_S = 600  # each window, maybe one node is unreachable ...
+OUTAGE_LENGTH_S = 90  # ... for its first 90 s
+OUTAGE_PROBABILITY = 0.5
+JOB_SLOT_S = 4 * 3600
+
+ORGANISATIONS: tuple[Organisation, ...] = (
+    Organisation("seoul-transport", Sector.PUBLIC, "서울교통정보과", "Seoul Transport Office"),
+    Organisation("seoul-welfare", Sector.PUBLIC, "복지정책과", "Welfare Policy Office"),
+    Organisation("seoul-climate", Sector.PUBLIC, "기후환경본부", "Climate & Environment HQ"),
+    Organisation("seoul-disaster", Sector.PUBLIC, "재난안전상황실", "Disaster Safety Office"),
+    Organisation("seoul-housing", Sector.PUBLIC, "주택정책실", "Housing Policy Office"),
+    Organisation("seoul-planning", Sector.PUBLIC, "도시계획국", "Urban Planning Bureau"),
+    Organisation("snu", Sector.INTEREST, "서울대학교", "Seoul National University"),
+    Organisation("kist", Sector.INTEREST, "한국과학기술연구원", "KIST"),
+    Organisation("yonsei", Sector.INTEREST, "연세대학교", "Yonsei University"),
+    Organisation("uos", Sector.INTEREST, "서울시립대학교", "University of Seoul"),
+    Organisation("sit", Sector.INTEREST, "서울기술연구원", "Seoul Institute of Technology"),
+    Organisation("haneul-school", Sector.INTEREST, "하늘배움 사회적협동조합", "Haneul Learning Co-op"),
+    Organisation("mapo-vision", Sector.PRIVATE, "마포비전", "Mapo Vision"),
+    Organisation("seongsu-llm", Sector.PRIVATE, "성수LLM랩", "Seongsu LLM Lab"),
+    Organisation("gangnam-medai", Sector.PRIVATE, "강남메드AI", "Gangnam MedAI"),
+    Organisation("hangang-robotics", Sector.PRIVATE, "한강로보틱스", "Hangang Robotics"),
+)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: a counter-based hash, so noise is a pure function of its keys."""
+    x = x.astype(np.uint64, copy=True)
+    with np.errstate(over="ignore"):
+        x ^= x >> np.uint64(30)
+        x *= np.uint64(0xBF58476D1CE4E5B9)
+        x ^= x >> np.uint64(27)
+        x *= np.uint64(0x94D049BB133111EB)
+        x ^= x >> np.uint64(31)
+    return x
+
+
+def uniform(seed: int, salt: int, *keys: np.ndarray | int) -> np.ndarray:
+    """Deterministic uniform [0, 1) noise for every combination of integer keys (broadcast)."""
+    with np.errstate(over="ignore"):
+        acc = np.uint64((seed * 0x9E3779B97F4A7C15 + salt) % 2**64)
+        h = np.asarray(acc, dtype=np.uint64)
+        for k in keys:
+            h = _mix(h ^ np.asarray(k, dtype=np.int64).astype(np.uint64))
+    return (h >> np.uint64(11)).astype(np.float64) / float(2**53)
+
+
+def office_hours_factor(t: float) -> float:
+    """0.15 at night, 1.0 in office hours (09–18 Seoul time, Mon–Fri), ramps between."""
+    local = t + SEOUL_UTC_OFFSET_S
+    day = int(local // 86400)
+    weekday = (day + 3) % 7  # 1970-01-01 was a Thursday; 0 = Monday
+    hour = (local % 86400) / 3600.0
+    if weekday >= 5:
+        return 0.25
+    ramp_up = np.clip((hour - 8.0) / 1.5, 0.0, 1.0)
+    ramp_down = np.clip((20.0 - hour) / 2.0, 0.0, 1.0)
+    return float(0.15 + 0.85 * min(ramp_up, ramp_down))
+
+
+@dataclass(frozen=True, slots=True)
+class SimFleet:
+    """A demo fleet of `nodes` nodes; `sample(t)` returns what each node would report at time t."""
+
+    inventory: Inventory
+    seed: int = 20261124
+
+    @classmethod
+    def build(cls, nodes: int = 48, seed: int = 20261124) -> SimFleet:
+        if nodes < 3:
+            raise ValueError("the demo fleet needs at least 3 nodes (one per sector)")
+        counts = {Sector.PUBLIC: round(nodes * NODE_SHARES[Sector.PUBLIC])}
+        counts[Sector.INTEREST] = round(nodes * NODE_SHARES[Sector.INTEREST])
+        counts[Sector.PRIVATE] = nodes - counts[Sector.PUBLIC] - counts[Sector.INTEREST]
+        specs: list[NodeSpec] = []
+        index = 0
+        for sector in SECTORS:
+            orgs = [o for o in ORGANISATIONS if o.sector == sector]
+            for i in range(max(1, counts[sector])):
+                rack, slot = divmod(index, 8)
+                specs.append(
+                    NodeSpec(
+                        name=f"hg-r{rack + 1:02d}n{slot + 1}",
+                        sector=sector,
+                        organisation=orgs[i % len(orgs)],
+                        gpu_count=GPUS_PER_NODE,
+                        gpu_model=GPU_MODEL,
+                    )
+                )
+                index += 1
+        inventory = Inventory(
+            nodes=tuple(specs), entitlements=dict(NODE_SHARES), organisations=ORGANISATIONS
+        )
+        return cls(inventory=inventory, seed=seed)
+
+    def utilisation(self, t: float) -> np.ndarray:
+        """(nodes, GPUs) utilisation in percent at time t, in inventory order."""
+        specs = self.inventory.nodes
+        n = len(specs)
+        node = np.arange(n)[:, None]
+        gpu = np.arange(GPUS_PER_NODE)[None, :]
+        sector = np.array([SECTORS.index(s.sector) for s in specs])[:, None]
+        minute = int(t // 60)
+        jitter = uniform(self.seed, 1, node, gpu, minute) - 0.5
+
+        # public: per-GPU working level scaled by office hours
+        base = 45 + 40 * uniform(self.seed, 2, node, gpu)
+        public = base * office_hours_factor(t) + 8 * jitter
+
+        # interest: 4 h job slots per node, phase-shifted per node; idle for the first 5-25 min
+        local = t + JOB_SLOT_S * uniform(self.seed, 12, node)
+        slot = (local // JOB_SLOT_S).astype(np.int64)
+        into_slot = local % JOB_SLOT_S
+        gap = 300 + 1200 * uniform(self.seed, 3, node, slot)
+        interest = np.where(into_slot < gap, 0.0, 90 + 6 * jitter)
+
+        # private: five-minute bursts per node, using only some of the node's GPUs
+        bucket = int(t // 300)
+        burst = uniform(self.seed, 4, node, bucket) < 0.45
+        width = 1 + (uniform(self.seed, 5, node, bucket) * GPUS_PER_NODE).astype(int)
+        private = np.where(burst & (gpu < width), 80 + 20 * uniform(self.seed, 6, node, gpu, bucket), 2)
+        private = private + 4 * jitter
+
+        util = np.select([sector == 0, sector == 1], [public, interest], private)
+        unallocated = uniform(self.seed, 7, node, gpu) < UNALLOCATED_GPU_FRACTION
+        util = np.where(unallocated, 0.0, util)
+        return np.clip(util, 0.0, 100.0)
+
+    def unreachable(self, t: float) -> int | None:
+        """Index of the node that is unreachable at time t, if any."""
+        window = int(t // OUTAGE_WINDOW_S)
+        if t % OUTAGE_WINDOW_S >= OUTAGE_LENGTH_S:
+            return None
+        if uniform(self.seed, 8, window) >= OUTAGE_PROBABILITY:
+            return None
+        return int(uniform(self.seed, 9, window) * len(self.inventory.nodes))
+
+    def sample(self, t: float) -> list[NodeSample | NodeFailure]:
+        util = self.utilisation(t)
+        n = util.shape[0]
+        node = np.arange(n)[:, None]
+        gpu = np.arange(GPUS_PER_NODE)[None, :]
+        noise = uniform(self.seed, 10, node, gpu, int(t // 10))
+        temp = 29 + 0.45 * util + 3 * noise
+        power = np.minimum(GPU_IDLE_POWER_W + 6.1 * util + 15 * noise, GPU_POWER_LIMIT_W)
+        job_mem = 0.25 + 0.7 * uniform(self.seed, 11, node, gpu, int(t // 3600))
+        mem = np.where(util > 3, GPU_MEM_MIB * job_mem, 512.0)
+        util_mem = util * (0.45 + 0.2 * noise)
+        down = self.unreachable(t)
+        out: list[NodeSample | NodeFailure] = []
+        for i, spec in enumerate(self.inventory.nodes):
+            if i == down:
+                out.append(NodeFailure(spec.name, t, "connection timed out"))
+                continue
+            gpus = tuple(
+                GpuSample(
+                    index=g,
+                    util_gpu=round(float(util[i, g]), 1),
+                    util_mem=round(float(util_mem[i, g]), 1),
+                    mem_used_mib=round(float(mem[i, g])),
+                    mem_total_mib=GPU_MEM_MIB,
+                    temp_c=round(float(temp[i, g])),
+                    power_w=round(float(power[i, g]), 1),
+                    power_limit_w=GPU_POWER_LIMIT_W,
+                    name=spec.gpu_model,
+                )
+                for g in range(spec.gpu_count)
+            )
+            cpu = float(np.clip(util[i].mean() * 0.3 + 5 + 5 * noise[i, 0], 0, 100))
+            out.append(NodeSample(spec.name, t, gpus, cpu_percent=round(cpu, 1), mem_used_frac=0.3))
+        return out
+
+
+class SimSource:
+    """A poller source that samples a SimFleet every `interval` seconds on its own thread."""
+
+    def __init__(
+        self, fleet: SimFleet, interval: float = 1.0, clock: Callable[[], float] | None = None
+    ) -> None:
+        import time
+
+        self.fleet = fleet
+        self.interval = interval
+        self._clock = clock or time.time
+        self._stop = threading.Event()
+        self._running = threading.Event()
+        self._running.set()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def name(self) -> str:
+        return f"demo fleet ({len(self.fleet.inventory.nodes)} nodes)"
+
+    def start(self, sink: Callable[[NodeSample | NodeFailure], None]) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, args=(sink,), name="sim-source", daemon=True)
+        self._thread.start()
+
+    def _run(self, sink: Callable[[NodeSample | NodeFailure], None]) -> None:
+        while not self._stop.is_set():
+            if self._running.is_set():
+                for item in self.fleet.sample(self._clock()):
+                    sink(item)
+            self._stop.wait(self.interval)
+
+    def pause(self) -> None:
+        """Stop producing samples (the nodes go stale), as if the source went down."""
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None

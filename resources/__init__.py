@@ -1,0 +1,1 @@
+"""Files shipped with the console: themes, translations, icons (read via console.paths)."""

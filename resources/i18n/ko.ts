@@ -1,0 +1,253 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ko_KR">
+<context>
+    <name>FleetHeatmap</name>
+    <message>
+        <source>GPU utilisation, every GPU (one column per node)</source>
+        <translation>GPU 사용률 — 전체 GPU (노드당 한 열)</translation>
+    </message>
+    <message>
+        <source>%1 · %2 nodes</source>
+        <translation>%1 · 노드 %2대</translation>
+    </message>
+    <message>
+        <source>status: %1</source>
+        <translation>상태: %1</translation>
+    </message>
+    <message>
+        <source>utilisation: %1 %</source>
+        <translation>사용률: %1 %</translation>
+    </message>
+    <message>
+        <source>memory: %1 / %2 GiB</source>
+        <translation>메모리: %1 / %2 GiB</translation>
+    </message>
+    <message>
+        <source>temperature: %1 °C</source>
+        <translation>온도: %1 °C</translation>
+    </message>
+    <message>
+        <source>power: %1 W</source>
+        <translation>전력: %1 W</translation>
+    </message>
+</context>
+<context>
+    <name>FleetStatusBar</name>
+    <message>
+        <source>Source: %1</source>
+        <translation>데이터 출처: %1</translation>
+    </message>
+    <message>
+        <source>Waiting for data…</source>
+        <translation>데이터 기다리는 중…</translation>
+    </message>
+    <message>
+        <source>%1 live</source>
+        <translation>정상 %1</translation>
+    </message>
+    <message>
+        <source>%1 stale</source>
+        <translation>지연 %1</translation>
+    </message>
+    <message>
+        <source>%1 unreachable</source>
+        <translation>연결 불가 %1</translation>
+    </message>
+    <message>
+        <source>%1 waiting</source>
+        <translation>대기 %1</translation>
+    </message>
+    <message>
+        <source>no data yet</source>
+        <translation>아직 데이터 없음</translation>
+    </message>
+    <message>
+        <source>oldest data: %1 s</source>
+        <translation>가장 오래된 데이터: %1초 전</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <source>en</source>
+        <comment>language code of this translation</comment>
+        <translation>ko</translation>
+    </message>
+    <message>
+        <source>Public</source>
+        <translation>공공</translation>
+    </message>
+    <message>
+        <source>Public-interest</source>
+        <translation>공익</translation>
+    </message>
+    <message>
+        <source>Private</source>
+        <translation>민간</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>정상</translation>
+    </message>
+    <message>
+        <source>stale</source>
+        <translation>지연</translation>
+    </message>
+    <message>
+        <source>unreachable</source>
+        <translation>연결 불가</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>대기</translation>
+    </message>
+    <message>
+        <source>GPU utilisation</source>
+        <translation>GPU 사용률</translation>
+    </message>
+    <message>
+        <source>Memory activity</source>
+        <translation>메모리 활동</translation>
+    </message>
+    <message>
+        <source>Memory used</source>
+        <translation>메모리 사용량</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>온도</translation>
+    </message>
+    <message>
+        <source>Power</source>
+        <translation>전력</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Hangang Console · Hangang AI Center</source>
+        <translation>한강 콘솔 · 한강 AI 센터</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>파일(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>종료(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>보기(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>언어(&amp;L)</translation>
+    </message>
+</context>
+<context>
+    <name>NodeTable</name>
+    <message>
+        <source>Filter nodes: name, organisation, sector, status</source>
+        <translation>노드 검색: 이름, 기관, 부문, 상태</translation>
+    </message>
+    <message>
+        <source>All sectors</source>
+        <translation>전체 부문</translation>
+    </message>
+</context>
+<context>
+    <name>NodeTableModel</name>
+    <message>
+        <source>Node</source>
+        <translation>노드</translation>
+    </message>
+    <message>
+        <source>Sector</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>기관</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation>GPU 수</translation>
+    </message>
+    <message>
+        <source>Util %</source>
+        <translation>사용률 %</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>사용 중</translation>
+    </message>
+    <message>
+        <source>Memory GiB</source>
+        <translation>메모리 GiB</translation>
+    </message>
+    <message>
+        <source>Max °C</source>
+        <translation>최고 °C</translation>
+    </message>
+    <message>
+        <source>Power kW</source>
+        <translation>전력 kW</translation>
+    </message>
+    <message>
+        <source>CPU %</source>
+        <translation>CPU %</translation>
+    </message>
+    <message>
+        <source>Age s</source>
+        <translation>경과(초)</translation>
+    </message>
+</context>
+<context>
+    <name>SectorCard</name>
+    <message>
+        <source>GPUs in use</source>
+        <translation>사용 중 GPU</translation>
+    </message>
+    <message>
+        <source>average utilisation</source>
+        <translation>평균 사용률</translation>
+    </message>
+    <message>
+        <source>entitled</source>
+        <translation>보장량</translation>
+    </message>
+    <message>
+        <source>allocated</source>
+        <translation>배정량</translation>
+    </message>
+    <message>
+        <source>vs entitlement</source>
+        <translation>보장량 대비</translation>
+    </message>
+    <message>
+        <source>%1 of %2 allocated GPUs report live data; in use means at least %3 % busy.</source>
+        <translation>배정된 GPU %2개 중 %1개가 실시간 데이터를 보고합니다. 사용 중은 사용률 %3 % 이상입니다.</translation>
+    </message>
+</context>
+<context>
+    <name>UtilizationPlot</name>
+    <message>
+        <source>Mean GPU utilisation per sector, last 15 minutes (%)</source>
+        <translation>부문별 평균 GPU 사용률, 최근 15분 (%)</translation>
+    </message>
+    <message>
+        <source>utilisation %</source>
+        <translation>사용률 %</translation>
+    </message>
+</context>
+</TS>

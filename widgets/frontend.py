@@ -1,0 +1,84 @@
+"""The desktop front-end: the Qt application, theme, language and the main window.
+
+console/app.py finds this class through the `hangang_console.frontends` entry point, so the core
+stays free of widgets while still owning the order of startup.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from console.app import Services
+from console.cli import Options
+from widgets.i18n import Translations, system_language
+from widgets.main_window import MainWindow
+from widgets.theme import apply_theme
+
+log = logging.getLogger(__name__)
+
+
+def save_screenshot(window: MainWindow, path: Path) -> bool:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ok = window.grab().save(str(path), "PNG")
+    if not ok:
+        log.error("could not write screenshot %s", path)
+    return ok
+
+
+class WindowFrontend:
+    def __init__(self) -> None:
+        self.app: QApplication | None = None
+        self.window: MainWindow | None = None
+        self.translations: Translations | None = None
+        self.exit_code = 0
+
+    def create_application(self, argv: list[str]) -> None:
+        app = QApplication.instance() or QApplication(argv)
+        app.setApplicationName("hangang-console")
+        app.setApplicationDisplayName("Hangang Console")
+        app.setOrganizationName("Hangang AI Center")
+        apply_theme(app)
+        self.app = app
+
+    def open(self, services: Services, options: Options, started_at: float) -> None:
+        tz = ZoneInfo(options.tz)
+        self.translations = Translations(self.app)
+        self.translations.set_language(options.lang or system_language())
+        source_name = ", ".join(s.name for s in services.sources)
+        window = MainWindow(tz, source_name)
+        window.language_requested.connect(self.translations.set_language)
+        self.translations.language_changed.connect(window.mark_language)
+        window.mark_language(self.translations.language)
+        services.bridge.snapshot_ready.connect(window.show_snapshot)
+        if options.timing:
+            window.first_frame.connect(
+                lambda: print(
+                    f"first frame with data: {time.time() - started_at:.2f} s after process start",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            )
+        window.resize(1440, 900)
+        window.show()
+        self.window = window
+        if options.quit_after is not None:
+            QTimer.singleShot(int(options.quit_after * 1000), lambda: self._finish(options))
+        elif options.screenshot is not None:
+            QTimer.singleShot(5000, lambda: save_screenshot(window, options.screenshot))
+
+    def _finish(self, options: Options) -> None:
+        if options.screenshot is not None and not save_screenshot(self.window, options.screenshot):
+            self.exit_code = 1
+        self.window.close()
+        self.app.quit()
+
+    def exec(self) -> int:
+        rc = self.app.exec()
+        return rc or self.exit_code

@@ -1,0 +1,53 @@
+"""Display names of core concepts (sectors, statuses, metrics), translated through Qt.
+
+The core holds ids only; the words a person reads are UI text and go through the translator like
+every other string (resources/i18n/ko.ts, context "Labels").
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from console.model import NodeStatus, Sector
+
+
+
+def fmt(template: str, *args: object) -> str:
+    """Fill Qt-style %1, %2 … placeholders (translators may reorder them); %10+ unsupported."""
+    out = template
+    for i, arg in enumerate(args, start=1):
+        out = out.replace(f"%{i}", str(arg))
+    return out
+
+
+def ui_language() -> str:
+    """The language the interface speaks now: ko.ts translates this marker to "ko"."""
+    return QCoreApplication.translate("Labels", "en", "language code of this translation")
+
+
+def sector_name(sector: Sector) -> str:
+    return {
+        Sector.PUBLIC: QCoreApplication.translate("Labels", "Public"),
+        Sector.INTEREST: QCoreApplication.translate("Labels", "Public-interest"),
+        Sector.PRIVATE: QCoreApplication.translate("Labels", "Private"),
+    }[sector]
+
+
+def status_name(status: NodeStatus) -> str:
+    return {
+        NodeStatus.LIVE: QCoreApplication.translate("Labels", "live"),
+        NodeStatus.STALE: QCoreApplication.translate("Labels", "stale"),
+        NodeStatus.UNREACHABLE: QCoreApplication.translate("Labels", "unreachable"),
+        NodeStatus.WAITING: QCoreApplication.translate("Labels", "waiting"),
+    }[NodeStatus(status)]
+
+
+def metric_label(key: str) -> str:
+    return {
+        "util_gpu": QCoreApplication.translate("Labels", "GPU utilisation"),
+        "util_mem": QCoreApplication.translate("Labels", "Memory activity"),
+        "mem_used": QCoreApplication.translate("Labels", "Memory used"),
+        "temp": QCoreApplication.translate("Labels", "Temperature"),
+        "power": QCoreApplication.translate("Labels", "Power"),
+        "cpu": QCoreApplication.translate("Labels", "CPU"),
+    }[key]

@@ -1,0 +1,91 @@
+"""The main window: arranges the panels and the menu. No logic lives here."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+
+from console.model import FleetSnapshot
+from widgets.fleet_heatmap import FleetHeatmap
+from widgets.node_table import NodeTable
+from widgets.sector_cards import SectorCards
+from widgets.status_bar import FleetStatusBar
+from widgets.utilization_plot import UtilizationPlot
+
+# Language names are shown in their own language, so they are not translated.
+LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
+
+
+class MainWindow(QMainWindow):
+    language_requested = Signal(str)
+    first_frame = Signal()
+
+    def __init__(self, tz: ZoneInfo, source_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("MainWindow")
+        self.cards = SectorCards()
+        self.heatmap = FleetHeatmap()
+        self.plot = UtilizationPlot(tz)
+        self.table = NodeTable()
+        self.status = FleetStatusBar(tz, source_name)
+        self.setStatusBar(self.status)
+
+        upper = QSplitter(Qt.Orientation.Horizontal)
+        upper.addWidget(self.heatmap)
+        upper.addWidget(self.plot)
+        upper.setSizes([760, 640])
+        body = QSplitter(Qt.Orientation.Vertical)
+        body.addWidget(upper)
+        body.addWidget(self.table)
+        body.setSizes([430, 320])
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.cards)
+        layout.addWidget(body, 1)
+        self.setCentralWidget(central)
+        self.panels = (self.cards, self.heatmap, self.plot, self.table, self.status)
+        self._build_menu()
+        self._framed = False
+        self.retranslate()
+
+    def _build_menu(self) -> None:
+        self.file_menu = self.menuBar().addMenu("")
+        self.quit_action = QAction(self, shortcut=QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(self.quit_action)
+        self.view_menu = self.menuBar().addMenu("")
+        self.language_menu = self.view_menu.addMenu("")
+        group = QActionGroup(self)
+        self.language_actions = {}
+        for code, name in LANGUAGE_NAMES.items():
+            action = QAction(name, self, checkable=True)
+            action.triggered.connect(lambda _=False, c=code: self.language_requested.emit(c))
+            group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[code] = action
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Hangang Console · Hangang AI Center"))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.quit_action.setText(self.tr("&Quit"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.language_menu.setTitle(self.tr("&Language"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def mark_language(self, code: str) -> None:
+        self.language_actions[code].setChecked(True)
+
+    def show_snapshot(self, snap: FleetSnapshot) -> None:
+        for panel in self.panels:
+            panel.show_snapshot(snap)
+        if not self._framed and snap.oldest_age_s is not None:
+            self._framed = True
+            self.repaint()  # paint now, so "first frame" means pixels with data, not a request
+            self.first_frame.emit()

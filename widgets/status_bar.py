@@ -1,0 +1,67 @@
+"""Status bar: how many nodes are live, stale, unreachable; age of the oldest data; the clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from console.model import FleetSnapshot, NodeStatus
+from widgets.labels import fmt
+from widgets.theme import STATUS_COLORS
+
+
+class FleetStatusBar(QStatusBar):
+    def __init__(self, tz: ZoneInfo, source_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tz = tz
+        self.source_name = source_name
+        self.nodes = QLabel()
+        self.age = QLabel()
+        self.clock = QLabel()
+        self.source = QLabel()
+        self.addWidget(self.nodes)
+        self.addWidget(self.age)
+        self.addPermanentWidget(self.source)
+        self.addPermanentWidget(self.clock)
+        self.snap: FleetSnapshot | None = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.source.setText(fmt(self.tr("Source: %1"), self.source_name))
+        if self.snap is not None:
+            self.show_snapshot(self.snap)
+        else:
+            self.nodes.setText(self.tr("Waiting for data…"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def show_snapshot(self, snap: FleetSnapshot) -> None:
+        self.snap = snap
+        c = snap.counts
+
+        def part(status: NodeStatus, text: str) -> str:
+            colour = STATUS_COLORS[status].name() if c.get(status) else "#8993a4"
+            return f"<span style='color:{colour}'>{fmt(text, c.get(status, 0))}</span>"
+
+        self.nodes.setText(
+            " · ".join(
+                (
+                    part(NodeStatus.LIVE, self.tr("%1 live")),
+                    part(NodeStatus.STALE, self.tr("%1 stale")),
+                    part(NodeStatus.UNREACHABLE, self.tr("%1 unreachable")),
+                )
+                + ((part(NodeStatus.WAITING, self.tr("%1 waiting")),) if c.get(NodeStatus.WAITING) else ())
+            )
+        )
+        if snap.oldest_age_s is None:
+            self.age.setText(self.tr("no data yet"))
+        else:
+            self.age.setText(fmt(self.tr("oldest data: %1 s"), f"{snap.oldest_age_s:.0f}"))
+        now = datetime.fromtimestamp(snap.t, self.tz)
+        self.clock.setText(now.strftime("%Y-%m-%d %H:%M:%S %Z"))
