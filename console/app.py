@@ -22,6 +22,7 @@ from console.metrics import MetricRegistry, default_registry
 from console.poller import Poller, Source
 
 log = logging.getLogger("hangang")
+BACKFILL_STEP_S = 10.0
 
 NO_DISPLAY_HELP = """\
 hangang-console: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).
@@ -67,6 +68,9 @@ def build_services(options: Options) -> Services:
     sim = SimFleet.build(options.demo, seed=options.seed)
     registry = default_registry()
     fleet = FleetState(sim.inventory, registry, stale_after_s=max(10.0, 5 * options.interval))
+    # The demo fleet's past is known (it is a function of time), so its plot starts full.
+    now = time.time()
+    fleet.preload_series(*sim.sector_series(now - fleet.series_window_s, now, BACKFILL_STEP_S))
     bridge = Bridge(fleet)
     sources = (SimSource(sim, interval=options.interval),)
     poller = Poller(sources, on_batch=bridge.submit)

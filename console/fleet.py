@@ -67,6 +67,11 @@ class FleetState:
         self._series = RecentSeries(len(SECTORS), capacity)
         self.unknown_hosts: set[str] = set()
 
+    def preload_series(self, t: np.ndarray, util: np.ndarray) -> None:
+        """Seed the per-sector series with points known from elsewhere (the demo fleet's past)."""
+        for j in range(len(t)):
+            self._series.append(float(t[j]), util[:, j])
+
     # -- input -------------------------------------------------------------------------------
 
     def apply(self, batch: PollBatch) -> None:

@@ -20,7 +20,8 @@ Sink = Callable[[Item], None]
 
 
 class Source(Protocol):
-    name: str
+    kind: str  # "demo", later "ssh": the UI names the source from this
+    node_count: int
 
     def start(self, sink: Sink) -> None: ...
 

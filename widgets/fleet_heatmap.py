@@ -20,15 +20,16 @@ from console.model import SECTORS, FleetSnapshot, NodeStatus
 from widgets.labels import fmt, sector_name, status_name, ui_language
 from widgets.theme import BACKGROUND, NO_DATA, SECTOR_COLORS, UNREACHABLE
 
-LABEL_ROWS = 2  # room above each sector's first band for its name
+LABEL_PX = 20  # room above each sector's first band for its name, in pixels
 BAND_GAP = 1  # empty rows between bands
+SECTOR_GAP = 2  # empty columns between sectors set side by side
 
 
 @dataclass(frozen=True)
 class HeatmapLayout:
     cell_node: np.ndarray  # (rows, cols) node row in the snapshot, -1 for no cell
     cell_gpu: np.ndarray  # (rows, cols) GPU index, -1 for no cell
-    sector_top: tuple[int, ...]  # first image row of each sector's label
+    sector_origin: tuple[tuple[int, int], ...]  # (x, y) of each sector's label
     nodes_per_band: int
 
     @property
@@ -36,17 +37,39 @@ class HeatmapLayout:
         return self.cell_node.shape
 
 
-def _rows_for(per_sector: list[np.ndarray], npb: int, band_h: int) -> int:
-    return sum(LABEL_ROWS + max(1, math.ceil(len(m) / npb)) * band_h for m in per_sector)
+def _bands(members: np.ndarray, npb: int) -> int:
+    return max(1, math.ceil(len(members) / npb))
+
+
+def _block_origins(
+    per_sector: list[np.ndarray], npb: int, band_h: int, side_by_side: bool, label_rows: int
+) -> tuple[list[tuple[int, int]], int, int]:
+    """Top-left of each sector block, and the grid's (rows, cols)."""
+    origins, x, y = [], 0, 0
+    rows = cols = 0
+    for members in per_sector:
+        width = max(1, min(npb, len(members)))
+        height = label_rows + _bands(members, npb) * band_h
+        origins.append((x, y))
+        rows, cols = max(rows, y + height), max(cols, x + width)
+        if side_by_side:
+            x += width + SECTOR_GAP
+        else:
+            y += height
+    return origins, rows, cols
 
 
 def compute_layout(
-    node_sector: np.ndarray, gpu_count: np.ndarray, aspect: float = 1.6
+    node_sector: np.ndarray,
+    gpu_count: np.ndarray,
+    width_px: float = 800,
+    height_px: float = 500,
+    label_px: float = LABEL_PX,
 ) -> HeatmapLayout:
     """Place every (node, GPU) on the grid; pure, so it is tested without a screen.
 
-    `aspect` is the drawing area's width / height: the number of nodes per band is the one that
-    gives the largest cells in that area.
+    Sectors are stacked or set side by side, with as many nodes per band as give the largest
+    cells in a drawing area of `width_px` × `height_px`, leaving `label_px` above each sector.
     """
     n = len(node_sector)
     gpus = int(gpu_count.max()) if n else 1
@@ -54,24 +77,29 @@ def compute_layout(
     per_sector = [np.flatnonzero(node_sector == i) for i in range(len(SECTORS))]
     widest = max(1, max((len(p) for p in per_sector), default=1))
 
-    def cell_size(npb: int) -> float:  # in units of the area's height
-        return min(aspect / npb, 1.0 / _rows_for(per_sector, npb, band_h))
+    def fit(npb: int, side_by_side: bool) -> tuple[float, int]:
+        """Cell size in pixels, and the label rows that give labels their pixels at that size."""
+        label_rows, cell = 1, 0.0
+        for _ in range(3):  # label rows depend on cell size and back; this settles in two
+            _, rows, cols = _block_origins(per_sector, npb, band_h, side_by_side, label_rows)
+            cell = min(width_px / cols, height_px / rows)
+            label_rows = max(1, math.ceil(label_px / max(cell, 1e-6)))
+        return cell, label_rows
 
-    npb = max(range(1, min(widest, 400) + 1), key=cell_size)
-    tops, rows = [], 0
-    for members in per_sector:
-        tops.append(rows)
-        rows += LABEL_ROWS + max(1, math.ceil(len(members) / npb)) * band_h
-    cell_node = np.full((rows, npb), -1, dtype=np.int32)
-    cell_gpu = np.full((rows, npb), -1, dtype=np.int32)
-    for top, members in zip(tops, per_sector, strict=True):
+    choices = [(npb, side) for side in (False, True) for npb in range(1, min(widest, 400) + 1)]
+    npb, side_by_side = max(choices, key=lambda c: fit(*c)[0])
+    label_rows = fit(npb, side_by_side)[1]
+    origins, rows, cols = _block_origins(per_sector, npb, band_h, side_by_side, label_rows)
+    cell_node = np.full((rows, cols), -1, dtype=np.int32)
+    cell_gpu = np.full((rows, cols), -1, dtype=np.int32)
+    for (x0, top), members in zip(origins, per_sector, strict=True):
         for k, node in enumerate(members):
             band, col = divmod(k, npb)
-            y0 = top + LABEL_ROWS + band * band_h
+            y0 = top + label_rows + band * band_h
             count = int(gpu_count[node])
-            cell_node[y0 : y0 + count, col] = node
-            cell_gpu[y0 : y0 + count, col] = np.arange(count)
-    return HeatmapLayout(cell_node, cell_gpu, tuple(tops), npb)
+            cell_node[y0 : y0 + count, x0 + col] = node
+            cell_gpu[y0 : y0 + count, x0 + col] = np.arange(count)
+    return HeatmapLayout(cell_node, cell_gpu, tuple(origins), npb)
 
 
 def _rgba(colour) -> np.ndarray:
@@ -166,14 +194,17 @@ class FleetHeatmap(QWidget):
             label.setText(fmt(self.tr("%1 · %2 nodes"), sector_name(sector), nodes))
             label.setColor(SECTOR_COLORS[sector])
             if lay is not None:
-                label.setPos(0, lay.sector_top[i] - 0.3)
+                x, y = lay.sector_origin[i]
+                label.setPos(x, y - 0.3)
 
     def show_snapshot(self, snap: FleetSnapshot) -> None:
         self.snapshot = snap
-        aspect = round(self.view.width() / max(1, self.view.height()), 1)
-        key = (snap.node_sector.tobytes(), snap.node_gpu_count.tobytes(), aspect)
+        size = (self.view.width() // 16, self.view.height() // 16)  # relayout on real resizes
+        key = (snap.node_sector.tobytes(), snap.node_gpu_count.tobytes(), size)
         if key != self._layout_key:
-            self.layout_ = compute_layout(snap.node_sector, snap.node_gpu_count, aspect)
+            self.layout_ = compute_layout(
+                snap.node_sector, snap.node_gpu_count, self.view.width(), self.view.height()
+            )
             self._layout_key = key
             self._label_sectors()
             rows, cols = self.layout_.shape

@@ -51,3 +51,9 @@ def metric_label(key: str) -> str:
         "power": QCoreApplication.translate("Labels", "Power"),
         "cpu": QCoreApplication.translate("Labels", "CPU"),
     }[key]
+
+
+def source_label(kind: str, node_count: int) -> str:
+    if kind == "demo":
+        return fmt(QCoreApplication.translate("Labels", "demo fleet, %1 nodes"), node_count)
+    return fmt(QCoreApplication.translate("Labels", "%1 nodes"), node_count)

@@ -23,14 +23,16 @@ class MainWindow(QMainWindow):
     language_requested = Signal(str)
     first_frame = Signal()
 
-    def __init__(self, tz: ZoneInfo, source_name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, tz: ZoneInfo, sources: tuple[tuple[str, int], ...], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("MainWindow")
         self.cards = SectorCards()
         self.heatmap = FleetHeatmap()
         self.plot = UtilizationPlot(tz)
         self.table = NodeTable()
-        self.status = FleetStatusBar(tz, source_name)
+        self.status = FleetStatusBar(tz, sources)
         self.setStatusBar(self.status)
 
         upper = QSplitter(Qt.Orientation.Horizontal)

@@ -9,15 +9,17 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from console.model import FleetSnapshot, NodeStatus
-from widgets.labels import fmt
+from widgets.labels import fmt, source_label
 from widgets.theme import STATUS_COLORS
 
 
 class FleetStatusBar(QStatusBar):
-    def __init__(self, tz: ZoneInfo, source_name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, tz: ZoneInfo, sources: tuple[tuple[str, int], ...], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.tz = tz
-        self.source_name = source_name
+        self.sources = sources  # (kind, node count) of each source
         self.nodes = QLabel()
         self.age = QLabel()
         self.clock = QLabel()
@@ -30,7 +32,8 @@ class FleetStatusBar(QStatusBar):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.source.setText(fmt(self.tr("Source: %1"), self.source_name))
+        names = ", ".join(source_label(kind, count) for kind, count in self.sources)
+        self.source.setText(fmt(self.tr("Source: %1"), names))
         if self.snap is not None:
             self.show_snapshot(self.snap)
         else:

@@ -33,11 +33,11 @@ class UtilizationPlot(QWidget):
         item.setMenuEnabled(False)
         item.hideButtons()
         item.showGrid(x=True, y=True, alpha=0.15)
-        item.setYRange(0, 100, padding=0.02)
+        item.setYRange(0, 110, padding=0)  # headroom for the one-row legend above 100 %
         item.setMouseEnabled(x=False, y=False)
         for side in ("left", "bottom"):
             item.getAxis(side).setTextPen(TEXT)
-        self.legend = item.addLegend(offset=(8, 8), labelTextColor=TEXT)
+        self.legend = item.addLegend(offset=(8, 4), labelTextColor=TEXT, colCount=3)
         self.curves = {
             s: item.plot(pen=pg.mkPen(SECTOR_COLORS[s], width=2), name=s.value) for s in SECTORS
         }

@@ -164,6 +164,17 @@ class SimFleet:
         util = np.where(unallocated, 0.0, util)
         return np.clip(util, 0.0, 100.0)
 
+    def sector_series(self, t0: float, t1: float, step: float) -> tuple[np.ndarray, np.ndarray]:
+        """Mean utilisation per sector at times t0, t0+step … < t1: (times, (sectors, times))."""
+        times = np.arange(t0, t1, step)
+        sector = np.array([SECTORS.index(s.sector) for s in self.inventory.nodes])
+        util = np.empty((len(SECTORS), len(times)))
+        for j, t in enumerate(times):
+            per_node = self.utilisation(float(t)).mean(axis=1)
+            for i in range(len(SECTORS)):
+                util[i, j] = per_node[sector == i].mean() if (sector == i).any() else np.nan
+        return times, util
+
     def unreachable(self, t: float) -> int | None:
         """Index of the node that is unreachable at time t, if any."""
         window = int(t // OUTAGE_WINDOW_S)
@@ -225,9 +236,11 @@ class SimSource:
         self._running.set()
         self._thread: threading.Thread | None = None
 
+    kind = "demo"
+
     @property
-    def name(self) -> str:
-        return f"demo fleet ({len(self.fleet.inventory.nodes)} nodes)"
+    def node_count(self) -> int:
+        return len(self.fleet.inventory.nodes)
 
     def start(self, sink: Callable[[NodeSample | NodeFailure], None]) -> None:
         self._stop.clear()

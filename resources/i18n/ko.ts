@@ -8,6 +8,10 @@
         <translation>GPU 사용률 — 전체 GPU (노드당 한 열)</translation>
     </message>
     <message>
+        <source>Grey: no live data. Dark red: node unreachable.</source>
+        <translation>회색: 실시간 데이터 없음. 진한 빨강: 노드 연결 불가.</translation>
+    </message>
+    <message>
         <source>%1 · %2 nodes</source>
         <translation>%1 · 노드 %2대</translation>
     </message>
@@ -125,6 +129,14 @@
     <message>
         <source>CPU</source>
         <translation>CPU</translation>
+    </message>
+    <message>
+        <source>demo fleet, %1 nodes</source>
+        <translation>데모 클러스터, 노드 %1대</translation>
+    </message>
+    <message>
+        <source>%1 nodes</source>
+        <translation>노드 %1대</translation>
     </message>
 </context>
 <context>
