@@ -38,6 +38,7 @@ class Bridge(QObject):
         self._pending: list[PollBatch] = []
         self._wake_queued = False
         self._dirty = True
+        self._had_data = False
         self._last_emit = 0.0
         self.latest: FleetSnapshot | None = None
         self._batches_waiting.connect(self._drain, Qt.ConnectionType.QueuedConnection)
@@ -68,6 +69,9 @@ class Bridge(QObject):
         for batch in batches:
             self.fleet.apply(batch)
         self._dirty = self._dirty or bool(batches)
+        if batches and not self._had_data:
+            self._had_data = True
+            self.emit_snapshot()  # the first data goes on screen at once, not at the next tick
 
     @Slot()
     def _tick(self) -> None:

@@ -51,21 +51,50 @@ def build_parser() -> argparse.ArgumentParser:
         description="Hangang Console (한강 콘솔): live GPU fleet and sector capacity of the "
         "Hangang AI center.",
     )
-    p.add_argument("--demo", type=_positive_int, default=48, metavar="N",
-                   help="run on the embedded demo fleet of N nodes × 8 GPUs (default 48)")
+    p.add_argument(
+        "--demo",
+        type=_positive_int,
+        default=48,
+        metavar="N",
+        help="run on the embedded demo fleet of N nodes × 8 GPUs (default 48)",
+    )
     p.add_argument("--seed", type=int, default=20261124, help="seed of the demo fleet")
-    p.add_argument("--interval", type=_positive_float, default=1.0, metavar="SECONDS",
-                   help="sampling interval of the demo fleet (default 1 s)")
-    p.add_argument("--lang", choices=LANGUAGES, default=None,
-                   help="language of the interface (default: the system locale)")
-    p.add_argument("--screenshot", type=Path, metavar="PNG",
-                   help="save a screenshot of the window (with --quit-after: just before quitting)")
-    p.add_argument("--quit-after", type=_positive_float, metavar="SECONDS",
-                   help="quit after this many seconds (exit code 0)")
-    p.add_argument("--tz", default="Asia/Seoul", type=_time_zone,
-                   help="time zone for clocks and time axes (default Asia/Seoul)")
-    p.add_argument("--timing", action="store_true",
-                   help="print the time from process start to the first frame with data")
+    p.add_argument(
+        "--interval",
+        type=_positive_float,
+        default=1.0,
+        metavar="SECONDS",
+        help="sampling interval of the demo fleet (default 1 s)",
+    )
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help="language of the interface (default: the system locale)",
+    )
+    p.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="PNG",
+        help="save a screenshot of the window (with --quit-after: just before quitting)",
+    )
+    p.add_argument(
+        "--quit-after",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="quit after this many seconds (exit code 0)",
+    )
+    p.add_argument(
+        "--tz",
+        default="Asia/Seoul",
+        type=_time_zone,
+        help="time zone for clocks and time axes (default Asia/Seoul)",
+    )
+    p.add_argument(
+        "--timing",
+        action="store_true",
+        help="print the time from process start to the first frame with data",
+    )
     return p
 
 

@@ -63,7 +63,7 @@ class FleetState:
         self._mem_total = np.full(shape, np.nan, dtype=np.float32)
         self._temp = np.full(shape, np.nan, dtype=np.float32)
         self._power = np.full(shape, np.nan, dtype=np.float32)
-        capacity = int(math.ceil(series_window_s / SERIES_STEP_S)) + 2
+        capacity = math.ceil(series_window_s / SERIES_STEP_S) + 2
         self._series = RecentSeries(len(SECTORS), capacity)
         self.unknown_hosts: set[str] = set()
 

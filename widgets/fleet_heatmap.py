@@ -114,7 +114,7 @@ class ColourScale(QWidget):
         self.lut: np.ndarray | None = None
         self.setFixedSize(260, 18)
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         if self.lut is None:
             return
         p = QPainter(self)
@@ -126,9 +126,15 @@ class ColourScale(QWidget):
         p.fillRect(QRect(w + 8, 0, 28, h), NO_DATA)
         p.fillRect(QRect(w + 40, 0, 28, h), UNREACHABLE)
         p.setPen(QColor("#ffffff"))
-        p.drawText(QRect(4, 0, w - 8, h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, "0 %")
+        p.drawText(
+            QRect(4, 0, w - 8, h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, "0 %"
+        )
         p.setPen(QColor("#0e1116"))
-        p.drawText(QRect(4, 0, w - 8, h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, "100 %")
+        p.drawText(
+            QRect(4, 0, w - 8, h),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+            "100 %",
+        )
         p.end()
 
 
@@ -139,7 +145,7 @@ class _CellImage(pg.ImageItem):
         super().__init__(axisOrder="row-major")
         self._owner = owner
 
-    def hoverEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph's name)
+    def hoverEvent(self, ev) -> None:
         if ev.isExit():
             self.setToolTip("")
             return
@@ -177,9 +183,7 @@ class FleetHeatmap(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("GPU utilisation, every GPU (one column per node)"))
-        self.legend.setToolTip(
-            self.tr("Grey: no live data. Dark red: node unreachable.")
-        )
+        self.legend.setToolTip(self.tr("Grey: no live data. Dark red: node unreachable."))
         self._label_sectors()
 
     def changeEvent(self, event: QEvent) -> None:

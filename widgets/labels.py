@@ -11,7 +11,6 @@ from PySide6.QtCore import QCoreApplication
 from console.model import NodeStatus, Sector
 
 
-
 def fmt(template: str, *args: object) -> str:
     """Fill Qt-style %1, %2 … placeholders (translators may reorder them); %10+ unsupported."""
     out = template

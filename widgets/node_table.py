@@ -89,13 +89,15 @@ class NodeTableModel(QAbstractTableModel):
             self.tr("Age s"),
         ]
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() or self.snap is None else self.snap.node_count
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Col)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802, E501
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.headers()[section]
         return None
@@ -122,9 +124,7 @@ class NodeTableModel(QAbstractTableModel):
             self._numbers[col] = np.where(never, np.nan, self._numbers[col])
         self._live = live
         if same_nodes:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(self.rowCount() - 1, len(Col) - 1)
-            )
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, len(Col) - 1))
         else:
             self.endResetModel()
 
@@ -194,14 +194,16 @@ class NodeFilterProxy(QSortFilterProxyModel):
         self._sector: int | None = None
 
     def set_text(self, text: str) -> None:
+        self.beginFilterChange()
         self._text = text.strip().casefold()
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_sector(self, sector_index: int | None) -> None:
+        self.beginFilterChange()
         self._sector = sector_index
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         model = self.sourceModel()
         if self._sector is not None:
             idx = model.index(source_row, Col.SECTOR, source_parent)

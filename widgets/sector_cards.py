@@ -36,7 +36,9 @@ class SectorCard(QFrame):
         self.util = QLabel("–", objectName="CardBig")
         self.util_caption = QLabel(objectName="CardCaption")
         self.bar = QProgressBar(textVisible=False, maximumHeight=8)
-        self.bar.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; border-radius: 3px; }}")
+        self.bar.setStyleSheet(
+            f"QProgressBar::chunk {{ background: {colour}; border-radius: 3px; }}"
+        )
         self.entitled_caption, self.entitled = QLabel(objectName="CardCaption"), QLabel("–")
         self.allocated_caption, self.allocated = QLabel(objectName="CardCaption"), QLabel("–")
         self.balance_caption, self.balance = QLabel(objectName="CardCaption"), QLabel("–")
@@ -89,7 +91,9 @@ class SectorCard(QFrame):
         self.bar.setValue(s.used_gpus)
         self.setToolTip(
             fmt(
-                self.tr("%1 of %2 allocated GPUs report live data; in use means at least %3 % busy."),
+                self.tr(
+                    "%1 of %2 allocated GPUs report live data; in use means at least %3 % busy."
+                ),
                 s.reporting_gpus,
                 s.allocated_gpus,
                 f"{busy_threshold:g}",

@@ -59,7 +59,11 @@ class FleetStatusBar(QStatusBar):
                     part(NodeStatus.STALE, self.tr("%1 stale")),
                     part(NodeStatus.UNREACHABLE, self.tr("%1 unreachable")),
                 )
-                + ((part(NodeStatus.WAITING, self.tr("%1 waiting")),) if c.get(NodeStatus.WAITING) else ())
+                + (
+                    (part(NodeStatus.WAITING, self.tr("%1 waiting")),)
+                    if c.get(NodeStatus.WAITING)
+                    else ()
+                )
             )
         )
         if snap.oldest_age_s is None:

@@ -53,7 +53,9 @@ ORGANISATIONS: tuple[Organisation, ...] = (
     Organisation("yonsei", Sector.INTEREST, "연세대학교", "Yonsei University"),
     Organisation("uos", Sector.INTEREST, "서울시립대학교", "University of Seoul"),
     Organisation("sit", Sector.INTEREST, "서울기술연구원", "Seoul Institute of Technology"),
-    Organisation("haneul-school", Sector.INTEREST, "하늘배움 사회적협동조합", "Haneul Learning Co-op"),
+    Organisation(
+        "haneul-school", Sector.INTEREST, "하늘배움 사회적협동조합", "Haneul Learning Co-op"
+    ),
     Organisation("mapo-vision", Sector.PRIVATE, "마포비전", "Mapo Vision"),
     Organisation("seongsu-llm", Sector.PRIVATE, "성수LLM랩", "Seongsu LLM Lab"),
     Organisation("gangnam-medai", Sector.PRIVATE, "강남메드AI", "Gangnam MedAI"),
@@ -156,7 +158,9 @@ class SimFleet:
         bucket = int(t // 300)
         burst = uniform(self.seed, 4, node, bucket) < 0.45
         width = 1 + (uniform(self.seed, 5, node, bucket) * GPUS_PER_NODE).astype(int)
-        private = np.where(burst & (gpu < width), 80 + 20 * uniform(self.seed, 6, node, gpu, bucket), 2)
+        private = np.where(
+            burst & (gpu < width), 80 + 20 * uniform(self.seed, 6, node, gpu, bucket), 2
+        )
         private = private + 4 * jitter
 
         util = np.select([sector == 0, sector == 1], [public, interest], private)
@@ -244,7 +248,9 @@ class SimSource:
 
     def start(self, sink: Callable[[NodeSample | NodeFailure], None]) -> None:
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, args=(sink,), name="sim-source", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, args=(sink,), name="sim-source", daemon=True
+        )
         self._thread.start()
 
     def _run(self, sink: Callable[[NodeSample | NodeFailure], None]) -> None:

@@ -1,0 +1,48 @@
+# Hangang Console. `make run` opens the console on the demo fleet; `make test` runs every test.
+# Both set up what they need first: Debian packages (apt, as root or with sudo) and a .venv.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+ARGS ?= --demo 48
+PYTEST_ARGS ?=
+
+.PHONY: run test bench lint i18n screenshot deps deps-test clean
+
+run: deps $(INSTALLED)
+	$(VENV)/bin/hangang-console $(ARGS)
+
+test: deps-test $(INSTALLED)
+	$(PY) -m ruff check console widgets tests
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: deps-test $(INSTALLED)
+	$(PY) -m pytest tests/bench -p no:cacheprovider -s -q
+
+lint: $(INSTALLED)
+	$(PY) -m ruff check console widgets tests
+
+# Refresh resources/i18n/ko.ts from the sources (new strings come in marked unfinished).
+i18n: $(INSTALLED)
+	$(VENV)/bin/pyside6-lupdate -locations none widgets/*.py -ts resources/i18n/ko.ts
+
+# The README's screenshot, taken from the real app on a virtual screen.
+screenshot: deps-test $(INSTALLED)
+	xvfb-run -a -s '-screen 0 1440x900x24' $(VENV)/bin/hangang-console --demo 48 --lang ko \
+		--screenshot docs/screenshot.png --quit-after 8
+
+deps:
+	PYTHON=$(PYTHON) bash packaging/debian-packages.sh runtime
+
+deps-test:
+	PYTHON=$(PYTHON) bash packaging/debian-packages.sh test
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache test-artifacts

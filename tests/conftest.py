@@ -1,0 +1,36 @@
+"""Shared test setup: Qt runs offscreen, user directories live in a temp dir."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+
+# Without a display Qt aborts the whole pytest process (exit 134, no report): choose offscreen
+# before anything imports Qt. E2E tests start their own Xvfb.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never write into the real user's cache or config (translations are compiled into the cache).
+_home = Path(tempfile.mkdtemp(prefix="hangang-test-home-"))
+for var in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+    os.environ[var] = str(_home / var.lower())
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+OUR_THREADS = ("sim-source", "poller-flush")
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads():
+    """Every test must stop the worker threads it started."""
+    yield
+    leaked = [t.name for t in threading.enumerate() if t.name in OUR_THREADS and t.is_alive()]
+    assert not leaked, f"threads left running: {leaked}"

@@ -1,0 +1,144 @@
+"""FleetState: freshness rules, missing values, unknown hosts, the snapshot's numbers."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from console.fleet import FleetState
+from console.inventory import Inventory, NodeSpec
+from console.metrics import default_registry
+from console.model import GpuSample, NodeFailure, NodeSample, NodeStatus, PollBatch, Sector
+
+T0 = 1_800_000_000.0
+SHARES = {Sector.PUBLIC: 0.5, Sector.INTEREST: 0.3, Sector.PRIVATE: 0.2}
+
+
+def inventory() -> Inventory:
+    return Inventory(
+        nodes=(
+            NodeSpec("b-node", Sector.PUBLIC, None, 2),
+            NodeSpec("a-node", Sector.PUBLIC, None, 2),
+            NodeSpec("c-node", Sector.INTEREST, None, 4),
+            NodeSpec("d-node", Sector.PRIVATE, None, 2),
+        ),
+        entitlements=SHARES,
+    )
+
+
+def sample(host: str, t: float, *utils: float | None) -> NodeSample:
+    return NodeSample(host, t, tuple(GpuSample(i, util_gpu=u) for i, u in enumerate(utils)))
+
+
+def test_nodes_are_ordered_by_sector_then_name():
+    snap = FleetState(inventory(), default_registry()).snapshot(T0)
+    assert snap.node_names == ("a-node", "b-node", "c-node", "d-node")
+    assert list(snap.node_sector) == [0, 0, 1, 2]
+
+
+def test_status_live_stale_unreachable_waiting():
+    state = FleetState(inventory(), default_registry(), stale_after_s=10)
+    state.apply(
+        PollBatch(
+            T0,
+            samples=(
+                sample("a-node", T0, 50, 60),
+                sample("b-node", T0 - 30, 10, 10),
+                sample("c-node", T0 - 5, 1, 2, 3, 4),
+            ),
+            failures=(NodeFailure("c-node", T0, "connection refused"),),
+        )
+    )
+    snap = state.snapshot(T0)
+    status = dict(zip(snap.node_names, snap.node_status, strict=True))
+    assert status == {
+        "a-node": NodeStatus.LIVE,
+        "b-node": NodeStatus.STALE,
+        "c-node": NodeStatus.UNREACHABLE,
+        "d-node": NodeStatus.WAITING,
+    }
+    assert snap.node_reason[2] == "connection refused"
+    assert snap.counts[NodeStatus.LIVE] == 1 and snap.counts[NodeStatus.WAITING] == 1
+    assert snap.oldest_age_s == pytest.approx(30)
+    # a new sample after the failure makes the node live again
+    state.apply(PollBatch(T0 + 1, samples=(sample("c-node", T0 + 1, 1, 2, 3, 4),)))
+    assert state.snapshot(T0 + 1).node_status[2] == NodeStatus.LIVE
+
+
+def test_stale_and_unreachable_gpus_never_count_as_live():
+    state = FleetState(inventory(), default_registry(), stale_after_s=10)
+    state.apply(
+        PollBatch(T0, samples=(sample("a-node", T0, 90, 90), sample("b-node", T0 - 60, 90, 90)))
+    )
+    public = state.snapshot(T0).sectors[0]
+    assert public.allocated_gpus == 4
+    assert public.reporting_gpus == 2
+    assert public.used_gpus == 2
+    assert public.avg_util == pytest.approx(90)
+
+
+def test_missing_values_are_not_zero():
+    state = FleetState(inventory(), default_registry())
+    state.apply(PollBatch(T0, samples=(sample("c-node", T0, None, 80, None, 0.0),)))
+    snap = state.snapshot(T0)
+    row = snap.gpu_util[2]
+    assert math.isnan(row[0]) and math.isnan(row[2])
+    interest = snap.sectors[1]
+    assert interest.reporting_gpus == 2
+    assert interest.used_gpus == 1  # 80 is busy; 0 is a real idle GPU; None is unknown
+    assert interest.avg_util == pytest.approx(40)
+
+
+def test_a_sample_replaces_the_previous_one_including_vanished_gpus():
+    state = FleetState(inventory(), default_registry())
+    state.apply(PollBatch(T0, samples=(sample("c-node", T0, 10, 20, 30, 40),)))
+    state.apply(PollBatch(T0 + 1, samples=(sample("c-node", T0 + 1, 50, 60),)))
+    row = state.snapshot(T0 + 1).gpu_util[2]
+    assert list(row[:2]) == [50, 60] and np.isnan(row[2:]).all()
+
+
+def test_unknown_hosts_and_out_of_range_gpus_are_ignored_not_fatal():
+    state = FleetState(inventory(), default_registry())
+    state.apply(
+        PollBatch(
+            T0,
+            samples=(sample("ghost", T0, 99), sample("d-node", T0, 10, 20, 30)),
+            failures=(NodeFailure("phantom", T0, "refused"),),
+        )
+    )
+    assert state.unknown_hosts == {"ghost", "phantom"}
+    assert list(state.snapshot(T0).gpu_util[3][:2]) == [10, 20]
+
+
+def test_snapshot_arrays_are_read_only_copies():
+    state = FleetState(inventory(), default_registry())
+    state.apply(PollBatch(T0, samples=(sample("a-node", T0, 10, 20),)))
+    snap = state.snapshot(T0)
+    with pytest.raises(ValueError):
+        snap.gpu_util[0, 0] = 99
+    state.apply(PollBatch(T0 + 1, samples=(sample("a-node", T0 + 1, 70, 80),)))
+    assert list(snap.gpu_util[0][:2]) == [10, 20]
+
+
+def test_sector_series_records_at_most_once_a_second_and_keeps_the_window():
+    state = FleetState(inventory(), default_registry(), series_window_s=60)
+    for k in range(0, 400):
+        t = T0 + k * 0.25
+        state.apply(PollBatch(t, samples=(sample("a-node", t, 50, 50),)))
+        snap = state.snapshot(t)
+    assert len(snap.series.t) == 60  # 100 s of data at 1 Hz, only the last 60 s kept
+    assert np.all(np.diff(snap.series.t) >= 1.0)
+    assert np.allclose(snap.series.util[0], 50)
+    assert np.isnan(snap.series.util[1]).all()
+
+
+def test_inventory_rejects_duplicates_and_bad_entitlements():
+    node = NodeSpec("x", Sector.PUBLIC, None, 1)
+    with pytest.raises(ValueError, match="listed twice: x"):
+        Inventory(nodes=(node, node), entitlements=SHARES)
+    with pytest.raises(ValueError, match=r"add up to 90\.0%"):
+        Inventory(nodes=(node,), entitlements={**SHARES, Sector.PRIVATE: 0.1})
+    with pytest.raises(ValueError, match="no entitlement"):
+        Inventory(nodes=(node,), entitlements={Sector.PUBLIC: 1.0})
