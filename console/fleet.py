@@ -18,12 +18,12 @@ from console.model import (
     SECTORS,
     FleetSnapshot,
     NodeFailure,
-    NodeSample,
     NodeStatus,
     PollBatch,
     SectorSeries,
     SectorSummary,
 )
+from console.packing import PackedSamples, pack
 
 SERIES_WINDOW_S = 15 * 60
 SERIES_STEP_S = 1.0
@@ -63,6 +63,13 @@ class FleetState:
         self._mem_total = np.full(shape, np.nan, dtype=np.float32)
         self._temp = np.full(shape, np.nan, dtype=np.float32)
         self._power = np.full(shape, np.nan, dtype=np.float32)
+        self._gpu_arrays = {
+            "util_gpu": self._util,
+            "mem_used_mib": self._mem_used,
+            "mem_total_mib": self._mem_total,
+            "temp_c": self._temp,
+            "power_w": self._power,
+        }
         capacity = math.ceil(series_window_s / SERIES_STEP_S) + 2
         self._series = RecentSeries(len(SECTORS), capacity)
         self.unknown_hosts: set[str] = set()
@@ -75,29 +82,22 @@ class FleetState:
     # -- input -------------------------------------------------------------------------------
 
     def apply(self, batch: PollBatch) -> None:
-        for sample in batch.samples:
-            self._apply_sample(sample)
+        if batch.samples:
+            self._apply_packed(batch.packed or pack(batch.samples))
         for failure in batch.failures:
             self._apply_failure(failure)
 
-    def _apply_sample(self, s: NodeSample) -> None:
-        row = self._row.get(s.host)
-        if row is None:
-            self.unknown_hosts.add(s.host)
-            return
-        self._last_sample_t[row] = s.t
-        self._cpu[row] = np.nan if s.cpu_percent is None else s.cpu_percent
-        for arr in (self._util, self._mem_used, self._mem_total, self._temp, self._power):
-            arr[row, :] = np.nan
-        width = self._util.shape[1]
-        for g in s.gpus:
-            if not 0 <= g.index < width:
-                continue
-            self._util[row, g.index] = _num(g.util_gpu)
-            self._mem_used[row, g.index] = _num(g.mem_used_mib)
-            self._mem_total[row, g.index] = _num(g.mem_total_mib)
-            self._temp[row, g.index] = _num(g.temp_c)
-            self._power[row, g.index] = _num(g.power_w)
+    def _apply_packed(self, p: PackedSamples) -> None:
+        rows = np.array([self._row.get(h, -1) for h in p.hosts], dtype=np.intp)
+        known = rows >= 0
+        self.unknown_hosts.update(h for h, k in zip(p.hosts, known, strict=True) if not k)
+        rows = rows[known]
+        self._last_sample_t[rows] = p.t[known]
+        self._cpu[rows] = p.cpu_percent[known]
+        width = min(p.gpu.shape[2], self._util.shape[1])
+        for name, arr in self._gpu_arrays.items():
+            arr[rows, :] = np.nan  # a GPU missing from this sample has no value now
+            arr[rows, :width] = p.field(name)[known, :width]
 
     def _apply_failure(self, f: NodeFailure) -> None:
         row = self._row.get(f.host)
@@ -180,7 +180,3 @@ class FleetState:
             return
         values = np.array([np.nan if s.avg_util is None else s.avg_util for s in sectors])
         self._series.append(now, values)
-
-
-def _num(v: float | None) -> float:
-    return np.nan if v is None else v

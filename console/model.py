@@ -81,11 +81,16 @@ class NodeFailure:
 
 @dataclass(frozen=True, slots=True)
 class PollBatch:
-    """What the poller hands over in one go: newest item per node since the last batch."""
+    """What the poller hands over in one go: newest item per node since the last batch.
+
+    `packed` holds the samples as arrays (console/packing.py), made by the poller off the GUI
+    thread; a batch built without it is packed when applied.
+    """
 
     t: float
     samples: tuple[NodeSample, ...] = ()
     failures: tuple[NodeFailure, ...] = ()
+    packed: object | None = None  # PackedSamples
 
     def __bool__(self) -> bool:
         return bool(self.samples or self.failures)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from console.model import NodeFailure, NodeSample, PollBatch
+from console.packing import pack
 
 Item = NodeSample | NodeFailure
 Sink = Callable[[Item], None]
@@ -70,10 +71,12 @@ class Poller:
         """Take everything pending as one batch and deliver it if it holds anything."""
         with self._lock:
             pending, self._pending = self._pending, {}
+        samples = tuple(i for i in pending.values() if isinstance(i, NodeSample))
         batch = PollBatch(
             t=self._clock(),
-            samples=tuple(i for i in pending.values() if isinstance(i, NodeSample)),
+            samples=samples,
             failures=tuple(i for i in pending.values() if isinstance(i, NodeFailure)),
+            packed=pack(samples) if samples else None,
         )
         if batch:
             self._on_batch(batch)

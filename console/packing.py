@@ -1,0 +1,54 @@
+"""Samples packed into arrays, off the GUI thread.
+
+A poll of 2,000 nodes is 16,000 GpuSample objects. Walking them is Python work; doing it where the
+samples arrive (the poller's thread now, a collector process later) leaves the GUI thread a few
+array assignments per batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from console.model import NodeSample
+
+GPU_FIELDS = ("util_gpu", "mem_used_mib", "mem_total_mib", "temp_c", "power_w")
+MAX_GPUS_PER_NODE = 64  # an index beyond this is garbage, not a GPU
+
+
+@dataclass(frozen=True, slots=True)
+class PackedSamples:
+    hosts: tuple[str, ...]
+    t: np.ndarray  # (nodes,) sample times
+    cpu_percent: np.ndarray  # (nodes,)
+    gpu: np.ndarray  # (len(GPU_FIELDS), nodes, width) float32, NaN where missing
+
+    def field(self, name: str) -> np.ndarray:
+        return self.gpu[GPU_FIELDS.index(name)]
+
+
+def pack(samples: Sequence[NodeSample]) -> PackedSamples:
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[tuple] = []
+    for i, s in enumerate(samples):
+        for g in s.gpus:
+            rows.append(i)
+            cols.append(g.index)
+            values.append((g.util_gpu, g.mem_used_mib, g.mem_total_mib, g.temp_c, g.power_w))
+    r = np.asarray(rows, dtype=np.intp)
+    c = np.asarray(cols, dtype=np.intp)
+    # None becomes NaN on the way into a float array: missing stays missing
+    v = np.asarray(values, dtype=np.float32).reshape(-1, len(GPU_FIELDS))
+    ok = (c >= 0) & (c < MAX_GPUS_PER_NODE)
+    width = int(c[ok].max()) + 1 if ok.any() else 0
+    gpu = np.full((len(GPU_FIELDS), len(samples), width), np.nan, dtype=np.float32)
+    gpu[:, r[ok], c[ok]] = v[ok].T
+    return PackedSamples(
+        hosts=tuple(s.host for s in samples),
+        t=np.array([s.t for s in samples], dtype=np.float64),
+        cpu_percent=np.array([s.cpu_percent for s in samples], dtype=np.float32),
+        gpu=gpu,
+    )
