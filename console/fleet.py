@@ -17,7 +17,7 @@ from console.metrics import MetricRegistry
 from console.model import (
     SECTORS,
     FleetSnapshot,
-    NodeFailure,
+    NodeEvent,
     NodeStatus,
     PollBatch,
     SectorSeries,
@@ -54,8 +54,10 @@ class FleetState:
         self._sector = np.array([SECTORS.index(s.sector) for s in self._nodes], dtype=np.int8)
         self._gpu_count = np.array([s.gpu_count for s in self._nodes], dtype=np.int16)
         self._last_sample_t = np.full(n, np.nan)
-        self._last_failure_t = np.full(n, np.nan)
+        self._last_event_t = np.full(n, np.nan)
+        self._event_status = np.full(n, NodeStatus.WAITING, dtype=np.int8)
         self._reason = [""] * n
+        self._fingerprint: list[str | None] = [None] * n
         self._cpu = np.full(n, np.nan, dtype=np.float32)
         shape = (n, width)
         self._util = np.full(shape, np.nan, dtype=np.float32)
@@ -84,8 +86,8 @@ class FleetState:
     def apply(self, batch: PollBatch) -> None:
         if batch.samples:
             self._apply_packed(batch.packed or pack(batch.samples))
-        for failure in batch.failures:
-            self._apply_failure(failure)
+        for event in batch.events:
+            self._apply_event(event)
 
     def _apply_packed(self, p: PackedSamples) -> None:
         rows = np.array([self._row.get(h, -1) for h in p.hosts], dtype=np.intp)
@@ -99,26 +101,29 @@ class FleetState:
             arr[rows, :] = np.nan  # a GPU missing from this sample has no value now
             arr[rows, :width] = p.field(name)[known, :width]
 
-    def _apply_failure(self, f: NodeFailure) -> None:
-        row = self._row.get(f.host)
+    def _apply_event(self, e: NodeEvent) -> None:
+        row = self._row.get(e.host)
         if row is None:
-            self.unknown_hosts.add(f.host)
+            self.unknown_hosts.add(e.host)
             return
-        self._last_failure_t[row] = f.t
-        self._reason[row] = f.reason
+        self._last_event_t[row] = e.t
+        self._event_status[row] = e.status
+        self._reason[row] = e.message
+        self._fingerprint[row] = e.fingerprint
 
     # -- output ------------------------------------------------------------------------------
 
     def statuses(self, now: float) -> np.ndarray:
+        """LIVE or STALE by the age of the last sample, unless an event came after it."""
         seen = ~np.isnan(self._last_sample_t)
         age = now - self._last_sample_t
-        failed_since = np.nan_to_num(self._last_failure_t, nan=-np.inf) > np.nan_to_num(
+        event_newer = np.nan_to_num(self._last_event_t, nan=-np.inf) > np.nan_to_num(
             self._last_sample_t, nan=-np.inf
         )
         status = np.full(len(self._nodes), NodeStatus.LIVE, dtype=np.int8)
         status[seen & (age > self.stale_after_s)] = NodeStatus.STALE
         status[~seen] = NodeStatus.WAITING
-        status[failed_since] = NodeStatus.UNREACHABLE
+        status[event_newer] = self._event_status[event_newer]
         return status
 
     def snapshot(self, now: float) -> FleetSnapshot:
@@ -161,6 +166,7 @@ class FleetState:
             node_status=_frozen(status),
             node_age_s=_frozen(age),
             node_reason=tuple(self._reason),
+            node_fingerprint=tuple(self._fingerprint),
             node_cpu_percent=_frozen(self._cpu),
             gpu_util=_frozen(self._util),
             gpu_mem_used_mib=_frozen(self._mem_used),

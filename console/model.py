@@ -25,12 +25,20 @@ SECTORS: tuple[Sector, ...] = tuple(Sector)
 
 
 class NodeStatus(IntEnum):
-    """Freshness of a node's data; the integer orders severity for sorting."""
+    """What the console knows of a node; the integer orders severity for sorting.
+
+    LIVE and STALE follow from the age of the last sample; the others come from NodeEvents.
+    """
 
     LIVE = 0
     STALE = 1
-    UNREACHABLE = 2
+    CONNECTING = 2
     WAITING = 3  # never heard from yet
+    PROBE_ERROR = 4
+    UNREACHABLE = 5
+    AUTH_FAILED = 6
+    HOSTKEY_UNKNOWN = 7
+    HOSTKEY_CHANGED = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +55,26 @@ class Organisation:
 
 
 @dataclass(frozen=True, slots=True)
+class GpuProcess:
+    pid: int
+    user: str | None = None
+    used_mib: float | None = None
+    command: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MigDevice:
+    index: int
+    uuid: str | None = None
+    name: str | None = None
+    mem_used_mib: float | None = None
+    mem_total_mib: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class GpuSample:
+    """One GPU as a probe saw it; field names and units are those of docs/protocol.md."""
+
     index: int
     util_gpu: float | None = None  # %
     util_mem: float | None = None  # % of time the memory controller was busy
@@ -58,6 +85,54 @@ class GpuSample:
     power_limit_w: float | None = None
     name: str | None = None
     uuid: str | None = None
+    temp_mem_c: float | None = None
+    sm_clock_mhz: float | None = None
+    mem_clock_mhz: float | None = None
+    pstate: str | None = None
+    fan_pct: float | None = None
+    ecc_uncorrected_volatile: int | None = None
+    ecc_uncorrected_aggregate: int | None = None
+    remapped_rows_pending: bool | None = None
+    remapped_rows_failure: bool | None = None
+    clock_event_reasons: tuple[str, ...] = ()
+    mig_mode: bool | None = None
+    mig_devices: tuple[MigDevice, ...] = ()
+    processes: tuple[GpuProcess, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DiskUse:
+    mount: str
+    used_bytes: int | None = None
+    total_bytes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NodeInfo:
+    """Node-level telemetry from the probe (everything optional: old kernels, no psutil, …)."""
+
+    hostname: str | None = None
+    kernel: str | None = None
+    driver: str | None = None
+    cuda: str | None = None
+    load1: float | None = None
+    load5: float | None = None
+    load15: float | None = None
+    mem_used_bytes: int | None = None
+    mem_total_bytes: int | None = None
+    swap_used_bytes: int | None = None
+    swap_total_bytes: int | None = None
+    disks: tuple[DiskUse, ...] = ()
+    net_rx_bps: float | None = None
+    net_tx_bps: float | None = None
+    uptime_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class XidEvent:
+    gpu: int | None
+    xid: int
+    t: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,16 +142,20 @@ class NodeSample:
     gpus: tuple[GpuSample, ...]
     cpu_percent: float | None = None
     mem_used_frac: float | None = None
-    errors: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()  # per-field problems the probe reported (the line still counts)
+    info: NodeInfo | None = None
+    xids: tuple[XidEvent, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
-class NodeFailure:
-    """A node that could not be read: refused, timed out, sent garbage."""
+class NodeEvent:
+    """Something happened to a node's connection: connecting, refused, bad host key, garbage."""
 
     host: str
     t: float  # epoch seconds, taken on the console
-    reason: str
+    status: NodeStatus
+    message: str = ""
+    fingerprint: str | None = None  # SHA256 host key fingerprint, for host key states
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +168,11 @@ class PollBatch:
 
     t: float
     samples: tuple[NodeSample, ...] = ()
-    failures: tuple[NodeFailure, ...] = ()
+    events: tuple[NodeEvent, ...] = ()
     packed: object | None = None  # PackedSamples
 
     def __bool__(self) -> bool:
-        return bool(self.samples or self.failures)
+        return bool(self.samples or self.events)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +209,8 @@ class FleetSnapshot:
     node_gpu_count: np.ndarray  # (nodes,) int
     node_status: np.ndarray  # (nodes,) int NodeStatus
     node_age_s: np.ndarray  # (nodes,) seconds since the last sample, NaN if never
-    node_reason: tuple[str, ...]  # last failure reason, "" if none
+    node_reason: tuple[str, ...]  # message of the last event, "" if none
+    node_fingerprint: tuple[str | None, ...]  # host key fingerprint for host key states
     node_cpu_percent: np.ndarray
     gpu_util: np.ndarray
     gpu_mem_used_mib: np.ndarray

@@ -1,6 +1,6 @@
 """The poller owns the telemetry sources and hands their output over in batches. No Qt here.
 
-Sources push items (a NodeSample or a NodeFailure) from their own threads. The poller keeps only
+Sources push items (a NodeSample or a NodeEvent) from their own threads. The poller keeps only
 the newest item per node ("newest wins"), and every `flush_interval` hands one immutable PollBatch
 to `on_batch` from its flush thread. A burst of samples therefore costs the GUI one batch, never one
 event per sample, and a slow or silent source never blocks another.
@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from console.model import NodeFailure, NodeSample, PollBatch
+from console.model import NodeEvent, NodeSample, PollBatch
 from console.packing import pack
 
-Item = NodeSample | NodeFailure
+Item = NodeSample | NodeEvent
 Sink = Callable[[Item], None]
 
 
@@ -75,7 +75,7 @@ class Poller:
         batch = PollBatch(
             t=self._clock(),
             samples=samples,
-            failures=tuple(i for i in pending.values() if isinstance(i, NodeFailure)),
+            events=tuple(i for i in pending.values() if isinstance(i, NodeEvent)),
             packed=pack(samples) if samples else None,
         )
         if batch:

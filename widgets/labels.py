@@ -38,6 +38,11 @@ def status_name(status: NodeStatus) -> str:
         NodeStatus.STALE: QCoreApplication.translate("Labels", "stale"),
         NodeStatus.UNREACHABLE: QCoreApplication.translate("Labels", "unreachable"),
         NodeStatus.WAITING: QCoreApplication.translate("Labels", "waiting"),
+        NodeStatus.CONNECTING: QCoreApplication.translate("Labels", "connecting"),
+        NodeStatus.PROBE_ERROR: QCoreApplication.translate("Labels", "probe error"),
+        NodeStatus.AUTH_FAILED: QCoreApplication.translate("Labels", "auth failed"),
+        NodeStatus.HOSTKEY_UNKNOWN: QCoreApplication.translate("Labels", "host key unknown"),
+        NodeStatus.HOSTKEY_CHANGED: QCoreApplication.translate("Labels", "host key changed"),
     }[NodeStatus(status)]
 
 

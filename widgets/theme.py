@@ -18,6 +18,11 @@ STATUS_COLORS = {
     NodeStatus.STALE: QColor("#ffab00"),
     NodeStatus.UNREACHABLE: QColor("#ff5630"),
     NodeStatus.WAITING: QColor("#8993a4"),
+    NodeStatus.CONNECTING: QColor("#8993a4"),
+    NodeStatus.PROBE_ERROR: QColor("#ff8b00"),
+    NodeStatus.AUTH_FAILED: QColor("#ff5630"),
+    NodeStatus.HOSTKEY_UNKNOWN: QColor("#c9a0ff"),
+    NodeStatus.HOSTKEY_CHANGED: QColor("#ff2d55"),
 }
 BACKGROUND = QColor("#161a21")
 NO_DATA = QColor("#3a404c")  # a GPU without fresh data

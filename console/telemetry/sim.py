@@ -22,8 +22,9 @@ from console.inventory import Inventory, NodeSpec
 from console.model import (
     SECTORS,
     GpuSample,
-    NodeFailure,
+    NodeEvent,
     NodeSample,
+    NodeStatus,
     Organisation,
     Sector,
 )
@@ -188,7 +189,7 @@ class SimFleet:
             return None
         return int(uniform(self.seed, 9, window) * len(self.inventory.nodes))
 
-    def sample(self, t: float) -> list[NodeSample | NodeFailure]:
+    def sample(self, t: float) -> list[NodeSample | NodeEvent]:
         util = self.utilisation(t)
         n = util.shape[0]
         node = np.arange(n)[:, None]
@@ -200,10 +201,10 @@ class SimFleet:
         mem = np.where(util > 3, GPU_MEM_MIB * job_mem, 512.0)
         util_mem = util * (0.45 + 0.2 * noise)
         down = self.unreachable(t)
-        out: list[NodeSample | NodeFailure] = []
+        out: list[NodeSample | NodeEvent] = []
         for i, spec in enumerate(self.inventory.nodes):
             if i == down:
-                out.append(NodeFailure(spec.name, t, "connection timed out"))
+                out.append(NodeEvent(spec.name, t, NodeStatus.UNREACHABLE, "connection timed out"))
                 continue
             gpus = tuple(
                 GpuSample(
@@ -246,14 +247,14 @@ class SimSource:
     def node_count(self) -> int:
         return len(self.fleet.inventory.nodes)
 
-    def start(self, sink: Callable[[NodeSample | NodeFailure], None]) -> None:
+    def start(self, sink: Callable[[NodeSample | NodeEvent], None]) -> None:
         self._stop.clear()
         self._thread = threading.Thread(
             target=self._run, args=(sink,), name="sim-source", daemon=True
         )
         self._thread.start()
 
-    def _run(self, sink: Callable[[NodeSample | NodeFailure], None]) -> None:
+    def _run(self, sink: Callable[[NodeSample | NodeEvent], None]) -> None:
         while not self._stop.is_set():
             if self._running.is_set():
                 for item in self.fleet.sample(self._clock()):

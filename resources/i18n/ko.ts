@@ -107,6 +107,26 @@
         <translation>대기</translation>
     </message>
     <message>
+        <source>connecting</source>
+        <translation>연결 중</translation>
+    </message>
+    <message>
+        <source>probe error</source>
+        <translation>프로브 오류</translation>
+    </message>
+    <message>
+        <source>auth failed</source>
+        <translation>인증 실패</translation>
+    </message>
+    <message>
+        <source>host key unknown</source>
+        <translation>호스트 키 미확인</translation>
+    </message>
+    <message>
+        <source>host key changed</source>
+        <translation>호스트 키 변경됨</translation>
+    </message>
+    <message>
         <source>GPU utilisation</source>
         <translation>GPU 사용률</translation>
     </message>

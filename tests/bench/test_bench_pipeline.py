@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QGraphicsView
 
 from console.fleet import FleetState
 from console.metrics import default_registry
-from console.model import NodeFailure, NodeSample, PollBatch
+from console.model import NodeEvent, NodeSample, PollBatch
 from console.packing import pack
 from console.telemetry.sim import SimFleet
 from widgets.fleet_heatmap import FleetHeatmap
@@ -44,7 +44,7 @@ def batch_for(fleet: SimFleet, t: float) -> PollBatch:
     return PollBatch(
         t,
         samples=tuple(i for i in items if isinstance(i, NodeSample)),
-        failures=tuple(i for i in items if isinstance(i, NodeFailure)),
+        events=tuple(i for i in items if isinstance(i, NodeEvent)),
     )
 
 
@@ -55,7 +55,7 @@ def test_bench_gui_thread_tick(nodes):
     fleet = SimFleet.build(nodes)
     state = FleetState(fleet.inventory, default_registry())
     raw = batch_for(fleet, T0)
-    packed = PollBatch(raw.t, raw.samples, raw.failures, packed=pack(raw.samples))
+    packed = PollBatch(raw.t, raw.samples, raw.events, packed=pack(raw.samples))
     ticks = iter(range(10**9))
 
     def tick(batch: PollBatch) -> None:

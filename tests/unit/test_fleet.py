@@ -10,7 +10,7 @@ import pytest
 from console.fleet import FleetState
 from console.inventory import Inventory, NodeSpec
 from console.metrics import default_registry
-from console.model import GpuSample, NodeFailure, NodeSample, NodeStatus, PollBatch, Sector
+from console.model import GpuSample, NodeEvent, NodeSample, NodeStatus, PollBatch, Sector
 
 T0 = 1_800_000_000.0
 SHARES = {Sector.PUBLIC: 0.5, Sector.INTEREST: 0.3, Sector.PRIVATE: 0.2}
@@ -48,7 +48,7 @@ def test_status_live_stale_unreachable_waiting():
                 sample("b-node", T0 - 30, 10, 10),
                 sample("c-node", T0 - 5, 1, 2, 3, 4),
             ),
-            failures=(NodeFailure("c-node", T0, "connection refused"),),
+            events=(NodeEvent("c-node", T0, NodeStatus.UNREACHABLE, "connection refused"),),
         )
     )
     snap = state.snapshot(T0)
@@ -105,7 +105,7 @@ def test_unknown_hosts_and_out_of_range_gpus_are_ignored_not_fatal():
         PollBatch(
             T0,
             samples=(sample("ghost", T0, 99), sample("d-node", T0, 10, 20, 30)),
-            failures=(NodeFailure("phantom", T0, "refused"),),
+            events=(NodeEvent("phantom", T0, NodeStatus.UNREACHABLE, "refused"),),
         )
     )
     assert state.unknown_hosts == {"ghost", "phantom"}

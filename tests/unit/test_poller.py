@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from console.model import NodeFailure, NodeSample, PollBatch
+from console.model import NodeEvent, NodeSample, NodeStatus, PollBatch
 from console.poller import Poller
 from console.telemetry.sim import SimFleet, SimSource
 
@@ -14,13 +14,13 @@ def test_newest_item_per_node_wins_and_empty_flush_sends_nothing():
     poller = Poller([], on_batch=got.append, clock=lambda: 5.0)
     poller.receive(NodeSample("n1", 1.0, ()))
     poller.receive(NodeSample("n1", 2.0, ()))
-    poller.receive(NodeFailure("n2", 2.0, "refused"))
+    poller.receive(NodeEvent("n2", 2.0, NodeStatus.UNREACHABLE, "refused"))
     poller.receive(NodeSample("n2", 3.0, ()))
-    poller.receive(NodeFailure("n3", 3.0, "timed out"))
+    poller.receive(NodeEvent("n3", 3.0, NodeStatus.UNREACHABLE, "timed out"))
     batch = poller.flush()
     assert got == [batch]
     assert sorted((s.host, s.t) for s in batch.samples) == [("n1", 2.0), ("n2", 3.0)]
-    assert [(f.host, f.reason) for f in batch.failures] == [("n3", "timed out")]
+    assert [(f.host, f.message) for f in batch.events] == [("n3", "timed out")]
     assert not poller.flush()
     assert len(got) == 1
 
@@ -35,7 +35,7 @@ def test_sim_source_reaches_the_callback_through_the_flush_thread():
     def on_batch(batch: PollBatch) -> None:
         threads.add(threading.current_thread().name)
         seen.update(s.host for s in batch.samples)
-        seen.update(f.host for f in batch.failures)
+        seen.update(f.host for f in batch.events)
         if seen >= hosts:
             done.set()
 

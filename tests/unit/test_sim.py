@@ -10,7 +10,7 @@ import pytest
 
 from console.fleet import FleetState
 from console.metrics import default_registry
-from console.model import SECTORS, NodeFailure, NodeSample, PollBatch, Sector
+from console.model import SECTORS, NodeEvent, NodeSample, PollBatch, Sector
 from console.telemetry.sim import SimFleet, office_hours_factor
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -25,7 +25,7 @@ def snapshot_at(fleet: SimFleet, t: float):
         PollBatch(
             t=t,
             samples=tuple(i for i in items if isinstance(i, NodeSample)),
-            failures=tuple(i for i in items if isinstance(i, NodeFailure)),
+            events=tuple(i for i in items if isinstance(i, NodeEvent)),
         )
     )
     return state.snapshot(t)
@@ -120,7 +120,7 @@ def test_one_node_is_unreachable_now_and_then():
     hit = [d for d in down if d is not None]
     assert 0 < len(hit) < 0.2 * len(day)
     t = day[down.index(hit[0])]
-    failures = [i for i in fleet.sample(t) if isinstance(i, NodeFailure)]
+    failures = [i for i in fleet.sample(t) if isinstance(i, NodeEvent)]
     assert [f.host for f in failures] == [fleet.inventory.nodes[hit[0]].name]
 
 
