@@ -19,6 +19,7 @@ from console.cli import Options, parse_args
 from console.fleet import FleetState
 from console.inventory import Inventory
 from console.metrics import MetricRegistry, default_registry
+from console.paths import config_dir
 from console.poller import Poller, Source
 
 log = logging.getLogger("hangang")
@@ -60,18 +61,44 @@ class Services:
         self.poller.stop()
         self.bridge.stop()
 
+    def trust_host_key(self, node: str, fingerprint: str) -> None:
+        """An operator trusts the key a node presented (the fingerprint they were shown)."""
+        for source in self.sources:
+            trust = getattr(source, "trust_host_key", None)
+            if trust is not None and any(s.name == node for s in source.specs):
+                trust(node, fingerprint)
+                return
+        raise KeyError(f"no SSH source follows node {node!r}")
 
-def build_services(options: Options) -> Services:
+
+def build_services(options: Options, inventory: Inventory | None = None) -> Services:
+    """The core for the demo fleet, or for `inventory` (a real fleet followed over SSH)."""
     from console.bridge import Bridge
+
+    registry = default_registry()
+    if inventory is None:
+        return _demo_services(options, registry, Bridge)
+    from console.telemetry.hostkeys import HostKeyStore
+    from console.telemetry.workers import SshSource
+
+    slowest = max((n.interval for n in inventory.nodes), default=2.0)
+    fleet = FleetState(inventory, registry, stale_after_s=3 * slowest + 1)
+    bridge = Bridge(fleet)
+    user_known = HostKeyStore.default(config_dir() / "known_hosts").user_files
+    sources = (SshSource(inventory.nodes, config_dir() / "known_hosts", user_known),)
+    poller = Poller(sources, on_batch=bridge.submit)
+    return Services(inventory, registry, fleet, poller, bridge, sources)
+
+
+def _demo_services(options: Options, registry: MetricRegistry, bridge_class) -> Services:
     from console.telemetry.sim import SimFleet, SimSource
 
     sim = SimFleet.build(options.demo, seed=options.seed)
-    registry = default_registry()
     fleet = FleetState(sim.inventory, registry, stale_after_s=max(10.0, 5 * options.interval))
     # The demo fleet's past is known (it is a function of time), so its plot starts full.
     now = time.time()
     fleet.preload_series(*sim.sector_series(now - fleet.series_window_s, now, BACKFILL_STEP_S))
-    bridge = Bridge(fleet)
+    bridge = bridge_class(fleet)
     sources = (SimSource(sim, interval=options.interval),)
     poller = Poller(sources, on_batch=bridge.submit)
     return Services(sim.inventory, registry, fleet, poller, bridge, sources)
@@ -113,9 +140,18 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         sys.stderr.write(problem)
         return 2
+    inventory = None
+    if options.inventory is not None:
+        from console.inventory_toml import InventoryError, load_inventory
+
+        try:
+            inventory = load_inventory(options.inventory)
+        except (InventoryError, OSError) as exc:
+            sys.stderr.write(f"hangang-console: {exc}\n")
+            return 2
     frontend = load_frontend("window")
     frontend.create_application([sys.argv[0]])
-    services = build_services(options)
+    services = build_services(options, inventory)
     frontend.open(services, options, started_at)
     services.start()
     try:

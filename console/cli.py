@@ -12,6 +12,7 @@ LANGUAGES = ("ko", "en")
 @dataclass(frozen=True, slots=True)
 class Options:
     demo: int
+    inventory: Path | None
     seed: int
     interval: float
     lang: str | None  # None: from the system locale
@@ -51,12 +52,20 @@ def build_parser() -> argparse.ArgumentParser:
         description="Hangang Console (한강 콘솔): live GPU fleet and sector capacity of the "
         "Hangang AI center.",
     )
-    p.add_argument(
+    source = p.add_mutually_exclusive_group()
+    source.add_argument(
         "--demo",
         type=_positive_int,
         default=48,
         metavar="N",
-        help="run on the embedded demo fleet of N nodes × 8 GPUs (default 48)",
+        help="run on the embedded demo fleet of N nodes × 8 GPUs (the default, 48 nodes)",
+    )
+    source.add_argument(
+        "--inventory",
+        type=Path,
+        metavar="FLEET.toml",
+        help="follow the real fleet described in this file over SSH (see "
+        "resources/examples/fleet.toml)",
     )
     p.add_argument("--seed", type=int, default=20261124, help="seed of the demo fleet")
     p.add_argument(
@@ -102,6 +111,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
     ns = build_parser().parse_args(argv)
     return Options(
         demo=ns.demo,
+        inventory=ns.inventory,
         seed=ns.seed,
         interval=ns.interval,
         lang=ns.lang,

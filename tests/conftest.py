@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ for var in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-OUR_THREADS = ("sim-source", "poller-flush")
+OUR_THREADS = ("sim-source", "poller-flush", "ssh-collector", "ssh-handshake", "ssh-source-reader")
 
 
 @pytest.fixture
@@ -30,7 +31,13 @@ def artifacts() -> Path:
 
 @pytest.fixture(autouse=True)
 def no_leaked_threads():
-    """Every test must stop the worker threads it started."""
+    """Every test must stop the worker threads it started (a handshake in flight may take its
+    timeout to end, so give them a bounded while)."""
     yield
-    leaked = [t.name for t in threading.enumerate() if t.name in OUR_THREADS and t.is_alive()]
-    assert not leaked, f"threads left running: {leaked}"
+    deadline = time.monotonic() + 20
+    while True:
+        leaked = [t for t in threading.enumerate() if t.name.startswith(OUR_THREADS)]
+        if not leaked or time.monotonic() > deadline:
+            break
+        leaked[0].join(timeout=0.2)
+    assert not leaked, f"threads left running: {[t.name for t in leaked]}"

@@ -7,6 +7,7 @@ node that cannot be reached. One image, never one item per GPU: 16,000 cells cos
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 
@@ -23,6 +24,17 @@ from widgets.theme import BACKGROUND, NO_DATA, SECTOR_COLORS, UNREACHABLE
 LABEL_PX = 20  # room above each sector's first band for its name, in pixels
 BAND_GAP = 1  # empty rows between bands
 SECTOR_GAP = 2  # empty columns between sectors set side by side
+# Nodes we cannot read at all, drawn dark red; stale, waiting and connecting ones are grey.
+BROKEN = np.array(
+    [
+        NodeStatus.UNREACHABLE,
+        NodeStatus.AUTH_FAILED,
+        NodeStatus.HOSTKEY_UNKNOWN,
+        NodeStatus.HOSTKEY_CHANGED,
+        NodeStatus.PROBE_ERROR,
+    ],
+    dtype=np.int8,
+)
 
 
 @dataclass(frozen=True)
@@ -183,7 +195,12 @@ class FleetHeatmap(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("GPU utilisation, every GPU (one column per node)"))
-        self.legend.setToolTip(self.tr("Grey: no live data. Dark red: node unreachable."))
+        self.legend.setToolTip(
+            self.tr(
+                "Grey: no live data (stale, connecting). Dark red: node cannot be read "
+                "(unreachable, auth failed, host key, probe error)."
+            )
+        )
         self._label_sectors()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -225,7 +242,7 @@ class FleetHeatmap(QWidget):
         idx = np.clip(np.nan_to_num(value, nan=0.0) * 2.55, 0, 255).astype(np.intp)
         rgba = self.lut[idx]
         rgba[np.isnan(value)] = _rgba(NO_DATA)
-        rgba[snap.node_status[node] == NodeStatus.UNREACHABLE] = _rgba(UNREACHABLE)
+        rgba[np.isin(snap.node_status[node], BROKEN)] = _rgba(UNREACHABLE)
         rgba[~valid] = 0
         return rgba
 
@@ -245,7 +262,7 @@ class FleetHeatmap(QWidget):
             return "–" if math.isnan(v) else f"{v * scale:.{digits}f}"
 
         lines = [
-            f"<b>{snap.node_names[node]}</b> · GPU {gpu}",
+            f"<b>{html.escape(snap.node_names[node])}</b> · GPU {gpu}",
             f"{sector_name(snap.sector_of(node))} · {org_name}",
             fmt(self.tr("status: %1"), status_name(status)),
             fmt(self.tr("utilisation: %1 %"), val(snap.gpu_util)),
@@ -257,6 +274,8 @@ class FleetHeatmap(QWidget):
             fmt(self.tr("temperature: %1 °C"), val(snap.gpu_temp_c)),
             fmt(self.tr("power: %1 W"), val(snap.gpu_power_w)),
         ]
-        if status == NodeStatus.UNREACHABLE and snap.node_reason[node]:
-            lines.append(snap.node_reason[node])
+        if status != NodeStatus.LIVE and snap.node_reason[node]:
+            lines.append(html.escape(snap.node_reason[node]))
+        if snap.node_fingerprint[node]:
+            lines.append(html.escape(snap.node_fingerprint[node]))
         return "<br>".join(lines)

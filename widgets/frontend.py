@@ -56,6 +56,7 @@ class WindowFrontend:
         self.translations.language_changed.connect(window.mark_language)
         window.mark_language(self.translations.language)
         services.bridge.snapshot_ready.connect(window.show_snapshot)
+        window.table.trust_requested.connect(services.trust_host_key)
         if options.timing:
             window.first_frame.connect(
                 lambda: print(

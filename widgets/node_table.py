@@ -15,8 +15,10 @@ from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QSortFilterProxyModel,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -24,13 +26,15 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QMenu,
+    QMessageBox,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from console.model import SECTORS, FleetSnapshot, NodeStatus
-from widgets.labels import sector_name, status_name, ui_language
+from widgets.labels import fmt, sector_name, status_name, ui_language
 from widgets.theme import SECTOR_COLORS, STATUS_COLORS
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
@@ -219,6 +223,8 @@ class NodeFilterProxy(QSortFilterProxyModel):
 
 
 class NodeTable(QWidget):
+    trust_requested = Signal(str, str)  # node name, the SHA256 fingerprint the operator saw
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = NodeTableModel(self)
@@ -238,6 +244,8 @@ class NodeTable(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(22)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
         bar.addWidget(self.sector_filter, 1)
@@ -267,6 +275,56 @@ class NodeTable(QWidget):
 
     def _sector_chosen(self, combo_index: int) -> None:
         self.proxy.set_sector(self.sector_filter.itemData(combo_index))
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        if not index.isValid():
+            return
+        row = self.proxy.mapToSource(index).row()
+        menu = QMenu(self)
+        trust = menu.addAction(self.tr("Trust host key…"))
+        trust.setEnabled(self.can_trust(row))
+        if menu.exec(self.view.viewport().mapToGlobal(pos)) is trust:
+            self.ask_trust(row)
+
+    def can_trust(self, row: int) -> bool:
+        snap = self.model.snap
+        return (
+            snap is not None
+            and snap.node_status[row] == NodeStatus.HOSTKEY_UNKNOWN
+            and bool(snap.node_fingerprint[row])
+        )
+
+    def ask_trust(self, row: int) -> bool:
+        """Show the key's fingerprint; only an explicit yes trusts it (never a changed key)."""
+        if not self.can_trust(row):
+            return False
+        snap = self.model.snap
+        name, fp = snap.node_names[row], snap.node_fingerprint[row]
+        text = fmt(
+            self.tr(
+                "Node %1 presented a host key the console does not know:\n\n%2\n\n%3\n\n"
+                "Trust it only if this fingerprint matches the one the node's administrator "
+                "gave you (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the node)."
+            ),
+            name,
+            snap.node_reason[row],
+            fp,
+        )
+        if not self.confirm(text):
+            return False
+        self.trust_requested.emit(name, fp)
+        return True
+
+    def confirm(self, text: str) -> bool:
+        answer = QMessageBox.warning(
+            self,
+            self.tr("Trust host key?"),
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def show_snapshot(self, snap: FleetSnapshot) -> None:
         self.model.set_snapshot(snap)

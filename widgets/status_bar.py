@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QDate, QEvent, QLocale
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from console.model import FleetSnapshot, NodeStatus
@@ -48,27 +48,38 @@ class FleetStatusBar(QStatusBar):
         self.snap = snap
         c = snap.counts
 
-        def part(status: NodeStatus, text: str) -> str:
+        def part(status: NodeStatus, text: str, always: bool = False) -> str:
+            if not (always or c.get(status)):
+                return ""
             colour = STATUS_COLORS[status].name() if c.get(status) else "#8993a4"
             return f"<span style='color:{colour}'>{fmt(text, c.get(status, 0))}</span>"
 
-        self.nodes.setText(
-            " · ".join(
-                (
-                    part(NodeStatus.LIVE, self.tr("%1 live")),
-                    part(NodeStatus.STALE, self.tr("%1 stale")),
-                    part(NodeStatus.UNREACHABLE, self.tr("%1 unreachable")),
-                )
-                + (
-                    (part(NodeStatus.WAITING, self.tr("%1 waiting")),)
-                    if c.get(NodeStatus.WAITING)
-                    else ()
-                )
-            )
+        starting = c.get(NodeStatus.WAITING, 0) + c.get(NodeStatus.CONNECTING, 0)
+        progress = (
+            fmt(self.tr("connected %1 / %2"), snap.node_count - starting, snap.node_count)
+            if starting
+            else ""
         )
+        parts = (
+            progress,
+            part(NodeStatus.LIVE, self.tr("%1 live"), always=True),
+            part(NodeStatus.STALE, self.tr("%1 stale"), always=True),
+            part(NodeStatus.UNREACHABLE, self.tr("%1 unreachable"), always=True),
+            part(NodeStatus.PROBE_ERROR, self.tr("%1 probe error")),
+            part(NodeStatus.AUTH_FAILED, self.tr("%1 auth failed")),
+            part(NodeStatus.HOSTKEY_UNKNOWN, self.tr("%1 host key unknown")),
+            part(NodeStatus.HOSTKEY_CHANGED, self.tr("%1 HOST KEY CHANGED")),
+        )
+        self.nodes.setText(" · ".join(p for p in parts if p))
         if snap.oldest_age_s is None:
             self.age.setText(self.tr("no data yet"))
         else:
             self.age.setText(fmt(self.tr("oldest data: %1 s"), f"{snap.oldest_age_s:.0f}"))
-        now = datetime.fromtimestamp(snap.t, self.tz)
-        self.clock.setText(now.strftime("%Y-%m-%d %H:%M:%S %Z"))
+        self.clock.setText(clock_text(snap.t, self.tz, QLocale.system()))
+
+
+def clock_text(t: float, tz: ZoneInfo, locale: QLocale) -> str:
+    """Date in the operator's locale, 24-hour time with seconds, and the zone (e.g. KST)."""
+    now = datetime.fromtimestamp(t, tz)
+    date = locale.toString(QDate(now.year, now.month, now.day), QLocale.FormatType.ShortFormat)
+    return f"{date} {now:%H:%M:%S} {now.tzname()}"

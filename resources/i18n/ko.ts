@@ -8,8 +8,8 @@
         <translation>GPU 사용률 — 전체 GPU (노드당 한 열)</translation>
     </message>
     <message>
-        <source>Grey: no live data. Dark red: node unreachable.</source>
-        <translation>회색: 실시간 데이터 없음. 진한 빨강: 노드 연결 불가.</translation>
+        <source>Grey: no live data (stale, connecting). Dark red: node cannot be read (unreachable, auth failed, host key, probe error).</source>
+        <translation>회색: 실시간 데이터 없음 (지연, 연결 중). 진한 빨강: 노드를 읽을 수 없음 (연결 불가, 인증 실패, 호스트 키, 프로브 오류).</translation>
     </message>
     <message>
         <source>%1 · %2 nodes</source>
@@ -47,6 +47,10 @@
         <translation>데이터 기다리는 중…</translation>
     </message>
     <message>
+        <source>connected %1 / %2</source>
+        <translation>연결됨 %1 / %2</translation>
+    </message>
+    <message>
         <source>%1 live</source>
         <translation>정상 %1</translation>
     </message>
@@ -59,8 +63,20 @@
         <translation>연결 불가 %1</translation>
     </message>
     <message>
-        <source>%1 waiting</source>
-        <translation>대기 %1</translation>
+        <source>%1 probe error</source>
+        <translation>프로브 오류 %1</translation>
+    </message>
+    <message>
+        <source>%1 auth failed</source>
+        <translation>인증 실패 %1</translation>
+    </message>
+    <message>
+        <source>%1 host key unknown</source>
+        <translation>호스트 키 미확인 %1</translation>
+    </message>
+    <message>
+        <source>%1 HOST KEY CHANGED</source>
+        <translation>호스트 키 변경됨 %1</translation>
     </message>
     <message>
         <source>no data yet</source>
@@ -191,6 +207,30 @@
     <message>
         <source>All sectors</source>
         <translation>전체 부문</translation>
+    </message>
+    <message>
+        <source>Trust host key…</source>
+        <translation>호스트 키 신뢰…</translation>
+    </message>
+    <message>
+        <source>Node %1 presented a host key the console does not know:
+
+%2
+
+%3
+
+Trust it only if this fingerprint matches the one the node&apos;s administrator gave you (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the node).</source>
+        <translation>노드 %1이(가) 콘솔이 모르는 호스트 키를 제시했습니다:
+
+%2
+
+%3
+
+노드 관리자가 알려 준 지문(노드에서 ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub)과 일치할 때만 신뢰하십시오.</translation>
+    </message>
+    <message>
+        <source>Trust host key?</source>
+        <translation>이 호스트 키를 신뢰할까요?</translation>
     </message>
 </context>
 <context>

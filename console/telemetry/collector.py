@@ -1,0 +1,384 @@
+"""SshCollector: follows many nodes over SSH from one thread plus a small handshake pool.
+
+Each node has one persistent Transport and one streaming channel running the probe. A single loop
+thread waits on every channel at once (selectors over paramiko's channel pipes), splits lines,
+parses them and hands NodeSamples to the sink. Connecting is blocking work, so it runs in a pool
+of at most `max_handshakes` threads: a start or a reconnect storm of 1,000 nodes is a queue, never
+1,000 simultaneous handshakes.
+
+Liveness is a watchdog on complete lines (no line for `watchdog_intervals` intervals → STALE and
+reconnect): keepalives alone never notice a silently dead peer. Reconnects back off
+exponentially with jitter, so nodes that fell together do not return together.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import random
+import selectors
+import socket
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import paramiko
+
+from console.inventory import NodeSpec
+from console.model import NodeEvent, NodeSample, NodeStatus
+from console.telemetry.hostkeys import HostKeyStore, fingerprint
+from console.telemetry.protocol import MAX_LINE_BYTES, ProtocolError, parse_line
+from console.telemetry.ssh import (
+    Authenticator,
+    Endpoint,
+    NodeConnectError,
+    Timeouts,
+    default_user,
+    open_transport,
+    start_probe,
+)
+
+Sink = Callable[[NodeSample | NodeEvent], None]
+FIRST_LINE_GRACE_S = 15.0  # interpreter start + first NVML read on a busy node
+HOSTKEY_RECHECK_S = 300.0  # a blocked node looks again, in case known_hosts was fixed by hand
+STDERR_TAIL = 2048
+
+
+@dataclass
+class NodeLink:
+    """Per-node connection state; touched only by the loop thread."""
+
+    spec: NodeSpec
+    transport: paramiko.Transport | None = None
+    channel: paramiko.Channel | None = None
+    buf: bytearray = field(default_factory=bytearray)
+    stderr: bytearray = field(default_factory=bytearray)
+    connected_at: float = 0.0
+    last_line_t: float = 0.0
+    lines: int = 0
+    attempts: int = 0
+    due: float = 0.0  # next connect attempt; inf while connecting or streaming
+    pending_key: tuple[str, int, paramiko.PKey] | None = None  # unknown key an operator may trust
+
+
+@dataclass(frozen=True)
+class _Connected:
+    name: str
+    transport: paramiko.Transport
+    channel: paramiko.Channel
+
+
+@dataclass(frozen=True)
+class _Failed:
+    name: str
+    error: NodeConnectError
+
+
+class SshCollector:
+    def __init__(
+        self,
+        specs: Sequence[NodeSpec],
+        sink: Sink,
+        keys: HostKeyStore,
+        payload: bytes,
+        *,
+        max_handshakes: int = 16,
+        timeouts: Timeouts | None = None,
+        watchdog_intervals: float = 3.0,
+        backoff: tuple[float, float] = (1.0, 60.0),
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.links = {s.name: NodeLink(s) for s in specs}
+        self._sink = sink
+        self._keys = keys
+        self._payload = payload
+        self._max_handshakes = max_handshakes
+        self._timeouts = timeouts or Timeouts()
+        self._watchdog_intervals = watchdog_intervals
+        self._backoff = backoff
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._auth = Authenticator()
+        self._bastions: dict[Endpoint, paramiko.Transport] = {}
+        self._bastion_lock = threading.Lock()
+        self._results: queue.SimpleQueue = queue.SimpleQueue()
+        self._commands: queue.SimpleQueue = queue.SimpleQueue()
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self._wake_r, selectors.EVENT_READ, None)
+        self._pool = ThreadPoolExecutor(max_handshakes, thread_name_prefix="ssh-handshake")
+        self._in_flight = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- control (any thread) -----------------------------------------------------------------
+
+    def start(self) -> None:
+        now = self._clock()
+        for i, link in enumerate(self.links.values()):
+            # a slight stagger spreads the first handshakes over the pool's first rounds
+            link.due = now + 0.002 * i
+            self._sink(NodeEvent(link.spec.name, now, NodeStatus.CONNECTING, "connecting"))
+        self._thread = threading.Thread(target=self._run, name="ssh-collector", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for link in self.links.values():
+            self._close(link)
+        with self._bastion_lock:
+            for transport in self._bastions.values():
+                transport.close()
+            self._bastions.clear()
+        self._selector.close()
+        self._wake_r.close()
+        self._wake_w.close()
+
+    def trust_host_key(self, name: str, expected_fingerprint: str) -> None:
+        """Trust the key the node presented, if it is still the one the operator saw."""
+        self._commands.put(("trust", name, expected_fingerprint))
+        self._wake()
+
+    def _wake(self) -> None:
+        with contextlib.suppress(OSError):  # already closed while stopping
+            self._wake_w.send(b"x")
+
+    # -- the loop thread ----------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            now = self._clock()
+            self._handle_commands(now)
+            self._handle_results(now)
+            self._start_due_connects(now)
+            self._check_watchdogs(now)
+            for key, _ in self._selector.select(timeout=self._next_timeout(now)):
+                if key.data is None:
+                    self._drain_waker()
+                else:
+                    self._read(key.data, self._clock())
+
+    def _next_timeout(self, now: float) -> float:
+        due = min((link.due for link in self.links.values()), default=now + 1.0)
+        return max(0.0, min(0.5, due - now))
+
+    def _drain_waker(self) -> None:
+        try:
+            while self._wake_r.recv(4096):
+                pass
+        except BlockingIOError:
+            pass
+
+    def _handle_commands(self, now: float) -> None:
+        while True:
+            try:
+                verb, name, arg = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            link = self.links.get(name)
+            if verb != "trust" or link is None or link.pending_key is None:
+                continue
+            host, port, key = link.pending_key
+            if fingerprint(key) != arg:
+                self._event(
+                    link,
+                    now,
+                    NodeStatus.HOSTKEY_UNKNOWN,
+                    "the key changed since it was shown; check the fingerprint again",
+                    fingerprint(key),
+                )
+                continue
+            self._keys.trust(host, port, key)
+            link.pending_key = None
+            link.attempts = 0
+            link.due = now
+
+    def _start_due_connects(self, now: float) -> None:
+        for link in self.links.values():
+            if self._in_flight >= self._max_handshakes:
+                return
+            if link.due <= now:
+                link.due = float("inf")
+                self._in_flight += 1
+                self._pool.submit(self._connect, link.spec)
+
+    def _connect(self, spec: NodeSpec) -> None:
+        """Runs in the handshake pool; reports back through the results queue."""
+        try:
+            user = spec.user or default_user()
+            via = self._bastion(spec) if spec.proxy_jump else None
+            transport = open_transport(
+                spec.address or spec.name,
+                spec.port,
+                user,
+                spec.identity_file,
+                self._keys,
+                self._auth,
+                self._timeouts,
+                via,
+            )
+            try:
+                channel = start_probe(transport, spec, self._payload, self._timeouts)
+            except NodeConnectError:
+                transport.close()
+                raise
+            self._results.put(_Connected(spec.name, transport, channel))
+        except NodeConnectError as exc:
+            self._results.put(_Failed(spec.name, exc))
+        except Exception as exc:  # never lose a node to an unexpected error: report and retry
+            self._results.put(
+                _Failed(spec.name, NodeConnectError(NodeStatus.UNREACHABLE, repr(exc)))
+            )
+        self._wake()
+
+    def _bastion(self, spec: NodeSpec) -> paramiko.Transport:
+        end = Endpoint.parse(spec.proxy_jump, spec.user or default_user())
+        with self._bastion_lock:  # one shared connection per bastion, made once
+            transport = self._bastions.get(end)
+            if transport is None or not transport.is_active():
+                try:
+                    transport = open_transport(
+                        end.host,
+                        end.port,
+                        end.user,
+                        spec.identity_file,
+                        self._keys,
+                        self._auth,
+                        self._timeouts,
+                    )
+                except NodeConnectError as exc:
+                    exc.message = f"bastion {end.host}: {exc.message}"
+                    raise
+                self._bastions[end] = transport
+            return transport
+
+    def _handle_results(self, now: float) -> None:
+        while True:
+            try:
+                result = self._results.get_nowait()
+            except queue.Empty:
+                return
+            self._in_flight -= 1
+            link = self.links[result.name]
+            if self._stop.is_set():
+                if isinstance(result, _Connected):
+                    result.transport.close()
+                continue
+            if isinstance(result, _Connected):
+                link.transport, link.channel = result.transport, result.channel
+                link.connected_at = link.last_line_t = now
+                link.lines = 0
+                link.buf.clear()
+                link.stderr.clear()
+                self._selector.register(result.channel, selectors.EVENT_READ, link)
+            else:
+                self._failed(link, now, result.error)
+
+    def _failed(self, link: NodeLink, now: float, error: NodeConnectError) -> None:
+        self._event(link, now, error.status, error.message, error.fingerprint)
+        if error.status == NodeStatus.HOSTKEY_UNKNOWN and error.key is not None:
+            host = link.spec.address or link.spec.name
+            link.pending_key = (host, link.spec.port, error.key)
+        if error.status in (NodeStatus.HOSTKEY_UNKNOWN, NodeStatus.HOSTKEY_CHANGED):
+            link.due = now + HOSTKEY_RECHECK_S  # never retried fast, never overridden
+            return
+        self._schedule_retry(link, now)
+
+    def _schedule_retry(self, link: NodeLink, now: float) -> None:
+        base, cap = self._backoff
+        delay = min(cap, base * 2 ** min(link.attempts, 16))
+        link.attempts += 1
+        link.due = now + delay * self._rng.uniform(0.5, 1.0)
+
+    def _event(
+        self, link: NodeLink, now: float, status: NodeStatus, message: str, fp: str | None = None
+    ) -> None:
+        self._sink(NodeEvent(link.spec.name, now, status, message, fp))
+
+    # -- streaming ----------------------------------------------------------------------------
+
+    def _read(self, link: NodeLink, now: float) -> None:
+        channel = link.channel
+        if channel is None:
+            return
+        try:
+            while channel.recv_stderr_ready():
+                link.stderr += channel.recv_stderr(65536)
+                del link.stderr[:-STDERR_TAIL]
+            while channel.recv_ready():
+                chunk = channel.recv(65536)
+                if not chunk:
+                    break
+                if not self._feed(link, chunk, now):
+                    return
+        except (OSError, EOFError, paramiko.SSHException) as exc:
+            self._drop(link, now, NodeStatus.UNREACHABLE, f"connection lost: {exc}")
+            return
+        if channel.closed or (channel.eof_received and not channel.recv_ready()):
+            status = channel.exit_status if channel.exit_status_ready() else None
+            tail = link.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+            what = f"probe exited (status {status})" if status is not None else "channel closed"
+            self._drop(link, now, NodeStatus.PROBE_ERROR, f"{what} {tail[0]}".strip())
+
+    def _feed(self, link: NodeLink, chunk: bytes, now: float) -> bool:
+        link.buf += chunk
+        while True:
+            end = link.buf.find(b"\n")
+            if end < 0:
+                break
+            line = bytes(link.buf[:end])
+            del link.buf[: end + 1]
+            if len(line) > MAX_LINE_BYTES:
+                self._drop(link, now, NodeStatus.PROBE_ERROR, "line longer than 1 MiB")
+                return False
+            if line.strip():
+                self._line(link, line, now)
+        if len(link.buf) > MAX_LINE_BYTES:
+            self._drop(link, now, NodeStatus.PROBE_ERROR, "line longer than 1 MiB")
+            return False
+        return True
+
+    def _line(self, link: NodeLink, line: bytes, now: float) -> None:
+        try:
+            sample = parse_line(line, link.spec.name)
+        except ProtocolError as exc:
+            self._event(link, now, NodeStatus.PROBE_ERROR, f"bad line from probe: {exc}")
+            return
+        link.last_line_t = now
+        link.lines += 1
+        link.attempts = 0  # a good line ends the backoff
+        self._sink(sample)
+
+    def _check_watchdogs(self, now: float) -> None:
+        for link in self.links.values():
+            if link.channel is None:
+                continue
+            limit = self._watchdog_intervals * link.spec.interval
+            if link.lines == 0:
+                limit += FIRST_LINE_GRACE_S
+            silent = now - link.last_line_t
+            if silent > limit:
+                self._drop(link, now, NodeStatus.STALE, f"no data for {silent:.0f} s")
+
+    def _drop(self, link: NodeLink, now: float, status: NodeStatus, message: str) -> None:
+        self._event(link, now, status, message)
+        self._close(link)
+        self._schedule_retry(link, now)
+
+    def _close(self, link: NodeLink) -> None:
+        if link.channel is not None:
+            with contextlib.suppress(KeyError, ValueError, OSError):
+                self._selector.unregister(link.channel)
+            link.channel.close()
+        if link.transport is not None:
+            link.transport.close()  # through a bastion: closes our tunnel, the bastion stays
+        link.channel = link.transport = None
+        link.buf.clear()

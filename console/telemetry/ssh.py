@@ -1,0 +1,209 @@
+"""One node over SSH: connect (directly or through a bastion), verify the host key, authenticate
+with keys only, start the probe on a streaming channel.
+
+Everything here blocks and is called from a collector's handshake workers, never from the GUI.
+Failures raise NodeConnectError with the NodeStatus the operator should see.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import socket
+import threading
+from dataclasses import dataclass
+
+import paramiko
+
+from console.inventory import NodeSpec
+from console.model import NodeStatus
+from console.telemetry.hostkeys import HostKeyStore, KeyVerdict, fingerprint, host_entry
+
+DEFAULT_KEY_FILES = ("~/.ssh/id_ed25519", "~/.ssh/id_ecdsa", "~/.ssh/id_rsa")
+PROBE_GUARD_S = 6 * 3600  # the remote `timeout` ends a probe whose console vanished; we reconnect
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    connect: float = 5.0
+    banner: float = 10.0
+    handshake: float = 10.0
+    auth: float = 10.0
+    channel: float = 10.0
+
+
+class NodeConnectError(Exception):
+    def __init__(
+        self,
+        status: NodeStatus,
+        message: str,
+        fingerprint: str | None = None,
+        key: paramiko.PKey | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.fingerprint = fingerprint
+        self.key = key  # the unknown key, kept so an operator can trust exactly this one
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    host: str
+    port: int
+    user: str
+
+    @classmethod
+    def parse(cls, text: str, default_user: str) -> Endpoint:
+        """`[user@]host[:port]`, as in ssh's ProxyJump."""
+        user, _, hostport = text.rpartition("@")
+        host, sep, port = hostport.rpartition(":")
+        if not sep or not port.isdigit():
+            host, port = hostport, "22"
+        return cls(host.strip("[]"), int(port), user or default_user)
+
+
+def command_for(spec: NodeSpec) -> str:
+    """The remote command: the probe from stdin, under a guard so it never outlives us for long."""
+    interval = f"{spec.interval:g}"
+    return f"exec timeout --kill-after=10 {PROBE_GUARD_S} {spec.python} -u - --stream {interval}"
+
+
+def _nodelay_socket(host: str, port: int, timeout: float) -> socket.socket:
+    sock = socket.create_connection((host, port), timeout=timeout)
+    # Small JSON lines both ways: without TCP_NODELAY each waits on Nagle + delayed ACK (~40 ms).
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    if hasattr(socket, "TCP_USER_TIMEOUT"):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 15_000)
+    return sock
+
+
+class Authenticator:
+    """Keys only: the node's identity file, else the agent, else the usual default files.
+    No password is ever asked for or stored."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loaded: dict[str, paramiko.PKey | None] = {}
+        self._agent: paramiko.Agent | None = None
+
+    def _key(self, path: str) -> paramiko.PKey | None:
+        path = os.path.expanduser(path)
+        with self._lock:
+            if path not in self._loaded:
+                try:
+                    self._loaded[path] = paramiko.PKey.from_path(path)
+                except (OSError, paramiko.SSHException):
+                    self._loaded[path] = None  # missing or passphrase-protected: use the agent
+            return self._loaded[path]
+
+    def _agent_keys(self) -> tuple[paramiko.PKey, ...]:
+        if not os.environ.get("SSH_AUTH_SOCK"):
+            return ()
+        with self._lock:
+            if self._agent is None:
+                self._agent = paramiko.Agent()
+            return tuple(self._agent.get_keys())
+
+    def authenticate(self, transport: paramiko.Transport, user: str, identity: str | None) -> None:
+        candidates: list[paramiko.PKey] = []
+        if identity:
+            key = self._key(identity)
+            if key is not None:
+                candidates.append(key)
+        candidates.extend(self._agent_keys())
+        if not identity:
+            candidates.extend(k for k in map(self._key, DEFAULT_KEY_FILES) if k is not None)
+        if not candidates:
+            raise NodeConnectError(
+                NodeStatus.AUTH_FAILED, f"no usable key for {user} (identity file, agent)"
+            )
+        for key in candidates:
+            try:
+                transport.auth_publickey(user, key)
+            except paramiko.AuthenticationException:
+                continue
+            if transport.is_authenticated():
+                return
+        raise NodeConnectError(NodeStatus.AUTH_FAILED, f"public key refused for {user}")
+
+
+def open_transport(
+    host: str,
+    port: int,
+    user: str,
+    identity: str | None,
+    keys: HostKeyStore,
+    auth: Authenticator,
+    timeouts: Timeouts,
+    via: paramiko.Transport | None = None,
+) -> paramiko.Transport:
+    """A verified, authenticated Transport to host:port, directly or tunnelled through `via`."""
+    try:
+        if via is None:
+            sock = _nodelay_socket(host, port, timeouts.connect)
+        else:
+            sock = via.open_channel(
+                "direct-tcpip", (host, port), ("127.0.0.1", 0), timeout=timeouts.channel
+            )
+    except (OSError, paramiko.SSHException) as exc:
+        raise NodeConnectError(NodeStatus.UNREACHABLE, f"{host}:{port}: {_why(exc)}") from exc
+    transport = paramiko.Transport(sock)
+    transport.banner_timeout = timeouts.banner
+    transport.handshake_timeout = timeouts.handshake
+    transport.auth_timeout = timeouts.auth
+    try:
+        transport.start_client(timeout=timeouts.handshake)
+        key = transport.get_remote_server_key()
+        verdict = keys.check(host, port, key)
+        if verdict is KeyVerdict.UNKNOWN:
+            raise NodeConnectError(
+                NodeStatus.HOSTKEY_UNKNOWN,
+                f"{host_entry(host, port)}: unknown {key.get_name()} host key",
+                fingerprint(key),
+                key,
+            )
+        if verdict is KeyVerdict.CHANGED:
+            raise NodeConnectError(
+                NodeStatus.HOSTKEY_CHANGED,
+                f"{host_entry(host, port)}: HOST KEY CHANGED ({fingerprint(key)}); refusing to "
+                "connect. If the change is expected, remove the old key from known_hosts.",
+                fingerprint(key),
+            )
+        auth.authenticate(transport, user, identity)
+        transport.set_keepalive(30)
+        return transport
+    except NodeConnectError:
+        transport.close()
+        raise
+    except (OSError, EOFError, paramiko.SSHException) as exc:
+        transport.close()
+        raise NodeConnectError(NodeStatus.UNREACHABLE, f"{host}:{port}: {_why(exc)}") from exc
+
+
+def start_probe(
+    transport: paramiko.Transport, spec: NodeSpec, payload: bytes, timeouts: Timeouts
+) -> paramiko.Channel:
+    """Open the streaming channel, send the probe's source on stdin and close stdin."""
+    try:
+        channel = transport.open_session(timeout=timeouts.channel)
+        channel.exec_command(command_for(spec))
+        channel.sendall(payload)
+        channel.shutdown_write()
+    except (OSError, EOFError, paramiko.SSHException) as exc:
+        raise NodeConnectError(NodeStatus.PROBE_ERROR, f"cannot start probe: {_why(exc)}") from exc
+    channel.setblocking(False)
+    return channel
+
+
+def default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry (containers)
+        return "root"
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0][:200]

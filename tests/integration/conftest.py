@@ -1,0 +1,75 @@
+"""Fixtures for tests against a real sshd (see sshd_testbed.py for what the nodes look like).
+
+    def test_x(sshd_testbed):                       # started, 4 nodes, 8 simulated GPUs each
+        host = sshd_testbed.addresses[0]
+
+    def test_y(sshd_testbed_factory, relay_factory):
+        tb = sshd_testbed_factory(nodes=2, faults={"127.1.9.1": "garbage"})
+        relay = relay_factory("127.2.0.1", tb.addresses[0], tb.port)
+
+Every testbed and relay made here is stopped at teardown, whether the test passed or not.
+sshd starts in ~30 ms, so each test gets its own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.integration.relay import BlackholeRelay
+from tests.integration.sshd_testbed import SSHD, SshdTestbed
+
+
+def _require_sshd() -> None:
+    if not SSHD.exists():
+        pytest.skip(f"{SSHD} not found: install openssh-server (packaging/debian-packages.sh test)")
+    if os.geteuid() != 0:
+        pytest.skip("the sshd testbed logs in as root (AllowUsers root@127.0.0.0/8): run as root")
+
+
+@pytest.fixture
+def sshd_testbed_factory(tmp_path: Path) -> Iterator[Callable[..., SshdTestbed]]:
+    """factory(nodes=0, *, sim_spec="8", node_sim=None, faults=None, env=None) -> started
+    SshdTestbed."""
+    _require_sshd()
+    made: list[SshdTestbed] = []
+
+    def factory(nodes: int = 0, **kwargs: object) -> SshdTestbed:
+        testbed = SshdTestbed(tmp_path, nodes, **kwargs)
+        made.append(testbed)
+        return testbed.start()
+
+    yield factory
+    errors: list[BaseException] = []
+    for testbed in made:
+        try:
+            testbed.stop()
+        except BaseException as exc:  # still kill the rest, then report
+            errors.append(exc)
+            testbed.kill()
+    leftovers = {tb.port: tb.pids() for tb in made if tb.pids()}
+    assert not errors and not leftovers, f"testbed teardown: {errors} {leftovers}"
+
+
+@pytest.fixture
+def sshd_testbed(sshd_testbed_factory: Callable[..., SshdTestbed]) -> SshdTestbed:
+    """A started testbed with 4 healthy nodes (`.addresses`), HANGANG_NVML_SIM=8."""
+    return sshd_testbed_factory(nodes=4)
+
+
+@pytest.fixture
+def relay_factory() -> Iterator[Callable[..., BlackholeRelay]]:
+    """factory(listen_addr, target_addr, target_port) -> BlackholeRelay, closed at teardown."""
+    made: list[BlackholeRelay] = []
+
+    def factory(listen_addr: str, target_addr: str, target_port: int) -> BlackholeRelay:
+        relay = BlackholeRelay(listen_addr, target_addr, target_port)
+        made.append(relay)
+        return relay
+
+    yield factory
+    for relay in made:
+        relay.close()

@@ -1,0 +1,121 @@
+"""The stdin payload runs the probe on a bare Python, away from the console package."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from console.telemetry import bundle, probe
+
+SYSTEM_PYTHON = Path("/usr/bin/python3")
+NODE_SOURCES = [Path(probe.__file__), Path(probe.__file__).with_name("nvml_sim.py")]
+
+
+def bare_env():
+    """No PYTHONPATH and no simulation from the environment: only the payload counts."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", probe.SIM_ENV)}
+
+
+def run_payload(python, *args, sim=True, cwd):
+    return subprocess.run(
+        [str(python), "-u", "-", *args],
+        input=bundle.probe_payload(sim),
+        capture_output=True,
+        timeout=60,
+        cwd=cwd,
+        env=bare_env(),
+        check=False,
+    )
+
+
+def test_payload_is_cached_ascii_python():
+    payload = bundle.probe_payload()
+    assert payload is bundle.probe_payload(True)
+    ast.parse(payload.decode("ascii"), feature_version=(3, 8))
+    assert len(bundle.probe_payload(sim=False)) < len(payload)
+
+
+@pytest.mark.parametrize("path", NODE_SOURCES, ids=lambda p: p.name)
+def test_node_sources_are_python_38_syntax(path):
+    ast.parse(path.read_text(), feature_version=(3, 8))
+
+
+@pytest.mark.parametrize("path", NODE_SOURCES, ids=lambda p: p.name)
+def test_node_sources_import_only_the_standard_library(path):
+    imported = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add((node.module or "").split(".")[0])
+    assert "os" in imported
+    assert imported - sys.stdlib_module_names <= {"pynvml", "psutil", "nvml_sim"}
+
+
+def test_importing_the_probe_loads_no_gpu_or_psutil_module():
+    code = "import sys, console.telemetry.probe; print({'pynvml', 'psutil'} & set(sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "set()"
+
+
+@pytest.mark.parametrize(
+    "python",
+    [
+        pytest.param(Path(sys.executable), id="venv"),
+        pytest.param(
+            SYSTEM_PYTHON,
+            id="system-no-psutil",
+            marks=pytest.mark.skipif(not SYSTEM_PYTHON.exists(), reason="no /usr/bin/python3"),
+        ),
+    ],
+)
+def test_payload_once_with_four_simulated_gpus(python, tmp_path):
+    done = run_payload(python, "--once", "--sim", "4", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr.decode()
+    (line,) = [json.loads(text) for text in done.stdout.decode().splitlines()]
+    assert line["v"] == 1 and line["source"] == "nvml_sim"
+    assert [g["index"] for g in line["gpus"]] == [0, 1, 2, 3]
+    assert all(g["name"] == "NVIDIA H100 80GB HBM3" and g["lost"] is False for g in line["gpus"])
+    node = line["node"]
+    assert set(node) == set(probe.NODE_FIELDS)
+    assert node["mem_total_bytes"] > node["mem_used_bytes"] > 0
+    assert node["uptime_s"] > 0 and node["load1"] is not None and node["kernel"]
+    assert node["disks"][0]["mount"] == "/" and node["disks"][0]["total_bytes"] > 0
+
+
+def test_payload_without_sim_cannot_simulate(tmp_path):
+    done = run_payload(sys.executable, "--once", "--sim", "2", sim=False, cwd=tmp_path)
+    line = json.loads(done.stdout)
+    assert line["source"] == "none" and line["gpus"] == []
+    assert line["errors"][0]["field"] == "nvml_sim"
+
+
+def test_payload_stream_stops_cleanly_when_stdout_closes(tmp_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-u", "-", "--stream", "0.2", "--sim", "2", "--max-seconds", "60"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=bare_env(),
+    )
+    try:
+        proc.stdin.write(bundle.probe_payload())
+        proc.stdin.close()  # Python runs a "-" script once it has read it to EOF
+        lines = [json.loads(proc.stdout.readline()) for _ in range(3)]
+        assert [len(line["gpus"]) for line in lines] == [2, 2, 2]
+        assert lines[0]["t"] < lines[1]["t"] < lines[2]["t"]
+        proc.stdout.close()  # the console went away
+        assert proc.wait(timeout=10) == 0
+        assert proc.stderr.read() == b""  # no BrokenPipeError traceback either
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stderr.close()
