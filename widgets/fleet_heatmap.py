@@ -22,6 +22,7 @@ from widgets.labels import fmt, sector_name, status_name, ui_language
 from widgets.theme import BACKGROUND, NO_DATA, SECTOR_COLORS, UNREACHABLE
 
 LABEL_PX = 20  # room above each sector's first band for its name, in pixels
+LABEL_WIDTH_PX = 150  # room a sector's name needs beside the next sector
 BAND_GAP = 1  # empty rows between bands
 SECTOR_GAP = 2  # empty columns between sectors set side by side
 # Nodes we cannot read at all, drawn dark red; stale, waiting and connecting ones are grey.
@@ -54,13 +55,22 @@ def _bands(members: np.ndarray, npb: int) -> int:
 
 
 def _block_origins(
-    per_sector: list[np.ndarray], npb: int, band_h: int, side_by_side: bool, label_rows: int
+    per_sector: list[np.ndarray],
+    npb: int,
+    band_h: int,
+    side_by_side: bool,
+    label_rows: int,
+    label_cols: int = 0,
 ) -> tuple[list[tuple[int, int]], int, int]:
-    """Top-left of each sector block, and the grid's (rows, cols)."""
+    """Top-left of each sector block, and the grid's (rows, cols). An empty sector takes no room;
+    side by side, a block is at least as wide as its label."""
     origins, x, y = [], 0, 0
     rows = cols = 0
     for members in per_sector:
-        width = max(1, min(npb, len(members)))
+        if len(members) == 0:
+            origins.append((x, y))
+            continue
+        width = max(min(npb, len(members)), label_cols if side_by_side else 1)
         height = label_rows + _bands(members, npb) * band_h
         origins.append((x, y))
         rows, cols = max(rows, y + height), max(cols, x + width)
@@ -77,6 +87,7 @@ def compute_layout(
     width_px: float = 800,
     height_px: float = 500,
     label_px: float = LABEL_PX,
+    label_width_px: float = LABEL_WIDTH_PX,
 ) -> HeatmapLayout:
     """Place every (node, GPU) on the grid; pure, so it is tested without a screen.
 
@@ -89,19 +100,24 @@ def compute_layout(
     per_sector = [np.flatnonzero(node_sector == i) for i in range(len(SECTORS))]
     widest = max(1, max((len(p) for p in per_sector), default=1))
 
-    def fit(npb: int, side_by_side: bool) -> tuple[float, int]:
-        """Cell size in pixels, and the label rows that give labels their pixels at that size."""
-        label_rows, cell = 1, 0.0
-        for _ in range(3):  # label rows depend on cell size and back; this settles in two
-            _, rows, cols = _block_origins(per_sector, npb, band_h, side_by_side, label_rows)
-            cell = min(width_px / cols, height_px / rows)
-            label_rows = max(1, math.ceil(label_px / max(cell, 1e-6)))
-        return cell, label_rows
+    def fit(npb: int, side_by_side: bool) -> tuple[float, int, int]:
+        """Cell size in pixels, and the label rows and columns that give labels their pixels."""
+        label_rows, label_cols, cell = 1, 1, 0.0
+        for _ in range(4):  # label room depends on cell size and back; this settles quickly
+            _, rows, cols = _block_origins(
+                per_sector, npb, band_h, side_by_side, label_rows, label_cols
+            )
+            cell = max(min(width_px / cols, height_px / rows), 1e-6)
+            label_rows = max(1, math.ceil(label_px / cell))
+            label_cols = max(1, math.ceil(label_width_px / cell))
+        return cell, label_rows, label_cols
 
     choices = [(npb, side) for side in (False, True) for npb in range(1, min(widest, 400) + 1)]
     npb, side_by_side = max(choices, key=lambda c: fit(*c)[0])
-    label_rows = fit(npb, side_by_side)[1]
-    origins, rows, cols = _block_origins(per_sector, npb, band_h, side_by_side, label_rows)
+    _, label_rows, label_cols = fit(npb, side_by_side)
+    origins, rows, cols = _block_origins(
+        per_sector, npb, band_h, side_by_side, label_rows, label_cols
+    )
     cell_node = np.full((rows, cols), -1, dtype=np.int32)
     cell_gpu = np.full((rows, cols), -1, dtype=np.int32)
     for (x0, top), members in zip(origins, per_sector, strict=True):
@@ -214,6 +230,7 @@ class FleetHeatmap(QWidget):
             nodes = int((snap.node_sector == i).sum()) if snap is not None else 0
             label.setText(fmt(self.tr("%1 · %2 nodes"), sector_name(sector), nodes))
             label.setColor(SECTOR_COLORS[sector])
+            label.setVisible(nodes > 0)
             if lay is not None:
                 x, y = lay.sector_origin[i]
                 label.setPos(x, y - 0.3)

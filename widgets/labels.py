@@ -60,4 +60,6 @@ def metric_label(key: str) -> str:
 def source_label(kind: str, node_count: int) -> str:
     if kind == "demo":
         return fmt(QCoreApplication.translate("Labels", "demo fleet, %1 nodes"), node_count)
+    if kind == "ssh":
+        return fmt(QCoreApplication.translate("Labels", "SSH, %1 nodes"), node_count)
     return fmt(QCoreApplication.translate("Labels", "%1 nodes"), node_count)

@@ -110,23 +110,35 @@ SPEC_ENV = "HANGANG_NVML_SIM"
 LOADS = ("busy", "idle", "mixed", "training")
 FAULTS = ("lost", "xid79", "ecc", "throttle")
 
-# name, memory MiB, power limit W, max SM clock MHz, memory clock MHz, MIG profiles (name, MiB)
+
+class GpuModel:
+    """What a simulated board reports that never changes."""
+
+    def __init__(self, name, mem_mib, power_limit_w, max_sm_mhz, mem_mhz, mig_profiles):
+        self.name = name
+        self.mem_mib = mem_mib
+        self.power_limit_w = power_limit_w
+        self.max_sm_mhz = max_sm_mhz
+        self.mem_mhz = mem_mhz
+        self.mig_profiles = mig_profiles  # (profile, MiB) of the MIG devices made with mig=1
+
+
 MODELS = {
-    "H100": (
-        "NVIDIA H100 80GB HBM3",
-        81559,
-        700.0,
-        1980,
-        2619,
-        (("3g.40gb", 40448), ("2g.20gb", 20096), ("1g.10gb", 9856), ("1g.10gb", 9856)),
+    "H100": GpuModel(
+        name="NVIDIA H100 80GB HBM3",
+        mem_mib=81559,
+        power_limit_w=700.0,
+        max_sm_mhz=1980,
+        mem_mhz=2619,
+        mig_profiles=(("3g.40gb", 40448), ("2g.20gb", 20096), ("1g.10gb", 9856), ("1g.10gb", 9856)),
     ),
-    "A100": (
-        "NVIDIA A100-SXM4-80GB",
-        81920,
-        400.0,
-        1410,
-        1593,
-        (("3g.40gb", 40192), ("2g.20gb", 19968), ("1g.10gb", 9728), ("1g.10gb", 9728)),
+    "A100": GpuModel(
+        name="NVIDIA A100-SXM4-80GB",
+        mem_mib=81920,
+        power_limit_w=400.0,
+        max_sm_mhz=1410,
+        mem_mhz=1593,
+        mig_profiles=(("3g.40gb", 40192), ("2g.20gb", 19968), ("1g.10gb", 9728), ("1g.10gb", 9728)),
     ),
 }
 
@@ -257,20 +269,15 @@ class SimDevice:
     def __init__(self, spec, index):
         self.spec = spec
         self.index = index
-        model = MODELS[spec.model]
-        self.name, self.mem_total_mib, self.power_limit_w = model[0], model[1], model[2]
-        self.max_sm_mhz, self.mem_mhz, self.mig_profiles = model[3], model[4], model[5]
+        self.model = MODELS[spec.model]
+        self.name, self.mem_total_mib = self.model.name, self.model.mem_mib  # as MIG devices have
         self.uuid = _uuid("GPU", spec.seed, index)
         self.faults = spec.faults_of(index)
         self.mig = spec.mig
-        self.mig_devices = (
-            [
-                SimMigDevice(self, slot, profile, mib)
-                for slot, (profile, mib) in enumerate(self.mig_profiles)
-            ]
-            if self.mig
-            else []
-        )
+        profiles = self.model.mig_profiles if self.mig else ()
+        self.mig_devices = [
+            SimMigDevice(self, slot, profile, mib) for slot, (profile, mib) in enumerate(profiles)
+        ]
 
     def state(self):
         """Everything that moves, computed once per (device, second) so fields agree."""
@@ -287,8 +294,8 @@ class SimDevice:
             "util_mem": util * 0.6,
             "mem_used_mib": (0.88 if busy else 0.006) * self.mem_total_mib,
             "temp": 94.0 if hot else 32.0 + util * 0.38 + _unit(self.spec.seed, self.index) * 4,
-            "power_w": 70.0 + (self.power_limit_w - 70.0) * util / 100.0 * 0.92,
-            "sm_mhz": (self.max_sm_mhz * (0.55 if hot else 1.0)) if busy else 345,
+            "power_w": 70.0 + (self.model.power_limit_w - 70.0) * util / 100.0 * 0.92,
+            "sm_mhz": (self.model.max_sm_mhz * (0.55 if hot else 1.0)) if busy else 345,
             "pstate": 0 if busy else 8,
             "processes": _processes(self, now) if busy else [],
         }
@@ -492,13 +499,13 @@ def nvmlDeviceGetPowerUsage(handle):
 
 
 def nvmlDeviceGetEnforcedPowerLimit(handle):
-    return int(_parent(handle).power_limit_w * 1000)
+    return int(_parent(handle).model.power_limit_w * 1000)
 
 
 def nvmlDeviceGetClockInfo(handle, type):
     device = _parent(handle)
     if type == NVML_CLOCK_MEM:
-        return device.mem_mhz
+        return device.model.mem_mhz
     return int(device.state()["sm_mhz"])
 
 

@@ -1054,15 +1054,16 @@ def open_gpus(sim_spec=None, use_nvml=True, interval=None):
     if use_nvml:
         try:
             import pynvml
-
-            pynvml.nvmlInit()
-            return NvmlGpus(pynvml, "nvml"), errors
         except ImportError as exc:
             errors.append(error_entry(None, "nvml", f"ImportError: {exc}"))
-        except Exception as exc:  # no library, no driver, version mismatch: try nvidia-smi
-            name = type(exc).__name__
-            value = getattr(exc, "value", None)
-            errors.append(error_entry(None, "nvml", name if value is None else f"{name} ({value})"))
+        else:
+            try:
+                pynvml.nvmlInit()
+                return NvmlGpus(pynvml, "nvml"), errors
+            except pynvml.NVMLError as exc:  # no library, no driver, version mismatch
+                errors.append(error_entry(None, "nvml", Funnel(pynvml).error_name(exc)))
+            except Exception as exc:  # ctypes trouble: nvidia-smi may still work
+                errors.append(error_entry(None, "nvml", f"{type(exc).__name__}: {exc}"))
     path = shutil.which("nvidia-smi")
     if path is None:
         errors.append(error_entry(None, "nvidia-smi", "not found on PATH"))

@@ -171,6 +171,10 @@
         <translation>데모 클러스터, 노드 %1대</translation>
     </message>
     <message>
+        <source>SSH, %1 nodes</source>
+        <translation>SSH, 노드 %1대</translation>
+    </message>
+    <message>
         <source>%1 nodes</source>
         <translation>노드 %1대</translation>
     </message>

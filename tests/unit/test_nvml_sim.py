@@ -190,11 +190,14 @@ def _utilisation(lib, spec, times):
 
 
 def test_load_shapes(sim):
+    lib = sim("1")
     times = [1_700_000_000.0 + 10 * k for k in range(60)]  # ten minutes, one checkpoint
-    assert set(_utilisation(sim("1"), "count=1,load=idle,seed=3", times)) == {0}
-    assert min(_utilisation(nvml_sim, "count=1,load=busy,seed=3", times)) >= 90
-    training = _utilisation(nvml_sim, "count=1,load=training,seed=3", times)
+    assert set(_utilisation(lib, "count=1,load=idle,seed=3", times)) == {0}
+    assert min(_utilisation(lib, "count=1,load=busy,seed=3", times)) >= 90
+    training = _utilisation(lib, "count=1,load=training,seed=3", times)
     assert max(training) >= 90 and min(training) < 10
+    mixed = _utilisation(lib, "count=1,load=mixed,seed=3", times)
+    assert all(0 <= u <= 100 for u in mixed)
 
 
 def test_same_seed_and_time_same_numbers_other_seed_other_numbers(sim):

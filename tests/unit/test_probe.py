@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -190,6 +191,16 @@ def test_every_fault_at_once_keeps_one_line(sample):
     assert [x["xid"] for x in line["xid"]] == [79]
     assert line["gpus"][2]["ecc_uncorrected_volatile"] == 2
     assert "hw_thermal_slowdown" in line["gpus"][1]["clock_event_reasons"]
+
+
+def test_the_consoles_parser_takes_a_line_with_every_fault(sample):
+    protocol = pytest.importorskip("console.telemetry.protocol")
+    line = sample("count=8,mig=1,faults=lost:3;xid79:5;ecc:2;throttle:1")
+    parsed = protocol.parse_line(probe.to_json_line(line).encode(), "node-1")
+    assert [g.index for g in parsed.gpus] == list(range(8))
+    assert [(x.gpu, x.xid) for x in parsed.xids] == [(5, 79)]
+    assert parsed.gpus[2].remapped_rows_pending is True
+    assert len(parsed.gpus[0].mig_devices) == 4 and parsed.info.cuda == "12.4"
 
 
 # --- the funnel against a library that misbehaves -----------------------------------------------
@@ -436,9 +447,12 @@ def fake_smi(tmp_path, capture, reject_new_fields=False):
         print(header, flush=True)
         print(row, flush=True)
         if "-lms" in args:
-            while True:
+            while True:  # like a loop that outlives its reader: only a signal ends it
                 time.sleep(int(args[args.index("-lms") + 1]) / 1000)
-                print(row, flush=True)
+                try:
+                    print(row, flush=True)
+                except OSError:
+                    pass
     """)
     )
     script.chmod(0o755)
@@ -467,18 +481,37 @@ def test_nvidia_smi_fallback_once(tmp_path):
     assert len(calls) == 1 and "--format=csv" in calls[0]
 
 
-def test_nvidia_smi_fallback_stream_keeps_one_loop_and_stops_it(tmp_path):
+def test_nvidia_smi_fallback_stream_keeps_one_loop_and_stops_it_on_sigterm(tmp_path):
     env = fake_smi(tmp_path, smi_capture(), reject_new_fields=True)
-    done = run_probe("--stream", "0.2", "--max-seconds", "1.5", "--no-nvml", env=env)
-    assert done.returncode == 0, done.stderr
-    lines = [json.loads(line) for line in done.stdout.splitlines()]
-    assert len(lines) >= 4
+    proc = subprocess.Popen(
+        [sys.executable, str(PROBE), "--stream", "0.2", "--no-nvml"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        lines = [json.loads(proc.stdout.readline()) for _ in range(4)]
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+    assert all(line["source"] == "nvidia-smi" for line in lines)
     assert all(len(line["gpus"]) == 1 and line["gpus"][0]["temp_c"] == 40 for line in lines)
     calls = [c.split(" ", 1) for c in (tmp_path / "calls").read_text().splitlines()]
     # full field list refused, basic list accepted, then one loop with the basic list
     assert ["remapped_rows" in args for _, args in calls] == [True, False, False]
     assert "-lms 200" in calls[2][1]
-    wait_for(lambda: not alive(int(calls[2][0])), timeout=5)
+    loop = int(calls[2][0])
+    try:
+        wait_for(lambda: not alive(loop), timeout=5)
+    finally:
+        if alive(loop):  # the probe failed to stop it: do not leave it running
+            os.kill(loop, signal.SIGKILL)
 
 
 def test_no_nvml_and_no_nvidia_smi_gives_an_empty_gpu_list(tmp_path):
@@ -487,3 +520,19 @@ def test_no_nvml_and_no_nvidia_smi_gives_an_empty_gpu_list(tmp_path):
     assert line["source"] == "none" and line["gpus"] == []
     assert errors_of(line, field="nvidia-smi")[0]["error"] == "not found on PATH"
     assert line["node"]["mem_total_bytes"] > 0
+
+
+def test_nvml_that_fails_to_start_is_named_before_falling_back(monkeypatch, tmp_path):
+    def no_driver():
+        raise nvml_sim.NVMLError(nvml_sim.NVML_ERROR_DRIVER_NOT_LOADED)
+
+    broken = types.ModuleType("pynvml")
+    vars(broken).update(vars(fake_lib(nvmlInit=no_driver)))
+    monkeypatch.setitem(sys.modules, "pynvml", broken)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    gpus, errors = probe.open_gpus()
+    assert gpus.source == "none"
+    assert errors == [
+        {"gpu": None, "field": "nvml", "error": "NVML_ERROR_DRIVER_NOT_LOADED"},
+        {"gpu": None, "field": "nvidia-smi", "error": "not found on PATH"},
+    ]
