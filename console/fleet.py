@@ -84,8 +84,10 @@ class FleetState:
     # -- input -------------------------------------------------------------------------------
 
     def apply(self, batch: PollBatch) -> None:
-        if batch.samples:
-            self._apply_packed(batch.packed or pack(batch.samples))
+        if batch.packed is not None:
+            self._apply_packed(batch.packed)
+        elif batch.samples:
+            self._apply_packed(pack(batch.samples))
         for event in batch.events:
             self._apply_event(event)
 

@@ -172,7 +172,7 @@ class PollBatch:
     packed: object | None = None  # PackedSamples
 
     def __bool__(self) -> bool:
-        return bool(self.samples or self.events)
+        return bool(self.samples or self.events or self.packed is not None)
 
 
 @dataclass(frozen=True, slots=True)

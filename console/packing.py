@@ -52,3 +52,27 @@ def pack(samples: Sequence[NodeSample]) -> PackedSamples:
         cpu_percent=np.array([s.cpu_percent for s in samples], dtype=np.float32),
         gpu=gpu,
     )
+
+
+def merge(packs: Sequence[PackedSamples]) -> PackedSamples:
+    """One PackedSamples from several, oldest first; a node in more than one keeps its last."""
+    if len(packs) == 1:
+        return packs[0]
+    width = max(p.gpu.shape[2] for p in packs)
+    gpu = np.concatenate(
+        [
+            np.pad(p.gpu, ((0, 0), (0, 0), (0, width - p.gpu.shape[2])), constant_values=np.nan)
+            for p in packs
+        ],
+        axis=1,
+    )
+    hosts = np.array([h for p in packs for h in p.hosts], dtype=object)
+    # the last occurrence of each host: first occurrence in the reversed list
+    _, first_in_reversed = np.unique(hosts[::-1].astype(str), return_index=True)
+    keep = np.sort(len(hosts) - 1 - first_in_reversed)
+    return PackedSamples(
+        hosts=tuple(hosts[keep]),
+        t=np.concatenate([p.t for p in packs])[keep],
+        cpu_percent=np.concatenate([p.cpu_percent for p in packs])[keep],
+        gpu=gpu[:, keep, :],
+    )

@@ -14,17 +14,20 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from console.model import NodeEvent, NodeSample, PollBatch
-from console.packing import pack
+from console.packing import PackedSamples, merge, pack
 
 Item = NodeSample | NodeEvent
 Sink = Callable[[Item], None]
 
 
 class Source(Protocol):
-    kind: str  # "demo", later "ssh": the UI names the source from this
+    """A source pushes NodeSamples and NodeEvents one by one into `sink`, or, when it packed
+    its samples itself (collector processes do), whole PackedSamples into `packed_sink`."""
+
+    kind: str  # "demo", "ssh": the UI names the source from this
     node_count: int
 
-    def start(self, sink: Sink) -> None: ...
+    def start(self, sink: Sink, packed_sink: Callable[[PackedSamples], None]) -> None: ...
 
     def stop(self) -> None: ...
 
@@ -43,6 +46,7 @@ class Poller:
         self._clock = clock
         self._lock = threading.Lock()
         self._pending: dict[str, Item] = {}
+        self._packs: list[PackedSamples] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.batches_sent = 0
@@ -52,12 +56,17 @@ class Poller:
         with self._lock:
             self._pending[item.host] = item
 
+    def receive_packed(self, packed: PackedSamples) -> None:
+        """The sink for samples a source packed itself; safe to call from any thread."""
+        with self._lock:
+            self._packs.append(packed)
+
     def start(self) -> None:
         self._stop.clear()
         self._thread = threading.Thread(target=self._flush_loop, name="poller-flush", daemon=True)
         self._thread.start()
         for source in self.sources:
-            source.start(self.receive)
+            source.start(self.receive, self.receive_packed)
 
     def stop(self) -> None:
         for source in self.sources:
@@ -71,12 +80,15 @@ class Poller:
         """Take everything pending as one batch and deliver it if it holds anything."""
         with self._lock:
             pending, self._pending = self._pending, {}
+            packs, self._packs = self._packs, []
         samples = tuple(i for i in pending.values() if isinstance(i, NodeSample))
+        if samples:
+            packs.append(pack(samples))
         batch = PollBatch(
             t=self._clock(),
             samples=samples,
             events=tuple(i for i in pending.values() if isinstance(i, NodeEvent)),
-            packed=pack(samples) if samples else None,
+            packed=merge(packs) if packs else None,
         )
         if batch:
             self._on_batch(batch)

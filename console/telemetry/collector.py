@@ -43,6 +43,7 @@ from console.telemetry.ssh import (
 Sink = Callable[[NodeSample | NodeEvent], None]
 FIRST_LINE_GRACE_S = 15.0  # interpreter start + first NVML read on a busy node
 HOSTKEY_RECHECK_S = 300.0  # a blocked node looks again, in case known_hosts was fixed by hand
+HOUSEKEEPING_S = 0.25  # how often due connects and watchdogs are looked at
 STDERR_TAIL = 2048
 
 
@@ -154,21 +155,21 @@ class SshCollector:
     # -- the loop thread ----------------------------------------------------------------------
 
     def _run(self) -> None:
+        # Walking every link (due connects, watchdogs) costs O(nodes): do it on a tick, not on
+        # every wake-up, or a thousand streaming nodes make it O(nodes²) per second.
+        next_tick = 0.0
         while not self._stop.is_set():
             now = self._clock()
             self._handle_commands(now)
-            self._handle_results(now)
-            self._start_due_connects(now)
-            self._check_watchdogs(now)
-            for key, _ in self._selector.select(timeout=self._next_timeout(now)):
+            if self._handle_results(now) or now >= next_tick:
+                self._start_due_connects(now)
+                self._check_watchdogs(now)
+                next_tick = now + HOUSEKEEPING_S
+            for key, _ in self._selector.select(timeout=max(0.0, next_tick - now)):
                 if key.data is None:
                     self._drain_waker()
                 else:
                     self._read(key.data, self._clock())
-
-    def _next_timeout(self, now: float) -> float:
-        due = min((link.due for link in self.links.values()), default=now + 1.0)
-        return max(0.0, min(0.5, due - now))
 
     def _drain_waker(self) -> None:
         try:
@@ -260,12 +261,15 @@ class SshCollector:
                 self._bastions[end] = transport
             return transport
 
-    def _handle_results(self, now: float) -> None:
+    def _handle_results(self, now: float) -> bool:
+        """Take finished handshakes; True if there were any (a pool slot is free again)."""
+        took = False
         while True:
             try:
                 result = self._results.get_nowait()
             except queue.Empty:
-                return
+                return took
+            took = True
             self._in_flight -= 1
             link = self.links[result.name]
             if self._stop.is_set():

@@ -107,10 +107,12 @@ def cpu_percent(previous, current):
     """CPU busy % between two parse_proc_stat readings."""
     if previous is None or current is None:
         return None
-    busy, total = current[0] - previous[0], current[1] - previous[1]
-    if total <= 0 or busy < 0:
+    busy = max(0, current[0] - previous[0])
+    # iowait (part of idle) may go backwards (proc(5)): never let it make idle time negative
+    idle = max(0, (current[1] - current[0]) - (previous[1] - previous[0]))
+    if busy + idle <= 0:
         return None
-    return round(100.0 * busy / total, 1)
+    return round(100.0 * busy / (busy + idle), 1)
 
 
 def parse_meminfo(text):
@@ -1203,8 +1205,8 @@ def run(probe, interval, max_seconds, out, parent=None):
             return 0
         due += interval
         now = time.monotonic()
-        if due < now:
-            due = now  # fell behind (suspended, overloaded): no burst of catch-up lines
+        if due <= now:
+            due = now + interval  # fell a whole interval behind (suspended, overloaded): skip it
         while now < due:
             if now - start >= max_seconds or os.getppid() != parent:
                 return 0

@@ -235,7 +235,7 @@ class SimSource:
 
         self.fleet = fleet
         self.interval = interval
-        self._clock = clock or time.time
+        self.clock = clock or time.time  # the fleet's time; tests may run it faster
         self._stop = threading.Event()
         self._running = threading.Event()
         self._running.set()
@@ -247,7 +247,9 @@ class SimSource:
     def node_count(self) -> int:
         return len(self.fleet.inventory.nodes)
 
-    def start(self, sink: Callable[[NodeSample | NodeEvent], None]) -> None:
+    def start(
+        self, sink: Callable[[NodeSample | NodeEvent], None], packed_sink: object = None
+    ) -> None:
         self._stop.clear()
         self._thread = threading.Thread(
             target=self._run, args=(sink,), name="sim-source", daemon=True
@@ -257,7 +259,7 @@ class SimSource:
     def _run(self, sink: Callable[[NodeSample | NodeEvent], None]) -> None:
         while not self._stop.is_set():
             if self._running.is_set():
-                for item in self.fleet.sample(self._clock()):
+                for item in self.fleet.sample(self.clock()):
                     sink(item)
             self._stop.wait(self.interval)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import shlex
 import socket
 import threading
 from dataclasses import dataclass
@@ -66,7 +67,8 @@ class Endpoint:
 def command_for(spec: NodeSpec) -> str:
     """The remote command: the probe from stdin, under a guard so it never outlives us for long."""
     interval = f"{spec.interval:g}"
-    return f"exec timeout --kill-after=10 {PROBE_GUARD_S} {spec.python} -u - --stream {interval}"
+    python = shlex.quote(spec.python)  # from the fleet file: one word, never shell syntax
+    return f"exec timeout --kill-after=10 {PROBE_GUARD_S} {python} -u - --stream {interval}"
 
 
 def _nodelay_socket(host: str, port: int, timeout: float) -> socket.socket:
@@ -77,6 +79,14 @@ def _nodelay_socket(host: str, port: int, timeout: float) -> socket.socket:
     if hasattr(socket, "TCP_USER_TIMEOUT"):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 15_000)
     return sock
+
+
+class QuietTransport(paramiko.Transport):
+    """paramiko's reader thread wakes every 0.1 s to look at its `active` flag; with hundreds of
+    connections per process that polling is most of the client's CPU. Closing a transport
+    closes its socket, which wakes the thread at once, so a 2 s check loses nothing."""
+
+    _active_check_timeout = 2.0
 
 
 class Authenticator:
@@ -149,7 +159,7 @@ def open_transport(
             )
     except (OSError, paramiko.SSHException) as exc:
         raise NodeConnectError(NodeStatus.UNREACHABLE, f"{host}:{port}: {_why(exc)}") from exc
-    transport = paramiko.Transport(sock)
+    transport = QuietTransport(sock)
     transport.banner_timeout = timeouts.banner
     transport.handshake_timeout = timeouts.handshake
     transport.auth_timeout = timeouts.auth

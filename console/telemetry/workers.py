@@ -5,6 +5,12 @@ connections would spend its time in the scheduler. The fleet is split into shard
 `per_process` nodes; each shard runs an SshCollector in its own process (spawned, never forked
 from a process that runs Qt) and sends what it collected back over a pipe every `flush_interval`.
 The GUI process holds one reader thread and no paramiko at all.
+
+Samples cross the pipe already packed into arrays (console/packing.py), never as NodeSample
+objects: unpickling thousands of dataclasses a second would keep the GUI process's reader thread
+on the GIL, and the GUI thread, which needs the GIL for every call into Python while it paints,
+would wait for it in 5 ms slices (seconds of stall at 1,000 nodes, measured). The full samples
+stay in the collector (`latest`), for a node detail view to ask for.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from pathlib import Path
 
 from console.inventory import NodeSpec
 from console.model import NodeEvent, NodeSample
+from console.packing import PackedSamples
 
 Item = NodeSample | NodeEvent
 
@@ -32,16 +39,22 @@ def _collector_main(
     flush_interval: float,
 ) -> None:
     """Entry point of a collector process."""
+    from console.packing import pack
     from console.telemetry.bundle import probe_payload
     from console.telemetry.collector import SshCollector
     from console.telemetry.hostkeys import HostKeyStore
 
     lock = threading.Lock()
-    pending: list[Item] = []
+    samples: dict[str, NodeSample] = {}  # newest per node since the last flush
+    events: list[NodeEvent] = []
+    latest: dict[str, NodeSample] = {}
 
     def sink(item: Item) -> None:
         with lock:
-            pending.append(item)
+            if isinstance(item, NodeSample):
+                samples[item.host] = item
+            else:
+                events.append(item)
 
     keys = HostKeyStore(Path(own_known_hosts), tuple(Path(p) for p in user_known_hosts))
     collector = SshCollector(specs, sink, keys, probe_payload(), max_handshakes=max_handshakes)
@@ -55,9 +68,12 @@ def _collector_main(
                 if command[0] == "trust":
                     collector.trust_host_key(command[1], command[2])
             with lock:
-                batch, pending[:] = list(pending), []
-            if batch:
-                conn.send(batch)
+                fresh, sent_events = list(samples.values()), list(events)
+                samples.clear()
+                events.clear()
+            latest.update((s.host, s) for s in fresh)
+            if fresh or sent_events:
+                conn.send((pack(fresh) if fresh else None, tuple(sent_events)))
     except (EOFError, OSError):
         pass  # the console went away: stop quietly, the probes end with their channels
     finally:
@@ -97,7 +113,9 @@ class SshSource:
         size = max(1, self._per_process)
         return [self.specs[i : i + size] for i in range(0, len(self.specs), size)]
 
-    def start(self, sink: Callable[[Item], None]) -> None:
+    def start(
+        self, sink: Callable[[Item], None], packed_sink: Callable[[PackedSamples], None]
+    ) -> None:
         ctx = multiprocessing.get_context("spawn")  # never fork a process that runs Qt
         self._stopping.clear()
         for index, shard in enumerate(self.shards()):
@@ -121,21 +139,25 @@ class SshSource:
             self._conns.append(ours)
             self._shard_of.update((s.name, index) for s in shard)
         self._reader = threading.Thread(
-            target=self._read, args=(sink,), name="ssh-source-reader", daemon=True
+            target=self._read, args=(sink, packed_sink), name="ssh-source-reader", daemon=True
         )
         self._reader.start()
 
-    def _read(self, sink: Callable[[Item], None]) -> None:
+    def _read(
+        self, sink: Callable[[Item], None], packed_sink: Callable[[PackedSamples], None]
+    ) -> None:
         open_conns = list(self._conns)
         while open_conns and not self._stopping.is_set():
             for conn in wait(open_conns, timeout=0.5):
                 try:
-                    batch = conn.recv()
+                    packed, events = conn.recv()
                 except (EOFError, OSError):
                     open_conns.remove(conn)  # a collector died; its nodes go stale by age
                     continue
-                for item in batch:
-                    sink(item)
+                if packed is not None:
+                    packed_sink(packed)
+                for event in events:
+                    sink(event)
 
     def trust_host_key(self, name: str, expected_fingerprint: str) -> None:
         index = self._shard_of.get(name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -63,16 +65,26 @@ def test_heatmap_draws_every_gpu_and_updates(qtbot, console):
     image_a = heatmap.rgba.copy()
     assert (image_a[..., 3] > 0).sum() == 48 * 8  # one opaque cell per GPU, nothing else
     assert len(np.unique(image_a.reshape(-1, 4), axis=0)) > 5  # a picture, not a flat fill
+    cards = frontend.window.cards.cards.values()
+    cards_a = [c.used.text() + c.util.text() for c in cards]
 
-    def later(snap) -> bool:
-        return snap.t > first.t and not np.array_equal(snap.gpu_util, first.gpu_util)
+    # The demo fleet's load moves at minute boundaries: let its clock run 5 minutes a second.
+    sim = services.sources[0]
+    start, real = sim.clock(), time.time()
+    sim.clock = lambda: start + 300 * (time.time() - real)
+
+    def moved(snap) -> bool:
+        return not np.array_equal(snap.gpu_util, first.gpu_util)
 
     with qtbot.waitSignal(
-        services.bridge.snapshot_ready, timeout=SNAPSHOT_TIMEOUT_MS, check_params_cb=later
+        services.bridge.snapshot_ready, timeout=SNAPSHOT_TIMEOUT_MS, check_params_cb=moved
     ):
         pass
-    # the data moves at minute boundaries and with every sample's noise: the picture follows
-    qtbot.waitUntil(lambda: not np.array_equal(heatmap.rgba, image_a), timeout=SNAPSHOT_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not np.array_equal(heatmap.rgba, image_a), timeout=5000)
+    qtbot.waitUntil(
+        lambda: cards_a != [c.used.text() + c.util.text() for c in cards],
+        timeout=SNAPSHOT_TIMEOUT_MS,
+    )
 
 
 def test_heatmap_tooltip_names_node_gpu_and_values(qtbot, console):

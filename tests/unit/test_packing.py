@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from console.model import GpuSample, NodeSample
-from console.packing import pack
+from console.packing import merge, pack
 
 
 def test_pack_ragged_nodes_missing_values_and_garbage_indexes():
@@ -42,3 +42,21 @@ def test_pack_ragged_nodes_missing_values_and_garbage_indexes():
 def test_pack_nothing():
     p = pack(())
     assert p.hosts == () and p.gpu.shape == (5, 0, 0)
+
+
+def test_merge_keeps_each_nodes_newest_sample_and_pads_widths():
+    old = pack(
+        (
+            NodeSample("a", 1.0, (GpuSample(0, util_gpu=1),)),
+            NodeSample("b", 1.0, (GpuSample(0, util_gpu=2),)),
+        )
+    )
+    new = pack((NodeSample("a", 2.0, (GpuSample(0, util_gpu=3), GpuSample(1, util_gpu=4))),))
+    m = merge([old, new])
+    assert sorted(m.hosts) == ["a", "b"]
+    row = {h: i for i, h in enumerate(m.hosts)}
+    util = m.field("util_gpu")
+    assert m.gpu.shape[2] == 2
+    assert list(util[row["a"]]) == [3, 4] and m.t[row["a"]] == 2.0
+    assert util[row["b"], 0] == 2 and np.isnan(util[row["b"], 1])
+    assert merge([old]) is old

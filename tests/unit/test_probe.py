@@ -67,7 +67,15 @@ def sample(monkeypatch):
     nvml_sim.configure("8")
 
 
+def clean_env(**changes):
+    """This environment without a simulation the developer may have exported."""
+    env = {k: v for k, v in os.environ.items() if k != probe.SIM_ENV}
+    env.update(changes)
+    return env
+
+
 def run_probe(*args, env=None, timeout=30):
+    env = clean_env() if env is None else env
     return subprocess.run(
         [sys.executable, str(PROBE), *args],
         capture_output=True,
@@ -300,6 +308,7 @@ def test_rates_and_percentages():
     assert probe.cpu_percent((100, 1000), (150, 1100)) == 50.0
     assert probe.cpu_percent(None, (1, 2)) is None
     assert probe.cpu_percent((100, 1000), (100, 1000)) is None
+    assert probe.cpu_percent((100, 1000), (150, 1020)) == 100.0  # iowait went backwards
     assert probe.rate(1000, 3000, 2.0) == 1000.0
     assert probe.rate(3000, 1000, 2.0) is None  # counter reset
 
@@ -351,8 +360,13 @@ def test_node_reader_on_this_machine_from_proc_and_psutil_agree(tmp_path):
     first, _ = with_psutil.sample()
     assert first["mem_total_bytes"] == node["mem_total_bytes"]
     assert first["cpu_pct"] is None  # one reading: no rate yet
-    before = psutil.cpu_times()
-    wait_for(lambda: psutil.cpu_times() != before)
+
+    def busy():
+        times = psutil.cpu_times()
+        return times.user + times.system
+
+    before = busy()
+    wait_for(lambda: busy() > before)  # busy time only ever grows
     second, _ = with_psutil.sample()
     assert 0 <= second["cpu_pct"] <= 100 and second["net_rx_bps"] >= 0
 
@@ -370,7 +384,7 @@ def test_stream_prints_lines_until_max_seconds():
 
 
 def test_sim_from_the_environment():
-    env = dict(os.environ, HANGANG_NVML_SIM="count=3,load=idle")
+    env = clean_env(HANGANG_NVML_SIM="count=3,load=idle")
     line = json.loads(run_probe("--once", env=env).stdout)
     assert line["source"] == "nvml_sim" and len(line["gpus"]) == 3
 
@@ -456,7 +470,7 @@ def fake_smi(tmp_path, capture, reject_new_fields=False):
     """)
     )
     script.chmod(0o755)
-    return dict(os.environ, PATH=f"{script.parent}:{os.environ['PATH']}")
+    return clean_env(PATH=f"{script.parent}:{os.environ['PATH']}")
 
 
 def smi_capture():
@@ -515,7 +529,7 @@ def test_nvidia_smi_fallback_stream_keeps_one_loop_and_stops_it_on_sigterm(tmp_p
 
 
 def test_no_nvml_and_no_nvidia_smi_gives_an_empty_gpu_list(tmp_path):
-    env = dict(os.environ, PATH=str(tmp_path))
+    env = clean_env(PATH=str(tmp_path))
     line = json.loads(run_probe("--once", "--no-nvml", env=env).stdout)
     assert line["source"] == "none" and line["gpus"] == []
     assert errors_of(line, field="nvidia-smi")[0]["error"] == "not found on PATH"
