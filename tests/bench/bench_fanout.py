@@ -9,6 +9,8 @@ Client CPU is the client process's own plus its collector processes'; node CPU i
 under the test sshd (sessions and probes). Each is divided by the node-samples received.
 (c) is measured in a steady window after every node has reported, and again including its start.
 
+The node side runs on CPU 1 and the console side on CPU 0 (where the machine has two), so one
+side cannot starve the other as it could not across a network.
 Then the GUI: the event loop's stall p99 (lateness of a 10 ms timer) in a process that runs the
 real window while collector processes connect 1,000 nodes.
 
@@ -409,11 +411,15 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="hangang-fanout-"))
     sizes = [int(x) for x in args.nodes.split(",") if x]
     tb = SshdTestbed(tmp, 0).start()
-    # The nodes share this machine with the console: run them at the lowest priority, so the
-    # console's processes get the CPU they would have on a real operator's workstation, and a
-    # starving node shows up as node CPU, not as a frozen window. Children inherit the nice value.
-    for pid in (tb._reaper.pid, *tb.pids()):
-        os.setpriority(os.PRIO_PROCESS, pid, 19)
+    # The nodes share this machine with the console. Real nodes have their own CPUs, so the
+    # node side (sshd, sessions, probes) gets CPU 1 and the console side CPU 0; children inherit
+    # affinity. (Nice alone is not enough: a thousand nice-19 probes starting at once outweigh
+    # one nice-0 GUI process in the scheduler, and the window would starve for seconds.)
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) >= 2:
+        for pid in (tb._reaper.pid, *tb.pids()):
+            os.sched_setaffinity(pid, set(cpus[1:]))
+        os.sched_setaffinity(0, {cpus[0]})
     try:
         for n in sizes:
             print("\n".join(bench_n(tb, n, args.seconds, tmp)), flush=True)
