@@ -67,6 +67,15 @@ def specs_for(tb, addresses, interval):
     ]
 
 
+def spec_dicts(tb, addresses, interval) -> list[dict]:
+    """NodeSpecs as JSON-able dicts, for a client subprocess to rebuild."""
+    fields = ("name", "gpu_count", "address", "port", "user", "identity_file", "python", "interval")
+    return [
+        {k: getattr(s, k) for k in fields} | {"sector": "public", "organisation": None}
+        for s in specs_for(tb, addresses, interval)
+    ]
+
+
 # -- the client side, run as a subprocess so its CPU is its own ---------------------------------
 
 
@@ -169,6 +178,7 @@ def client_stream(config: dict) -> None:
 
     source = SshSource(specs, Path(config["known_hosts"]))
     t0, cpu0 = time.monotonic(), cpu_all()
+
     def packed_sink(packed) -> None:
         seen.update(packed.hosts)
         counts["samples"] += len(packed.hosts)
@@ -252,23 +262,7 @@ def bench_n(tb, n: int, seconds: float, tmp: Path) -> list[str]:
     # saturates it (the probes alone want a core), first lines miss the watchdog and nodes
     # flap. A real node has its own CPU; here the interval grows so the box keeps up.
     interval = 1.0 if n <= 300 else 5.0
-    specs = [
-        {
-            k: getattr(s, k)
-            for k in (
-                "name",
-                "gpu_count",
-                "address",
-                "port",
-                "user",
-                "identity_file",
-                "python",
-                "interval",
-            )
-        }
-        | {"sector": "public", "organisation": None}
-        for s in specs_for(tb, addresses, interval)
-    ]
+    specs = spec_dicts(tb, addresses, interval)
     rows["stream"] = run_client(tb, "stream", {**base, "specs": specs, "seconds": seconds})
     per = {
         m: (r["client_cpu"] / r["samples"] * 1e3, r["node_cpu"] / r["samples"] * 1e3)
@@ -361,23 +355,7 @@ print(json.dumps({"p50": p(0.5), "p99": p(0.99), "max": late[-1] * 1e3,
 def bench_gui(tb, n: int, tmp: Path) -> str:
     addresses = tb.node_addresses(n)
     known = tb.write_known_hosts(tmp / "known-gui", addresses)
-    specs = [
-        {
-            k: getattr(s, k)
-            for k in (
-                "name",
-                "gpu_count",
-                "address",
-                "port",
-                "user",
-                "identity_file",
-                "python",
-                "interval",
-            )
-        }
-        | {"sector": "public", "organisation": None}
-        for s in specs_for(tb, addresses, 5.0)
-    ]
+    specs = spec_dicts(tb, addresses, 5.0)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CACHE_HOME=str(tmp / "cache"))
     config_file = tmp / "gui.json"
     config_file.write_text(json.dumps({"specs": specs, "known_hosts": str(known), "limit_s": 300}))
