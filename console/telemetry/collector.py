@@ -226,6 +226,9 @@ class SshCollector:
                 self._timeouts,
                 via,
             )
+            if self._stop.is_set():  # the collector stopped while we were connecting
+                transport.close()
+                return
             try:
                 channel = start_probe(transport, spec, self._payload, self._timeouts)
             except NodeConnectError:

@@ -12,10 +12,13 @@ import base64
 import hashlib
 import os
 import threading
+import time
 from enum import Enum
 from pathlib import Path
 
 import paramiko
+
+REFRESH_S = 5.0
 
 
 class KeyVerdict(Enum):
@@ -41,7 +44,29 @@ class HostKeyStore:
         self.user_files = user_files
         self._lock = threading.Lock()
         self._keys = paramiko.HostKeys()
+        self._stamp: tuple = ()
+        self._checked_at = 0.0
         self.reload()
+
+    def _files_stamp(self) -> tuple:
+        stamp = []
+        for path in (*self.user_files, self.own_file):
+            try:
+                st = path.stat()
+                stamp.append((str(path), st.st_mtime_ns, st.st_size))
+            except OSError:
+                stamp.append((str(path), None, None))
+        return tuple(stamp)
+
+    def _refresh(self) -> None:
+        """Pick up known_hosts files edited by hand (an expected key change fixed with
+        ssh-keygen -R), looking at most every few seconds."""
+        now = time.monotonic()
+        if now - self._checked_at < REFRESH_S:
+            return
+        self._checked_at = now
+        if self._files_stamp() != self._stamp:
+            self.reload()
 
     @classmethod
     def default(cls, own_file: Path) -> HostKeyStore:
@@ -49,6 +74,7 @@ class HostKeyStore:
         return cls(own_file, (user,) if user.exists() else ())
 
     def reload(self) -> None:
+        stamp = self._files_stamp()
         keys = paramiko.HostKeys()
         for path in (*self.user_files, self.own_file):
             if path.exists():
@@ -56,8 +82,10 @@ class HostKeyStore:
                 keys.load(str(path))
         with self._lock:
             self._keys = keys
+            self._stamp = stamp
 
     def check(self, host: str, port: int, key: paramiko.PKey) -> KeyVerdict:
+        self._refresh()
         with self._lock:
             known = self._keys.lookup(host_entry(host, port))
         if not known:
@@ -78,3 +106,4 @@ class HostKeyStore:
                 f.flush()
                 os.fsync(f.fileno())
             self._keys.add(host_entry(host, port), key.get_name(), key)
+            self._stamp = self._files_stamp()
