@@ -24,7 +24,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from console.inventory import NodeSpec
-from console.model import NodeEvent, NodeSample
+from console.model import NodeEvent, NodeSample, NodeStatus
 from console.packing import PackedSamples
 
 Item = NodeSample | NodeEvent
@@ -98,8 +98,9 @@ class SshSource:
         self._per_process = per_process
         self._max_handshakes = max_handshakes
         self._flush_interval = flush_interval
-        self._procs: list[multiprocessing.process.BaseProcess] = []
-        self._conns: list[Connection] = []
+        self._shards: list[tuple[NodeSpec, ...]] = []
+        self._procs: list[multiprocessing.process.BaseProcess | None] = []
+        self._conns: list[Connection | None] = []
         self._shard_of: dict[str, int] = {}
         self._send_lock = threading.Lock()
         self._reader: threading.Thread | None = None
@@ -116,48 +117,75 @@ class SshSource:
     def start(
         self, sink: Callable[[Item], None], packed_sink: Callable[[PackedSamples], None]
     ) -> None:
-        ctx = multiprocessing.get_context("spawn")  # never fork a process that runs Qt
         self._stopping.clear()
-        for index, shard in enumerate(self.shards()):
-            ours, theirs = ctx.Pipe(duplex=True)
-            proc = ctx.Process(
-                target=_collector_main,
-                args=(
-                    shard,
-                    theirs,
-                    str(self._own_known_hosts),
-                    tuple(map(str, self._user_known_hosts)),
-                    self._max_handshakes,
-                    self._flush_interval,
-                ),
-                name=f"hangang-collector-{index}",
-                daemon=True,
-            )
-            proc.start()
-            theirs.close()
-            self._procs.append(proc)
-            self._conns.append(ours)
+        self._shards = self.shards()
+        self._procs = [None] * len(self._shards)
+        self._conns = [None] * len(self._shards)
+        for index, shard in enumerate(self._shards):
             self._shard_of.update((s.name, index) for s in shard)
+            self._spawn(index)
         self._reader = threading.Thread(
             target=self._read, args=(sink, packed_sink), name="ssh-source-reader", daemon=True
         )
         self._reader.start()
 
+    def _spawn(self, index: int) -> Connection:
+        ctx = multiprocessing.get_context("spawn")  # never fork a process that runs Qt
+        ours, theirs = ctx.Pipe(duplex=True)
+        proc = ctx.Process(
+            target=_collector_main,
+            args=(
+                self._shards[index],
+                theirs,
+                str(self._own_known_hosts),
+                tuple(map(str, self._user_known_hosts)),
+                self._max_handshakes,
+                self._flush_interval,
+            ),
+            name=f"hangang-collector-{index}",
+            daemon=True,
+        )
+        proc.start()
+        theirs.close()
+        with self._send_lock:
+            self._procs[index], self._conns[index] = proc, ours
+        return ours
+
     def _read(
         self, sink: Callable[[Item], None], packed_sink: Callable[[PackedSamples], None]
     ) -> None:
-        open_conns = list(self._conns)
-        while open_conns and not self._stopping.is_set():
-            for conn in wait(open_conns, timeout=0.5):
+        shard_of_conn = {conn: i for i, conn in enumerate(self._conns)}
+        restarts = [0] * len(self._shards)
+        due: dict[int, float] = {}  # shard → when to respawn its collector
+        while not self._stopping.is_set():
+            for conn in wait(list(shard_of_conn), timeout=0.5):
                 try:
                     packed, events = conn.recv()
                 except (EOFError, OSError):
-                    open_conns.remove(conn)  # a collector died; its nodes go stale by age
+                    index = shard_of_conn.pop(conn)
+                    if not self._stopping.is_set():
+                        due[index] = self._collector_died(index, restarts[index], sink)
+                        restarts[index] += 1
                     continue
                 if packed is not None:
                     packed_sink(packed)
                 for event in events:
                     sink(event)
+            for index, when in list(due.items()):
+                if time.monotonic() >= when and not self._stopping.is_set():
+                    del due[index]
+                    shard_of_conn[self._spawn(index)] = index
+
+    def _collector_died(self, index: int, restarts: int, sink: Callable[[Item], None]) -> float:
+        """Say so for each of its nodes (never let 250 nodes just fade), and when to respawn."""
+        proc = self._procs[index]
+        proc.join(timeout=1)
+        delay = min(60.0, 2.0**restarts)
+        message = f"collector process exited (code {proc.exitcode}); restarting in {delay:g} s"
+        now = time.time()
+        for spec in self._shards[index]:
+            sink(NodeEvent(spec.name, now, NodeStatus.UNREACHABLE, message))
+        return time.monotonic() + delay
 
     def trust_host_key(self, name: str, expected_fingerprint: str) -> None:
         index = self._shard_of.get(name)
@@ -168,19 +196,23 @@ class SshSource:
 
     def stop(self) -> None:
         self._stopping.set()
+        if self._reader is not None:  # first, so no collector is respawned behind our back
+            self._reader.join(timeout=5)
         with self._send_lock:
             for conn in self._conns:
-                with contextlib.suppress(OSError):
-                    conn.send(("stop",))
+                if conn is not None:
+                    with contextlib.suppress(OSError):
+                        conn.send(("stop",))
         deadline = time.monotonic() + 10
         for proc in self._procs:
+            if proc is None:
+                continue
             proc.join(timeout=max(0.1, deadline - time.monotonic()))
             if proc.is_alive():
                 proc.terminate()
                 proc.join(timeout=2)
-        if self._reader is not None:
-            self._reader.join(timeout=5)
         for conn in self._conns:
-            conn.close()
+            if conn is not None:
+                conn.close()
         self._procs.clear()
         self._conns.clear()

@@ -1,0 +1,69 @@
+"""SshSource: collector processes ship packed samples; a collector that dies is reported for
+every one of its nodes and comes back by itself."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from console.model import NodeEvent, NodeStatus
+from console.telemetry.workers import SshSource
+from tests.integration.test_ssh_collector import spec
+
+
+class Received:
+    def __init__(self) -> None:
+        self.hosts: list[str] = []
+        self.events: list[NodeEvent] = []
+        self.cond = threading.Condition()
+
+    def packed(self, p) -> None:
+        with self.cond:
+            self.hosts.extend(p.hosts)
+            self.cond.notify_all()
+
+    def item(self, e) -> None:
+        with self.cond:
+            self.events.append(e)
+            self.cond.notify_all()
+
+    def wait(self, predicate, timeout: float, what: str) -> None:
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while not predicate():
+                left = deadline - time.monotonic()
+                assert left > 0, f"timed out waiting for {what}"
+                self.cond.wait(min(left, 0.2))
+
+
+def test_dead_collector_is_reported_and_respawned(sshd_testbed_factory, tmp_path):
+    tb = sshd_testbed_factory(nodes=4)
+    known = tb.write_known_hosts(tmp_path / "known", tb.addresses)
+    specs = [spec(tb, f"n{i}", a) for i, a in enumerate(tb.addresses)]
+    source = SshSource(specs, known, per_process=2)  # two collector processes
+    got = Received()
+    source.start(got.item, got.packed)
+    try:
+        names = {s.name for s in specs}
+        got.wait(lambda: set(got.hosts) >= names, 60, "packed samples from every node")
+        victim = source._procs[0]
+        victim.kill()
+        dead = {"n0", "n1"}
+
+        def reported() -> bool:
+            return dead <= {
+                e.host
+                for e in got.events
+                if e.status == NodeStatus.UNREACHABLE and "collector process exited" in e.message
+            }
+
+        got.wait(reported, 20, "the dead collector's nodes reported")
+        assert not any(
+            "collector process exited" in e.message for e in got.events if e.host not in dead
+        )
+        seen = len(got.hosts)
+        got.wait(lambda: dead <= set(got.hosts[seen:]), 60, "its nodes back after the respawn")
+        assert source._procs[0] is not victim and source._procs[0].is_alive()
+    finally:
+        source.stop()
+    assert not any(p.is_alive() for p in (victim,))
