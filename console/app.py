@@ -73,11 +73,10 @@ class Services:
 
 def build_services(options: Options, inventory: Inventory | None = None) -> Services:
     """The core for the demo fleet, or for `inventory` (a real fleet followed over SSH)."""
-    from console.bridge import Bridge
-
     registry = default_registry()
     if inventory is None:
-        return _demo_services(options, registry, Bridge)
+        return _demo_services(options, registry)
+    from console.bridge import Bridge
     from console.telemetry.hostkeys import HostKeyStore
     from console.telemetry.workers import SshSource
 
@@ -90,7 +89,8 @@ def build_services(options: Options, inventory: Inventory | None = None) -> Serv
     return Services(inventory, registry, fleet, poller, bridge, sources)
 
 
-def _demo_services(options: Options, registry: MetricRegistry, bridge_class) -> Services:
+def _demo_services(options: Options, registry: MetricRegistry) -> Services:
+    from console.bridge import Bridge
     from console.telemetry.sim import SimFleet, SimSource
 
     sim = SimFleet.build(options.demo, seed=options.seed)
@@ -98,7 +98,7 @@ def _demo_services(options: Options, registry: MetricRegistry, bridge_class) -> 
     # The demo fleet's past is known (it is a function of time), so its plot starts full.
     now = time.time()
     fleet.preload_series(*sim.sector_series(now - fleet.series_window_s, now, BACKFILL_STEP_S))
-    bridge = bridge_class(fleet)
+    bridge = Bridge(fleet)
     sources = (SimSource(sim, interval=options.interval),)
     poller = Poller(sources, on_batch=bridge.submit)
     return Services(sim.inventory, registry, fleet, poller, bridge, sources)

@@ -59,7 +59,7 @@ class Col(IntEnum):
     AGE = 11
 
 
-COLUMN_COUNT = 12  # len(Col), kept as a plain int: Qt asks for it thousands of times a second
+COLUMN_COUNT = len(Col)  # a plain int: Qt asks for it thousands of times a second
 
 
 def _row_mean(a: np.ndarray) -> np.ndarray:
@@ -325,7 +325,7 @@ class NodeTable(QWidget):
             self.sector_filter.addItem(sector_name(sector), i)
         self.sector_filter.setCurrentIndex(max(current, 0))
         self.sector_filter.blockSignals(False)
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Col) - 1)
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMN_COUNT - 1)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

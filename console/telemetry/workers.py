@@ -9,8 +9,8 @@ The GUI process holds one reader thread and no paramiko at all.
 Samples cross the pipe already packed into arrays (console/packing.py), never as NodeSample
 objects: unpickling thousands of dataclasses a second would keep the GUI process's reader thread
 on the GIL, and the GUI thread, which needs the GIL for every call into Python while it paints,
-would wait for it in 5 ms slices (seconds of stall at 1,000 nodes, measured). The full samples
-stay in the collector (`latest`), for a node detail view to ask for.
+would wait for it in 5 ms slices (seconds of stall at 1,000 nodes, measured). Full samples
+(processes, node info) do not cross yet; a node detail view will have to ask its collector.
 """
 
 from __future__ import annotations
@@ -47,7 +47,6 @@ def _collector_main(
     lock = threading.Lock()
     samples: dict[str, NodeSample] = {}  # newest per node since the last flush
     events: list[NodeEvent] = []
-    latest: dict[str, NodeSample] = {}
 
     def sink(item: Item) -> None:
         with lock:
@@ -71,7 +70,6 @@ def _collector_main(
                 fresh, sent_events = list(samples.values()), list(events)
                 samples.clear()
                 events.clear()
-            latest.update((s.host, s) for s in fresh)
             if fresh or sent_events:
                 conn.send((pack(fresh) if fresh else None, tuple(sent_events)))
     except (EOFError, OSError):
