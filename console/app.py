@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Protocol
 
-from console.cli import Options, parse_args
+from console.access import AccessPolicy, Action
+from console.cli import COMMANDS, Options, parse_args
 from console.fleet import FleetState
 from console.inventory import Inventory
 from console.metrics import MetricRegistry, default_registry
 from console.paths import config_dir
 from console.poller import Poller, Source
+from console.settings import Settings
 
 log = logging.getLogger("hangang")
 BACKFILL_STEP_S = 10.0
@@ -52,6 +54,10 @@ class Services:
     poller: Poller
     bridge: object  # console.bridge.Bridge; imported late so QtCore loads after the app object
     sources: tuple[Source, ...] = field(default=())
+    settings: Settings = field(default_factory=Settings)
+    policy: AccessPolicy = field(
+        default_factory=lambda: AccessPolicy.for_session(Settings().roles, kiosk=True)
+    )
 
     def start(self) -> None:
         self.bridge.start()
@@ -63,6 +69,7 @@ class Services:
 
     def trust_host_key(self, node: str, fingerprint: str) -> None:
         """An operator trusts the key a node presented (the fingerprint they were shown)."""
+        self.policy.require(Action.TRUST_HOST_KEY)
         for source in self.sources:
             trust = getattr(source, "trust_host_key", None)
             if trust is not None and any(s.name == node for s in source.specs):
@@ -71,11 +78,15 @@ class Services:
         raise KeyError(f"no SSH source follows node {node!r}")
 
 
-def build_services(options: Options, inventory: Inventory | None = None) -> Services:
+def build_services(
+    options: Options, inventory: Inventory | None = None, settings: Settings | None = None
+) -> Services:
     """The core for the demo fleet, or for `inventory` (a real fleet followed over SSH)."""
+    settings = settings or Settings()
+    policy = AccessPolicy.for_session(settings.roles, kiosk=options.kiosk)
     registry = default_registry()
     if inventory is None:
-        return _demo_services(options, registry)
+        return _demo_services(options, registry, settings, policy)
     from console.bridge import Bridge
     from console.telemetry.hostkeys import HostKeyStore
     from console.telemetry.workers import SshSource
@@ -86,10 +97,12 @@ def build_services(options: Options, inventory: Inventory | None = None) -> Serv
     user_known = HostKeyStore.default(config_dir() / "known_hosts").user_files
     sources = (SshSource(inventory.nodes, config_dir() / "known_hosts", user_known),)
     poller = Poller(sources, on_batch=bridge.submit)
-    return Services(inventory, registry, fleet, poller, bridge, sources)
+    return Services(inventory, registry, fleet, poller, bridge, sources, settings, policy)
 
 
-def _demo_services(options: Options, registry: MetricRegistry) -> Services:
+def _demo_services(
+    options: Options, registry: MetricRegistry, settings: Settings, policy: AccessPolicy
+) -> Services:
     from console.bridge import Bridge
     from console.telemetry.sim import SimFleet, SimSource
 
@@ -101,7 +114,7 @@ def _demo_services(options: Options, registry: MetricRegistry) -> Services:
     bridge = Bridge(fleet)
     sources = (SimSource(sim, interval=options.interval),)
     poller = Poller(sources, on_batch=bridge.submit)
-    return Services(sim.inventory, registry, fleet, poller, bridge, sources)
+    return Services(sim.inventory, registry, fleet, poller, bridge, sources, settings, policy)
 
 
 def display_problem() -> str | None:
@@ -132,13 +145,29 @@ def process_start_time() -> float:
         return time.time()
 
 
+def run_command(name: str, argv: list[str]) -> int:
+    from importlib import import_module
+
+    return import_module(COMMANDS[name]).main(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
     started_at = process_start_time()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    options = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in COMMANDS:
+        return run_command(argv[0], argv[1:])
+    options = parse_args(argv)
     problem = display_problem()
     if problem:
         sys.stderr.write(problem)
+        return 2
+    from console.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(options.settings)
+    except SettingsError as exc:
+        sys.stderr.write(f"hangang-console: {exc}\n")
         return 2
     inventory = None
     if options.inventory is not None:
@@ -149,9 +178,9 @@ def main(argv: list[str] | None = None) -> int:
         except (InventoryError, OSError) as exc:
             sys.stderr.write(f"hangang-console: {exc}\n")
             return 2
-    frontend = load_frontend("window")
+    frontend = load_frontend("kiosk" if options.kiosk else "window")
     frontend.create_application([sys.argv[0]])
-    services = build_services(options, inventory)
+    services = build_services(options, inventory, settings)
     frontend.open(services, options, started_at)
     services.start()
     try:

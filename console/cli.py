@@ -20,6 +20,18 @@ class Options:
     quit_after: float | None
     timing: bool
     tz: str = "Asia/Seoul"
+    data_dir: Path | None = None  # None: the XDG data dir
+    settings: Path | None = None  # None: settings.toml in the XDG config dir
+    kiosk: bool = False
+    screen: int | None = None  # kiosk: index of the screen to fill
+    rotate: float | None = None  # kiosk: seconds per page; None: from settings
+
+
+# `hangang-console NAME …` runs a command instead of the window; each module has main(argv).
+COMMANDS = {
+    "simulate": "console.commands.simulate",
+    "accounting": "console.commands.accounting",
+}
 
 
 def _positive_int(text: str) -> int:
@@ -51,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="hangang-console",
         description="Hangang Console (한강 콘솔): live GPU fleet and sector capacity of the "
         "Hangang AI center.",
+        epilog="commands (each has --help): " + ", ".join(COMMANDS),
     )
     source = p.add_mutually_exclusive_group()
     source.add_argument(
@@ -100,6 +113,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="time zone for clocks and time axes (default Asia/Seoul)",
     )
     p.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="where history is kept (default: the XDG data dir, ~/.local/share/hangang-console)",
+    )
+    p.add_argument(
+        "--settings",
+        type=Path,
+        metavar="FILE.toml",
+        help="settings file (default: settings.toml in ~/.config/hangang-console)",
+    )
+    kiosk = p.add_argument_group("kiosk (the read-only wall display)")
+    kiosk.add_argument("--kiosk", action="store_true", help="full-screen read-only status board")
+    kiosk.add_argument(
+        "--screen", type=int, metavar="N", help="kiosk: fill screen N (default: the primary one)"
+    )
+    kiosk.add_argument(
+        "--rotate",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="kiosk: seconds per page (default from settings, 20 s)",
+    )
+    p.add_argument(
         "--timing",
         action="store_true",
         help="print the time from process start to the first frame with data",
@@ -119,4 +155,9 @@ def parse_args(argv: list[str] | None = None) -> Options:
         quit_after=ns.quit_after,
         timing=ns.timing,
         tz=ns.tz,
+        data_dir=ns.data_dir,
+        settings=ns.settings,
+        kiosk=ns.kiosk,
+        screen=ns.screen,
+        rotate=ns.rotate,
     )

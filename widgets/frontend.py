@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from console.access import Action
 from console.app import Services
 from console.cli import Options
 from widgets.i18n import Translations, system_language
@@ -56,6 +57,7 @@ class WindowFrontend:
         self.translations.language_changed.connect(window.mark_language)
         window.mark_language(self.translations.language)
         services.bridge.snapshot_ready.connect(window.show_snapshot)
+        window.table.trust_allowed = services.policy.allows(Action.TRUST_HOST_KEY)
         window.table.trust_requested.connect(services.trust_host_key)
         if options.timing:
             window.first_frame.connect(

@@ -285,6 +285,7 @@ class NodeTable(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.trust_allowed = True  # set from the access policy (viewers and kiosks may not)
         self.model = NodeTableModel(self)
         self.proxy = NodeFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -349,7 +350,8 @@ class NodeTable(QWidget):
     def can_trust(self, row: int) -> bool:
         snap = self.model.snap
         return (
-            snap is not None
+            self.trust_allowed
+            and snap is not None
             and snap.node_status[row] == NodeStatus.HOSTKEY_UNKNOWN
             and bool(snap.node_fingerprint[row])
         )

@@ -1,0 +1,209 @@
+"""User settings: a TOML file under the XDG config dir, with a schema version and migrations.
+
+A missing file means defaults. A broken one is an error naming the file, line and field, like the
+fleet file. Only what an operator may set lives here: roles, kiosk behaviour, accounting
+multipliers. Secrets are never stored: the kiosk PIN is kept as a salted hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from console.paths import config_dir
+from console.toml_positions import TomlPositions
+
+SCHEMA_VERSION = 1
+KIOSK_PAGES = ("overview", "sectors", "heatmap", "alerts")
+# People who administer the workstation can change anything on it anyway: by default they are
+# the operators; a site narrows this in settings.toml.
+DEFAULT_OPERATOR_GROUPS = ("hangang-operators", "sudo", "wheel", "root")
+DEFAULT_EXIT_CHORD = "Ctrl+Alt+Shift+Q"
+DEFAULT_ROTATE_S = 20.0
+
+
+class SettingsError(Exception):
+    def __init__(self, path: Path | str, line: int | None, field: str, message: str) -> None:
+        super().__init__(message)
+        self.path, self.line, self.field, self.message = Path(path), line, field, message
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.field}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class RoleSettings:
+    operator_users: tuple[str, ...] = ()
+    operator_groups: tuple[str, ...] = DEFAULT_OPERATOR_GROUPS
+
+
+@dataclass(frozen=True, slots=True)
+class KioskSettings:
+    exit_chord: str = DEFAULT_EXIT_CHORD  # QKeySequence portable text
+    pin_hash: str | None = None  # "salt$sha256hex"; None: the chord alone leaves kiosk
+    pages: tuple[str, ...] = KIOSK_PAGES
+    rotate_s: float = DEFAULT_ROTATE_S
+
+    def pin_matches(self, pin: str) -> bool:
+        if self.pin_hash is None:
+            return True
+        salt, _, digest = self.pin_hash.partition("$")
+        return hmac.compare_digest(hash_pin(pin, salt).partition("$")[2], digest)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountingSettings:
+    # service units per GPU-hour by GPU model name (as the inventory spells it); others count 1.0
+    su_multipliers: Mapping[str, float] = field(default_factory=dict)
+
+    def multiplier(self, model: str | None) -> float:
+        return float(self.su_multipliers.get(model or "", 1.0))
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    roles: RoleSettings = RoleSettings()
+    kiosk: KioskSettings = KioskSettings()
+    accounting: AccountingSettings = AccountingSettings()
+    path: Path | None = None
+
+
+def hash_pin(pin: str, salt: str | None = None) -> str:
+    salt = salt or secrets.token_hex(8)
+    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt.encode(), 100_000).hex()
+    return f"{salt}${digest}"
+
+
+def default_settings_path() -> Path:
+    return config_dir() / "settings.toml"
+
+
+# version N → N+1, applied in order to the parsed document before it is read
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+
+
+class _Reader:
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.where = TomlPositions(text)
+
+    def fail(self, keys: tuple, message: str):
+        raise SettingsError(self.path, self.where.line(keys), ".".join(map(str, keys)), message)
+
+    def table(self, doc: Mapping, key: str) -> Mapping:
+        value = doc.get(key, {})
+        if not isinstance(value, Mapping):
+            self.fail((key,), "must be a table")
+        return value
+
+    def strings(self, doc: Mapping, keys: tuple, default: tuple[str, ...]) -> tuple[str, ...]:
+        value = doc.get(keys[-1], list(default))
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(keys, "must be a list of strings")
+        return tuple(value)
+
+    def number(self, doc: Mapping, keys: tuple, default: float, minimum: float) -> float:
+        value = doc.get(keys[-1], default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
+            self.fail(keys, f"must be a number ≥ {minimum}")
+        return float(value)
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or default_settings_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings(path=path)
+    except OSError as exc:
+        raise SettingsError(path, None, "file", exc.strerror or str(exc)) from exc
+    try:
+        doc: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"at line (\d+)", str(exc))
+        line = int(found.group(1)) if found else None
+        raise SettingsError(path, line, "syntax", str(exc)) from exc
+    r = _Reader(path, text)
+    version = doc.get("schema_version", SCHEMA_VERSION)
+    if not isinstance(version, int) or not 1 <= version <= SCHEMA_VERSION:
+        r.fail(("schema_version",), f"must be an integer from 1 to {SCHEMA_VERSION}")
+    while version < SCHEMA_VERSION:
+        doc = MIGRATIONS[version](doc)
+        version += 1
+
+    roles = r.table(doc, "roles")
+    role_settings = RoleSettings(
+        operator_users=r.strings(roles, ("roles", "operator_users"), ()),
+        operator_groups=r.strings(roles, ("roles", "operator_groups"), DEFAULT_OPERATOR_GROUPS),
+    )
+    kiosk = r.table(doc, "kiosk")
+    pages = r.strings(kiosk, ("kiosk", "pages"), KIOSK_PAGES)
+    unknown = [p for p in pages if p not in KIOSK_PAGES]
+    if unknown or not pages:
+        r.fail(("kiosk", "pages"), f"pages are chosen from {', '.join(KIOSK_PAGES)}")
+    chord = kiosk.get("exit_chord", DEFAULT_EXIT_CHORD)
+    if not isinstance(chord, str) or not chord.strip():
+        r.fail(("kiosk", "exit_chord"), "must be a key chord such as 'Ctrl+Alt+Shift+Q'")
+    pin_hash = kiosk.get("pin_hash")
+    if pin_hash is not None and (not isinstance(pin_hash, str) or "$" not in pin_hash):
+        r.fail(("kiosk", "pin_hash"), "must be a hash made by `hash_pin` (salt$hex)")
+    kiosk_settings = KioskSettings(
+        exit_chord=chord,
+        pin_hash=pin_hash,
+        pages=pages,
+        rotate_s=r.number(kiosk, ("kiosk", "rotate_s"), DEFAULT_ROTATE_S, 1.0),
+    )
+    accounting = r.table(doc, "accounting")
+    multipliers = r.table(accounting, "su_multipliers")
+    su = {
+        str(model): r.number(multipliers, ("accounting", "su_multipliers", model), 1.0, 0.0)
+        for model in multipliers
+    }
+    return Settings(
+        roles=role_settings,
+        kiosk=kiosk_settings,
+        accounting=AccountingSettings(su_multipliers=su),
+        path=path,
+    )
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Write atomically (temp file + rename), so a crash never leaves half a settings file."""
+    path = path or settings.path or default_settings_path()
+    lines = [f"schema_version = {SCHEMA_VERSION}", "", "[roles]"]
+    lines.append(f"operator_users = {_toml_value(settings.roles.operator_users)}")
+    lines.append(f"operator_groups = {_toml_value(settings.roles.operator_groups)}")
+    k = settings.kiosk
+    lines += ["", "[kiosk]", f"exit_chord = {_toml_value(k.exit_chord)}"]
+    if k.pin_hash is not None:
+        lines.append(f"pin_hash = {_toml_value(k.pin_hash)}")
+    lines.append(f"pages = {_toml_value(k.pages)}")
+    lines.append(f"rotate_s = {_toml_value(k.rotate_s)}")
+    lines += ["", "[accounting.su_multipliers]"]
+    lines += [f"{_toml_value(m)} = {v!r}" for m, v in settings.accounting.su_multipliers.items()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
