@@ -18,9 +18,12 @@ from typing import Protocol
 from console.access import AccessPolicy, Action
 from console.cli import COMMANDS, Options, parse_args
 from console.fleet import FleetState
+from console.history_db import default_history_path
+from console.history_store import HistoryStore
 from console.inventory import Inventory
 from console.metrics import MetricRegistry, default_registry
-from console.paths import config_dir
+from console.model import NodeSample
+from console.paths import config_dir, data_dir
 from console.poller import Poller, Source
 from console.settings import Settings
 
@@ -55,17 +58,34 @@ class Services:
     bridge: object  # console.bridge.Bridge; imported late so QtCore loads after the app object
     sources: tuple[Source, ...] = field(default=())
     settings: Settings = field(default_factory=Settings)
+    history: HistoryStore | None = None
     policy: AccessPolicy = field(
         default_factory=lambda: AccessPolicy.for_session(Settings().roles, kiosk=True)
     )
 
     def start(self) -> None:
+        if self.history is not None:
+            self.history.start()
+            self.bridge.snapshot_ready.connect(self.history.observe)
         self.bridge.start()
         self.poller.start()
 
     def stop(self) -> None:
         self.poller.stop()
         self.bridge.stop()
+        if self.history is not None:
+            self.history.close()
+
+    def watch_node(self, node: str) -> None:
+        """Start receiving whole samples of `node` (for its detail view)."""
+        self.poller.watch(node)
+
+    def unwatch_node(self, node: str) -> None:
+        self.poller.unwatch(node)
+
+    def node_detail(self, node: str) -> NodeSample | None:
+        """The newest whole sample of a watched node: processes, node info, XIDs."""
+        return self.poller.detail(node)
 
     def trust_host_key(self, node: str, fingerprint: str) -> None:
         """An operator trusts the key a node presented (the fingerprint they were shown)."""
@@ -92,12 +112,31 @@ def build_services(
     from console.telemetry.workers import SshSource
 
     slowest = max((n.interval for n in inventory.nodes), default=2.0)
+    fastest = min((n.interval for n in inventory.nodes), default=2.0)
     fleet = FleetState(inventory, registry, stale_after_s=3 * slowest + 1)
     bridge = Bridge(fleet)
     user_known = HostKeyStore.default(config_dir() / "known_hosts").user_files
     sources = (SshSource(inventory.nodes, config_dir() / "known_hosts", user_known),)
     poller = Poller(sources, on_batch=bridge.submit)
-    return Services(inventory, registry, fleet, poller, bridge, sources, settings, policy)
+    history = _history(options, inventory, fastest, registry)
+    return Services(
+        inventory,
+        registry,
+        fleet,
+        poller,
+        bridge,
+        sources,
+        settings,
+        policy=policy,
+        history=history,
+    )
+
+
+def _history(
+    options: Options, inventory: Inventory, frame_step_s: float, registry: MetricRegistry
+) -> HistoryStore:
+    path = default_history_path(options.data_dir or data_dir())
+    return HistoryStore(path, inventory, frame_step_s, busy_threshold=registry.busy_threshold)
 
 
 def _demo_services(
@@ -110,11 +149,26 @@ def _demo_services(
     fleet = FleetState(sim.inventory, registry, stale_after_s=max(10.0, 5 * options.interval))
     # The demo fleet's past is known (it is a function of time), so its plot starts full.
     now = time.time()
-    fleet.preload_series(*sim.sector_series(now - fleet.series_window_s, now, BACKFILL_STEP_S))
+    fleet.preload_series(
+        *sim.sector_series(
+            now - fleet.series_window_s, now, BACKFILL_STEP_S, registry.busy_threshold
+        )
+    )
     bridge = Bridge(fleet)
     sources = (SimSource(sim, interval=options.interval),)
     poller = Poller(sources, on_batch=bridge.submit)
-    return Services(sim.inventory, registry, fleet, poller, bridge, sources, settings, policy)
+    history = _history(options, sim.inventory, options.interval, registry)
+    return Services(
+        sim.inventory,
+        registry,
+        fleet,
+        poller,
+        bridge,
+        sources,
+        settings,
+        policy=policy,
+        history=history,
+    )
 
 
 def display_problem() -> str | None:

@@ -25,6 +25,7 @@ class Options:
     kiosk: bool = False
     screen: int | None = None  # kiosk: index of the screen to fill
     rotate: float | None = None  # kiosk: seconds per page; None: from settings
+    demo_outage: tuple[float, float] | None = None  # demo only: (pause at s, for s); hidden
 
 
 # `hangang-console NAME …` runs a command instead of the window; each module has main(argv).
@@ -46,6 +47,16 @@ def _positive_float(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError("must be greater than 0")
     return value
+
+
+def _outage(text: str) -> tuple[float, float]:
+    try:
+        at, length = (float(part) for part in text.split(","))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError("expected AT,FOR in seconds, e.g. 3,12") from exc
+    if at < 0 or length <= 0:
+        raise argparse.ArgumentTypeError("AT must be ≥ 0 and FOR > 0")
+    return at, length
 
 
 def _time_zone(text: str) -> str:
@@ -135,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="kiosk: seconds per page (default from settings, 20 s)",
     )
+    # Demo only, for the kiosk's end-to-end test: the demo source stops AT s after start for
+    # FOR s, as if it went down. Hidden from --help.
+    kiosk.add_argument("--demo-outage", type=_outage, metavar="AT,FOR", help=argparse.SUPPRESS)
     p.add_argument(
         "--timing",
         action="store_true",
@@ -160,4 +174,5 @@ def parse_args(argv: list[str] | None = None) -> Options:
         kiosk=ns.kiosk,
         screen=ns.screen,
         rotate=ns.rotate,
+        demo_outage=ns.demo_outage,
     )

@@ -25,7 +25,7 @@ from console.model import (
 )
 from console.packing import PackedSamples, pack
 
-SERIES_WINDOW_S = 15 * 60
+SERIES_WINDOW_S = 60 * 60  # the plot's short ranges (15 min, 1 h) read from memory
 SERIES_STEP_S = 1.0
 
 
@@ -72,14 +72,34 @@ class FleetState:
             "temp_c": self._temp,
             "power_w": self._power,
         }
+        # whose work runs on each GPU: the organisation of its main process's user when the
+        # inventory maps that user, else the node's own organisation (index into org_ids, -1 none)
+        self.org_ids = tuple(o.id for o in inventory.organisations)
+        org_index = {o: i for i, o in enumerate(self.org_ids)}
+        self._user_org = {u: org_index.get(o, -1) for u, o in inventory.user_org.items()}
+        self._node_org = np.array(
+            [org_index.get(n.organisation.id, -1) if n.organisation else -1 for n in self._nodes],
+            dtype=np.int16,
+        )
+        self._gpu_org = np.repeat(self._node_org[:, None], width, axis=1)
         capacity = math.ceil(series_window_s / SERIES_STEP_S) + 2
-        self._series = RecentSeries(len(SECTORS), capacity)
+        # per sector: utilisation %, allocated, used (busy) and entitled GPUs
+        self._series = RecentSeries(4 * len(SECTORS), capacity)
         self.unknown_hosts: set[str] = set()
 
-    def preload_series(self, t: np.ndarray, util: np.ndarray) -> None:
-        """Seed the per-sector series with points known from elsewhere (the demo fleet's past)."""
+    def preload_series(self, t: np.ndarray, util: np.ndarray, used: np.ndarray) -> None:
+        """Seed the per-sector series with points known from elsewhere (the demo fleet's past):
+        utilisation % and busy GPUs per sector, (sectors, times) each."""
+        allocated = np.array([self._gpu_count[self._sector == i].sum() for i in range(3)])
+        entitled = self._entitled_gpus()
         for j in range(len(t)):
-            self._series.append(float(t[j]), util[:, j])
+            self._series.append(
+                float(t[j]), np.concatenate([util[:, j], allocated, used[:, j], entitled])
+            )
+
+    def _entitled_gpus(self) -> np.ndarray:
+        total = self.inventory.gpu_total
+        return np.array([float(self.inventory.entitlements[s]) * total for s in SECTORS])
 
     # -- input -------------------------------------------------------------------------------
 
@@ -102,6 +122,15 @@ class FleetState:
         for name, arr in self._gpu_arrays.items():
             arr[rows, :] = np.nan  # a GPU missing from this sample has no value now
             arr[rows, :width] = p.field(name)[known, :width]
+        self._gpu_org[rows, :] = self._node_org[rows, None]
+        if p.user is not None and self._user_org:
+            users = p.user[known, :width]
+            named = np.not_equal(users, None)
+            if named.any():
+                r, c = np.nonzero(named)
+                org = np.array([self._user_org.get(u, -1) for u in users[r, c]], dtype=np.int16)
+                mapped = org >= 0
+                self._gpu_org[rows[r[mapped]], c[mapped]] = org[mapped]
 
     def _apply_event(self, e: NodeEvent) -> None:
         row = self._row.get(e.host)
@@ -155,7 +184,8 @@ class FleetState:
                 )
             )
         self._record_series(now, sectors)
-        t, util = self._series.window(now - self.series_window_s)
+        t, values = self._series.window(now - self.series_window_s)
+        k = len(SECTORS)
         age = now - self._last_sample_t
         has_data = ~np.isnan(age)
         counts = {s: int((status == s).sum()) for s in NodeStatus}
@@ -164,6 +194,8 @@ class FleetState:
             node_names=tuple(n.name for n in self._nodes),
             node_sector=_frozen(self._sector),
             node_org=tuple(n.organisation for n in self._nodes),
+            org_ids=self.org_ids,
+            gpu_org=_frozen(self._gpu_org),
             node_gpu_count=_frozen(self._gpu_count),
             node_status=_frozen(status),
             node_age_s=_frozen(age),
@@ -176,7 +208,13 @@ class FleetState:
             gpu_temp_c=_frozen(self._temp),
             gpu_power_w=_frozen(self._power),
             sectors=tuple(sectors),
-            series=SectorSeries(t=t, util=util),
+            series=SectorSeries(
+                t=t,
+                util=values[:k],
+                allocated=values[k : 2 * k],
+                used=values[2 * k : 3 * k],
+                entitled=values[3 * k :],
+            ),
             busy_threshold=self.registry.busy_threshold,
             counts=counts,
             oldest_age_s=float(age[has_data].max()) if has_data.any() else None,
@@ -186,5 +224,8 @@ class FleetState:
         last = self._series.last_t
         if last is not None and now - last < SERIES_STEP_S:
             return
-        values = np.array([np.nan if s.avg_util is None else s.avg_util for s in sectors])
-        self._series.append(now, values)
+        util = [np.nan if s.avg_util is None else s.avg_util for s in sectors]
+        allocated = [s.allocated_gpus for s in sectors]
+        used = [s.used_gpus for s in sectors]
+        entitled = [s.entitled_gpus for s in sectors]
+        self._series.append(now, np.array(util + allocated + used + entitled, dtype=np.float64))

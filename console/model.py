@@ -188,10 +188,13 @@ class SectorSummary:
 
 @dataclass(frozen=True, slots=True)
 class SectorSeries:
-    """Per-sector mean utilisation over recent time; util has one row per sector."""
+    """Per-sector values over the last hour, one row per sector, NaN where no data."""
 
     t: np.ndarray  # (n,) epoch seconds
-    util: np.ndarray  # (len(SECTORS), n) percent, NaN where no data
+    util: np.ndarray  # (len(SECTORS), n) mean utilisation of reporting GPUs, percent
+    allocated: np.ndarray | None = None  # GPUs on the sector's nodes
+    used: np.ndarray | None = None  # reporting GPUs at or above the busy threshold
+    entitled: np.ndarray | None = None  # the sector's share × all GPUs
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +224,10 @@ class FleetSnapshot:
     series: SectorSeries
     busy_threshold: float
     counts: dict[NodeStatus, int] = field(default_factory=dict)
+    # organisation each GPU works for (index into org_ids, -1 none): its main process's user's
+    # organisation when the inventory maps the user, else the node's
+    org_ids: tuple[str, ...] = ()
+    gpu_org: np.ndarray | None = None
     oldest_age_s: float | None = None  # age of the oldest data among nodes that have data
 
     @property

@@ -24,6 +24,9 @@ class PackedSamples:
     t: np.ndarray  # (nodes,) sample times
     cpu_percent: np.ndarray  # (nodes,)
     gpu: np.ndarray  # (len(GPU_FIELDS), nodes, width) float32, NaN where missing
+    # (nodes, width) object: login name of each GPU's largest process, None when idle or unknown.
+    # Accounting charges the GPU's use to that user's organisation (the inventory's user map).
+    user: np.ndarray | None = None
 
     def field(self, name: str) -> np.ndarray:
         return self.gpu[GPU_FIELDS.index(name)]
@@ -33,11 +36,13 @@ def pack(samples: Sequence[NodeSample]) -> PackedSamples:
     rows: list[int] = []
     cols: list[int] = []
     values: list[tuple] = []
+    users: list[str | None] = []
     for i, s in enumerate(samples):
         for g in s.gpus:
             rows.append(i)
             cols.append(g.index)
             values.append((g.util_gpu, g.mem_used_mib, g.mem_total_mib, g.temp_c, g.power_w))
+            users.append(_main_user(g.processes) if g.processes else None)
     r = np.asarray(rows, dtype=np.intp)
     c = np.asarray(cols, dtype=np.intp)
     # None becomes NaN on the way into a float array: missing stays missing
@@ -46,12 +51,21 @@ def pack(samples: Sequence[NodeSample]) -> PackedSamples:
     width = int(c[ok].max()) + 1 if ok.any() else 0
     gpu = np.full((len(GPU_FIELDS), len(samples), width), np.nan, dtype=np.float32)
     gpu[:, r[ok], c[ok]] = v[ok].T
+    user = np.full((len(samples), width), None, dtype=object)
+    user[r[ok], c[ok]] = np.array(users, dtype=object)[ok]
     return PackedSamples(
         hosts=tuple(s.host for s in samples),
         t=np.array([s.t for s in samples], dtype=np.float64),
         cpu_percent=np.array([s.cpu_percent for s in samples], dtype=np.float32),
         gpu=gpu,
+        user=user,
     )
+
+
+def _main_user(processes) -> str | None:
+    """The user of the process holding the most GPU memory (ties: the first listed)."""
+    best = max(processes, key=lambda p: p.used_mib or 0.0)
+    return best.user
 
 
 def merge(packs: Sequence[PackedSamples]) -> PackedSamples:
@@ -66,6 +80,13 @@ def merge(packs: Sequence[PackedSamples]) -> PackedSamples:
         ],
         axis=1,
     )
+    users = [
+        np.full(p.gpu.shape[1:], None, dtype=object) if p.user is None else p.user for p in packs
+    ]
+    user = np.concatenate(
+        [np.pad(u, ((0, 0), (0, width - u.shape[1])), constant_values=None) for u in users],
+        axis=0,
+    )
     hosts = np.array([h for p in packs for h in p.hosts], dtype=object)
     # the last occurrence of each host: first occurrence in the reversed list
     _, first_in_reversed = np.unique(hosts[::-1].astype(str), return_index=True)
@@ -75,4 +96,5 @@ def merge(packs: Sequence[PackedSamples]) -> PackedSamples:
         t=np.concatenate([p.t for p in packs])[keep],
         cpu_percent=np.concatenate([p.cpu_percent for p in packs])[keep],
         gpu=gpu[:, keep, :],
+        user=user[keep],
     )

@@ -47,6 +47,8 @@ class Poller:
         self._lock = threading.Lock()
         self._pending: dict[str, Item] = {}
         self._packs: list[PackedSamples] = []
+        self._watched: set[str] = set()
+        self._details: dict[str, NodeSample] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.batches_sent = 0
@@ -55,6 +57,34 @@ class Poller:
         """The sink handed to sources; safe to call from any thread."""
         with self._lock:
             self._pending[item.host] = item
+            if item.host in self._watched and isinstance(item, NodeSample):
+                self._details[item.host] = item
+
+    # -- whole samples of the nodes an operator is looking at (node detail) -------------------
+
+    def watch(self, host: str) -> None:
+        with self._lock:
+            self._watched.add(host)
+            watched = frozenset(self._watched)
+        self._tell_sources(watched)
+
+    def unwatch(self, host: str) -> None:
+        with self._lock:
+            self._watched.discard(host)
+            self._details.pop(host, None)
+            watched = frozenset(self._watched)
+        self._tell_sources(watched)
+
+    def detail(self, host: str) -> NodeSample | None:
+        """The newest whole sample of a watched node (processes, node info), or None yet."""
+        with self._lock:
+            return self._details.get(host)
+
+    def _tell_sources(self, watched: frozenset[str]) -> None:
+        for source in self.sources:
+            watch = getattr(source, "watch", None)  # sources that pack far away need telling
+            if watch is not None:
+                watch(watched)
 
     def receive_packed(self, packed: PackedSamples) -> None:
         """The sink for samples a source packed itself; safe to call from any thread."""

@@ -20,7 +20,14 @@ for var in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-OUR_THREADS = ("sim-source", "poller-flush", "ssh-collector", "ssh-handshake", "ssh-source-reader")
+OUR_THREADS = (
+    "sim-source",
+    "poller-flush",
+    "ssh-collector",
+    "ssh-handshake",
+    "ssh-source-reader",
+    "history-writer",
+)
 
 
 @pytest.fixture

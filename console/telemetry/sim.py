@@ -21,6 +21,7 @@ import numpy as np
 from console.inventory import Inventory, NodeSpec
 from console.model import (
     SECTORS,
+    GpuProcess,
     GpuSample,
     NodeEvent,
     NodeSample,
@@ -41,6 +42,7 @@ OUTAGE_WINDOW_S = 600  # each window, maybe one node is unreachable ...
 OUTAGE_LENGTH_S = 90  # ... for its first 90 s
 OUTAGE_PROBABILITY = 0.5
 JOB_SLOT_S = 4 * 3600
+USERS_PER_ORG = 3
 
 ORGANISATIONS: tuple[Organisation, ...] = (
     Organisation("seoul-transport", Sector.PUBLIC, "서울교통정보과", "Seoul Transport Office"),
@@ -129,8 +131,14 @@ class SimFleet:
                     )
                 )
                 index += 1
+        # each organisation has a few users; the private sector's nodes are a pool its startups
+        # share, so whose work runs there is known only from the process's user
+        user_org = {sim_user(o.id, k): o.id for o in ORGANISATIONS for k in range(USERS_PER_ORG)}
         inventory = Inventory(
-            nodes=tuple(specs), entitlements=dict(NODE_SHARES), organisations=ORGANISATIONS
+            nodes=tuple(specs),
+            entitlements=dict(NODE_SHARES),
+            organisations=ORGANISATIONS,
+            user_org=user_org,
         )
         return cls(inventory=inventory, seed=seed)
 
@@ -169,16 +177,37 @@ class SimFleet:
         util = np.where(unallocated, 0.0, util)
         return np.clip(util, 0.0, 100.0)
 
-    def sector_series(self, t0: float, t1: float, step: float) -> tuple[np.ndarray, np.ndarray]:
-        """Mean utilisation per sector at times t0, t0+step … < t1: (times, (sectors, times))."""
+    def work_org(self, t: float) -> np.ndarray:
+        """(nodes, GPUs) index into ORGANISATIONS of whose work a GPU runs at time t: the node's
+        own organisation, except on private nodes, where a startup of the pool holds each GPU
+        for a five-minute burst."""
+        specs = self.inventory.nodes
+        node = np.arange(len(specs))[:, None]
+        gpu = np.arange(GPUS_PER_NODE)[None, :]
+        own = np.array([ORGANISATIONS.index(s.organisation) for s in specs])[:, None]
+        private = [i for i, o in enumerate(ORGANISATIONS) if o.sector == Sector.PRIVATE]
+        pick = (uniform(self.seed, 13, node, gpu, int(t // 300)) * len(private)).astype(int)
+        pooled = np.array(private)[pick]
+        is_private = np.array([s.sector == Sector.PRIVATE for s in specs])[:, None]
+        return np.where(is_private, pooled, own)
+
+    def sector_series(
+        self, t0: float, t1: float, step: float, busy_threshold: float = 5.0
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """At t0, t0+step … < t1: (times, mean utilisation %, busy GPUs), per sector
+        ((sectors, times) each)."""
         times = np.arange(t0, t1, step)
         sector = np.array([SECTORS.index(s.sector) for s in self.inventory.nodes])
-        util = np.empty((len(SECTORS), len(times)))
+        util = np.full((len(SECTORS), len(times)), np.nan)
+        used = np.zeros((len(SECTORS), len(times)))
         for j, t in enumerate(times):
-            per_node = self.utilisation(float(t)).mean(axis=1)
+            gpus = self.utilisation(float(t))
             for i in range(len(SECTORS)):
-                util[i, j] = per_node[sector == i].mean() if (sector == i).any() else np.nan
-        return times, util
+                mine = gpus[sector == i]
+                if mine.size:
+                    util[i, j] = mine.mean()
+                    used[i, j] = (mine >= busy_threshold).sum()
+        return times, util, used
 
     def unreachable(self, t: float) -> int | None:
         """Index of the node that is unreachable at time t, if any."""
@@ -201,6 +230,7 @@ class SimFleet:
         mem = np.where(util > 3, GPU_MEM_MIB * job_mem, 512.0)
         util_mem = util * (0.45 + 0.2 * noise)
         down = self.unreachable(t)
+        org = self.work_org(t)
         out: list[NodeSample | NodeEvent] = []
         for i, spec in enumerate(self.inventory.nodes):
             if i == down:
@@ -217,12 +247,31 @@ class SimFleet:
                     power_w=round(float(power[i, g]), 1),
                     power_limit_w=GPU_POWER_LIMIT_W,
                     name=spec.gpu_model,
+                    processes=_processes(i, g, util[i, g], mem[i, g], org[i, g]),
                 )
                 for g in range(spec.gpu_count)
             )
             cpu = float(np.clip(util[i].mean() * 0.3 + 5 + 5 * noise[i, 0], 0, 100))
             out.append(NodeSample(spec.name, t, gpus, cpu_percent=round(cpu, 1), mem_used_frac=0.3))
         return out
+
+
+def sim_user(org_id: str, k: int) -> str:
+    return f"{org_id.split('-')[-1][:6]}{k + 1:02d}"
+
+
+def _processes(node: int, gpu: int, util: float, mem: float, org: int) -> tuple[GpuProcess, ...]:
+    if util <= 3:
+        return ()
+    user = sim_user(ORGANISATIONS[org].id, (node + gpu) % USERS_PER_ORG)
+    return (
+        GpuProcess(
+            pid=10_000 + 97 * node + gpu,
+            user=user,
+            used_mib=round(mem - 512),
+            command="python train.py",
+        ),
+    )
 
 
 class SimSource:

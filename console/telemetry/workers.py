@@ -47,6 +47,7 @@ def _collector_main(
     lock = threading.Lock()
     samples: dict[str, NodeSample] = {}  # newest per node since the last flush
     events: list[NodeEvent] = []
+    watched: frozenset[str] = frozenset()  # nodes whose full samples the console is showing
 
     def sink(item: Item) -> None:
         with lock:
@@ -66,12 +67,17 @@ def _collector_main(
                     break
                 if command[0] == "trust":
                     collector.trust_host_key(command[1], command[2])
+                if command[0] == "watch":
+                    watched = command[1]
             with lock:
                 fresh, sent_events = list(samples.values()), list(events)
                 samples.clear()
                 events.clear()
             if fresh or sent_events:
-                conn.send((pack(fresh) if fresh else None, tuple(sent_events)))
+                # packed arrays for everyone; whole samples (processes, node info) only for the
+                # few nodes someone has open
+                details = tuple(s for s in fresh if s.host in watched)
+                conn.send((pack(fresh) if fresh else None, tuple(sent_events), details))
     except (EOFError, OSError):
         pass  # the console went away: stop quietly, the probes end with their channels
     finally:
@@ -158,7 +164,7 @@ class SshSource:
         while not self._stopping.is_set():
             for conn in wait(list(shard_of_conn), timeout=0.5):
                 try:
-                    packed, events = conn.recv()
+                    packed, events, details = conn.recv()
                 except (EOFError, OSError):
                     index = shard_of_conn.pop(conn)
                     if not self._stopping.is_set():
@@ -167,8 +173,8 @@ class SshSource:
                     continue
                 if packed is not None:
                     packed_sink(packed)
-                for event in events:
-                    sink(event)
+                for item in (*events, *details):
+                    sink(item)
             for index, when in list(due.items()):
                 if time.monotonic() >= when and not self._stopping.is_set():
                     del due[index]
@@ -191,6 +197,15 @@ class SshSource:
             raise KeyError(f"unknown node {name!r}")
         with self._send_lock:
             self._conns[index].send(("trust", name, expected_fingerprint))
+
+    def watch(self, names: frozenset[str]) -> None:
+        """Ask for whole samples of these nodes (the rest arrive packed only)."""
+        with self._send_lock:
+            for index, conn in enumerate(self._conns):
+                mine = frozenset(n for n in names if self._shard_of.get(n) == index)
+                if conn is not None:
+                    with contextlib.suppress(OSError):
+                        conn.send(("watch", mine))
 
     def stop(self) -> None:
         self._stopping.set()
