@@ -62,7 +62,8 @@ def bucket(t: int, res: int) -> int:
 class HistoryDB:
     """One connection; use it from one thread (the writer thread, or a query worker)."""
 
-    def __init__(self, path: Path, readonly: bool = False) -> None:
+    def __init__(self, path: Path, readonly: bool = False, max_pages: int | None = None) -> None:
+        """`max_pages` caps the file (SQLite's max_page_count): a full disk, made on purpose."""
         self.path = path
         try:
             if readonly:
@@ -76,6 +77,8 @@ class HistoryDB:
                 # WAL + NORMAL: a crash of the process loses nothing committed; only an OS crash
                 # may lose the last commits
                 self.db.execute("PRAGMA synchronous=NORMAL")
+                if max_pages is not None:
+                    self.db.execute(f"PRAGMA max_page_count={int(max_pages)}")
                 self.db.executescript(SCHEMA)
                 self.db.execute(
                     "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
@@ -117,21 +120,21 @@ class HistoryDB:
         self._layout_ids[body] = lid
         return lid
 
-    def write(self, deltas: list[RollupDelta]) -> None:
-        """Add deltas to both resolutions, in one transaction."""
+    def write(self, deltas: list[RollupDelta], resolutions: tuple[int, ...] = RESOLUTIONS) -> None:
+        """Add deltas to each resolution, in one transaction."""
         try:
             with self.db:
                 for d in deltas:
-                    self._write_one(d)
+                    self._write_one(d, resolutions)
         except sqlite3.Error as exc:
             raise HistoryError(f"{self.path}: {exc}") from exc
 
-    def _write_one(self, d: RollupDelta) -> None:
+    def _write_one(self, d: RollupDelta, resolutions: tuple[int, ...]) -> None:
         lid = self._layout_id(d.layout)
         is_max = np.array([f in MAX_FIELDS for f in NODE_FIELDS])
         sector, org, model = d.layout.key_parts(d.usage_key)
         org_names = ("", *d.layout.org_ids)
-        for res in RESOLUTIONS:
+        for res in resolutions:
             t = bucket(d.minute, res)
             row = self.db.execute(
                 "SELECT data FROM node_rollup WHERE res=? AND t=? AND layout=?", (res, t, lid)

@@ -44,6 +44,8 @@ class HistoryWriter:
         self.organisations = organisations
         self.problem: str | None = None  # the last error, until a write succeeds again
         self.written = 0  # deltas written, for tests and the status line
+        self.retry_s = RETRY_S
+        self.max_pages: int | None = None  # see HistoryDB; tests fill the "disk" with it
         self._queue: queue.SimpleQueue[RollupDelta | None] = queue.SimpleQueue()
         self._backlog: deque[RollupDelta] = deque(maxlen=BACKLOG)
         self._idle = threading.Condition()
@@ -76,7 +78,7 @@ class HistoryWriter:
             items: list[RollupDelta | None] = []
             # with a backlog, wake up to retry even when nothing new comes
             with contextlib.suppress(queue.Empty):
-                items.append(self._queue.get(timeout=RETRY_S if self._backlog else None))
+                items.append(self._queue.get(timeout=self.retry_s if self._backlog else None))
             while True:  # take whatever else is waiting: one transaction for all of it
                 try:
                     items.append(self._queue.get_nowait())
@@ -88,7 +90,7 @@ class HistoryWriter:
             if self._backlog:
                 try:
                     if db is None:
-                        db = HistoryDB(self.path)
+                        db = HistoryDB(self.path, max_pages=self.max_pages)
                         db.write_organisations(self.organisations)
                     db.write(list(self._backlog))
                     self.written += len(self._backlog)

@@ -218,17 +218,26 @@ class SimFleet:
             return None
         return int(uniform(self.seed, 9, window) * len(self.inventory.nodes))
 
-    def sample(self, t: float) -> list[NodeSample | NodeEvent]:
+    def arrays(self, t: float) -> dict[str, np.ndarray]:
+        """Every GPU's values at time t as (nodes, GPUs) arrays, and each node's CPU %."""
         util = self.utilisation(t)
         n = util.shape[0]
         node = np.arange(n)[:, None]
         gpu = np.arange(GPUS_PER_NODE)[None, :]
         noise = uniform(self.seed, 10, node, gpu, int(t // 10))
-        temp = 29 + 0.45 * util + 3 * noise
-        power = np.minimum(GPU_IDLE_POWER_W + 6.1 * util + 15 * noise, GPU_POWER_LIMIT_W)
         job_mem = 0.25 + 0.7 * uniform(self.seed, 11, node, gpu, int(t // 3600))
-        mem = np.where(util > 3, GPU_MEM_MIB * job_mem, 512.0)
-        util_mem = util * (0.45 + 0.2 * noise)
+        return {
+            "util": util,
+            "util_mem": util * (0.45 + 0.2 * noise),
+            "mem": np.where(util > 3, GPU_MEM_MIB * job_mem, 512.0),
+            "temp": 29 + 0.45 * util + 3 * noise,
+            "power": np.minimum(GPU_IDLE_POWER_W + 6.1 * util + 15 * noise, GPU_POWER_LIMIT_W),
+            "cpu": np.clip(util.mean(axis=1) * 0.3 + 5 + 5 * noise[:, 0], 0, 100),
+        }
+
+    def sample(self, t: float) -> list[NodeSample | NodeEvent]:
+        a = self.arrays(t)
+        util, util_mem, mem, temp, power = a["util"], a["util_mem"], a["mem"], a["temp"], a["power"]
         down = self.unreachable(t)
         org = self.work_org(t)
         out: list[NodeSample | NodeEvent] = []
@@ -251,8 +260,8 @@ class SimFleet:
                 )
                 for g in range(spec.gpu_count)
             )
-            cpu = float(np.clip(util[i].mean() * 0.3 + 5 + 5 * noise[i, 0], 0, 100))
-            out.append(NodeSample(spec.name, t, gpus, cpu_percent=round(cpu, 1), mem_used_frac=0.3))
+            cpu = round(float(a["cpu"][i]), 1)
+            out.append(NodeSample(spec.name, t, gpus, cpu_percent=cpu, mem_used_frac=0.3))
         return out
 
 
