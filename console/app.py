@@ -135,7 +135,9 @@ def build_services(
 def _history(
     options: Options, inventory: Inventory, frame_step_s: float, registry: MetricRegistry
 ) -> HistoryStore:
-    path = default_history_path(options.data_dir or data_dir())
+    # the demo fleet's history never mixes with a real fleet's in the default place
+    default = data_dir() / "demo" if options.inventory is None else data_dir()
+    path = default_history_path(options.data_dir or default)
     return HistoryStore(path, inventory, frame_step_s, busy_threshold=registry.busy_threshold)
 
 

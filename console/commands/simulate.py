@@ -34,7 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--nodes", type=int, default=48, help="demo fleet size (default 48)")
     p.add_argument("--days", type=float, default=7.0, help="days of history to make (default 7)")
-    p.add_argument("--data-dir", type=Path, metavar="DIR", help="history store (default XDG)")
+    p.add_argument(
+        "--data-dir", type=Path, metavar="DIR", help="history store (default: the demo's, XDG)"
+    )
     p.add_argument("--seed", type=int, default=20261124, help="seed of the demo fleet")
     p.add_argument(
         "--end", type=float, metavar="EPOCH", help="last moment to simulate (default: now)"
@@ -137,7 +139,7 @@ def main(argv: list[str]) -> int:
         return 2
     end = bucket(int(args.end if args.end is not None else time.time()), 60)
     start = bucket(int(end - args.days * 86400), 900)
-    path = default_history_path(args.data_dir or data_dir())
+    path = default_history_path(args.data_dir or data_dir() / "demo")
     began = time.perf_counter()
 
     def progress(t: float) -> None:
