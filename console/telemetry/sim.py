@@ -24,6 +24,7 @@ from console.model import (
     GpuProcess,
     GpuSample,
     NodeEvent,
+    NodeInfo,
     NodeSample,
     NodeStatus,
     Organisation,
@@ -43,6 +44,7 @@ OUTAGE_LENGTH_S = 90  # ... for its first 90 s
 OUTAGE_PROBABILITY = 0.5
 JOB_SLOT_S = 4 * 3600
 USERS_PER_ORG = 3
+NODE_MEM_BYTES = 2 * 1024**4  # 2 TiB per node
 
 ORGANISATIONS: tuple[Organisation, ...] = (
     Organisation("seoul-transport", Sector.PUBLIC, "서울교통정보과", "Seoul Transport Office"),
@@ -237,9 +239,19 @@ class SimFleet:
 
     def sample(self, t: float) -> list[NodeSample | NodeEvent]:
         a = self.arrays(t)
-        util, util_mem, mem, temp, power = a["util"], a["util_mem"], a["mem"], a["temp"], a["power"]
+        util = a["util"]
+        # round and convert with numpy once: per-value Python calls cost more than the model
+        u = np.round(util, 1).tolist()
+        um = np.round(a["util_mem"], 1).tolist()
+        mem = np.round(a["mem"]).tolist()
+        temp = np.round(a["temp"]).tolist()
+        power = np.round(a["power"], 1).tolist()
+        cpu = np.round(a["cpu"], 1).tolist()
+        busy = (util.mean(axis=1) / 100.0).tolist()
+        org = self.work_org(t).tolist()
+        net = uniform(self.seed, 14, np.arange(len(self.inventory.nodes)), int(t // 5)).tolist()
+        users = [[sim_user(o.id, k) for k in range(USERS_PER_ORG)] for o in ORGANISATIONS]
         down = self.unreachable(t)
-        org = self.work_org(t)
         out: list[NodeSample | NodeEvent] = []
         for i, spec in enumerate(self.inventory.nodes):
             if i == down:
@@ -248,39 +260,57 @@ class SimFleet:
             gpus = tuple(
                 GpuSample(
                     index=g,
-                    util_gpu=round(float(util[i, g]), 1),
-                    util_mem=round(float(util_mem[i, g]), 1),
-                    mem_used_mib=round(float(mem[i, g])),
+                    util_gpu=u[i][g],
+                    util_mem=um[i][g],
+                    mem_used_mib=mem[i][g],
                     mem_total_mib=GPU_MEM_MIB,
-                    temp_c=round(float(temp[i, g])),
-                    power_w=round(float(power[i, g]), 1),
+                    temp_c=temp[i][g],
+                    power_w=power[i][g],
                     power_limit_w=GPU_POWER_LIMIT_W,
                     name=spec.gpu_model,
-                    processes=_processes(i, g, util[i, g], mem[i, g], org[i, g]),
+                    processes=(
+                        GpuProcess(
+                            pid=10_000 + 97 * i + g,
+                            user=users[org[i][g]][(i + g) % USERS_PER_ORG],
+                            used_mib=mem[i][g] - 512,
+                            command="python train.py",
+                        ),
+                    )
+                    if u[i][g] > 3
+                    else (),
                 )
                 for g in range(spec.gpu_count)
             )
-            cpu = round(float(a["cpu"][i]), 1)
-            out.append(NodeSample(spec.name, t, gpus, cpu_percent=cpu, mem_used_frac=0.3))
+            b = busy[i]
+            info = NodeInfo(
+                hostname=spec.name,
+                kernel="6.1.0-27-amd64",
+                driver="550.127.05",
+                cuda="12.4",
+                load1=round(cpu[i] * 1.28, 2),  # 128 cores: load follows CPU %
+                load5=round(cpu[i] * 1.2, 2),
+                load15=round(cpu[i] * 1.1, 2),
+                mem_used_bytes=int(NODE_MEM_BYTES * (0.08 + 0.5 * b)),
+                mem_total_bytes=NODE_MEM_BYTES,
+                net_rx_bps=2e6 + 9e8 * b * net[i],
+                net_tx_bps=1e6 + 3e8 * b * net[i] ** 2,
+                uptime_s=t % (86400 * 40),
+            )
+            out.append(
+                NodeSample(
+                    spec.name,
+                    t,
+                    gpus,
+                    cpu_percent=cpu[i],
+                    mem_used_frac=0.08 + 0.5 * b,
+                    info=info,
+                )
+            )
         return out
 
 
 def sim_user(org_id: str, k: int) -> str:
     return f"{org_id.split('-')[-1][:6]}{k + 1:02d}"
-
-
-def _processes(node: int, gpu: int, util: float, mem: float, org: int) -> tuple[GpuProcess, ...]:
-    if util <= 3:
-        return ()
-    user = sim_user(ORGANISATIONS[org].id, (node + gpu) % USERS_PER_ORG)
-    return (
-        GpuProcess(
-            pid=10_000 + 97 * node + gpu,
-            user=user,
-            used_mib=round(mem - 512),
-            command="python train.py",
-        ),
-    )
 
 
 class SimSource:

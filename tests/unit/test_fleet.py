@@ -142,3 +142,27 @@ def test_inventory_rejects_duplicates_and_bad_entitlements():
         Inventory(nodes=(node,), entitlements={**SHARES, Sector.PRIVATE: 0.1})
     with pytest.raises(ValueError, match="no entitlement"):
         Inventory(nodes=(node,), entitlements={Sector.PUBLIC: 1.0})
+
+
+def test_gpu_work_is_charged_to_the_process_users_organisation():
+    from console.model import GpuProcess, Organisation
+
+    city = Organisation("city", Sector.PUBLIC, "시청", "City")
+    lab = Organisation("lab", Sector.PRIVATE, "연구소", "Lab")
+    inv = Inventory(
+        nodes=(NodeSpec("a-node", Sector.PUBLIC, city, 3),),
+        entitlements=SHARES,
+        organisations=(city, lab),
+        user_org={"kim": "lab"},
+    )
+    state = FleetState(inv, default_registry())
+    gpus = (
+        GpuSample(0, util_gpu=90, processes=(GpuProcess(1, "kim", 10), GpuProcess(2, "x", 99))),
+        GpuSample(1, util_gpu=90, processes=(GpuProcess(3, "kim", 500), GpuProcess(4, "x", 9))),
+        GpuSample(2, util_gpu=0),
+    )
+    state.apply(PollBatch(T0, samples=(NodeSample("a-node", T0, gpus),)))
+    snap = state.snapshot(T0)
+    assert snap.org_ids == ("city", "lab")
+    # GPU 0's biggest process belongs to an unknown user: the node's organisation
+    assert snap.gpu_org[0].tolist() == [0, 1, 0]

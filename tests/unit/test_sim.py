@@ -127,3 +127,26 @@ def test_one_node_is_unreachable_now_and_then():
 def test_too_small_fleet_is_refused():
     with pytest.raises(ValueError, match="at least 3 nodes"):
         SimFleet.build(2)
+
+
+def test_busy_gpus_run_a_process_of_a_known_user_of_the_nodes_sector():
+    from console.model import NodeSample
+
+    fleet = SimFleet.build(48)
+    orgs = {o.id: o for o in fleet.inventory.organisations}
+    private_orgs = set()
+    for s in fleet.sample(1_795_968_000.0):
+        if not isinstance(s, NodeSample):
+            continue
+        spec = next(n for n in fleet.inventory.nodes if n.name == s.host)
+        assert s.info is not None and s.info.mem_total_bytes
+        for g in s.gpus:
+            assert bool(g.processes) == (g.util_gpu > 3)
+            for p in g.processes:
+                org = orgs[fleet.inventory.user_org[p.user]]
+                assert org.sector == spec.sector
+                if spec.sector == "private":
+                    private_orgs.add(org.id)
+                else:
+                    assert org == spec.organisation
+    assert len(private_orgs) > 1  # the private pool is shared by several startups
