@@ -20,6 +20,7 @@ test: deps-test $(INSTALLED)
 bench: deps-test $(INSTALLED)
 	$(PY) -m pytest tests/bench -p no:cacheprovider -s -q
 	$(PY) tests/bench/bench_fanout.py
+	$(PY) tests/bench/bench_kiosk_memory.py
 
 lint: $(INSTALLED)
 	$(PY) -m ruff check console widgets tests

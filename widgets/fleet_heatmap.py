@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRect, Qt
+from PySide6.QtCore import QEvent, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QLinearGradient, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -180,8 +180,16 @@ class _CellImage(pg.ImageItem):
         pos = ev.pos()
         self.setToolTip(self._owner.tooltip_at(int(pos.x()), int(pos.y())))
 
+    def mouseClickEvent(self, ev) -> None:
+        if ev.double() and ev.button() == Qt.MouseButton.LeftButton:
+            pos = ev.pos()
+            if self._owner.activate_at(int(pos.x()), int(pos.y())):
+                ev.accept()
+
 
 class FleetHeatmap(QWidget):
+    node_activated = Signal(str)  # a cell was double-clicked: open its node's detail
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel(objectName="PanelTitle")
@@ -262,6 +270,19 @@ class FleetHeatmap(QWidget):
         rgba[np.isin(snap.node_status[node], BROKEN)] = _rgba(UNREACHABLE)
         rgba[~valid] = 0
         return rgba
+
+    def node_at(self, x: int, y: int) -> str | None:
+        snap, lay = self.snapshot, self.layout_
+        if snap is None or lay is None or not (0 <= y < lay.shape[0] and 0 <= x < lay.shape[1]):
+            return None
+        node = int(lay.cell_node[y, x])
+        return snap.node_names[node] if node >= 0 else None
+
+    def activate_at(self, x: int, y: int) -> bool:
+        name = self.node_at(x, y)
+        if name is not None:
+            self.node_activated.emit(name)
+        return name is not None
 
     def tooltip_at(self, x: int, y: int) -> str:
         snap, lay = self.snapshot, self.layout_

@@ -18,8 +18,11 @@ from PySide6.QtWidgets import QApplication
 from console.access import Action
 from console.app import Services
 from console.cli import Options
+from console.model import FleetSnapshot
+from widgets.history_query import HistoryQueries
 from widgets.i18n import Translations, system_language
 from widgets.main_window import MainWindow
+from widgets.node_detail import NodeDetail
 from widgets.theme import apply_theme
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,10 @@ class WindowFrontend:
         self.app: QApplication | None = None
         self.window: MainWindow | None = None
         self.translations: Translations | None = None
+        self.services: Services | None = None
+        self.queries: HistoryQueries | None = None
+        self.details: dict[str, NodeDetail] = {}  # open node windows by node name
+        self.tz = ZoneInfo("Asia/Seoul")
         self.exit_code = 0
 
     def create_application(self, argv: list[str]) -> None:
@@ -59,6 +66,8 @@ class WindowFrontend:
         services.bridge.snapshot_ready.connect(window.show_snapshot)
         window.table.trust_allowed = services.policy.allows(Action.TRUST_HOST_KEY)
         window.table.trust_requested.connect(services.trust_host_key)
+        self.services, self.tz = services, tz
+        self._connect_history(window, services)
         if options.timing:
             window.first_frame.connect(
                 lambda: print(
@@ -74,6 +83,55 @@ class WindowFrontend:
             QTimer.singleShot(int(options.quit_after * 1000), lambda: self._finish(options))
         elif options.screenshot is not None:
             QTimer.singleShot(5000, lambda: save_screenshot(window, options.screenshot))
+
+    def _connect_history(self, window: MainWindow, services: Services) -> None:
+        """History plots, accounting and node windows: queries on a pool, results on the GUI."""
+        self.queries = HistoryQueries(services.history, parent=window)
+        window.plot.attach(self.queries)
+        window.accounting.attach(self.queries, services.settings.accounting)
+        window.table.node_activated.connect(self.open_node)
+        window.heatmap.node_activated.connect(self.open_node)
+        history = services.history
+        if history is not None:
+            window.status.problem_source = lambda: history.problem
+        services.bridge.snapshot_ready.connect(self._show_details)
+        window.closing.connect(self._closing)
+
+    def open_node(self, name: str) -> NodeDetail:
+        """The node's window (one per node): built, then the node watched, so it says it waits
+        for the node's next whole sample until one comes."""
+        dialog = self.details.get(name)
+        if dialog is None:
+            dialog = NodeDetail(name, self.services, self.queries, self.tz, parent=self.window)
+            latest = self.services.bridge.latest
+            if latest is not None:
+                dialog.show_snapshot(latest)
+            dialog.closed.connect(self._node_closed)
+            self.details[name] = dialog
+            self.services.watch_node(name)
+            dialog.show()
+        else:  # already open, maybe behind the main window
+            dialog.raise_()
+            dialog.activateWindow()
+        return dialog
+
+    def _show_details(self, snap: FleetSnapshot) -> None:
+        for dialog in list(self.details.values()):
+            dialog.show_snapshot(snap)
+
+    def _node_closed(self, name: str) -> None:
+        dialog = self.details.pop(name, None)
+        self.services.unwatch_node(name)
+        if self.queries is not None:
+            self.queries.forget(f"node:{name}")
+        if dialog is not None:
+            dialog.deleteLater()
+
+    def _closing(self) -> None:
+        for dialog in list(self.details.values()):
+            dialog.close()
+        if self.queries is not None:
+            self.queries.shutdown()
 
     def _finish(self, options: Options) -> None:
         if options.screenshot is not None and not save_screenshot(self.window, options.screenshot):

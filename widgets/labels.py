@@ -6,9 +6,9 @@ every other string (resources/i18n/ko.ts, context "Labels").
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QLocale
 
-from console.model import NodeStatus, Sector
+from console.model import NodeStatus, Organisation, Sector
 
 
 def fmt(template: str, *args: object) -> str:
@@ -63,3 +63,35 @@ def source_label(kind: str, node_count: int) -> str:
     if kind == "ssh":
         return fmt(QCoreApplication.translate("Labels", "SSH, %1 nodes"), node_count)
     return fmt(QCoreApplication.translate("Labels", "%1 nodes"), node_count)
+
+
+def data_size(n_bytes: float | None) -> str:
+    """Bytes in the operator's locale and binary units ("1.5 GiB"); "–" for none."""
+    if n_bytes is None:
+        return "–"
+    return QLocale.system().formattedDataSize(int(n_bytes), 1)
+
+
+def data_rate(bytes_per_s: float | None) -> str:
+    if bytes_per_s is None:
+        return "–"
+    return fmt(QCoreApplication.translate("Labels", "%1/s", "a data rate"), data_size(bytes_per_s))
+
+
+def duration(seconds: float | None) -> str:
+    """An uptime: "3 d 4 h", "4 h 12 min", "12 min"."""
+    if seconds is None:
+        return "–"
+    minutes = int(seconds // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return fmt(QCoreApplication.translate("Labels", "%1 d %2 h"), days, hours)
+    if hours:
+        return fmt(QCoreApplication.translate("Labels", "%1 h %2 min"), hours, mins)
+    return fmt(QCoreApplication.translate("Labels", "%1 min"), mins)
+
+
+def organisation_name(org: Organisation | None) -> str:
+    """An organisation's name in the interface's language; "–" for none."""
+    return org.name(ui_language()) if org is not None else "–"

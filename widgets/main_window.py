@@ -5,15 +5,16 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from console.model import FleetSnapshot
+from widgets.accounting_view import AccountingView
 from widgets.fleet_heatmap import FleetHeatmap
 from widgets.node_table import NodeTable
 from widgets.sector_cards import SectorCards
 from widgets.status_bar import FleetStatusBar
-from widgets.utilization_plot import UtilizationPlot
+from widgets.utilization_plot import SectorPlot
 
 # Language names are shown in their own language, so they are not translated.
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
@@ -22,6 +23,7 @@ LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
 class MainWindow(QMainWindow):
     language_requested = Signal(str)
     first_frame = Signal()
+    closing = Signal()  # the front-end closes node windows and stops history queries
 
     def __init__(
         self, tz: ZoneInfo, sources: tuple[tuple[str, int], ...], parent: QWidget | None = None
@@ -30,8 +32,12 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.cards = SectorCards()
         self.heatmap = FleetHeatmap()
-        self.plot = UtilizationPlot(tz)
+        self.plot = SectorPlot(tz)
         self.table = NodeTable()
+        self.accounting = AccountingView(tz)
+        self.tabs = QTabWidget(documentMode=True)
+        self.tabs.addTab(self.table, "")
+        self.tabs.addTab(self.accounting, "")
         self.status = FleetStatusBar(tz, sources)
         self.setStatusBar(self.status)
 
@@ -41,7 +47,7 @@ class MainWindow(QMainWindow):
         upper.setSizes([760, 640])
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(upper)
-        body.addWidget(self.table)
+        body.addWidget(self.tabs)
         body.setSizes([430, 320])
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -59,6 +65,15 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         self.file_menu.addAction(self.quit_action)
         self.view_menu = self.menuBar().addMenu("")
+        self.nodes_action = QAction(self, shortcut=QKeySequence("Ctrl+1"))
+        self.nodes_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.table))
+        self.accounting_action = QAction(self, shortcut=QKeySequence("Ctrl+2"))
+        self.accounting_action.triggered.connect(
+            lambda: self.tabs.setCurrentWidget(self.accounting)
+        )
+        self.view_menu.addAction(self.nodes_action)
+        self.view_menu.addAction(self.accounting_action)
+        self.view_menu.addSeparator()
         self.language_menu = self.view_menu.addMenu("")
         group = QActionGroup(self)
         self.language_actions = {}
@@ -75,11 +90,19 @@ class MainWindow(QMainWindow):
         self.quit_action.setText(self.tr("&Quit"))
         self.view_menu.setTitle(self.tr("&View"))
         self.language_menu.setTitle(self.tr("&Language"))
+        self.tabs.setTabText(0, self.tr("Nodes"))
+        self.tabs.setTabText(1, self.tr("Accounting"))
+        self.nodes_action.setText(self.tr("&Nodes"))
+        self.accounting_action.setText(self.tr("&Accounting"))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closing.emit()
+        super().closeEvent(event)
 
     def mark_language(self, code: str) -> None:
         self.language_actions[code].setChecked(True)

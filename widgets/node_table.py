@@ -282,6 +282,7 @@ class NodeFilterProxy(QSortFilterProxyModel):
 
 class NodeTable(QWidget):
     trust_requested = Signal(str, str)  # node name, the SHA256 fingerprint the operator saw
+    node_activated = Signal(str)  # a row was double-clicked (or Enter): open its detail
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -306,6 +307,7 @@ class NodeTable(QWidget):
         self.view.horizontalHeader().setResizeContentsPrecision(64)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.activated.connect(self._activated)
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
         bar.addWidget(self.sector_filter, 1)
@@ -335,6 +337,12 @@ class NodeTable(QWidget):
 
     def _sector_chosen(self, combo_index: int) -> None:
         self.proxy.set_sector(self.sector_filter.itemData(combo_index))
+
+    def _activated(self, index: QModelIndex) -> None:
+        snap = self.model.snap
+        if snap is not None and index.isValid():
+            row = self.model.snapshot_row(self.proxy.mapToSource(index).row())
+            self.node_activated.emit(snap.node_names[row])
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.view.indexAt(pos)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QEvent, QLocale
+from PySide6.QtCore import QDate, QEvent, QLocale, Qt
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from console.model import FleetSnapshot, NodeStatus
 from widgets.labels import fmt, source_label
 from widgets.theme import STATUS_COLORS
+
+WARNING_COLOUR = STATUS_COLORS[NodeStatus.PROBE_ERROR]
 
 
 class FleetStatusBar(QStatusBar):
@@ -24,8 +27,14 @@ class FleetStatusBar(QStatusBar):
         self.age = QLabel()
         self.clock = QLabel()
         self.source = QLabel()
+        self.history = QLabel()  # why history is not being saved, when it is not
+        self.history.setStyleSheet(f"color: {WARNING_COLOUR.name()}; font-weight: 600;")
+        self.history.hide()
+        # the front-end hands in HistoryStore.problem; asked at every snapshot
+        self.problem_source: Callable[[], str | None] | None = None
         self.addWidget(self.nodes)
         self.addWidget(self.age)
+        self.addWidget(self.history)
         self.addPermanentWidget(self.source)
         self.addPermanentWidget(self.clock)
         self.snap: FleetSnapshot | None = None
@@ -76,6 +85,21 @@ class FleetStatusBar(QStatusBar):
         else:
             self.age.setText(fmt(self.tr("oldest data: %1 s"), f"{snap.oldest_age_s:.0f}"))
         self.clock.setText(clock_text(snap.t, self.tz, QLocale.system()))
+        self.show_history_problem(self.problem_source() if self.problem_source else None)
+
+    def show_history_problem(self, problem: str | None) -> None:
+        """Say that history is not being saved, and why (the writer keeps retrying)."""
+        if problem:
+            text = fmt(self.tr("History not saved: %1"), problem)
+            if self.history.toolTip() != text:
+                metrics = self.history.fontMetrics()
+                self.history.setText(metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, 560))
+                self.history.setToolTip(text)
+            self.history.show()
+        elif not self.history.isHidden():
+            self.history.hide()
+            self.history.clear()
+            self.history.setToolTip("")
 
 
 def clock_text(t: float, tz: ZoneInfo, locale: QLocale) -> str:

@@ -28,6 +28,9 @@ BACKGROUND = QColor("#161a21")
 NO_DATA = QColor("#3a404c")  # a GPU without fresh data
 UNREACHABLE = QColor("#7a2630")
 TEXT = QColor("#dfe3ea")
+# The kiosk (wall display): black ground and white type for contrast across a room.
+KIOSK_BACKGROUND = QColor("#000000")
+KIOSK_TEXT = QColor("#ffffff")
 
 # Noto Sans CJK covers Hangul and Latin alike; prefer the Korean cut so 한글 never falls back.
 PREFERRED_FAMILIES = ("Noto Sans CJK KR", "Noto Sans KR", "Noto Sans CJK", "Noto Sans")

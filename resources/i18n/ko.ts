@@ -2,6 +2,204 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
+    <name>AccountingView</name>
+    <message>
+        <source>Today</source>
+        <translation>오늘</translation>
+    </message>
+    <message>
+        <source>This week</source>
+        <translation>이번 주</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>이번 달</translation>
+    </message>
+    <message>
+        <source>Dates below</source>
+        <translation>날짜 지정</translation>
+    </message>
+    <message>
+        <source>By sector</source>
+        <translation>부문별</translation>
+    </message>
+    <message>
+        <source>By organisation</source>
+        <translation>기관별</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV 내보내기…</translation>
+    </message>
+    <message>
+        <source>The period ends before it starts</source>
+        <translation>기간의 끝이 시작보다 앞섭니다</translation>
+    </message>
+    <message>
+        <source>History is not kept in this session</source>
+        <translation>이 세션에서는 이력을 저장하지 않습니다</translation>
+    </message>
+    <message>
+        <source>History unavailable: %1</source>
+        <translation>이력을 읽을 수 없음: %1</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>합계</translation>
+    </message>
+    <message>
+        <source>(no organisation)</source>
+        <translation>(기관 없음)</translation>
+    </message>
+    <message>
+        <source>Sector</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>기관</translation>
+    </message>
+    <message>
+        <source>Entitled GPU-h</source>
+        <translation>보장 GPU시간</translation>
+    </message>
+    <message>
+        <source>Allocated GPU-h</source>
+        <translation>배정 GPU시간</translation>
+    </message>
+    <message>
+        <source>Reporting GPU-h</source>
+        <translation>보고 GPU시간</translation>
+    </message>
+    <message>
+        <source>Used GPU-h</source>
+        <translation>사용 GPU시간</translation>
+    </message>
+    <message>
+        <source>Busy GPU-h</source>
+        <translation>가동 GPU시간</translation>
+    </message>
+    <message>
+        <source>SU</source>
+        <translation>SU</translation>
+    </message>
+    <message>
+        <source>Utilisation %</source>
+        <translation>사용률 %</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>불러오는 중…</translation>
+    </message>
+    <message>
+        <source>%1 – %2 · %3</source>
+        <translation>%1 – %2 · %3</translation>
+    </message>
+</context>
+<context>
+    <name>AlertsPage</name>
+    <message>
+        <source>Nodes needing attention</source>
+        <translation>점검이 필요한 노드</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>노드</translation>
+    </message>
+    <message>
+        <source>Sector</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>기관</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>사유</translation>
+    </message>
+    <message>
+        <source>Last data</source>
+        <translation>마지막 데이터</translation>
+    </message>
+    <message>
+        <source>All %1 nodes are live.</source>
+        <translation>노드 %1대 모두 정상 수신 중입니다.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 nodes are not live.</source>
+        <translation>노드 %2대 중 %1대의 데이터가 실시간이 아닙니다.</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>… and %1 more nodes</source>
+        <translation>… 외 노드 %1대</translation>
+    </message>
+</context>
+<context>
+    <name>CsvExport</name>
+    <message>
+        <source>Export CSV</source>
+        <translation>CSV 내보내기</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 파일 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Could not write %1:
+%2</source>
+        <translation>%1 파일을 쓸 수 없습니다:
+%2</translation>
+    </message>
+</context>
+<context>
+    <name>CustomRangeDialog</name>
+    <message>
+        <source>Custom time range</source>
+        <translation>기간 직접 지정</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation>시간대</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>확인</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+</context>
+<context>
     <name>FleetHeatmap</name>
     <message>
         <source>GPU utilisation, every GPU (one column per node)</source>
@@ -85,6 +283,79 @@
     <message>
         <source>oldest data: %1 s</source>
         <translation>가장 오래된 데이터: %1초 전</translation>
+    </message>
+    <message>
+        <source>History not saved: %1</source>
+        <translation>이력 저장 안 됨: %1</translation>
+    </message>
+</context>
+<context>
+    <name>HeatmapPage</name>
+    <message>
+        <source>Every GPU</source>
+        <translation>전체 GPU</translation>
+    </message>
+    <message>
+        <source>no live data</source>
+        <translation>실시간 데이터 없음</translation>
+    </message>
+    <message>
+        <source>node cannot be read</source>
+        <translation>노드를 읽을 수 없음</translation>
+    </message>
+    <message>
+        <source>GPU utilisation of every GPU, one column per node</source>
+        <translation>전체 GPU의 사용률 (노드당 한 열)</translation>
+    </message>
+</context>
+<context>
+    <name>Kiosk</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1초</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1분 %2초</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1시간 %2분</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <source>Hangang Console · status board</source>
+        <translation>한강 콘솔 · 현황판</translation>
+    </message>
+    <message>
+        <source>Hangang AI Center · GPU status</source>
+        <translation>한강 AI 센터 · GPU 현황</translation>
+    </message>
+    <message>
+        <source>waiting for data…</source>
+        <translation>데이터를 기다리는 중…</translation>
+    </message>
+    <message>
+        <source>no data yet</source>
+        <translation>아직 데이터 없음</translation>
+    </message>
+    <message>
+        <source>NO DATA · no node has reported</source>
+        <translation>데이터 없음 · 응답한 노드가 없습니다</translation>
+    </message>
+    <message>
+        <source>updated %1 ago</source>
+        <translation>%1 전 갱신</translation>
+    </message>
+    <message>
+        <source>STALE · no new data for %1 · values shown are not current</source>
+        <translation>데이터 지연 · %1 동안 새 데이터 없음 · 표시된 값은 현재 값이 아닙니다</translation>
+    </message>
+    <message>
+        <source>%1 / %2 nodes live</source>
+        <translation>실시간 노드 %1 / %2</translation>
     </message>
 </context>
 <context>
@@ -178,6 +449,41 @@
         <source>%1 nodes</source>
         <translation>노드 %1대</translation>
     </message>
+    <message>
+        <source>%1/s</source>
+        <comment>a data rate</comment>
+        <translation>%1/s</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1일 %2시간</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1시간 %2분</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1분</translation>
+    </message>
+</context>
+<context>
+    <name>LocalTimeAxis</name>
+    <message>
+        <source>MMM</source>
+        <comment>Qt date pattern: month</comment>
+        <translation>M월</translation>
+    </message>
+    <message>
+        <source>d</source>
+        <comment>Qt date pattern: day</comment>
+        <translation>d일</translation>
+    </message>
+    <message>
+        <source>MMM d</source>
+        <comment>Qt date pattern</comment>
+        <translation>M월 d일</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -200,6 +506,200 @@
     <message>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>노드</translation>
+    </message>
+    <message>
+        <source>Accounting</source>
+        <translation>사용량 정산</translation>
+    </message>
+    <message>
+        <source>&amp;Nodes</source>
+        <translation>노드(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Accounting</source>
+        <translation>사용량 정산(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>NodeDetail</name>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>Util %</source>
+        <translation>사용률 %</translation>
+    </message>
+    <message>
+        <source>Memory GiB</source>
+        <translation>메모리 GiB</translation>
+    </message>
+    <message>
+        <source>of GiB</source>
+        <translation>전체 GiB</translation>
+    </message>
+    <message>
+        <source>°C</source>
+        <translation>°C</translation>
+    </message>
+    <message>
+        <source>Power W</source>
+        <translation>전력 W</translation>
+    </message>
+    <message>
+        <source>Working for</source>
+        <translation>사용 기관</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>기관</translation>
+    </message>
+    <message>
+        <source>Memory MiB</source>
+        <translation>메모리 MiB</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>명령</translation>
+    </message>
+    <message>
+        <source>Node %1</source>
+        <translation>노드 %1</translation>
+    </message>
+    <message>
+        <source>GPUs now</source>
+        <translation>현재 GPU</translation>
+    </message>
+    <message>
+        <source>Machine</source>
+        <translation>서버</translation>
+    </message>
+    <message>
+        <source>Processes on the GPUs</source>
+        <translation>GPU 프로세스</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV 내보내기…</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>메모리</translation>
+    </message>
+    <message>
+        <source>Swap</source>
+        <translation>스왑</translation>
+    </message>
+    <message>
+        <source>Load (1, 5, 15 min)</source>
+        <translation>부하 (1, 5, 15분)</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>네트워크</translation>
+    </message>
+    <message>
+        <source>Disks</source>
+        <translation>디스크</translation>
+    </message>
+    <message>
+        <source>Up for</source>
+        <translation>가동 시간</translation>
+    </message>
+    <message>
+        <source>Kernel · driver · CUDA</source>
+        <translation>커널 · 드라이버 · CUDA</translation>
+    </message>
+    <message>
+        <source>Waiting for the node&apos;s next sample…</source>
+        <translation>노드의 다음 수집 자료를 기다리는 중…</translation>
+    </message>
+    <message>
+        <source>%1 processes · sample of %2</source>
+        <translation>프로세스 %1개 · %2 수집</translation>
+    </message>
+    <message>
+        <source>not reported by the probe</source>
+        <translation>프로브가 보고하지 않음</translation>
+    </message>
+    <message>
+        <source>in %1 · out %2</source>
+        <translation>수신 %1 · 송신 %2</translation>
+    </message>
+</context>
+<context>
+    <name>NodeHistoryPlot</name>
+    <message>
+        <source>GPU utilisation %</source>
+        <translation>GPU 사용률 %</translation>
+    </message>
+    <message>
+        <source>GPU memory used %</source>
+        <translation>GPU 메모리 사용 %</translation>
+    </message>
+    <message>
+        <source>GPU temperature °C</source>
+        <translation>GPU 온도 °C</translation>
+    </message>
+    <message>
+        <source>GPU power W</source>
+        <translation>GPU 전력 W</translation>
+    </message>
+    <message>
+        <source>CPU %</source>
+        <translation>CPU %</translation>
+    </message>
+    <message>
+        <source>GPU %1</source>
+        <translation>GPU %1</translation>
+    </message>
+    <message>
+        <source>mean of GPUs</source>
+        <translation>GPU 평균</translation>
+    </message>
+    <message>
+        <source>highest GPU</source>
+        <translation>GPU 최고값</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV 내보내기…</translation>
+    </message>
+    <message>
+        <source>History is not kept in this session</source>
+        <translation>이 세션에서는 이력을 저장하지 않습니다</translation>
+    </message>
+    <message>
+        <source>History unavailable: %1</source>
+        <translation>이력을 읽을 수 없음: %1</translation>
+    </message>
+    <message>
+        <source>Loading history…</source>
+        <translation>이력을 불러오는 중…</translation>
+    </message>
+    <message>
+        <source>Nothing recorded in this range</source>
+        <translation>이 기간의 기록이 없습니다</translation>
     </message>
 </context>
 <context>
@@ -289,6 +789,28 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>OverviewPage</name>
+    <message>
+        <source>Fleet overview</source>
+        <translation>전체 현황</translation>
+    </message>
+</context>
+<context>
+    <name>PinDialog</name>
+    <message>
+        <source>Leave kiosk mode</source>
+        <translation>키오스크 모드 종료</translation>
+    </message>
+    <message>
+        <source>Enter the PIN to leave kiosk mode.</source>
+        <translation>키오스크 모드를 끝내려면 PIN을 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Wrong PIN.</source>
+        <translation>PIN이 틀렸습니다.</translation>
+    </message>
+</context>
+<context>
     <name>SectorCard</name>
     <message>
         <source>GPUs in use</source>
@@ -313,6 +835,175 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>%1 of %2 allocated GPUs report live data; in use means at least %3 % busy.</source>
         <translation>배정된 GPU %2개 중 %1개가 실시간 데이터를 보고합니다. 사용 중은 사용률 %3 % 이상입니다.</translation>
+    </message>
+</context>
+<context>
+    <name>SectorPage</name>
+    <message>
+        <source>%1 sector</source>
+        <translation>%1 부문</translation>
+    </message>
+    <message>
+        <source>GPUs in use / allocated</source>
+        <translation>사용 중 / 배정 GPU</translation>
+    </message>
+    <message>
+        <source>average utilisation</source>
+        <translation>평균 사용률</translation>
+    </message>
+    <message>
+        <source>entitled GPUs (share)</source>
+        <translation>보장 GPU (비율)</translation>
+    </message>
+    <message>
+        <source>allocated vs entitlement</source>
+        <translation>배정량 − 보장량</translation>
+    </message>
+    <message>
+        <source>nodes live</source>
+        <translation>실시간 노드</translation>
+    </message>
+    <message>
+        <source>in use</source>
+        <translation>사용 중</translation>
+    </message>
+    <message>
+        <source>allocated</source>
+        <translation>배정</translation>
+    </message>
+    <message>
+        <source>entitlement</source>
+        <translation>보장량</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>기관</translation>
+    </message>
+    <message>
+        <source>nodes</source>
+        <translation>노드</translation>
+    </message>
+    <message>
+        <source>GPUs in use</source>
+        <translation>사용 중 GPU</translation>
+    </message>
+    <message>
+        <source>util.</source>
+        <translation>사용률</translation>
+    </message>
+    <message>
+        <source>Its nodes: GPU utilisation, one column per node</source>
+        <translation>소속 노드: GPU 사용률 (노드당 한 열)</translation>
+    </message>
+    <message>
+        <source>(no organisation)</source>
+        <translation>(기관 없음)</translation>
+    </message>
+    <message>
+        <source>… and %1 more organisations</source>
+        <translation>… 외 기관 %1곳</translation>
+    </message>
+</context>
+<context>
+    <name>SectorPlot</name>
+    <message>
+        <source>GPUs and utilisation per sector</source>
+        <translation>부문별 GPU 수와 사용률</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV 내보내기…</translation>
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation>GPU 수</translation>
+    </message>
+    <message>
+        <source>utilisation %</source>
+        <translation>사용률 %</translation>
+    </message>
+    <message>
+        <source>in use</source>
+        <translation>사용 중</translation>
+    </message>
+    <message>
+        <source>allocated</source>
+        <translation>배정량</translation>
+    </message>
+    <message>
+        <source>entitled</source>
+        <translation>보장량</translation>
+    </message>
+    <message>
+        <source>History is not kept in this session</source>
+        <translation>이 세션에서는 이력을 저장하지 않습니다</translation>
+    </message>
+    <message>
+        <source>History unavailable: %1</source>
+        <translation>이력을 읽을 수 없음: %1</translation>
+    </message>
+    <message>
+        <source>Loading history…</source>
+        <translation>이력을 불러오는 중…</translation>
+    </message>
+    <message>
+        <source>No history recorded in this range</source>
+        <translation>이 기간의 기록이 없습니다</translation>
+    </message>
+</context>
+<context>
+    <name>TimeRangeBar</name>
+    <message>
+        <source>15 min</source>
+        <translation>15분</translation>
+    </message>
+    <message>
+        <source>1 h</source>
+        <translation>1시간</translation>
+    </message>
+    <message>
+        <source>6 h</source>
+        <translation>6시간</translation>
+    </message>
+    <message>
+        <source>24 h</source>
+        <translation>24시간</translation>
+    </message>
+    <message>
+        <source>7 d</source>
+        <translation>7일</translation>
+    </message>
+    <message>
+        <source>30 d</source>
+        <translation>30일</translation>
+    </message>
+    <message>
+        <source>90 d</source>
+        <translation>90일</translation>
+    </message>
+    <message>
+        <source>Custom…</source>
+        <translation>직접 지정…</translation>
+    </message>
+    <message>
+        <source>live, every second</source>
+        <translation>실시간, 1초 간격</translation>
+    </message>
+    <message>
+        <source>1-minute averages</source>
+        <translation>1분 평균</translation>
+    </message>
+    <message>
+        <source>15-minute averages</source>
+        <translation>15분 평균</translation>
+    </message>
+    <message>
+        <source>Choose dates and times; or zoom (wheel) and pan (drag) in the plot</source>
+        <translation>날짜와 시각을 고르거나, 그래프에서 휠로 확대·축소하고 끌어서 이동하세요</translation>
+    </message>
+    <message>
+        <source>Custom: %1</source>
+        <translation>직접 지정: %1</translation>
     </message>
 </context>
 <context>
