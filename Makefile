@@ -21,6 +21,7 @@ bench: deps-test $(INSTALLED)
 	$(PY) -m pytest tests/bench -p no:cacheprovider -s -q
 	$(PY) tests/bench/bench_fanout.py
 	$(PY) tests/bench/bench_kiosk_memory.py
+	$(PY) tests/bench/bench_history.py
 
 lint: $(INSTALLED)
 	$(PY) -m ruff check console widgets tests
