@@ -117,10 +117,29 @@ def build_services(
     bridge = Bridge(fleet)
     user_known = HostKeyStore.default(config_dir() / "known_hosts").user_files
     sources = (SshSource(inventory.nodes, config_dir() / "known_hosts", user_known),)
+    return _assemble(options, fleet, bridge, sources, settings, policy, frame_step_s=fastest)
+
+
+def _assemble(
+    options: Options,
+    fleet: FleetState,
+    bridge,
+    sources: tuple[Source, ...],
+    settings: Settings,
+    policy: AccessPolicy,
+    frame_step_s: float,
+) -> Services:
+    """The parts every fleet has: poller, history, and the Services that hold them."""
+    # the demo fleet's history never mixes with a real fleet's in the default place
+    default = data_dir() / "demo" if options.inventory is None else data_dir()
+    path = default_history_path(options.data_dir or default)
+    registry = fleet.registry
+    history = HistoryStore(
+        path, fleet.inventory, frame_step_s, busy_threshold=registry.busy_threshold
+    )
     poller = Poller(sources, on_batch=bridge.submit)
-    history = _history(options, inventory, fastest, registry)
     return Services(
-        inventory,
+        fleet.inventory,
         registry,
         fleet,
         poller,
@@ -130,15 +149,6 @@ def build_services(
         policy=policy,
         history=history,
     )
-
-
-def _history(
-    options: Options, inventory: Inventory, frame_step_s: float, registry: MetricRegistry
-) -> HistoryStore:
-    # the demo fleet's history never mixes with a real fleet's in the default place
-    default = data_dir() / "demo" if options.inventory is None else data_dir()
-    path = default_history_path(options.data_dir or default)
-    return HistoryStore(path, inventory, frame_step_s, busy_threshold=registry.busy_threshold)
 
 
 def _demo_services(
@@ -158,18 +168,8 @@ def _demo_services(
     )
     bridge = Bridge(fleet)
     sources = (SimSource(sim, interval=options.interval),)
-    poller = Poller(sources, on_batch=bridge.submit)
-    history = _history(options, sim.inventory, options.interval, registry)
-    return Services(
-        sim.inventory,
-        registry,
-        fleet,
-        poller,
-        bridge,
-        sources,
-        settings,
-        policy=policy,
-        history=history,
+    return _assemble(
+        options, fleet, bridge, sources, settings, policy, frame_step_s=options.interval
     )
 
 

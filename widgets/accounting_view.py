@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.accounting import period_bounds
+from console.accounting import SECTOR_COLUMNS, period_bounds
 from console.model import SECTORS
 from console.settings import AccountingSettings
 from widgets.csv_export import AskPath, Column, FrameModel, ask_save_path, export_csv
@@ -35,15 +35,7 @@ from widgets.time_range import source_label
 
 CHANNEL = "accounting"
 PRESETS = ("day", "week", "month", "custom")
-NUMBERS = (
-    "entitled_gpu_h",
-    "allocated_gpu_h",
-    "live_gpu_h",
-    "used_gpu_h",
-    "busy_gpu_h",
-    "su",
-    "util_pct",
-)
+NUMBERS = tuple(SECTOR_COLUMNS[1:])  # every figure accounting computes, in its order
 DIGITS = 1
 FORMAT = QLocale.FormatType.ShortFormat
 REFRESH_MS = 60_000

@@ -36,6 +36,16 @@ def save_screenshot(window: MainWindow, path: Path) -> bool:
     return ok
 
 
+def qt_application(argv: list[str], theme: str) -> QApplication:
+    """The one QApplication, named and themed (the window and the kiosk share it)."""
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName("hangang-console")
+    app.setApplicationDisplayName("Hangang Console")
+    app.setOrganizationName("Hangang AI Center")
+    apply_theme(app, theme)
+    return app
+
+
 class WindowFrontend:
     def __init__(self) -> None:
         self.app: QApplication | None = None
@@ -48,12 +58,7 @@ class WindowFrontend:
         self.exit_code = 0
 
     def create_application(self, argv: list[str]) -> None:
-        app = QApplication.instance() or QApplication(argv)
-        app.setApplicationName("hangang-console")
-        app.setApplicationDisplayName("Hangang Console")
-        app.setOrganizationName("Hangang AI Center")
-        apply_theme(app)
-        self.app = app
+        self.app = qt_application(argv, "dark")
 
     def open(self, services: Services, options: Options, started_at: float) -> None:
         tz = ZoneInfo(options.tz)

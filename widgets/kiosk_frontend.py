@@ -20,10 +20,9 @@ from PySide6.QtWidgets import QApplication
 from console.access import Action
 from console.app import Services
 from console.cli import Options
-from widgets.frontend import save_screenshot
+from widgets.frontend import qt_application, save_screenshot
 from widgets.i18n import Translations
 from widgets.kiosk import KioskWindow
-from widgets.theme import apply_theme
 
 log = logging.getLogger(__name__)
 DEFAULT_LANGUAGE = "ko"
@@ -47,12 +46,7 @@ class KioskFrontend:
         self.exit_code = 0
 
     def create_application(self, argv: list[str]) -> None:
-        app = QApplication.instance() or QApplication(argv)
-        app.setApplicationName("hangang-console")
-        app.setApplicationDisplayName("Hangang Console")
-        app.setOrganizationName("Hangang AI Center")
-        apply_theme(app, "kiosk")
-        self.app = app
+        self.app = qt_application(argv, "kiosk")
 
     def open(self, services: Services, options: Options, started_at: float) -> None:
         writable = [a.value for a in Action if services.policy.allows(a)]
