@@ -226,6 +226,7 @@ class FleetState:
             return
         util = [np.nan if s.avg_util is None else s.avg_util for s in sectors]
         allocated = [s.allocated_gpus for s in sectors]
-        used = [s.used_gpus for s in sectors]
+        # no reporting GPU is no data, not "nobody works" (the first frames, a dead source)
+        used = [s.used_gpus if s.reporting_gpus else np.nan for s in sectors]
         entitled = [s.entitled_gpus for s in sectors]
         self._series.append(now, np.array(util + allocated + used + entitled, dtype=np.float64))

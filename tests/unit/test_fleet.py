@@ -166,3 +166,10 @@ def test_gpu_work_is_charged_to_the_process_users_organisation():
     assert snap.org_ids == ("city", "lab")
     # GPU 0's biggest process belongs to an unknown user: the node's organisation
     assert snap.gpu_org[0].tolist() == [0, 1, 0]
+
+
+def test_sector_series_has_no_used_value_where_nothing_reports():
+    state = FleetState(inventory(), default_registry())
+    snap = state.snapshot(T0)  # nothing has reported yet
+    assert np.isnan(snap.series.used).all()
+    assert snap.series.allocated[:, -1].tolist() == [4, 4, 2]
