@@ -14,7 +14,14 @@ import subprocess
 from pathlib import Path
 
 import PySide6
-from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTranslator, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QTranslator,
+    Signal,
+)
 
 from console.cli import LANGUAGES
 from console.paths import cache_dir, resource
@@ -55,22 +62,26 @@ class Translations(QObject):
     def __init__(self, parent: QObject | None = None, qm_dir: Path | None = None) -> None:
         super().__init__(parent)
         self._qm_dir = qm_dir or cache_dir() / "i18n"
-        self._translator: QTranslator | None = None
+        self._translators: list[QTranslator] = []
         self.language = "en"
 
     def set_language(self, lang: str) -> None:
         if lang not in LANGUAGES:
             raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
         app = QCoreApplication.instance()
-        if self._translator is not None:
-            app.removeTranslator(self._translator)
-            self._translator = None
+        for translator in self._translators:
+            app.removeTranslator(translator)
+        self._translators = []
         if lang != "en":
             qm = compile_translation(resource("i18n", f"{lang}.ts"), self._qm_dir)
-            translator = QTranslator(self)
-            if not translator.load(str(qm)):
+            ours = QTranslator(self)
+            if not ours.load(str(qm)):
                 raise RuntimeError(f"cannot load translation {qm}")
-            app.installTranslator(translator)
-            self._translator = translator
+            # Qt's own strings (Yes/No, OK/Cancel, file dialogs) come from its shipped catalogue
+            qt = QTranslator(self)
+            qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            for translator in (ours, qt) if qt.load(f"qtbase_{lang}", qt_dir) else (ours,):
+                app.installTranslator(translator)
+                self._translators.append(translator)
         self.language = lang
         self.language_changed.emit(lang)

@@ -143,6 +143,12 @@ def test_switching_language_changes_visible_labels(qtbot, console):
     assert window.table.model.headerData(Col.NODE, Qt.Orientation.Horizontal) == "노드"
     assert window.table.sector_filter.itemText(0) == "전체 부문"
     assert window.language_actions["ko"].isChecked()
+    # Qt's own buttons speak Korean too (its shipped qtbase catalogue)
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Warning, "", "", QMessageBox.StandardButton.Yes)
+    assert box.button(QMessageBox.StandardButton.Yes).text() != "&Yes"
+    box.deleteLater()
     snap = wait_for_data(qtbot, services)
     row = int(np.flatnonzero(snap.node_status == NodeStatus.LIVE)[0])
     assert snap.node_org[row].name_ko in window.table.model.data(
