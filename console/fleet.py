@@ -83,18 +83,18 @@ class FleetState:
         )
         self._gpu_org = np.repeat(self._node_org[:, None], width, axis=1)
         capacity = math.ceil(series_window_s / SERIES_STEP_S) + 2
-        # per sector: utilisation %, allocated, used (busy) and entitled GPUs
+        # per sector: utilisation %, allocated, busy and entitled GPUs
         self._series = RecentSeries(4 * len(SECTORS), capacity)
         self.unknown_hosts: set[str] = set()
 
-    def preload_series(self, t: np.ndarray, util: np.ndarray, used: np.ndarray) -> None:
+    def preload_series(self, t: np.ndarray, util: np.ndarray, busy: np.ndarray) -> None:
         """Seed the per-sector series with points known from elsewhere (the demo fleet's past):
         utilisation % and busy GPUs per sector, (sectors, times) each."""
         allocated = np.array([self._gpu_count[self._sector == i].sum() for i in range(3)])
         entitled = self._entitled_gpus()
         for j in range(len(t)):
             self._series.append(
-                float(t[j]), np.concatenate([util[:, j], allocated, used[:, j], entitled])
+                float(t[j]), np.concatenate([util[:, j], allocated, busy[:, j], entitled])
             )
 
     def _entitled_gpus(self) -> np.ndarray:
@@ -212,7 +212,7 @@ class FleetState:
                 t=t,
                 util=values[:k],
                 allocated=values[k : 2 * k],
-                used=values[2 * k : 3 * k],
+                busy=values[2 * k : 3 * k],
                 entitled=values[3 * k :],
             ),
             busy_threshold=self.registry.busy_threshold,
@@ -227,6 +227,6 @@ class FleetState:
         util = [np.nan if s.avg_util is None else s.avg_util for s in sectors]
         allocated = [s.allocated_gpus for s in sectors]
         # no reporting GPU is no data, not "nobody works" (the first frames, a dead source)
-        used = [s.used_gpus if s.reporting_gpus else np.nan for s in sectors]
+        busy = [s.used_gpus if s.reporting_gpus else np.nan for s in sectors]
         entitled = [s.entitled_gpus for s in sectors]
-        self._series.append(now, np.array(util + allocated + used + entitled, dtype=np.float64))
+        self._series.append(now, np.array(util + allocated + busy + entitled, dtype=np.float64))

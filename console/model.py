@@ -193,7 +193,7 @@ class SectorSeries:
     t: np.ndarray  # (n,) epoch seconds
     util: np.ndarray  # (len(SECTORS), n) mean utilisation of reporting GPUs, percent
     allocated: np.ndarray | None = None  # GPUs on the sector's nodes
-    used: np.ndarray | None = None  # reporting GPUs at or above the busy threshold
+    busy: np.ndarray | None = None  # reporting GPUs at or above the busy threshold
     entitled: np.ndarray | None = None  # the sector's share × all GPUs
 
 

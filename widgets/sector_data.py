@@ -53,7 +53,7 @@ def live_arrays(series: SectorSeries, t0: float, t1: float, source: int = 0) -> 
 
     values = {
         "allocated": rows(series.allocated),
-        "in_use": rows(series.used),
+        "in_use": rows(series.busy),
         "entitled": rows(series.entitled),
         "util": rows(series.util),
     }

@@ -171,5 +171,5 @@ def test_gpu_work_is_charged_to_the_process_users_organisation():
 def test_sector_series_has_no_used_value_where_nothing_reports():
     state = FleetState(inventory(), default_registry())
     snap = state.snapshot(T0)  # nothing has reported yet
-    assert np.isnan(snap.series.used).all()
+    assert np.isnan(snap.series.busy).all()
     assert snap.series.allocated[:, -1].tolist() == [4, 4, 2]
