@@ -7,7 +7,7 @@ never as zero.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from enum import IntEnum, StrEnum
 
 import numpy as np
@@ -236,3 +236,21 @@ class FleetSnapshot:
 
     def sector_of(self, row: int) -> Sector:
         return SECTORS[int(self.node_sector[row])]
+
+    def subset(self, rows: np.ndarray) -> FleetSnapshot:
+        """The snapshot restricted to some nodes (in the given order). Every node_* and gpu_*
+        field is cut, found by its name, so a field added later is not forgotten here."""
+        changes: dict[str, object] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not f.name.startswith(("node_", "gpu_")) or value is None:
+                continue
+            if isinstance(value, np.ndarray):
+                cut = value[rows]
+                cut.flags.writeable = False
+                changes[f.name] = cut
+            else:
+                changes[f.name] = tuple(value[i] for i in rows)
+        status = changes["node_status"]
+        changes["counts"] = {s: int((status == s).sum()) for s in NodeStatus}
+        return replace(self, **changes)

@@ -6,14 +6,13 @@ Everything here is made once and updated in place, so hours of rotation allocate
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QRectF
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
-from console.model import FleetSnapshot, NodeStatus
+from console.model import FleetSnapshot
 from widgets.labels import fmt
 from widgets.theme import ui_font_family
 
@@ -32,32 +31,7 @@ def format_age(seconds: float) -> str:
 
 def sector_view(snap: FleetSnapshot, index: int) -> FleetSnapshot:
     """The snapshot restricted to the nodes of one sector (for that sector's own heatmap)."""
-    rows = np.flatnonzero(snap.node_sector == index)
-
-    def pick(a: np.ndarray) -> np.ndarray:
-        out = a[rows]
-        out.flags.writeable = False
-        return out
-
-    status = snap.node_status[rows]
-    return replace(
-        snap,
-        node_names=tuple(snap.node_names[i] for i in rows),
-        node_sector=pick(snap.node_sector),
-        node_org=tuple(snap.node_org[i] for i in rows),
-        node_gpu_count=pick(snap.node_gpu_count),
-        node_status=pick(snap.node_status),
-        node_age_s=pick(snap.node_age_s),
-        node_reason=tuple(snap.node_reason[i] for i in rows),
-        node_fingerprint=tuple(snap.node_fingerprint[i] for i in rows),
-        node_cpu_percent=pick(snap.node_cpu_percent),
-        gpu_util=pick(snap.gpu_util),
-        gpu_mem_used_mib=pick(snap.gpu_mem_used_mib),
-        gpu_mem_total_mib=pick(snap.gpu_mem_total_mib),
-        gpu_temp_c=pick(snap.gpu_temp_c),
-        gpu_power_w=pick(snap.gpu_power_w),
-        counts={s: int((status == s).sum()) for s in NodeStatus},
-    )
+    return snap.subset(np.flatnonzero(snap.node_sector == index))
 
 
 def big_font(point_size: float, bold: bool = True) -> QFont:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication
 from console.app import build_services, run_command
 from console.cli import parse_args
 from console.model import SECTORS, NodeStatus
+from tests.qt.waiting import wait_for_data
 from widgets.csv_export import VALUE_ROLE, number_text
 from widgets.frontend import WindowFrontend
 from widgets.node_table import Col
@@ -73,17 +74,6 @@ def console(qtbot, history_dir):
     services.stop()
     frontend.window.close()  # closes node windows, waits for queries in flight
     frontend.translations.set_language("en")  # the translator belongs to the shared app
-
-
-def wait_for_data(qtbot, services):
-    def complete(snap) -> bool:
-        return snap.counts.get(NodeStatus.WAITING, 0) == 0
-
-    with qtbot.waitSignal(
-        services.bridge.snapshot_ready, timeout=TIMEOUT_MS, check_params_cb=complete
-    ) as blocker:
-        pass
-    return blocker.args[0]
 
 
 def saver(tmp_path: Path, written: list[Path]):

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from console.app import build_services
 from console.cli import parse_args
 from console.model import SECTORS, NodeStatus
+from tests.qt.waiting import wait_for_data
 from widgets.frontend import WindowFrontend
 from widgets.node_table import Col
 
@@ -29,19 +30,6 @@ def console(qtbot):
     yield frontend, services
     services.stop()
     frontend.translations.set_language("en")
-
-
-def wait_for_data(qtbot, services):
-    """The next snapshot in which every node has reported (or is known unreachable)."""
-
-    def complete(snap) -> bool:
-        return snap.counts.get(NodeStatus.WAITING, 0) == 0
-
-    with qtbot.waitSignal(
-        services.bridge.snapshot_ready, timeout=SNAPSHOT_TIMEOUT_MS, check_params_cb=complete
-    ) as blocker:
-        pass
-    return blocker.args[0]
 
 
 def test_window_shows_sector_cards_from_live_data(qtbot, console):

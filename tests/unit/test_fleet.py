@@ -173,3 +173,35 @@ def test_sector_series_has_no_used_value_where_nothing_reports():
     snap = state.snapshot(T0)  # nothing has reported yet
     assert np.isnan(snap.series.busy).all()
     assert snap.series.allocated[:, -1].tolist() == [4, 4, 2]
+
+
+def test_subset_cuts_every_per_node_field_and_recounts():
+    from console.model import GpuProcess, Organisation
+
+    lab = Organisation("lab", Sector.PRIVATE, "연구소", "Lab")
+    inv = Inventory(
+        nodes=(*inventory().nodes[:3], NodeSpec("d-node", Sector.PRIVATE, lab, 2)),
+        entitlements=SHARES,
+        organisations=(lab,),
+        user_org={"kim": "lab"},
+    )
+    state = FleetState(inv, default_registry())
+    kim = (GpuProcess(1, "kim", 10),)
+    state.apply(
+        PollBatch(
+            T0,
+            samples=(
+                sample("a-node", T0, 10, 20),
+                NodeSample("d-node", T0, (GpuSample(0, util_gpu=70, processes=kim),)),
+            ),
+        )
+    )
+    snap = state.snapshot(T0)
+    part = snap.subset(np.array([3, 0]))
+    assert part.node_names == ("d-node", "a-node")
+    assert part.node_org == (lab, None)
+    assert part.gpu_util[0, 0] == 70 and part.gpu_util[1, :2].tolist() == [10, 20]
+    assert part.gpu_org.shape[0] == 2 and part.gpu_org[0, 0] == 0
+    assert part.counts[NodeStatus.LIVE] == 2 and part.counts[NodeStatus.WAITING] == 0
+    assert not part.gpu_util.flags.writeable
+    assert part.sectors == snap.sectors  # fleet-wide figures stay as they are
