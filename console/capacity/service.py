@@ -1,0 +1,255 @@
+"""The one way into capacity: read, plan, preview, apply, undo — with the role check here.
+
+The board, the CLI and tests all call this, so a viewer or the kiosk is refused by the core
+whatever the widgets show, and every apply is validated, claimed against its version, run as one
+transaction and written to the audit log.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from console.access import AccessPolicy, Action
+from console.capacity.apply import (
+    DEFAULT_DRAIN_TIMEOUT_S,
+    DEFAULT_POLL_S,
+    Applier,
+    ApplyOutcome,
+    StepEvent,
+)
+from console.capacity.audit import AuditEntry, AuditLog
+from console.capacity.backends.base import Backend, Conflict
+from console.capacity.model import (
+    ClusterState,
+    Entitlement,
+    Move,
+    NodeRecord,
+    Plan,
+    SectorFigures,
+    sector_figures,
+)
+from console.capacity.planner import PlanDraft, Recommendation, plan_for_targets, recommend
+from console.capacity.validation import (
+    Code,
+    Problem,
+    Severity,
+    allocated_after,
+    blocking,
+    validate,
+)
+from console.model import Sector
+
+
+class PlanRejected(ValueError):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.en for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    plan: Plan
+    before: Mapping[Sector, SectorFigures]
+    after: Mapping[Sector, int]  # GPUs allocated after the plan
+    drains: tuple[NodeRecord, ...]  # moving nodes with work on them: they drain first
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not blocking(list(self.problems))
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyResult:
+    outcome: ApplyOutcome
+    entry: AuditEntry
+
+
+class CapacityService:
+    def __init__(
+        self,
+        backend: Backend,
+        entitlements: Mapping[Sector, Entitlement],
+        policy: AccessPolicy,
+        audit: AuditLog,
+        poll_s: float = DEFAULT_POLL_S,
+        drain_timeout_s: float = DEFAULT_DRAIN_TIMEOUT_S,
+    ) -> None:
+        self.backend = backend
+        self.entitlements = dict(entitlements)
+        self.policy = policy
+        self.audit = audit
+        self.poll_s = poll_s
+        self.drain_timeout_s = drain_timeout_s
+
+    # -- reading and planning (anyone) ------------------------------------------------------
+
+    def state(self) -> ClusterState:
+        return self.backend.read()
+
+    def figures(self, state: ClusterState) -> dict[Sector, SectorFigures]:
+        return sector_figures(state, self.entitlements)
+
+    def plan_targets(
+        self, targets: Mapping[Sector, int | None], state: ClusterState | None = None
+    ) -> PlanDraft:
+        return plan_for_targets(state or self.state(), targets, self.entitlements)
+
+    def plan_moves(self, moves: Iterable[tuple[str, Sector]], state: ClusterState) -> Plan:
+        """A plan from hand-picked moves (the board's drags): node → target sector."""
+        out = []
+        for node, target in moves:
+            rec = state.nodes.get(node)
+            source = rec.sector if rec else target
+            out.append(Move(node, source, target, rec.gpus if rec else 0))
+        return Plan(tuple(out), state.version)
+
+    def recommendations(self, state: ClusterState | None = None) -> list[Recommendation]:
+        return recommend(state or self.state(), self.entitlements)
+
+    def preview(self, plan: Plan, state: ClusterState | None = None) -> Preview:
+        state = state or self.state()
+        after = allocated_after(plan, state)
+        drains = tuple(
+            state.nodes[m.node]
+            for m in plan.moves
+            if m.node in state.nodes and not state.nodes[m.node].idle
+        )
+        problems = tuple(validate(plan, state, self.entitlements))
+        return Preview(plan, self.figures(state), after, drains, problems)
+
+    # -- writing (operators only) -----------------------------------------------------------
+
+    def apply(
+        self,
+        plan: Plan,
+        reason: str,
+        progress: Callable[[StepEvent], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> ApplyResult:
+        self.policy.require(Action.REBALANCE_UNDO if plan.undoes else Action.REBALANCE_APPLY)
+        return self._apply(plan, reason, progress, cancel)
+
+    def undo(
+        self,
+        plan_id: str,
+        reason: str,
+        progress: Callable[[StepEvent], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> ApplyResult:
+        """Apply the inverse of an applied plan (drain-first too), against the allocation now."""
+        self.policy.require(Action.REBALANCE_UNDO)
+        return self._apply(self.inverse_of(plan_id), reason, progress, cancel)
+
+    def inverse_of(self, plan_id: str, state: ClusterState | None = None) -> Plan:
+        entry = self.audit.entry_for_plan(plan_id)
+        if entry is None or entry.action != "apply" or entry.result != "applied":
+            raise PlanRejected(
+                [
+                    Problem(
+                        Code.NOT_APPLIED,
+                        Severity.ERROR,
+                        f"No applied plan {plan_id} in the audit log.",
+                        f"감사 기록에 적용된 계획 {plan_id}이(가) 없습니다.",
+                    )
+                ]
+            )
+        done = [
+            e
+            for e in self.audit.entries()
+            if e.body.get("plan", {}).get("undoes") == plan_id and e.result == "applied"
+        ]
+        if done:
+            raise PlanRejected(
+                [
+                    Problem(
+                        Code.NOT_APPLIED,
+                        Severity.ERROR,
+                        f"Plan {plan_id} was already undone (entry {done[-1].id}).",
+                        f"계획 {plan_id}은(는) 이미 되돌렸습니다(기록 {done[-1].id}).",
+                    )
+                ]
+            )
+        state = state or self.state()
+        original = plan_from_body(entry.body["plan"])
+        return original.inverse(state.version)
+
+    def _apply(self, plan, reason, progress, cancel) -> ApplyResult:
+        if not reason.strip():
+            raise PlanRejected(
+                [
+                    Problem(
+                        Code.NO_REASON,
+                        Severity.ERROR,
+                        "A reason is required.",
+                        "사유를 적어야 합니다.",
+                    )
+                ]
+            )
+        state = self.state()
+        problems = blocking(validate(plan, state, self.entitlements))
+        if problems:
+            if all(p.code == Code.STALE_VERSION for p in problems):
+                raise Conflict(problems[0].en)
+            raise PlanRejected(problems)
+        who = self.policy.identity.user
+        self.backend.claim(plan, who)
+        try:
+            outcome = Applier(self.backend, self.poll_s, self.drain_timeout_s).run(
+                plan, progress, cancel
+            )
+        finally:
+            self.backend.release(plan)
+        after = self.state().allocation()
+        body = {
+            "plan": plan_body(plan),
+            "steps": [e.as_dict() for e in outcome.events],
+            "before": {n: s.value for n, s in sorted(state.allocation().items())},
+            "after": {n: s.value for n, s in sorted(after.items())},
+            "result": outcome.result,
+            "error": outcome.error,
+            "backend": self.backend.name,
+            "version_before": state.version,
+        }
+        entry = self.audit.append(
+            t=time.time(),
+            user=who,
+            role=self.policy.role.value,
+            action="undo" if plan.undoes else "apply",
+            plan_id=plan.plan_id,
+            reason=reason.strip(),
+            body=body,
+        )
+        return ApplyResult(outcome, entry)
+
+
+def plan_body(plan: Plan) -> dict:
+    return {
+        "id": plan.plan_id,
+        "base_version": plan.base_version,
+        "override": plan.override,
+        "justification": plan.justification,
+        "undoes": plan.undoes,
+        "moves": [
+            {"node": m.node, "source": m.source.value, "target": m.target.value, "gpus": m.gpus}
+            for m in plan.moves
+        ],
+    }
+
+
+def plan_from_body(body: Mapping) -> Plan:
+    moves = tuple(
+        Move(m["node"], Sector(m["source"]), Sector(m["target"]), int(m["gpus"]))
+        for m in body["moves"]
+    )
+    return Plan(
+        moves,
+        body["base_version"],
+        body["id"],
+        bool(body.get("override")),
+        body.get("justification", ""),
+        body.get("undoes"),
+    )
