@@ -374,3 +374,17 @@ def test_explicit_ssh_config_that_is_missing_is_an_error(tmp_path):
     with pytest.raises(InventoryError, match="cannot read") as exc:
         load_inventory(fleet, ssh_config_path=tmp_path / "missing_config")
     assert exc.value.path == tmp_path / "missing_config"
+
+
+def test_sector_guarantee_and_maximum(tmp_path):
+    text = BASE.replace(
+        'entitlement = "40%"', 'entitlement = "40%"\nguaranteed = 120\nmaximum = "60%"'
+    )
+    text = text.replace('entitlement = "35%"', 'entitlement = "35%"\nguaranteed = "30%"')
+    inv = load_text(tmp_path, text + '[[nodes]]\nname = "gpu1"\nsector = "public"\n')
+    assert inv.guarantees == {Sector.PUBLIC: 120, Sector.INTEREST: 0.30}
+    assert inv.maximums == {Sector.PUBLIC: 0.60}
+    bad = BASE.replace('entitlement = "35%"', 'entitlement = "35%"\nguaranteed = "50%"')
+    with pytest.raises(InventoryError) as err:
+        load_text(tmp_path, bad + '[[nodes]]\nname = "gpu1"\nsector = "public"\n')
+    assert err.value.field == "sectors.interest.guaranteed" and err.value.line == 5
