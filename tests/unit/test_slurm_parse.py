@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from console.capacity.backends.slurm import include_text
+from console.capacity.backends.slurm_include import include_text
 from console.capacity.backends.slurm_parse import (
     SQUEUE_FIELDS,
     ParseError,

@@ -20,13 +20,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import re
 import socket
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 from console.capacity.backends.base import BackendError, Conflict
+from console.capacity.backends.slurm_include import WrittenFile, include_text
 from console.capacity.backends.slurm_parse import (
     SQUEUE_FORMAT,
     JobInfo,
@@ -47,41 +46,9 @@ from console.model import SECTORS, Sector
 
 DEFAULT_PARTITIONS: Mapping[Sector, str] = {s: s.value for s in SECTORS}
 KEEP_VERSIONS = 5
+HOSTLIST_CACHE = 4096
 JSON_SINCE = (21, 8)  # squeue --json (openapi plugin v0.0.37)
 NODES_PLUS_SINCE = (23, 11)  # scontrol update PartitionName=P Nodes+=X
-
-# partition settings carried into a line the include file did not have yet, with the value
-# that needs no mention
-_CARRIED = {
-    "Default": "NO",
-    "MaxTime": "UNLIMITED",
-    "DefaultTime": "NONE",
-    "State": "UP",
-    "AllowGroups": "ALL",
-    "AllowAccounts": "ALL",
-    "AllowQos": "ALL",
-    "MaxNodes": "UNLIMITED",
-    "PriorityTier": "1",
-    "PriorityJobFactor": "1",
-    "Hidden": "NO",
-    "OverSubscribe": "NO",
-    "PreemptMode": "OFF",
-}
-_NODES_TOKEN = re.compile(r"(?<!\S)Nodes=\S*")
-
-
-@dataclass(frozen=True, slots=True)
-class WrittenFile:
-    """What the backend last wrote to the include file, to show the operator and audit."""
-
-    path: str
-    text: str
-    at: float
-    where: str  # "local" or user@controller
-
-    def as_dict(self) -> dict:
-        return {"path": self.path, "text": self.text, "at": self.at, "where": self.where}
-
 
 class SlurmBackend:
     name = "slurm"
@@ -120,6 +87,8 @@ class SlurmBackend:
         if "[" not in hostlist:  # a plain comma list needs no interpretation
             return [n for n in hostlist.split(",") if n]
         if hostlist not in self._hostnames:
+            if len(self._hostnames) > HOSTLIST_CACHE:  # job node lists come and go
+                self._hostnames.clear()
             out = self._run("scontrol", "show", "hostnames", hostlist)
             self._hostnames[hostlist] = hostnames_lines(out)
         return list(self._hostnames[hostlist])
@@ -402,46 +371,3 @@ class SlurmBackend:
 def _digest(members: Mapping[Sector, list[str]]) -> str:
     text = "\n".join(f"{s.value}={','.join(sorted(members[s]))}" for s in SECTORS)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def include_text(
-    old: str,
-    infos: Mapping[Sector, PartitionInfo],
-    lists: Mapping[Sector, str],
-    partitions: Mapping[Sector, str],
-    now: float,
-    keep: int,
-) -> str:
-    """The include file with our partitions' Nodes= replaced; every other line as it was. A
-    partition the file does not define yet gets a line from its live settings."""
-    by_name = {partitions[s]: s for s in SECTORS}
-    stamp = time.strftime("%Y-%m-%d %H:%M:%S %z", time.localtime(now))
-    lines = [f"# hangang-console wrote this at {stamp}; the last {keep} versions are kept as "
-             f"<name>.1 … <name>.{keep}"]
-    done: set[Sector] = set()
-    for line in old.splitlines():
-        if line.startswith("# hangang-console wrote this"):
-            continue
-        m = re.match(r"\s*PartitionName=(\S+)", line)
-        sector = by_name.get(m.group(1)) if m else None
-        if sector is None:
-            lines.append(line)
-            continue
-        nodes = f"Nodes={lists[sector]}"
-        if _NODES_TOKEN.search(line):
-            line = _NODES_TOKEN.sub(lambda _m, n=nodes: n, line, count=1)
-        else:
-            line = f"{line.rstrip()} {nodes}"
-        lines.append(line)
-        done.add(sector)
-    for sector in SECTORS:
-        if sector in done:
-            continue
-        info = infos[sector]
-        extra = [
-            f"{key}={info.settings[key]}"
-            for key, plain in _CARRIED.items()
-            if key in info.settings and info.settings[key] != plain
-        ]
-        lines.append(" ".join([f"PartitionName={info.name}", f"Nodes={lists[sector]}", *extra]))
-    return "\n".join(lines) + "\n"
