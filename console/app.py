@@ -130,7 +130,13 @@ def build_services(
     bridge = Bridge(fleet)
     user_known = HostKeyStore.default(config_dir() / "known_hosts").user_files
     sources = (SshSource(inventory.nodes, config_dir() / "known_hosts", user_known),)
-    capacity = local_capacity(store_dir(options), inventory, policy)
+    if inventory.slurm is not None:  # the fleet file names a Slurm cluster: moves go there
+        from console.capacity.backends.slurm_setup import slurm_capacity, slurm_options_for
+
+        capacity = slurm_capacity(store_dir(options), inventory, policy,
+                                  slurm_options_for(inventory))
+    else:
+        capacity = local_capacity(store_dir(options), inventory, policy)
     services = _assemble(options, fleet, bridge, sources, settings, policy, frame_step_s=fastest)
     services.capacity = capacity
     return services

@@ -68,7 +68,10 @@ def test_example_fleet_loads(no_ssh_config):
     assert inv.source_path == EXAMPLE
     assert inv.user_org["choi.yuna"] == "snu"
     assert inv.organisation_of_user("kim.jiho").name_ko == "서울교통정보과"
-    assert inv.slurm["partitions"]["public"] == "public"
+    assert inv.slurm["partitions"] == {"public": "public", "interest": "interest",
+                                       "private": "private"}
+    assert inv.slurm["include_file"] == "/etc/slurm/hangang-partitions.conf"
+    assert inv.slurm["port"] == 22 and inv.slurm["keep_versions"] == 5
 
     pub = by_name["hg-pub16"]  # range host in lockstep with the name, defaults applied
     assert (pub.address, pub.port, pub.user, pub.gpu_count) == ("10.20.1.26", 22, "hgops", 8)
@@ -243,6 +246,34 @@ ERROR_CASES = {
         BASE + '[[nodes]]\nname = "a"\nsector = "public"\n[slurm]\ncontroller = 5  # <-\n',
         "slurm.controller",
         "expected a string, got an integer 5",
+    ),
+    "unknown slurm key": (
+        BASE + '[[nodes]]\nname = "a"\nsector = "public"\n[slurm]\ninclude = "/x"  # <-\n',
+        "slurm.include",
+        "unknown field 'include' (did you mean 'include_file'?)",
+    ),
+    "relative slurm include file": (
+        BASE + '[[nodes]]\nname = "a"\nsector = "public"\n[slurm]\n'
+        'include_file = "partitions.conf"  # <-\n',
+        "slurm.include_file",
+        "expected an absolute path on the controller",
+    ),
+    "slurm partition for an unknown sector": (
+        BASE + '[[nodes]]\nname = "a"\nsector = "public"\n[slurm.partitions]\n'
+        'academia = "acad"  # <-\n',
+        "slurm.partitions.academia",
+        "unknown sector 'academia'",
+    ),
+    "slurm partition name with a comma": (
+        BASE + '[[nodes]]\nname = "a"\nsector = "public"\n[slurm.partitions]\n'
+        'public = "a,b"  # <-\n',
+        "slurm.partitions.public",
+        "is not a Slurm partition name",
+    ),
+    "slurm controller port out of range": (
+        BASE + '[[nodes]]\nname = "a"\nsector = "public"\n[slurm]\nport = 70000  # <-\n',
+        "slurm.port",
+        "port must be 1–65535",
     ),
     "inline array of node tables": (
         'nodes = [\n  {name = "a", sector = "public"},\n'
