@@ -54,6 +54,8 @@ def metric_label(key: str) -> str:
         "temp": QCoreApplication.translate("Labels", "Temperature"),
         "power": QCoreApplication.translate("Labels", "Power"),
         "cpu": QCoreApplication.translate("Labels", "CPU"),
+        "temp_mem": QCoreApplication.translate("Labels", "Memory temperature"),
+        "disk": QCoreApplication.translate("Labels", "Disk used"),
     }[key]
 
 
