@@ -11,21 +11,24 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Protocol
 
 from console.access import AccessPolicy, Action
+from console.alerts import AlertEngine, Incident
 from console.cli import COMMANDS, Options, parse_args
 from console.fleet import FleetState
 from console.history_db import default_history_path
 from console.history_store import HistoryStore
+from console.incidents import IncidentStore, incidents_path
 from console.inventory import Inventory
 from console.metrics import MetricRegistry, default_registry
 from console.model import NodeSample
 from console.paths import config_dir, data_dir
 from console.poller import Poller, Source
-from console.settings import Settings
+from console.settings import Settings, save_settings
 
 log = logging.getLogger("hangang")
 BACKFILL_STEP_S = 10.0
@@ -62,11 +65,19 @@ class Services:
     policy: AccessPolicy = field(
         default_factory=lambda: AccessPolicy.for_session(Settings().roles, kiosk=True)
     )
+    alerts: AlertEngine | None = None
+    incidents: IncidentStore | None = None
+    # pending GPUs per sector id, asked before each alert evaluation (the capacity backend)
+    demand: Callable[[], Mapping[str, int]] | None = None
 
     def start(self) -> None:
         if self.history is not None:
             self.history.start()
             self.bridge.snapshot_ready.connect(self.history.observe)
+        if self.alerts is not None:
+            if self.incidents is not None:
+                self.incidents.start()
+            self.bridge.snapshot_ready.connect(self.observe_alerts)
         self.bridge.start()
         self.poller.start()
 
@@ -75,6 +86,32 @@ class Services:
         self.bridge.stop()
         if self.history is not None:
             self.history.close()
+        if self.incidents is not None:
+            self.incidents.close()
+
+    def observe_alerts(self, snap) -> None:
+        """Every snapshot: evaluate the alert rules, hand what changed to the incident store."""
+        if self.demand is not None:
+            self.alerts.set_demand(self.demand())
+        update = self.alerts.evaluate(snap)
+        if self.incidents is not None and (update or self.incidents.has_dirty):
+            self.incidents.observe(update, snap.t)
+
+    def acknowledge_incident(self, incident_id: int, note: str) -> Incident:
+        """An operator acknowledges an incident (who and when recorded, with the note)."""
+        self.policy.require(Action.ACKNOWLEDGE_ALERT)
+        inc = self.alerts.acknowledge(incident_id, self.policy.identity.user, note, time.time())
+        if self.incidents is not None:
+            self.incidents.save(inc)
+        return inc
+
+    def save_settings(self, settings: Settings) -> None:
+        """An operator changed settings: written to the settings file, applied at once."""
+        self.policy.require(Action.EDIT_SETTINGS)
+        save_settings(settings)
+        self.settings = settings
+        if self.alerts is not None:
+            self.alerts.set_settings(settings.alerts)
 
     def watch_node(self, node: str) -> None:
         """Start receiving whole samples of `node` (for its detail view)."""
@@ -138,6 +175,8 @@ def _assemble(
         path, fleet.inventory, frame_step_s, busy_threshold=registry.busy_threshold
     )
     poller = Poller(sources, on_batch=bridge.submit)
+    incidents = IncidentStore(incidents_path(path.parent))
+    restored, next_id = incidents.load()
     return Services(
         fleet.inventory,
         registry,
@@ -148,6 +187,8 @@ def _assemble(
         settings,
         policy=policy,
         history=history,
+        alerts=AlertEngine(registry, settings.alerts, restored, next_id),
+        incidents=incidents,
     )
 
 
@@ -157,7 +198,11 @@ def _demo_services(
     from console.bridge import Bridge
     from console.telemetry.sim import SimFleet, SimSource
 
-    sim = SimFleet.build(options.demo, seed=options.seed)
+    from console.telemetry import sim_faults
+
+    start = time.time()
+    faults_from = start if options.scenario == "faults" else None
+    sim = SimFleet.build(options.demo, seed=options.seed, faults_from=faults_from)
     fleet = FleetState(sim.inventory, registry, stale_after_s=max(10.0, 5 * options.interval))
     # The demo fleet's past is known (it is a function of time), so its plot starts full.
     now = time.time()
@@ -168,9 +213,12 @@ def _demo_services(
     )
     bridge = Bridge(fleet)
     sources = (SimSource(sim, interval=options.interval),)
-    return _assemble(
+    services = _assemble(
         options, fleet, bridge, sources, settings, policy, frame_step_s=options.interval
     )
+    if faults_from is not None:  # the demo's stand-in for the capacity backend's queue
+        services.demand = lambda: sim_faults.pending_demand(faults_from, time.time())
+    return services
 
 
 def display_problem() -> str | None:

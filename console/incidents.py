@@ -139,6 +139,10 @@ class IncidentStore:
     def start(self) -> None:
         self._thread.start()
 
+    @property
+    def has_dirty(self) -> bool:
+        return bool(self._dirty)
+
     def observe(self, update: AlertUpdate, now: float) -> None:
         """GUI thread: what the engine changed. Cheap: a dict update and, now and then, a put."""
         for inc in update.changed:

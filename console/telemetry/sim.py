@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from console.inventory import Inventory, NodeSpec
+from console.telemetry import sim_faults
 from console.model import (
     SECTORS,
     GpuProcess,
@@ -109,9 +110,12 @@ class SimFleet:
 
     inventory: Inventory
     seed: int = 20261124
+    faults_from: float | None = None  # the "faults" scenario's start (console/telemetry/sim_faults)
 
     @classmethod
-    def build(cls, nodes: int = 48, seed: int = 20261124) -> SimFleet:
+    def build(
+        cls, nodes: int = 48, seed: int = 20261124, faults_from: float | None = None
+    ) -> SimFleet:
         if nodes < 3:
             raise ValueError("the demo fleet needs at least 3 nodes (one per sector)")
         counts = {Sector.PUBLIC: round(nodes * NODE_SHARES[Sector.PUBLIC])}
@@ -138,11 +142,11 @@ class SimFleet:
         user_org = {sim_user(o.id, k): o.id for o in ORGANISATIONS for k in range(USERS_PER_ORG)}
         inventory = Inventory(
             nodes=tuple(specs),
-            entitlements=dict(NODE_SHARES),
+            entitlements=dict(NODE_SHARES if faults_from is None else sim_faults.ENTITLEMENTS),
             organisations=ORGANISATIONS,
             user_org=user_org,
         )
-        return cls(inventory=inventory, seed=seed)
+        return cls(inventory=inventory, seed=seed, faults_from=faults_from)
 
     def utilisation(self, t: float) -> np.ndarray:
         """(nodes, GPUs) utilisation in percent at time t, in inventory order."""
@@ -177,6 +181,8 @@ class SimFleet:
         util = np.select([sector == 0, sector == 1], [public, interest], private)
         unallocated = uniform(self.seed, 7, node, gpu) < UNALLOCATED_GPU_FRACTION
         util = np.where(unallocated, 0.0, util)
+        if self.faults_from is not None:
+            util = sim_faults.adjust_utilisation(self.faults_from, t, util, sector[:, 0])
         return np.clip(util, 0.0, 100.0)
 
     def work_org(self, t: float) -> np.ndarray:
@@ -306,6 +312,9 @@ class SimFleet:
                     info=info,
                 )
             )
+        if self.faults_from is not None:
+            names = tuple(spec.name for spec in self.inventory.nodes)
+            out = sim_faults.apply(self.faults_from, t, names, out)
         return out
 
 
