@@ -196,9 +196,8 @@ def _demo_services(
     options: Options, registry: MetricRegistry, settings: Settings, policy: AccessPolicy
 ) -> Services:
     from console.bridge import Bridge
-    from console.telemetry.sim import SimFleet, SimSource
-
     from console.telemetry import sim_faults
+    from console.telemetry.sim import SimFleet, SimSource
 
     start = time.time()
     faults_from = start if options.scenario == "faults" else None

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from console.inventory import Inventory, NodeSpec
-from console.telemetry import sim_faults
 from console.model import (
     SECTORS,
     GpuProcess,
@@ -31,6 +30,7 @@ from console.model import (
     Organisation,
     Sector,
 )
+from console.telemetry import sim_faults
 
 SEOUL_UTC_OFFSET_S = 9 * 3600  # Korea keeps no daylight saving time
 NODE_SHARES = {Sector.PUBLIC: 0.40, Sector.INTEREST: 0.35, Sector.PRIVATE: 0.25}

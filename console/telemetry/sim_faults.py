@@ -50,9 +50,7 @@ def pending_demand(start: float, t: float) -> dict[str, int]:
     return {Sector.INTEREST.value: 16} if active(start, t) else {}
 
 
-def adjust_utilisation(
-    start: float, t: float, util: np.ndarray, sectors: np.ndarray
-) -> np.ndarray:
+def adjust_utilisation(start: float, t: float, util: np.ndarray, sectors: np.ndarray) -> np.ndarray:
     """Private nodes run flat out (above their entitlement); one public node idles (so the
     starved sector sees idle GPUs elsewhere)."""
     if not active(start, t):
@@ -82,9 +80,7 @@ def apply(start: float, t: float, names: tuple[str, ...], items: list) -> list:
 
 
 def _gpus(sample: NodeSample, changes: dict[int, dict]) -> tuple[GpuSample, ...]:
-    return tuple(
-        replace(g, **changes[g.index]) if g.index in changes else g for g in sample.gpus
-    )
+    return tuple(replace(g, **changes[g.index]) if g.index in changes else g for g in sample.gpus)
 
 
 def _hot(s: NodeSample, start: float, t: float) -> NodeSample:
