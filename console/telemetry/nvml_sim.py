@@ -6,7 +6,8 @@ same function names, same error classes, same constants, same units (bytes, mW, 
 
 Devices follow a SPEC string (see parse_spec): a GPU count, a model, a load shape, MIG, a seed and
 faults, each on one GPU and, optionally, only for a window of seconds after nvmlInit (so tests
-drive an alert through firing and clearing over the real probe). Values are deterministic in (seed, GPU index, time), so two nodes with different seeds
+drive an alert through firing and clearing over the real probe). Values are deterministic in
+(seed, GPU index, time), so two nodes with different seeds
 differ while a test with a fixed clock always sees the same numbers.
 """
 
@@ -231,7 +232,8 @@ def _int_field(values, key, default):
 
 
 def _parse_faults(text, count):
-    """ "NAME:GPU" or "NAME:GPU@FROM-TO" (seconds after nvmlInit; TO may be left out), ";"-joined."""
+    """Faults joined by ";": NAME:GPU, or NAME:GPU@FROM-TO (seconds after nvmlInit; TO may be
+    left out for "from then on")."""
     faults, windows = {}, {}
     for item in filter(None, (s.strip() for s in text.split(";"))):
         fault, _, window = item.partition("@")
@@ -251,7 +253,8 @@ def _parse_faults(text, count):
             try:
                 windows[(int(index), name)] = (float(start), float(end) if end else float("inf"))
             except ValueError:
-                raise ValueError(f"sim spec: fault window must be FROM-TO seconds, got {item!r}")
+                message = f"sim spec: fault window must be FROM-TO seconds, got {item!r}"
+                raise ValueError(message) from None
     return faults, windows
 
 

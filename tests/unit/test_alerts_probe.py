@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -48,10 +49,10 @@ def quick_settings() -> AlertSettings:
 
 
 def probe_lines(spec: str, seconds: float) -> list[bytes]:
-    env = {k: v for k, v in __import__("os").environ.items() if k != probe.SIM_ENV}
+    env = {k: v for k, v in os.environ.items() if k != probe.SIM_ENV}
+    args = ["--stream", "0.2", "--max-seconds", str(seconds), "--sim", spec]
     done = subprocess.run(
-        [sys.executable, str(PROBE), "--stream", "0.2", "--max-seconds", str(seconds)]
-        + ["--sim", spec],
+        [sys.executable, str(PROBE), *args],
         capture_output=True,
         timeout=60,
         env=env,
