@@ -21,10 +21,8 @@ TIMEOUT_MS = 20_000
 
 @pytest.fixture
 def console(qtbot, tmp_path):
-    options = parse_args(
-        ["--demo", "12", "--interval", "0.5", "--lang", "en", "--scenario", "faults"]
-        + ["--data-dir", str(tmp_path)]
-    )
+    args = ["--demo", "12", "--interval", "0.5", "--lang", "en", "--scenario", "faults"]
+    options = parse_args([*args, "--data-dir", str(tmp_path)])
     frontend = WindowFrontend()
     frontend.create_application([])
     services = build_services(options, settings=Settings(path=tmp_path / "settings.toml"))
@@ -72,8 +70,10 @@ def test_incidents_badge_filters_acknowledge_and_jump_to_node(qtbot, console, tm
     incident = panel.selected()
     assert panel.acknowledge("RMA 요청, 교체 예정")
     qtbot.waitUntil(
-        lambda: panel.proxy.index(failed, Col.ACK).data() == "root: RMA 요청, 교체 예정"
-        or services.alerts.incidents()[0].acked_by != "",
+        lambda: (
+            panel.proxy.index(failed, Col.ACK).data() == "root: RMA 요청, 교체 예정"
+            or services.alerts.incidents()[0].acked_by != ""
+        ),
         timeout=TIMEOUT_MS,
     )
     acked = next(i for i in services.alerts.incidents() if i.id == incident.id)
@@ -116,7 +116,7 @@ def test_settings_dialog_saves_alert_thresholds(qtbot, console, tmp_path):
     frontend, services = console
     dialog = frontend.alerts.open_settings()
     qtbot.addWidget(dialog)
-    enabled, threshold, critical, fire, clear = dialog.editors["gpu_temp"]
+    _, threshold, _, fire, _ = dialog.editors["gpu_temp"]
     threshold.setValue(80.0)
     fire.setValue(5.0)
     dialog.editors["node_stale"][0].setChecked(False)
