@@ -19,6 +19,7 @@ from console.access import Action
 from console.app import Services
 from console.cli import Options
 from console.model import FleetSnapshot
+from widgets.alert_presenter import AlertPresenter
 from widgets.history_query import HistoryQueries
 from widgets.i18n import Translations, system_language
 from widgets.main_window import MainWindow
@@ -73,6 +74,8 @@ class WindowFrontend:
         window.table.trust_requested.connect(services.trust_host_key)
         self.services, self.tz = services, tz
         self._connect_history(window, services)
+        self.alerts = AlertPresenter(window, services)
+        window.alerts.node_activated.connect(self.open_node)
         if options.timing:
             window.first_frame.connect(
                 lambda: print(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from console.model import FleetSnapshot
 from widgets.accounting_view import AccountingView
+from widgets.alerts_panel import AlertsPanel
 from widgets.fleet_heatmap import FleetHeatmap
 from widgets.node_table import NodeTable
 from widgets.sector_cards import SectorCards
@@ -38,6 +39,9 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(documentMode=True)
         self.tabs.addTab(self.table, "")
         self.tabs.addTab(self.accounting, "")
+        self.alerts = AlertsPanel()
+        self.alert_count = 0
+        self.tabs.addTab(self.alerts, "")
         self.status = FleetStatusBar(tz, sources)
         self.setStatusBar(self.status)
 
@@ -63,6 +67,9 @@ class MainWindow(QMainWindow):
         self.file_menu = self.menuBar().addMenu("")
         self.quit_action = QAction(self, shortcut=QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
+        self.settings_action = QAction(self)
+        self.file_menu.addAction(self.settings_action)
+        self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.view_menu = self.menuBar().addMenu("")
         self.nodes_action = QAction(self, shortcut=QKeySequence("Ctrl+1"))
@@ -71,8 +78,11 @@ class MainWindow(QMainWindow):
         self.accounting_action.triggered.connect(
             lambda: self.tabs.setCurrentWidget(self.accounting)
         )
+        self.alerts_action = QAction(self, shortcut=QKeySequence("Ctrl+3"))
+        self.alerts_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.alerts))
         self.view_menu.addAction(self.nodes_action)
         self.view_menu.addAction(self.accounting_action)
+        self.view_menu.addAction(self.alerts_action)
         self.view_menu.addSeparator()
         self.language_menu = self.view_menu.addMenu("")
         group = QActionGroup(self)
@@ -94,6 +104,17 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(1, self.tr("Accounting"))
         self.nodes_action.setText(self.tr("&Nodes"))
         self.accounting_action.setText(self.tr("&Accounting"))
+        self.alerts_action.setText(self.tr("A&lerts"))
+        self.settings_action.setText(self.tr("&Settings…"))
+        self.set_alert_count(self.alert_count)
+
+    def set_alert_count(self, count: int, critical: bool = False) -> None:
+        """The badge: open incidents in the tab's title, red while one is critical."""
+        self.alert_count = count
+        index = self.tabs.indexOf(self.alerts)
+        text = self.tr("Alerts (%1)").replace("%1", str(count)) if count else self.tr("Alerts")
+        self.tabs.setTabText(index, text)
+        self.tabs.tabBar().setTabTextColor(index, QColor("#ff5630") if critical else QColor())
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

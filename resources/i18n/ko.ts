@@ -109,6 +109,29 @@
     </message>
 </context>
 <context>
+    <name>AlertPresenter</name>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%2의 %1</translation>
+    </message>
+    <message>
+        <source>(and %1 more)</source>
+        <translation>(외 %1건)</translation>
+    </message>
+    <message>
+        <source>Critical alert</source>
+        <translation>심각 알림</translation>
+    </message>
+    <message>
+        <source>Not acknowledged</source>
+        <translation>확인하지 못함</translation>
+    </message>
+    <message>
+        <source>Settings not saved</source>
+        <translation>설정을 저장하지 못함</translation>
+    </message>
+</context>
+<context>
     <name>AlertsPage</name>
     <message>
         <source>Nodes needing attention</source>
@@ -153,6 +176,41 @@
     <message>
         <source>… and %1 more nodes</source>
         <translation>… 외 노드 %1대</translation>
+    </message>
+</context>
+<context>
+    <name>AlertsPanel</name>
+    <message>
+        <source>All severities</source>
+        <translation>모든 심각도</translation>
+    </message>
+    <message>
+        <source>All sectors</source>
+        <translation>전체 부문</translation>
+    </message>
+    <message>
+        <source>Search node, alert, organisation…</source>
+        <translation>노드, 알림, 기관 검색…</translation>
+    </message>
+    <message>
+        <source>Show closed</source>
+        <translation>종료된 항목 표시</translation>
+    </message>
+    <message>
+        <source>Acknowledge…</source>
+        <translation>확인…</translation>
+    </message>
+    <message>
+        <source>Only operators may acknowledge alerts</source>
+        <translation>운영자만 알림을 확인할 수 있습니다</translation>
+    </message>
+    <message>
+        <source>Acknowledge alert</source>
+        <translation>알림 확인</translation>
+    </message>
+    <message>
+        <source>Note for %1 on %2 (kept with the incident):</source>
+        <translation>%2의 %1에 대한 메모 (사건 기록에 보관됨):</translation>
     </message>
 </context>
 <context>
@@ -309,6 +367,61 @@
     </message>
 </context>
 <context>
+    <name>IncidentModel</name>
+    <message>
+        <source>Severity</source>
+        <translation>심각도</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>알림</translation>
+    </message>
+    <message>
+        <source>Sector</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>노드</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>기관</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>경과</translation>
+    </message>
+    <message>
+        <source>Peak</source>
+        <translation>최대값</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>확인</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>진행 중</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
     <name>Kiosk</name>
     <message>
         <source>%1 s</source>
@@ -438,6 +551,14 @@
         <translation>CPU</translation>
     </message>
     <message>
+        <source>Memory temperature</source>
+        <translation>메모리 온도</translation>
+    </message>
+    <message>
+        <source>Disk used</source>
+        <translation>디스크 사용량</translation>
+    </message>
+    <message>
         <source>demo fleet, %1 nodes</source>
         <translation>데모 클러스터, 노드 %1대</translation>
     </message>
@@ -465,6 +586,78 @@
     <message>
         <source>%1 min</source>
         <translation>%1분</translation>
+    </message>
+    <message>
+        <source>GPU temperature</source>
+        <translation>GPU 온도</translation>
+    </message>
+    <message>
+        <source>Thermal throttling</source>
+        <translation>열 스로틀링</translation>
+    </message>
+    <message>
+        <source>Power brake</source>
+        <translation>전력 브레이크</translation>
+    </message>
+    <message>
+        <source>Uncorrected ECC errors</source>
+        <translation>정정 불가 ECC 오류</translation>
+    </message>
+    <message>
+        <source>Row remap pending</source>
+        <translation>행 재매핑 대기</translation>
+    </message>
+    <message>
+        <source>Row remap failed</source>
+        <translation>행 재매핑 실패</translation>
+    </message>
+    <message>
+        <source>XID error</source>
+        <translation>XID 오류</translation>
+    </message>
+    <message>
+        <source>GPU lost</source>
+        <translation>GPU 유실</translation>
+    </message>
+    <message>
+        <source>Node unreachable</source>
+        <translation>노드 연결 불가</translation>
+    </message>
+    <message>
+        <source>Node data stale</source>
+        <translation>노드 데이터 지연</translation>
+    </message>
+    <message>
+        <source>Probe error</source>
+        <translation>프로브 오류</translation>
+    </message>
+    <message>
+        <source>Host key changed</source>
+        <translation>호스트 키 변경</translation>
+    </message>
+    <message>
+        <source>Disk almost full</source>
+        <translation>디스크 공간 부족</translation>
+    </message>
+    <message>
+        <source>Above entitlement</source>
+        <translation>보장량 초과</translation>
+    </message>
+    <message>
+        <source>Sector starved</source>
+        <translation>부문 자원 부족</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>심각</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>오류</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>경고</translation>
     </message>
 </context>
 <context>
@@ -522,6 +715,22 @@
     <message>
         <source>&amp;Accounting</source>
         <translation>사용량 정산(&amp;A)</translation>
+    </message>
+    <message>
+        <source>A&amp;lerts</source>
+        <translation>알림(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>설정(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Alerts (%1)</source>
+        <translation>알림 (%1)</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>알림</translation>
     </message>
 </context>
 <context>
@@ -949,6 +1158,45 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>No history recorded in this range</source>
         <translation>이 기간의 기록이 없습니다</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Alert settings</source>
+        <translation>알림 설정</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>사용</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>알림</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>심각도</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>임계값</translation>
+    </message>
+    <message>
+        <source>Critical at</source>
+        <translation>심각 기준</translation>
+    </message>
+    <message>
+        <source>Fire after</source>
+        <translation>발생 대기</translation>
+    </message>
+    <message>
+        <source>Clear after</source>
+        <translation>해제 대기</translation>
+    </message>
+    <message>
+        <source>Read-only: only operators may change settings.</source>
+        <translation>읽기 전용: 운영자만 설정을 바꿀 수 있습니다.</translation>
     </message>
 </context>
 <context>
