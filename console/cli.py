@@ -32,6 +32,7 @@ class Options:
 COMMANDS = {
     "simulate": "console.commands.simulate",
     "accounting": "console.commands.accounting",
+    "report": "console.commands.report",
 }
 
 
