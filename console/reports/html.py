@@ -14,6 +14,7 @@ import pandas as pd
 
 from console.reports.export import tables
 from console.reports.model import Report
+from console.reports.sources import GIVEN, READ
 from console.reports.text import (
     DEFAULT_CENTRE,
     HEADERS,
@@ -89,7 +90,29 @@ def _img(name: str) -> str:
     return f'<p align="center"><img src="chart:{name}" width="{w}" height="{h}"></p>'
 
 
-def cover(report: Report) -> str:
+def key_figures(report: Report, shown: dict[str, pd.DataFrame]) -> str:
+    """The period in four numbers, from the same rows the sections print."""
+    w = words(report.request.lang)
+    total = shown["summary"].iloc[-1]
+    available = shown["availability"].iloc[-1]
+    status = report.stores.set_index("store")["status"].get("incidents")
+    recorded = status in (READ, GIVEN)  # no store: "–", not a reassuring 0
+    figures = [
+        (w["key_used"], number(total["used_gpu_h"])),
+        (w["key_util"], number(total["util_pct"])),
+        (w["key_available"], number(available["availability_pct"])),
+        (w["key_incidents"], f"{len(shown['incidents']):,}" if recorded else "–"),
+    ]
+    cells = "".join(
+        f'<td width="25%" style="padding:10px; background-color:#eef3f8">'
+        f'<p style="font-size:8.5pt; color:#55606c">{escape(k)}</p>'
+        f'<p style="font-size:17pt; font-weight:600; color:#0b3d66">{v}</p></td>'
+        for k, v in figures
+    )
+    return f'<table width="100%" cellspacing="6" style="margin-top:40px"><tr>{cells}</tr></table>'
+
+
+def cover(report: Report, shown: dict[str, pd.DataFrame]) -> str:
     req = report.request
     lang = req.lang
     w = words(lang)
@@ -115,6 +138,7 @@ def cover(report: Report) -> str:
         '<p style="margin-top:180px; font-size:14pt; color:#55606c">'
         f"{escape(centre)}</p><h1>{escape(w['title'])}</h1>"
         f'<table style="margin-top:24px; font-size:11pt">{items}</table>'
+        + key_figures(report, shown)
     )
 
 
@@ -326,7 +350,7 @@ def appendix(report: Report, shown: dict[str, pd.DataFrame]) -> str:
 def report_html(report: Report) -> str:
     shown = tables(report)
     body = [
-        cover(report),
+        cover(report, shown),
         summary_section(report, shown),
         charts_section(report),
         top_orgs_section(report, shown),

@@ -68,6 +68,19 @@ def ensure_fonts() -> None:
         raise ReportError(FONT_HELP)
 
 
+def text_font(point_size: float | None = None, pixel_size: int | None = None) -> QFont:
+    """Noto Sans CJK KR without its `locl` substitutions: with them, digits after a Latin letter
+    (hg-r01n1, UTF-8) become glyphs outside the font's character map, which Qt's PDF writer
+    cannot map back to text, so copying and `pdftotext` would lose them."""
+    font = QFont(FAMILY)
+    font.setFeature(QFont.Tag("locl"), 0)
+    if point_size is not None:
+        font.setPointSizeF(point_size)
+    if pixel_size is not None:
+        font.setPixelSize(pixel_size)
+    return font
+
+
 def _px(mm: float) -> float:
     return mm / 25.4 * CSS_DPI
 
@@ -75,9 +88,7 @@ def _px(mm: float) -> float:
 def layout_document(report: Report) -> QTextDocument:
     """The whole report laid out on pages of the A4 text area (CSS px)."""
     doc = QTextDocument()
-    base = QFont(FAMILY)
-    base.setPointSizeF(9.0)
-    doc.setDefaultFont(base)
+    doc.setDefaultFont(text_font(point_size=9.0))
     doc.setDocumentMargin(0)
     for name, image in draw_all(report).items():
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"chart:{name}"), image)
@@ -92,9 +103,7 @@ def _page_furniture(painter: QPainter, report: Report, page: int, pages: int) ->
     w = words(lang)
     width = _px(A4_MM[0])
     left = (width - CONTENT_WIDTH) / 2
-    f = QFont(FAMILY)
-    f.setPixelSize(10)
-    painter.setFont(f)
+    painter.setFont(text_font(pixel_size=10))
     painter.setPen(QPen(QColor("#55606c")))
     centre = report.request.centre_name or DEFAULT_CENTRE[lang]
     period = period_text(report.request.period.first, report.request.period.last, lang)

@@ -59,7 +59,7 @@ def empty_frame(columns: list[str], store: str, path: Path | None) -> pd.DataFra
     return frame
 
 
-def _load(
+def load_store(
     module: str,
     path_of: str,
     read: str,
@@ -68,6 +68,7 @@ def _load(
     t0: float,
     t1: float,
 ) -> pd.DataFrame:
+    """`module.read(module.path_of(data_dir), t0, t1)` with COLUMNS, or an empty frame."""
     try:
         mod = importlib.import_module(module)
     except ImportError:
@@ -88,7 +89,7 @@ def _load(
 
 def load_incidents(data_dir: Path, t0: float, t1: float) -> pd.DataFrame:
     """Incidents open at any time in [t0, t1) (console.incidents), INCIDENT_COLUMNS."""
-    return _load(
+    return load_store(
         "console.incidents",
         "incidents_path",
         "read_incidents",
@@ -101,7 +102,7 @@ def load_incidents(data_dir: Path, t0: float, t1: float) -> pd.DataFrame:
 
 def load_capacity_changes(data_dir: Path, t0: float, t1: float) -> pd.DataFrame:
     """Rebalances applied or undone in [t0, t1) (console.capacity.audit), CHANGE_COLUMNS."""
-    return _load(
+    return load_store(
         "console.capacity.audit",
         "audit_path",
         "read_changes",

@@ -155,6 +155,10 @@ HEADERS = {
 WORDS = {
     "ko": {
         "title": "GPU 이용 보고서",
+        "key_used": "사용 GPU시간",
+        "key_util": "평균 GPU 사용률 %",
+        "key_available": "노드 가용률 %",
+        "key_incidents": "장애 건수",
         "period": "기간",
         "sectors": "부문",
         "all_sectors": "전체 부문",
@@ -196,6 +200,10 @@ WORDS = {
     },
     "en": {
         "title": "GPU usage report",
+        "key_used": "Used GPU-hours",
+        "key_util": "Average GPU utilisation %",
+        "key_available": "Node availability %",
+        "key_incidents": "Incidents",
         "period": "Period",
         "sectors": "Sectors",
         "all_sectors": "All sectors",
