@@ -97,8 +97,10 @@ class Axes:
             p.drawLine(QPointF(self.x(t), r.top()), QPointF(self.x(t), r.bottom()))
             if x_labels:
                 p.setPen(pen(MUTED))
+                width = p.device().width() / SCALE  # keep the last label on the image
+                left = min(max(self.x(t) - 30, 0.0), width - 62)
                 p.drawText(
-                    QRectF(self.x(t) - 30, r.bottom() + 3, 60, 14),
+                    QRectF(left, r.bottom() + 3, 60, 14),
                     Qt.AlignmentFlag.AlignHCenter,
                     text,
                 )

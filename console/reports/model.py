@@ -133,8 +133,10 @@ def _summary(db, req, t0, t1, p0, p1, settings) -> pd.DataFrame:
     met = now["allocated_gpu_h"].round(1) >= now["entitled_gpu_h"].round(1)
     met.iloc[-1] = bool(met.iloc[:-1].all())
     now["entitlement_met"] = met
-    now["prev_used_gpu_h"] = before["used_gpu_h"].to_numpy(dtype=float)
-    now["prev_util_pct"] = before["util_pct"].to_numpy(dtype=float)
+    # nothing recorded before (a new console): no value, not a misleading 0
+    recorded = before["allocated_gpu_h"].to_numpy(dtype=float) > 0
+    now["prev_used_gpu_h"] = np.where(recorded, before["used_gpu_h"].to_numpy(dtype=float), np.nan)
+    now["prev_util_pct"] = np.where(recorded, before["util_pct"].to_numpy(dtype=float), np.nan)
     prev = now["prev_used_gpu_h"].where(now["prev_used_gpu_h"] > 0)
     now["used_change_pct"] = 100.0 * (now["used_gpu_h"] - prev) / prev
     return now
