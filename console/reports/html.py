@@ -215,7 +215,7 @@ def top_orgs_section(report: Report, shown: dict[str, pd.DataFrame]) -> str:
 def health_section(report: Report, shown: dict[str, pd.DataFrame]) -> str:
     lang = report.request.lang
     w = words(lang)
-    out = [_section(w["health"]), f"<h3>{escape(w['availability'])}</h3>"]
+    out = [_section(w["health"], new_page=True), f"<h3>{escape(w['availability'])}</h3>"]
     out.append(
         data_table(
             shown["availability"],
@@ -297,7 +297,7 @@ def health_section(report: Report, shown: dict[str, pd.DataFrame]) -> str:
 def changes_section(report: Report, shown: dict[str, pd.DataFrame]) -> str:
     lang = report.request.lang
     w = words(lang)
-    out = [_section(w["changes"])]
+    out = [_section(w["changes"], new_page=True)]
     changes = shown["capacity_changes"]
     if changes.empty:
         out.append(f"<p>{escape(w['no_changes'])}</p>")
