@@ -111,7 +111,9 @@ def test_every_page_has_ink(korean_pdf, tmp_path):
     assert len(images) == pages
     for image in images:
         pixels = read_pgm(image).astype(float)
-        assert pixels.std() > 8, f"{image.name} is blank"  # a white page: 0
+        h = len(pixels)
+        body = pixels[int(0.08 * h) : int(0.92 * h)]  # below the running header, above the footer
+        assert body.std() > 2, f"{image.name} is blank"  # white: 0
 
 
 def test_english_report_with_the_stores_handed_in(qapp, history, tmp_path):
