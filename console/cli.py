@@ -36,6 +36,7 @@ COMMANDS = {
     "rebalance": "console.commands.rebalance",
     "audit": "console.commands.audit",
     "alerts": "console.commands.alerts",
+    "report": "console.commands.report",
 }
 
 

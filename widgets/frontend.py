@@ -24,6 +24,7 @@ from widgets.history_query import HistoryQueries
 from widgets.i18n import Translations, system_language
 from widgets.main_window import MainWindow
 from widgets.node_detail import NodeDetail
+from widgets.report_dialog import ReportDialog
 from widgets.theme import apply_theme
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class WindowFrontend:
         self.services: Services | None = None
         self.queries: HistoryQueries | None = None
         self.details: dict[str, NodeDetail] = {}  # open node windows by node name
+        self.report: ReportDialog | None = None
         self.tz = ZoneInfo("Asia/Seoul")
         self.exit_code = 0
 
@@ -104,6 +106,25 @@ class WindowFrontend:
             window.status.problem_source = lambda: history.problem
         services.bridge.snapshot_ready.connect(self._show_details)
         window.closing.connect(self._closing)
+        window.report_action.setEnabled(history is not None)
+        window.report_requested.connect(self.open_report)
+
+    def open_report(self) -> ReportDialog:
+        """File → Report…: one dialog, kept (with its choices) while the window lives."""
+        if self.report is None:
+            history = self.services.history
+            self.report = ReportDialog(
+                history.path if history is not None else None,
+                self.tz,
+                self.services.settings.accounting,
+                self.services.inventory.centre_name,
+                parent=self.window,
+            )
+        if self.report.isVisible():  # already open, maybe behind the main window
+            self.report.raise_()
+            self.report.activateWindow()
+        self.report.show()
+        return self.report
 
     def open_node(self, name: str) -> NodeDetail:
         """The node's window (one per node): built, then the node watched, so it says it waits
@@ -138,6 +159,8 @@ class WindowFrontend:
     def _closing(self) -> None:
         for dialog in list(self.details.values()):
             dialog.close()
+        if self.report is not None:
+            self.report.shutdown()
         if self.queries is not None:
             self.queries.shutdown()
 

@@ -25,6 +25,7 @@ class MainWindow(QMainWindow):
     language_requested = Signal(str)
     first_frame = Signal()
     closing = Signal()  # the front-end closes node windows and stops history queries
+    report_requested = Signal()  # File → Report…: the front-end opens the report dialog
 
     def __init__(
         self, tz: ZoneInfo, sources: tuple[tuple[str, int], ...], parent: QWidget | None = None
@@ -65,6 +66,10 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         self.file_menu = self.menuBar().addMenu("")
+        self.report_action = QAction(self, shortcut=QKeySequence("Ctrl+R"))
+        self.report_action.triggered.connect(self.report_requested)
+        self.file_menu.addAction(self.report_action)
+        self.file_menu.addSeparator()
         self.quit_action = QAction(self, shortcut=QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         self.settings_action = QAction(self)
@@ -97,6 +102,7 @@ class MainWindow(QMainWindow):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Hangang Console · Hangang AI Center"))
         self.file_menu.setTitle(self.tr("&File"))
+        self.report_action.setText(self.tr("&Report…"))
         self.quit_action.setText(self.tr("&Quit"))
         self.view_menu.setTitle(self.tr("&View"))
         self.language_menu.setTitle(self.tr("&Language"))

@@ -689,6 +689,10 @@
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
+        <source>&amp;Report…</source>
+        <translation>보고서(&amp;R)…</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>종료(&amp;Q)</translation>
     </message>
@@ -1017,6 +1021,101 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>Wrong PIN.</source>
         <translation>PIN이 틀렸습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <source>Report</source>
+        <translation>보고서</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>어제</translation>
+    </message>
+    <message>
+        <source>Last week</source>
+        <translation>지난주</translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation>지난달</translation>
+    </message>
+    <message>
+        <source>Dates</source>
+        <translation>날짜 지정</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>기간</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>언어</translation>
+    </message>
+    <message>
+        <source>Sectors</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>PDF file</source>
+        <translation>PDF 파일</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>선택…</translation>
+    </message>
+    <message>
+        <source>Also write the CSV of every table and chart beside it</source>
+        <translation>모든 표와 그래프의 CSV도 옆에 저장</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>만들기</translation>
+    </message>
+    <message>
+        <source>History is not kept in this session</source>
+        <translation>이 세션에서는 이력을 저장하지 않습니다</translation>
+    </message>
+    <message>
+        <source>Choose at least one sector</source>
+        <translation>부문을 하나 이상 고르세요</translation>
+    </message>
+    <message>
+        <source>Making the report…</source>
+        <translation>보고서를 만드는 중…</translation>
+    </message>
+    <message>
+        <source>Wrote %1 (%2 pages)</source>
+        <translation>%1 작성 (%2쪽)</translation>
+    </message>
+    <message>
+        <source>and %1 CSV files in %2</source>
+        <translation>CSV 파일 %1개: %2</translation>
+    </message>
+    <message>
+        <source>Nothing recorded in this period (%1)</source>
+        <translation>이 기간에 기록된 이력이 없습니다 (%1)</translation>
+    </message>
+    <message>
+        <source>No report: %1</source>
+        <translation>보고서를 만들지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <source>Save report</source>
+        <translation>보고서 저장</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 파일 (*.pdf)</translation>
     </message>
 </context>
 <context>
