@@ -45,13 +45,9 @@ from widgets.labels import (
     sector_name,
     severity_name,
 )
+from widgets.theme import SEVERITY_COLORS
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
-SEVERITY_COLORS = {
-    "critical": QColor("#ff5630"),
-    "error": QColor("#ff8b00"),
-    "warning": QColor("#ffc400"),
-}
 CLOSED = QColor("#7a8394")
 
 AnyIndex = QModelIndex | QPersistentModelIndex

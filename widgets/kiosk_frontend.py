@@ -57,6 +57,10 @@ class KioskFrontend:
         window = KioskWindow(ZoneInfo(options.tz), services.settings.kiosk, options.rotate)
         services.bridge.snapshot_ready.connect(window.show_snapshot)
         window.exit_requested.connect(self.app.quit)
+        if services.alerts is not None:  # the attention page lists open incidents
+            for page in window.pages:
+                if hasattr(page, "set_incident_source"):
+                    page.set_incident_source(services.alerts.incidents)
         if options.timing:
             window.first_frame.connect(
                 lambda: print(

@@ -18,20 +18,16 @@ from widgets.fleet_heatmap import FleetHeatmap
 from widgets.kiosk_parts import (
     EntitlementBar,
     StatTable,
-    format_age,
     sector_view,
-    set_colour,
     set_text,
 )
 from widgets.kiosk_style import enlarge_heatmap, enlarge_plot, fit_sector_labels
-from widgets.labels import fmt, sector_name, status_name, ui_language
+from widgets.labels import fmt, sector_name, ui_language
 from widgets.sector_cards import SectorCards
-from widgets.theme import NO_DATA, SECTOR_COLORS, STATUS_COLORS, UNREACHABLE
+from widgets.theme import NO_DATA, SECTOR_COLORS, UNREACHABLE
 from widgets.utilization_plot import UtilizationPlot
 
 MAX_ORG_ROWS = 6
-MAX_ALERT_ROWS = 10
-REASON_CHARS = 48  # longer reasons are cut with an ellipsis
 
 
 class KioskPage(QWidget):
@@ -244,77 +240,6 @@ class HeatmapPage(KioskPage):
         fit_sector_labels(self.heatmap)
 
 
-class AlertsPage(KioskPage):
-    """Nodes that are not live, worst first: status, reason and the age of their last data."""
-
-    page_id = "alerts"
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.summary = QLabel(objectName="KioskAlertSummary")
-        self.table = StatTable(6, MAX_ALERT_ROWS, stretch=(3, 3, 5, 3, 6, 3))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(20)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
-        self.retranslate()
-
-    def title(self) -> str:
-        return self.tr("Nodes needing attention")
-
-    def retranslate(self) -> None:
-        self.table.set_header(
-            (
-                self.tr("Node"),
-                self.tr("Sector"),
-                self.tr("Organisation"),
-                self.tr("Status"),
-                self.tr("Reason"),
-                self.tr("Last data"),
-            )
-        )
-
-    def show_snapshot(self, snap: FleetSnapshot) -> None:
-        bad = np.flatnonzero(snap.node_status != NodeStatus.LIVE)
-        age = np.nan_to_num(snap.node_age_s[bad], nan=np.inf)
-        # worst status first, then the longest silent
-        bad = bad[np.lexsort((-age, -snap.node_status[bad].astype(np.int16)))]
-        if len(bad) == 0:
-            set_text(self.summary, fmt(self.tr("All %1 nodes are live."), snap.node_count))
-        else:
-            set_text(
-                self.summary,
-                fmt(self.tr("%1 of %2 nodes are not live."), len(bad), snap.node_count),
-            )
-        set_colour(
-            self.summary,
-            STATUS_COLORS[NodeStatus.LIVE if len(bad) == 0 else NodeStatus.STALE].name(),
-        )
-        lang = ui_language()
-        rows = []
-        for row in bad[:MAX_ALERT_ROWS]:
-            status = NodeStatus(int(snap.node_status[row]))
-            sector = snap.sector_of(row)
-            org = snap.node_org[row]
-            reason = snap.node_reason[row] or "–"
-            if len(reason) > REASON_CHARS:
-                reason = reason[: REASON_CHARS - 1] + "…"
-            age = float(snap.node_age_s[row])
-            rows.append(
-                (
-                    (snap.node_names[row], None),
-                    (sector_name(sector), SECTOR_COLORS[sector].name()),
-                    (org.name(lang) if org else "–", None),
-                    (status_name(status), STATUS_COLORS[status].name()),
-                    (reason, None),
-                    (self.tr("never") if np.isnan(age) else format_age(age), None),
-                )
-            )
-        extra = len(bad) - MAX_ALERT_ROWS
-        self.table.set_rows(rows, fmt(self.tr("… and %1 more nodes"), extra) if extra > 0 else "")
-
-
 def build_pages(page_ids: tuple[str, ...], tz: ZoneInfo) -> list[KioskPage]:
     """The pages named in settings, in order; "sectors" stands for one page per sector."""
     pages: list[KioskPage] = []
@@ -326,6 +251,8 @@ def build_pages(page_ids: tuple[str, ...], tz: ZoneInfo) -> list[KioskPage]:
         elif page_id == "heatmap":
             pages.append(HeatmapPage())
         elif page_id == "alerts":
+            from widgets.kiosk_alerts import AlertsPage  # it builds on KioskPage, defined here
+
             pages.append(AlertsPage())
         else:
             raise ValueError(f"unknown kiosk page {page_id!r}")

@@ -25,6 +25,11 @@ STATUS_COLORS = {
     NodeStatus.HOSTKEY_CHANGED: QColor("#ff2d55"),
 }
 BACKGROUND = QColor("#161a21")
+SEVERITY_COLORS = {  # alerts: the panel, the badge, the kiosk
+    "critical": QColor("#ff5630"),
+    "error": QColor("#ff8b00"),
+    "warning": QColor("#ffc400"),
+}
 NO_DATA = QColor("#3a404c")  # a GPU without fresh data
 UNREACHABLE = QColor("#7a2630")
 TEXT = QColor("#dfe3ea")

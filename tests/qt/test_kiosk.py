@@ -381,3 +381,29 @@ def test_three_wrong_pins_close_the_dialog_and_the_kiosk_stays(qtbot, make_windo
     assert not dialog.isVisible()
     assert window.isVisible()
     assert window.rotation.isActive()
+
+
+def test_alerts_page_shows_open_incidents_worst_first(make_window, artifacts):
+    import time
+
+    from console.alerts import Incident
+
+    window = make_window(KioskSettings(pages=("alerts",)))
+    page = window.current_page()
+    now = time.time()
+    incidents = [
+        Incident(1, "gpu_temp", "warning", "hg-r01n2", 3, "public", "", now - 600, now),
+        Incident(2, "xid", "critical", "hg-r02n1", 5, "interest", "snu", now - 120, now),
+        Incident(3, "sector_starved", "error", "", None, "private", "", now - 30, now),
+    ]
+    page.set_incident_source(lambda: incidents)
+    window.show_snapshot(fleet_snapshot(48))
+    rows = [[label.text() for label in row] for row in page.table.cells[:3]]
+    assert [r[0] for r in rows] == ["critical", "error", "warning"]
+    assert rows[0][1] == "XID error" and rows[0][2] == "hg-r02n1 GPU 5"
+    assert rows[1][2] == "–" and rows[1][3] == "Private"
+    assert page.summary.text() == "3 open alerts: 1 critical, 1 errors, 1 warnings."
+    window.grab().save(str(artifacts / "kiosk-alerts-incidents.png"))
+    incidents.clear()
+    window.show_snapshot(fleet_snapshot(48))
+    assert page.summary.text().startswith("No open alerts.")
