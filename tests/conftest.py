@@ -27,6 +27,7 @@ OUR_THREADS = (
     "ssh-handshake",
     "ssh-source-reader",
     "history-writer",
+    "capacity-",
 )
 
 
