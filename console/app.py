@@ -16,6 +16,9 @@ from importlib.metadata import entry_points
 from typing import Protocol
 
 from console.access import AccessPolicy, Action
+from console.capacity.follower import AllocationFollower
+from console.capacity.service import CapacityService
+from console.capacity.setup import local_capacity
 from console.cli import COMMANDS, Options, parse_args
 from console.fleet import FleetState
 from console.history_db import default_history_path
@@ -62,6 +65,8 @@ class Services:
     policy: AccessPolicy = field(
         default_factory=lambda: AccessPolicy.for_session(Settings().roles, kiosk=True)
     )
+    capacity: CapacityService | None = None
+    follower: AllocationFollower | None = None  # reads capacity.backend; feeds the bridge
 
     def start(self) -> None:
         if self.history is not None:
@@ -69,8 +74,16 @@ class Services:
             self.bridge.snapshot_ready.connect(self.history.observe)
         self.bridge.start()
         self.poller.start()
+        if self.capacity is not None:
+            self.follower = AllocationFollower(self.capacity.backend, self._follow_allocation)
+            self.follower.start()
+
+    def _follow_allocation(self, state) -> None:
+        self.bridge.submit_allocation(state.allocation())
 
     def stop(self) -> None:
+        if self.follower is not None:
+            self.follower.stop()
         self.poller.stop()
         self.bridge.stop()
         if self.history is not None:
@@ -117,7 +130,15 @@ def build_services(
     bridge = Bridge(fleet)
     user_known = HostKeyStore.default(config_dir() / "known_hosts").user_files
     sources = (SshSource(inventory.nodes, config_dir() / "known_hosts", user_known),)
-    return _assemble(options, fleet, bridge, sources, settings, policy, frame_step_s=fastest)
+    capacity = local_capacity(store_dir(options), inventory, policy)
+    services = _assemble(options, fleet, bridge, sources, settings, policy, frame_step_s=fastest)
+    services.capacity = capacity
+    return services
+
+
+def store_dir(options: Options):
+    """Where history, capacity and audit live. The demo's never mixes with a real fleet's."""
+    return options.data_dir or (data_dir() / "demo" if options.inventory is None else data_dir())
 
 
 def _assemble(
@@ -130,9 +151,7 @@ def _assemble(
     frame_step_s: float,
 ) -> Services:
     """The parts every fleet has: poller, history, and the Services that hold them."""
-    # the demo fleet's history never mixes with a real fleet's in the default place
-    default = data_dir() / "demo" if options.inventory is None else data_dir()
-    path = default_history_path(options.data_dir or default)
+    path = default_history_path(store_dir(options))
     registry = fleet.registry
     history = HistoryStore(
         path, fleet.inventory, frame_step_s, busy_threshold=registry.busy_threshold
@@ -158,7 +177,10 @@ def _demo_services(
     from console.telemetry.sim import SimFleet, SimSource
 
     sim = SimFleet.build(options.demo, seed=options.seed)
+    # the demo fleet follows the local capacity store (moves and drains) from the first sample
+    capacity = local_capacity(store_dir(options), sim.inventory, policy, sim=sim)
     fleet = FleetState(sim.inventory, registry, stale_after_s=max(10.0, 5 * options.interval))
+    fleet.reallocate(capacity.state().allocation())
     # The demo fleet's past is known (it is a function of time), so its plot starts full.
     now = time.time()
     fleet.preload_series(
@@ -168,9 +190,11 @@ def _demo_services(
     )
     bridge = Bridge(fleet)
     sources = (SimSource(sim, interval=options.interval),)
-    return _assemble(
+    services = _assemble(
         options, fleet, bridge, sources, settings, policy, frame_step_s=options.interval
     )
+    services.capacity = capacity
+    return services
 
 
 def display_problem() -> str | None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from console.fleet import FleetState
-from console.model import FleetSnapshot, PollBatch
+from console.model import FleetSnapshot, PollBatch, Sector
 
 IDLE_REFRESH_S = 1.0
 
@@ -36,6 +36,7 @@ class Bridge(QObject):
         self._clock = clock
         self._lock = threading.Lock()
         self._pending: list[PollBatch] = []
+        self._allocation: Mapping[str, Sector] | None = None  # newest from the capacity backend
         self._wake_queued = False
         self._dirty = True
         self._had_data = False
@@ -61,11 +62,23 @@ class Bridge(QObject):
         if wake:
             self._batches_waiting.emit()
 
+    def submit_allocation(self, allocation: Mapping[str, Sector]) -> None:
+        """Thread-safe: the capacity backend's allocation, applied on the GUI thread."""
+        with self._lock:
+            self._allocation = dict(allocation)
+            wake = not self._wake_queued
+            self._wake_queued = True
+        if wake:
+            self._batches_waiting.emit()
+
     @Slot()
     def _drain(self) -> None:
         with self._lock:
             batches, self._pending = self._pending, []
+            allocation, self._allocation = self._allocation, None
             self._wake_queued = False
+        if allocation is not None and self.fleet.reallocate(allocation):
+            self._dirty = True
         for batch in batches:
             self.fleet.apply(batch)
         self._dirty = self._dirty or bool(batches)

@@ -32,6 +32,8 @@ class Options:
 COMMANDS = {
     "simulate": "console.commands.simulate",
     "accounting": "console.commands.accounting",
+    "rebalance": "console.commands.rebalance",
+    "audit": "console.commands.audit",
 }
 
 

@@ -8,6 +8,7 @@ not a walk over Python objects, whatever the size of the fleet.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from console.model import (
     NodeEvent,
     NodeStatus,
     PollBatch,
+    Sector,
     SectorSeries,
     SectorSummary,
 )
@@ -82,6 +84,8 @@ class FleetState:
             dtype=np.int16,
         )
         self._gpu_org = np.repeat(self._node_org[:, None], width, axis=1)
+        self._orgs = [n.organisation for n in self._nodes]  # changes when a node moves sector
+        self._org_index = org_index
         capacity = math.ceil(series_window_s / SERIES_STEP_S) + 2
         # per sector: utilisation %, allocated, busy and entitled GPUs
         self._series = RecentSeries(4 * len(SECTORS), capacity)
@@ -102,6 +106,30 @@ class FleetState:
         return np.array([float(self.inventory.entitlements[s]) * total for s in SECTORS])
 
     # -- input -------------------------------------------------------------------------------
+
+    def reallocate(self, allocation: Mapping[str, Sector]) -> bool:
+        """Follow the capacity backend: nodes in `allocation` now belong to the given sector.
+
+        Rows keep their place (history rings and tables are keyed by row); widgets group by
+        `node_sector`, not by position. A node in another sector than its owner organisation's
+        works for that sector's pool (no organisation) until it comes back. True if anything moved.
+        """
+        moved = False
+        for name, sector in allocation.items():
+            row = self._row.get(name)
+            if row is None:
+                continue
+            index = SECTORS.index(sector)
+            if self._sector[row] == index:
+                continue
+            moved = True
+            self._sector[row] = index
+            own = self._nodes[row].organisation
+            keep = own if own is not None and own.sector == sector else None
+            self._orgs[row] = keep
+            self._node_org[row] = self._org_index.get(keep.id, -1) if keep else -1
+            self._gpu_org[row, :] = self._node_org[row]
+        return moved
 
     def apply(self, batch: PollBatch) -> None:
         if batch.packed is not None:
@@ -193,7 +221,7 @@ class FleetState:
             t=now,
             node_names=tuple(n.name for n in self._nodes),
             node_sector=_frozen(self._sector),
-            node_org=tuple(n.organisation for n in self._nodes),
+            node_org=tuple(self._orgs),
             org_ids=self.org_ids,
             gpu_org=_frozen(self._gpu_org),
             node_gpu_count=_frozen(self._gpu_count),

@@ -45,6 +45,10 @@ class Inventory:
     user_org: Mapping[str, str] = field(default_factory=dict)  # login name → organisation id
     slurm: Mapping[str, object] | None = None  # the fleet file's [slurm] table, as written
     source_path: Path | None = None  # the fleet file it came from; None when built in code
+    # capacity limits per sector (optional): guaranteed floor as a share (float) or GPUs (int),
+    # and a borrow cap as a share; see console/capacity/model.py Entitlement
+    guarantees: Mapping[Sector, float | int] = field(default_factory=dict)
+    maximums: Mapping[Sector, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         names = [n.name for n in self.nodes]

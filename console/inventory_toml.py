@@ -32,7 +32,7 @@ MAX_GPUS_PER_NODE = 64  # console/packing.py drops GPU indices beyond this
 
 TOP_KEYS = ("centre", "sectors", "organisations", "defaults", "nodes", "slurm")
 CENTRE_KEYS = ("name",)
-SECTOR_KEYS = ("entitlement",)
+SECTOR_KEYS = ("entitlement", "guaranteed", "maximum")
 ORG_KEYS = ("id", "sector", "name_ko", "name_en", "users")
 CONNECT_KEYS = (
     "port",
@@ -171,7 +171,9 @@ class _Loader:
         self.check_keys(data, (), TOP_KEYS)
         centre = self.table(data, (), "centre")
         self.check_keys(centre, ("centre",), CENTRE_KEYS)
-        entitlements = self.entitlements(self.table(data, (), "sectors"))
+        sectors = self.table(data, (), "sectors")
+        entitlements = self.entitlements(sectors)
+        guarantees, maximums = self.limits(sectors)
         organisations, user_org = self.organisations(data)
         defaults = self.table(data, (), "defaults")
         self.check_keys(defaults, ("defaults",), DEFAULT_KEYS)
@@ -191,6 +193,8 @@ class _Loader:
             user_org=user_org,
             slurm=slurm,
             source_path=self.path,
+            guarantees=guarantees,
+            maximums=maximums,
         )
 
     def entitlements(self, sectors: dict) -> dict[Sector, float]:
@@ -216,6 +220,28 @@ class _Loader:
                 ("sectors",), f"entitlements add up to {total * 100:.4g}% ({parts}), not 100%"
             )
         return shares
+
+    def limits(self, sectors: dict) -> tuple[dict[Sector, float | int], dict[Sector, float]]:
+        """Optional per sector: `guaranteed` (a share, or a whole number of GPUs) and
+        `maximum` (a share): the floor a rebalance keeps and the borrow cap."""
+        guarantees: dict[Sector, float | int] = {}
+        maximums: dict[Sector, float] = {}
+        for name, table in sectors.items():
+            if not isinstance(table, dict):
+                continue
+            keys = ("sectors", name)
+            if "guaranteed" in table:
+                value = table["guaranteed"]
+                if isinstance(value, int) and not isinstance(value, bool) and value > 1:
+                    guarantees[Sector(name)] = value  # GPUs
+                else:
+                    guarantees[Sector(name)] = self.share(value, (*keys, "guaranteed"))
+            if "maximum" in table:
+                maximums[Sector(name)] = self.share(table["maximum"], (*keys, "maximum"))
+            floor = guarantees.get(Sector(name))
+            if isinstance(floor, float) and floor > table_share(table):
+                self.fail((*keys, "guaranteed"), "the guarantee cannot exceed the entitlement")
+        return guarantees, maximums
 
     def share(self, value: object, keys: tuple) -> float:
         """A share of the centre: 0.4 or "40%"."""
@@ -425,6 +451,14 @@ class _Loader:
         if "proxyjump" in found:
             out["proxyjump"] = None if found["proxyjump"].lower() == "none" else found["proxyjump"]
         return out
+
+
+def table_share(table: dict) -> float:
+    value = table.get("entitlement", 1.0)
+    if isinstance(value, str):
+        m = _PERCENT.match(value)
+        return float(m.group(1)) / 100.0 if m else 1.0
+    return float(value)
 
 
 def _sector_list() -> str:

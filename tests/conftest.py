@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 OUR_THREADS = (
     "sim-source",
+    "capacity-follower",
     "poller-flush",
     "ssh-collector",
     "ssh-handshake",

@@ -102,6 +102,7 @@ class CapacityService:
         """A plan from hand-picked moves (the board's drags): node → target sector."""
         out = []
         for node, target in moves:
+            target = Sector(target)
             rec = state.nodes.get(node)
             source = rec.sector if rec else target
             out.append(Move(node, source, target, rec.gpus if rec else 0))
@@ -130,8 +131,12 @@ class CapacityService:
         progress: Callable[[StepEvent], None] | None = None,
         cancel: threading.Event | None = None,
     ) -> ApplyResult:
-        self.policy.require(Action.REBALANCE_UNDO if plan.undoes else Action.REBALANCE_APPLY)
+        self.policy.require(self.policy_action(plan))
         return self._apply(plan, reason, progress, cancel)
+
+    @staticmethod
+    def policy_action(plan: Plan) -> Action:
+        return Action.REBALANCE_UNDO if plan.undoes else Action.REBALANCE_APPLY
 
     def undo(
         self,

@@ -16,3 +16,24 @@ def sector_name(sector: Sector, lang: str) -> str:
 
 def pick(lang: str, en: str, ko: str) -> str:
     return ko if lang == "ko" else en
+
+
+STATE_NAMES = {
+    "ko": {
+        "planned": "계획됨", "draining": "드레인 중", "drained": "드레인 완료", "moved": "이동함",
+        "resumed": "재개함", "done": "완료", "cancelled": "취소됨", "failed": "실패",
+        "rolled-back": "되돌림",
+    },
+}
+RESULT_NAMES = {
+    "ko": {"applied": "적용됨", "rolled back": "되돌려짐", "cancelled": "취소됨",
+           "rollback incomplete": "되돌리기 미완료"},
+}
+
+
+def state_name(state: str, lang: str) -> str:
+    return STATE_NAMES.get(lang, {}).get(str(state), str(state))
+
+
+def result_name(result: str, lang: str) -> str:
+    return RESULT_NAMES.get(lang, {}).get(result, result)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -30,6 +30,7 @@ from console.model import (
     Organisation,
     Sector,
 )
+from console.telemetry.sim_capacity import SimControl
 
 SEOUL_UTC_OFFSET_S = 9 * 3600  # Korea keeps no daylight saving time
 NODE_SHARES = {Sector.PUBLIC: 0.40, Sector.INTEREST: 0.35, Sector.PRIVATE: 0.25}
@@ -109,6 +110,8 @@ class SimFleet:
 
     inventory: Inventory
     seed: int = 20261124
+    # where the capacity backend has put each node and which it drains (sim_capacity.py)
+    control: SimControl = field(default_factory=lambda: SimControl(), compare=False)
 
     @classmethod
     def build(cls, nodes: int = 48, seed: int = 20261124) -> SimFleet:
@@ -150,7 +153,7 @@ class SimFleet:
         n = len(specs)
         node = np.arange(n)[:, None]
         gpu = np.arange(GPUS_PER_NODE)[None, :]
-        sector = np.array([SECTORS.index(s.sector) for s in specs])[:, None]
+        sector = self.control.sector_index(specs)[:, None]
         minute = int(t // 60)
         jitter = uniform(self.seed, 1, node, gpu, minute) - 0.5
 
@@ -177,6 +180,7 @@ class SimFleet:
         util = np.select([sector == 0, sector == 1], [public, interest], private)
         unallocated = uniform(self.seed, 7, node, gpu) < UNALLOCATED_GPU_FRACTION
         util = np.where(unallocated, 0.0, util)
+        util = self.control.drain(util, t, self.seed, [s.name for s in specs])
         return np.clip(util, 0.0, 100.0)
 
     def work_org(self, t: float) -> np.ndarray:
@@ -186,12 +190,18 @@ class SimFleet:
         specs = self.inventory.nodes
         node = np.arange(len(specs))[:, None]
         gpu = np.arange(GPUS_PER_NODE)[None, :]
-        own = np.array([ORGANISATIONS.index(s.organisation) for s in specs])[:, None]
+        sector = self.control.sector_index(specs)
+        own = np.array([ORGANISATIONS.index(s.organisation) for s in specs])
+        # a node moved to another sector works for an organisation of its new sector
+        moved = np.flatnonzero(sector != [SECTORS.index(s.sector) for s in specs])
+        for i in moved:
+            theirs = [k for k, o in enumerate(ORGANISATIONS) if o.sector == SECTORS[sector[i]]]
+            own[i] = theirs[i % len(theirs)]
         private = [i for i, o in enumerate(ORGANISATIONS) if o.sector == Sector.PRIVATE]
         pick = (uniform(self.seed, 13, node, gpu, int(t // 300)) * len(private)).astype(int)
         pooled = np.array(private)[pick]
-        is_private = np.array([s.sector == Sector.PRIVATE for s in specs])[:, None]
-        return np.where(is_private, pooled, own)
+        is_private = (sector == SECTORS.index(Sector.PRIVATE))[:, None]
+        return np.where(is_private, pooled, own[:, None])
 
     def sector_series(
         self, t0: float, t1: float, step: float, busy_threshold: float = 5.0
@@ -199,7 +209,7 @@ class SimFleet:
         """At t0, t0+step … < t1: (times, mean utilisation %, busy GPUs), per sector
         ((sectors, times) each)."""
         times = np.arange(t0, t1, step)
-        sector = np.array([SECTORS.index(s.sector) for s in self.inventory.nodes])
+        sector = self.control.sector_index(self.inventory.nodes)
         util = np.full((len(SECTORS), len(times)), np.nan)
         used = np.zeros((len(SECTORS), len(times)))
         for j, t in enumerate(times):

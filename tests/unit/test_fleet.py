@@ -205,3 +205,22 @@ def test_subset_cuts_every_per_node_field_and_recounts():
     assert part.counts[NodeStatus.LIVE] == 2 and part.counts[NodeStatus.WAITING] == 0
     assert not part.gpu_util.flags.writeable
     assert part.sectors == snap.sectors  # fleet-wide figures stay as they are
+
+
+def test_reallocate_moves_a_node_and_its_gpus_to_the_new_sector():
+    fleet = FleetState(inventory(), default_registry())
+    fleet.apply(PollBatch(100.0, samples=(sample("b-node", 100.0, 50.0, 50.0),)))
+    before = fleet.snapshot(100.5)
+    row = before.node_names.index("b-node")
+    moved_from = before.sector_of(row)
+    target = Sector.PRIVATE if moved_from != Sector.PRIVATE else Sector.PUBLIC
+    assert fleet.reallocate({"b-node": target}) is True
+    assert fleet.reallocate({"b-node": target}) is False  # nothing new
+    after = fleet.snapshot(101.0)
+    assert after.node_names == before.node_names  # rows keep their place (history is by row)
+    assert after.sector_of(row) == target
+    alloc = {s.sector: s.allocated_gpus for s in after.sectors}
+    was = {s.sector: s.allocated_gpus for s in before.sectors}
+    gpus = int(before.node_gpu_count[row])
+    assert alloc[target] == was[target] + gpus and alloc[moved_from] == was[moved_from] - gpus
+    assert after.node_org[row] is None or after.node_org[row].sector == target

@@ -150,3 +150,27 @@ def test_busy_gpus_run_a_process_of_a_known_user_of_the_nodes_sector():
                 else:
                     assert org == spec.organisation
     assert len(private_orgs) > 1  # the private pool is shared by several startups
+
+
+def test_a_drained_demo_node_empties_and_a_moved_one_follows_its_sector(tmp_path):
+    from console.capacity.backends.local import LocalBackend
+    from console.capacity.model import SchedState
+    from console.telemetry.sim_capacity import DRAIN_S, SimWorkload
+
+    sim = SimFleet.build(12)
+    clock = [1_800_000_000.0 + 11 * 3600]  # a weekday morning in Seoul: public nodes busy
+    backend = LocalBackend(
+        tmp_path / "c.sqlite", sim.inventory, SimWorkload(sim),
+        clock=lambda: clock[0], on_change=sim.control.update,
+    )
+    busy = next(r for r in backend.read().nodes.values() if not r.idle)
+    row = [s.name for s in sim.inventory.nodes].index(busy.name)
+    backend.drain(busy.name, "hangang plan=t x->y")
+    assert backend.read().nodes[busy.name].state == SchedState.DRAINING
+    clock[0] += DRAIN_S + 1
+    assert backend.read().nodes[busy.name].state == SchedState.DRAINED
+    assert sim.utilisation(clock[0])[row].max() == 0.0
+    target = next(s for s in Sector if s != busy.sector)
+    backend.assign(busy.name, busy.sector, target)
+    backend.resume(busy.name, "hangang plan=t x->y")
+    assert sim.control.sector_index(sim.inventory.nodes)[row] == list(Sector).index(target)

@@ -1,0 +1,39 @@
+"""Building the capacity service for a fleet: one function for the console and the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from console.access import AccessPolicy
+from console.capacity.audit import AuditLog, audit_path
+from console.capacity.backends.local import LocalBackend, capacity_path
+from console.capacity.model import Entitlement, entitlements_from_shares
+from console.capacity.service import CapacityService
+from console.inventory import Inventory
+from console.model import Sector
+
+
+def fleet_entitlements(inventory: Inventory) -> dict[Sector, Entitlement]:
+    return entitlements_from_shares(
+        inventory.entitlements, inventory.guarantees, inventory.maximums
+    )
+
+
+def local_capacity(
+    data_dir: Path, inventory: Inventory, policy: AccessPolicy, sim=None, **service_options
+) -> CapacityService:
+    """The embedded backend in `data_dir`; with `sim` (the demo fleet) the fleet follows it."""
+    workload = on_change = None
+    if sim is not None:
+        from console.telemetry.sim_capacity import SimWorkload
+
+        workload, on_change = SimWorkload(sim), sim.control.update
+    backend = LocalBackend(capacity_path(data_dir), inventory, workload, on_change=on_change)
+    backend.read()  # the demo fleet starts where the store says
+    return CapacityService(
+        backend,
+        fleet_entitlements(inventory),
+        policy,
+        AuditLog(audit_path(data_dir)),
+        **service_options,
+    )
