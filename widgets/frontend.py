@@ -19,10 +19,12 @@ from console.access import Action
 from console.app import Services
 from console.cli import Options
 from console.model import FleetSnapshot
+from widgets.audit_view import AuditView
 from widgets.history_query import HistoryQueries
 from widgets.i18n import Translations, system_language
 from widgets.main_window import MainWindow
 from widgets.node_detail import NodeDetail
+from widgets.rebalance_board import RebalanceBoard
 from widgets.theme import apply_theme
 
 log = logging.getLogger(__name__)
@@ -73,6 +75,7 @@ class WindowFrontend:
         window.table.trust_requested.connect(services.trust_host_key)
         self.services, self.tz = services, tz
         self._connect_history(window, services)
+        self._connect_capacity(window, services)
         if options.timing:
             window.first_frame.connect(
                 lambda: print(
@@ -101,6 +104,23 @@ class WindowFrontend:
             window.status.problem_source = lambda: history.problem
         services.bridge.snapshot_ready.connect(self._show_details)
         window.closing.connect(self._closing)
+
+    def _connect_capacity(self, window: MainWindow, services: Services) -> None:
+        """The rebalance board and audit tabs, when the session has a capacity service."""
+        capacity = services.capacity
+        if capacity is None:
+            return
+        board = RebalanceBoard(capacity, self.tz)
+        audit = AuditView(capacity.audit, self.tz, capacity.policy)
+        board.applied.connect(lambda _: audit.refresh())
+
+        def undo(plan_id: str) -> None:
+            window.tabs.setCurrentWidget(board)
+            board.ask_undo(plan_id)
+
+        audit.undo_requested.connect(undo)
+        window.add_capacity(board, audit)
+        window.closing.connect(board.shutdown)
 
     def open_node(self, name: str) -> NodeDetail:
         """The node's window (one per node): built, then the node watched, so it says it waits

@@ -150,17 +150,22 @@ class NodeChipModel(QAbstractListModel):
 def chip_tooltip(rec: NodeRecord, planned: Sector | None) -> str:
     from PySide6.QtCore import QCoreApplication
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("NodeChips", text)
-
+    translate = QCoreApplication.translate
     lines = [
         f"<b>{rec.name}</b> · {sector_name(rec.sector)}",
-        fmt(tr("%1 of %2 GPUs busy, %3 jobs"), rec.busy_gpus, rec.gpus, rec.running_jobs),
+        fmt(
+            translate("NodeChips", "%1 of %2 GPUs busy, %3 jobs"),
+            rec.busy_gpus,
+            rec.gpus,
+            rec.running_jobs,
+        ),
     ]
     if planned is not None and planned != rec.sector:
-        lines.append(fmt(tr("Planned: to %1"), sector_name(planned)))
+        lines.append(fmt(translate("NodeChips", "Planned: to %1"), sector_name(planned)))
     if rec.state != SchedState.UP:
-        lines.append(fmt(tr("State: %1 %2"), state_name(rec.state), rec.drain_reason))
+        lines.append(
+            fmt(translate("NodeChips", "State: %1 %2"), state_name(rec.state), rec.drain_reason)
+        )
     lines += [w for w in rec.work[:5]]
     return "<br>".join(lines)
 
@@ -185,6 +190,19 @@ class SectorFilter(QSortFilterProxyModel):
         self.text = ""
         self.setSourceModel(source)
         self.setDynamicSortFilter(True)
+        self.sort(0)
+
+    def lessThan(self, left, right) -> bool:
+        """Chips planned into this sector first (the draft's moves are seen at once), then by
+        name."""
+        return self._key(left) < self._key(right)
+
+    @staticmethod
+    def _key(index) -> tuple[bool, str]:
+        rec: NodeRecord | None = index.data(RECORD_ROLE)
+        planned = index.data(PLANNED_ROLE)
+        moved = rec is not None and planned is not None and planned != rec.sector
+        return (not moved, index.data() or "")
 
     def set_text(self, text: str) -> None:
         self.beginFilterChange()

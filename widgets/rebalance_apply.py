@@ -44,19 +44,17 @@ STATE_COLORS = {
 def move_state_name(state: MoveState) -> str:
     from PySide6.QtCore import QCoreApplication
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("MoveStates", text)
-
+    translate = QCoreApplication.translate
     return {
-        MoveState.PLANNED: tr("planned"),
-        MoveState.DRAINING: tr("draining"),
-        MoveState.DRAINED: tr("drained"),
-        MoveState.MOVED: tr("moved"),
-        MoveState.RESUMED: tr("resumed"),
-        MoveState.DONE: tr("done"),
-        MoveState.CANCELLED: tr("cancelled"),
-        MoveState.FAILED: tr("failed"),
-        MoveState.ROLLED_BACK: tr("rolled back"),
+        MoveState.PLANNED: translate("MoveStates", "planned"),
+        MoveState.DRAINING: translate("MoveStates", "draining"),
+        MoveState.DRAINED: translate("MoveStates", "drained"),
+        MoveState.MOVED: translate("MoveStates", "moved"),
+        MoveState.RESUMED: translate("MoveStates", "resumed"),
+        MoveState.DONE: translate("MoveStates", "done"),
+        MoveState.CANCELLED: translate("MoveStates", "cancelled"),
+        MoveState.FAILED: translate("MoveStates", "failed"),
+        MoveState.ROLLED_BACK: translate("MoveStates", "rolled back"),
     }[state]
 
 

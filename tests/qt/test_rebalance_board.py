@@ -207,3 +207,33 @@ def test_cancel_while_draining_rolls_back(qtbot, tmp_path, make_board):
     assert board.progress.states["pri00"] == MoveState.CANCELLED
     assert service.state().nodes["pri00"].sector == V
     assert board.moves == {"pri00": P}  # the draft stays, to try again later
+
+
+def test_window_has_capacity_and_audit_tabs_on_the_demo(qtbot):
+    from console.app import build_services
+    from console.cli import parse_args
+    from widgets.frontend import WindowFrontend
+
+    options = parse_args(["--demo", "48", "--interval", "0.2", "--lang", "en"])
+    frontend = WindowFrontend()
+    frontend.create_application([])
+    services = build_services(options)
+    frontend.open(services, options, started_at=0.0)
+    window = frontend.window
+    qtbot.addWidget(window)
+    services.start()
+    try:
+        tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+        assert tabs[-2:] == ["Capacity", "Audit"]
+        window.board_action.trigger()
+        board = window.board
+        qtbot.waitUntil(lambda: board.state is not None, timeout=TIMEOUT_MS)
+        assert len(board.state.nodes) == 48 and not window.upper.isVisible()
+        model_rows = sum(c.view.model().rowCount() for c in board.columns.values())
+        assert model_rows == 48
+        assert board.apply_button.toolTip()  # says why it is off (no plan, or the role)
+        window.nodes_action.trigger()
+        assert window.upper.isVisible()
+    finally:
+        window.close()  # stops the board's threads (the leak check looks)
+        services.stop()
