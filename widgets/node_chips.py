@@ -81,14 +81,20 @@ class NodeChipModel(QAbstractListModel):
 
     def show_state(self, state: ClusterState, planned: Mapping[str, Sector]) -> None:
         names = sorted(state.nodes)
+        old_records, old_planned = self._records, self._planned
         self._records = dict(state.nodes)
         self._planned = dict(planned)
         if names != self._names:  # a reset loses scroll and selection: only when nodes change
             self.beginResetModel()
             self._names = names
             self.endResetModel()
-        elif names:
-            self.dataChanged.emit(self.index(0), self.index(len(names) - 1))
+            return
+        # only the chips that changed: every row would re-filter and re-sort 2,000 nodes
+        for i, name in enumerate(names):
+            if old_records.get(name) != self._records[name] or (
+                old_planned.get(name) != self._planned.get(name)
+            ):
+                self.dataChanged.emit(self.index(i), self.index(i))
 
     def set_planned(self, planned: Mapping[str, Sector]) -> None:
         changed = [i for i, n in enumerate(self._names) if self._planned.get(n) != planned.get(n)]
