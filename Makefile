@@ -22,6 +22,8 @@ bench: deps-test $(INSTALLED)
 	$(PY) tests/bench/bench_fanout.py
 	$(PY) tests/bench/bench_kiosk_memory.py
 	$(PY) tests/bench/bench_history.py
+	$(PY) tests/bench/bench_capacity.py
+	$(PY) tests/bench/bench_report.py
 
 lint: $(INSTALLED)
 	$(PY) -m ruff check console widgets tests

@@ -11,11 +11,13 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Protocol
 
 from console.access import AccessPolicy, Action
+from console.alerts import AlertEngine, Incident
 from console.capacity.follower import AllocationFollower
 from console.capacity.service import CapacityService
 from console.capacity.setup import local_capacity
@@ -23,12 +25,13 @@ from console.cli import COMMANDS, Options, parse_args
 from console.fleet import FleetState
 from console.history_db import default_history_path
 from console.history_store import HistoryStore
+from console.incidents import IncidentStore, incidents_path
 from console.inventory import Inventory
 from console.metrics import MetricRegistry, default_registry
 from console.model import NodeSample
 from console.paths import config_dir, data_dir
 from console.poller import Poller, Source
-from console.settings import Settings
+from console.settings import Settings, save_settings
 
 log = logging.getLogger("hangang")
 BACKFILL_STEP_S = 10.0
@@ -67,19 +70,33 @@ class Services:
     )
     capacity: CapacityService | None = None
     follower: AllocationFollower | None = None  # reads capacity.backend; feeds the bridge
+    alerts: AlertEngine | None = None
+    incidents: IncidentStore | None = None
+    # pending GPUs per sector id, asked before each alert evaluation (the capacity backend)
+    demand: Callable[[], Mapping[str, int]] | None = None
 
     def start(self) -> None:
         if self.history is not None:
             self.history.start()
             self.bridge.snapshot_ready.connect(self.history.observe)
+        if self.alerts is not None:
+            if self.incidents is not None:
+                self.incidents.start()
+            self.bridge.snapshot_ready.connect(self.observe_alerts)
         self.bridge.start()
         self.poller.start()
         if self.capacity is not None:
             self.follower = AllocationFollower(self.capacity.backend, self._follow_allocation)
             self.follower.start()
+            if self.demand is None:  # the "starved sector" rule reads the scheduler's queue
+                self.demand = self._backend_demand
 
     def _follow_allocation(self, state) -> None:
         self.bridge.submit_allocation(state.allocation())
+
+    def _backend_demand(self) -> dict[str, int]:
+        latest = self.follower.latest if self.follower is not None else None
+        return {s.value: n for s, n in latest.demand.items()} if latest is not None else {}
 
     def stop(self) -> None:
         if self.follower is not None:
@@ -88,6 +105,32 @@ class Services:
         self.bridge.stop()
         if self.history is not None:
             self.history.close()
+        if self.incidents is not None:
+            self.incidents.close()
+
+    def observe_alerts(self, snap) -> None:
+        """Every snapshot: evaluate the alert rules, hand what changed to the incident store."""
+        if self.demand is not None:
+            self.alerts.set_demand(self.demand())
+        update = self.alerts.evaluate(snap)
+        if self.incidents is not None and (update or self.incidents.has_dirty):
+            self.incidents.observe(update, snap.t)
+
+    def acknowledge_incident(self, incident_id: int, note: str) -> Incident:
+        """An operator acknowledges an incident (who and when recorded, with the note)."""
+        self.policy.require(Action.ACKNOWLEDGE_ALERT)
+        inc = self.alerts.acknowledge(incident_id, self.policy.identity.user, note, time.time())
+        if self.incidents is not None:
+            self.incidents.save(inc)
+        return inc
+
+    def save_settings(self, settings: Settings) -> None:
+        """An operator changed settings: written to the settings file, applied at once."""
+        self.policy.require(Action.EDIT_SETTINGS)
+        save_settings(settings)
+        self.settings = settings
+        if self.alerts is not None:
+            self.alerts.set_settings(settings.alerts)
 
     def watch_node(self, node: str) -> None:
         """Start receiving whole samples of `node` (for its detail view)."""
@@ -130,7 +173,13 @@ def build_services(
     bridge = Bridge(fleet)
     user_known = HostKeyStore.default(config_dir() / "known_hosts").user_files
     sources = (SshSource(inventory.nodes, config_dir() / "known_hosts", user_known),)
-    capacity = local_capacity(store_dir(options), inventory, policy)
+    if inventory.slurm is not None:  # the fleet file names a Slurm cluster: moves go there
+        from console.capacity.backends.slurm_setup import slurm_capacity, slurm_options_for
+
+        capacity = slurm_capacity(store_dir(options), inventory, policy,
+                                  slurm_options_for(inventory))
+    else:
+        capacity = local_capacity(store_dir(options), inventory, policy)
     services = _assemble(options, fleet, bridge, sources, settings, policy, frame_step_s=fastest)
     services.capacity = capacity
     return services
@@ -157,6 +206,8 @@ def _assemble(
         path, fleet.inventory, frame_step_s, busy_threshold=registry.busy_threshold
     )
     poller = Poller(sources, on_batch=bridge.submit)
+    incidents = IncidentStore(incidents_path(path.parent))
+    restored, next_id = incidents.load()
     return Services(
         fleet.inventory,
         registry,
@@ -167,6 +218,8 @@ def _assemble(
         settings,
         policy=policy,
         history=history,
+        alerts=AlertEngine(registry, settings.alerts, restored, next_id),
+        incidents=incidents,
     )
 
 
@@ -174,9 +227,12 @@ def _demo_services(
     options: Options, registry: MetricRegistry, settings: Settings, policy: AccessPolicy
 ) -> Services:
     from console.bridge import Bridge
+    from console.telemetry import sim_faults
     from console.telemetry.sim import SimFleet, SimSource
 
-    sim = SimFleet.build(options.demo, seed=options.seed)
+    start = time.time()
+    faults_from = start if options.scenario == "faults" else None
+    sim = SimFleet.build(options.demo, seed=options.seed, faults_from=faults_from)
     # the demo fleet follows the local capacity store (moves and drains) from the first sample
     capacity = local_capacity(store_dir(options), sim.inventory, policy, sim=sim)
     fleet = FleetState(sim.inventory, registry, stale_after_s=max(10.0, 5 * options.interval))
@@ -194,6 +250,8 @@ def _demo_services(
         options, fleet, bridge, sources, settings, policy, frame_step_s=options.interval
     )
     services.capacity = capacity
+    if faults_from is not None:  # the demo's stand-in for the capacity backend's queue
+        services.demand = lambda: sim_faults.pending_demand(faults_from, time.time())
     return services
 
 

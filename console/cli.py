@@ -26,6 +26,7 @@ class Options:
     screen: int | None = None  # kiosk: index of the screen to fill
     rotate: float | None = None  # kiosk: seconds per page; None: from settings
     demo_outage: tuple[float, float] | None = None  # demo only: (pause at s, for s); hidden
+    scenario: str | None = None  # demo only: "faults" makes every alert rule fire
 
 
 # `hangang-console NAME …` runs a command instead of the window; each module has main(argv).
@@ -34,6 +35,8 @@ COMMANDS = {
     "accounting": "console.commands.accounting",
     "rebalance": "console.commands.rebalance",
     "audit": "console.commands.audit",
+    "alerts": "console.commands.alerts",
+    "report": "console.commands.report",
 }
 
 
@@ -94,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
         "resources/examples/fleet.toml)",
     )
     p.add_argument("--seed", type=int, default=20261124, help="seed of the demo fleet")
+    p.add_argument(
+        "--scenario",
+        choices=("faults",),
+        help="demo fleet: 'faults' makes every alert rule fire within the first minute",
+    )
     p.add_argument(
         "--interval",
         type=_positive_float,
@@ -177,4 +185,5 @@ def parse_args(argv: list[str] | None = None) -> Options:
         screen=ns.screen,
         rotate=ns.rotate,
         demo_outage=ns.demo_outage,
+        scenario=ns.scenario,
     )

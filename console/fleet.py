@@ -7,11 +7,13 @@ not a walk over Python objects, whatever the size of the fleet.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 
 import numpy as np
 
+from console.health import Fact
 from console.history import RecentSeries
 from console.inventory import Inventory
 from console.metrics import MetricRegistry
@@ -29,6 +31,7 @@ from console.packing import PackedSamples, pack
 
 SERIES_WINDOW_S = 60 * 60  # the plot's short ranges (15 min, 1 h) read from memory
 SERIES_STEP_S = 1.0
+XID_KEEP_S = 60.0  # an XID is an event: snapshots show it this long, so no rule can miss it
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -67,13 +70,19 @@ class FleetState:
         self._mem_total = np.full(shape, np.nan, dtype=np.float32)
         self._temp = np.full(shape, np.nan, dtype=np.float32)
         self._power = np.full(shape, np.nan, dtype=np.float32)
+        self._temp_mem = np.full(shape, np.nan, dtype=np.float32)
         self._gpu_arrays = {
             "util_gpu": self._util,
             "mem_used_mib": self._mem_used,
             "mem_total_mib": self._mem_total,
             "temp_c": self._temp,
             "power_w": self._power,
+            "temp_mem_c": self._temp_mem,
         }
+        # health facts of each node's newest sample, and recent XIDs (row → [(seen at, fact)])
+        self._health: list[tuple] = [()] * n
+        self._disk_pct = np.full(n, np.nan, dtype=np.float32)
+        self._xids: dict[int, list[tuple[float, tuple]]] = {}
         # whose work runs on each GPU: the organisation of its main process's user when the
         # inventory maps that user, else the node's own organisation (index into org_ids, -1 none)
         self.org_ids = tuple(o.id for o in inventory.organisations)
@@ -150,6 +159,7 @@ class FleetState:
         for name, arr in self._gpu_arrays.items():
             arr[rows, :] = np.nan  # a GPU missing from this sample has no value now
             arr[rows, :width] = p.field(name)[known, :width]
+        self._apply_health(p, rows, known)
         self._gpu_org[rows, :] = self._node_org[rows, None]
         if p.user is not None and self._user_org:
             users = p.user[known, :width]
@@ -159,6 +169,35 @@ class FleetState:
                 org = np.array([self._user_org.get(u, -1) for u in users[r, c]], dtype=np.int16)
                 mapped = org >= 0
                 self._gpu_org[rows[r[mapped]], c[mapped]] = org[mapped]
+
+    def _apply_health(self, p: PackedSamples, rows: np.ndarray, known: np.ndarray) -> None:
+        if p.disk_pct is not None:
+            self._disk_pct[rows] = p.disk_pct[known]
+        if p.health is None:
+            return
+        health = self._health
+        seen_at = float(np.nanmax(p.t)) if len(p.t) else 0.0
+        for row, facts in zip(rows.tolist(), itertools.compress(p.health, known), strict=True):
+            if facts and any(f[1] == Fact.XID for f in facts):
+                self._xids.setdefault(row, []).extend(
+                    (seen_at, f) for f in facts if f[1] == Fact.XID
+                )
+                facts = tuple(f for f in facts if f[1] != Fact.XID)
+            health[row] = facts
+
+    def _node_health(self, now: float) -> tuple:
+        """Each node's facts, with the XIDs of the last XID_KEEP_S seconds."""
+        if not self._xids:
+            return tuple(self._health)
+        out = list(self._health)
+        for row in list(self._xids):
+            recent = [(t, f) for t, f in self._xids[row] if now - t <= XID_KEEP_S]
+            if recent:
+                self._xids[row] = recent
+                out[row] = out[row] + tuple(f for _, f in recent)
+            else:
+                del self._xids[row]
+        return tuple(out)
 
     def _apply_event(self, e: NodeEvent) -> None:
         row = self._row.get(e.host)
@@ -235,6 +274,9 @@ class FleetState:
             gpu_mem_total_mib=_frozen(self._mem_total),
             gpu_temp_c=_frozen(self._temp),
             gpu_power_w=_frozen(self._power),
+            gpu_temp_mem_c=_frozen(self._temp_mem),
+            node_disk_pct=_frozen(self._disk_pct),
+            node_health=self._node_health(now),
             sectors=tuple(sectors),
             series=SectorSeries(
                 t=t,

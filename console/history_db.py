@@ -225,6 +225,22 @@ class HistoryDB:
             lid: json.loads(body) for lid, body in self.db.execute("SELECT id, body FROM layouts")
         }
 
+    def node_sectors(self, t0: float, t1: float, res: int = 900) -> dict[str, str]:
+        """Sector of every node with rows in [t0, t1); a node that moved keeps its latest one."""
+        layouts = self._layouts()
+        rows = self.db.execute(
+            "SELECT layout, MAX(t) AS last FROM node_rollup WHERE res=? AND t>=? AND t<? "
+            "GROUP BY layout ORDER BY last",
+            (res, int(t0), int(t1)),
+        ).fetchall()
+        out: dict[str, str] = {}
+        for lid, _ in rows:
+            body = layouts[lid]
+            out.update(
+                (n, SECTORS[s].value) for n, s in zip(body["nodes"], body["sectors"], strict=True)
+            )
+        return out
+
     def node_rollups(
         self, t0: float, t1: float, res: int = 900, nodes: tuple[str, ...] | None = None
     ) -> tuple[np.ndarray, tuple[str, ...], np.ndarray]:

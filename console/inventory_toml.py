@@ -46,6 +46,16 @@ CONNECT_KEYS = (
 )
 DEFAULT_KEYS = CONNECT_KEYS
 NODE_KEYS = ("name", "host", "sector", "organisation", *CONNECT_KEYS)
+SLURM_KEYS = (
+    "controller",
+    "user",
+    "port",
+    "identity_file",
+    "partitions",
+    "include_file",
+    "slurm_conf",
+    "keep_versions",
+)
 
 _KIND_NAMES = {
     str: "a string",
@@ -179,12 +189,7 @@ class _Loader:
         self.check_keys(defaults, ("defaults",), DEFAULT_KEYS)
         preset = self.connect_settings(defaults, ("defaults",))
         nodes = self.nodes(data, preset, {o.id: o for o in organisations})
-        # [slurm] belongs to the scheduler backend; here only its shape is checked
-        slurm = self.get(data, (), "slurm", dict)
-        if slurm is not None:
-            if "controller" in slurm:
-                self.get(slurm, ("slurm",), "controller", str, required=True)
-            self.get(slurm, ("slurm",), "partitions", dict)
+        slurm = self.slurm(data)
         return Inventory(
             nodes=nodes,
             entitlements=entitlements,
@@ -196,6 +201,53 @@ class _Loader:
             guarantees=guarantees,
             maximums=maximums,
         )
+
+    def slurm(self, data: dict) -> dict[str, Any] | None:
+        """[slurm]: which partitions are the sectors' and where scontrol runs (see
+        console/capacity/backends/slurm_setup.py). Returned checked, with defaults filled in."""
+        table = self.get(data, (), "slurm", dict)
+        if table is None:
+            return None
+        keys = ("slurm",)
+        self.check_keys(table, keys, SLURM_KEYS)
+        out: dict[str, Any] = {"port": 22, "keep_versions": 5}
+        if "controller" in table:
+            value = self.get(table, keys, "controller", str, required=True).strip()
+            self.check_jump(value, (*keys, "controller"))
+            out["controller"] = value
+        for key in ("user", "include_file", "slurm_conf"):
+            if key in table:
+                out[key] = self.get(table, keys, key, str, required=True)
+        for key in ("include_file", "slurm_conf"):
+            if key in out and not out[key].startswith("/"):
+                self.fail((*keys, key), f"expected an absolute path on the controller, got "
+                          f"{out[key]!r}")
+        if "port" in table:
+            out["port"] = self.get(table, keys, "port", int)
+            if not 1 <= out["port"] <= 65535:
+                self.fail((*keys, "port"), f"port must be 1–65535, got {out['port']}")
+        if "identity_file" in table:
+            value = self.get(table, keys, "identity_file", str, required=True)
+            out["identity_file"] = str(self.path.absolute().parent / os.path.expanduser(value))
+        if "keep_versions" in table:
+            out["keep_versions"] = self.get(table, keys, "keep_versions", int)
+            if not 0 <= out["keep_versions"] <= 100:
+                self.fail((*keys, "keep_versions"), "keep_versions must be 0–100")
+        partitions = {s.value: s.value for s in SECTORS}
+        given = self.table(table, keys, "partitions")
+        for name in given:
+            pkeys = (*keys, "partitions", name)
+            if name not in SECTORS:
+                self.fail(pkeys, f"unknown sector '{name}' (expected {_sector_list()})")
+            value = self.get(given, pkeys[:-1], name, str, required=True)
+            if any(c.isspace() or c in ",=" for c in value):
+                self.fail(pkeys, f"{value!r} is not a Slurm partition name")
+            partitions[name] = value
+        names = list(partitions.values())
+        if len(set(names)) != len(names):
+            self.fail((*keys, "partitions"), "two sectors name the same partition")
+        out["partitions"] = partitions
+        return out
 
     def entitlements(self, sectors: dict) -> dict[Sector, float]:
         shares: dict[Sector, float] = {}

@@ -98,6 +98,7 @@ class GpuSample:
     mig_mode: bool | None = None
     mig_devices: tuple[MigDevice, ...] = ()
     processes: tuple[GpuProcess, ...] = ()
+    lost: bool = False  # the driver can no longer reach it (NVML GPU_IS_LOST): no values
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +230,11 @@ class FleetSnapshot:
     org_ids: tuple[str, ...] = ()
     gpu_org: np.ndarray | None = None
     oldest_age_s: float | None = None  # age of the oldest data among nodes that have data
+    # health facts the alert rules read (console/health.py): per node, only what is abnormal,
+    # as (gpu or -1, Fact, value) tuples; () for a healthy node
+    node_health: tuple[tuple[tuple[int, int, float], ...], ...] | None = None
+    node_disk_pct: np.ndarray | None = None  # (nodes,) fullest disk's use in %, NaN unknown
+    gpu_temp_mem_c: np.ndarray | None = None  # (nodes, GPUs) memory (HBM) temperature
 
     @property
     def node_count(self) -> int:

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from console.health import Fact, Fact3, fullest_disk_pct, health_facts
 from console.model import NodeSample
 
-GPU_FIELDS = ("util_gpu", "mem_used_mib", "mem_total_mib", "temp_c", "power_w")
+GPU_FIELDS = ("util_gpu", "mem_used_mib", "mem_total_mib", "temp_c", "power_w", "temp_mem_c")
 MAX_GPUS_PER_NODE = 64  # an index beyond this is garbage, not a GPU
 
 
@@ -27,6 +28,9 @@ class PackedSamples:
     # (nodes, width) object: login name of each GPU's largest process, None when idle or unknown.
     # Accounting charges the GPU's use to that user's organisation (the inventory's user map).
     user: np.ndarray | None = None
+    # per node: its abnormal health facts (console/health.py), () when healthy
+    health: tuple[tuple[Fact3, ...], ...] | None = None
+    disk_pct: np.ndarray | None = None  # (nodes,) fullest disk's use in %, NaN unknown
 
     def field(self, name: str) -> np.ndarray:
         return self.gpu[GPU_FIELDS.index(name)]
@@ -41,7 +45,9 @@ def pack(samples: Sequence[NodeSample]) -> PackedSamples:
         for g in s.gpus:
             rows.append(i)
             cols.append(g.index)
-            values.append((g.util_gpu, g.mem_used_mib, g.mem_total_mib, g.temp_c, g.power_w))
+            values.append(
+                (g.util_gpu, g.mem_used_mib, g.mem_total_mib, g.temp_c, g.power_w, g.temp_mem_c)
+            )
             users.append(_main_user(g.processes) if g.processes else None)
     r = np.asarray(rows, dtype=np.intp)
     c = np.asarray(cols, dtype=np.intp)
@@ -59,6 +65,8 @@ def pack(samples: Sequence[NodeSample]) -> PackedSamples:
         cpu_percent=np.array([s.cpu_percent for s in samples], dtype=np.float32),
         gpu=gpu,
         user=user,
+        health=tuple(health_facts(s) for s in samples),
+        disk_pct=np.array([fullest_disk_pct(s) for s in samples], dtype=np.float32),
     )
 
 
@@ -91,10 +99,37 @@ def merge(packs: Sequence[PackedSamples]) -> PackedSamples:
     # the last occurrence of each host: first occurrence in the reversed list
     _, first_in_reversed = np.unique(hosts[::-1].astype(str), return_index=True)
     keep = np.sort(len(hosts) - 1 - first_in_reversed)
+    health = [h for p in packs for h in (p.health or ((),) * len(p.hosts))]
+    disk = np.concatenate(
+        [
+            np.full(len(p.hosts), np.nan, np.float32) if p.disk_pct is None else p.disk_pct
+            for p in packs
+        ]
+    )
     return PackedSamples(
         hosts=tuple(hosts[keep]),
         t=np.concatenate([p.t for p in packs])[keep],
         cpu_percent=np.concatenate([p.cpu_percent for p in packs])[keep],
         gpu=gpu[:, keep, :],
         user=user[keep],
+        health=_merged_health(hosts, health, keep),
+        disk_pct=disk[keep],
     )
+
+
+def _merged_health(hosts: np.ndarray, health: list, keep: np.ndarray) -> tuple:
+    """Each kept node's facts; XIDs of the samples it replaced are kept too (an XID is an event:
+    a newer sample of the same node must not make it vanish unseen)."""
+    out = [health[k] for k in keep]
+    if not any(any(f[1] == Fact.XID for f in h) for h in health):
+        return tuple(out)
+    position = {hosts[k]: i for i, k in enumerate(keep)}
+    kept = set(keep.tolist())
+    for k, facts in enumerate(health):
+        if k in kept:
+            continue
+        xids = tuple(f for f in facts if f[1] == Fact.XID)
+        if xids:
+            i = position[hosts[k]]
+            out[i] = out[i] + xids
+    return tuple(out)

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from console.health import newest_keeping_xids
 from console.model import NodeEvent, NodeSample, PollBatch
 from console.packing import PackedSamples, merge, pack
 
@@ -56,6 +57,8 @@ class Poller:
     def receive(self, item: Item) -> None:
         """The sink handed to sources; safe to call from any thread."""
         with self._lock:
+            if isinstance(item, NodeSample):
+                item = newest_keeping_xids(self._pending.get(item.host), item)
             self._pending[item.host] = item
             if item.host in self._watched and isinstance(item, NodeSample):
                 self._details[item.host] = item

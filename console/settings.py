@@ -2,7 +2,8 @@
 
 A missing file means defaults. A broken one is an error naming the file, line and field, like the
 fleet file. Only what an operator may set lives here: roles, kiosk behaviour, accounting
-multipliers. Secrets are never stored: the kiosk PIN is kept as a salted hash.
+multipliers, alert thresholds and hold times. Secrets are never stored: the kiosk PIN is kept
+as a salted hash.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from console.metrics import XID_CRITICAL_CODES, default_registry
 from console.paths import config_dir
 from console.toml_positions import TomlPositions
 
@@ -70,11 +72,43 @@ class AccountingSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleSettings:
+    """One alert rule as the operator set it (defaults: the metric registry's AlertDefault)."""
+
+    enabled: bool = True
+    threshold: float | None = None  # None for rules without a value
+    critical: float | None = None
+    fire_after_s: float = 0.0
+    clear_after_s: float = 60.0
+
+
+RULE_KEYS = ("enabled", "threshold", "critical", "fire_after_s", "clear_after_s")
+
+
+def default_rules() -> dict[str, RuleSettings]:
+    return {
+        a.rule: RuleSettings(True, a.threshold, a.critical, a.fire_after_s, a.clear_after_s)
+        for a in default_registry().alerts
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class AlertSettings:
+    rules: Mapping[str, RuleSettings] = field(default_factory=default_rules)
+    xid_critical: tuple[int, ...] = XID_CRITICAL_CODES  # XIDs that are errors, not warnings
+    notify: bool = True  # desktop notification for new critical alerts, where there is a tray
+
+    def rule(self, key: str) -> RuleSettings:
+        return self.rules.get(key) or default_rules()[key]
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     roles: RoleSettings = RoleSettings()
     kiosk: KioskSettings = KioskSettings()
     accounting: AccountingSettings = AccountingSettings()
     path: Path | None = None
+    alerts: AlertSettings = field(default_factory=AlertSettings)
 
 
 def hash_pin(pin: str, salt: str | None = None) -> str:
@@ -173,7 +207,69 @@ def load_settings(path: Path | None = None) -> Settings:
         kiosk=kiosk_settings,
         accounting=AccountingSettings(su_multipliers=su),
         path=path,
+        alerts=_alert_settings(r, r.table(doc, "alerts")),
     )
+
+
+def _alert_settings(r: _Reader, doc: Mapping) -> AlertSettings:
+    rules = default_rules()
+    for key, value in doc.items():
+        if key in ("xid_critical", "notify"):
+            continue
+        where = ("alerts", key)
+        if key not in rules:
+            r.fail(where, f"unknown alert rule; rules are {', '.join(rules)}")
+        table = value
+        if not isinstance(table, Mapping):
+            r.fail(where, "must be a table")
+        base = rules[key]
+        for name in table:
+            if name not in RULE_KEYS:
+                r.fail((*where, name), f"unknown key; keys are {', '.join(RULE_KEYS)}")
+            if name in ("threshold", "critical") and base.threshold is None:
+                r.fail((*where, name), "this rule has no value to compare")
+        enabled = table.get("enabled", True)
+        if not isinstance(enabled, bool):
+            r.fail((*where, "enabled"), "must be true or false")
+        threshold = base.threshold
+        if "threshold" in table:
+            threshold = r.number(table, (*where, "threshold"), 0.0, 0.0)
+        critical = base.critical
+        if "critical" in table:
+            critical = r.number(table, (*where, "critical"), 0.0, threshold or 0.0)
+        rules[key] = RuleSettings(
+            enabled=enabled,
+            threshold=threshold,
+            critical=critical,
+            fire_after_s=r.number(table, (*where, "fire_after_s"), base.fire_after_s, 0.0),
+            clear_after_s=r.number(table, (*where, "clear_after_s"), base.clear_after_s, 0.0),
+        )
+    codes = doc.get("xid_critical", list(XID_CRITICAL_CODES))
+    if not isinstance(codes, list) or not all(type(c) is int and c > 0 for c in codes):
+        r.fail(("alerts", "xid_critical"), "must be a list of XID numbers")
+    notify = doc.get("notify", True)
+    if not isinstance(notify, bool):
+        r.fail(("alerts", "notify"), "must be true or false")
+    return AlertSettings(rules=rules, xid_critical=tuple(codes), notify=notify)
+
+
+def _alert_lines(alerts: AlertSettings) -> list[str]:
+    """The [alerts] tables: only what differs from the defaults, so better defaults reach
+    everyone who did not choose otherwise."""
+    lines = ["", "[alerts]", f"xid_critical = {_toml_value(alerts.xid_critical)}"]
+    lines.append(f"notify = {_toml_value(alerts.notify)}")
+    defaults = default_rules()
+    for key, rule in alerts.rules.items():
+        base = defaults.get(key)
+        changed = [
+            (name, getattr(rule, name))
+            for name in RULE_KEYS
+            if base is None or getattr(rule, name) != getattr(base, name)
+        ]
+        changed = [(n, v) for n, v in changed if v is not None]
+        if changed:
+            lines += ["", f"[alerts.{key}]"] + [f"{n} = {_toml_value(v)}" for n, v in changed]
+    return lines
 
 
 def _toml_value(value: Any) -> str:
@@ -202,6 +298,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     lines.append(f"rotate_s = {_toml_value(k.rotate_s)}")
     lines += ["", "[accounting.su_multipliers]"]
     lines += [f"{_toml_value(m)} = {v!r}" for m, v in settings.accounting.su_multipliers.items()]
+    lines += _alert_lines(settings.alerts)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")

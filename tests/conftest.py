@@ -28,6 +28,7 @@ OUR_THREADS = (
     "ssh-handshake",
     "ssh-source-reader",
     "history-writer",
+    "incident-writer",
     "capacity-",
 )
 

@@ -19,12 +19,14 @@ from console.access import Action
 from console.app import Services
 from console.cli import Options
 from console.model import FleetSnapshot
+from widgets.alert_presenter import AlertPresenter
 from widgets.audit_view import AuditView
 from widgets.history_query import HistoryQueries
 from widgets.i18n import Translations, system_language
 from widgets.main_window import MainWindow
 from widgets.node_detail import NodeDetail
 from widgets.rebalance_board import RebalanceBoard
+from widgets.report_dialog import ReportDialog
 from widgets.theme import apply_theme
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,7 @@ class WindowFrontend:
         self.services: Services | None = None
         self.queries: HistoryQueries | None = None
         self.details: dict[str, NodeDetail] = {}  # open node windows by node name
+        self.report: ReportDialog | None = None
         self.tz = ZoneInfo("Asia/Seoul")
         self.exit_code = 0
 
@@ -76,6 +79,8 @@ class WindowFrontend:
         self.services, self.tz = services, tz
         self._connect_history(window, services)
         self._connect_capacity(window, services)
+        self.alerts = AlertPresenter(window, services)
+        window.alerts.node_activated.connect(self.open_node)
         if options.timing:
             window.first_frame.connect(
                 lambda: print(
@@ -104,6 +109,25 @@ class WindowFrontend:
             window.status.problem_source = lambda: history.problem
         services.bridge.snapshot_ready.connect(self._show_details)
         window.closing.connect(self._closing)
+        window.report_action.setEnabled(history is not None)
+        window.report_requested.connect(self.open_report)
+
+    def open_report(self) -> ReportDialog:
+        """File → Report…: one dialog, kept (with its choices) while the window lives."""
+        if self.report is None:
+            history = self.services.history
+            self.report = ReportDialog(
+                history.path if history is not None else None,
+                self.tz,
+                self.services.settings.accounting,
+                self.services.inventory.centre_name,
+                parent=self.window,
+            )
+        if self.report.isVisible():  # already open, maybe behind the main window
+            self.report.raise_()
+            self.report.activateWindow()
+        self.report.show()
+        return self.report
 
     def _connect_capacity(self, window: MainWindow, services: Services) -> None:
         """The rebalance board and audit tabs, when the session has a capacity service."""
@@ -155,6 +179,8 @@ class WindowFrontend:
     def _closing(self) -> None:
         for dialog in list(self.details.values()):
             dialog.close()
+        if self.report is not None:
+            self.report.shutdown()
         if self.queries is not None:
             self.queries.shutdown()
 

@@ -54,6 +54,8 @@ def metric_label(key: str) -> str:
         "temp": QCoreApplication.translate("Labels", "Temperature"),
         "power": QCoreApplication.translate("Labels", "Power"),
         "cpu": QCoreApplication.translate("Labels", "CPU"),
+        "temp_mem": QCoreApplication.translate("Labels", "Memory temperature"),
+        "disk": QCoreApplication.translate("Labels", "Disk used"),
     }[key]
 
 
@@ -95,3 +97,34 @@ def duration(seconds: float | None) -> str:
 def organisation_name(org: Organisation | None) -> str:
     """An organisation's name in the interface's language; "–" for none."""
     return org.name(ui_language()) if org is not None else "–"
+
+
+def rule_name(rule: str) -> str:
+    """An alert rule's name (console/alert_rules.py); the key itself for an unknown rule."""
+    names = {
+        "gpu_temp": QCoreApplication.translate("Labels", "GPU temperature"),
+        "mem_temp": QCoreApplication.translate("Labels", "Memory temperature"),
+        "thermal_throttle": QCoreApplication.translate("Labels", "Thermal throttling"),
+        "power_brake": QCoreApplication.translate("Labels", "Power brake"),
+        "ecc_uncorrected": QCoreApplication.translate("Labels", "Uncorrected ECC errors"),
+        "remap_pending": QCoreApplication.translate("Labels", "Row remap pending"),
+        "remap_failure": QCoreApplication.translate("Labels", "Row remap failed"),
+        "xid": QCoreApplication.translate("Labels", "XID error"),
+        "gpu_lost": QCoreApplication.translate("Labels", "GPU lost"),
+        "node_unreachable": QCoreApplication.translate("Labels", "Node unreachable"),
+        "node_stale": QCoreApplication.translate("Labels", "Node data stale"),
+        "probe_error": QCoreApplication.translate("Labels", "Probe error"),
+        "hostkey_changed": QCoreApplication.translate("Labels", "Host key changed"),
+        "disk_full": QCoreApplication.translate("Labels", "Disk almost full"),
+        "sector_over_entitlement": QCoreApplication.translate("Labels", "Above entitlement"),
+        "sector_starved": QCoreApplication.translate("Labels", "Sector starved"),
+    }
+    return names.get(rule, rule)
+
+
+def severity_name(severity: str) -> str:
+    return {
+        "critical": QCoreApplication.translate("Labels", "critical"),
+        "error": QCoreApplication.translate("Labels", "error"),
+        "warning": QCoreApplication.translate("Labels", "warning"),
+    }.get(severity, severity)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from console.model import FleetSnapshot
 from widgets.accounting_view import AccountingView
+from widgets.alerts_panel import AlertsPanel
 from widgets.fleet_heatmap import FleetHeatmap
 from widgets.node_table import NodeTable
 from widgets.sector_cards import SectorCards
@@ -24,6 +25,7 @@ class MainWindow(QMainWindow):
     language_requested = Signal(str)
     first_frame = Signal()
     closing = Signal()  # the front-end closes node windows and stops history queries
+    report_requested = Signal()  # File → Report…: the front-end opens the report dialog
 
     def __init__(
         self, tz: ZoneInfo, sources: tuple[tuple[str, int], ...], parent: QWidget | None = None
@@ -38,6 +40,9 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(documentMode=True)
         self.tabs.addTab(self.table, "")
         self.tabs.addTab(self.accounting, "")
+        self.alerts = AlertsPanel()
+        self.alert_count = 0
+        self.tabs.addTab(self.alerts, "")
         self.status = FleetStatusBar(tz, sources)
         self.setStatusBar(self.status)
 
@@ -64,8 +69,15 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         self.file_menu = self.menuBar().addMenu("")
+        self.report_action = QAction(self, shortcut=QKeySequence("Ctrl+R"))
+        self.report_action.triggered.connect(self.report_requested)
+        self.file_menu.addAction(self.report_action)
+        self.file_menu.addSeparator()
         self.quit_action = QAction(self, shortcut=QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
+        self.settings_action = QAction(self)
+        self.file_menu.addAction(self.settings_action)
+        self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.view_menu = self.menuBar().addMenu("")
         self.nodes_action = QAction(self, shortcut=QKeySequence("Ctrl+1"))
@@ -74,8 +86,11 @@ class MainWindow(QMainWindow):
         self.accounting_action.triggered.connect(
             lambda: self.tabs.setCurrentWidget(self.accounting)
         )
+        self.alerts_action = QAction(self, shortcut=QKeySequence("Ctrl+3"))
+        self.alerts_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.alerts))
         self.view_menu.addAction(self.nodes_action)
         self.view_menu.addAction(self.accounting_action)
+        self.view_menu.addAction(self.alerts_action)
         self.view_menu.addSeparator()
         self.language_menu = self.view_menu.addMenu("")
         group = QActionGroup(self)
@@ -90,6 +105,7 @@ class MainWindow(QMainWindow):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Hangang Console · Hangang AI Center"))
         self.file_menu.setTitle(self.tr("&File"))
+        self.report_action.setText(self.tr("&Report…"))
         self.quit_action.setText(self.tr("&Quit"))
         self.view_menu.setTitle(self.tr("&View"))
         self.language_menu.setTitle(self.tr("&Language"))
@@ -97,20 +113,31 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(1, self.tr("Accounting"))
         self.nodes_action.setText(self.tr("&Nodes"))
         self.accounting_action.setText(self.tr("&Accounting"))
+        self.alerts_action.setText(self.tr("A&lerts"))
+        self.settings_action.setText(self.tr("&Settings…"))
+        self.set_alert_count(self.alert_count)
         if self.board is not None:
             self.tabs.setTabText(self.tabs.indexOf(self.board), self.tr("Capacity"))
             self.tabs.setTabText(self.tabs.indexOf(self.audit), self.tr("Audit"))
             self.board_action.setText(self.tr("&Capacity"))
             self.audit_action.setText(self.tr("A&udit log"))
 
+    def set_alert_count(self, count: int, critical: bool = False) -> None:
+        """The badge: open incidents in the tab's title, red while one is critical."""
+        self.alert_count = count
+        index = self.tabs.indexOf(self.alerts)
+        text = self.tr("Alerts (%1)").replace("%1", str(count)) if count else self.tr("Alerts")
+        self.tabs.setTabText(index, text)
+        self.tabs.tabBar().setTabTextColor(index, QColor("#ff5630") if critical else QColor())
+
     def add_capacity(self, board: QWidget, audit: QWidget) -> None:
         """The rebalance board and the audit log as tabs (sessions with a capacity service)."""
         self.board, self.audit = board, audit
         self.tabs.addTab(board, "")
         self.tabs.addTab(audit, "")
-        self.board_action = QAction(self, shortcut=QKeySequence("Ctrl+3"))
+        self.board_action = QAction(self, shortcut=QKeySequence("Ctrl+4"))
         self.board_action.triggered.connect(lambda: self.tabs.setCurrentWidget(board))
-        self.audit_action = QAction(self, shortcut=QKeySequence("Ctrl+4"))
+        self.audit_action = QAction(self, shortcut=QKeySequence("Ctrl+5"))
         self.audit_action.triggered.connect(lambda: self.tabs.setCurrentWidget(audit))
         self.view_menu.insertActions(
             self.language_menu.menuAction(), [self.board_action, self.audit_action]

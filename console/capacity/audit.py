@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from console.capacity.sqlite_store import connect, write_transaction
+
 GENESIS = "0" * 64
 CHANGE_COLUMNS = (
     "t",
@@ -118,9 +120,7 @@ class AuditLog:
             con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            con.execute("PRAGMA journal_mode=WAL")
-            con.execute("PRAGMA synchronous=FULL")  # an entry that was reported is on disk
+            con = connect(self.path)
             con.executescript(SCHEMA)
         return con
 
@@ -128,9 +128,8 @@ class AuditLog:
         self, *, t: float, user: str, role: str, action: str, plan_id: str, reason: str, body: dict
     ) -> AuditEntry:
         text = canonical(body)
-        con = self._connect()
-        try:
-            con.execute("BEGIN IMMEDIATE")  # two consoles appending take turns
+        self._connect().close()  # creates the file and its schema on first use
+        with write_transaction(self.path) as con:  # two consoles appending take turns
             row = con.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
             seq = con.execute("SELECT seq FROM sqlite_sequence WHERE name='audit'").fetchone()
             id_ = max(row[0] if row else 0, seq[0] if seq else 0) + 1
@@ -141,13 +140,6 @@ class AuditLog:
                 " hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (id_, t, user, role, action, plan_id, reason, text, prev, digest),
             )
-            con.execute("COMMIT")
-        except BaseException:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            raise
-        finally:
-            con.close()
         return AuditEntry(id_, t, user, role, action, plan_id, reason, body, prev, digest)
 
     def _rows(self) -> Iterator[tuple]:

@@ -219,6 +219,11 @@ class CapacityService:
             "backend": self.backend.name,
             "version_before": state.version,
         }
+        # what a backend wrote to make the apply last (Slurm: the partition include file)
+        last_written = getattr(self.backend, "last_written", None)
+        written = last_written() if callable(last_written) else None
+        if written is not None:
+            body["written"] = written.as_dict()
         entry = self.audit.append(
             t=time.time(),
             user=who,

@@ -24,11 +24,14 @@ def local_capacity(
 ) -> CapacityService:
     """The embedded backend in `data_dir`; with `sim` (the demo fleet) the fleet follows it."""
     workload = on_change = None
+    path = capacity_path(data_dir)
     if sim is not None:
         from console.telemetry.sim_capacity import SimWorkload
 
         workload, on_change = SimWorkload(sim), sim.control.update
-    backend = LocalBackend(capacity_path(data_dir), inventory, workload, on_change=on_change)
+        # demo fleets of other sizes name the same nodes in other sectors: one store per shape
+        path = path.with_name(f"capacity-demo{len(inventory.nodes)}-{sim.seed}.sqlite")
+    backend = LocalBackend(path, inventory, workload, on_change=on_change)
     backend.read()  # the demo fleet starts where the store says
     return CapacityService(
         backend,

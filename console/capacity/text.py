@@ -20,14 +20,24 @@ def pick(lang: str, en: str, ko: str) -> str:
 
 STATE_NAMES = {
     "ko": {
-        "planned": "계획됨", "draining": "드레인 중", "drained": "드레인 완료", "moved": "이동함",
-        "resumed": "재개함", "done": "완료", "cancelled": "취소됨", "failed": "실패",
+        "planned": "계획됨",
+        "draining": "드레인 중",
+        "drained": "드레인 완료",
+        "moved": "이동함",
+        "resumed": "재개함",
+        "done": "완료",
+        "cancelled": "취소됨",
+        "failed": "실패",
         "rolled-back": "되돌림",
     },
 }
 RESULT_NAMES = {
-    "ko": {"applied": "적용됨", "rolled back": "되돌려짐", "cancelled": "취소됨",
-           "rollback incomplete": "되돌리기 미완료"},
+    "ko": {
+        "applied": "적용됨",
+        "rolled back": "되돌려짐",
+        "cancelled": "취소됨",
+        "rollback incomplete": "되돌리기 미완료",
+    },
 }
 
 

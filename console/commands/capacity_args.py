@@ -25,9 +25,16 @@ def add_store_args(p: argparse.ArgumentParser) -> None:
 
 
 def add_fleet_args(p: argparse.ArgumentParser) -> None:
-    fleet = p.add_mutually_exclusive_group(required=True)
+    fleet = p.add_mutually_exclusive_group()
     fleet.add_argument("--demo", type=_positive, metavar="N", help="the demo fleet of N nodes")
-    fleet.add_argument("--inventory", type=Path, metavar="FILE", help="a fleet file (TOML)")
+    fleet.add_argument("--inventory", type=Path, metavar="FILE",
+                       help="a fleet file (TOML); its [slurm] table, if any, drives Slurm")
+    p.add_argument("--slurm", action="store_true",
+                   help="apply through Slurm with scontrol on this machine (SLURM_CONF from the "
+                   "environment); with --inventory, its entitlements and partitions")
+    p.add_argument("--slurm-include", metavar="FILE",
+                   help="partition include file that slurm.conf reads; rewritten on every move "
+                   "so it survives restarts (default: the fleet file's [slurm] include_file)")
     p.add_argument("--seed", type=int, default=20261124, help=argparse.SUPPRESS)
     p.add_argument("--settings", type=Path, help="settings file (roles)")
     add_store_args(p)
@@ -49,15 +56,27 @@ def open_capacity(args, kiosk: bool = False) -> CapacityService:
     except SettingsError as exc:
         raise ValueError(str(exc)) from None
     policy = AccessPolicy.for_session(settings.roles, kiosk=kiosk)
+    slurm = getattr(args, "slurm", False)
     if args.demo:
+        if slurm:
+            raise ValueError("--slurm drives a real scheduler: use it without --demo")
         from console.telemetry.sim import SimFleet
 
         sim = SimFleet.build(args.demo, seed=args.seed)
         return local_capacity(store_dir(args), sim.inventory, policy, sim=sim)
-    from console.inventory_toml import InventoryError, load_inventory
+    if args.inventory is None and not slurm:
+        raise ValueError("one of --demo N, --inventory FILE or --slurm is required")
+    inventory = None
+    if args.inventory is not None:
+        from console.inventory_toml import InventoryError, load_inventory
 
-    try:
-        inventory = load_inventory(args.inventory)
-    except InventoryError as exc:
-        raise ValueError(str(exc)) from None
+        try:
+            inventory = load_inventory(args.inventory)
+        except InventoryError as exc:
+            raise ValueError(str(exc)) from None
+    if slurm or inventory.slurm is not None:
+        from console.capacity.backends.slurm_setup import slurm_capacity, slurm_options_for
+
+        options = slurm_options_for(inventory, slurm, getattr(args, "slurm_include", None))
+        return slurm_capacity(store_dir(args), inventory, policy, options)
     return local_capacity(store_dir(args), inventory, policy)

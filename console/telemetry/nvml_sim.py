@@ -5,7 +5,9 @@ so it must stay stdlib-only and run on Python 3.8. The probe uses it exactly lik
 same function names, same error classes, same constants, same units (bytes, mW, MHz).
 
 Devices follow a SPEC string (see parse_spec): a GPU count, a model, a load shape, MIG, a seed and
-faults. Values are deterministic in (seed, GPU index, time), so two nodes with different seeds
+faults, each on one GPU and, optionally, only for a window of seconds after nvmlInit (so tests
+drive an alert through firing and clearing over the real probe). Values are deterministic in
+(seed, GPU index, time), so two nodes with different seeds
 differ while a test with a fixed clock always sees the same numbers.
 """
 
@@ -108,7 +110,10 @@ NVMLError_Unknown = _error_class("NVMLError_Unknown", NVML_ERROR_UNKNOWN)
 
 SPEC_ENV = "HANGANG_NVML_SIM"
 LOADS = ("busy", "idle", "mixed", "training")
-FAULTS = ("lost", "xid79", "ecc", "throttle")
+# lost: GPU_IS_LOST on every call; xidN: XID N once (at the window's start); ecc: uncorrected ECC
+# errors and a pending row remap; remapfail: a failed row remap; throttle: hot and thermally
+# slowed; hot: hot only; hotmem: hot memory; powerbrake: hardware power brake slowdown
+FAULTS = ("lost", "xid79", "ecc", "throttle", "hot", "hotmem", "powerbrake", "remapfail")
 
 
 class GpuModel:
@@ -153,9 +158,19 @@ class SimSpec:
         self.mig = mig
         self.seed = default_seed() if seed is None else seed
         self.faults = faults or {}  # GPU index → set of fault names
+        self.windows = {}  # (GPU index, fault) → (from, to) seconds after nvmlInit
 
-    def faults_of(self, index):
-        return self.faults.get(index, frozenset())
+    def faults_of(self, index, elapsed=None):
+        """The GPU's faults; with `elapsed` (seconds since nvmlInit) only those active then."""
+        names = self.faults.get(index, frozenset())
+        if elapsed is None:
+            return names
+        active = set()
+        for name in names:
+            start, end = self.windows.get((index, name), (0.0, float("inf")))
+            if start <= elapsed < end:
+                active.add(name)
+        return active
 
     def __repr__(self):
         return (
@@ -197,7 +212,7 @@ def parse_spec(text):
     if spec.load not in LOADS:
         raise ValueError(f"sim spec: load must be one of {'|'.join(LOADS)}")
     spec.mig = values.get("mig", "0") not in ("0", "", "false", "off", "no")
-    spec.faults = _parse_faults(values.get("faults", ""), spec.count)
+    spec.faults, spec.windows = _parse_faults(values.get("faults", ""), spec.count)
     unknown = set(values) - {"count", "model", "load", "mig", "seed", "faults"}
     if unknown:
         raise ValueError(f"sim spec: unknown key(s) {', '.join(sorted(unknown))}")
@@ -217,16 +232,30 @@ def _int_field(values, key, default):
 
 
 def _parse_faults(text, count):
-    faults = {}
+    """Faults joined by ";": NAME:GPU, or NAME:GPU@FROM-TO (seconds after nvmlInit; TO may be
+    left out for "from then on")."""
+    faults, windows = {}, {}
     for item in filter(None, (s.strip() for s in text.split(";"))):
-        name, sep, index = item.partition(":")
-        if name not in FAULTS or not sep or not index.isdigit():
+        fault, _, window = item.partition("@")
+        name, sep, index = fault.partition(":")
+        known = name in FAULTS or (name.startswith("xid") and name[3:].isdigit())
+        if not known or not sep or not index.isdigit():
             names = "|".join(FAULTS)
-            raise ValueError(f"sim spec: fault must be NAME:GPU with NAME in {names}, got {item!r}")
+            raise ValueError(
+                f"sim spec: fault must be NAME:GPU[@FROM-TO] with NAME in {names} or xidN, "
+                f"got {item!r}"
+            )
         if int(index) >= count:
             raise ValueError(f"sim spec: fault {item!r} names a GPU beyond count={count}")
         faults.setdefault(int(index), set()).add(name)
-    return faults
+        if window:
+            start, _, end = window.partition("-")
+            try:
+                windows[(int(index), name)] = (float(start), float(end) if end else float("inf"))
+            except ValueError:
+                message = f"sim spec: fault window must be FROM-TO seconds, got {item!r}"
+                raise ValueError(message) from None
+    return faults, windows
 
 
 # --- deterministic noise and load shapes --------------------------------------------------------
@@ -272,12 +301,16 @@ class SimDevice:
         self.model = MODELS[spec.model]
         self.name, self.mem_total_mib = self.model.name, self.model.mem_mib  # as MIG devices have
         self.uuid = _uuid("GPU", spec.seed, index)
-        self.faults = spec.faults_of(index)
         self.mig = spec.mig
         profiles = self.model.mig_profiles if self.mig else ()
         self.mig_devices = [
             SimMigDevice(self, slot, profile, mib) for slot, (profile, mib) in enumerate(profiles)
         ]
+
+    @property
+    def faults(self):
+        """The faults active now (a fault with a window comes and goes)."""
+        return self.spec.faults_of(self.index, _clock() - _started)
 
     def state(self):
         """Everything that moves, computed once per (device, second) so fields agree."""
@@ -288,14 +321,19 @@ class SimDevice:
             return cached[1]
         util = _load(self.spec, self.index, now)
         busy = util > 1.0
-        hot = "throttle" in self.faults
+        faults = self.faults
+        hot = "throttle" in faults or "hot" in faults
+        temp = 94.0 if hot else 32.0 + util * 0.38 + _unit(self.spec.seed, self.index) * 4
         state = {
             "util": util,
             "util_mem": util * 0.6,
             "mem_used_mib": (0.88 if busy else 0.006) * self.mem_total_mib,
-            "temp": 94.0 if hot else 32.0 + util * 0.38 + _unit(self.spec.seed, self.index) * 4,
+            "temp": temp,
+            "temp_mem": 99.0 if "hotmem" in faults else temp + 6.0,
             "power_w": 70.0 + (self.model.power_limit_w - 70.0) * util / 100.0 * 0.92,
-            "sm_mhz": (self.model.max_sm_mhz * (0.55 if hot else 1.0)) if busy else 345,
+            "sm_mhz": (self.model.max_sm_mhz * (0.55 if "throttle" in faults else 1.0))
+            if busy
+            else 345,
             "pstate": 0 if busy else 8,
             "processes": _processes(self, now) if busy else [],
         }
@@ -310,7 +348,10 @@ class SimMigDevice:
         self.name = f"{parent.name} MIG {profile}"
         self.uuid = _uuid("MIG", parent.spec.seed, (parent.index, slot))
         self.mem_total_mib = mem_total_mib
-        self.faults = parent.faults
+
+    @property
+    def faults(self):
+        return self.parent.faults
 
 
 class SimProcess:
@@ -355,6 +396,7 @@ _devices = []
 _initialised = False
 _state_cache = {}
 _clock = time.time
+_started = 0.0  # when nvmlInit ran, by _clock: fault windows count from here
 
 
 def configure(spec=None, clock=None):
@@ -368,9 +410,10 @@ def configure(spec=None, clock=None):
 
 
 def nvmlInit():
-    global _devices, _initialised
+    global _devices, _initialised, _started
     if _spec is None:
         configure()
+    _started = _clock()
     _devices = [SimDevice(_spec, i) for i in range(_spec.count)]
     _state_cache.clear()
     _initialised = True
@@ -473,7 +516,7 @@ def nvmlDeviceGetFieldValues(handle, fieldIds):
     values = []
     for field_id in fieldIds:
         if field_id == NVML_FI_DEV_MEMORY_TEMP:
-            temp = device.state()["temp"] + 6.0
+            temp = device.state()["temp_mem"]
             values.append(
                 _Struct(
                     fieldId=field_id,
@@ -527,15 +570,20 @@ def nvmlDeviceGetTotalEccErrors(handle, errorType, counterType):
 
 def nvmlDeviceGetRemappedRows(device):
     device = _parent(device)
-    if "ecc" in device.faults:
-        return (1, 2, 1, 0)  # correctable, uncorrectable, pending, failure
-    return (0, 0, 0, 0)
+    faults = device.faults
+    failure = 1 if "remapfail" in faults else 0
+    if "ecc" in faults:
+        return (1, 2, 1, failure)  # correctable, uncorrectable, pending, failure
+    return (0, 0, 0, failure)
 
 
 def nvmlDeviceGetCurrentClocksEventReasons(handle):
     device = _parent(handle)
-    if "throttle" in device.faults:
+    faults = device.faults
+    if "throttle" in faults:
         return nvmlClocksEventReasonSwThermalSlowdown | nvmlClocksEventReasonHwThermalSlowdown
+    if "powerbrake" in faults:
+        return nvmlClocksEventReasonHwPowerBrakeSlowdown
     if device.state()["util"] <= 1.0:
         return nvmlClocksEventReasonGpuIdle
     return 0
@@ -571,6 +619,8 @@ def nvmlDeviceGetGraphicsRunningProcesses(handle):
 class SimEventSet:
     def __init__(self):
         self.pending = []
+        self.devices = []  # registered for XIDs
+        self.delivered = set()  # (GPU index, fault): an XID fault sends its event once
 
 
 def nvmlEventSetCreate():
@@ -580,21 +630,32 @@ def nvmlEventSetCreate():
 
 def nvmlDeviceRegisterEvents(handle, eventTypes, eventSet):
     device = _parent(handle)
-    if "xid79" in device.faults and eventTypes & nvmlEventTypeXidCriticalError:
-        # XID 79: "GPU has fallen off the bus", delivered once on the next wait
-        eventSet.pending.append(
-            _Struct(
-                device=device,
-                eventType=nvmlEventTypeXidCriticalError,
-                eventData=79,
-                gpuInstanceId=0xFFFFFFFF,
-                computeInstanceId=0xFFFFFFFF,
-            )
-        )
+    if eventTypes & nvmlEventTypeXidCriticalError:
+        eventSet.devices.append(device)
+
+
+def _xid_events(eventSet):
+    """An xidN fault sends XID N once, on the first wait in its window (e.g. 79: "GPU has fallen
+    off the bus")."""
+    for device in eventSet.devices:
+        for name in sorted(device.spec.faults_of(device.index, _clock() - _started)):
+            key = (device.index, name)
+            if name.startswith("xid") and key not in eventSet.delivered:
+                eventSet.delivered.add(key)
+                eventSet.pending.append(
+                    _Struct(
+                        device=device,
+                        eventType=nvmlEventTypeXidCriticalError,
+                        eventData=int(name[3:]),
+                        gpuInstanceId=0xFFFFFFFF,
+                        computeInstanceId=0xFFFFFFFF,
+                    )
+                )
 
 
 def nvmlEventSetWait(eventSet, timeoutms):
     _check_init()
+    _xid_events(eventSet)
     if not eventSet.pending:
         raise NVMLError(NVML_ERROR_TIMEOUT)
     return eventSet.pending.pop(0)

@@ -249,7 +249,7 @@ class _Reader:
     def gpu(self, g: dict, index: int) -> GpuSample:
         if g.get("lost") is True:
             self.note(f"gpu{index}: lost (the driver can no longer reach it)")
-            return GpuSample(index=index)
+            return GpuSample(index=index, lost=True)
         where = f"gpu{index}."
         values: dict[str, Any] = {}
         for key, lo, hi in _GPU_NUMBERS:

@@ -30,6 +30,7 @@ from console.model import (
     Organisation,
     Sector,
 )
+from console.telemetry import sim_faults
 from console.telemetry.sim_capacity import SimControl
 
 SEOUL_UTC_OFFSET_S = 9 * 3600  # Korea keeps no daylight saving time
@@ -112,9 +113,12 @@ class SimFleet:
     seed: int = 20261124
     # where the capacity backend has put each node and which it drains (sim_capacity.py)
     control: SimControl = field(default_factory=lambda: SimControl(), compare=False)
+    faults_from: float | None = None  # the "faults" scenario's start (console/telemetry/sim_faults)
 
     @classmethod
-    def build(cls, nodes: int = 48, seed: int = 20261124) -> SimFleet:
+    def build(
+        cls, nodes: int = 48, seed: int = 20261124, faults_from: float | None = None
+    ) -> SimFleet:
         if nodes < 3:
             raise ValueError("the demo fleet needs at least 3 nodes (one per sector)")
         counts = {Sector.PUBLIC: round(nodes * NODE_SHARES[Sector.PUBLIC])}
@@ -141,11 +145,11 @@ class SimFleet:
         user_org = {sim_user(o.id, k): o.id for o in ORGANISATIONS for k in range(USERS_PER_ORG)}
         inventory = Inventory(
             nodes=tuple(specs),
-            entitlements=dict(NODE_SHARES),
+            entitlements=dict(NODE_SHARES if faults_from is None else sim_faults.ENTITLEMENTS),
             organisations=ORGANISATIONS,
             user_org=user_org,
         )
-        return cls(inventory=inventory, seed=seed)
+        return cls(inventory=inventory, seed=seed, faults_from=faults_from)
 
     def utilisation(self, t: float) -> np.ndarray:
         """(nodes, GPUs) utilisation in percent at time t, in inventory order."""
@@ -181,6 +185,8 @@ class SimFleet:
         unallocated = uniform(self.seed, 7, node, gpu) < UNALLOCATED_GPU_FRACTION
         util = np.where(unallocated, 0.0, util)
         util = self.control.drain(util, t, self.seed, [s.name for s in specs])
+        if self.faults_from is not None:
+            util = sim_faults.adjust_utilisation(self.faults_from, t, util, sector[:, 0])
         return np.clip(util, 0.0, 100.0)
 
     def work_org(self, t: float) -> np.ndarray:
@@ -316,6 +322,9 @@ class SimFleet:
                     info=info,
                 )
             )
+        if self.faults_from is not None:
+            names = tuple(spec.name for spec in self.inventory.nodes)
+            out = sim_faults.apply(self.faults_from, t, names, out)
         return out
 
 

@@ -39,6 +39,7 @@ def _collector_main(
     flush_interval: float,
 ) -> None:
     """Entry point of a collector process."""
+    from console.health import newest_keeping_xids
     from console.packing import pack
     from console.telemetry.bundle import probe_payload
     from console.telemetry.collector import SshCollector
@@ -52,7 +53,7 @@ def _collector_main(
     def sink(item: Item) -> None:
         with lock:
             if isinstance(item, NodeSample):
-                samples[item.host] = item
+                samples[item.host] = newest_keeping_xids(samples.get(item.host), item)
             else:
                 events.append(item)
 

@@ -109,6 +109,29 @@
     </message>
 </context>
 <context>
+    <name>AlertPresenter</name>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%2의 %1</translation>
+    </message>
+    <message>
+        <source>(and %1 more)</source>
+        <translation>(외 %1건)</translation>
+    </message>
+    <message>
+        <source>Critical alert</source>
+        <translation>심각 알림</translation>
+    </message>
+    <message>
+        <source>Not acknowledged</source>
+        <translation>확인하지 못함</translation>
+    </message>
+    <message>
+        <source>Settings not saved</source>
+        <translation>설정을 저장하지 못함</translation>
+    </message>
+</context>
+<context>
     <name>AlertsPage</name>
     <message>
         <source>Nodes needing attention</source>
@@ -153,6 +176,41 @@
     <message>
         <source>… and %1 more nodes</source>
         <translation>… 외 노드 %1대</translation>
+    </message>
+</context>
+<context>
+    <name>AlertsPanel</name>
+    <message>
+        <source>All severities</source>
+        <translation>모든 심각도</translation>
+    </message>
+    <message>
+        <source>All sectors</source>
+        <translation>전체 부문</translation>
+    </message>
+    <message>
+        <source>Search node, alert, organisation…</source>
+        <translation>노드, 알림, 기관 검색…</translation>
+    </message>
+    <message>
+        <source>Show closed</source>
+        <translation>종료된 항목 표시</translation>
+    </message>
+    <message>
+        <source>Acknowledge…</source>
+        <translation>확인…</translation>
+    </message>
+    <message>
+        <source>Only operators may acknowledge alerts</source>
+        <translation>운영자만 알림을 확인할 수 있습니다</translation>
+    </message>
+    <message>
+        <source>Acknowledge alert</source>
+        <translation>알림 확인</translation>
+    </message>
+    <message>
+        <source>Note for %1 on %2 (kept with the incident):</source>
+        <translation>%2의 %1에 대한 메모 (사건 기록에 보관됨):</translation>
     </message>
 </context>
 <context>
@@ -534,6 +592,61 @@
     </message>
 </context>
 <context>
+    <name>IncidentModel</name>
+    <message>
+        <source>Severity</source>
+        <translation>심각도</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>알림</translation>
+    </message>
+    <message>
+        <source>Sector</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>노드</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>기관</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>경과</translation>
+    </message>
+    <message>
+        <source>Peak</source>
+        <translation>최대값</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>확인</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>진행 중</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
     <name>Kiosk</name>
     <message>
         <source>%1 s</source>
@@ -663,6 +776,14 @@
         <translation>CPU</translation>
     </message>
     <message>
+        <source>Memory temperature</source>
+        <translation>메모리 온도</translation>
+    </message>
+    <message>
+        <source>Disk used</source>
+        <translation>디스크 사용량</translation>
+    </message>
+    <message>
         <source>demo fleet, %1 nodes</source>
         <translation>데모 클러스터, 노드 %1대</translation>
     </message>
@@ -690,6 +811,78 @@
     <message>
         <source>%1 min</source>
         <translation>%1분</translation>
+    </message>
+    <message>
+        <source>GPU temperature</source>
+        <translation>GPU 온도</translation>
+    </message>
+    <message>
+        <source>Thermal throttling</source>
+        <translation>열 스로틀링</translation>
+    </message>
+    <message>
+        <source>Power brake</source>
+        <translation>전력 브레이크</translation>
+    </message>
+    <message>
+        <source>Uncorrected ECC errors</source>
+        <translation>정정 불가 ECC 오류</translation>
+    </message>
+    <message>
+        <source>Row remap pending</source>
+        <translation>행 재매핑 대기</translation>
+    </message>
+    <message>
+        <source>Row remap failed</source>
+        <translation>행 재매핑 실패</translation>
+    </message>
+    <message>
+        <source>XID error</source>
+        <translation>XID 오류</translation>
+    </message>
+    <message>
+        <source>GPU lost</source>
+        <translation>GPU 유실</translation>
+    </message>
+    <message>
+        <source>Node unreachable</source>
+        <translation>노드 연결 불가</translation>
+    </message>
+    <message>
+        <source>Node data stale</source>
+        <translation>노드 데이터 지연</translation>
+    </message>
+    <message>
+        <source>Probe error</source>
+        <translation>프로브 오류</translation>
+    </message>
+    <message>
+        <source>Host key changed</source>
+        <translation>호스트 키 변경</translation>
+    </message>
+    <message>
+        <source>Disk almost full</source>
+        <translation>디스크 공간 부족</translation>
+    </message>
+    <message>
+        <source>Above entitlement</source>
+        <translation>보장량 초과</translation>
+    </message>
+    <message>
+        <source>Sector starved</source>
+        <translation>부문 자원 부족</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>심각</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>오류</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>경고</translation>
     </message>
 </context>
 <context>
@@ -721,6 +914,10 @@
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
+        <source>&amp;Report…</source>
+        <translation>보고서(&amp;R)…</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>종료(&amp;Q)</translation>
     </message>
@@ -749,6 +946,14 @@
         <translation>사용량 정산(&amp;A)</translation>
     </message>
     <message>
+        <source>A&amp;lerts</source>
+        <translation>알림(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>설정(&amp;S)…</translation>
+    </message>
+    <message>
         <source>Capacity</source>
         <translation>용량 배분</translation>
     </message>
@@ -763,6 +968,14 @@
     <message>
         <source>A&amp;udit log</source>
         <translation>감사 기록(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Alerts (%1)</source>
+        <translation>알림 (%1)</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>알림</translation>
     </message>
 </context>
 <context>
@@ -1320,6 +1533,101 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>ReportDialog</name>
+    <message>
+        <source>Report</source>
+        <translation>보고서</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>어제</translation>
+    </message>
+    <message>
+        <source>Last week</source>
+        <translation>지난주</translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation>지난달</translation>
+    </message>
+    <message>
+        <source>Dates</source>
+        <translation>날짜 지정</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>기간</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>언어</translation>
+    </message>
+    <message>
+        <source>Sectors</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>PDF file</source>
+        <translation>PDF 파일</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>선택…</translation>
+    </message>
+    <message>
+        <source>Also write the CSV of every table and chart beside it</source>
+        <translation>모든 표와 그래프의 CSV도 옆에 저장</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>만들기</translation>
+    </message>
+    <message>
+        <source>History is not kept in this session</source>
+        <translation>이 세션에서는 이력을 저장하지 않습니다</translation>
+    </message>
+    <message>
+        <source>Choose at least one sector</source>
+        <translation>부문을 하나 이상 고르세요</translation>
+    </message>
+    <message>
+        <source>Making the report…</source>
+        <translation>보고서를 만드는 중…</translation>
+    </message>
+    <message>
+        <source>Wrote %1 (%2 pages)</source>
+        <translation>%1 작성 (%2쪽)</translation>
+    </message>
+    <message>
+        <source>and %1 CSV files in %2</source>
+        <translation>CSV 파일 %1개: %2</translation>
+    </message>
+    <message>
+        <source>Nothing recorded in this period (%1)</source>
+        <translation>이 기간에 기록된 이력이 없습니다 (%1)</translation>
+    </message>
+    <message>
+        <source>No report: %1</source>
+        <translation>보고서를 만들지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <source>Save report</source>
+        <translation>보고서 저장</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 파일 (*.pdf)</translation>
+    </message>
+</context>
+<context>
     <name>SectorCard</name>
     <message>
         <source>GPUs in use</source>
@@ -1481,6 +1789,45 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>No history recorded in this range</source>
         <translation>이 기간의 기록이 없습니다</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Alert settings</source>
+        <translation>알림 설정</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>사용</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>알림</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>심각도</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>임계값</translation>
+    </message>
+    <message>
+        <source>Critical at</source>
+        <translation>심각 기준</translation>
+    </message>
+    <message>
+        <source>Fire after</source>
+        <translation>발생 대기</translation>
+    </message>
+    <message>
+        <source>Clear after</source>
+        <translation>해제 대기</translation>
+    </message>
+    <message>
+        <source>Read-only: only operators may change settings.</source>
+        <translation>읽기 전용: 운영자만 설정을 바꿀 수 있습니다.</translation>
     </message>
 </context>
 <context>

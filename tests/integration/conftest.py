@@ -73,3 +73,29 @@ def relay_factory() -> Iterator[Callable[..., BlackholeRelay]]:
     yield factory
     for relay in made:
         relay.close()
+
+
+@pytest.fixture(scope="module")
+def slurm_cluster(tmp_path_factory: pytest.TempPathFactory):
+    """One throwaway Slurm cluster per test module (slurm_testbed.py): 8 nodes × gpu:8,
+    partitions public n[01-03], interest n[04-06], private n[07-08]. Stopped at the end, with
+    every job cancelled first and no process of it left."""
+    from tests.integration.slurm_testbed import SlurmTestbed, slurm_installed
+
+    if not slurm_installed():
+        pytest.skip("slurmctld/slurmd/slurm-client not installed (packaging/debian-packages.sh "
+                    "test)")
+    if os.geteuid() != 0:
+        pytest.skip("the Slurm testbed runs its daemons as root")
+    testbed = SlurmTestbed(tmp_path_factory.mktemp("slurm")).start()
+    yield testbed
+    testbed.stop()
+    assert not testbed.leftovers()
+
+
+@pytest.fixture
+def slurm(slurm_cluster):
+    """The module's cluster, back to its first layout with no jobs and no drains."""
+    slurm_cluster.reset()
+    yield slurm_cluster
+    slurm_cluster.cancel_all()

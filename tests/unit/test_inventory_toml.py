@@ -68,7 +68,10 @@ def test_example_fleet_loads(no_ssh_config):
     assert inv.source_path == EXAMPLE
     assert inv.user_org["choi.yuna"] == "snu"
     assert inv.organisation_of_user("kim.jiho").name_ko == "서울교통정보과"
-    assert inv.slurm["partitions"]["public"] == "public"
+    assert inv.slurm["partitions"] == {"public": "public", "interest": "interest",
+                                       "private": "private"}
+    assert inv.slurm["include_file"] == "/etc/slurm/hangang-partitions.conf"
+    assert inv.slurm["port"] == 22 and inv.slurm["keep_versions"] == 5
 
     pub = by_name["hg-pub16"]  # range host in lockstep with the name, defaults applied
     assert (pub.address, pub.port, pub.user, pub.gpu_count) == ("10.20.1.26", 22, "hgops", 8)
@@ -244,6 +247,34 @@ ERROR_CASES = {
         "slurm.controller",
         "expected a string, got an integer 5",
     ),
+    "unknown slurm key": (
+        BASE + '[[nodes]]\nname = "a"\nsector = "public"\n[slurm]\ninclude = "/x"  # <-\n',
+        "slurm.include",
+        "unknown field 'include' (did you mean 'include_file'?)",
+    ),
+    "relative slurm include file": (
+        BASE + '[[nodes]]\nname = "a"\nsector = "public"\n[slurm]\n'
+        'include_file = "partitions.conf"  # <-\n',
+        "slurm.include_file",
+        "expected an absolute path on the controller",
+    ),
+    "slurm partition for an unknown sector": (
+        BASE + '[[nodes]]\nname = "a"\nsector = "public"\n[slurm.partitions]\n'
+        'academia = "acad"  # <-\n',
+        "slurm.partitions.academia",
+        "unknown sector 'academia'",
+    ),
+    "slurm partition name with a comma": (
+        BASE + '[[nodes]]\nname = "a"\nsector = "public"\n[slurm.partitions]\n'
+        'public = "a,b"  # <-\n',
+        "slurm.partitions.public",
+        "is not a Slurm partition name",
+    ),
+    "slurm controller port out of range": (
+        BASE + '[[nodes]]\nname = "a"\nsector = "public"\n[slurm]\nport = 70000  # <-\n',
+        "slurm.port",
+        "port must be 1–65535",
+    ),
     "inline array of node tables": (
         'nodes = [\n  {name = "a", sector = "public"},\n'
         '  {name = "b", sector = "pubic"},  # <-\n]\n' + BASE,
@@ -374,3 +405,17 @@ def test_explicit_ssh_config_that_is_missing_is_an_error(tmp_path):
     with pytest.raises(InventoryError, match="cannot read") as exc:
         load_inventory(fleet, ssh_config_path=tmp_path / "missing_config")
     assert exc.value.path == tmp_path / "missing_config"
+
+
+def test_sector_guarantee_and_maximum(tmp_path):
+    text = BASE.replace(
+        'entitlement = "40%"', 'entitlement = "40%"\nguaranteed = 120\nmaximum = "60%"'
+    )
+    text = text.replace('entitlement = "35%"', 'entitlement = "35%"\nguaranteed = "30%"')
+    inv = load_text(tmp_path, text + '[[nodes]]\nname = "gpu1"\nsector = "public"\n')
+    assert inv.guarantees == {Sector.PUBLIC: 120, Sector.INTEREST: 0.30}
+    assert inv.maximums == {Sector.PUBLIC: 0.60}
+    bad = BASE.replace('entitlement = "35%"', 'entitlement = "35%"\nguaranteed = "50%"')
+    with pytest.raises(InventoryError) as err:
+        load_text(tmp_path, bad + '[[nodes]]\nname = "gpu1"\nsector = "public"\n')
+    assert err.value.field == "sectors.interest.guaranteed" and err.value.line == 5

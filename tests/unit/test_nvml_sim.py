@@ -215,3 +215,13 @@ def test_busy_gpus_have_processes(sim):
     procs = lib.nvmlDeviceGetComputeRunningProcesses(lib.nvmlDeviceGetHandleByIndex(0))
     assert procs and all(p.user == "sim" and p.command == "python train.py" for p in procs)
     assert all(p.usedGpuMemory > 0 for p in procs)
+
+
+def test_fault_windows_and_any_xid_code():
+    spec = nvml_sim.parse_spec("count=4,faults=hot:1@2-5;xid48:0@1;lost:3")
+    assert spec.faults == {1: {"hot"}, 0: {"xid48"}, 3: {"lost"}}
+    assert spec.faults_of(1, 1.9) == set() and spec.faults_of(1, 2.0) == {"hot"}
+    assert spec.faults_of(1, 5.0) == set()
+    assert spec.faults_of(0, 100.0) == {"xid48"} and spec.faults_of(3, 0.0) == {"lost"}
+    with pytest.raises(ValueError, match="FROM-TO"):
+        nvml_sim.parse_spec("count=2,faults=hot:1@soon")

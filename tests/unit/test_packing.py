@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from console.model import GpuSample, NodeSample
-from console.packing import merge, pack
+from console.packing import GPU_FIELDS, merge, pack
 
 
 def test_pack_ragged_nodes_missing_values_and_garbage_indexes():
@@ -41,7 +41,7 @@ def test_pack_ragged_nodes_missing_values_and_garbage_indexes():
 
 def test_pack_nothing():
     p = pack(())
-    assert p.hosts == () and p.gpu.shape == (5, 0, 0)
+    assert p.hosts == () and p.gpu.shape == (len(GPU_FIELDS), 0, 0)
 
 
 def test_merge_keeps_each_nodes_newest_sample_and_pads_widths():

@@ -281,7 +281,7 @@ def test_lost_gpu_keeps_its_index_and_nothing_else():
     line = full_line()
     line["gpus"][1] = {**h100(1), "lost": True}
     sample = parse(line)
-    assert sample.gpus[1] == GpuSample(index=1)
+    assert sample.gpus[1] == GpuSample(index=1, lost=True)  # the alert rules need to know
     assert "gpu1: lost (the driver can no longer reach it)" in sample.errors
     assert sample.gpus[0].util_gpu == 93.0
 

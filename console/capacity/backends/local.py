@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Protocol
 
 from console.capacity.backends.base import BackendError, Conflict
 from console.capacity.model import ClusterState, NodeRecord, Plan, SchedState
+from console.capacity.sqlite_store import connect, write_transaction
 from console.inventory import Inventory
 from console.model import Sector
 
@@ -74,15 +74,9 @@ class LocalBackend:
 
     # -- store -------------------------------------------------------------------------------
 
-    def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA synchronous=FULL")
-        return con
-
     def _init(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = self._connect()
+        con = connect(self.path)
         try:
             con.executescript(SCHEMA)
             con.execute("BEGIN IMMEDIATE")
@@ -107,7 +101,7 @@ class LocalBackend:
         return version, alloc, drains
 
     def read(self) -> ClusterState:
-        con = self._connect()
+        con = connect(self.path)
         try:
             con.execute("BEGIN")
             version, alloc, drains = self._snapshot(con)
@@ -145,18 +139,9 @@ class LocalBackend:
     # -- apply steps -------------------------------------------------------------------------
 
     def _write(self, fn) -> None:
-        con = self._connect()
-        try:
-            con.execute("BEGIN IMMEDIATE")
+        with write_transaction(self.path) as con:
             fn(con)
             con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='version'")
-            con.execute("COMMIT")
-        except BaseException:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            raise
-        finally:
-            con.close()
         self.read()  # tell the follower (demo fleet) at once
 
     def claim(self, plan: Plan, who: str) -> None:

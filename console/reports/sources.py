@@ -1,0 +1,113 @@
+"""The stores a report reads besides history: incidents (alerts) and capacity changes (audit).
+
+Both come from other parts of the console that may not be installed or may never have written a
+file. Loading is lazy and forgiving: a missing module or file gives an empty frame with the right
+columns, and `frame.attrs` says what happened, so the report can say "no incidents recorded" and
+its appendix can say which stores were read.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+INCIDENT_COLUMNS = [
+    "id",
+    "rule",
+    "severity",
+    "node",
+    "gpu",
+    "sector",
+    "org",
+    "first_seen",
+    "last_seen",
+    "closed_at",
+    "peak",
+    "acked_by",
+    "acked_at",
+    "note",
+]
+CHANGE_COLUMNS = [
+    "t",
+    "user",
+    "role",
+    "plan_id",
+    "action",
+    "reason",
+    "moves",
+    "gpus_moved",
+    "result",
+]
+
+# frame.attrs["store"]: what the report tells its reader about where rows came from
+READ = "read"  # the store exists and was read (it may hold no rows for the period)
+NO_FILE = "no file"  # the module is there, nothing was ever written
+NOT_INSTALLED = "not installed"  # this console has no such module
+UNREADABLE = "unreadable"  # the file exists and could not be read
+GIVEN = "given"  # handed in by the caller (tests, the GUI)
+
+
+def empty_frame(columns: list[str], store: str, path: Path | None) -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    frame.attrs.update(store=store, path=str(path) if path else "")
+    return frame
+
+
+def load_store(
+    module: str,
+    path_of: str,
+    read: str,
+    columns: list[str],
+    data_dir: Path,
+    t0: float,
+    t1: float,
+) -> pd.DataFrame:
+    """`module.read(module.path_of(data_dir), t0, t1)` with COLUMNS, or an empty frame."""
+    try:
+        mod = importlib.import_module(module)
+    except ImportError:
+        return empty_frame(columns, NOT_INSTALLED, None)
+    path: Path = getattr(mod, path_of)(data_dir)
+    if not path.exists():
+        return empty_frame(columns, NO_FILE, path)
+    reader: Callable[[Path, float, float], pd.DataFrame] = getattr(mod, read)
+    try:
+        frame = reader(path, t0, t1)
+    except Exception as exc:  # another branch's store: a broken file must not stop a report
+        log.warning("%s: not read: %s", path, exc)
+        return empty_frame(columns, UNREADABLE, path)
+    frame = frame.reindex(columns=columns).reset_index(drop=True)
+    frame.attrs.update(store=READ, path=str(path))
+    return frame
+
+
+def load_incidents(data_dir: Path, t0: float, t1: float) -> pd.DataFrame:
+    """Incidents open at any time in [t0, t1) (console.incidents), INCIDENT_COLUMNS."""
+    return load_store(
+        "console.incidents",
+        "incidents_path",
+        "read_incidents",
+        INCIDENT_COLUMNS,
+        data_dir,
+        t0,
+        t1,
+    )
+
+
+def load_capacity_changes(data_dir: Path, t0: float, t1: float) -> pd.DataFrame:
+    """Rebalances applied or undone in [t0, t1) (console.capacity.audit), CHANGE_COLUMNS."""
+    return load_store(
+        "console.capacity.audit",
+        "audit_path",
+        "read_changes",
+        CHANGE_COLUMNS,
+        data_dir,
+        t0,
+        t1,
+    )

@@ -1,0 +1,118 @@
+"""The demo fleet's "faults" scenario (`--demo N --scenario faults`): every alert rule fires within
+the first minute, then the faults go away and come back (five minutes on, five off), so
+operators see incidents open, hold and close.
+
+Like the rest of the demo it is a pure function of (seed, time, start): the same run twice gives
+the same incidents. Faults sit on the first public nodes; with fewer than ten nodes some share one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from console.model import (
+    SECTORS,
+    DiskUse,
+    GpuSample,
+    NodeEvent,
+    NodeSample,
+    NodeStatus,
+    Sector,
+    XidEvent,
+)
+
+PERIOD_S = 600.0
+ACTIVE_S = 300.0
+XID_EVERY_S = 20.0
+# private nodes are 25 % of the demo fleet: entitled to less, they run above it while busy
+ENTITLEMENTS = {Sector.PUBLIC: 0.45, Sector.INTEREST: 0.35, Sector.PRIVATE: 0.20}
+DISK_BYTES = 4 * 1024**4
+
+# node position (in the fleet's node order) → what goes wrong there
+HOT, ECC, XID, BRAKE, DOWN, STALE, PROBE, HOSTKEY, IDLE = range(1, 10)
+STATUS_FAULTS = {
+    DOWN: (NodeStatus.UNREACHABLE, "connection timed out"),
+    STALE: (NodeStatus.STALE, "no data for 12 s"),
+    PROBE: (NodeStatus.PROBE_ERROR, "probe exited (status 1) ModuleNotFoundError: pynvml"),
+    HOSTKEY: (NodeStatus.HOSTKEY_CHANGED, "host key changed: possible man-in-the-middle"),
+}
+FAKE_FINGERPRINT = "SHA256:Xq0iP8c2VfO1c7n0m9Yl3J4y6w8aT1kPz2bR5dE7gHs"
+
+
+def active(start: float, t: float) -> bool:
+    return t >= start and (t - start) % PERIOD_S < ACTIVE_S
+
+
+def pending_demand(start: float, t: float) -> dict[str, int]:
+    """The capacity backend's view in the demo: the interest sector waits for 16 GPUs."""
+    return {Sector.INTEREST.value: 16} if active(start, t) else {}
+
+
+def adjust_utilisation(start: float, t: float, util: np.ndarray, sectors: np.ndarray) -> np.ndarray:
+    """Private nodes run flat out (above their entitlement); one public node idles (so the
+    starved sector sees idle GPUs elsewhere)."""
+    if not active(start, t):
+        return util
+    util = util.copy()
+    util[sectors == SECTORS.index(Sector.PRIVATE)] = 92.0
+    util[IDLE % len(util)] = 0.0
+    return util
+
+
+def apply(start: float, t: float, names: tuple[str, ...], items: list) -> list:
+    """The demo's samples and events at t, with the scenario's faults in them."""
+    if not active(start, t):
+        return items
+    n = len(names)
+    by_name = {item.host: k for k, item in enumerate(items)}
+    for position, (status, message) in STATUS_FAULTS.items():
+        name = names[position % n]
+        fingerprint = FAKE_FINGERPRINT if status == NodeStatus.HOSTKEY_CHANGED else None
+        if name in by_name:
+            items[by_name[name]] = NodeEvent(name, t, status, message, fingerprint)
+    for position, change in ((HOT, _hot), (ECC, _ecc), (XID, _xid), (BRAKE, _brake)):
+        k = by_name.get(names[position % n])
+        if k is not None and isinstance(items[k], NodeSample):
+            items[k] = change(items[k], start, t)
+    return items
+
+
+def _gpus(sample: NodeSample, changes: dict[int, dict]) -> tuple[GpuSample, ...]:
+    return tuple(replace(g, **changes[g.index]) if g.index in changes else g for g in sample.gpus)
+
+
+def _hot(s: NodeSample, start: float, t: float) -> NodeSample:
+    hot = {
+        "temp_c": 92.0,
+        "temp_mem_c": 98.0,
+        "clock_event_reasons": ("sw_thermal_slowdown", "hw_thermal_slowdown"),
+    }
+    return replace(s, gpus=_gpus(s, {0: hot}))
+
+
+def _ecc(s: NodeSample, start: float, t: float) -> NodeSample:
+    changes = {
+        1: {"ecc_uncorrected_volatile": 2, "ecc_uncorrected_aggregate": 5},
+        2: {"remapped_rows_pending": True},
+        3: {"remapped_rows_failure": True},
+    }
+    return replace(s, gpus=_gpus(s, changes))
+
+
+def _xid(s: NodeSample, start: float, t: float) -> NodeSample:
+    gpus = tuple(
+        GpuSample(index=g.index, name=g.name, uuid=g.uuid, lost=True) if g.index == 3 else g
+        for g in s.gpus
+    )
+    xids = ()
+    if (t - start) % XID_EVERY_S < 2.0:
+        xids = (XidEvent(3, 79, t), XidEvent(4, 31, t))
+    return replace(s, gpus=gpus, xids=xids)
+
+
+def _brake(s: NodeSample, start: float, t: float) -> NodeSample:
+    brake = {"clock_event_reasons": ("hw_power_brake_slowdown",)}
+    info = s.info and replace(s.info, disks=(DiskUse("/", int(DISK_BYTES * 0.98), DISK_BYTES),))
+    return replace(s, gpus=_gpus(s, {5: brake}), info=info)
