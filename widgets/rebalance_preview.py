@@ -254,8 +254,10 @@ class PreviewPanel(QWidget):
         self.rec_buttons = []
         lang = ui_language()
         if not self.recommendations:
-            self.recs_box.addWidget(QLabel(self.tr("None: no sector is waiting for GPUs."),
-                                           objectName="Legend"))
+            none = self.tr(
+                "None now: no idle nodes above a guarantee for a sector with queued work."
+            )
+            self.recs_box.addWidget(QLabel(none, wordWrap=True, objectName="Legend"))
         for rec in self.recommendations:
             text = QLabel(rec.text(lang), wordWrap=True)
             button = QPushButton(self.tr("Use this plan"))

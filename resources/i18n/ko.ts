@@ -1429,8 +1429,8 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>알 수 없음</translation>
     </message>
     <message>
-        <source>None: no sector is waiting for GPUs.</source>
-        <translation>없음: GPU를 기다리는 섹터가 없습니다.</translation>
+        <source>None now: no idle nodes above a guarantee for a sector with queued work.</source>
+        <translation>지금은 없음: 대기 작업이 있는 섹터에 넘길, 최소 보장을 넘는 유휴 노드가 없습니다.</translation>
     </message>
     <message>
         <source>Use this plan</source>
