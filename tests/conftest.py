@@ -29,6 +29,7 @@ OUR_THREADS = (
     "ssh-source-reader",
     "history-writer",
     "incident-writer",
+    "capacity-",
 )
 
 

@@ -245,6 +245,8 @@ class FleetHeatmap(QWidget):
 
     def show_snapshot(self, snap: FleetSnapshot) -> None:
         self.snapshot = snap
+        if min(self.view.width(), self.view.height()) < 16:
+            return  # folded away (a splitter, the capacity tabs): no pixels to lay cells out in
         size = (self.view.width() // 16, self.view.height() // 16)  # relayout on real resizes
         key = (snap.node_sector.tobytes(), snap.node_gpu_count.tobytes(), size)
         if key != self._layout_key:

@@ -20,10 +20,12 @@ from console.app import Services
 from console.cli import Options
 from console.model import FleetSnapshot
 from widgets.alert_presenter import AlertPresenter
+from widgets.audit_view import AuditView
 from widgets.history_query import HistoryQueries
 from widgets.i18n import Translations, system_language
 from widgets.main_window import MainWindow
 from widgets.node_detail import NodeDetail
+from widgets.rebalance_board import RebalanceBoard
 from widgets.report_dialog import ReportDialog
 from widgets.theme import apply_theme
 
@@ -76,6 +78,7 @@ class WindowFrontend:
         window.table.trust_requested.connect(services.trust_host_key)
         self.services, self.tz = services, tz
         self._connect_history(window, services)
+        self._connect_capacity(window, services)
         self.alerts = AlertPresenter(window, services)
         window.alerts.node_activated.connect(self.open_node)
         if options.timing:
@@ -125,6 +128,23 @@ class WindowFrontend:
             self.report.activateWindow()
         self.report.show()
         return self.report
+
+    def _connect_capacity(self, window: MainWindow, services: Services) -> None:
+        """The rebalance board and audit tabs, when the session has a capacity service."""
+        capacity = services.capacity
+        if capacity is None:
+            return
+        board = RebalanceBoard(capacity, self.tz)
+        audit = AuditView(capacity.audit, self.tz, capacity.policy)
+        board.applied.connect(lambda _: audit.refresh())
+
+        def undo(plan_id: str) -> None:
+            window.tabs.setCurrentWidget(board)
+            board.ask_undo(plan_id)
+
+        audit.undo_requested.connect(undo)
+        window.add_capacity(board, audit)
+        window.closing.connect(board.shutdown)
 
     def open_node(self, name: str) -> NodeDetail:
         """The node's window (one per node): built, then the node watched, so it says it waits

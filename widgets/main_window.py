@@ -54,6 +54,9 @@ class MainWindow(QMainWindow):
         body.addWidget(upper)
         body.addWidget(self.tabs)
         body.setSizes([430, 320])
+        self.upper = upper
+        self.board: QWidget | None = None  # capacity tabs, when the session has capacity
+        self.audit: QWidget | None = None
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.cards)
@@ -113,6 +116,11 @@ class MainWindow(QMainWindow):
         self.alerts_action.setText(self.tr("A&lerts"))
         self.settings_action.setText(self.tr("&Settings…"))
         self.set_alert_count(self.alert_count)
+        if self.board is not None:
+            self.tabs.setTabText(self.tabs.indexOf(self.board), self.tr("Capacity"))
+            self.tabs.setTabText(self.tabs.indexOf(self.audit), self.tr("Audit"))
+            self.board_action.setText(self.tr("&Capacity"))
+            self.audit_action.setText(self.tr("A&udit log"))
 
     def set_alert_count(self, count: int, critical: bool = False) -> None:
         """The badge: open incidents in the tab's title, red while one is critical."""
@@ -121,6 +129,27 @@ class MainWindow(QMainWindow):
         text = self.tr("Alerts (%1)").replace("%1", str(count)) if count else self.tr("Alerts")
         self.tabs.setTabText(index, text)
         self.tabs.tabBar().setTabTextColor(index, QColor("#ff5630") if critical else QColor())
+
+    def add_capacity(self, board: QWidget, audit: QWidget) -> None:
+        """The rebalance board and the audit log as tabs (sessions with a capacity service)."""
+        self.board, self.audit = board, audit
+        self.tabs.addTab(board, "")
+        self.tabs.addTab(audit, "")
+        self.board_action = QAction(self, shortcut=QKeySequence("Ctrl+4"))
+        self.board_action.triggered.connect(lambda: self.tabs.setCurrentWidget(board))
+        self.audit_action = QAction(self, shortcut=QKeySequence("Ctrl+5"))
+        self.audit_action.triggered.connect(lambda: self.tabs.setCurrentWidget(audit))
+        self.view_menu.insertActions(
+            self.language_menu.menuAction(), [self.board_action, self.audit_action]
+        )
+        self.tabs.currentChanged.connect(self._make_room)
+        self.panels += (board,)
+        self.retranslate()
+
+    def _make_room(self) -> None:
+        """The board and the log need height: the heatmap and plot step aside while they are
+        shown (hidden, not squeezed: a heatmap laid out at zero height is pathological)."""
+        self.upper.setVisible(self.tabs.currentWidget() not in (self.board, self.audit))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

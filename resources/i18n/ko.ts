@@ -214,6 +214,231 @@
     </message>
 </context>
 <context>
+    <name>ApplyDialog</name>
+    <message>
+        <source>Undo a plan</source>
+        <translation>계획 되돌리기</translation>
+    </message>
+    <message>
+        <source>Apply the plan</source>
+        <translation>계획 적용</translation>
+    </message>
+    <message>
+        <source>%1 node moves, %2 GPUs in all:</source>
+        <translation>노드 %1대 이동, 모두 GPU %2개:</translation>
+    </message>
+    <message>
+        <source>  … and %1 more</source>
+        <translation>  … 외 %1대</translation>
+    </message>
+    <message>
+        <source>%1 nodes have running work: they drain first and move when it ends (no job is killed): %2</source>
+        <translation>노드 %1대에 실행 중인 작업이 있습니다. 먼저 드레인하고 작업이 끝나면 옮깁니다(작업을 종료하지 않음): %2</translation>
+    </message>
+    <message>
+        <source>Every moving node is idle: nothing waits for a drain.</source>
+        <translation>옮길 노드가 모두 유휴 상태입니다. 드레인을 기다리지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Guarantee overridden: %1</source>
+        <translation>최소 보장 예외 승인: %1</translation>
+    </message>
+    <message>
+        <source>Why (written to the audit log)</source>
+        <translation>사유 (감사 기록에 남습니다)</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>되돌리기</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>적용</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>사유:</translation>
+    </message>
+</context>
+<context>
+    <name>ApplyProgress</name>
+    <message>
+        <source>Progress</source>
+        <translation>진행 상황</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>노드</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>이동</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>메시지</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>닫기</translation>
+    </message>
+    <message>
+        <source>Applying…</source>
+        <translation>적용 중…</translation>
+    </message>
+    <message>
+        <source>Cancelling: moved nodes go back, drained ones resume…</source>
+        <translation>취소 중: 옮긴 노드는 되돌리고 드레인한 노드는 재개합니다…</translation>
+    </message>
+</context>
+<context>
+    <name>AuditView</name>
+    <message>
+        <source>Time</source>
+        <translation>시각</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>역할</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>동작</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>계획</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>사유</translation>
+    </message>
+    <message>
+        <source>Moves</source>
+        <translation>이동</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>결과</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <source>Verify chain</source>
+        <translation>체인 검증</translation>
+    </message>
+    <message>
+        <source>Undo this plan…</source>
+        <translation>이 계획 되돌리기…</translation>
+    </message>
+    <message>
+        <source>operator</source>
+        <translation>운영자</translation>
+    </message>
+    <message>
+        <source>viewer</source>
+        <translation>조회자</translation>
+    </message>
+    <message>
+        <source>apply</source>
+        <translation>적용</translation>
+    </message>
+    <message>
+        <source>undo</source>
+        <translation>되돌리기</translation>
+    </message>
+    <message>
+        <source>applied</source>
+        <translation>적용됨</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <source>rolled back</source>
+        <translation>실패 후 되돌림</translation>
+    </message>
+    <message>
+        <source>rollback incomplete</source>
+        <translation>되돌리기 불완전</translation>
+    </message>
+    <message>
+        <source>Apply the reverse moves (drain first)</source>
+        <translation>반대 방향으로 옮깁니다(먼저 드레인)</translation>
+    </message>
+    <message>
+        <source>Only an applied plan can be undone</source>
+        <translation>적용된 계획만 되돌릴 수 있습니다</translation>
+    </message>
+    <message>
+        <source>Entry %1 · plan %2 · %3</source>
+        <translation>기록 %1 · 계획 %2 · %3</translation>
+    </message>
+    <message>
+        <source>By %1 (%2) at %3</source>
+        <translation>%1(%2), %3</translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation>사유: %1</translation>
+    </message>
+    <message>
+        <source>Undoes plan %1</source>
+        <translation>계획 %1을(를) 되돌림</translation>
+    </message>
+    <message>
+        <source>Guarantee overridden: %1</source>
+        <translation>최소 보장 예외 승인: %1</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>오류: %1</translation>
+    </message>
+    <message>
+        <source>Per sector (nodes before → after, GPUs moved):</source>
+        <translation>섹터별 (노드 수 이전 → 이후, 이동한 GPU):</translation>
+    </message>
+    <message>
+        <source>Moves:</source>
+        <translation>이동:</translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation>단계:</translation>
+    </message>
+    <message>
+        <source>Hash %1</source>
+        <translation>해시 %1</translation>
+    </message>
+    <message>
+        <source>After %1</source>
+        <translation>이전 해시 %1</translation>
+    </message>
+    <message>
+        <source>Chain intact: %1 entries, head %2</source>
+        <translation>체인 정상: 기록 %1개, 마지막 해시 %2</translation>
+    </message>
+    <message>
+        <source>Chain broken at entry %1: %2</source>
+        <translation>기록 %1에서 체인이 깨졌습니다: %2</translation>
+    </message>
+</context>
+<context>
     <name>CsvExport</name>
     <message>
         <source>Export CSV</source>
@@ -729,12 +954,110 @@
         <translation>설정(&amp;S)…</translation>
     </message>
     <message>
+        <source>Capacity</source>
+        <translation>용량 배분</translation>
+    </message>
+    <message>
+        <source>Audit</source>
+        <translation>감사 기록</translation>
+    </message>
+    <message>
+        <source>&amp;Capacity</source>
+        <translation>용량 배분(&amp;C)</translation>
+    </message>
+    <message>
+        <source>A&amp;udit log</source>
+        <translation>감사 기록(&amp;U)</translation>
+    </message>
+    <message>
         <source>Alerts (%1)</source>
         <translation>알림 (%1)</translation>
     </message>
     <message>
         <source>Alerts</source>
         <translation>알림</translation>
+    </message>
+</context>
+<context>
+    <name>MoveStates</name>
+    <message>
+        <source>planned</source>
+        <translation>계획됨</translation>
+    </message>
+    <message>
+        <source>draining</source>
+        <translation>드레인 중</translation>
+    </message>
+    <message>
+        <source>drained</source>
+        <translation>드레인됨</translation>
+    </message>
+    <message>
+        <source>moved</source>
+        <translation>이동됨</translation>
+    </message>
+    <message>
+        <source>resumed</source>
+        <translation>재개됨</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>완료</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>rolled back</source>
+        <translation>되돌림</translation>
+    </message>
+</context>
+<context>
+    <name>NodeChips</name>
+    <message>
+        <source>%1 of %2 GPUs busy, %3 jobs</source>
+        <translation>GPU %2개 중 %1개 사용 중, 작업 %3개</translation>
+    </message>
+    <message>
+        <source>Planned: to %1</source>
+        <translation>계획: %1(으)로 이동</translation>
+    </message>
+    <message>
+        <source>State: %1 %2</source>
+        <translation>상태: %1 %2</translation>
+    </message>
+    <message>
+        <source>up</source>
+        <translation>정상</translation>
+    </message>
+    <message>
+        <source>draining</source>
+        <translation>드레인 중</translation>
+    </message>
+    <message>
+        <source>drained</source>
+        <translation>드레인됨</translation>
+    </message>
+    <message>
+        <source>down</source>
+        <translation>다운</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>유휴</translation>
+    </message>
+    <message>
+        <source>1 job</source>
+        <translation>작업 1개</translation>
+    </message>
+    <message>
+        <source>%1 jobs</source>
+        <translation>작업 %1개</translation>
     </message>
 </context>
 <context>
@@ -1024,6 +1347,192 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>PreviewPanel</name>
+    <message>
+        <source>Before → after</source>
+        <translation>이전 → 이후</translation>
+    </message>
+    <message>
+        <source>Nodes that drain first (running work continues)</source>
+        <translation>먼저 드레인할 노드 (실행 중인 작업은 계속됨)</translation>
+    </message>
+    <message>
+        <source>Checks</source>
+        <translation>검사</translation>
+    </message>
+    <message>
+        <source>Recommendations</source>
+        <translation>추천</translation>
+    </message>
+    <message>
+        <source>Sector</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation>GPU 수</translation>
+    </message>
+    <message>
+        <source>Guarantee</source>
+        <translation>최소 보장</translation>
+    </message>
+    <message>
+        <source>Cap</source>
+        <translation>상한</translation>
+    </message>
+    <message>
+        <source>Busy / idle</source>
+        <translation>사용 / 유휴</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>대기</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>노드</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>이동</translation>
+    </message>
+    <message>
+        <source>Running work</source>
+        <translation>실행 중인 작업</translation>
+    </message>
+    <message>
+        <source>Expected end</source>
+        <translation>예상 종료</translation>
+    </message>
+    <message>
+        <source>Override guarantee</source>
+        <translation>최소 보장 예외 승인</translation>
+    </message>
+    <message>
+        <source>Justification (at least 10 characters)</source>
+        <translation>사유 (10자 이상)</translation>
+    </message>
+    <message>
+        <source>No plan: drag nodes to another sector, or set targets and plan.</source>
+        <translation>계획 없음: 노드를 다른 섹터로 끌어 놓거나 목표를 정하고 계획하십시오.</translation>
+    </message>
+    <message>
+        <source>The plan passes every check.</source>
+        <translation>계획이 모든 검사를 통과했습니다.</translation>
+    </message>
+    <message>
+        <source>%1 jobs</source>
+        <translation>작업 %1개</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>알 수 없음</translation>
+    </message>
+    <message>
+        <source>None now: no idle nodes above a guarantee for a sector with queued work.</source>
+        <translation>지금은 없음: 대기 작업이 있는 섹터에 넘길, 최소 보장을 넘는 유휴 노드가 없습니다.</translation>
+    </message>
+    <message>
+        <source>Use this plan</source>
+        <translation>이 계획 사용</translation>
+    </message>
+</context>
+<context>
+    <name>RebalanceBoard</name>
+    <message>
+        <source>The console is in kiosk mode (read-only).</source>
+        <translation>콘솔이 키오스크 모드(읽기 전용)입니다.</translation>
+    </message>
+    <message>
+        <source>%1 is a viewer: only operators may apply or undo a plan.</source>
+        <translation>%1 사용자는 조회자입니다. 운영자만 계획을 적용하거나 되돌릴 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Find nodes (name, state, job)…</source>
+        <translation>노드 찾기 (이름, 상태, 작업)…</translation>
+    </message>
+    <message>
+        <source>Plan to targets</source>
+        <translation>목표대로 계획</translation>
+    </message>
+    <message>
+        <source>Let the planner pick nodes so each sector with a target gets it</source>
+        <translation>목표를 정한 섹터가 목표에 이르도록 계획기가 노드를 고릅니다</translation>
+    </message>
+    <message>
+        <source>Clear plan</source>
+        <translation>계획 지우기</translation>
+    </message>
+    <message>
+        <source>Re-plan on the current allocation</source>
+        <translation>현재 배정으로 다시 계획</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <source>Apply…</source>
+        <translation>적용…</translation>
+    </message>
+    <message>
+        <source>A plan is being applied.</source>
+        <translation>계획을 적용하는 중입니다.</translation>
+    </message>
+    <message>
+        <source>Drag nodes between sectors or plan to targets first.</source>
+        <translation>먼저 노드를 섹터 사이로 끌어 놓거나 목표대로 계획하십시오.</translation>
+    </message>
+    <message>
+        <source>The plan has errors (see Checks).</source>
+        <translation>계획에 오류가 있습니다(검사 참고).</translation>
+    </message>
+    <message>
+        <source>Apply the plan (asks for a reason)</source>
+        <translation>계획을 적용합니다 (사유를 묻습니다)</translation>
+    </message>
+    <message>
+        <source>Cannot read the allocation: %1</source>
+        <translation>배정을 읽을 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>Reading the allocation…</source>
+        <translation>배정을 읽는 중…</translation>
+    </message>
+    <message>
+        <source>Read %1 · version %2</source>
+        <translation>%1에 읽음 · 버전 %2</translation>
+    </message>
+    <message>
+        <source>Wait for the current apply to end.</source>
+        <translation>지금 적용 중인 계획이 끝날 때까지 기다리십시오.</translation>
+    </message>
+    <message>
+        <source>Applied: every move is done.</source>
+        <translation>적용됨: 모든 이동을 마쳤습니다.</translation>
+    </message>
+    <message>
+        <source>Cancelled: the allocation is as it was.</source>
+        <translation>취소됨: 배정은 그대로입니다.</translation>
+    </message>
+    <message>
+        <source>Failed and rolled back: %1</source>
+        <translation>실패하여 되돌렸습니다: %1</translation>
+    </message>
+    <message>
+        <source>Failed, and the rollback is incomplete (check these nodes): %1</source>
+        <translation>실패했고 되돌리기도 완전하지 않습니다(이 노드를 확인하십시오): %1</translation>
+    </message>
+    <message>
+        <source>Someone else applied first; the board is re-reading. Re-plan. (%1)</source>
+        <translation>다른 사람이 먼저 적용했습니다. 배정을 다시 읽는 중입니다. 다시 계획하십시오. (%1)</translation>
+    </message>
+    <message>
+        <source>The apply failed: %1</source>
+        <translation>적용하지 못했습니다: %1</translation>
+    </message>
+</context>
+<context>
     <name>ReportDialog</name>
     <message>
         <source>Report</source>
@@ -1143,6 +1652,29 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>%1 of %2 allocated GPUs report live data; in use means at least %3 % busy.</source>
         <translation>배정된 GPU %2개 중 %1개가 실시간 데이터를 보고합니다. 사용 중은 사용률 %3 % 이상입니다.</translation>
+    </message>
+</context>
+<context>
+    <name>SectorColumn</name>
+    <message>
+        <source>Target GPUs</source>
+        <translation>목표 GPU</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>자동</translation>
+    </message>
+    <message>
+        <source>%1 nodes · %2 GPUs</source>
+        <translation>노드 %1대 · GPU %2개</translation>
+    </message>
+    <message>
+        <source>%1 nodes · %2 → %3 GPUs</source>
+        <translation>노드 %1대 · GPU %2 → %3개</translation>
+    </message>
+    <message>
+        <source>guarantee %1 · busy %2 · queued %3</source>
+        <translation>최소 보장 %1 · 사용 %2 · 대기 %3</translation>
     </message>
 </context>
 <context>
