@@ -195,8 +195,9 @@ def recommend(
                 f"guarantee, {figures[donor].idle} of its GPUs idle: move {len(picked)} idle "
                 f"node(s) ({gpus} GPUs) from "
                 f"{sector_name(donor, 'en')} to {sector_name(need, 'en')}.",
-                f"{sector_name(need, 'ko')} 섹터에 대기 작업 {demand} GPU가 있고 "
-                f"{sector_name(donor, 'ko')} 섹터는 보장량보다 {figures[donor].borrowed} GPU를 더 "
+                f"{sector_name(need, 'ko')} 부문에 대기 작업 {demand} GPU가 있고 "
+                f"{sector_name(donor, 'ko')} 부문은 최소 보장량보다 "
+                f"{figures[donor].borrowed} GPU를 더 "
                 f"가지고 있고 {figures[donor].idle} GPU가 유휴입니다: 유휴 노드 "
                 f"{len(picked)}대({gpus} GPU)를 {sector_name(donor, 'ko')}에서 "
                 f"{sector_name(need, 'ko')}(으)로 옮기십시오.",

@@ -106,7 +106,7 @@ def _move_problems(move, state: ClusterState) -> list[Problem]:
             _error(
                 Code.SAME_SECTOR,
                 f"Node {n} is already in that sector.",
-                f"노드 {n}은(는) 이미 그 섹터에 있습니다.",
+                f"노드 {n}은(는) 이미 그 부문에 있습니다.",
                 node=n,
             )
         )
@@ -117,7 +117,7 @@ def _move_problems(move, state: ClusterState) -> list[Problem]:
                 f"Node {n} is in {sector_name(rec.sector, 'en')}, "
                 f"not {sector_name(move.source, 'en')}.",
                 f"노드 {n}은(는) {sector_name(move.source, 'ko')}이 아니라 "
-                f"{sector_name(rec.sector, 'ko')} 섹터에 있습니다.",
+                f"{sector_name(rec.sector, 'ko')} 부문에 있습니다.",
                 node=n,
             )
         )
@@ -155,7 +155,8 @@ def _sector_problems(
                 Code.GUARANTEES_EXCEED,
                 f"The guarantees add up to {sum(guarantees.values())} GPUs but only "
                 f"{healthy} GPUs are healthy.",
-                f"보장량 합계 {sum(guarantees.values())} GPU가 정상 GPU {healthy}개보다 많습니다.",
+                f"최소 보장량 합계 {sum(guarantees.values())} GPU가 "
+                f"정상 GPU {healthy}개보다 많습니다.",
             )
         )
     before = {s: state.allocated(s) for s in SECTORS}
@@ -168,7 +169,7 @@ def _sector_problems(
                 f"{en_s.capitalize()} would have {after[s]} GPUs, below its guarantee of "
                 f"{guarantees[s]}."
             )
-            ko = f"{ko_s} 섹터가 {after[s]} GPU로 보장량 {guarantees[s]} GPU보다 적어집니다."
+            ko = f"{ko_s} 부문이 {after[s]} GPU로 최소 보장량 {guarantees[s]} GPU보다 적어집니다."
             if not plan.override:
                 out.append(
                     _error(
@@ -205,7 +206,7 @@ def _sector_problems(
                 _error(
                     Code.ABOVE_MAXIMUM,
                     f"{en_s.capitalize()} would have {after[s]} GPUs, above its cap of {cap}.",
-                    f"{ko_s} 섹터가 {after[s]} GPU로 상한 {cap} GPU를 넘습니다.",
+                    f"{ko_s} 부문이 {after[s]} GPU로 상한 {cap} GPU를 넘습니다.",
                     sector=s,
                 )
             )

@@ -173,7 +173,7 @@ def print_sectors(svc: CapacityService, state, lang: str, out) -> None:
     figures = svc.figures(state)
     out.write(pick(lang, f"Allocation version {state.version}\n", f"배정 버전 {state.version}\n"))
     head = pick(lang, "sector           allocated  guarantee  max   busy  queued\n",
-                "섹터             배정       보장       상한  사용  대기\n")
+                "부문             배정       최소보장   상한  사용  대기\n")
     out.write(head)
     for s in SECTORS:
         f = figures[s]
@@ -199,7 +199,7 @@ def print_plan(preview: Preview, draft: PlanDraft | None, lang: str, out) -> Non
     for s in SECTORS:
         f = preview.before[s]
         out.write(f"  {sector_name(s, lang):<16} {f.allocated:>5} → {preview.after[s]:<5} "
-                  + pick(lang, f"(guarantee {f.guarantee})\n", f"(보장 {f.guarantee})\n"))
+                  + pick(lang, f"(guarantee {f.guarantee})\n", f"(최소 보장 {f.guarantee})\n"))
     for note in (draft.notes if draft else ()):
         out.write("  ~ " + note.text(lang) + "\n")
     for problem in preview.problems:

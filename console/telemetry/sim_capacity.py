@@ -81,7 +81,7 @@ class SimWorkload:
             ends = None
             if name in drains:
                 ends = drains[name] + DRAIN_S
-            out[name] = NodeWork(1, int(busy[row]), ends, (f"{int(busy[row])} GPU job(s)",))
+            out[name] = NodeWork(1, int(busy[row]), ends, (f"{int(busy[row])}× GPU",))
         return out
 
     def demand(self, now: float) -> dict[Sector, int]:

@@ -134,10 +134,6 @@
 <context>
     <name>AlertsPage</name>
     <message>
-        <source>Nodes needing attention</source>
-        <translation>점검이 필요한 노드</translation>
-    </message>
-    <message>
         <source>Node</source>
         <translation>노드</translation>
     </message>
@@ -146,8 +142,28 @@
         <translation>부문</translation>
     </message>
     <message>
+        <source>Needs attention</source>
+        <translation>확인이 필요한 항목</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>심각도</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>경보</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>위치</translation>
+    </message>
+    <message>
         <source>Organisation</source>
         <translation>기관</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>경과</translation>
     </message>
     <message>
         <source>Status</source>
@@ -160,6 +176,22 @@
     <message>
         <source>Last data</source>
         <translation>마지막 데이터</translation>
+    </message>
+    <message>
+        <source>No open alerts. %1 of %2 nodes live.</source>
+        <translation>열린 경보가 없습니다. 노드 %2대 중 %1대 정상.</translation>
+    </message>
+    <message>
+        <source>%1 open alerts: %2 critical, %3 errors, %4 warnings.</source>
+        <translation>열린 경보 %1건: 심각 %2, 오류 %3, 경고 %4.</translation>
+    </message>
+    <message>
+        <source>%1 GPU %2</source>
+        <translation>%1 GPU %2</translation>
+    </message>
+    <message>
+        <source>… and %1 more</source>
+        <translation>… 외 %1건</translation>
     </message>
     <message>
         <source>All %1 nodes are live.</source>
