@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from console.capacity.text import result_name
 from console.reports.model import Report
 from console.reports.text import RULE_NAMES, SECTOR_NAMES, SEVERITY, STORE_NAMES, short_moment
 
@@ -61,6 +62,14 @@ def tables(report: Report) -> dict[str, pd.DataFrame]:
 
     changes = report.changes.copy()
     changes.insert(0, "time", [short_moment(t, tz) for t in changes["t"]])
+    names = SECTOR_NAMES[lang]
+    changes["moves_text"] = (
+        changes["moves"]
+        .fillna("")
+        .astype(str)
+        .str.replace(r"\b(public|interest|private)\b", lambda m: names[m.group(1)], regex=True)
+    )
+    changes["result_name"] = [result_name(str(r), lang) for r in changes["result"]]
 
     stores = report.stores.copy()
     stores.insert(1, "store_name", stores["store"].map(STORE_NAMES[lang]))

@@ -314,9 +314,9 @@ def changes_section(report: Report, shown: dict[str, pd.DataFrame]) -> str:
                 ("time", "when", "text"),
                 ("user", "user", "text"),
                 ("action_name", "action", "text"),
-                ("moves", "moves", "text"),
+                ("moves_text", "moves", "text"),
                 ("reason", "reason", "text"),
-                ("result", "result", "text"),
+                ("result_name", "result", "text"),
             ],
             lang,
         )

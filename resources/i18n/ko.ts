@@ -443,7 +443,7 @@
     </message>
     <message>
         <source>Per sector (nodes before → after, GPUs moved):</source>
-        <translation>섹터별 (노드 수 이전 → 이후, 이동한 GPU):</translation>
+        <translation>부문별 (노드 수 이전 → 이후, 이동한 GPU):</translation>
     </message>
     <message>
         <source>Moves:</source>
@@ -1446,7 +1446,7 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
     <message>
         <source>No plan: drag nodes to another sector, or set targets and plan.</source>
-        <translation>계획 없음: 노드를 다른 섹터로 끌어 놓거나 목표를 정하고 계획하십시오.</translation>
+        <translation>계획 없음: 노드를 다른 부문으로 끌어 놓거나 목표를 정하고 계획하십시오.</translation>
     </message>
     <message>
         <source>The plan passes every check.</source>
@@ -1462,7 +1462,7 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
     <message>
         <source>None now: no idle nodes above a guarantee for a sector with queued work.</source>
-        <translation>지금은 없음: 대기 작업이 있는 섹터에 넘길, 최소 보장을 넘는 유휴 노드가 없습니다.</translation>
+        <translation>지금은 없음: 대기 작업이 있는 부문에 넘길, 최소 보장을 넘는 유휴 노드가 없습니다.</translation>
     </message>
     <message>
         <source>Use this plan</source>
@@ -1489,7 +1489,7 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
     <message>
         <source>Let the planner pick nodes so each sector with a target gets it</source>
-        <translation>목표를 정한 섹터가 목표에 이르도록 계획기가 노드를 고릅니다</translation>
+        <translation>목표를 정한 부문이 목표에 이르도록 계획기가 노드를 고릅니다</translation>
     </message>
     <message>
         <source>Clear plan</source>
@@ -1513,7 +1513,7 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
     <message>
         <source>Drag nodes between sectors or plan to targets first.</source>
-        <translation>먼저 노드를 섹터 사이로 끌어 놓거나 목표대로 계획하십시오.</translation>
+        <translation>먼저 노드를 부문 사이로 끌어 놓거나 목표대로 계획하십시오.</translation>
     </message>
     <message>
         <source>The plan has errors (see Checks).</source>
