@@ -1,9 +1,9 @@
 """The stores a report reads besides history: incidents (alerts) and capacity changes (audit).
 
-Both come from other parts of the console that may not be installed or may never have written a
-file. Loading is lazy and forgiving: a missing module or file gives an empty frame with the right
-columns, and `frame.attrs` says what happened, so the report can say "no incidents recorded" and
-its appendix can say which stores were read.
+Both come from other parts of the console that may never have written a file (or, for a store
+named by module, may not be there). Loading is forgiving: a missing module or file gives an empty
+frame with the right columns, and `frame.attrs` says what happened, so the report can say "no
+incidents recorded" and its appendix can say which stores were read.
 """
 
 from __future__ import annotations
@@ -15,35 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from console.capacity.audit import CHANGE_COLUMNS as AUDIT_CHANGE_COLUMNS
+from console.incidents import COLUMNS as INCIDENT_STORE_COLUMNS
+
 log = logging.getLogger(__name__)
 
-INCIDENT_COLUMNS = [
-    "id",
-    "rule",
-    "severity",
-    "node",
-    "gpu",
-    "sector",
-    "org",
-    "first_seen",
-    "last_seen",
-    "closed_at",
-    "peak",
-    "acked_by",
-    "acked_at",
-    "note",
-]
-CHANGE_COLUMNS = [
-    "t",
-    "user",
-    "role",
-    "plan_id",
-    "action",
-    "reason",
-    "moves",
-    "gpus_moved",
-    "result",
-]
+# the owners' column lists: a report reads exactly what those stores write
+INCIDENT_COLUMNS = list(INCIDENT_STORE_COLUMNS)
+CHANGE_COLUMNS = list(AUDIT_CHANGE_COLUMNS)
 
 # frame.attrs["store"]: what the report tells its reader about where rows came from
 READ = "read"  # the store exists and was read (it may hold no rows for the period)

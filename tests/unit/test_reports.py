@@ -102,8 +102,7 @@ def test_missing_stores_give_empty_frames_and_say_so(history, tmp_path):
     assert report.incidents.empty and report.changes.empty
     assert report.incident_types["count"].sum() == 0
     stores = report.stores.set_index("store")["status"].to_dict()
-    # "not installed" until the alerts and capacity branches land, "no file" after
-    assert {inc.attrs["store"], ch.attrs["store"]} <= {sources.NOT_INSTALLED, sources.NO_FILE}
+    assert inc.attrs["store"] == ch.attrs["store"] == sources.NO_FILE
     assert stores == {
         "history": "read",
         "incidents": inc.attrs["store"],
