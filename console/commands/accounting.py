@@ -51,7 +51,7 @@ HEADERS = {
 }
 
 
-def _date(text: str) -> date:
+def iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
@@ -64,11 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Allocated, used and busy GPU-hours and service units (SU) for a period.",
     )
     p.add_argument("--data-dir", type=Path, metavar="DIR", help="history store (default XDG)")
-    p.add_argument("--from", dest="first", type=_date, required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--from", dest="first", type=iso_date, required=True, metavar="YYYY-MM-DD")
     p.add_argument(
         "--to",
         dest="last",
-        type=_date,
+        type=iso_date,
         required=True,
         metavar="YYYY-MM-DD",
         help="last day, included",

@@ -12,11 +12,11 @@ import os
 import sys
 import tempfile
 import time
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from console.commands.accounting import language
+from console.commands.accounting import iso_date, language
 from console.history_db import HistoryError, default_history_path
 from console.paths import data_dir
 from console.reports.model import SECTOR_IDS, EmptyPeriod, ReportError, ReportRequest
@@ -39,13 +39,6 @@ MESSAGES = {
 }
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"expected a date like 2026-11-01, not {text!r}") from exc
-
-
 def _sectors(text: str) -> tuple[str, ...]:
     chosen = tuple(s.strip() for s in text.split(",") if s.strip())
     unknown = [s for s in chosen if s not in SECTOR_IDS]
@@ -66,10 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
     p.add_argument("--data-dir", type=Path, metavar="DIR", help="history store (default XDG)")
-    p.add_argument("--from", dest="first", type=_date, metavar="YYYY-MM-DD")
-    p.add_argument("--to", dest="last", type=_date, metavar="YYYY-MM-DD", help="included")
+    p.add_argument("--from", dest="first", type=iso_date, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="last", type=iso_date, metavar="YYYY-MM-DD", help="included")
     p.add_argument("--period", choices=KINDS[:3], help="a calendar day, week (Mon–Sun) or month")
-    p.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="with --period: holding it")
+    p.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="with --period: holding it")
     p.add_argument("--lang", choices=("ko", "en"), help="default: from LANG")
     p.add_argument(
         "--sectors",
