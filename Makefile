@@ -23,6 +23,7 @@ bench: deps-test $(INSTALLED)
 	$(PY) tests/bench/bench_kiosk_memory.py
 	$(PY) tests/bench/bench_history.py
 	$(PY) tests/bench/bench_capacity.py
+	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench.bench_board
 	$(PY) tests/bench/bench_report.py
 
 lint: $(INSTALLED)
