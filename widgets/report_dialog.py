@@ -79,6 +79,7 @@ class ReportDialog(QDialog):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._signals = _Signals(self)
+        self._busy = False
         self._signals.progress.connect(self._progress)
         self._signals.done.connect(self._done)
         self._signals.failed.connect(self._failed)
@@ -204,7 +205,8 @@ class ReportDialog(QDialog):
 
     @property
     def running(self) -> bool:
-        return self.pool.activeThreadCount() > 0
+        """A report was started and its result has not been shown yet."""
+        return self._busy
 
     def start(self) -> bool:
         """Check the choices, then make the report on the pool; False if it did not start."""
@@ -250,6 +252,7 @@ class ReportDialog(QDialog):
         self.bar.setValue(0)
         self.status.setText(self.tr("Making the report…"))
         self.generate.setEnabled(False)
+        self._busy = True
         self.pool.start(work)
         return True
 
@@ -262,6 +265,7 @@ class ReportDialog(QDialog):
         self.bar.setValue(round(fraction * STEPS))
 
     def _done(self, made) -> None:
+        self._busy = False
         self.made = made
         self.generate.setEnabled(True)
         self.bar.setValue(STEPS)
@@ -275,6 +279,7 @@ class ReportDialog(QDialog):
         self.finished_report.emit(made)
 
     def _failed(self, empty: bool, message: str) -> None:
+        self._busy = False
         self.generate.setEnabled(True)
         self.bar.setValue(0)
         if empty:
