@@ -18,6 +18,7 @@ from widgets.theme import SECTOR_COLORS, SEVERITY_COLORS, STATUS_COLORS
 
 MAX_ALERT_ROWS = 10
 REASON_CHARS = 48
+INCIDENT_STRETCH = (2, 5, 4, 3, 5, 2)
 SEVERITY_RANK = {"critical": 0, "error": 1, "warning": 2}
 
 
@@ -39,6 +40,7 @@ class AlertsPage(KioskPage):
     def set_incident_source(self, incidents: Callable[[], Sequence[Incident]]) -> None:
         """Show the alert engine's open incidents instead of the not-live nodes."""
         self.incidents = incidents
+        self.table.set_stretch(INCIDENT_STRETCH)  # rule names are longer than node states
         self.retranslate()
 
     def title(self) -> str:

@@ -67,7 +67,7 @@ class StatTable(QWidget):
         self, columns: int, max_rows: int, stretch: tuple[int, ...], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        grid = QGridLayout(self)
+        self.grid = grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(28)
         grid.setVerticalSpacing(6)
@@ -86,6 +86,10 @@ class StatTable(QWidget):
         self.more = QLabel(objectName="KioskTableMore")
         grid.addWidget(self.more, max_rows + 1, 0, 1, columns)
         grid.setRowStretch(max_rows + 2, 1)
+
+    def set_stretch(self, stretch: tuple[int, ...]) -> None:
+        for col, factor in enumerate(stretch):
+            self.grid.setColumnStretch(col, factor)
 
     def set_header(self, titles: tuple[str, ...]) -> None:
         for label, title in zip(self.header, titles, strict=True):
