@@ -14,17 +14,9 @@ import pandas as pd
 from console.accounting import accounting, period_bounds, with_total
 from console.history_db import HistoryDB, HistoryError, default_history_path
 from console.paths import data_dir
+from console.sector_names import SECTOR_NAMES
 from console.settings import SettingsError, load_settings
 
-SECTOR_NAMES = {
-    "ko": {"public": "공공", "interest": "공익", "private": "민간", "total": "합계"},
-    "en": {
-        "public": "Public",
-        "interest": "Public-interest",
-        "private": "Private",
-        "total": "Total",
-    },
-}
 HEADERS = {
     "ko": {
         "sector": "부문",

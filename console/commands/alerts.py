@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
-from console.commands.accounting import SECTOR_NAMES, language
+from console.commands.accounting import language
 from console.incidents import incidents_path, read_incidents
 from console.paths import data_dir
+from console.sector_names import SECTOR_NAMES
 
 RULE_NAMES = {
     "gpu_temp": ("GPU 온도", "GPU temperature"),

@@ -17,7 +17,8 @@ from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath,
 
 from console.reports.html import CHARTS
 from console.reports.model import Report
-from console.reports.text import SECTOR_NAMES, words
+from console.reports.text import words
+from console.sector_names import SECTOR_NAMES
 
 SCALE = 3.0
 FAMILY = "Noto Sans CJK KR"

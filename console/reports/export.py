@@ -12,7 +12,8 @@ import pandas as pd
 
 from console.capacity.text import result_name
 from console.reports.model import Report
-from console.reports.text import RULE_NAMES, SECTOR_NAMES, SEVERITY, STORE_NAMES, short_moment
+from console.reports.text import RULE_NAMES, SEVERITY, STORE_NAMES, short_moment
+from console.sector_names import SECTOR_NAMES
 
 DIGITS = 1  # GPU-hours, SUs, percentages, GPUs, hours: one decimal everywhere
 

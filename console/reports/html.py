@@ -19,13 +19,13 @@ from console.reports.text import (
     DEFAULT_CENTRE,
     HEADERS,
     METHOD,
-    SECTOR_NAMES,
     STORE_STATUS,
     moment_text,
     number,
     period_text,
     words,
 )
+from console.sector_names import SECTOR_NAMES
 
 CONTENT_WIDTH = 680  # CSS px between the page margins (A4 less 2 × 15 mm)
 CHARTS = {  # name → (width, height) in CSS px

@@ -8,15 +8,6 @@ from zoneinfo import ZoneInfo
 
 DEFAULT_CENTRE = {"ko": "한강 AI 센터", "en": "Hangang AI Center"}
 
-SECTOR_NAMES = {
-    "ko": {"public": "공공", "interest": "공익", "private": "민간", "total": "합계"},
-    "en": {
-        "public": "Public",
-        "interest": "Public-interest",
-        "private": "Private",
-        "total": "Total",
-    },
-}
 
 RULE_NAMES = {
     "ko": {

@@ -35,7 +35,7 @@ def run(capsys, module, *argv):
 
 def test_without_a_plan_shows_sectors(tmp_path, capsys):
     code, out, _ = run(capsys, rebalance, "--demo", str(NODES), "--data-dir", str(tmp_path))
-    assert code == 0 and "guarantee" in out and "private" in out
+    assert code == 0 and "guarantee" in out and "Private" in out
 
 
 def test_dry_run_prints_the_plan_and_changes_nothing(tmp_path, capsys):
