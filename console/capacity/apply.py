@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from console.capacity.backends.base import Backend, BackendError
-from console.capacity.model import TRANSITIONS, Move, MoveState, Plan, advance
+from console.capacity.model import TRANSITIONS, Move, MoveState, Plan, SchedState, advance
 
 DEFAULT_POLL_S = 2.0
 DEFAULT_DRAIN_TIMEOUT_S = 12 * 3600.0  # long jobs: an apply may wait a shift for a drain
@@ -108,9 +108,13 @@ class Applier:
         waiting = list(plan.moves)
         deadline = self.clock() + self.drain_timeout_s
         while waiting:
+            # one read per poll for every waiting node (a read per node made waiting on many
+            # drains cost nodes × moves: 200 moves × 31 ms locally, 2 scheduler calls each in Slurm)
+            nodes = self.backend.read().nodes
             for move in list(waiting):
                 at[0] = move
-                if self.backend.is_drained(move.node):
+                rec = nodes.get(move.node)
+                if rec is not None and rec.state == SchedState.DRAINED:
                     step(move, MoveState.DRAINED)
                     self.backend.assign(move.node, move.source, move.target)
                     step(move, MoveState.MOVED)

@@ -26,7 +26,8 @@ class Backend(Protocol):
     name: str
 
     def read(self) -> ClusterState:
-        """The allocation now, with node states, running work and queued demand."""
+        """The allocation now, with node states, running work and queued demand. A node we
+        drained whose work has ended reads as SchedState.DRAINED: the apply waits on that."""
         ...
 
     def claim(self, plan: Plan, who: str) -> None:
@@ -40,10 +41,6 @@ class Backend(Protocol):
 
     def drain(self, node: str, reason: str) -> None:
         """No new work on `node`; running work carries on to its end."""
-        ...
-
-    def is_drained(self, node: str) -> bool:
-        """Drained and no work left on it."""
         ...
 
     def assign(self, node: str, source: Sector, target: Sector) -> None:

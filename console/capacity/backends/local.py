@@ -192,10 +192,6 @@ class LocalBackend:
 
         self._write(put)
 
-    def is_drained(self, node: str) -> bool:
-        rec = self.read().nodes.get(node)
-        return rec is not None and rec.state == SchedState.DRAINED
-
     def assign(self, node: str, source: Sector, target: Sector) -> None:
         self._known(node)
 
