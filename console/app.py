@@ -17,20 +17,20 @@ from importlib.metadata import entry_points
 from typing import Protocol
 
 from console.access import AccessPolicy, Action
-from console.alerts import AlertEngine, Incident
+from console.alerts.engine import AlertEngine, Incident
+from console.alerts.incidents import IncidentStore, incidents_path
 from console.capacity.follower import AllocationFollower
 from console.capacity.service import CapacityService
 from console.capacity.setup import local_capacity
 from console.cli import COMMANDS, Options, parse_args
-from console.fleet import FleetState
-from console.history_db import default_history_path
-from console.history_store import HistoryStore
-from console.incidents import IncidentStore, incidents_path
-from console.inventory import Inventory
-from console.metrics import MetricRegistry, default_registry
-from console.model import NodeSample
+from console.fleet.metrics import MetricRegistry, default_registry
+from console.fleet.model import NodeSample
+from console.fleet.poller import Poller, Source
+from console.fleet.state import FleetState
+from console.history.database import default_history_path
+from console.history.store import HistoryStore
+from console.inventory.model import Inventory
 from console.paths import config_dir, data_dir
-from console.poller import Poller, Source
 from console.settings import Settings, save_settings
 
 log = logging.getLogger("hangang")
@@ -309,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     inventory = None
     if options.inventory is not None:
-        from console.inventory_toml import InventoryError, load_inventory
+        from console.inventory.loader import InventoryError, load_inventory
 
         try:
             inventory = load_inventory(options.inventory)

@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
-from console.fleet import FleetState
-from console.model import FleetSnapshot, PollBatch, Sector
+from console.fleet.model import FleetSnapshot, PollBatch, Sector
+from console.fleet.state import FleetState
 
 IDLE_REFRESH_S = 1.0
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from console.metrics import XID_CRITICAL_CODES, default_registry
+from console.fleet.metrics import XID_CRITICAL_CODES, default_registry
+from console.inventory.positions import TomlPositions
 from console.paths import config_dir
-from console.toml_positions import TomlPositions
 
 SCHEMA_VERSION = 1
 KIOSK_PAGES = ("overview", "sectors", "heatmap", "alerts")

@@ -18,11 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from console.fleet import FleetState
-from console.history_store import HistoryStore
-from console.inventory import Inventory, NodeSpec
-from console.metrics import default_registry
-from console.model import (
+from console.fleet.metrics import default_registry
+from console.fleet.model import (
     GpuSample,
     NodeEvent,
     NodeSample,
@@ -31,6 +28,9 @@ from console.model import (
     PollBatch,
     Sector,
 )
+from console.fleet.state import FleetState
+from console.history.store import HistoryStore
+from console.inventory.model import Inventory, NodeSpec
 from console.reports.sources import CHANGE_COLUMNS, INCIDENT_COLUMNS
 
 DAY = date(2026, 11, 29)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from console.model import SECTORS, Sector
+from console.fleet.model import SECTORS, Sector
 
 OUR_DRAIN_TAG = "hangang plan="  # drain reasons we write start with this; others are not ours
 

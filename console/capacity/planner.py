@@ -21,7 +21,7 @@ from console.capacity.model import (
     sector_figures,
 )
 from console.capacity.text import pick, sector_name
-from console.model import SECTORS, Sector
+from console.fleet.model import SECTORS, Sector
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ from console.capacity.validation import (
     blocking,
     validate,
 )
-from console.model import Sector
+from console.fleet.model import Sector
 
 
 class PlanRejected(ValueError):

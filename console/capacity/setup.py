@@ -9,8 +9,8 @@ from console.capacity.audit import AuditLog, audit_path
 from console.capacity.backends.local import LocalBackend, capacity_path
 from console.capacity.model import Entitlement, entitlements_from_shares
 from console.capacity.service import CapacityService
-from console.inventory import Inventory
-from console.model import Sector
+from console.fleet.model import Sector
+from console.inventory.model import Inventory
 
 
 def fleet_entitlements(inventory: Inventory) -> dict[Sector, Entitlement]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from console.model import Sector
-from console.sector_names import SECTOR_NAMES
+from console.fleet.model import Sector
+from console.i18n.sector_names import SECTOR_NAMES
 
 
 def sector_name(sector: Sector, lang: str) -> str:

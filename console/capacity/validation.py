@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from console.capacity.model import ClusterState, Entitlement, Plan, SchedState
 from console.capacity.text import pick, sector_name
-from console.model import SECTORS, Sector
+from console.fleet.model import SECTORS, Sector
 
 MIN_JUSTIFICATION_CHARS = 10
 

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from console.accounting import accounting, period_bounds, with_total
-from console.history_db import HistoryDB, HistoryError, default_history_path
+from console.history.accounting import accounting, period_bounds, with_total
+from console.history.database import HistoryDB, HistoryError, default_history_path
+from console.i18n.sector_names import SECTOR_NAMES
 from console.paths import data_dir
-from console.sector_names import SECTOR_NAMES
 from console.settings import SettingsError, load_settings
 
 HEADERS = {

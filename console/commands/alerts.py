@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
+from console.alerts.incidents import incidents_path, read_incidents
 from console.commands.accounting import language
-from console.incidents import incidents_path, read_incidents
+from console.i18n.sector_names import SECTOR_NAMES
 from console.paths import data_dir
-from console.sector_names import SECTOR_NAMES
 
 RULE_NAMES = {
     "gpu_temp": ("GPU 온도", "GPU temperature"),

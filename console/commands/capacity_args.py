@@ -68,7 +68,7 @@ def open_capacity(args, kiosk: bool = False) -> CapacityService:
         raise ValueError("one of --demo N, --inventory FILE or --slurm is required")
     inventory = None
     if args.inventory is not None:
-        from console.inventory_toml import InventoryError, load_inventory
+        from console.inventory.loader import InventoryError, load_inventory
 
         try:
             inventory = load_inventory(args.inventory)

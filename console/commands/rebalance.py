@@ -21,7 +21,7 @@ from console.capacity.planner import PlanDraft
 from console.capacity.service import CapacityService, PlanRejected, Preview
 from console.capacity.text import pick, result_name, sector_name, state_name
 from console.commands.capacity_args import add_fleet_args, open_capacity
-from console.model import SECTORS, Sector
+from console.fleet.model import SECTORS, Sector
 
 
 def parse_targets(text: str) -> dict[Sector, int]:

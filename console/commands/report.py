@@ -17,7 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from console.commands.accounting import iso_date, language
-from console.history_db import HistoryError, default_history_path
+from console.history.database import HistoryError, default_history_path
 from console.paths import data_dir
 from console.reports.model import SECTOR_IDS, EmptyPeriod, ReportError, ReportRequest
 from console.reports.period import KINDS, Period, containing, last_complete
@@ -119,7 +119,7 @@ def _centre(args: argparse.Namespace) -> str:
     if args.centre:
         return args.centre
     if args.inventory:
-        from console.inventory_toml import load_inventory
+        from console.inventory.loader import load_inventory
 
         return load_inventory(args.inventory).centre_name
     return ""

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from console.fleet import FleetState
-from console.history_db import HistoryDB, HistoryError, bucket, default_history_path
-from console.metrics import default_registry
-from console.model import FleetSnapshot, NodeStatus
+from console.fleet.metrics import default_registry
+from console.fleet.model import FleetSnapshot, NodeStatus
+from console.fleet.state import FleetState
+from console.history.database import HistoryDB, HistoryError, bucket, default_history_path
+from console.history.rollup import RollupAccumulator, RollupDelta, layout_of
 from console.paths import data_dir
-from console.rollup import RollupAccumulator, RollupDelta, layout_of
 from console.telemetry.sim import ORGANISATIONS, SimFleet
 
 WRITE_BATCH = 96  # deltas per transaction

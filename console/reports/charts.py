@@ -15,10 +15,10 @@ import pandas as pd
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen
 
+from console.i18n.sector_names import SECTOR_NAMES
 from console.reports.html import CHARTS
 from console.reports.model import Report
 from console.reports.text import words
-from console.sector_names import SECTOR_NAMES
 
 SCALE = 3.0
 FAMILY = "Noto Sans CJK KR"

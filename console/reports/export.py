@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from console.capacity.text import result_name
+from console.i18n.sector_names import SECTOR_NAMES
 from console.reports.model import Report
 from console.reports.text import RULE_NAMES, SEVERITY, STORE_NAMES, short_moment
-from console.sector_names import SECTOR_NAMES
 
 DIGITS = 1  # GPU-hours, SUs, percentages, GPUs, hours: one decimal everywhere
 

@@ -12,6 +12,7 @@ from html import escape
 
 import pandas as pd
 
+from console.i18n.sector_names import SECTOR_NAMES
 from console.reports.export import tables
 from console.reports.model import Report
 from console.reports.sources import GIVEN, READ
@@ -25,7 +26,6 @@ from console.reports.text import (
     period_text,
     words,
 )
-from console.sector_names import SECTOR_NAMES
 
 CONTENT_WIDTH = 680  # CSS px between the page margins (A4 less 2 × 15 mm)
 CHARTS = {  # name → (width, height) in CSS px

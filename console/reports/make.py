@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from console.accounting import period_bounds
-from console.history_db import HistoryDB
+from console.history.accounting import period_bounds
+from console.history.database import HistoryDB
 from console.reports.export import write_csv_dir
 from console.reports.model import Report, ReportRequest, build_report
 from console.reports.pdf import render_pdf

@@ -1,9 +1,10 @@
-"""A report as pandas tables: history (through console.accounting), incidents, capacity changes.
+"""A report as pandas tables: history (console.history.accounting), incidents, capacity changes.
 
-No Qt here. Every GPU-hour, SU and utilisation figure comes from `console.accounting`, so a report
-and the accounting tab or command never disagree; what accounting has no notion of (series over
-time, per-node availability and utilisation by day) is computed here from the same rollups, with
-the same definitions (console/rollup.py). The appendix (console/reports/text.py) states them.
+No Qt here. Every GPU-hour, SU and utilisation figure comes from `console.history.accounting`, so
+a report and the accounting tab or command never disagree; what accounting has no notion of
+(series over time, per-node availability and utilisation by day) is computed here from the same
+rollups, with the same definitions (console/history/rollup.py). The appendix
+(console/reports/text.py) states them.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
-from console.accounting import accounting, period_bounds, resolution_for, with_total
-from console.history_db import HistoryDB
-from console.model import SECTORS
+from console.fleet.model import SECTORS
+from console.history.accounting import accounting, period_bounds, resolution_for, with_total
+from console.history.database import HistoryDB
+from console.history.rollup import NODE_FIELDS
 from console.reports.period import Period
 from console.reports.sources import CHANGE_COLUMNS, GIVEN, INCIDENT_COLUMNS, READ
-from console.rollup import NODE_FIELDS
 from console.settings import AccountingSettings
 
 SECTOR_IDS: tuple[str, ...] = tuple(s.value for s in SECTORS)

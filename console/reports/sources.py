@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from console.alerts.incidents import COLUMNS as INCIDENT_STORE_COLUMNS
 from console.capacity.audit import CHANGE_COLUMNS as AUDIT_CHANGE_COLUMNS
-from console.incidents import COLUMNS as INCIDENT_STORE_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +67,9 @@ def load_store(
 
 
 def load_incidents(data_dir: Path, t0: float, t1: float) -> pd.DataFrame:
-    """Incidents open at any time in [t0, t1) (console.incidents), INCIDENT_COLUMNS."""
+    """Incidents open at any time in [t0, t1) (console.alerts.incidents), INCIDENT_COLUMNS."""
     return load_store(
-        "console.incidents",
+        "console.alerts.incidents",
         "incidents_path",
         "read_incidents",
         INCIDENT_COLUMNS,

@@ -238,7 +238,7 @@ WORDS = {
     },
 }
 
-# How each figure is computed, so a reader can check it (console/rollup.py, accounting.py).
+# How each figure is computed, so a reader can check it (console/history/rollup.py, accounting.py).
 METHOD = {
     "ko": [
         "모든 수치는 콘솔이 기록한 이력(15분 단위 집계)에서 계산합니다. 하루는 {tz} 기준 0시에 "

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 import paramiko
 
-from console.inventory import NodeSpec
-from console.model import NodeEvent, NodeSample, NodeStatus
+from console.fleet.model import NodeEvent, NodeSample, NodeStatus
+from console.inventory.model import NodeSpec
 from console.telemetry.hostkeys import HostKeyStore, fingerprint
 from console.telemetry.protocol import MAX_LINE_BYTES, ProtocolError, parse_line
 from console.telemetry.ssh import (

@@ -26,7 +26,7 @@ import json
 import math
 from typing import Any
 
-from console.model import (
+from console.fleet.model import (
     DiskUse,
     GpuProcess,
     GpuSample,
@@ -39,7 +39,7 @@ from console.model import (
 MAX_LINE_BYTES = 1 << 20
 PROTOCOL_VERSION = 1
 
-MAX_GPUS = 64  # as console/packing.py: an index beyond this is garbage, not a GPU
+MAX_GPUS = 64  # as console/fleet/packing.py: an index beyond this is garbage, not a GPU
 MAX_PROCESSES = 512  # per GPU
 MAX_MIG_DEVICES = 64  # per GPU (an H100 has at most 7)
 MAX_XIDS = 256

@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from console.inventory import Inventory, NodeSpec
-from console.model import (
+from console.fleet.model import (
     SECTORS,
     GpuProcess,
     GpuSample,
@@ -30,6 +29,7 @@ from console.model import (
     Organisation,
     Sector,
 )
+from console.inventory.model import Inventory, NodeSpec
 from console.telemetry import sim_faults
 from console.telemetry.sim_capacity import SimControl
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from console.capacity.backends.local import NodeWork
-from console.model import SECTORS, Sector
+from console.fleet.model import SECTORS, Sector
 
 DRAIN_S = 20.0  # a short time: the demo's jobs end within this after a drain
 BUSY_PERCENT = 5.0

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from console.model import (
+from console.fleet.model import (
     SECTORS,
     DiskUse,
     GpuSample,

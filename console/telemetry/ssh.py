@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import paramiko
 
-from console.inventory import NodeSpec
-from console.model import NodeStatus
+from console.fleet.model import NodeStatus
+from console.inventory.model import NodeSpec
 from console.telemetry.hostkeys import HostKeyStore, KeyVerdict, fingerprint, host_entry
 
 DEFAULT_KEY_FILES = ("~/.ssh/id_ed25519", "~/.ssh/id_ecdsa", "~/.ssh/id_rsa")

@@ -6,7 +6,7 @@ connections would spend its time in the scheduler. The fleet is split into shard
 from a process that runs Qt) and sends what it collected back over a pipe every `flush_interval`.
 The GUI process holds one reader thread and no paramiko at all.
 
-Samples cross the pipe already packed into arrays (console/packing.py), never as NodeSample
+Samples cross the pipe already packed into arrays (console/fleet/packing.py), never as NodeSample
 objects: unpickling thousands of dataclasses a second would keep the GUI process's reader thread
 on the GIL, and the GUI thread, which needs the GIL for every call into Python while it paints,
 would wait for it in 5 ms slices (seconds of stall at 1,000 nodes, measured). Full samples
@@ -23,9 +23,9 @@ from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from console.inventory import NodeSpec
-from console.model import NodeEvent, NodeSample, NodeStatus
-from console.packing import PackedSamples
+from console.fleet.model import NodeEvent, NodeSample, NodeStatus
+from console.fleet.packing import PackedSamples
+from console.inventory.model import NodeSpec
 
 Item = NodeSample | NodeEvent
 
@@ -39,8 +39,8 @@ def _collector_main(
     flush_interval: float,
 ) -> None:
     """Entry point of a collector process."""
-    from console.health import newest_keeping_xids
-    from console.packing import pack
+    from console.fleet.health import newest_keeping_xids
+    from console.fleet.packing import pack
     from console.telemetry.bundle import probe_payload
     from console.telemetry.collector import SshCollector
     from console.telemetry.hostkeys import HostKeyStore

@@ -21,11 +21,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QListView
 
-from console.model import Sector
-from tests.qt.capacity_setup import capacity_service
-from tests.unit.capacity_helpers import ScriptedWorkload, small_inventory
-from widgets.frontend import qt_application
-from widgets.rebalance_board import RebalanceBoard
+from console.fleet.model import Sector
+from tests.qt.capacity.setup import capacity_service
+from tests.unit.capacity.helpers import ScriptedWorkload, small_inventory
+from widgets.capacity.board import RebalanceBoard
+from widgets.window.frontend import qt_application
 
 
 def ms(fn) -> float:

@@ -27,7 +27,7 @@ from console.capacity.model import ClusterState, NodeRecord, SchedState, entitle
 from console.capacity.planner import move_cost, plan_for_targets, recommend
 from console.capacity.service import CapacityService
 from console.capacity.validation import validate
-from console.model import SECTORS, Sector
+from console.fleet.model import SECTORS, Sector
 from console.settings import RoleSettings
 
 SHARES = {Sector.PUBLIC: 0.4, Sector.INTEREST: 0.35, Sector.PRIVATE: 0.25}

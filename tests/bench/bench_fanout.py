@@ -47,8 +47,8 @@ def tree_cpu(pids: list[int]) -> float:
 
 
 def specs_for(tb, addresses, interval):
-    from console.inventory import NodeSpec
-    from console.model import Sector
+    from console.fleet.model import Sector
+    from console.inventory.model import NodeSpec
 
     return [
         NodeSpec(
@@ -146,14 +146,14 @@ def client_stream(config: dict) -> None:
     """Mode (c): the app's SshSource (collector processes), steady window after all reported."""
     import psutil
 
-    from console.inventory import NodeSpec
-    from console.model import Sector
+    from console.fleet.model import Sector
+    from console.inventory.model import NodeSpec
     from console.telemetry.workers import SshSource
 
     specs = [NodeSpec(**{**s, "sector": Sector(s["sector"])}) for s in config["specs"]]
     seen: set[str] = set()
     counts = {"samples": 0}
-    from console.model import NodeSample
+    from console.fleet.model import NodeSample
 
     def sink(item) -> None:
         if isinstance(item, NodeSample):
@@ -307,13 +307,13 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from console.app import Services
 from console.bridge import Bridge
-from console.fleet import FleetState
-from console.inventory import Inventory, NodeSpec
-from console.metrics import default_registry
-from console.model import NodeStatus, Sector
-from console.poller import Poller
+from console.fleet.state import FleetState
+from console.inventory.model import Inventory, NodeSpec
+from console.fleet.metrics import default_registry
+from console.fleet.model import NodeStatus, Sector
+from console.fleet.poller import Poller
 from console.telemetry.workers import SshSource
-from widgets.frontend import WindowFrontend
+from widgets.window.frontend import WindowFrontend
 from console.cli import parse_args
 
 cfg = json.loads(Path(sys.argv[2]).read_text())

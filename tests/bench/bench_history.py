@@ -26,8 +26,8 @@ import numpy as np
 import psutil
 
 from console.commands.simulate import FrameMaker, simulate
-from console.history_db import HistoryDB
-from console.history_store import HistoryStore
+from console.history.database import HistoryDB
+from console.history.store import HistoryStore
 from console.telemetry.sim import SimFleet
 
 STEP_S = 2.0

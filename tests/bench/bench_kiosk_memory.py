@@ -54,14 +54,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from console.fleet import FleetState
-    from console.metrics import default_registry
-    from console.model import NodeEvent, NodeSample, PollBatch
+    from console.fleet.metrics import default_registry
+    from console.fleet.model import NodeEvent, NodeSample, PollBatch
+    from console.fleet.state import FleetState
     from console.settings import KioskSettings
     from console.telemetry.sim import SimFleet
-    from widgets.i18n import Translations
-    from widgets.kiosk import KioskWindow
-    from widgets.theme import apply_theme
+    from widgets.common.i18n import Translations
+    from widgets.common.theme import apply_theme
+    from widgets.kiosk.window import KioskWindow
 
     app = QApplication.instance() or QApplication([])
     apply_theme(app, "kiosk")

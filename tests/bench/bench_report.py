@@ -24,8 +24,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from console.accounting import accounting, period_bounds
-from console.history_db import HistoryDB, default_history_path
+from console.history.accounting import accounting, period_bounds
+from console.history.database import HistoryDB, default_history_path
 from console.reports.make import make_report
 from console.reports.model import ReportRequest
 from console.reports.period import Period

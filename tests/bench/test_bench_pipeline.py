@@ -13,12 +13,12 @@ import pytest
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QGraphicsView
 
-from console.fleet import FleetState
-from console.metrics import default_registry
-from console.model import NodeEvent, NodeSample, PollBatch
-from console.packing import pack
+from console.fleet.metrics import default_registry
+from console.fleet.model import NodeEvent, NodeSample, PollBatch
+from console.fleet.packing import pack
+from console.fleet.state import FleetState
 from console.telemetry.sim import SimFleet
-from widgets.fleet_heatmap import FleetHeatmap
+from widgets.fleet.heatmap import FleetHeatmap
 
 T0 = 1_795_968_000.0
 

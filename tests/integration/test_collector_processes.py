@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
-from console.model import NodeEvent, NodeStatus
+from console.fleet.model import NodeEvent, NodeStatus
 from console.telemetry.workers import SshSource
 from tests.integration.test_ssh_collector import spec
 

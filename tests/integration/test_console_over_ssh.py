@@ -11,10 +11,10 @@ import pytest
 
 from console.app import build_services
 from console.cli import parse_args
-from console.inventory_toml import load_inventory
-from console.model import NodeStatus
+from console.fleet.model import NodeStatus
+from console.inventory.loader import load_inventory
 from console.paths import config_dir
-from widgets.frontend import WindowFrontend
+from widgets.window.frontend import WindowFrontend
 
 NODES = 12
 

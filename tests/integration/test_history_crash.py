@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from console.history_store import FLUSH_S
+from console.history.store import FLUSH_S
 
 ROOT = Path(__file__).resolve().parents[2]
 

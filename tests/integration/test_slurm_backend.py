@@ -18,10 +18,10 @@ from console.capacity.backends.slurm import SlurmBackend
 from console.capacity.backends.slurm_runner import LocalRunner
 from console.capacity.model import Move, MoveState, Plan, SchedState
 from console.capacity.service import CapacityService, PlanRejected
-from console.model import Sector
+from console.fleet.model import Sector
 from console.settings import RoleSettings
 from tests.integration.slurm_testbed import LAYOUT, wait_for
-from tests.unit.capacity_helpers import entitlements
+from tests.unit.capacity.helpers import entitlements
 
 P, N, V = Sector.PUBLIC, Sector.INTEREST, Sector.PRIVATE
 OPERATOR = Identity("kim", ("hangang-operators",))

@@ -11,8 +11,8 @@ from console.capacity.audit import AuditLog, audit_path
 from console.capacity.backends.base import BackendError
 from console.capacity.backends.slurm_setup import SlurmOptions, slurm_backend_from
 from console.commands import rebalance
-from console.inventory_toml import load_inventory
-from console.model import Sector
+from console.fleet.model import Sector
+from console.inventory.loader import load_inventory
 
 
 def fleet_file(tmp_path: Path, tb, controller: str = "") -> Path:

@@ -12,8 +12,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from console.inventory import NodeSpec
-from console.model import NodeEvent, NodeSample, NodeStatus, Sector
+from console.fleet.model import NodeEvent, NodeSample, NodeStatus, Sector
+from console.inventory.model import NodeSpec
 from console.telemetry.bundle import probe_payload
 from console.telemetry.collector import SshCollector
 from console.telemetry.hostkeys import HostKeyStore

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from console.model import NodeStatus
+from console.fleet.model import NodeStatus
 
 SNAPSHOT_TIMEOUT_MS = 15_000
 

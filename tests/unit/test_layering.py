@@ -57,5 +57,7 @@ def test_qt_only_where_the_design_allows_it():
 
 def test_the_check_catches_a_widget_import(tmp_path):
     bad = tmp_path / "bad.py"
-    bad.write_text("def f():\n    from PySide6 import QtWidgets\n    import widgets.main_window\n")
-    assert {"PySide6.QtWidgets", "widgets.main_window"} <= imported_modules(bad)
+    bad.write_text(
+        "def f():\n    from PySide6 import QtWidgets\n    import widgets.window.main_window\n"
+    )
+    assert {"PySide6.QtWidgets", "widgets.window.main_window"} <= imported_modules(bad)

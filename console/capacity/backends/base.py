@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from console.capacity.model import ClusterState, Plan
-from console.model import Sector
+from console.fleet.model import Sector
 
 
 class BackendError(RuntimeError):

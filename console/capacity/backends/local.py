@@ -21,8 +21,8 @@ from typing import Protocol
 from console.capacity.backends.base import BackendError, Conflict
 from console.capacity.model import ClusterState, NodeRecord, Plan, SchedState
 from console.capacity.sqlite_store import connect, write_transaction
-from console.inventory import Inventory
-from console.model import Sector
+from console.fleet.model import Sector
+from console.inventory.model import Inventory
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -42,7 +42,7 @@ from console.capacity.backends.slurm_parse import (
 from console.capacity.backends.slurm_runner import CommandFailed, Runner
 from console.capacity.model import ClusterState, NodeRecord, Plan, SchedState
 from console.capacity.text import pick
-from console.model import SECTORS, Sector
+from console.fleet.model import SECTORS, Sector
 
 DEFAULT_PARTITIONS: Mapping[Sector, str] = {s: s.value for s in SECTORS}
 KEEP_VERSIONS = 5

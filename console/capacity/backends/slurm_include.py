@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from console.capacity.backends.slurm_parse import PartitionInfo
-from console.model import SECTORS, Sector
+from console.fleet.model import SECTORS, Sector
 
 # partition settings carried into a line the include file did not have yet, with the value
 # that needs no mention

@@ -11,7 +11,7 @@
     [slurm.partitions]                        # sector → partition (default: the sector name)
     public = "public"
 
-The checks (with file:line:field errors) are in console/inventory_toml.py; this module trusts
+The checks (with file:line:field errors) are in console/inventory/loader.py; this module trusts
 the table it gets.
 """
 
@@ -24,8 +24,8 @@ from pathlib import Path
 from console.access import AccessPolicy
 from console.capacity.backends.slurm import DEFAULT_PARTITIONS, KEEP_VERSIONS, SlurmBackend
 from console.capacity.backends.slurm_runner import LocalRunner, Runner, SshRunner
-from console.inventory import Inventory
-from console.model import Sector
+from console.fleet.model import Sector
+from console.inventory.model import Inventory
 from console.paths import config_dir
 
 # entitlements when no fleet file says (`rebalance --slurm` alone): the demo fleet's shares

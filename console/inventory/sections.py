@@ -1,0 +1,151 @@
+"""The fleet file's [sectors] and [slurm] tables: entitlements, guarantees, borrow caps and the
+scheduler's settings. A part of the fleet file reader (console/inventory/loader.py), whose `_Loader`
+supplies `fail`, `get`, `check_keys` and `table`; errors name file, line and field like the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from console.fleet.model import SECTORS, Sector
+
+SECTOR_KEYS = ("entitlement", "guaranteed", "maximum")
+SLURM_KEYS = (
+    "controller",
+    "user",
+    "port",
+    "identity_file",
+    "partitions",
+    "include_file",
+    "slurm_conf",
+    "keep_versions",
+)
+
+_PERCENT = re.compile(r"^\s*(\d+(?:\.\d*)?)\s*%\s*$")
+
+
+class SectionReader:
+    def slurm(self, data: dict) -> dict[str, Any] | None:
+        """[slurm]: which partitions are the sectors' and where scontrol runs (see
+        console/capacity/backends/slurm_setup.py). Returned checked, with defaults filled in."""
+        table = self.get(data, (), "slurm", dict)
+        if table is None:
+            return None
+        keys = ("slurm",)
+        self.check_keys(table, keys, SLURM_KEYS)
+        out: dict[str, Any] = {"port": 22, "keep_versions": 5}
+        if "controller" in table:
+            value = self.get(table, keys, "controller", str, required=True).strip()
+            self.check_jump(value, (*keys, "controller"))
+            out["controller"] = value
+        for key in ("user", "include_file", "slurm_conf"):
+            if key in table:
+                out[key] = self.get(table, keys, key, str, required=True)
+        for key in ("include_file", "slurm_conf"):
+            if key in out and not out[key].startswith("/"):
+                self.fail((*keys, key), f"expected an absolute path on the controller, got "
+                          f"{out[key]!r}")
+        if "port" in table:
+            out["port"] = self.get(table, keys, "port", int)
+            if not 1 <= out["port"] <= 65535:
+                self.fail((*keys, "port"), f"port must be 1–65535, got {out['port']}")
+        if "identity_file" in table:
+            value = self.get(table, keys, "identity_file", str, required=True)
+            out["identity_file"] = str(self.path.absolute().parent / os.path.expanduser(value))
+        if "keep_versions" in table:
+            out["keep_versions"] = self.get(table, keys, "keep_versions", int)
+            if not 0 <= out["keep_versions"] <= 100:
+                self.fail((*keys, "keep_versions"), "keep_versions must be 0–100")
+        partitions = {s.value: s.value for s in SECTORS}
+        given = self.table(table, keys, "partitions")
+        for name in given:
+            pkeys = (*keys, "partitions", name)
+            if name not in SECTORS:
+                self.fail(pkeys, f"unknown sector '{name}' (expected {sector_list()})")
+            value = self.get(given, pkeys[:-1], name, str, required=True)
+            if any(c.isspace() or c in ",=" for c in value):
+                self.fail(pkeys, f"{value!r} is not a Slurm partition name")
+            partitions[name] = value
+        names = list(partitions.values())
+        if len(set(names)) != len(names):
+            self.fail((*keys, "partitions"), "two sectors name the same partition")
+        out["partitions"] = partitions
+        return out
+
+    def entitlements(self, sectors: dict) -> dict[Sector, float]:
+        shares: dict[Sector, float] = {}
+        for name, table in sectors.items():
+            keys = ("sectors", name)
+            if name not in SECTORS:
+                self.fail(keys, f"unknown sector '{name}' (expected {sector_list()})")
+            if isinstance(table, dict):
+                self.check_keys(table, keys, SECTOR_KEYS)
+                if "entitlement" not in table:
+                    self.fail((*keys, "entitlement"), "required field is missing")
+                shares[Sector(name)] = self.share(table["entitlement"], (*keys, "entitlement"))
+            else:  # shorthand: `public = "40%"` under [sectors]
+                shares[Sector(name)] = self.share(table, keys)
+        missing = [s.value for s in SECTORS if s not in shares]
+        if missing:
+            self.fail(("sectors", missing[0]), "missing: every sector needs an entitlement")
+        total = sum(shares.values())
+        if abs(total - 1.0) > 1e-6:
+            parts = ", ".join(f"{s.value} {shares[s] * 100:.4g}%" for s in SECTORS)
+            self.fail(
+                ("sectors",), f"entitlements add up to {total * 100:.4g}% ({parts}), not 100%"
+            )
+        return shares
+
+    def limits(self, sectors: dict) -> tuple[dict[Sector, float | int], dict[Sector, float]]:
+        """Optional per sector: `guaranteed` (a share, or a whole number of GPUs) and
+        `maximum` (a share): the floor a rebalance keeps and the borrow cap."""
+        guarantees: dict[Sector, float | int] = {}
+        maximums: dict[Sector, float] = {}
+        for name, table in sectors.items():
+            if not isinstance(table, dict):
+                continue
+            keys = ("sectors", name)
+            if "guaranteed" in table:
+                value = table["guaranteed"]
+                if isinstance(value, int) and not isinstance(value, bool) and value > 1:
+                    guarantees[Sector(name)] = value  # GPUs
+                else:
+                    guarantees[Sector(name)] = self.share(value, (*keys, "guaranteed"))
+            if "maximum" in table:
+                maximums[Sector(name)] = self.share(table["maximum"], (*keys, "maximum"))
+            floor = guarantees.get(Sector(name))
+            if isinstance(floor, float) and floor > table_share(table):
+                self.fail((*keys, "guaranteed"), "the guarantee cannot exceed the entitlement")
+        return guarantees, maximums
+
+    def share(self, value: object, keys: tuple) -> float:
+        """A share of the centre: 0.4 or "40%"."""
+        if isinstance(value, str):
+            m = _PERCENT.match(value)
+            if not m:
+                self.fail(keys, f'expected a share like 0.4 or "40%", got {value!r}')
+            value = float(m.group(1)) / 100.0
+        else:
+            value = self.get({keys[-1]: value}, keys[:-1], keys[-1], float)
+            if value > 1:
+                self.fail(
+                    keys, f'{value} is more than the whole centre; for percent write "{value}%"'
+                )
+        if not 0.0 <= value <= 1.0:
+            self.fail(keys, f"share must be between 0 and 100%, got {value:.4g}")
+        return float(value)
+
+
+def table_share(table: dict) -> float:
+    value = table.get("entitlement", 1.0)
+    if isinstance(value, str):
+        m = _PERCENT.match(value)
+        return float(m.group(1)) / 100.0 if m else 1.0
+    return float(value)
+
+
+def sector_list() -> str:
+    names = [s.value for s in SECTORS]
+    return ", ".join(names[:-1]) + " or " + names[-1]

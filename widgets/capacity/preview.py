@@ -1,0 +1,267 @@
+"""The rebalance board's live preview: what the draft plan does, and everything wrong with it.
+
+Per sector: GPUs before → after against the guarantee and cap, busy/idle, queued demand; the
+nodes that drain first with their running work; every validation message in its severity's
+colour; the planner's rounding notes; recommendations to adopt; and the override with its
+written justification (the only way below a guarantee).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.capacity.model import SectorFigures
+from console.capacity.planner import Note, Recommendation
+from console.capacity.service import Preview
+from console.capacity.validation import Severity
+from console.fleet.model import SECTORS, Sector
+from widgets.common.labels import fmt, sector_name, ui_language
+from widgets.history.time_range import format_time
+
+SEVERITY_COLORS = {Severity.ERROR: QColor("#ff5630"), Severity.WARNING: QColor("#ffab00")}
+OK_COLOR = QColor("#36b37e")
+MAX_RECOMMENDATIONS = 3
+
+
+def _title(text: str = "") -> QLabel:
+    return QLabel(text, objectName="PanelTitle")
+
+
+def _table(columns: int) -> QTableWidget:
+    table = QTableWidget(0, columns)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(22)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return table
+
+
+def _fit_height(table: QTableWidget, rows: int) -> None:
+    """Tall enough for `rows` rows (a short table needs no scroll bar of its own)."""
+    header = table.horizontalHeader().sizeHint().height()
+    table.setFixedHeight(header + 22 * max(rows, 1) + 4)
+
+
+class PreviewPanel(QWidget):
+    override_changed = Signal(bool, str)  # override on, justification
+    recommendation_chosen = Signal(object)  # Recommendation
+
+    def __init__(self, tz: ZoneInfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tz = tz
+        self.preview: Preview | None = None
+        self.figures: Mapping[Sector, SectorFigures] | None = None
+        self.notes: tuple[Note, ...] = ()
+        self.recommendations: list[Recommendation] = []
+        self.sectors_title, self.drains_title = _title(), _title()
+        self.problems_title, self.recs_title = _title(), _title()
+        self.sectors = _table(6)
+        self.sectors.setRowCount(len(SECTORS))
+        self.sectors.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sectors.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.sectors.horizontalHeader().setStretchLastSection(False)
+        _fit_height(self.sectors, len(SECTORS))
+        self.drains = _table(4)
+        self.drains.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.drains.setMinimumHeight(110)
+        self.problems = QListWidget()
+        self.problems.setWordWrap(True)
+        self.problems.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.problems.setMinimumHeight(90)
+        self.notes_label = QLabel(wordWrap=True, objectName="Legend")
+        self.override = QCheckBox()
+        self.justification = QLineEdit()
+        self.justification.setEnabled(False)
+        self.recs_box = QVBoxLayout()
+        self.recs_box.setContentsMargins(0, 0, 0, 0)
+        self.rec_buttons: list[QPushButton] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(self.sectors_title)
+        layout.addWidget(self.sectors)
+        layout.addWidget(self.notes_label)
+        layout.addWidget(self.problems_title)
+        layout.addWidget(self.problems, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.override)
+        row.addWidget(self.justification, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.drains_title)
+        layout.addWidget(self.drains, 1)
+        layout.addWidget(self.recs_title)
+        layout.addLayout(self.recs_box)
+        self.override.toggled.connect(self._override_edited)
+        self.justification.textChanged.connect(self._override_edited)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.sectors_title.setText(self.tr("Before → after"))
+        self.drains_title.setText(self.tr("Nodes that drain first (running work continues)"))
+        self.problems_title.setText(self.tr("Checks"))
+        self.recs_title.setText(self.tr("Recommendations"))
+        self.sectors.setHorizontalHeaderLabels(
+            [
+                self.tr("Sector"),
+                self.tr("GPUs"),
+                self.tr("Guarantee"),
+                self.tr("Cap"),
+                self.tr("Busy / idle"),
+                self.tr("Queued"),
+            ]
+        )
+        self.drains.setHorizontalHeaderLabels(
+            [self.tr("Node"), self.tr("Move"), self.tr("Running work"), self.tr("Expected end")]
+        )
+        self.override.setText(self.tr("Override guarantee"))
+        self.justification.setPlaceholderText(self.tr("Justification (at least 10 characters)"))
+        self._render()
+        self._render_recommendations()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # -- input ------------------------------------------------------------------------------------
+
+    def show_preview(
+        self,
+        preview: Preview | None,
+        notes: tuple[Note, ...] = (),
+        figures: Mapping[Sector, SectorFigures] | None = None,
+    ) -> None:
+        """The plan's preview; with no plan, the sectors as they are (`figures`)."""
+        self.preview, self.notes = preview, notes
+        self.figures = preview.before if preview is not None else figures
+        self._render()
+
+    def show_recommendations(self, recommendations: list[Recommendation]) -> None:
+        if [r.text("en") for r in recommendations] == [
+            r.text("en") for r in self.recommendations
+        ]:
+            return  # same advice: keep the buttons (a refresh every few seconds)
+        self.recommendations = recommendations[:MAX_RECOMMENDATIONS]
+        self._render_recommendations()
+
+    def reset_override(self) -> None:
+        self.override.setChecked(False)
+        self.justification.clear()
+
+    def _override_edited(self) -> None:
+        on = self.override.isChecked()
+        self.justification.setEnabled(on)
+        self.override_changed.emit(on, self.justification.text() if on else "")
+
+    # -- drawing ----------------------------------------------------------------------------------
+
+    def _render(self) -> None:
+        lang = ui_language()
+        preview = self.preview
+        for row, sector in enumerate(SECTORS):
+            cells = [sector_name(sector), "", "", "", "", ""]
+            below = False
+            if self.figures is not None:
+                fig = self.figures[sector]
+                after = preview.after[sector] if preview is not None else fig.allocated
+                below = after < fig.guarantee and after < fig.allocated
+                change = after - fig.allocated
+                cells[1] = (
+                    fmt("%1 → %2 (%3)", fig.allocated, after, f"{change:+d}")
+                    if change
+                    else str(after)
+                )
+                cells[2] = str(fig.guarantee)
+                cells[3] = "–" if fig.maximum is None else str(fig.maximum)
+                cells[4] = f"{fig.busy} / {fig.idle}"
+                cells[5] = str(fig.demand)
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                if col == 1 and below:
+                    item.setForeground(SEVERITY_COLORS[Severity.ERROR])
+                self.sectors.setItem(row, col, item)
+        self.notes_label.setText("\n".join(n.text(lang) for n in self.notes))
+        self.notes_label.setVisible(bool(self.notes))
+        self._render_problems(lang)
+        self._render_drains()
+
+    def _render_problems(self, lang: str) -> None:
+        self.problems.clear()
+        preview = self.preview
+        if preview is None:
+            item = QListWidgetItem(
+                self.tr("No plan: drag nodes to another sector, or set targets and plan.")
+            )
+            self.problems.addItem(item)
+            return
+        for p in preview.problems:
+            item = QListWidgetItem(p.text(lang))
+            item.setForeground(SEVERITY_COLORS[p.severity])
+            item.setData(Qt.ItemDataRole.UserRole, p.code.value)
+            self.problems.addItem(item)
+        if not preview.problems:
+            item = QListWidgetItem(self.tr("The plan passes every check."))
+            item.setForeground(OK_COLOR)
+            self.problems.addItem(item)
+
+    def _render_drains(self) -> None:
+        preview = self.preview
+        drains = preview.drains if preview is not None else ()
+        targets = {m.node: m.target for m in preview.plan.moves} if preview is not None else {}
+        self.drains.setRowCount(len(drains))
+        for row, rec in enumerate(drains):
+            target = targets.get(rec.name)
+            move = sector_name(rec.sector) + (" → " + sector_name(target) if target else "")
+            work = "; ".join(rec.work) or fmt(self.tr("%1 jobs"), rec.running_jobs)
+            ends = (
+                format_time(rec.work_ends_at, self.tz)
+                if rec.work_ends_at
+                else self.tr("unknown")
+            )
+            for col, text in enumerate((rec.name, move, work, ends)):
+                self.drains.setItem(row, col, QTableWidgetItem(text))
+
+    def _render_recommendations(self) -> None:
+        while self.recs_box.count():
+            widget = self.recs_box.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.rec_buttons = []
+        lang = ui_language()
+        if not self.recommendations:
+            none = self.tr(
+                "None now: no idle nodes above a guarantee for a sector with queued work."
+            )
+            self.recs_box.addWidget(QLabel(none, wordWrap=True, objectName="Legend"))
+        for rec in self.recommendations:
+            text = QLabel(rec.text(lang), wordWrap=True)
+            button = QPushButton(self.tr("Use this plan"))
+            button.clicked.connect(lambda _=False, r=rec: self.recommendation_chosen.emit(r))
+            self.recs_box.addWidget(text)
+            self.recs_box.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+            self.rec_buttons.append(button)

@@ -1,0 +1,321 @@
+"""Every GPU of the fleet as one cell of a single pyqtgraph ImageItem, grouped by sector.
+
+A node is a column of cells (one per GPU); nodes fill bands left to right, and each sector starts
+on a new band under its label. Colour is utilisation; grey is a GPU without live data, dark red a
+node that cannot be reached. One image, never one item per GPU: 16,000 cells cost one upload.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QLinearGradient, QPainter
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from console.fleet.model import SECTORS, FleetSnapshot, NodeStatus
+from widgets.common.labels import fmt, sector_name, status_name, ui_language
+from widgets.common.theme import BACKGROUND, NO_DATA, SECTOR_COLORS, UNREACHABLE
+
+LABEL_PX = 20  # room above each sector's first band for its name, in pixels
+LABEL_WIDTH_PX = 150  # room a sector's name needs beside the next sector
+BAND_GAP = 1  # empty rows between bands
+SECTOR_GAP = 2  # empty columns between sectors set side by side
+# Nodes we cannot read at all, drawn dark red; stale, waiting and connecting ones are grey.
+BROKEN = np.array(
+    [
+        NodeStatus.UNREACHABLE,
+        NodeStatus.AUTH_FAILED,
+        NodeStatus.HOSTKEY_UNKNOWN,
+        NodeStatus.HOSTKEY_CHANGED,
+        NodeStatus.PROBE_ERROR,
+    ],
+    dtype=np.int8,
+)
+
+
+@dataclass(frozen=True)
+class HeatmapLayout:
+    cell_node: np.ndarray  # (rows, cols) node row in the snapshot, -1 for no cell
+    cell_gpu: np.ndarray  # (rows, cols) GPU index, -1 for no cell
+    sector_origin: tuple[tuple[int, int], ...]  # (x, y) of each sector's label
+    nodes_per_band: int
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.cell_node.shape
+
+
+def _bands(members: np.ndarray, npb: int) -> int:
+    return max(1, math.ceil(len(members) / npb))
+
+
+def _block_origins(
+    per_sector: list[np.ndarray],
+    npb: int,
+    band_h: int,
+    side_by_side: bool,
+    label_rows: int,
+    label_cols: int = 0,
+) -> tuple[list[tuple[int, int]], int, int]:
+    """Top-left of each sector block, and the grid's (rows, cols). An empty sector takes no room;
+    side by side, a block is at least as wide as its label."""
+    origins, x, y = [], 0, 0
+    rows = cols = 0
+    for members in per_sector:
+        if len(members) == 0:
+            origins.append((x, y))
+            continue
+        width = max(min(npb, len(members)), label_cols if side_by_side else 1)
+        height = label_rows + _bands(members, npb) * band_h
+        origins.append((x, y))
+        rows, cols = max(rows, y + height), max(cols, x + width)
+        if side_by_side:
+            x += width + SECTOR_GAP
+        else:
+            y += height
+    return origins, rows, cols
+
+
+def compute_layout(
+    node_sector: np.ndarray,
+    gpu_count: np.ndarray,
+    width_px: float = 800,
+    height_px: float = 500,
+    label_px: float = LABEL_PX,
+    label_width_px: float = LABEL_WIDTH_PX,
+) -> HeatmapLayout:
+    """Place every (node, GPU) on the grid; pure, so it is tested without a screen.
+
+    Sectors are stacked or set side by side, with as many nodes per band as give the largest
+    cells in a drawing area of `width_px` × `height_px`, leaving `label_px` above each sector.
+    """
+    n = len(node_sector)
+    gpus = int(gpu_count.max()) if n else 1
+    band_h = gpus + BAND_GAP
+    per_sector = [np.flatnonzero(node_sector == i) for i in range(len(SECTORS))]
+    widest = max(1, max((len(p) for p in per_sector), default=1))
+
+    def fit(npb: int, side_by_side: bool) -> tuple[float, int, int]:
+        """Cell size in pixels, and the label rows and columns that give labels their pixels."""
+        label_rows, label_cols, cell = 1, 1, 0.0
+        for _ in range(4):  # label room depends on cell size and back; this settles quickly
+            _, rows, cols = _block_origins(
+                per_sector, npb, band_h, side_by_side, label_rows, label_cols
+            )
+            cell = max(min(width_px / cols, height_px / rows), 1e-6)
+            label_rows = max(1, math.ceil(label_px / cell))
+            label_cols = max(1, math.ceil(label_width_px / cell))
+        return cell, label_rows, label_cols
+
+    choices = [(npb, side) for side in (False, True) for npb in range(1, min(widest, 400) + 1)]
+    npb, side_by_side = max(choices, key=lambda c: fit(*c)[0])
+    _, label_rows, label_cols = fit(npb, side_by_side)
+    origins, rows, cols = _block_origins(
+        per_sector, npb, band_h, side_by_side, label_rows, label_cols
+    )
+    cell_node = np.full((rows, cols), -1, dtype=np.int32)
+    cell_gpu = np.full((rows, cols), -1, dtype=np.int32)
+    for (x0, top), members in zip(origins, per_sector, strict=True):
+        for k, node in enumerate(members):
+            band, col = divmod(k, npb)
+            y0 = top + label_rows + band * band_h
+            count = int(gpu_count[node])
+            cell_node[y0 : y0 + count, x0 + col] = node
+            cell_gpu[y0 : y0 + count, x0 + col] = np.arange(count)
+    return HeatmapLayout(cell_node, cell_gpu, tuple(origins), npb)
+
+
+def _rgba(colour) -> np.ndarray:
+    return np.array(colour.getRgb(), dtype=np.uint8)
+
+
+class ColourScale(QWidget):
+    """The colour key: the utilisation gradient from 0 to 100 %, then the no-data colours."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lut: np.ndarray | None = None
+        self.setFixedSize(260, 18)
+
+    def paintEvent(self, event) -> None:
+        if self.lut is None:
+            return
+        p = QPainter(self)
+        h, w = self.height(), self.width() - 70
+        grad = QLinearGradient(0, 0, w, 0)
+        for pos in np.linspace(0, 1, 8):
+            grad.setColorAt(pos, QColor(*self.lut[int(pos * 255)][:3]))
+        p.fillRect(QRect(0, 0, w, h), grad)
+        p.fillRect(QRect(w + 8, 0, 28, h), NO_DATA)
+        p.fillRect(QRect(w + 40, 0, 28, h), UNREACHABLE)
+        p.setPen(QColor("#ffffff"))
+        p.drawText(
+            QRect(4, 0, w - 8, h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, "0 %"
+        )
+        p.setPen(QColor("#0e1116"))
+        p.drawText(
+            QRect(4, 0, w - 8, h),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+            "100 %",
+        )
+        p.end()
+
+
+class _CellImage(pg.ImageItem):
+    """The image, with a tooltip that follows the cell under the mouse."""
+
+    def __init__(self, owner: FleetHeatmap) -> None:
+        super().__init__(axisOrder="row-major")
+        self._owner = owner
+
+    def hoverEvent(self, ev) -> None:
+        if ev.isExit():
+            self.setToolTip("")
+            return
+        pos = ev.pos()
+        self.setToolTip(self._owner.tooltip_at(int(pos.x()), int(pos.y())))
+
+    def mouseClickEvent(self, ev) -> None:
+        if ev.double() and ev.button() == Qt.MouseButton.LeftButton:
+            pos = ev.pos()
+            if self._owner.activate_at(int(pos.x()), int(pos.y())):
+                ev.accept()
+
+
+class FleetHeatmap(QWidget):
+    node_activated = Signal(str)  # a cell was double-clicked: open its node's detail
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel(objectName="PanelTitle")
+        self.legend = ColourScale()
+        self.view = pg.GraphicsLayoutWidget()
+        self.view.setBackground(BACKGROUND)
+        self.box = self.view.addViewBox(lockAspect=True, invertY=True, enableMenu=False)
+        self.box.setMouseEnabled(x=False, y=False)
+        self.image = _CellImage(self)
+        self.box.addItem(self.image)
+        self.sector_labels = [pg.TextItem(anchor=(0, 0)) for _ in SECTORS]
+        for label in self.sector_labels:
+            self.box.addItem(label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.legend)
+        layout.addLayout(head)
+        layout.addWidget(self.view)
+        self.layout_: HeatmapLayout | None = None
+        self._layout_key: tuple | None = None
+        self.snapshot: FleetSnapshot | None = None
+        self.lut = pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256, alpha=True)
+        self.legend.lut = self.lut
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("GPU utilisation, every GPU (one column per node)"))
+        self.legend.setToolTip(
+            self.tr(
+                "Grey: no live data (stale, connecting). Dark red: node cannot be read "
+                "(unreachable, auth failed, host key, probe error)."
+            )
+        )
+        self._label_sectors()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _label_sectors(self) -> None:
+        snap, lay = self.snapshot, self.layout_
+        for i, (sector, label) in enumerate(zip(SECTORS, self.sector_labels, strict=True)):
+            nodes = int((snap.node_sector == i).sum()) if snap is not None else 0
+            label.setText(fmt(self.tr("%1 · %2 nodes"), sector_name(sector), nodes))
+            label.setColor(SECTOR_COLORS[sector])
+            label.setVisible(nodes > 0)
+            if lay is not None:
+                x, y = lay.sector_origin[i]
+                label.setPos(x, y - 0.3)
+
+    def show_snapshot(self, snap: FleetSnapshot) -> None:
+        self.snapshot = snap
+        if min(self.view.width(), self.view.height()) < 16:
+            return  # folded away (a splitter, the capacity tabs): no pixels to lay cells out in
+        size = (self.view.width() // 16, self.view.height() // 16)  # relayout on real resizes
+        key = (snap.node_sector.tobytes(), snap.node_gpu_count.tobytes(), size)
+        if key != self._layout_key:
+            self.layout_ = compute_layout(
+                snap.node_sector, snap.node_gpu_count, self.view.width(), self.view.height()
+            )
+            self._layout_key = key
+            self._label_sectors()
+            rows, cols = self.layout_.shape
+            self.box.setRange(xRange=(0, cols), yRange=(0, rows), padding=0.02)
+        self.rgba = self.colour(snap, self.layout_)
+        self.image.setImage(self.rgba, autoLevels=False)
+
+    def colour(self, snap: FleetSnapshot, lay: HeatmapLayout) -> np.ndarray:
+        valid = lay.cell_node >= 0
+        node = np.where(valid, lay.cell_node, 0)
+        gpu = np.where(valid, lay.cell_gpu, 0)
+        live = snap.node_status == NodeStatus.LIVE
+        value = np.where(live[node], snap.gpu_util[node, gpu], np.nan)
+        idx = np.clip(np.nan_to_num(value, nan=0.0) * 2.55, 0, 255).astype(np.intp)
+        rgba = self.lut[idx]
+        rgba[np.isnan(value)] = _rgba(NO_DATA)
+        rgba[np.isin(snap.node_status[node], BROKEN)] = _rgba(UNREACHABLE)
+        rgba[~valid] = 0
+        return rgba
+
+    def node_at(self, x: int, y: int) -> str | None:
+        snap, lay = self.snapshot, self.layout_
+        if snap is None or lay is None or not (0 <= y < lay.shape[0] and 0 <= x < lay.shape[1]):
+            return None
+        node = int(lay.cell_node[y, x])
+        return snap.node_names[node] if node >= 0 else None
+
+    def activate_at(self, x: int, y: int) -> bool:
+        name = self.node_at(x, y)
+        if name is not None:
+            self.node_activated.emit(name)
+        return name is not None
+
+    def tooltip_at(self, x: int, y: int) -> str:
+        snap, lay = self.snapshot, self.layout_
+        if snap is None or lay is None or not (0 <= y < lay.shape[0] and 0 <= x < lay.shape[1]):
+            return ""
+        node, gpu = int(lay.cell_node[y, x]), int(lay.cell_gpu[y, x])
+        if node < 0:
+            return ""
+        org = snap.node_org[node]
+        org_name = org.name(ui_language()) if org else "–"
+        status = NodeStatus(int(snap.node_status[node]))
+
+        def val(arr: np.ndarray, scale: float = 1.0, digits: int = 0) -> str:
+            v = float(arr[node, gpu])
+            return "–" if math.isnan(v) else f"{v * scale:.{digits}f}"
+
+        lines = [
+            f"<b>{html.escape(snap.node_names[node])}</b> · GPU {gpu}",
+            f"{sector_name(snap.sector_of(node))} · {org_name}",
+            fmt(self.tr("status: %1"), status_name(status)),
+            fmt(self.tr("utilisation: %1 %"), val(snap.gpu_util)),
+            fmt(
+                self.tr("memory: %1 / %2 GiB"),
+                val(snap.gpu_mem_used_mib, 1 / 1024, 1),
+                val(snap.gpu_mem_total_mib, 1 / 1024, 0),
+            ),
+            fmt(self.tr("temperature: %1 °C"), val(snap.gpu_temp_c)),
+            fmt(self.tr("power: %1 W"), val(snap.gpu_power_w)),
+        ]
+        if status != NodeStatus.LIVE and snap.node_reason[node]:
+            lines.append(html.escape(snap.node_reason[node]))
+        if snap.node_fingerprint[node]:
+            lines.append(html.escape(snap.node_fingerprint[node]))
+        return "<br>".join(lines)

@@ -1,0 +1,259 @@
+"""The pages the kiosk rotates through; each draws a FleetSnapshot in large type.
+
+The existing panels (sector cards, utilisation plot, heatmap) are reused as they are and only
+restyled from outside: object names for kiosk.qss, fonts and pens for pyqtgraph.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from console.fleet.model import SECTORS, FleetSnapshot, NodeStatus, Sector
+from widgets.common.labels import fmt, sector_name, ui_language
+from widgets.common.theme import NO_DATA, SECTOR_COLORS, UNREACHABLE
+from widgets.fleet.heatmap import FleetHeatmap
+from widgets.fleet.sector_cards import SectorCards
+from widgets.fleet.utilization_plot import UtilizationPlot
+from widgets.kiosk.parts import (
+    EntitlementBar,
+    StatTable,
+    sector_view,
+    set_text,
+)
+from widgets.kiosk.style import enlarge_heatmap, enlarge_plot, fit_sector_labels
+
+MAX_ORG_ROWS = 6
+
+
+class KioskPage(QWidget):
+    """A page: an id (for settings and screenshots), a translated title, and a snapshot."""
+
+    page_id = ""
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def show_snapshot(self, snap: FleetSnapshot) -> None:
+        raise NotImplementedError
+
+    def retranslate(self) -> None:
+        """Re-read the page's own fixed texts (values follow with the next snapshot)."""
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class OverviewPage(KioskPage):
+    page_id = "overview"
+
+    def __init__(self, tz: ZoneInfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cards = SectorCards()
+        self.plot = UtilizationPlot(tz)
+        enlarge_plot(self.plot)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(24)
+        layout.addWidget(self.cards)
+        layout.addWidget(self.plot, 1)
+
+    def title(self) -> str:
+        return self.tr("Fleet overview")
+
+    def show_snapshot(self, snap: FleetSnapshot) -> None:
+        self.cards.show_snapshot(snap)
+        self.plot.show_snapshot(snap)
+
+
+class SectorPage(KioskPage):
+    """One sector: its figures, entitlement against use, its organisations and its nodes."""
+
+    def __init__(self, sector: Sector, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sector = sector
+        self.index = SECTORS.index(sector)
+        self.page_id = f"sector-{sector.value}"
+        self.values = [QLabel("–", objectName="KioskStat") for _ in range(5)]
+        self.captions = [QLabel(objectName="KioskStatCaption") for _ in range(5)]
+        stats = QGridLayout()
+        stats.setHorizontalSpacing(40)
+        for col, (value, caption) in enumerate(zip(self.values, self.captions, strict=True)):
+            stats.addWidget(value, 0, col)
+            stats.addWidget(caption, 1, col)
+        self.bar = EntitlementBar(SECTOR_COLORS[sector])
+        self.bar_legend = QLabel(objectName="KioskBarLegend")
+        self.orgs = StatTable(4, MAX_ORG_ROWS, stretch=(8, 2, 3, 2))
+        self.heatmap = FleetHeatmap()
+        enlarge_heatmap(self.heatmap)
+        self.nodes_title = QLabel(objectName="PanelTitle")
+        nodes = QVBoxLayout()
+        nodes.addWidget(self.nodes_title)
+        nodes.addWidget(self.heatmap, 1)
+        body = QHBoxLayout()
+        body.setSpacing(40)
+        body.addWidget(self.orgs, 6)
+        body.addLayout(nodes, 5)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(14)
+        layout.addLayout(stats)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.bar_legend)
+        layout.addSpacing(12)
+        layout.addLayout(body, 1)
+        self.retranslate()
+
+    def title(self) -> str:
+        return fmt(self.tr("%1 sector"), sector_name(self.sector))
+
+    def retranslate(self) -> None:
+        captions = (
+            self.tr("GPUs in use / allocated"),
+            self.tr("average utilisation"),
+            self.tr("entitled GPUs (share)"),
+            self.tr("allocated vs entitlement"),
+            self.tr("nodes live"),
+        )
+        for label, text in zip(self.captions, captions, strict=True):
+            label.setText(text)
+        colour = SECTOR_COLORS[self.sector]
+        dim = QColor.fromRgbF(colour.redF() * 0.4, colour.greenF() * 0.4, colour.blueF() * 0.4)
+        used, allocated, entitled = self.tr("in use"), self.tr("allocated"), self.tr("entitlement")
+        self.bar_legend.setText(
+            f"<span style='color:{colour.name()}'>■</span> {used} &nbsp;&nbsp; "
+            f"<span style='color:{dim.name()}'>■</span> {allocated} &nbsp;&nbsp; "
+            f"<b>┃</b> {entitled}"
+        )
+        self.orgs.set_header(
+            (self.tr("Organisation"), self.tr("nodes"), self.tr("GPUs in use"), self.tr("util."))
+        )
+        self.nodes_title.setText(self.tr("Its nodes: GPU utilisation, one column per node"))
+
+    def show_snapshot(self, snap: FleetSnapshot) -> None:
+        s = snap.sectors[self.index]
+        mine = np.flatnonzero(snap.node_sector == self.index)
+        live = snap.node_status[mine] == NodeStatus.LIVE
+        loc = self.locale()
+        texts = (
+            f"{loc.toString(s.used_gpus)} / {loc.toString(s.allocated_gpus)}",
+            "–" if s.avg_util is None else f"{s.avg_util:.0f} %",
+            f"{s.entitled_gpus:.0f} ({s.entitled_share:.0%})",
+            f"{s.allocated_gpus - s.entitled_gpus:+.0f}",
+            f"{int(live.sum())} / {len(mine)}",
+        )
+        for label, text in zip(self.values, texts, strict=True):
+            set_text(label, text)
+        self.bar.set_values(s.entitled_gpus, s.allocated_gpus, s.used_gpus)
+        self.orgs.set_rows(*self._org_rows(snap, mine))
+        self.heatmap.show_snapshot(sector_view(snap, self.index))
+        fit_sector_labels(self.heatmap)
+
+    def _org_rows(self, snap: FleetSnapshot, mine: np.ndarray) -> tuple[list, str]:
+        lang = ui_language()
+        groups: dict[str, list[int]] = {}
+        names: dict[str, str] = {}
+        for row in mine:
+            org = snap.node_org[row]
+            key = org.id if org else ""
+            groups.setdefault(key, []).append(int(row))
+            names[key] = org.name(lang) if org else self.tr("(no organisation)")
+        rows = []
+        for key, members in groups.items():
+            idx = np.array(members)
+            live = snap.node_status[idx] == NodeStatus.LIVE
+            util = snap.gpu_util[idx][live]
+            reporting = util[~np.isnan(util)]
+            used = int((reporting >= snap.busy_threshold).sum())
+            gpus = int(snap.node_gpu_count[idx].sum())
+            avg = "–" if reporting.size == 0 else f"{reporting.mean():.0f} %"
+            rows.append(
+                (
+                    gpus,
+                    (names[key], None),
+                    (str(len(members)), None),
+                    (f"{used} / {gpus}", None),
+                    (avg, None),
+                )
+            )
+        rows.sort(key=lambda r: (-r[0], r[1][0]))
+        cells = [r[1:] for r in rows]
+        extra = len(cells) - MAX_ORG_ROWS
+        more = fmt(self.tr("… and %1 more organisations"), extra) if extra > 0 else ""
+        return cells, more
+
+
+class HeatmapPage(KioskPage):
+    page_id = "heatmap"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heatmap = FleetHeatmap()
+        enlarge_heatmap(self.heatmap)
+        self.low, self.high = QLabel("0 %"), QLabel("100 %")
+        gradient = QLabel(objectName="KioskGradient")
+        stops = ", ".join(
+            f"stop:{pos:.2f} {QColor(*map(int, self.heatmap.lut[int(pos * 255)][:3])).name()}"
+            for pos in np.linspace(0, 1, 9)
+        )
+        gradient.setStyleSheet(f"background: qlineargradient(x1:0, y1:0, x2:1, y2:0, {stops});")
+        gradient.setFixedSize(360, 30)
+        self.no_data, self.broken = QLabel(), QLabel()
+        key = QHBoxLayout()
+        key.setSpacing(14)
+        key.addWidget(self.low)
+        key.addWidget(gradient)
+        key.addWidget(self.high)
+        key.addSpacing(40)
+        for colour, label in ((NO_DATA, self.no_data), (UNREACHABLE, self.broken)):
+            swatch = QLabel(objectName="KioskSwatch")
+            swatch.setFixedSize(44, 30)
+            swatch.setStyleSheet(f"background: {colour.name()};")
+            key.addWidget(swatch)
+            key.addWidget(label)
+            key.addSpacing(30)
+        key.addStretch(1)
+        self.caption = QLabel(objectName="PanelTitle")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(key)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.heatmap, 1)
+        self.retranslate()
+
+    def title(self) -> str:
+        return self.tr("Every GPU")
+
+    def retranslate(self) -> None:
+        self.no_data.setText(self.tr("no live data"))
+        self.broken.setText(self.tr("node cannot be read"))
+        self.caption.setText(self.tr("GPU utilisation of every GPU, one column per node"))
+
+    def show_snapshot(self, snap: FleetSnapshot) -> None:
+        self.heatmap.show_snapshot(snap)
+        fit_sector_labels(self.heatmap)
+
+
+def build_pages(page_ids: tuple[str, ...], tz: ZoneInfo) -> list[KioskPage]:
+    """The pages named in settings, in order; "sectors" stands for one page per sector."""
+    pages: list[KioskPage] = []
+    for page_id in page_ids:
+        if page_id == "overview":
+            pages.append(OverviewPage(tz))
+        elif page_id == "sectors":
+            pages.extend(SectorPage(sector) for sector in SECTORS)
+        elif page_id == "heatmap":
+            pages.append(HeatmapPage())
+        elif page_id == "alerts":
+            from widgets.kiosk.attention import AlertsPage  # it builds on KioskPage, defined here
+
+            pages.append(AlertsPage())
+        else:
+            raise ValueError(f"unknown kiosk page {page_id!r}")
+    return pages

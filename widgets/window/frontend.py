@@ -1,0 +1,195 @@
+"""The desktop front-end: the Qt application, theme, language and the main window.
+
+console/app.py finds this class through the `hangang_console.frontends` entry point, so the core
+stays free of widgets while still owning the order of startup.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from console.access import Action
+from console.app import Services
+from console.cli import Options
+from console.fleet.model import FleetSnapshot
+from widgets.alerts.presenter import AlertPresenter
+from widgets.capacity.audit_view import AuditView
+from widgets.capacity.board import RebalanceBoard
+from widgets.common.i18n import Translations, system_language
+from widgets.common.theme import apply_theme
+from widgets.fleet.node_detail import NodeDetail
+from widgets.history.query import HistoryQueries
+from widgets.reports.dialog import ReportDialog
+from widgets.window.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def save_screenshot(window: MainWindow, path: Path) -> bool:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ok = window.grab().save(str(path), "PNG")
+    if not ok:
+        log.error("could not write screenshot %s", path)
+    return ok
+
+
+def qt_application(argv: list[str], theme: str) -> QApplication:
+    """The one QApplication, named and themed (the window and the kiosk share it)."""
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName("hangang-console")
+    app.setApplicationDisplayName("Hangang Console")
+    app.setOrganizationName("Hangang AI Center")
+    apply_theme(app, theme)
+    return app
+
+
+class WindowFrontend:
+    def __init__(self) -> None:
+        self.app: QApplication | None = None
+        self.window: MainWindow | None = None
+        self.translations: Translations | None = None
+        self.services: Services | None = None
+        self.queries: HistoryQueries | None = None
+        self.details: dict[str, NodeDetail] = {}  # open node windows by node name
+        self.report: ReportDialog | None = None
+        self.tz = ZoneInfo("Asia/Seoul")
+        self.exit_code = 0
+
+    def create_application(self, argv: list[str]) -> None:
+        self.app = qt_application(argv, "dark")
+
+    def open(self, services: Services, options: Options, started_at: float) -> None:
+        tz = ZoneInfo(options.tz)
+        self.translations = Translations(self.app)
+        self.translations.set_language(options.lang or system_language())
+        window = MainWindow(tz, tuple((s.kind, s.node_count) for s in services.sources))
+        window.language_requested.connect(self.translations.set_language)
+        self.translations.language_changed.connect(window.mark_language)
+        window.mark_language(self.translations.language)
+        services.bridge.snapshot_ready.connect(window.show_snapshot)
+        window.table.trust_allowed = services.policy.allows(Action.TRUST_HOST_KEY)
+        window.table.trust_requested.connect(services.trust_host_key)
+        self.services, self.tz = services, tz
+        self._connect_history(window, services)
+        self._connect_capacity(window, services)
+        self.alerts = AlertPresenter(window, services)
+        window.alerts.node_activated.connect(self.open_node)
+        if options.timing:
+            window.first_frame.connect(
+                lambda: print(
+                    f"first frame with data: {time.time() - started_at:.2f} s after process start",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            )
+        window.resize(1440, 900)
+        window.show()
+        self.window = window
+        if options.quit_after is not None:
+            QTimer.singleShot(int(options.quit_after * 1000), lambda: self._finish(options))
+        elif options.screenshot is not None:
+            QTimer.singleShot(5000, lambda: save_screenshot(window, options.screenshot))
+
+    def _connect_history(self, window: MainWindow, services: Services) -> None:
+        """History plots, accounting and node windows: queries on a pool, results on the GUI."""
+        self.queries = HistoryQueries(services.history, parent=window)
+        window.plot.attach(self.queries)
+        window.accounting.attach(self.queries, services.settings.accounting)
+        window.table.node_activated.connect(self.open_node)
+        window.heatmap.node_activated.connect(self.open_node)
+        history = services.history
+        if history is not None:
+            window.status.problem_source = lambda: history.problem
+        services.bridge.snapshot_ready.connect(self._show_details)
+        window.closing.connect(self._closing)
+        window.report_action.setEnabled(history is not None)
+        window.report_requested.connect(self.open_report)
+
+    def open_report(self) -> ReportDialog:
+        """File → Report…: one dialog, kept (with its choices) while the window lives."""
+        if self.report is None:
+            history = self.services.history
+            self.report = ReportDialog(
+                history.path if history is not None else None,
+                self.tz,
+                self.services.settings.accounting,
+                self.services.inventory.centre_name,
+                parent=self.window,
+            )
+        if self.report.isVisible():  # already open, maybe behind the main window
+            self.report.raise_()
+            self.report.activateWindow()
+        self.report.show()
+        return self.report
+
+    def _connect_capacity(self, window: MainWindow, services: Services) -> None:
+        """The rebalance board and audit tabs, when the session has a capacity service."""
+        capacity = services.capacity
+        if capacity is None:
+            return
+        board = RebalanceBoard(capacity, self.tz)
+        audit = AuditView(capacity.audit, self.tz, capacity.policy)
+        board.applied.connect(lambda _: audit.refresh())
+
+        def undo(plan_id: str) -> None:
+            window.tabs.setCurrentWidget(board)
+            board.ask_undo(plan_id)
+
+        audit.undo_requested.connect(undo)
+        window.add_capacity(board, audit)
+        window.closing.connect(board.shutdown)
+
+    def open_node(self, name: str) -> NodeDetail:
+        """The node's window (one per node): built, then the node watched, so it says it waits
+        for the node's next whole sample until one comes."""
+        dialog = self.details.get(name)
+        if dialog is None:
+            dialog = NodeDetail(name, self.services, self.queries, self.tz, parent=self.window)
+            latest = self.services.bridge.latest
+            if latest is not None:
+                dialog.show_snapshot(latest)
+            dialog.closed.connect(self._node_closed)
+            self.details[name] = dialog
+            self.services.watch_node(name)
+            dialog.show()
+        else:  # already open, maybe behind the main window
+            dialog.raise_()
+            dialog.activateWindow()
+        return dialog
+
+    def _show_details(self, snap: FleetSnapshot) -> None:
+        for dialog in list(self.details.values()):
+            dialog.show_snapshot(snap)
+
+    def _node_closed(self, name: str) -> None:
+        dialog = self.details.pop(name, None)
+        self.services.unwatch_node(name)
+        if self.queries is not None:
+            self.queries.forget(f"node:{name}")
+        if dialog is not None:
+            dialog.deleteLater()
+
+    def _closing(self) -> None:
+        for dialog in list(self.details.values()):
+            dialog.close()
+        if self.report is not None:
+            self.report.shutdown()
+        if self.queries is not None:
+            self.queries.shutdown()
+
+    def _finish(self, options: Options) -> None:
+        if options.screenshot is not None and not save_screenshot(self.window, options.screenshot):
+            self.exit_code = 1
+        self.window.close()
+        self.app.quit()
+
+    def exec(self) -> int:
+        rc = self.app.exec()
+        return rc or self.exit_code
