@@ -15,7 +15,6 @@ import argparse
 import gc
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -65,8 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication([])
     apply_theme(app, "kiosk")
-    qm_dir = Path(tempfile.mkdtemp(prefix="hangang-bench-i18n-"))
-    Translations(app, qm_dir=qm_dir).set_language("ko")
+    Translations(app).set_language("ko")
 
     sim = SimFleet.build(args.nodes)
     fleet = FleetState(sim.inventory, default_registry(), stale_after_s=10.0)

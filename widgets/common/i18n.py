@@ -1,19 +1,16 @@
-"""Language of the interface: ko.ts compiled at start (lrelease, cached) and switched live.
+"""Language of the interface, switched live, read from the one catalogue (console/i18n).
 
-Only the source (resources/i18n/ko.ts) is in git. At start the .qm is built into the user's cache,
-keyed by the source's hash, so a changed translation is picked up and an unchanged one costs a
-file read. Switching language installs or removes the translator; Qt then sends LanguageChange to
-every widget, which re-reads its texts.
+The widgets keep Qt's own mechanism (`self.tr`, LanguageChange, retranslate), but the installed
+translator answers from the same parsed ko.ts the core reads, instead of a .qm compiled with
+lrelease: there is no build or cache step that can fail at start (a distribution's PySide6 or a
+frozen bundle has no lrelease), and the window and the PDF cannot disagree on a word. Qt's own
+strings (Yes/No, file dialogs) still come from Qt's shipped qtbase catalogue when it is there.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import subprocess
-from pathlib import Path
 
-import PySide6
 from PySide6.QtCore import (
     QCoreApplication,
     QLibraryInfo,
@@ -23,8 +20,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from console.cli import LANGUAGES
-from console.paths import cache_dir, resource
+from console.i18n.catalogue import LANGUAGES, SOURCE_LANGUAGE, Catalogue, catalogue
 
 log = logging.getLogger(__name__)
 
@@ -33,37 +29,33 @@ def system_language() -> str:
     return "ko" if QLocale.system().language() == QLocale.Language.Korean else "en"
 
 
-def lrelease_binary() -> Path:
-    return Path(PySide6.__file__).parent / "lrelease"
+class CatalogueTranslator(QTranslator):
+    """A QTranslator that answers from a parsed catalogue (Qt fills in %n and %1 itself)."""
 
+    def __init__(self, messages: Catalogue, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._messages = messages
 
-def compile_translation(ts: Path, out_dir: Path) -> Path:
-    """Compile `ts` to a .qm in `out_dir` unless an identical build is already there."""
-    digest = hashlib.sha256(ts.read_bytes()).hexdigest()[:16]
-    qm = out_dir / f"{ts.stem}-{digest}.qm"
-    if not qm.exists():
-        out_dir.mkdir(parents=True, exist_ok=True)
-        tmp = qm.with_suffix(".qm.tmp")
-        subprocess.run(
-            [str(lrelease_binary()), "-silent", str(ts), "-qm", str(tmp)],
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-        tmp.replace(qm)  # atomic: a concurrent start never loads half a file
-    return qm
+    def translate(self, context, source, disambiguation=None, n=-1):
+        return self._messages.lookup(context or "", source or "", disambiguation or "") or ""
+
+    def isEmpty(self) -> bool:
+        return not self._messages.entries
+
+    def language(self) -> str:
+        return self._messages.lang
 
 
 class Translations(QObject):
-    """Owns the installed translator; English is the source language and needs none."""
+    """Owns the installed translators; English is the source language and needs none."""
 
     language_changed = Signal(str)
 
-    def __init__(self, parent: QObject | None = None, qm_dir: Path | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._qm_dir = qm_dir or cache_dir() / "i18n"
         self._translators: list[QTranslator] = []
-        self.language = "en"
+        self.language = SOURCE_LANGUAGE
+        self.problem: str | None = None  # why the catalogue could not be read, if it could not
 
     def set_language(self, lang: str) -> None:
         if lang not in LANGUAGES:
@@ -72,12 +64,11 @@ class Translations(QObject):
         for translator in self._translators:
             app.removeTranslator(translator)
         self._translators = []
-        if lang != "en":
-            qm = compile_translation(resource("i18n", f"{lang}.ts"), self._qm_dir)
-            ours = QTranslator(self)
-            if not ours.load(str(qm)):
-                raise RuntimeError(f"cannot load translation {qm}")
-            # Qt's own strings (Yes/No, OK/Cancel, file dialogs) come from its shipped catalogue
+        self.problem = None
+        if lang != SOURCE_LANGUAGE:
+            messages = catalogue(lang)
+            self.problem = messages.problem
+            ours = CatalogueTranslator(messages, self)
             qt = QTranslator(self)
             qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
             for translator in (ours, qt) if qt.load(f"qtbase_{lang}", qt_dir) else (ours,):
