@@ -31,7 +31,7 @@ lint: $(INSTALLED)
 
 # Refresh resources/i18n/ko.ts from the sources (new strings come in marked unfinished).
 i18n: $(INSTALLED)
-	$(VENV)/bin/pyside6-lupdate -locations none -no-obsolete $$(find widgets -name "*.py") -ts resources/i18n/ko.ts
+	$(VENV)/bin/pyside6-lupdate -locations none -no-obsolete $$(find console widgets -name "*.py" | sort) -ts resources/i18n/ko.ts
 
 # The README's screenshot, taken from the real app on a virtual screen.
 screenshot: deps-test $(INSTALLED)
