@@ -227,8 +227,8 @@ def _demo_services(
     options: Options, registry: MetricRegistry, settings: Settings, policy: AccessPolicy
 ) -> Services:
     from console.bridge import Bridge
-    from console.telemetry import sim_faults
-    from console.telemetry.sim import SimFleet, SimSource
+    from console.sources.demo import faults as demo_faults
+    from console.sources.demo.fleet import SimFleet, SimSource
 
     start = time.time()
     faults_from = start if options.scenario == "faults" else None
@@ -251,7 +251,7 @@ def _demo_services(
     )
     services.capacity = capacity
     if faults_from is not None:  # the demo's stand-in for the capacity backend's queue
-        services.demand = lambda: sim_faults.pending_demand(faults_from, time.time())
+        services.demand = lambda: demo_faults.pending_demand(faults_from, time.time())
     return services
 
 

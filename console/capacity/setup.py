@@ -26,9 +26,7 @@ def local_capacity(
     workload = on_change = None
     path = capacity_path(data_dir)
     if sim is not None:
-        from console.telemetry.sim_capacity import SimWorkload
-
-        workload, on_change = SimWorkload(sim), sim.control.update
+        workload, on_change = sim.capacity_workload()
         # demo fleets of other sizes name the same nodes in other sectors: one store per shape
         path = path.with_name(f"capacity-demo{len(inventory.nodes)}-{sim.seed}.sqlite")
     backend = LocalBackend(path, inventory, workload, on_change=on_change)

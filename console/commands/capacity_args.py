@@ -60,7 +60,7 @@ def open_capacity(args, kiosk: bool = False) -> CapacityService:
     if args.demo:
         if slurm:
             raise ValueError("--slurm drives a real scheduler: use it without --demo")
-        from console.telemetry.sim import SimFleet
+        from console.sources.demo.fleet import SimFleet
 
         sim = SimFleet.build(args.demo, seed=args.seed)
         return local_capacity(store_dir(args), sim.inventory, policy, sim=sim)

@@ -22,7 +22,7 @@ from console.fleet.state import FleetState
 from console.history.database import HistoryDB, HistoryError, bucket, default_history_path
 from console.history.rollup import RollupAccumulator, RollupDelta, layout_of
 from console.paths import data_dir
-from console.telemetry.sim import ORGANISATIONS, SimFleet
+from console.sources.demo.fleet import ORGANISATIONS, SimFleet
 
 WRITE_BATCH = 96  # deltas per transaction
 

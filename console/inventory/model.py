@@ -1,6 +1,6 @@
 """The fleet as the console knows it: nodes, their sector and organisation, sector entitlements.
 
-The demo fleet builds one in code (telemetry/sim.py); a fleet file is read by
+The demo fleet builds one in code (console/sources/demo/fleet.py); a fleet file is read by
 console/inventory/loader.py, whose errors (InventoryError) name file, line and field.
 """
 

@@ -25,7 +25,7 @@ from console.fleet.model import Sector
 from tests.qt.capacity.setup import capacity_service
 from tests.unit.capacity.helpers import ScriptedWorkload, small_inventory
 from widgets.capacity.board import RebalanceBoard
-from widgets.window.frontend import qt_application
+from widgets.common.application import qt_application
 
 
 def ms(fn) -> float:

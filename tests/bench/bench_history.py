@@ -28,7 +28,7 @@ import psutil
 from console.commands.simulate import FrameMaker, simulate
 from console.history.database import HistoryDB
 from console.history.store import HistoryStore
-from console.telemetry.sim import SimFleet
+from console.sources.demo.fleet import SimFleet
 
 STEP_S = 2.0
 END = 1_795_964_400  # 2026-11-30 00:00 Asia/Seoul

@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     from console.fleet.model import NodeEvent, NodeSample, PollBatch
     from console.fleet.state import FleetState
     from console.settings import KioskSettings
-    from console.telemetry.sim import SimFleet
+    from console.sources.demo.fleet import SimFleet
     from widgets.common.i18n import Translations
     from widgets.common.theme import apply_theme
     from widgets.kiosk.window import KioskWindow

@@ -17,7 +17,7 @@ from console.fleet.metrics import default_registry
 from console.fleet.model import NodeEvent, NodeSample, PollBatch
 from console.fleet.packing import pack
 from console.fleet.state import FleetState
-from console.telemetry.sim import SimFleet
+from console.sources.demo.fleet import SimFleet
 from widgets.fleet.heatmap import FleetHeatmap
 
 T0 = 1_795_968_000.0

@@ -34,11 +34,11 @@ from console.capacity.planner import Note, Recommendation
 from console.capacity.service import ApplyResult, CapacityService, PlanRejected, Preview
 from console.fleet.model import SECTORS, FleetSnapshot, Sector
 from widgets.capacity.apply_flow import ApplyDialog, ApplyProgress
+from widgets.capacity.node_chips import ChipView, NodeChipModel, SectorFilter, node_utilisation
 from widgets.capacity.preview import PreviewPanel
 from widgets.capacity.worker import CapacityWorker
 from widgets.common.labels import fmt, sector_name, ui_language
 from widgets.common.theme import SECTOR_COLORS
-from widgets.fleet.node_chips import ChipView, NodeChipModel, SectorFilter, node_utilisation
 
 REFRESH_MS = 3000
 NO_TARGET = -1  # the spin box's "auto": this sector gives or takes what the others need

@@ -12,6 +12,7 @@ import html
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -30,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.app import Services
 from console.fleet.model import FleetSnapshot, NodeSample, NodeStatus, Organisation
 from widgets.common.csv_export import AskPath, Column, FrameModel, ask_save_path, export_csv
 from widgets.common.labels import (
@@ -46,6 +46,9 @@ from widgets.common.theme import SECTOR_COLORS, STATUS_COLORS
 from widgets.history.node_history import NodeHistoryPlot
 from widgets.history.query import HistoryQueries
 from widgets.history.time_range import LIVE, LIVE_WINDOW_S
+
+if TYPE_CHECKING:  # the wiring hands its services in; the widget never imports it at run time
+    from console.app import Services
 
 INFO_KEYS = ("cpu", "memory", "swap", "load", "network", "disks", "uptime", "software")
 

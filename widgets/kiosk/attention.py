@@ -20,7 +20,7 @@ from widgets.common.labels import (
     ui_language,
 )
 from widgets.common.theme import SECTOR_COLORS, SEVERITY_COLORS, STATUS_COLORS
-from widgets.kiosk.pages import KioskPage
+from widgets.kiosk.page import KioskPage
 from widgets.kiosk.parts import StatTable, format_age, set_colour, set_text
 
 MAX_ALERT_ROWS = 10

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import QApplication
 from console.access import Action
 from console.app import Services
 from console.cli import Options
+from widgets.common.application import qt_application, save_screenshot
 from widgets.common.i18n import Translations
 from widgets.kiosk.window import KioskWindow
-from widgets.window.frontend import qt_application, save_screenshot
 
 log = logging.getLogger(__name__)
 DEFAULT_LANGUAGE = "ko"

@@ -9,7 +9,6 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -19,6 +18,7 @@ from widgets.common.theme import NO_DATA, SECTOR_COLORS, UNREACHABLE
 from widgets.fleet.heatmap import FleetHeatmap
 from widgets.fleet.sector_cards import SectorCards
 from widgets.fleet.utilization_plot import UtilizationPlot
+from widgets.kiosk.page import KioskPage
 from widgets.kiosk.parts import (
     EntitlementBar,
     StatTable,
@@ -28,26 +28,6 @@ from widgets.kiosk.parts import (
 from widgets.kiosk.style import enlarge_heatmap, enlarge_plot, fit_sector_labels
 
 MAX_ORG_ROWS = 6
-
-
-class KioskPage(QWidget):
-    """A page: an id (for settings and screenshots), a translated title, and a snapshot."""
-
-    page_id = ""
-
-    def title(self) -> str:
-        raise NotImplementedError
-
-    def show_snapshot(self, snap: FleetSnapshot) -> None:
-        raise NotImplementedError
-
-    def retranslate(self) -> None:
-        """Re-read the page's own fixed texts (values follow with the next snapshot)."""
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
 
 class OverviewPage(KioskPage):
@@ -238,22 +218,3 @@ class HeatmapPage(KioskPage):
     def show_snapshot(self, snap: FleetSnapshot) -> None:
         self.heatmap.show_snapshot(snap)
         fit_sector_labels(self.heatmap)
-
-
-def build_pages(page_ids: tuple[str, ...], tz: ZoneInfo) -> list[KioskPage]:
-    """The pages named in settings, in order; "sectors" stands for one page per sector."""
-    pages: list[KioskPage] = []
-    for page_id in page_ids:
-        if page_id == "overview":
-            pages.append(OverviewPage(tz))
-        elif page_id == "sectors":
-            pages.extend(SectorPage(sector) for sector in SECTORS)
-        elif page_id == "heatmap":
-            pages.append(HeatmapPage())
-        elif page_id == "alerts":
-            from widgets.kiosk.attention import AlertsPage  # it builds on KioskPage, defined here
-
-            pages.append(AlertsPage())
-        else:
-            raise ValueError(f"unknown kiosk page {page_id!r}")
-    return pages

@@ -26,9 +26,10 @@ from console.fleet.model import FleetSnapshot, NodeStatus
 from console.settings import DEFAULT_EXIT_CHORD, KioskSettings
 from widgets.common.labels import fmt, ui_language
 from widgets.common.theme import STATUS_COLORS
-from widgets.kiosk.pages import KioskPage, build_pages
+from widgets.kiosk.page import KioskPage
 from widgets.kiosk.parts import format_age, set_colour, set_text
 from widgets.kiosk.pin import PinDialog
+from widgets.kiosk.rotation import build_pages
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QTimer
@@ -19,35 +18,17 @@ from console.access import Action
 from console.app import Services
 from console.cli import Options
 from console.fleet.model import FleetSnapshot
-from widgets.alerts.presenter import AlertPresenter
 from widgets.capacity.audit_view import AuditView
 from widgets.capacity.board import RebalanceBoard
+from widgets.common.application import qt_application, save_screenshot
 from widgets.common.i18n import Translations, system_language
-from widgets.common.theme import apply_theme
 from widgets.fleet.node_detail import NodeDetail
 from widgets.history.query import HistoryQueries
 from widgets.reports.dialog import ReportDialog
+from widgets.window.alert_presenter import AlertPresenter
 from widgets.window.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-
-
-def save_screenshot(window: MainWindow, path: Path) -> bool:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ok = window.grab().save(str(path), "PNG")
-    if not ok:
-        log.error("could not write screenshot %s", path)
-    return ok
-
-
-def qt_application(argv: list[str], theme: str) -> QApplication:
-    """The one QApplication, named and themed (the window and the kiosk share it)."""
-    app = QApplication.instance() or QApplication(argv)
-    app.setApplicationName("hangang-console")
-    app.setApplicationDisplayName("Hangang Console")
-    app.setOrganizationName("Hangang AI Center")
-    apply_theme(app, theme)
-    return app
 
 
 class WindowFrontend:

@@ -1,7 +1,7 @@
 """The embedded backend: allocation and drain state in a SQLite file beside the history.
 
 It drives no scheduler, so it cannot see jobs itself: an optional `workload` tells it what runs
-on each node (the demo fleet does; see console/telemetry/sim_workload.py). Without one, nodes are
+on each node (the demo fleet does; see console/sources/demo/capacity.py). Without one, nodes are
 taken to be idle, which is true of a fleet with no scheduler placing work by sector.
 
 The version is a counter bumped by every change; `claim` compares it and takes a lock in one

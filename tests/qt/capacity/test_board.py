@@ -15,7 +15,7 @@ from console.fleet.model import Sector
 from tests.qt.capacity.setup import VIEWER, capacity_service
 from tests.unit.capacity.helpers import ScriptedWorkload
 from widgets.capacity.board import NO_TARGET, RebalanceBoard
-from widgets.fleet.node_chips import MIME_TYPE
+from widgets.capacity.node_chips import MIME_TYPE
 
 P, N, V = Sector.PUBLIC, Sector.INTEREST, Sector.PRIVATE
 TZ = ZoneInfo("Asia/Seoul")

@@ -18,7 +18,7 @@ from console.fleet.metrics import default_registry
 from console.fleet.model import SECTORS, NodeEvent, NodeSample, NodeStatus, PollBatch
 from console.fleet.state import FleetState
 from console.settings import KioskSettings, RoleSettings, Settings, hash_pin
-from console.telemetry.sim import SimFleet
+from console.sources.demo.fleet import SimFleet
 from widgets.common.theme import apply_theme
 from widgets.kiosk.frontend import KioskFrontend, choose_screen
 from widgets.kiosk.parts import format_age

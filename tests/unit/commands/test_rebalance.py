@@ -11,7 +11,7 @@ from console.capacity.audit import AuditLog, audit_path
 from console.capacity.setup import local_capacity
 from console.commands import audit, rebalance
 from console.settings import RoleSettings
-from console.telemetry.sim import SimFleet
+from console.sources.demo.fleet import SimFleet
 
 NODES = 24
 

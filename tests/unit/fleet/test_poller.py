@@ -6,7 +6,7 @@ import threading
 
 from console.fleet.model import NodeEvent, NodeSample, NodeStatus, PollBatch
 from console.fleet.poller import Poller
-from console.telemetry.sim import SimFleet, SimSource
+from console.sources.demo.fleet import SimFleet, SimSource
 
 
 def test_newest_item_per_node_wins_and_empty_flush_sends_nothing():

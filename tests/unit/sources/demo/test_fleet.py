@@ -11,7 +11,7 @@ import pytest
 from console.fleet.metrics import default_registry
 from console.fleet.model import SECTORS, NodeEvent, NodeSample, PollBatch, Sector
 from console.fleet.state import FleetState
-from console.telemetry.sim import SimFleet, office_hours_factor
+from console.sources.demo.fleet import SimFleet, office_hours_factor
 
 SEOUL = ZoneInfo("Asia/Seoul")
 WED_2PM = datetime(2026, 11, 25, 14, 0, tzinfo=SEOUL).timestamp()
@@ -155,7 +155,7 @@ def test_busy_gpus_run_a_process_of_a_known_user_of_the_nodes_sector():
 def test_a_drained_demo_node_empties_and_a_moved_one_follows_its_sector(tmp_path):
     from console.capacity.backends.local import LocalBackend
     from console.capacity.model import SchedState
-    from console.telemetry.sim_capacity import DRAIN_S, SimWorkload
+    from console.sources.demo.capacity import DRAIN_S, SimWorkload
 
     sim = SimFleet.build(12)
     clock = [1_800_000_000.0 + 11 * 3600]  # a weekday morning in Seoul: public nodes busy

@@ -8,8 +8,8 @@ from console.fleet.metrics import default_registry
 from console.fleet.model import NodeEvent, NodeSample, PollBatch
 from console.fleet.state import FleetState
 from console.settings import AlertSettings
-from console.telemetry import sim_faults
-from console.telemetry.sim import SimFleet
+from console.sources.demo import faults as demo_faults
+from console.sources.demo.fleet import SimFleet
 
 T0 = 1_795_968_000.0 + 10 * 3600  # a weekday, office hours in Seoul
 
@@ -26,7 +26,7 @@ def run(fleet: SimFleet, t0: float, seconds: int, engine: AlertEngine, state: Fl
                 tuple(i for i in items if isinstance(i, NodeEvent)),
             )
         )
-        engine.set_demand(sim_faults.pending_demand(t0, t))
+        engine.set_demand(demo_faults.pending_demand(t0, t))
         for inc in engine.evaluate(state.snapshot(t)).opened:
             fired.setdefault(inc.rule, t - t0)
     return fired

@@ -16,6 +16,7 @@ import numpy as np
 
 from console.capacity.backends.local import NodeWork
 from console.fleet.model import SECTORS, Sector
+from console.sources.demo.noise import uniform
 
 DRAIN_S = 20.0  # a short time: the demo's jobs end within this after a drain
 BUSY_PERCENT = 5.0
@@ -50,8 +51,6 @@ class SimControl:
         drains = self.drains()
         if not drains:
             return util
-        from console.telemetry.sim import uniform
-
         out = util.copy()
         for row, name in enumerate(names):
             since = drains.get(name)
@@ -85,8 +84,6 @@ class SimWorkload:
         return out
 
     def demand(self, now: float) -> dict[Sector, int]:
-        from console.telemetry.sim import uniform
-
         window = int(now // DEMAND_WINDOW_S)
         out = {}
         for i, sector in enumerate(SECTORS):

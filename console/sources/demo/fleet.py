@@ -30,8 +30,9 @@ from console.fleet.model import (
     Sector,
 )
 from console.inventory.model import Inventory, NodeSpec
-from console.telemetry import sim_faults
-from console.telemetry.sim_capacity import SimControl
+from console.sources.demo import faults as demo_faults
+from console.sources.demo.capacity import SimControl, SimWorkload
+from console.sources.demo.noise import uniform
 
 SEOUL_UTC_OFFSET_S = 9 * 3600  # Korea keeps no daylight saving time
 NODE_SHARES = {Sector.PUBLIC: 0.40, Sector.INTEREST: 0.35, Sector.PRIVATE: 0.25}
@@ -70,28 +71,6 @@ ORGANISATIONS: tuple[Organisation, ...] = (
 )
 
 
-def _mix(x: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser: a counter-based hash, so noise is a pure function of its keys."""
-    x = x.astype(np.uint64, copy=True)
-    with np.errstate(over="ignore"):
-        x ^= x >> np.uint64(30)
-        x *= np.uint64(0xBF58476D1CE4E5B9)
-        x ^= x >> np.uint64(27)
-        x *= np.uint64(0x94D049BB133111EB)
-        x ^= x >> np.uint64(31)
-    return x
-
-
-def uniform(seed: int, salt: int, *keys: np.ndarray | int) -> np.ndarray:
-    """Deterministic uniform [0, 1) noise for every combination of integer keys (broadcast)."""
-    with np.errstate(over="ignore"):
-        acc = np.uint64((seed * 0x9E3779B97F4A7C15 + salt) % 2**64)
-        h = np.asarray(acc, dtype=np.uint64)
-        for k in keys:
-            h = _mix(h ^ np.asarray(k, dtype=np.int64).astype(np.uint64))
-    return (h >> np.uint64(11)).astype(np.float64) / float(2**53)
-
-
 def office_hours_factor(t: float) -> float:
     """0.15 at night, 1.0 in office hours (09–18 Seoul time, Mon–Fri), ramps between."""
     local = t + SEOUL_UTC_OFFSET_S
@@ -113,7 +92,7 @@ class SimFleet:
     seed: int = 20261124
     # where the capacity backend has put each node and which it drains (sim_capacity.py)
     control: SimControl = field(default_factory=lambda: SimControl(), compare=False)
-    faults_from: float | None = None  # the "faults" scenario's start (console/telemetry/sim_faults)
+    faults_from: float | None = None  # the "faults" scenario starts (faults.py)
 
     @classmethod
     def build(
@@ -145,11 +124,15 @@ class SimFleet:
         user_org = {sim_user(o.id, k): o.id for o in ORGANISATIONS for k in range(USERS_PER_ORG)}
         inventory = Inventory(
             nodes=tuple(specs),
-            entitlements=dict(NODE_SHARES if faults_from is None else sim_faults.ENTITLEMENTS),
+            entitlements=dict(NODE_SHARES if faults_from is None else demo_faults.ENTITLEMENTS),
             organisations=ORGANISATIONS,
             user_org=user_org,
         )
         return cls(inventory=inventory, seed=seed, faults_from=faults_from)
+
+    def capacity_workload(self) -> tuple[SimWorkload, Callable[..., None]]:
+        """What the local capacity backend asks of this fleet, and how it tells the fleet back."""
+        return SimWorkload(self), self.control.update
 
     def utilisation(self, t: float) -> np.ndarray:
         """(nodes, GPUs) utilisation in percent at time t, in inventory order."""
@@ -186,7 +169,7 @@ class SimFleet:
         util = np.where(unallocated, 0.0, util)
         util = self.control.drain(util, t, self.seed, [s.name for s in specs])
         if self.faults_from is not None:
-            util = sim_faults.adjust_utilisation(self.faults_from, t, util, sector[:, 0])
+            util = demo_faults.adjust_utilisation(self.faults_from, t, util, sector[:, 0])
         return np.clip(util, 0.0, 100.0)
 
     def work_org(self, t: float) -> np.ndarray:
@@ -324,7 +307,7 @@ class SimFleet:
             )
         if self.faults_from is not None:
             names = tuple(spec.name for spec in self.inventory.nodes)
-            out = sim_faults.apply(self.faults_from, t, names, out)
+            out = demo_faults.apply(self.faults_from, t, names, out)
         return out
 
 

@@ -1,0 +1,30 @@
+"""The one QApplication and window screenshots: shared by the window and the kiosk front-ends."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from widgets.common.theme import apply_theme
+
+log = logging.getLogger(__name__)
+
+
+def save_screenshot(window: QWidget, path: Path) -> bool:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ok = window.grab().save(str(path), "PNG")
+    if not ok:
+        log.error("could not write screenshot %s", path)
+    return ok
+
+
+def qt_application(argv: list[str], theme: str) -> QApplication:
+    """The one QApplication, named and themed (the window and the kiosk share it)."""
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName("hangang-console")
+    app.setApplicationDisplayName("Hangang Console")
+    app.setOrganizationName("Hangang AI Center")
+    apply_theme(app, theme)
+    return app
