@@ -197,8 +197,11 @@ class CapacityService:
         state = self.state()
         problems = blocking(validate(plan, state, self.entitlements))
         if problems:
-            if all(p.code == Code.STALE_VERSION for p in problems):
-                raise Conflict(problems[0].en)
+            # a stale plan is a conflict whatever else it breaks now: those problems come from
+            # the other apply, and planning again is the answer to both
+            stale = [p for p in problems if p.code == Code.STALE_VERSION]
+            if stale:
+                raise Conflict(stale[0].en)
             raise PlanRejected(problems)
         who = self.policy.identity.user
         self.backend.claim(plan, who)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import socket
 import time
 from collections.abc import Callable, Mapping
@@ -94,7 +95,9 @@ class SlurmBackend:
         return list(self._hostnames[hostlist])
 
     def compress(self, names: list[str]) -> str:
-        """The shortest host list for `names`, from `scontrol show hostlist`."""
+        """The shortest host list for `names`, from `scontrol show hostlist`; in name order, so
+        a node moved back gives the list it came from (n[04-06], not n[05-06,04])."""
+        names = sorted(names, key=_name_order)
         if len(names) <= 1:
             return ",".join(names)
         return self._run("scontrol", "show", "hostlist", ",".join(names)).strip()
@@ -366,6 +369,11 @@ class SlurmBackend:
 
     def features(self) -> tuple[str, ...]:
         return self.feature_lines("en")
+
+
+def _name_order(name: str) -> tuple:
+    """n2 before n10: digits compare as numbers."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name))
 
 
 def _digest(members: Mapping[Sector, list[str]]) -> str:
