@@ -40,6 +40,7 @@ from console.capacity.backends.slurm_parse import (
     parse_squeue_text,
     version_tuple,
 )
+from console.capacity.backends.slurm_recovery import SlurmRecovery
 from console.capacity.backends.slurm_runner import CommandFailed, Runner
 from console.capacity.model import ClusterState, NodeRecord, Plan, SchedState
 from console.capacity.text import pick
@@ -51,7 +52,7 @@ HOSTLIST_CACHE = 4096
 JSON_SINCE = (21, 8)  # squeue --json (openapi plugin v0.0.37)
 NODES_PLUS_SINCE = (23, 11)  # scontrol update PartitionName=P Nodes+=X
 
-class SlurmBackend:
+class SlurmBackend(SlurmRecovery):
     name = "slurm"
 
     def __init__(
