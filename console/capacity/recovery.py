@@ -11,7 +11,7 @@ the plan's own nodes and drains, so running one twice, or after a crash of the f
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -111,7 +111,7 @@ def run_recovery(svc, run: JournalRun, choice: str, reason: str, progress, cance
     backend, progress = svc._journaled(plan, progress)
     try:
         states = states_now(svc.backend, plan, choice)
-        crash = _crash_entry(svc.audit, run, states, who)
+        crash = _crash_entry(svc, run, states, who)
         applier = Applier(backend, svc.poll_s, svc.drain_timeout_s)
         if choice == FINISH:
             outcome = applier.run(plan, progress, cancel, resume_from=states)
@@ -145,26 +145,33 @@ def run_recovery(svc, run: JournalRun, choice: str, reason: str, progress, cance
     return outcome, entry
 
 
-def _crash_entry(audit, run: JournalRun, states: dict[str, MoveState], who: str):
+def _crash_entry(svc, run: JournalRun, states: dict[str, MoveState], who: str):
     """The audit entry saying the apply was interrupted: written once, before the recovery
     acts (a recovery cut short finds it and does not write it again)."""
-    for entry in audit.entries(t0=run.started):
+    for entry in svc.audit.entries(t0=run.started):
         if entry.plan_id == run.plan.plan_id and entry.action == "interrupted":
             return entry
-    return audit.append(t=time.time(), user=run.user, role=run.role, action="interrupted",
-                        plan_id=run.plan.plan_id, reason=run.reason,
-                        body=crash_body(run, states, who))
+    body = crash_body(run, states, who, svc.state().allocation())
+    return svc.audit.append(t=time.time(), user=run.user, role=run.role, action="interrupted",
+                            plan_id=run.plan.plan_id, reason=run.reason, body=body)
 
 
-def crash_body(run: JournalRun, states: dict[str, MoveState], found_by: str) -> dict:
+def crash_body(run: JournalRun, states: dict[str, MoveState], found_by: str,
+               allocation: Mapping[str, Sector]) -> dict:
     """The audit entry of the crash itself: what was running, how far the journal got, what
-    the backend showed when it was found."""
+    the backend showed when it was found ("after": the allocation the crash left)."""
     from console.capacity.service import plan_body
 
+    events = [s for s in run.steps if s.kind == EVENT]
     return {
         "plan": plan_body(run.plan),
-        "steps": [s.as_dict() for s in run.steps],
+        # the moves' states as an apply's entry has them (the audit view and reports read
+        # these), then everything the journal held, intents included
+        "steps": [{"node": s.node, "state": s.what, "t": s.t, "message": s.message}
+                  for s in events],
+        "journal": [s.as_dict() for s in run.steps],
         "before": run.before,
+        "after": {n: s.value for n, s in sorted(allocation.items())},
         "version_before": run.version_before,
         "started": run.started,
         "backend": run.backend,

@@ -1565,6 +1565,85 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>Recovery</name>
+    <message>
+        <source>rolled back after the apply was interrupted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nothing yet (it had just begun)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{node} {state}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>draining {node}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resuming {node}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>moving {node} from {source} to {target}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An apply was interrupted: plan {plan} by {user}, begun {when} ({reason}). {made} of {total} moves were made; the last step journaled: {last}. Until it is finished or rolled back, no other plan can be applied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>finish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>roll back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No interrupted apply of plan {plan}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finish it: hangang-console rebalance --recover finish --yes; roll it back: hangang-console rebalance --recover rollback --yes (with the same fleet options).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to recover: no apply was interrupted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recovery ({choice}): {result}{error}; audit entries {crash} (the interruption) and {entry} (the outcome), plan {plan}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} more interrupted apply(s) remain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not a terminal: add --yes to {choice} the interrupted apply.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{choice} the interrupted apply? [y/N] </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>y (on a Korean keyboard layout)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ReportDialog</name>
     <message>
         <source>Report</source>

@@ -60,9 +60,10 @@ def _child(tmp_path, node, state, audit_dies):
     os._exit(0)
 
 
-def crash(tmp_path, node="", state="done", audit_dies=False) -> None:
-    """Apply MOVES in a child process that dies when `node` reaches `state`."""
-    ctx = multiprocessing.get_context("fork")
+def crash(tmp_path, node="", state="done", audit_dies=False, method="fork") -> None:
+    """Apply MOVES in a child process that dies when `node` reaches `state` ("spawn" where
+    the parent runs Qt's threads)."""
+    ctx = multiprocessing.get_context(method)
     child = ctx.Process(target=_child, args=(tmp_path, node, state, audit_dies))
     child.start()
     child.join(60)
@@ -109,6 +110,10 @@ def test_a_crash_is_found_and_rolled_back(tmp_path, node, state):
     assert crash_entry.action == "interrupted" and crash_entry.result == "interrupted"
     assert crash_entry.user == "kim" and crash_entry.body["found"]["by"] == "kim"
     assert {s["node"] for s in crash_entry.body["steps"]} == {"pri00", "pub00"}
+    assert crash_entry.body["steps"][-1] == {**crash_entry.body["steps"][-1], "node": node,
+                                             "state": state}
+    assert {"intent", "event"} <= {s["kind"] for s in crash_entry.body["journal"]}
+    assert crash_entry.body["after"]["pri00"] == ("public" if state != "draining" else "private")
     assert outcome.action == "apply" and outcome.result == "rolled back"
     assert outcome.body["recovery"] == {"choice": "rollback", "by": "kim",
                                         "interrupted_entry": crash_entry.id}
