@@ -27,6 +27,7 @@ class Action(StrEnum):
     TRUST_HOST_KEY = "trust-host-key"
     REBALANCE_APPLY = "rebalance-apply"
     REBALANCE_UNDO = "rebalance-undo"
+    REBALANCE_RECOVER = "rebalance-recover"  # finish or roll back an apply a crash interrupted
     EDIT_SETTINGS = "edit-settings"
     ACKNOWLEDGE_ALERT = "acknowledge-alert"
 

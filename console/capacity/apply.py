@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from console.capacity.backends.base import Backend, BackendError
@@ -65,28 +65,31 @@ class Applier:
         plan: Plan,
         progress: Callable[[StepEvent], None] | None = None,
         cancel: threading.Event | None = None,
+        resume_from: Mapping[str, MoveState] | None = None,
     ) -> ApplyOutcome:
-        """Run a claimed plan to the end or roll it back. The caller claims and releases."""
+        """Run a claimed plan to the end or roll it back. The caller claims and releases.
+        `resume_from`: where each move stands (a recovery finishing an interrupted apply):
+        drained nodes are not drained again, moved ones not moved again."""
         cancel = cancel or threading.Event()
-        out = ApplyOutcome("applied", {m.node: MoveState.PLANNED for m in plan.moves})
+        start = resume_from or {}
+        out = ApplyOutcome("applied", {m.node: start.get(m.node, MoveState.PLANNED)
+                                       for m in plan.moves})
         at: list[Move | None] = [None]  # the move whose step is running, to name it if it fails
-
-        def step(move: Move, state: MoveState, message: str = "") -> None:
-            out.states[move.node] = advance(out.states[move.node], state)
-            event = StepEvent(move.node, state, time.time(), message)
-            out.events.append(event)
-            if progress is not None:
-                progress(event)
+        step = self._stepper(out, progress)
 
         try:
             for move in plan.moves:
                 if cancel.is_set():
                     raise Cancelled()
+                if out.states[move.node] != MoveState.PLANNED:
+                    continue
                 at[0] = move
                 self.backend.drain(move.node, plan.drain_reason(move))
                 step(move, MoveState.DRAINING)
-            self._wait_and_move(plan, step, cancel, at)
+            self._wait_and_move(plan, step, cancel, at, out.states)
             for move in plan.moves:
+                if out.states[move.node] == MoveState.RESUMED:
+                    continue
                 at[0] = move
                 self.backend.resume(move.node, plan.drain_reason(move))
                 step(move, MoveState.RESUMED)
@@ -104,8 +107,36 @@ class Applier:
             self._roll_back(plan, out, step, out.error)
         return out
 
-    def _wait_and_move(self, plan: Plan, step, cancel: threading.Event, at: list) -> None:
-        waiting = list(plan.moves)
+    def roll_back(
+        self,
+        plan: Plan,
+        states: Mapping[str, MoveState],
+        progress: Callable[[StepEvent], None] | None = None,
+        why: str = "",
+    ) -> ApplyOutcome:
+        """Undo a claimed plan whose moves stand at `states` (a recovery rolling back an
+        interrupted apply): what moved goes back, what we drained is resumed."""
+        out = ApplyOutcome("rolled back", dict(states))
+        self._roll_back(plan, out, self._stepper(out, progress), why)
+        return out
+
+    @staticmethod
+    def _stepper(out: ApplyOutcome, progress: Callable[[StepEvent], None] | None):
+        def step(move: Move, state: MoveState, message: str = "") -> None:
+            out.states[move.node] = advance(out.states[move.node], state)
+            event = StepEvent(move.node, state, time.time(), message)
+            out.events.append(event)
+            if progress is not None:
+                progress(event)
+
+        return step
+
+    def _wait_and_move(self, plan: Plan, step, cancel: threading.Event, at: list,
+                       states: Mapping[str, MoveState]) -> None:
+        moved = (MoveState.MOVED, MoveState.RESUMED)
+        waiting = [m for m in plan.moves if states[m.node] not in moved]
+        if not waiting:
+            return
         deadline = self.clock() + self.drain_timeout_s
         while waiting:
             # one read per poll for every waiting node (a read per node made waiting on many

@@ -22,6 +22,7 @@ from console.capacity.apply import (
 )
 from console.capacity.audit import AuditEntry, AuditLog
 from console.capacity.backends.base import Backend, Conflict
+from console.capacity.journal import ApplyJournal, JournalRun
 from console.capacity.model import (
     ClusterState,
     Entitlement,
@@ -32,6 +33,13 @@ from console.capacity.model import (
     sector_figures,
 )
 from console.capacity.planner import PlanDraft, Recommendation, plan_for_targets, recommend
+from console.capacity.recovery import (
+    CHOICES,
+    JournaledBackend,
+    UnfinishedApply,
+    journaled_progress,
+    run_recovery,
+)
 from console.capacity.validation import (
     Code,
     Problem,
@@ -41,6 +49,7 @@ from console.capacity.validation import (
     validate,
 )
 from console.fleet.model import Sector
+from console.i18n.catalogue import translate
 
 
 class PlanRejected(ValueError):
@@ -77,6 +86,7 @@ class CapacityService:
         audit: AuditLog,
         poll_s: float = DEFAULT_POLL_S,
         drain_timeout_s: float = DEFAULT_DRAIN_TIMEOUT_S,
+        journal: ApplyJournal | None = None,
     ) -> None:
         self.backend = backend
         self.entitlements = dict(entitlements)
@@ -84,6 +94,7 @@ class CapacityService:
         self.audit = audit
         self.poll_s = poll_s
         self.drain_timeout_s = drain_timeout_s
+        self.journal = journal  # None: an apply cut short by a crash is not found again
 
     # -- reading and planning (anyone) ------------------------------------------------------
 
@@ -197,13 +208,28 @@ class CapacityService:
         state = self.state()
         problems = blocking(validate(plan, state, self.entitlements))
         if problems:
-            if all(p.code == Code.STALE_VERSION for p in problems):
-                raise Conflict(problems[0].en)
+            # a stale plan is a conflict whatever else it breaks now: those problems come from
+            # the other apply, and planning again is the answer to both
+            stale = [p for p in problems if p.code == Code.STALE_VERSION]
+            if stale:
+                raise Conflict(stale[0].en)
             raise PlanRejected(problems)
+        self._refuse_if_interrupted()
         who = self.policy.identity.user
-        self.backend.claim(plan, who)
+        backend, progress = self._journaled(plan, progress)
+        if self.journal is not None:  # on disk before the claim, so a crash after it is found
+            self.journal.begin(plan, user=who, role=self.policy.role.value,
+                               action="undo" if plan.undoes else "apply", reason=reason.strip(),
+                               backend=self.backend.name, before=state.allocation(),
+                               version_before=state.version)
         try:
-            outcome = Applier(self.backend, self.poll_s, self.drain_timeout_s).run(
+            self.backend.claim(plan, who)
+        except BaseException:
+            if self.journal is not None:
+                self.journal.end(plan.plan_id)  # refused: nothing was done
+            raise
+        try:
+            outcome = Applier(backend, self.poll_s, self.drain_timeout_s).run(
                 plan, progress, cancel
             )
         finally:
@@ -233,6 +259,65 @@ class CapacityService:
             reason=reason.strip(),
             body=body,
         )
+        if self.journal is not None:
+            self.journal.end(plan.plan_id)
+        return ApplyResult(outcome, entry)
+
+    # -- after a crash (journal) ------------------------------------------------------------
+
+    def _journaled(self, plan: Plan, progress):
+        if self.journal is None:
+            return self.backend, progress
+        return (JournaledBackend(self.backend, self.journal, plan.plan_id),
+                journaled_progress(self.journal, plan.plan_id, progress))
+
+    def interrupted(self) -> list[JournalRun]:
+        """Applies a crash cut short (their process is gone, their audit entry never came),
+        oldest first. Anyone may ask; only operators may finish or roll one back."""
+        if self.journal is None:
+            return []
+        out = []
+        for run in self.journal.interrupted():
+            if self._outcome_entry(run) is None:
+                out.append(run)
+        return out
+
+    def _outcome_entry(self, run: JournalRun) -> AuditEntry | None:
+        """The run's audit entry, if it was written (a crash after it, before the journal
+        forgot the run, leaves nothing to recover)."""
+        for entry in reversed(self.audit.entries(t0=run.started)):
+            if entry.plan_id == run.plan.plan_id and entry.action != "interrupted":
+                return entry
+        return None
+
+    def _refuse_if_interrupted(self) -> None:
+        if self.journal is None:
+            return
+        for run in self.journal.interrupted():
+            if self._outcome_entry(run) is None:
+                raise UnfinishedApply(run)
+            self.journal.end(run.plan.plan_id)  # it ended in the audit log: forget it here too
+
+    def recover(
+        self,
+        plan_id: str,
+        choice: str,
+        reason: str = "",
+        progress: Callable[[StepEvent], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> ApplyResult:
+        """Finish or roll back the interrupted apply of `plan_id`, on the operator's word. The
+        audit log gets the crash (once) and then the outcome; the lock is released."""
+        self.policy.require(Action.REBALANCE_RECOVER)
+        if choice not in CHOICES:
+            raise ValueError(f"choose one of {', '.join(CHOICES)}, not {choice!r}")
+        run = next((r for r in self.interrupted() if r.plan.plan_id == plan_id), None)
+        if run is None:
+            none = translate("Recovery", "No interrupted apply of plan {plan}.")
+            raise PlanRejected([Problem(Code.NOT_APPLIED, Severity.ERROR,
+                                        none.into("en", plan=plan_id),
+                                        none.into("ko", plan=plan_id))])
+        outcome, entry = run_recovery(self, run, choice, reason, progress, cancel)
         return ApplyResult(outcome, entry)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from console.access import AccessPolicy
 from console.capacity.audit import AuditLog, audit_path
 from console.capacity.backends.local import LocalBackend, capacity_path
+from console.capacity.journal import ApplyJournal, journal_path
 from console.capacity.model import Entitlement, entitlements_from_shares
 from console.capacity.service import CapacityService
 from console.fleet.model import Sector
@@ -36,5 +37,6 @@ def local_capacity(
         fleet_entitlements(inventory),
         policy,
         AuditLog(audit_path(data_dir)),
+        journal=ApplyJournal(journal_path(data_dir)),
         **service_options,
     )

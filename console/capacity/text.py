@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from console.fleet.model import Sector
+from console.i18n.catalogue import translate
 from console.i18n.sector_names import SECTOR_NAMES
 
 
@@ -42,4 +43,6 @@ def state_name(state: str, lang: str) -> str:
 
 
 def result_name(result: str, lang: str) -> str:
+    if result == "interrupted":  # the audit entry of a crash mid-apply (capacity/recovery.py)
+        return translate("Recovery", "interrupted").into(lang)
     return RESULT_NAMES.get(lang, {}).get(result, result)

@@ -63,6 +63,8 @@ def main(argv: list[str]) -> int:
     for e in log.entries():
         when = datetime.fromtimestamp(e.t, tz).strftime("%Y-%m-%d %H:%M:%S %Z")
         action = ACTIONS.get(lang, {}).get(e.action, e.action)
+        if e.action == "interrupted":  # a crash mid-apply, written by the recovery
+            action = result_name(e.action, lang)
         rows.append((e.id, when, e.user, e.role, action, e.plan_id, result_name(e.result, lang),
                      describe_moves(e.moves), e.reason))
     if args.format == "csv":

@@ -18,9 +18,11 @@ from console.access import AccessDenied
 from console.capacity.backends.base import BackendError, Conflict
 from console.capacity.model import Plan
 from console.capacity.planner import PlanDraft
+from console.capacity.recovery import CHOICES, UnfinishedApply
 from console.capacity.service import CapacityService, PlanRejected, Preview
 from console.capacity.text import pick, result_name, sector_name, state_name
 from console.commands.capacity_args import add_fleet_args, open_capacity
+from console.commands.rebalance_recover import recover, say_interrupted
 from console.fleet.model import SECTORS, Sector
 
 
@@ -73,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--override", metavar="JUSTIFICATION",
                    help="allow a sector below its guarantee, with this written justification")
     p.add_argument("--undo", metavar="PLAN_ID", help="apply the inverse of an applied plan")
+    p.add_argument("--recover", choices=CHOICES,
+                   help="finish or roll back an apply that a crash interrupted (the console "
+                   "says when there is one)")
     act = p.add_mutually_exclusive_group()
     act.add_argument("--dry-run", action="store_true", help="show the plan, change nothing")
     act.add_argument("--yes", action="store_true", help="apply without asking")
@@ -95,6 +100,8 @@ def main(argv: list[str]) -> int:
     except AccessDenied as exc:
         sys.stderr.write(f"hangang-console rebalance: {exc}\n")
         return 3
+    except UnfinishedApply:  # said above, with what to do
+        return 1
     except Conflict as exc:
         sys.stderr.write(pick(lang, "Conflict: ", "충돌: ") + f"{exc}\n")
         return 1
@@ -108,6 +115,9 @@ def main(argv: list[str]) -> int:
 
 
 def _run(args, svc: CapacityService, lang: str) -> int:
+    if args.recover:
+        return recover(args, svc, lang)
+    say_interrupted(svc, lang)
     state = svc.state()
     out = sys.stdout
     if args.undo:

@@ -394,6 +394,10 @@
         <translation>되돌리기</translation>
     </message>
     <message>
+        <source>interrupted</source>
+        <translation>중단됨</translation>
+    </message>
+    <message>
         <source>applied</source>
         <translation>적용됨</translation>
     </message>
@@ -1512,6 +1516,10 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>계획을 적용하는 중입니다.</translation>
     </message>
     <message>
+        <source>Finish or roll back the interrupted apply first.</source>
+        <translation>중단된 적용을 먼저 마치거나 되돌리세요.</translation>
+    </message>
+    <message>
         <source>Drag nodes between sectors or plan to targets first.</source>
         <translation>먼저 노드를 부문 사이로 끌어 놓거나 목표대로 계획하십시오.</translation>
     </message>
@@ -1562,6 +1570,132 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>The apply failed: %1</source>
         <translation>적용하지 못했습니다: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Recovery</name>
+    <message>
+        <source>rolled back after the apply was interrupted</source>
+        <translation>적용이 중단된 뒤 되돌림</translation>
+    </message>
+    <message>
+        <source>nothing yet (it had just begun)</source>
+        <translation>아직 없음(막 시작한 참이었음)</translation>
+    </message>
+    <message>
+        <source>{node} {state}</source>
+        <translation>{node} {state}</translation>
+    </message>
+    <message>
+        <source>draining {node}</source>
+        <translation>{node} 드레인 중</translation>
+    </message>
+    <message>
+        <source>resuming {node}</source>
+        <translation>{node} 재개 중</translation>
+    </message>
+    <message>
+        <source>moving {node} from {source} to {target}</source>
+        <translation>{node}을(를) {source}에서 {target}(으)로 옮기는 중</translation>
+    </message>
+    <message>
+        <source>An apply was interrupted: plan {plan} by {user}, begun {when} ({reason}). {made} of {total} moves were made; the last step journaled: {last}. Until it is finished or rolled back, no other plan can be applied.</source>
+        <translation>적용이 중단되었습니다: {user}의 계획 {plan}, {when} 시작({reason}). 이동 {total}건 중 {made}건을 마쳤고, 저널에 남은 마지막 단계는 {last}입니다. 이 적용을 마치거나 되돌리기 전에는 다른 계획을 적용할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>finish</source>
+        <translation>마치기</translation>
+    </message>
+    <message>
+        <source>roll back</source>
+        <translation>되돌리기</translation>
+    </message>
+    <message>
+        <source>No interrupted apply of plan {plan}.</source>
+        <translation>계획 {plan}의 중단된 적용이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Finish it: hangang-console rebalance --recover finish --yes; roll it back: hangang-console rebalance --recover rollback --yes (with the same fleet options).</source>
+        <translation>마치려면 hangang-console rebalance --recover finish --yes, 되돌리려면 hangang-console rebalance --recover rollback --yes (플릿 옵션은 같게)</translation>
+    </message>
+    <message>
+        <source>Nothing to recover: no apply was interrupted.</source>
+        <translation>복구할 것이 없습니다: 중단된 적용이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Nothing done.</source>
+        <translation>아무것도 하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Recovery ({choice}): {result}{error}; audit entries {crash} (the interruption) and {entry} (the outcome), plan {plan}</source>
+        <translation>복구({choice}): {result}{error}; 감사 기록 {crash}(중단)과 {entry}(결과), 계획 {plan}</translation>
+    </message>
+    <message>
+        <source>{count} more interrupted apply(s) remain.</source>
+        <translation>중단된 적용이 {count}건 더 남아 있습니다.</translation>
+    </message>
+    <message>
+        <source>Not a terminal: add --yes to {choice} the interrupted apply.</source>
+        <translation>터미널이 아닙니다: 중단된 적용 {choice}에는 --yes 가 필요합니다.</translation>
+    </message>
+    <message>
+        <source>{choice} the interrupted apply? [y/N] </source>
+        <translation>중단된 적용 {choice}를 할까요? [y/N] </translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>예</translation>
+    </message>
+    <message>
+        <source>y (on a Korean keyboard layout)</source>
+        <translation>ㅛ</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>중단됨</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryBanner</name>
+    <message>
+        <source>The console is in kiosk mode (read-only).</source>
+        <translation>콘솔이 키오스크 모드(읽기 전용)입니다.</translation>
+    </message>
+    <message>
+        <source>%1 is a viewer: only an operator may finish or roll back the interrupted apply.</source>
+        <translation>%1 사용자는 조회자입니다. 중단된 적용은 운영자만 마치거나 되돌릴 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>An apply was interrupted</source>
+        <translation>적용이 중단되었습니다</translation>
+    </message>
+    <message>
+        <source>Finish it…</source>
+        <translation>마치기…</translation>
+    </message>
+    <message>
+        <source>Drain what is left, move it and resume every node of the plan</source>
+        <translation>남은 노드를 드레인해 옮기고 계획의 모든 노드를 재개합니다</translation>
+    </message>
+    <message>
+        <source>Roll it back…</source>
+        <translation>되돌리기…</translation>
+    </message>
+    <message>
+        <source>Move back what moved and resume what the plan drained</source>
+        <translation>옮긴 노드는 되돌리고 계획이 드레인한 노드는 재개합니다</translation>
+    </message>
+    <message>
+        <source>Being recovered…</source>
+        <translation>복구 중…</translation>
+    </message>
+    <message>
+        <source>Finish plan %1? Nodes still draining are moved when their work ends; no job is stopped.</source>
+        <translation>계획 %1을(를) 마칠까요? 아직 드레인 중인 노드는 작업이 끝나면 옮깁니다. 작업을 멈추지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Roll back plan %1? Moved nodes go back to their sector and every node the plan drained takes work again.</source>
+        <translation>계획 %1을(를) 되돌릴까요? 옮긴 노드는 원래 부문으로 돌아가고 계획이 드레인한 노드는 모두 다시 작업을 받습니다.</translation>
     </message>
 </context>
 <context>

@@ -178,7 +178,8 @@ class AuditView(QWidget):
         return {"operator": self.tr("operator"), "viewer": self.tr("viewer")}.get(role, role)
 
     def _action_name(self, action: str) -> str:
-        return {"apply": self.tr("apply"), "undo": self.tr("undo")}.get(action, action)
+        return {"apply": self.tr("apply"), "undo": self.tr("undo"),
+                "interrupted": self.tr("interrupted")}.get(action, action)
 
     def _result_name(self, result: str) -> str:
         return {
@@ -186,6 +187,7 @@ class AuditView(QWidget):
             "cancelled": self.tr("cancelled"),
             "rolled back": self.tr("rolled back"),
             "rollback incomplete": self.tr("rollback incomplete"),
+            "interrupted": self.tr("interrupted"),  # a crash mid-apply (recovery wrote it)
         }.get(result, result)
 
     def selected_entry(self) -> AuditEntry | None:

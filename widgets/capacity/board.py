@@ -36,6 +36,7 @@ from console.fleet.model import SECTORS, FleetSnapshot, Sector
 from widgets.capacity.apply_flow import ApplyDialog, ApplyProgress
 from widgets.capacity.node_chips import ChipView, NodeChipModel, SectorFilter, node_utilisation
 from widgets.capacity.preview import PreviewPanel
+from widgets.capacity.recovery_banner import RecoveryBanner
 from widgets.capacity.worker import CapacityWorker
 from widgets.common.labels import fmt, sector_name, ui_language
 from widgets.common.theme import SECTOR_COLORS
@@ -139,6 +140,7 @@ class RebalanceBoard(QWidget):
         self.preview_panel = PreviewPanel(tz)
         self.progress = ApplyProgress()
         self.progress.hide()
+        self.recovery = RecoveryBanner(service, self.worker, self.progress, self)
         self.refresh_timer = QTimer(self, interval=REFRESH_MS)
         self.refresh_timer.timeout.connect(self.refresh)
         self._layout()
@@ -172,6 +174,7 @@ class RebalanceBoard(QWidget):
         split.setSizes([900, 520])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.recovery)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
 
@@ -337,6 +340,8 @@ class RebalanceBoard(QWidget):
             return refused
         if self.worker.applying:
             return self.tr("A plan is being applied.")
+        if self.recovery.pending:
+            return self.tr("Finish or roll back the interrupted apply first.")
         if self.plan is None:
             return self.tr("Drag nodes between sectors or plan to targets first.")
         if self.preview is None or not self.preview.ok:
@@ -384,6 +389,8 @@ class RebalanceBoard(QWidget):
     def ask_undo(self, plan_id: str) -> ApplyDialog | None:
         """Confirm undoing an applied plan (its inverse, drain-first too) and run it."""
         refused = refusal_text(self.service.policy, Action.REBALANCE_UNDO)
+        if self.recovery.pending:
+            refused = self.tr("Finish or roll back the interrupted apply first.")
         if refused or self.worker.applying or self.state is None:
             self._say(refused or self.tr("Wait for the current apply to end."), ok=False)
             return None

@@ -35,6 +35,11 @@ class Backend(Protocol):
         `plan.base_version` and no other apply holds the store."""
         ...
 
+    def reclaim(self, plan: Plan, who: str) -> None:
+        """Recover `plan` after a crash: take the lock its interrupted apply left (or a free
+        one), with no version check; Conflict if another apply holds it."""
+        ...
+
     def release(self, plan: Plan) -> None:
         """The apply is over (done or rolled back)."""
         ...

@@ -173,6 +173,31 @@ class LocalBackend:
 
         self._write(check)
 
+    def reclaim(self, plan: Plan, who: str) -> None:
+        """A recovery takes the lock of `plan`'s interrupted apply (or a free one), with no
+        version check: the interrupted apply changed the allocation itself."""
+        me = f"{socket.gethostname()}:{os.getpid()}"
+
+        def take(con) -> None:
+            lock = dict(con.execute("SELECT key, value FROM meta WHERE key LIKE 'lock_%'"))
+            holder = lock.get("lock_at", "")
+            if lock and holder != me and _alive(holder):
+                raise Conflict(
+                    f"plan {lock['lock_plan']} by {lock['lock_who']} is being "
+                    f"applied (since {lock['lock_since']})"
+                )
+            con.executemany(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                [
+                    ("lock_plan", plan.plan_id),
+                    ("lock_who", who),
+                    ("lock_at", me),
+                    ("lock_since", time.strftime("%Y-%m-%d %H:%M:%S")),
+                ],
+            )
+
+        self._write(take)
+
     def release(self, plan: Plan) -> None:
         def unlock(con) -> None:
             con.execute("DELETE FROM meta WHERE key LIKE 'lock_%'")
@@ -186,8 +211,9 @@ class LocalBackend:
             row = con.execute("SELECT reason FROM drain WHERE node=?", (node,)).fetchone()
             if row and row[0] != reason:
                 raise BackendError(f"{node} is already drained: {row[0]}")
+            # drained already for this reason (a recovery finishing): the drain keeps its start
             con.execute(
-                "INSERT OR REPLACE INTO drain VALUES (?, ?, ?)", (node, reason, self.clock())
+                "INSERT OR IGNORE INTO drain VALUES (?, ?, ?)", (node, reason, self.clock())
             )
 
         self._write(put)

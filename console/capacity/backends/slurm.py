@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import socket
 import time
 from collections.abc import Callable, Mapping
@@ -39,6 +40,7 @@ from console.capacity.backends.slurm_parse import (
     parse_squeue_text,
     version_tuple,
 )
+from console.capacity.backends.slurm_recovery import SlurmRecovery
 from console.capacity.backends.slurm_runner import CommandFailed, Runner
 from console.capacity.model import ClusterState, NodeRecord, Plan, SchedState
 from console.capacity.text import pick
@@ -50,7 +52,7 @@ HOSTLIST_CACHE = 4096
 JSON_SINCE = (21, 8)  # squeue --json (openapi plugin v0.0.37)
 NODES_PLUS_SINCE = (23, 11)  # scontrol update PartitionName=P Nodes+=X
 
-class SlurmBackend:
+class SlurmBackend(SlurmRecovery):
     name = "slurm"
 
     def __init__(
@@ -94,7 +96,9 @@ class SlurmBackend:
         return list(self._hostnames[hostlist])
 
     def compress(self, names: list[str]) -> str:
-        """The shortest host list for `names`, from `scontrol show hostlist`."""
+        """The shortest host list for `names`, from `scontrol show hostlist`; in name order, so
+        a node moved back gives the list it came from (n[04-06], not n[05-06,04])."""
+        names = sorted(names, key=_name_order)
         if len(names) <= 1:
             return ",".join(names)
         return self._run("scontrol", "show", "hostlist", ",".join(names)).strip()
@@ -366,6 +370,11 @@ class SlurmBackend:
 
     def features(self) -> tuple[str, ...]:
         return self.feature_lines("en")
+
+
+def _name_order(name: str) -> tuple:
+    """n2 before n10: digits compare as numbers."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name))
 
 
 def _digest(members: Mapping[Sector, list[str]]) -> str:

@@ -121,6 +121,7 @@ def slurm_capacity(
 ):
     """A CapacityService on Slurm; the audit log lives in `data_dir` as with the local store."""
     from console.capacity.audit import AuditLog, audit_path
+    from console.capacity.journal import ApplyJournal, journal_path
     from console.capacity.model import entitlements_from_shares
     from console.capacity.service import CapacityService
     from console.capacity.setup import fleet_entitlements
@@ -135,5 +136,6 @@ def slurm_capacity(
         entitlements,
         policy,
         AuditLog(audit_path(data_dir)),
+        journal=ApplyJournal(journal_path(data_dir)),
         **service_options,
     )

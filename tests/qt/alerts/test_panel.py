@@ -1,20 +1,20 @@
 """The alerts panel on the real demo pipeline with the "faults" scenario: incidents appear with a
 badge, filter by severity, sector and text, acknowledge with a note (kept on disk), and a
-double-click opens the node's detail. Viewers cannot acknowledge, in the panel or in the core."""
+double-click opens the node's detail. Viewers (so made by the access policy, from the settings
+file) cannot acknowledge, in the panel or in the core."""
 
 from __future__ import annotations
 
 import pytest
 
-from console.access import AccessDenied, AccessPolicy, Identity, Role
+from console.access import AccessDenied, Role
 from console.alerts.incidents import incidents_path, read_incidents
 from console.app import build_services
 from console.cli import parse_args
-from console.settings import Settings
+from console.settings import Settings, load_settings
 from tests.qt.history.test_history_ui import double_click
 from widgets.alerts.panel import AlertsPanel, Col
 from widgets.window.frontend import WindowFrontend
-from widgets.window.settings_dialog import SettingsDialog
 
 TIMEOUT_MS = 20_000
 
@@ -95,21 +95,42 @@ def test_incidents_badge_filters_acknowledge_and_jump_to_node(qtbot, console, tm
     assert (row["acked_by"], row["note"]) == (acked.acked_by, "RMA 요청, 교체 예정")
 
 
-def test_viewers_cannot_acknowledge_or_save_settings(qtbot, console):
-    frontend, services = console
-    panel = frontend.window.alerts
-    qtbot.waitUntil(lambda: panel.proxy.rowCount() > 0, timeout=TIMEOUT_MS)
-    services.policy = AccessPolicy(Identity("guest", ()), Role.VIEWER)
-    panel.set_ack_allowed(False)
-    panel.view.selectRow(0)
-    assert not panel.ack_button.isEnabled() and not panel.acknowledge("x")
-    with pytest.raises(AccessDenied):
-        services.acknowledge_incident(panel.selected().id, "x")
-    with pytest.raises(AccessDenied):
-        services.save_settings(services.settings)
-    dialog = SettingsDialog(services.settings, services.registry, editable=False)
-    qtbot.addWidget(dialog)
-    assert dialog.read_only_note.isVisibleTo(dialog)
+def test_viewers_cannot_acknowledge_or_save_settings(qtbot, tmp_path):
+    """A settings file that names no group of this user makes it a viewer: the access policy
+    decides (AccessPolicy.for_session, as the console's start does), and the panel, the settings
+    dialog and the core all follow it; nothing here sets a read-only flag by hand."""
+    settings_file = tmp_path / "settings.toml"
+    settings_file.write_text(
+        'schema_version = 1\n[roles]\noperator_users = []\n'
+        'operator_groups = ["hangang-test-operators-nobody-is-in"]\n'
+    )
+    options = parse_args(["--demo", "12", "--interval", "0.5", "--lang", "en", "--scenario",
+                          "faults", "--data-dir", str(tmp_path), "--settings",
+                          str(settings_file)])
+    settings = load_settings(options.settings)
+    frontend = WindowFrontend()
+    frontend.create_application([])
+    services = build_services(options, settings=settings)
+    assert services.policy.role is Role.VIEWER  # decided by the policy, from the file
+    frontend.open(services, options, started_at=0.0)
+    qtbot.addWidget(frontend.window)
+    services.start()
+    try:
+        panel = frontend.window.alerts
+        qtbot.waitUntil(lambda: panel.proxy.rowCount() > 0, timeout=TIMEOUT_MS)
+        panel.view.selectRow(0)
+        assert panel.selected() is not None
+        assert not panel.ack_button.isEnabled() and not panel.acknowledge("x")
+        with pytest.raises(AccessDenied):
+            services.acknowledge_incident(panel.selected().id, "x")
+        assert all(i.acked_by == "" for i in services.alerts.incidents())
+        with pytest.raises(AccessDenied):
+            services.save_settings(services.settings)
+        dialog = frontend.alerts.open_settings()  # the presenter asks the policy
+        qtbot.addWidget(dialog)
+        assert dialog.read_only_note.isVisibleTo(dialog)
+    finally:
+        services.stop()
 
 
 def test_settings_dialog_saves_alert_thresholds(qtbot, console, tmp_path):

@@ -96,3 +96,9 @@ def test_verify_names_the_first_broken_entry(tmp_path, capsys):
     con.close()
     code, out, _ = run(capsys, audit, "verify", "--data-dir", str(tmp_path))
     assert code == 1 and "entry 1" in out and "changed" in out
+
+
+def test_recover_with_nothing_interrupted_says_so(tmp_path, capsys):
+    code, out, err = run(capsys, rebalance, "--demo", str(NODES), "--data-dir", str(tmp_path),
+                         "--recover", "rollback", "--yes", "--lang", "ko")
+    assert code == 0 and "복구할 것이 없습니다" in out and err == ""

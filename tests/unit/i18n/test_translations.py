@@ -43,6 +43,10 @@ def test_placeholders_survive_translation():
     for ctx, src, tr in messages():
         if sorted(re.findall(r"%\d", src)) != sorted(re.findall(r"%\d", tr.text or "")):
             wrong.append(f"{ctx}: {src!r} -> {tr.text!r}")
+        # the core's translate(…).into(lang, field=…) fills {field}s: each must be kept
+        fields = re.compile(r"\{[a-z_]+\}")
+        if sorted(fields.findall(src)) != sorted(fields.findall(tr.text or "")):
+            wrong.append(f"{ctx}: {src!r} -> {tr.text!r}")
     assert not wrong, wrong
 
 
