@@ -21,6 +21,7 @@ import psutil
 
 from console.capacity.apply import StepEvent
 from console.capacity.model import Plan
+from console.capacity.plan_body import plan_body, plan_from_body
 from console.capacity.sqlite_store import connect, write_transaction
 from console.fleet.model import Sector
 
@@ -134,7 +135,6 @@ class ApplyJournal:
 
     def begin(self, plan: Plan, *, user: str, role: str, action: str, reason: str, backend: str,
               before: dict[str, Sector], version_before: str) -> None:
-        from console.capacity.service import plan_body
 
         self._ready()
         body = {
@@ -209,7 +209,6 @@ class ApplyJournal:
 
 
 def _run(row: tuple, steps: list[JournalStep]) -> JournalRun:
-    from console.capacity.service import plan_from_body
 
     _, t, user, role, action, reason, backend, process, body = row
     data = json.loads(body)

@@ -19,6 +19,7 @@ from console.capacity.apply import Applier, StepEvent
 from console.capacity.backends.base import Backend, Conflict
 from console.capacity.journal import EVENT, INTENT, ApplyJournal, JournalRun
 from console.capacity.model import MoveState, Plan
+from console.capacity.plan_body import plan_body
 from console.capacity.text import sector_name, state_name
 from console.fleet.model import Sector
 from console.i18n.catalogue import translate
@@ -102,7 +103,6 @@ def run_recovery(svc, run: JournalRun, choice: str, reason: str, progress, cance
     """The recovery itself, for CapacityService.recover (which checked the role and the run):
     take the run and the lock, write the crash to the audit log, finish or roll back from where
     the backend stands, release, write the outcome, forget the run."""
-    from console.capacity.service import plan_body
 
     who = svc.policy.identity.user
     plan = run.plan
@@ -160,7 +160,6 @@ def crash_body(run: JournalRun, states: dict[str, MoveState], found_by: str,
                allocation: Mapping[str, Sector]) -> dict:
     """The audit entry of the crash itself: what was running, how far the journal got, what
     the backend showed when it was found ("after": the allocation the crash left)."""
-    from console.capacity.service import plan_body
 
     events = [s for s in run.steps if s.kind == EVENT]
     return {

@@ -32,6 +32,7 @@ from console.capacity.model import (
     SectorFigures,
     sector_figures,
 )
+from console.capacity.plan_body import plan_body, plan_from_body
 from console.capacity.planner import PlanDraft, Recommendation, plan_for_targets, recommend
 from console.capacity.recovery import (
     CHOICES,
@@ -319,32 +320,3 @@ class CapacityService:
                                         none.into("ko", plan=plan_id))])
         outcome, entry = run_recovery(self, run, choice, reason, progress, cancel)
         return ApplyResult(outcome, entry)
-
-
-def plan_body(plan: Plan) -> dict:
-    return {
-        "id": plan.plan_id,
-        "base_version": plan.base_version,
-        "override": plan.override,
-        "justification": plan.justification,
-        "undoes": plan.undoes,
-        "moves": [
-            {"node": m.node, "source": m.source.value, "target": m.target.value, "gpus": m.gpus}
-            for m in plan.moves
-        ],
-    }
-
-
-def plan_from_body(body: Mapping) -> Plan:
-    moves = tuple(
-        Move(m["node"], Sector(m["source"]), Sector(m["target"]), int(m["gpus"]))
-        for m in body["moves"]
-    )
-    return Plan(
-        moves,
-        body["base_version"],
-        body["id"],
-        bool(body.get("override")),
-        body.get("justification", ""),
-        body.get("undoes"),
-    )
