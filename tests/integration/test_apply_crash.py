@@ -18,8 +18,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from console.telemetry.sim import SimFleet, uniform
-from console.telemetry.sim_capacity import BUSY_PERCENT, DRAIN_S
 
 from console.access import AccessPolicy, Identity
 from console.capacity.audit import AuditLog, audit_path
@@ -29,6 +27,9 @@ from console.capacity.setup import local_capacity
 from console.commands import rebalance
 from console.fleet.model import Sector
 from console.settings import RoleSettings
+from console.sources.demo.capacity import BUSY_PERCENT, DRAIN_S
+from console.sources.demo.fleet import SimFleet
+from console.sources.demo.noise import uniform
 from tests.integration.slurm_testbed import wait_for
 from tests.integration.test_slurm_failures import FIRST, drained, include_lines, responding
 from tests.paths import REPO
