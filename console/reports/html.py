@@ -12,6 +12,7 @@ from html import escape
 
 import pandas as pd
 
+from console.capacity.text import result_name
 from console.i18n.sector_names import SECTOR_NAMES
 from console.reports.export import tables
 from console.reports.model import Report
@@ -304,7 +305,9 @@ def changes_section(report: Report, shown: dict[str, pd.DataFrame]) -> str:
         return "".join(out)
     changes = changes.assign(
         action_name=changes["action"]
-        .map({"apply": w["apply"], "undo": w["undo"]})
+        # "interrupted": a crash mid-apply, recorded by the recovery before its outcome
+        .map({"apply": w["apply"], "undo": w["undo"],
+              "interrupted": result_name("interrupted", lang)})
         .fillna(changes["action"])
     )
     out.append(

@@ -126,6 +126,9 @@ class WindowFrontend:
         audit.undo_requested.connect(undo)
         window.add_capacity(board, audit)
         window.closing.connect(board.shutdown)
+        board.recovery.refresh()
+        if board.recovery.pending:  # a crash cut an apply short: start where it is settled
+            window.tabs.setCurrentWidget(board)
 
     def open_node(self, name: str) -> NodeDetail:
         """The node's window (one per node): built, then the node watched, so it says it waits

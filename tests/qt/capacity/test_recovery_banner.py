@@ -96,3 +96,67 @@ def test_viewers_see_the_banner_but_cannot_choose(qtbot, tmp_path, interrupted):
         assert len(svc.interrupted()) == 1
     finally:
         board.shutdown()
+
+
+def _die_mid_demo_apply(data, nodes: int, node: str, target: str) -> None:
+    """In a child process: the demo console's own store, an apply that dies once `node` moved."""
+    import dataclasses
+    import os
+
+    from console.access import AccessPolicy, Identity
+    from console.capacity.model import MoveState
+    from console.capacity.setup import local_capacity
+    from console.settings import RoleSettings
+    from console.telemetry.sim import SimFleet
+
+    sim = SimFleet.build(nodes)
+    policy = AccessPolicy.for_session(RoleSettings(), Identity("kim", ("hangang-operators",)))
+    svc = local_capacity(data, sim.inventory, policy, sim=sim, poll_s=0.05)
+
+    def progress(event):
+        if event.state == MoveState.MOVED:
+            os._exit(9)
+
+    plan = svc.plan_moves([(node, Sector(target))], svc.state())
+    plan = dataclasses.replace(plan, override=True, justification="a small demo fleet")
+    svc.apply(plan, "demo move", progress)
+    os._exit(0)
+
+
+def test_the_console_starts_on_the_board_when_an_apply_was_interrupted(qtbot, tmp_path):
+    import multiprocessing
+
+    from console.access import AccessPolicy, Identity
+    from console.app import build_services
+    from console.capacity.setup import local_capacity
+    from console.cli import parse_args
+    from console.settings import RoleSettings, Settings
+    from console.telemetry.sim import SimFleet
+    from widgets.window.frontend import WindowFrontend
+
+    sim = SimFleet.build(12)
+    policy = AccessPolicy.for_session(RoleSettings(), Identity("kim", ("hangang-operators",)))
+    store = local_capacity(tmp_path, sim.inventory, policy, sim=sim)
+    node = next(r.name for r in store.state().nodes.values()
+                if r.idle and r.sector != Sector.PUBLIC)
+    child = multiprocessing.get_context("spawn").Process(
+        target=_die_mid_demo_apply, args=(tmp_path, 12, node, "public"))
+    child.start()
+    child.join(60)
+    assert child.exitcode == 9
+
+    options = parse_args(["--demo", "12", "--lang", "en", "--data-dir", str(tmp_path)])
+    frontend = WindowFrontend()
+    frontend.create_application([])
+    services = build_services(options, settings=Settings(path=tmp_path / "settings.toml"))
+    frontend.open(services, options, started_at=0.0)
+    qtbot.addWidget(frontend.window)
+    try:
+        window = frontend.window
+        assert window.tabs.currentWidget() is window.board
+        banner = window.board.recovery
+        qtbot.waitUntil(banner.isVisible, timeout=TIMEOUT_MS)
+        assert node in banner.text.text() and "1 of 1 moves" in banner.text.text()
+    finally:
+        window.board.shutdown()
+        services.stop()
