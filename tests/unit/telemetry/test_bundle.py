@@ -14,7 +14,8 @@ import pytest
 from console.telemetry import bundle, probe
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
-NODE_SOURCES = [Path(probe.__file__), Path(probe.__file__).with_name("nvml_sim.py")]
+SIM_FOLDER = Path(probe.__file__).with_name("nvml_sim")
+NODE_SOURCES = [Path(probe.__file__), *sorted(SIM_FOLDER.glob("*.py"))]
 
 
 def bare_env():
@@ -41,21 +42,42 @@ def test_payload_is_cached_ascii_python():
     assert len(bundle.probe_payload(sim=False)) < len(payload)
 
 
-@pytest.mark.parametrize("path", NODE_SOURCES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NODE_SOURCES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_node_sources_are_python_38_syntax(path):
     ast.parse(path.read_text(), feature_version=(3, 8))
 
 
-@pytest.mark.parametrize("path", NODE_SOURCES, ids=lambda p: p.name)
-def test_node_sources_import_only_the_standard_library(path):
-    imported = set()
+def imports_of(path):
+    """(absolute top-level names, sibling modules imported relatively) of one source file."""
+    absolute, relative = set(), set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
-            imported |= {alias.name.split(".")[0] for alias in node.names}
+            absolute |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level:
+            assert node.level == 1 and node.module, f"{path.name}: only `from .sibling import`"
+            relative.add(node.module)
         elif isinstance(node, ast.ImportFrom):
-            imported.add((node.module or "").split(".")[0])
+            absolute.add((node.module or "").split(".")[0])
+    return absolute, relative
+
+
+@pytest.mark.parametrize("path", [NODE_SOURCES[0], SIM_FOLDER], ids=lambda p: p.name)
+def test_node_sources_import_only_the_standard_library(path):
+    imported = set()
+    for source in sorted(path.glob("*.py")) if path.is_dir() else [path]:
+        absolute, relative = imports_of(source)
+        assert relative <= {p.stem for p in source.parent.glob("*.py")}, source
+        imported |= absolute
     assert "os" in imported
     assert imported - sys.stdlib_module_names <= {"pynvml", "psutil", "nvml_sim"}
+
+
+def test_every_sim_module_ships_after_the_modules_it_imports():
+    order = bundle.SIM_MODULES
+    assert set(order) == {p.stem for p in SIM_FOLDER.glob("*.py")}
+    for i, name in enumerate(order):
+        _, relative = imports_of(SIM_FOLDER / f"{name}.py")
+        assert relative <= set(order[:i]), f"nvml_sim/{name}.py imports a later module"
 
 
 def test_importing_the_probe_loads_no_gpu_or_psutil_module():
