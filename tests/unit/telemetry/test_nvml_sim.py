@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pynvml
 import pytest
 
-from console.telemetry import nvml_sim, probe
+from console.telemetry import bundle, nvml_sim
 from console.telemetry.nvml_sim.spec import default_seed, parse_spec
-
-PROBE_SOURCE = Path(probe.__file__).read_text()
-# older names the probe tries only when a driver lacks the newer one; the sim offers the newer
-FALLBACK_ONLY = set(
-    probe.COMPUTE_PROCESSES[1:] + probe.GRAPHICS_PROCESSES[1:] + probe.CLOCK_EVENT_REASONS[1:]
+from console.telemetry.probe.nvml_gpus import (
+    CLOCK_EVENT_REASONS,
+    COMPUTE_PROCESSES,
+    GRAPHICS_PROCESSES,
 )
+
+# every module of the probe as it ships
+PROBE_SOURCE = "\n".join(
+    source.decode("utf-8")
+    for _, source in bundle.module_sources(bundle.PROBE_PACKAGE, bundle.PROBE_MODULES)
+)
+# older names the probe tries only when a driver lacks the newer one; the sim offers the newer
+FALLBACK_ONLY = set(COMPUTE_PROCESSES[1:] + GRAPHICS_PROCESSES[1:] + CLOCK_EVENT_REASONS[1:])
 
 
 @pytest.fixture
