@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from console.commands.accounting import iso_date, language
 from console.history.database import HistoryError, default_history_path
 from console.paths import data_dir
-from console.reports.model import SECTOR_IDS, EmptyPeriod, ReportError, ReportRequest
 from console.reports.period import KINDS, Period, containing, last_complete
+from console.reports.request import SECTOR_IDS, EmptyPeriod, ReportError, ReportRequest
 from console.settings import SettingsError, load_settings
 
 MESSAGES = {

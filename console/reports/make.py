@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 from console.history.accounting import period_bounds
 from console.history.database import HistoryDB
 from console.reports.export import write_csv_dir
-from console.reports.model import Report, ReportRequest, build_report
+from console.reports.model import Report, build_report
 from console.reports.pdf import render_pdf
+from console.reports.request import ReportRequest
 from console.reports.sources import load_capacity_changes, load_incidents
 from console.settings import AccountingSettings
 

@@ -34,7 +34,8 @@ from PySide6.QtGui import (
 
 from console.reports.charts import FAMILY, draw_all
 from console.reports.html import CONTENT_WIDTH, report_html
-from console.reports.model import Report, ReportError
+from console.reports.model import Report
+from console.reports.request import ReportError
 from console.reports.text import DEFAULT_CENTRE, period_text, words
 
 DPI = 300

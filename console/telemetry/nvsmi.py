@@ -1,7 +1,7 @@
 """Read `nvidia-smi --query-gpu=... --format=csv` captures into the probe's GPU fields.
 
-The parsing itself lives in probe.py, because the probe runs alone on nodes and falls back to
-nvidia-smi there; this module is the console-side door to it and a small command line:
+The parsing itself lives in probe/smi_csv.py, because the probe runs alone on nodes and falls back
+to nvidia-smi there; this module is the console-side door to it and a small command line:
 
     python3 -m console.telemetry.nvsmi CAPTURE.csv [--fields index,name,...]
 
@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from console.telemetry.probe import SMI_COLUMNS, parse_smi_csv
+from console.telemetry.probe.smi_csv import SMI_COLUMNS, parse_smi_csv
 
 __all__ = ["SMI_COLUMNS", "main", "parse_query_gpu"]
 

@@ -27,8 +27,8 @@ from zoneinfo import ZoneInfo
 from console.history.accounting import accounting, period_bounds
 from console.history.database import HistoryDB, default_history_path
 from console.reports.make import make_report
-from console.reports.model import ReportRequest
 from console.reports.period import Period
+from console.reports.request import ReportRequest
 
 END = 1_796_050_800  # 2026-12-01 00:00 Asia/Seoul
 LAST = date(2026, 11, 30)

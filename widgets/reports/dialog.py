@@ -210,7 +210,7 @@ class ReportDialog(QDialog):
 
     def start(self) -> bool:
         """Check the choices, then make the report on the pool; False if it did not start."""
-        from console.reports.model import ReportError, ReportRequest
+        from console.reports.request import ReportError, ReportRequest
 
         if self.running:
             return False
@@ -237,7 +237,7 @@ class ReportDialog(QDialog):
 
         def work() -> None:  # on the pool thread: plain values in, signals out
             from console.reports.make import make_report
-            from console.reports.model import EmptyPeriod
+            from console.reports.request import EmptyPeriod
 
             try:
                 made = make_report(

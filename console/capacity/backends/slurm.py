@@ -28,20 +28,22 @@ from collections.abc import Callable, Mapping
 from console.capacity.backends.base import BackendError, Conflict
 from console.capacity.backends.slurm_include import WrittenFile, include_text
 from console.capacity.backends.slurm_parse import (
-    SQUEUE_FORMAT,
-    JobInfo,
     NodeInfo,
     ParseError,
     PartitionInfo,
     hostnames_lines,
     parse_nodes,
     parse_partitions,
-    parse_squeue_json,
-    parse_squeue_text,
     version_tuple,
 )
 from console.capacity.backends.slurm_recovery import SlurmRecovery
 from console.capacity.backends.slurm_runner import CommandFailed, Runner
+from console.capacity.backends.slurm_squeue import (
+    SQUEUE_FORMAT,
+    JobInfo,
+    parse_squeue_json,
+    parse_squeue_text,
+)
 from console.capacity.model import ClusterState, NodeRecord, Plan, SchedState
 from console.capacity.text import pick
 from console.fleet.model import SECTORS, Sector

@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 
 from console.history.database import HistoryDB
-from console.reports.model import ReportRequest, build_report
+from console.reports.model import build_report
 from console.reports.pdf import render_pdf
 from console.reports.period import Period
+from console.reports.request import ReportRequest
 from tests.report_history import DAY, EXPECTED_DAY, build_history, changes, incidents
 
 NUMBER = re.compile(r"-?\d[\d,]*\.\d")

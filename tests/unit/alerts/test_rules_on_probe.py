@@ -7,11 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import subprocess
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 from console.alerts.engine import AlertEngine
 from console.fleet.metrics import default_registry
@@ -19,10 +15,9 @@ from console.fleet.model import PollBatch, Sector
 from console.fleet.state import FleetState
 from console.inventory.model import Inventory, NodeSpec
 from console.settings import AlertSettings
-from console.telemetry import probe
 from console.telemetry.protocol import parse_line
+from tests.probe_process import run_probe
 
-PROBE = Path(probe.__file__)
 FAULTS = (
     "count=4,load=busy,seed=7,faults="
     "hot:0@0-2;hotmem:1@0-2;powerbrake:2@0-2;throttle:3@0-2;ecc:1@0-2;remapfail:2@0-2;"
@@ -49,15 +44,8 @@ def quick_settings() -> AlertSettings:
 
 
 def probe_lines(spec: str, seconds: float) -> list[bytes]:
-    env = {k: v for k, v in os.environ.items() if k != probe.SIM_ENV}
     args = ["--stream", "0.2", "--max-seconds", str(seconds), "--sim", spec]
-    done = subprocess.run(
-        [sys.executable, str(PROBE), *args],
-        capture_output=True,
-        timeout=60,
-        env=env,
-        check=True,
-    )
+    done = run_probe(*args, timeout=60, text=False, check=True)
     return done.stdout.splitlines()
 
 

@@ -12,8 +12,9 @@ from console.app import main
 from console.history.database import HistoryDB
 from console.reports import sources
 from console.reports.export import tables, write_csv_dir
-from console.reports.model import EmptyPeriod, ReportError, ReportRequest, build_report
+from console.reports.model import build_report
 from console.reports.period import Period, containing, last_complete
+from console.reports.request import EmptyPeriod, ReportError, ReportRequest
 from tests.report_history import DAY, EXPECTED_DAY, build_history, changes, incidents
 
 

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pynvml
 import pytest
 
-from console.telemetry import nvml_sim, probe
-
-PROBE_SOURCE = Path(probe.__file__).read_text()
-# older names the probe tries only when a driver lacks the newer one; the sim offers the newer
-FALLBACK_ONLY = set(
-    probe.COMPUTE_PROCESSES[1:] + probe.GRAPHICS_PROCESSES[1:] + probe.CLOCK_EVENT_REASONS[1:]
+from console.telemetry import bundle, nvml_sim
+from console.telemetry.nvml_sim.spec import default_seed, parse_spec
+from console.telemetry.probe.nvml_gpus import (
+    CLOCK_EVENT_REASONS,
+    COMPUTE_PROCESSES,
+    GRAPHICS_PROCESSES,
 )
+
+# every module of the probe as it ships
+PROBE_SOURCE = "\n".join(
+    source.decode("utf-8")
+    for _, source in bundle.module_sources(bundle.PROBE_PACKAGE, bundle.PROBE_MODULES)
+)
+# older names the probe tries only when a driver lacks the newer one; the sim offers the newer
+FALLBACK_ONLY = set(COMPUTE_PROCESSES[1:] + GRAPHICS_PROCESSES[1:] + CLOCK_EVENT_REASONS[1:])
 
 
 @pytest.fixture
@@ -32,7 +39,7 @@ def sim():
 
 
 def test_spec_as_a_count():
-    spec = nvml_sim.parse_spec("8")
+    spec = parse_spec("8")
     assert (spec.count, spec.model, spec.load, spec.mig, spec.faults) == (
         8,
         "H100",
@@ -43,7 +50,7 @@ def test_spec_as_a_count():
 
 
 def test_spec_with_every_key():
-    spec = nvml_sim.parse_spec(
+    spec = parse_spec(
         "count=8,model=a100,load=training,mig=1,seed=42,faults=lost:3;xid79:5;ecc:2;throttle:1;ecc:3"
     )
     assert (spec.count, spec.model, spec.load, spec.mig, spec.seed) == (
@@ -72,18 +79,18 @@ def test_spec_with_every_key():
 )
 def test_bad_spec_names_the_problem(text, message):
     with pytest.raises(ValueError, match=message):
-        nvml_sim.parse_spec(text)
+        parse_spec(text)
 
 
 def test_default_seed_follows_the_dialled_address(monkeypatch):
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.9 50000 127.0.0.11 22")
-    first = nvml_sim.parse_spec("4").seed
+    first = parse_spec("4").seed
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.9 50001 127.0.0.11 22")
-    assert nvml_sim.parse_spec("4").seed == first  # another client port, same node
+    assert parse_spec("4").seed == first  # another client port, same node
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.9 50000 127.0.0.12 22")
-    assert nvml_sim.parse_spec("4").seed != first
+    assert parse_spec("4").seed != first
     monkeypatch.delenv("SSH_CONNECTION")
-    assert nvml_sim.parse_spec("4").seed == nvml_sim.default_seed()
+    assert parse_spec("4").seed == default_seed()
 
 
 def test_error_classes_map_like_pynvml():
@@ -218,10 +225,10 @@ def test_busy_gpus_have_processes(sim):
 
 
 def test_fault_windows_and_any_xid_code():
-    spec = nvml_sim.parse_spec("count=4,faults=hot:1@2-5;xid48:0@1;lost:3")
+    spec = parse_spec("count=4,faults=hot:1@2-5;xid48:0@1;lost:3")
     assert spec.faults == {1: {"hot"}, 0: {"xid48"}, 3: {"lost"}}
     assert spec.faults_of(1, 1.9) == set() and spec.faults_of(1, 2.0) == {"hot"}
     assert spec.faults_of(1, 5.0) == set()
     assert spec.faults_of(0, 100.0) == {"xid48"} and spec.faults_of(3, 0.0) == {"lost"}
     with pytest.raises(ValueError, match="FROM-TO"):
-        nvml_sim.parse_spec("count=2,faults=hot:1@soon")
+        parse_spec("count=2,faults=hot:1@soon")

@@ -6,7 +6,9 @@ import json
 
 import pytest
 
-from console.telemetry import nvsmi, probe
+from console.telemetry import nvsmi
+from console.telemetry.probe.fields import GPU_FIELDS
+from console.telemetry.probe.smi_csv import smi_value
 from tests.paths import FIXTURES
 
 FIXTURES = FIXTURES / "nvidia-smi-query-gpu-csv"
@@ -33,7 +35,7 @@ def only_gpu(text, fields=None):
 @pytest.mark.parametrize("path", CAPTURES, ids=lambda p: p.name[:60])
 def test_every_capture_parses(path):
     gpu, _ = only_gpu(path.read_text())
-    assert set(gpu) == set(probe.GPU_FIELDS)
+    assert set(gpu) == set(GPU_FIELDS)
     assert gpu["index"] == 0 and gpu["name"] and gpu["uuid"].startswith("GPU-")
     assert gpu["pstate"] in {f"P{n}" for n in range(16)}
     assert 0 <= gpu["util_gpu"] <= 100 and 0 < gpu["temp_c"] < 110 and gpu["power_w"] > 0
@@ -151,7 +153,7 @@ def test_synthetic_multi_gpu_capture_with_odd_cells():
     ],
 )
 def test_cell_values(cell, kind, value):
-    assert probe.smi_value(cell, kind) == value
+    assert smi_value(cell, kind) == value
 
 
 def test_noheader_without_fields_is_a_problem_not_a_crash():

@@ -6,7 +6,6 @@ import pytest
 
 from console.capacity.backends.slurm_include import include_text
 from console.capacity.backends.slurm_parse import (
-    SQUEUE_FIELDS,
     ParseError,
     PartitionInfo,
     gres_gpus,
@@ -15,11 +14,14 @@ from console.capacity.backends.slurm_parse import (
     parse_record,
     parse_sinfo_gres_lines,
     parse_sinfo_json,
-    parse_squeue_json,
-    parse_squeue_text,
     parse_state,
     tres_gpus,
     version_tuple,
+)
+from console.capacity.backends.slurm_squeue import (
+    SQUEUE_FIELDS,
+    parse_squeue_json,
+    parse_squeue_text,
 )
 from console.fleet.model import Sector
 from tests.paths import FIXTURES
