@@ -107,7 +107,7 @@ def _die_mid_demo_apply(data, nodes: int, node: str, target: str) -> None:
     from console.capacity.model import MoveState
     from console.capacity.setup import local_capacity
     from console.settings import RoleSettings
-    from console.telemetry.sim import SimFleet
+    from console.sources.demo.fleet import SimFleet
 
     sim = SimFleet.build(nodes)
     policy = AccessPolicy.for_session(RoleSettings(), Identity("kim", ("hangang-operators",)))
@@ -131,7 +131,7 @@ def test_the_console_starts_on_the_board_when_an_apply_was_interrupted(qtbot, tm
     from console.capacity.setup import local_capacity
     from console.cli import parse_args
     from console.settings import RoleSettings, Settings
-    from console.telemetry.sim import SimFleet
+    from console.sources.demo.fleet import SimFleet
     from widgets.window.frontend import WindowFrontend
 
     sim = SimFleet.build(12)
