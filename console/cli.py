@@ -77,7 +77,7 @@ def _time_zone(text: str) -> str:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="hangang-console",
-        description="Hangang Console (한강 콘솔): live GPU fleet and sector capacity of the "
+        description="Hangang Console: live GPU fleet and sector capacity of the "
         "Hangang AI center.",
         epilog="commands (each has --help): " + ", ".join(COMMANDS),
     )

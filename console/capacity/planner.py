@@ -20,17 +20,25 @@ from console.capacity.model import (
     SchedState,
     sector_figures,
 )
-from console.capacity.text import pick, sector_name
 from console.fleet.model import SECTORS, Sector
+from console.i18n.catalogue import Phrase, translate
+from console.i18n.names import term
 
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    en: str
-    ko: str
+    message: Phrase
 
     def text(self, lang: str) -> str:
-        return pick(lang, self.en, self.ko)
+        return self.message.into(lang)
+
+    @property
+    def en(self) -> str:
+        return str(self.message)
+
+    @property
+    def ko(self) -> str:
+        return self.message.into("ko")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,17 +134,17 @@ def _rounding_notes(state: ClusterState, fixed: Mapping[Sector, int], after) -> 
     if len(fixed) == len(SECTORS) and sum(fixed.values()) != total:
         notes.append(
             Note(
-                f"The targets add up to {sum(fixed.values())} GPUs; the fleet has {total}.",
-                f"목표 합계는 {sum(fixed.values())} GPU, 전체 GPU는 {total}개입니다.",
+                translate("Planner", "The targets add up to {targets} GPUs; the fleet has {total}.")
+                .fill(targets=sum(fixed.values()), total=total)
             )
         )
     for s, want in fixed.items():
         if after[s] != want:
             notes.append(
                 Note(
-                    f"{sector_name(s, 'en').capitalize()}: asked {want} GPUs, gets {after[s]} "
-                    "(whole nodes only).",
-                    f"{sector_name(s, 'ko')}: 목표 {want} GPU, 노드 단위로 {after[s]} GPU.",
+                    translate(
+                        "Planner", "{sector}: asked {want} GPUs, gets {gets} (whole nodes only)."
+                    ).fill(sector=term("sector", s), want=want, gets=after[s])
                 )
             )
     return notes
@@ -145,11 +153,18 @@ def _rounding_notes(state: ClusterState, fixed: Mapping[Sector, int], after) -> 
 @dataclass(frozen=True, slots=True)
 class Recommendation:
     plan: Plan
-    en: str
-    ko: str
+    message: Phrase
 
     def text(self, lang: str) -> str:
-        return pick(lang, self.en, self.ko)
+        return self.message.into(lang)
+
+    @property
+    def en(self) -> str:
+        return str(self.message)
+
+    @property
+    def ko(self) -> str:
+        return self.message.into("ko")
 
 
 def recommend(
@@ -190,17 +205,20 @@ def recommend(
         out.append(
             Recommendation(
                 plan,
-                f"{sector_name(need, 'en').capitalize()} has {demand} GPUs of queued work and "
-                f"{sector_name(donor, 'en')} holds {figures[donor].borrowed} GPUs above its "
-                f"guarantee, {figures[donor].idle} of its GPUs idle: move {len(picked)} idle "
-                f"node(s) ({gpus} GPUs) from "
-                f"{sector_name(donor, 'en')} to {sector_name(need, 'en')}.",
-                f"{sector_name(need, 'ko')} 부문에 대기 작업 {demand} GPU가 있고 "
-                f"{sector_name(donor, 'ko')} 부문은 최소 보장량보다 "
-                f"{figures[donor].borrowed} GPU를 더 "
-                f"가지고 있고 {figures[donor].idle} GPU가 유휴입니다: 유휴 노드 "
-                f"{len(picked)}대({gpus} GPU)를 {sector_name(donor, 'ko')}에서 "
-                f"{sector_name(need, 'ko')}(으)로 옮기십시오.",
+                translate(
+                    "Planner",
+                    "{need} has {demand} GPUs of queued work and {donor} holds {borrowed} GPUs "
+                    "above its guarantee, {idle} of its GPUs idle: move {nodes} idle node(s) "
+                    "({gpus} GPUs) from {donor} to {need}.",
+                ).fill(
+                    need=term("sector", need),
+                    donor=term("sector", donor),
+                    demand=demand,
+                    borrowed=figures[donor].borrowed,
+                    idle=figures[donor].idle,
+                    nodes=len(picked),
+                    gpus=gpus,
+                ),
             )
         )
     return out

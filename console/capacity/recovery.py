@@ -20,9 +20,9 @@ from console.capacity.backends.base import Backend, Conflict
 from console.capacity.journal import EVENT, INTENT, ApplyJournal, JournalRun
 from console.capacity.model import MoveState, Plan
 from console.capacity.plan_body import plan_body
-from console.capacity.text import sector_name, state_name
 from console.fleet.model import Sector
 from console.i18n.catalogue import translate
+from console.i18n.names import move_state_name, sector_name
 
 FINISH, ROLLBACK = "finish", "rollback"
 CHOICES = (FINISH, ROLLBACK)
@@ -195,7 +195,7 @@ def last_step(run: JournalRun, lang: str) -> str:
         return translate("Recovery", "nothing yet (it had just begun)").into(lang)
     if s.kind == EVENT:
         return translate("Recovery", "{node} {state}").into(
-            lang, node=s.node, state=state_name(s.what, lang))
+            lang, node=s.node, state=move_state_name(s.what, lang))
     if s.what == "drain":
         return translate("Recovery", "draining {node}").into(lang, node=s.node)
     if s.what == "resume":

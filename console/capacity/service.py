@@ -169,8 +169,9 @@ class CapacityService:
                     Problem(
                         Code.NOT_APPLIED,
                         Severity.ERROR,
-                        f"No applied plan {plan_id} in the audit log.",
-                        f"감사 기록에 적용된 계획 {plan_id}이(가) 없습니다.",
+                        translate("Capacity", "No applied plan {plan} in the audit log.").fill(
+                            plan=plan_id
+                        ),
                     )
                 ]
             )
@@ -185,8 +186,8 @@ class CapacityService:
                     Problem(
                         Code.NOT_APPLIED,
                         Severity.ERROR,
-                        f"Plan {plan_id} was already undone (entry {done[-1].id}).",
-                        f"계획 {plan_id}은(는) 이미 되돌렸습니다(기록 {done[-1].id}).",
+                        translate("Capacity", "Plan {plan} was already undone (entry {entry}).")
+                        .fill(plan=plan_id, entry=done[-1].id),
                     )
                 ]
             )
@@ -201,8 +202,7 @@ class CapacityService:
                     Problem(
                         Code.NO_REASON,
                         Severity.ERROR,
-                        "A reason is required.",
-                        "사유를 적어야 합니다.",
+                        translate("Capacity", "A reason is required.").fill(),
                     )
                 ]
             )
@@ -315,8 +315,6 @@ class CapacityService:
         run = next((r for r in self.interrupted() if r.plan.plan_id == plan_id), None)
         if run is None:
             none = translate("Recovery", "No interrupted apply of plan {plan}.")
-            raise PlanRejected([Problem(Code.NOT_APPLIED, Severity.ERROR,
-                                        none.into("en", plan=plan_id),
-                                        none.into("ko", plan=plan_id))])
+            raise PlanRejected([Problem(Code.NOT_APPLIED, Severity.ERROR, none.fill(plan=plan_id))])
         outcome, entry = run_recovery(self, run, choice, reason, progress, cancel)
         return ApplyResult(outcome, entry)

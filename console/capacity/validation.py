@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from console.capacity.model import ClusterState, Entitlement, Plan, SchedState
-from console.capacity.text import pick, sector_name
 from console.fleet.model import SECTORS, Sector
+from console.i18n.catalogue import Phrase, translate
+from console.i18n.names import term
 
 MIN_JUSTIFICATION_CHARS = 10
 
@@ -42,17 +43,24 @@ class Severity(StrEnum):
 class Problem:
     code: Code
     severity: Severity
-    en: str
-    ko: str
+    message: Phrase
     node: str | None = None
     sector: Sector | None = None
 
     def text(self, lang: str) -> str:
-        return pick(lang, self.en, self.ko)
+        return self.message.into(lang)
+
+    @property
+    def en(self) -> str:
+        return str(self.message)
+
+    @property
+    def ko(self) -> str:
+        return self.message.into("ko")
 
 
-def _error(code: Code, en: str, ko: str, **where) -> Problem:
-    return Problem(code, Severity.ERROR, en, ko, **where)
+def _error(code: Code, message: Phrase, **where) -> Problem:
+    return Problem(code, Severity.ERROR, message, **where)
 
 
 def validate(
@@ -61,15 +69,17 @@ def validate(
     """Every problem of `plan` against `state` (the allocation as the backend reports it now)."""
     problems: list[Problem] = []
     if not plan.moves:
-        problems.append(_error(Code.EMPTY, "The plan moves no node.", "옮길 노드가 없습니다."))
+        empty = translate("Validation", "The plan moves no node.").fill()
+        problems.append(_error(Code.EMPTY, empty))
     if plan.base_version != state.version:
         problems.append(
             _error(
                 Code.STALE_VERSION,
-                f"The allocation changed since this plan was made (version {plan.base_version}, "
-                f"now {state.version}): someone else applied first. Plan again.",
-                f"계획을 만든 뒤 배정이 바뀌었습니다(버전 {plan.base_version} → {state.version}). "
-                "다른 사람이 먼저 적용했습니다. 다시 계획하십시오.",
+                translate(
+                    "Validation",
+                    "The allocation changed since this plan was made (version {planned}, "
+                    "now {now}): someone else applied first. Plan again.",
+                ).fill(planned=plan.base_version, now=state.version),
             )
         )
     counts = Counter(m.node for m in plan.moves)
@@ -77,8 +87,7 @@ def validate(
         problems.append(
             _error(
                 Code.NODE_TWICE,
-                f"Node {node} is moved more than once.",
-                f"노드 {node}을(를) 두 번 이상 옮깁니다.",
+                translate("Validation", "Node {node} is moved more than once.").fill(node=node),
                 node=node,
             )
         )
@@ -95,8 +104,8 @@ def _move_problems(move, state: ClusterState) -> list[Problem]:
         return [
             _error(
                 Code.UNKNOWN_NODE,
-                f"Unknown node {n}: the scheduler does not know it.",
-                f"알 수 없는 노드 {n}: 스케줄러에 없습니다.",
+                translate("Validation", "Unknown node {node}: the scheduler does not know it.")
+                .fill(node=n),
                 node=n,
             )
         ]
@@ -105,8 +114,7 @@ def _move_problems(move, state: ClusterState) -> list[Problem]:
         out.append(
             _error(
                 Code.SAME_SECTOR,
-                f"Node {n} is already in that sector.",
-                f"노드 {n}은(는) 이미 그 부문에 있습니다.",
+                translate("Validation", "Node {node} is already in that sector.").fill(node=n),
                 node=n,
             )
         )
@@ -114,10 +122,9 @@ def _move_problems(move, state: ClusterState) -> list[Problem]:
         out.append(
             _error(
                 Code.NOT_IN_SOURCE,
-                f"Node {n} is in {sector_name(rec.sector, 'en')}, "
-                f"not {sector_name(move.source, 'en')}.",
-                f"노드 {n}은(는) {sector_name(move.source, 'ko')}이 아니라 "
-                f"{sector_name(rec.sector, 'ko')} 부문에 있습니다.",
+                translate("Validation", "Node {node} is in {actual}, not {expected}.").fill(
+                    node=n, actual=term("sector", rec.sector), expected=term("sector", move.source)
+                ),
                 node=n,
             )
         )
@@ -125,18 +132,19 @@ def _move_problems(move, state: ClusterState) -> list[Problem]:
         out.append(
             _error(
                 Code.NODE_UNAVAILABLE,
-                f"Node {n} is down.",
-                f"노드 {n}이(가) 다운 상태입니다.",
+                translate("Validation", "Node {node} is down.").fill(node=n),
                 node=n,
             )
         )
     elif rec.state in (SchedState.DRAINING, SchedState.DRAINED) and not rec.drained_by_us:
-        why = rec.drain_reason or "no reason given"
+        why = rec.drain_reason or translate("Validation", "no reason given")
         out.append(
             _error(
                 Code.NODE_UNAVAILABLE,
-                f"Node {n} is drained for another reason ({why}); it is not ours to move.",
-                f"노드 {n}은(는) 다른 이유로 드레인되어 있습니다({why}). 옮길 수 없습니다.",
+                translate(
+                    "Validation",
+                    "Node {node} is drained for another reason ({why}); it is not ours to move.",
+                ).fill(node=n, why=why),
                 node=n,
             )
         )
@@ -153,29 +161,29 @@ def _sector_problems(
         out.append(
             _error(
                 Code.GUARANTEES_EXCEED,
-                f"The guarantees add up to {sum(guarantees.values())} GPUs but only "
-                f"{healthy} GPUs are healthy.",
-                f"최소 보장량 합계 {sum(guarantees.values())} GPU가 "
-                f"정상 GPU {healthy}개보다 많습니다.",
+                translate(
+                    "Validation",
+                    "The guarantees add up to {guaranteed} GPUs but only {healthy} GPUs are "
+                    "healthy.",
+                ).fill(guaranteed=sum(guarantees.values()), healthy=healthy),
             )
         )
     before = {s: state.allocated(s) for s in SECTORS}
     after = allocated_after(plan, state)
     for s in SECTORS:
-        en_s, ko_s = sector_name(s, "en"), sector_name(s, "ko")
+        sector = term("sector", s)
         # a sector already short (nodes down) is not this plan's doing: only taking more counts
         if after[s] < guarantees[s] and after[s] < before[s]:
-            en = (
-                f"{en_s.capitalize()} would have {after[s]} GPUs, below its guarantee of "
-                f"{guarantees[s]}."
-            )
-            ko = f"{ko_s} 부문이 {after[s]} GPU로 최소 보장량 {guarantees[s]} GPU보다 적어집니다."
+            below = translate(
+                "Validation", "{sector} would have {gpus} GPUs, below its guarantee of {guarantee}."
+            ).fill(sector=sector, gpus=after[s], guarantee=guarantees[s])
             if not plan.override:
                 out.append(
                     _error(
                         Code.BELOW_GUARANTEE,
-                        en + " Needs an override with a reason.",
-                        ko + " 사유를 적은 예외 승인이 필요합니다.",
+                        translate("Validation", "{below} Needs an override with a reason.").fill(
+                            below=below
+                        ),
                         sector=s,
                     )
                 )
@@ -183,10 +191,11 @@ def _sector_problems(
                 out.append(
                     _error(
                         Code.BELOW_GUARANTEE,
-                        en + f" The override needs a written justification "
-                        f"(at least {MIN_JUSTIFICATION_CHARS} characters).",
-                        ko + f" 예외 승인에는 {MIN_JUSTIFICATION_CHARS}자 이상의 사유가 "
-                        "필요합니다.",
+                        translate(
+                            "Validation",
+                            "{below} The override needs a written justification "
+                            "(at least {chars} characters).",
+                        ).fill(below=below, chars=MIN_JUSTIFICATION_CHARS),
                         sector=s,
                     )
                 )
@@ -195,8 +204,9 @@ def _sector_problems(
                     Problem(
                         Code.BELOW_GUARANTEE,
                         Severity.WARNING,
-                        en + " Overridden: " + plan.justification.strip(),
-                        ko + " 예외 승인: " + plan.justification.strip(),
+                        translate("Validation", "{below} Overridden: {why}").fill(
+                            below=below, why=plan.justification.strip()
+                        ),
                         sector=s,
                     )
                 )
@@ -205,8 +215,9 @@ def _sector_problems(
             out.append(
                 _error(
                     Code.ABOVE_MAXIMUM,
-                    f"{en_s.capitalize()} would have {after[s]} GPUs, above its cap of {cap}.",
-                    f"{ko_s} 부문이 {after[s]} GPU로 상한 {cap} GPU를 넘습니다.",
+                    translate(
+                        "Validation", "{sector} would have {gpus} GPUs, above its cap of {cap}."
+                    ).fill(sector=sector, gpus=after[s], cap=cap),
                     sector=s,
                 )
             )

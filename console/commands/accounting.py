@@ -13,33 +13,21 @@ import pandas as pd
 
 from console.history.accounting import accounting, period_bounds, with_total
 from console.history.database import HistoryDB, HistoryError, default_history_path
-from console.i18n.sector_names import SECTOR_NAMES
+from console.i18n.catalogue import translate
+from console.i18n.names import sector_name
 from console.paths import data_dir
 from console.settings import SettingsError, load_settings
 
 HEADERS = {
-    "ko": {
-        "sector": "부문",
-        "org": "기관",
-        "entitled_gpu_h": "보장 GPU시간",
-        "allocated_gpu_h": "배정 GPU시간",
-        "live_gpu_h": "보고 GPU시간",
-        "used_gpu_h": "사용 GPU시간",
-        "busy_gpu_h": "가동 GPU시간",
-        "su": "SU",
-        "util_pct": "사용률 %",
-    },
-    "en": {
-        "sector": "Sector",
-        "org": "Organisation",
-        "entitled_gpu_h": "Entitled GPU-h",
-        "allocated_gpu_h": "Allocated GPU-h",
-        "live_gpu_h": "Reporting GPU-h",
-        "used_gpu_h": "Used GPU-h",
-        "busy_gpu_h": "Busy GPU-h",
-        "su": "SU",
-        "util_pct": "Util %",
-    },
+    "sector": translate("AccountingTable", "Sector"),
+    "org": translate("AccountingTable", "Organisation"),
+    "entitled_gpu_h": translate("AccountingTable", "Entitled GPU-h"),
+    "allocated_gpu_h": translate("AccountingTable", "Allocated GPU-h"),
+    "live_gpu_h": translate("AccountingTable", "Reporting GPU-h"),
+    "used_gpu_h": translate("AccountingTable", "Used GPU-h"),
+    "busy_gpu_h": translate("AccountingTable", "Busy GPU-h"),
+    "su": translate("AccountingTable", "SU"),
+    "util_pct": translate("AccountingTable", "Util %"),
 }
 
 
@@ -83,12 +71,12 @@ def language(explicit: str | None) -> str:
 def readable(table: pd.DataFrame, names: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Sector and organisation names in `lang`, columns titled, numbers rounded."""
     out = table.copy()
-    out["sector"] = out["sector"].map(SECTOR_NAMES[lang]).fillna(out["sector"])
+    out["sector"] = out["sector"].map(lambda s: sector_name(s, lang))
     if "org" in out:
         label = names.set_index("id")["name_ko" if lang == "ko" else "name_en"]
-        none = "(기관 없음)" if lang == "ko" else "(no organisation)"
+        none = translate("AccountingTable", "(no organisation)").into(lang)
         out["org"] = out["org"].map(label).fillna(out["org"]).replace("", none)
-    return out.rename(columns=HEADERS[lang])
+    return out.rename(columns={k: h.into(lang) for k, h in HEADERS.items()})
 
 
 def main(argv: list[str]) -> int:

@@ -13,14 +13,21 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from console.capacity.audit import AuditLog, audit_path, describe_moves
-from console.capacity.text import pick, result_name
 from console.commands.capacity_args import add_store_args, store_dir
+from console.i18n.catalogue import translate
+from console.i18n.names import apply_result_name, audit_action_name
 
-HEADERS = {
-    "en": ("id", "time", "user", "role", "action", "plan", "result", "moves", "reason"),
-    "ko": ("번호", "시각", "사용자", "역할", "작업", "계획", "결과", "이동", "사유"),
-}
-ACTIONS = {"ko": {"apply": "적용", "undo": "되돌리기"}}
+HEADERS = (
+    translate("AuditTable", "id"),
+    translate("AuditTable", "time"),
+    translate("AuditTable", "user"),
+    translate("AuditTable", "role"),
+    translate("AuditTable", "action"),
+    translate("AuditTable", "plan"),
+    translate("AuditTable", "result"),
+    translate("AuditTable", "moves"),
+    translate("AuditTable", "reason"),
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,18 +48,20 @@ def main(argv: list[str]) -> int:
     lang = args.lang
     if args.what == "verify":
         if not path.exists():
-            sys.stdout.write(pick(lang, f"{path}: no audit log yet (nothing to verify)\n",
-                                  f"{path}: 감사 기록이 아직 없습니다\n"))
+            sys.stdout.write(translate(
+                "AuditCommand", "{path}: no audit log yet (nothing to verify)"
+            ).into(lang, path=path) + "\n")
             return 0
         v = log.verify()
         if v.ok:
-            sys.stdout.write(pick(lang, f"OK: {v.entries} entries, chain intact; head {v.head}\n",
-                                  f"정상: 기록 {v.entries}건, 체인 온전; 마지막 해시 {v.head}\n"))
+            sys.stdout.write(translate(
+                "AuditCommand", "OK: {entries} entries, chain intact; head {head}"
+            ).into(lang, entries=v.entries, head=v.head) + "\n")
             return 0
-        sys.stdout.write(pick(lang, f"BROKEN at entry {v.broken_id}: {v.problem} "
-                              f"({v.entries} entries before it verify)\n",
-                              f"손상: 기록 {v.broken_id}번 — {v.problem} "
-                              f"(그 앞의 {v.entries}건은 정상)\n"))
+        sys.stdout.write(translate(
+            "AuditCommand",
+            "BROKEN at entry {broken}: {problem} ({entries} entries before it verify)",
+        ).into(lang, broken=v.broken_id, problem=v.problem, entries=v.entries) + "\n")
         return 1
     try:
         tz = ZoneInfo(args.tz)
@@ -62,18 +71,18 @@ def main(argv: list[str]) -> int:
     rows = []
     for e in log.entries():
         when = datetime.fromtimestamp(e.t, tz).strftime("%Y-%m-%d %H:%M:%S %Z")
-        action = ACTIONS.get(lang, {}).get(e.action, e.action)
-        if e.action == "interrupted":  # a crash mid-apply, written by the recovery
-            action = result_name(e.action, lang)
-        rows.append((e.id, when, e.user, e.role, action, e.plan_id, result_name(e.result, lang),
+        action = audit_action_name(e.action, lang)  # "interrupted": a crash mid-apply
+        result = apply_result_name(e.result, lang)
+        rows.append((e.id, when, e.user, e.role, action, e.plan_id, result,
                      describe_moves(e.moves), e.reason))
     if args.format == "csv":
         writer = csv.writer(sys.stdout)
-        writer.writerow(HEADERS[lang])
+        writer.writerow([h.into(lang) for h in HEADERS])
         writer.writerows(rows)
         return 0
     if not rows:
-        sys.stdout.write(pick(lang, f"{path}: no entries\n", f"{path}: 기록이 없습니다\n"))
+        none = translate("AuditCommand", "{path}: no entries").into(lang, path=path)
+        sys.stdout.write(none + "\n")
         return 0
     for r in rows:
         sys.stdout.write(f"{r[0]:>4}  {r[1]}  {r[2]} ({r[3]})  {r[4]} {r[5]}  {r[6]}\n"

@@ -20,10 +20,11 @@ from console.capacity.model import Plan
 from console.capacity.planner import PlanDraft
 from console.capacity.recovery import CHOICES, UnfinishedApply
 from console.capacity.service import CapacityService, PlanRejected, Preview
-from console.capacity.text import pick, result_name, sector_name, state_name
 from console.commands.capacity_args import add_fleet_args, open_capacity
 from console.commands.rebalance_recover import recover, say_interrupted
 from console.fleet.model import SECTORS, Sector
+from console.i18n.catalogue import translate
+from console.i18n.names import apply_result_name, move_state_name, sector_name
 
 
 def parse_targets(text: str) -> dict[Sector, int]:
@@ -103,7 +104,8 @@ def main(argv: list[str]) -> int:
     except UnfinishedApply:  # said above, with what to do
         return 1
     except Conflict as exc:
-        sys.stderr.write(pick(lang, "Conflict: ", "충돌: ") + f"{exc}\n")
+        conflict = translate("RebalanceCommand", "Conflict: {error}").into(lang, error=exc)
+        sys.stderr.write(conflict + "\n")
         return 1
     except PlanRejected as exc:
         for problem in exc.problems:
@@ -142,49 +144,54 @@ def _run(args, svc: CapacityService, lang: str) -> int:
     if not preview.ok:
         return 1
     if args.dry_run:
-        out.write(pick(lang, "Dry run: nothing changed.\n", "시험 실행: 바뀐 것이 없습니다.\n"))
+        out.write(translate("RebalanceCommand", "Dry run: nothing changed.").into(lang) + "\n")
         return 0
     refusal = svc.policy.refusal(svc.policy_action(plan))
     if refusal:
         raise AccessDenied(svc.policy_action(plan), refusal)
     if not args.yes and not _confirm(lang):
-        out.write(pick(lang, "Not applied.\n", "적용하지 않았습니다.\n"))
+        out.write(translate("RebalanceCommand", "Not applied.").into(lang) + "\n")
         return 1
     if not args.reason.strip():
-        sys.stderr.write(pick(lang, "A --reason is required to apply.\n",
-                              "적용하려면 --reason 이 필요합니다.\n"))
+        sys.stderr.write(
+            translate("RebalanceCommand", "A --reason is required to apply.").into(lang) + "\n"
+        )
         return 2
 
     def progress(event) -> None:
-        out.write(f"  {event.node:<16} {state_name(event.state, lang)}"
+        out.write(f"  {event.node:<16} {move_state_name(event.state, lang)}"
                   f"{'  ' + event.message if event.message else ''}\n")
         out.flush()
 
     result = svc.apply(plan, args.reason, progress=progress)
     outcome = result.outcome
-    result_text = result_name(outcome.result, lang)
-    out.write(pick(lang, f"Result: {result_text}", f"결과: {result_text}")
-              + (f" ({outcome.error})" if outcome.error else "")
-              + pick(lang, f"; audit entry {result.entry.id}, plan {plan.plan_id}\n",
-                     f"; 감사 기록 {result.entry.id}, 계획 {plan.plan_id}\n"))
+    out.write(translate(
+        "RebalanceCommand", "Result: {result}{error}; audit entry {entry}, plan {plan}"
+    ).into(lang, result=apply_result_name(outcome.result, lang),
+           error=f" ({outcome.error})" if outcome.error else "",
+           entry=result.entry.id, plan=plan.plan_id) + "\n")
     return 0 if outcome.applied else 1
 
 
 def _confirm(lang: str) -> bool:
     if not sys.stdin.isatty():
-        sys.stderr.write(pick(lang, "Not a terminal: add --yes to apply or --dry-run.\n",
-                              "터미널이 아닙니다: 적용하려면 --yes, 확인만 하려면 --dry-run.\n"))
+        sys.stderr.write(translate(
+            "RebalanceCommand", "Not a terminal: add --yes to apply or --dry-run."
+        ).into(lang) + "\n")
         return False
-    answer = input(pick(lang, "Apply this plan? [y/N] ", "이 계획을 적용할까요? [y/N] "))
-    return answer.strip().lower() in ("y", "yes", "예", "ㅛ")
+    answer = input(translate("RebalanceCommand", "Apply this plan? [y/N] ").into(lang))
+    yes = {"y", "yes", translate("Recovery", "yes").into(lang),
+           translate("Recovery", "y (on a Korean keyboard layout)").into(lang)}
+    return answer.strip().lower() in yes
 
 
 def print_sectors(svc: CapacityService, state, lang: str, out) -> None:
     figures = svc.figures(state)
-    out.write(pick(lang, f"Allocation version {state.version}\n", f"배정 버전 {state.version}\n"))
-    head = pick(lang, "sector           allocated  guarantee  max   busy  queued\n",
-                "부문             배정       최소보장   상한  사용  대기\n")
-    out.write(head)
+    out.write(translate("RebalanceCommand", "Allocation version {version}").into(
+        lang, version=state.version) + "\n")
+    out.write(translate(
+        "RebalanceCommand", "sector           allocated  guarantee  max   busy  queued"
+    ).into(lang) + "\n")
     for s in SECTORS:
         f = figures[s]
         cap = "-" if f.maximum is None else str(f.maximum)
@@ -194,22 +201,25 @@ def print_sectors(svc: CapacityService, state, lang: str, out) -> None:
 
 def print_plan(preview: Preview, draft: PlanDraft | None, lang: str, out) -> None:
     plan: Plan = preview.plan
-    out.write(pick(lang, f"Plan {plan.plan_id} against allocation version {plan.base_version}:"
-                   f" {len(plan.moves)} move(s)\n",
-                   f"계획 {plan.plan_id} (배정 버전 {plan.base_version} 기준): "
-                   f"이동 {len(plan.moves)}건\n"))
+    out.write(translate(
+        "RebalanceCommand", "Plan {plan} against allocation version {version}: {count} move(s)"
+    ).into(lang, plan=plan.plan_id, version=plan.base_version, count=len(plan.moves)) + "\n")
     busy = {r.name: r for r in preview.drains}
     for m in plan.moves:
         rec = busy.get(m.node)
-        note = pick(lang, "idle", "유휴") if rec is None else pick(
-            lang, f"drains first: {', '.join(rec.work) or 'running work'}",
-            f"먼저 드레인: {', '.join(rec.work) or '실행 중인 작업'}")
+        running = translate("RebalanceCommand", "running work").into(lang)
+        if rec is None:
+            note = translate("RebalanceCommand", "idle").into(lang)
+        else:
+            note = translate("RebalanceCommand", "drains first: {work}").into(
+                lang, work=", ".join(rec.work) or running)
         out.write(f"  {m.node:<16} {sector_name(m.source, lang)} → "
                   f"{sector_name(m.target, lang)}  {m.gpus} GPU  ({note})\n")
     for s in SECTORS:
         f = preview.before[s]
         out.write(f"  {sector_name(s, lang):<16} {f.allocated:>5} → {preview.after[s]:<5} "
-                  + pick(lang, f"(guarantee {f.guarantee})\n", f"(최소 보장 {f.guarantee})\n"))
+                  + translate("RebalanceCommand", "(guarantee {guarantee})").into(
+                      lang, guarantee=f.guarantee) + "\n")
     for note in (draft.notes if draft else ()):
         out.write("  ~ " + note.text(lang) + "\n")
     for problem in preview.problems:

@@ -11,8 +11,8 @@ import sys
 
 from console.capacity.recovery import FINISH, choice_name, describe
 from console.capacity.service import CapacityService
-from console.capacity.text import result_name, state_name
 from console.i18n.catalogue import translate
+from console.i18n.names import apply_result_name, move_state_name
 
 
 def say_interrupted(svc: CapacityService, lang: str, out=None) -> list:
@@ -43,7 +43,7 @@ def recover(args, svc: CapacityService, lang: str) -> int:
         return 1
 
     def progress(event) -> None:
-        out.write(f"  {event.node:<16} {state_name(event.state, lang)}"
+        out.write(f"  {event.node:<16} {move_state_name(event.state, lang)}"
                   f"{'  ' + event.message if event.message else ''}\n")
         out.flush()
 
@@ -54,7 +54,7 @@ def recover(args, svc: CapacityService, lang: str) -> int:
         "Recovery",
         "Recovery ({choice}): {result}{error}; audit entries {crash} (the interruption) and "
         "{entry} (the outcome), plan {plan}",
-    ).into(lang, choice=choice_name(choice, lang), result=result_name(outcome.result, lang),
+    ).into(lang, choice=choice_name(choice, lang), result=apply_result_name(outcome.result, lang),
            error=f" ({outcome.error})" if outcome.error else "", crash=crash,
            entry=result.entry.id, plan=run.plan.plan_id) + "\n")
     if len(found) > 1:

@@ -18,24 +18,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from console.commands.accounting import iso_date, language
 from console.history.database import HistoryError, default_history_path
+from console.i18n.catalogue import translate
 from console.paths import data_dir
 from console.reports.period import KINDS, Period, containing, last_complete
 from console.reports.request import SECTOR_IDS, EmptyPeriod, ReportError, ReportRequest
 from console.settings import SettingsError, load_settings
 
 MESSAGES = {
-    "ko": {
-        "wrote": "{pdf} ({pages}쪽) 작성, CSV {csv}개 → {csv_dir} ({seconds:.1f}초)",
-        "wrote_no_csv": "{pdf} ({pages}쪽) 작성 ({seconds:.1f}초)",
-        "empty": "보고할 이력이 없습니다",
-        "unwritable": "쓸 수 없는 경로",
-    },
-    "en": {
-        "wrote": "wrote {pdf} ({pages} pages) and {csv} CSV files in {csv_dir} ({seconds:.1f} s)",
-        "wrote_no_csv": "wrote {pdf} ({pages} pages) ({seconds:.1f} s)",
-        "empty": "nothing to report",
-        "unwritable": "cannot write",
-    },
+    "wrote": translate(
+        "ReportCommand",
+        "wrote {pdf} ({pages} pages) and {csv} CSV files in {csv_dir} ({seconds:.1f} s)",
+    ),
+    "wrote_no_csv": translate("ReportCommand", "wrote {pdf} ({pages} pages) ({seconds:.1f} s)"),
+    "empty": translate("ReportCommand", "nothing to report"),
+    "unwritable": translate("ReportCommand", "cannot write"),
 }
 
 
@@ -131,7 +127,7 @@ def main(argv: list[str]) -> int:
     except SystemExit as exc:  # argparse has printed why
         return int(exc.code or 0)
     lang = language(args.lang)
-    say = MESSAGES[lang]
+    say = {key: msg.into(lang) for key, msg in MESSAGES.items()}
 
     def fail(code: int, text: str) -> int:
         sys.stderr.write(f"hangang-console report: {text}\n")

@@ -9,8 +9,10 @@ stop the program; an unreadable catalogue logs its reason and the text stays Eng
 
 In the core a message is written as `translate("Context", "English text {field}")` (lupdate picks
 these up with the widgets' strings, see `make i18n`) and turned into words with `.into(lang)`.
-A name kept as data (a rule's key, a sector) is declared with `QT_TRANSLATE_NOOP` in
-console/i18n/names.py.
+A reason made now and shown later, maybe in another process and another language (an SSH
+connect error, a Slurm refusal), is `translate(...).fill(field=...)`: a Phrase, English as a str and
+`.into(lang)` on demand. A name kept as data (a rule's key, a sector) is declared with
+`QT_TRANSLATE_NOOP` in console/i18n/names.py.
 """
 
 from __future__ import annotations
@@ -87,22 +89,65 @@ def catalogue(lang: str) -> Catalogue:
     return Catalogue.read(resource("i18n", f"{lang}.ts"), lang)
 
 
+def _render(value: object, lang: str) -> object:
+    """A field that is itself words (a Msg or a Phrase) speaks the same language as its host."""
+    into = getattr(value, "into", None)
+    return into(lang) if callable(into) else value
+
+
 @dataclass(frozen=True, slots=True)
 class Msg:
     """A message not yet in a language: the core passes these around and renders them late."""
 
     context: str
     source: str
+    disambiguation: str = ""
 
     def into(self, lang: str, /, **fields: object) -> str:
-        text = catalogue(lang).lookup(self.context, self.source) or self.source
-        return text.format(**fields) if fields else text
+        text = catalogue(lang).lookup(self.context, self.source, self.disambiguation)
+        text = text or self.source
+        if not fields:
+            return text
+        return text.format(**{k: _render(v, lang) for k, v in fields.items()})
+
+    def fill(self, **fields: object) -> Phrase:
+        """The message with its fields, still in no language: see Phrase."""
+        return Phrase(self.context, self.source, fields, self.disambiguation)
 
     def __str__(self) -> str:  # logs and exceptions read English
         return self.source
 
 
-def translate(context: str, source: str) -> Msg:
-    """A core message (the name lupdate extracts: keep the two arguments literal strings)."""
-    return Msg(context, source)
+class Phrase(str):
+    """A filled message that is already a plain English str (logs, exceptions, old callers) and
+    can still be said in another language with `.into(lang)`. It pickles as its parts, so a
+    reason made in a collector process reaches the window intact and is shown in the language
+    chosen there, not in the one the process happened to start with."""
 
+    def __new__(
+        cls, context: str, source: str, fields: Mapping[str, object] | None = None,
+        disambiguation: str = "",
+    ) -> Phrase:
+        fields = dict(fields or {})
+        text = Msg(context, source, disambiguation).into(SOURCE_LANGUAGE, **fields)
+        self = super().__new__(cls, text)
+        self.msg = Msg(context, source, disambiguation)
+        self.fields = fields
+        return self
+
+    def into(self, lang: str) -> str:
+        return self.msg.into(lang, **self.fields)
+
+    def __reduce__(self):
+        return (Phrase, (self.msg.context, self.msg.source, self.fields, self.msg.disambiguation))
+
+
+def say(text: object, lang: str) -> str:
+    """Any text in `lang`: a Phrase or Msg is translated, anything else is shown as it is."""
+    return str(_render(text, lang))
+
+
+def translate(context: str, source: str, disambiguation: str = "") -> Msg:
+    """A core message (the name lupdate extracts: keep the arguments literal strings; a third
+    one is the disambiguation, as lupdate reads it)."""
+    return Msg(context, source, disambiguation)

@@ -15,7 +15,7 @@ import pandas as pd
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen
 
-from console.i18n.sector_names import SECTOR_NAMES
+from console.i18n.names import sector_name
 from console.reports.html import CHARTS
 from console.reports.model import Report
 from console.reports.text import words
@@ -170,7 +170,7 @@ def util_chart(report: Report) -> QImage:
         colour = SECTOR_COLOURS[sector]
         if len(rows):
             ax.line(_centres(rows, report.step), rows["util_pct"].to_numpy(float), colour)
-        items.append((SECTOR_NAMES[lang][sector], colour, "line"))
+        items.append((sector_name(sector, lang), colour, "line"))
     legend(p, 50, 12, items)
     p.end()
     return image
@@ -200,7 +200,7 @@ def alloc_chart(report: Report) -> QImage:
         p.drawText(
             QRectF(50, top + i * band, 300, 15),
             Qt.AlignmentFlag.AlignLeft,
-            SECTOR_NAMES[lang][sector],
+            sector_name(sector, lang),
         )
         if len(rows):
             xs = _centres(rows, report.step)
@@ -284,7 +284,7 @@ def heat_chart(report: Report) -> QImage:
         if start:
             p.setPen(pen("white", 1.2))
             p.drawLine(QPointF(rect.left(), band.top()), QPointF(rect.right(), band.top()))
-        text = f"{SECTOR_NAMES[lang][sectors[start]]} · {i - start}"
+        text = f"{sector_name(sectors[start], lang)} · {i - start}"
         p.setFont(font(8.5, bold=True))
         if p.fontMetrics().horizontalAdvance(text) < band.height():
             p.save()

@@ -10,10 +10,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from console.capacity.text import result_name
-from console.i18n.sector_names import SECTOR_NAMES
+from console.i18n.names import (
+    apply_result_name,
+    rule_name,
+    sector_name,
+    severity_name,
+    store_name,
+)
 from console.reports.model import Report
-from console.reports.text import RULE_NAMES, SEVERITY, STORE_NAMES, short_moment
+from console.reports.text import short_moment, words
 
 DIGITS = 1  # GPU-hours, SUs, percentages, GPUs, hours: one decimal everywhere
 
@@ -29,7 +34,7 @@ def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
 def _with_sector_name(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = frame.copy()
     at = list(out.columns).index("sector") + 1
-    out.insert(at, "sector_name", out["sector"].map(SECTOR_NAMES[lang]).fillna(out["sector"]))
+    out.insert(at, "sector_name", out["sector"].map(lambda s: sector_name(s, lang)))
     return out
 
 
@@ -43,7 +48,7 @@ def tables(report: Report) -> dict[str, pd.DataFrame]:
     """File stem → frame, in the order the report shows them."""
     lang, tz = report.request.lang, report.request.tz
     names = org_names(report)
-    no_org = "(기관 없음)" if lang == "ko" else "(no organisation)"
+    no_org = words(lang)["no_org"]
 
     series = report.series.copy()
     series.insert(0, "time", [short_moment(t, tz) for t in series["t"]])
@@ -53,27 +58,30 @@ def tables(report: Report) -> dict[str, pd.DataFrame]:
 
     incidents = report.incidents.copy()
     incidents.insert(
-        2, "rule_name", incidents["rule"].map(RULE_NAMES[lang]).fillna(incidents["rule"])
+        2, "rule_name", incidents["rule"].map(lambda r: rule_name(r, lang))
     )
-    incidents["severity_name"] = incidents["severity"].map(SEVERITY[lang])
+    incidents["severity_name"] = incidents["severity"].map(lambda s: severity_name(s, lang))
     incidents["start"] = [short_moment(t, tz) for t in incidents["first_seen"]]
     incidents["end"] = ["" if pd.isna(t) else short_moment(t, tz) for t in incidents["closed_at"]]
     types = report.incident_types.copy()
-    types.insert(1, "rule_name", types["rule"].map(RULE_NAMES[lang]).fillna(types["rule"]))
+    types.insert(1, "rule_name", types["rule"].map(lambda r: rule_name(r, lang)))
 
     changes = report.changes.copy()
     changes.insert(0, "time", [short_moment(t, tz) for t in changes["t"]])
-    names = SECTOR_NAMES[lang]
     changes["moves_text"] = (
         changes["moves"]
         .fillna("")
         .astype(str)
-        .str.replace(r"\b(public|interest|private)\b", lambda m: names[m.group(1)], regex=True)
+        .str.replace(
+            r"\b(public|interest|private)\b",
+            lambda m: sector_name(m.group(1), lang),
+            regex=True,
+        )
     )
-    changes["result_name"] = [result_name(str(r), lang) for r in changes["result"]]
+    changes["result_name"] = [apply_result_name(str(r), lang) for r in changes["result"]]
 
     stores = report.stores.copy()
-    stores.insert(1, "store_name", stores["store"].map(STORE_NAMES[lang]))
+    stores.insert(1, "store_name", stores["store"].map(lambda s: store_name(s, lang)))
 
     heat = report.heat
     return {

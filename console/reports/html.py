@@ -12,16 +12,14 @@ from html import escape
 
 import pandas as pd
 
-from console.capacity.text import result_name
-from console.i18n.sector_names import SECTOR_NAMES
+from console.i18n.names import audit_action_name, sector_name, store_status_name
 from console.reports.export import tables
 from console.reports.model import Report
 from console.reports.sources import GIVEN, READ
 from console.reports.text import (
-    DEFAULT_CENTRE,
-    HEADERS,
-    METHOD,
-    STORE_STATUS,
+    default_centre,
+    header,
+    method,
     moment_text,
     number,
     period_text,
@@ -71,7 +69,7 @@ def data_table(
     """columns: (frame column, header key in HEADERS, kind: text|num|int|met). With `total`,
     the last row is the total row."""
     head = "".join(
-        f'<th class="{"num" if kind in ("num", "int") else ""}">{escape(HEADERS[lang][h])}</th>'
+        f'<th class="{"num" if kind in ("num", "int") else ""}">{escape(header(h, lang))}</th>'
         for _, h, kind in columns
     )
     rows = []
@@ -117,11 +115,11 @@ def cover(report: Report, shown: dict[str, pd.DataFrame]) -> str:
     req = report.request
     lang = req.lang
     w = words(lang)
-    centre = req.centre_name or DEFAULT_CENTRE[lang]
+    centre = req.centre_name or default_centre(lang)
     sectors = (
         w["all_sectors"]
         if req.all_sectors
-        else ", ".join(SECTOR_NAMES[lang][s] for s in req.ordered_sectors())
+        else ", ".join(sector_name(s, lang) for s in req.ordered_sectors())
     )
     rows = [
         (w["period"], period_text(req.period.first, req.period.last, lang)),
@@ -204,7 +202,7 @@ def top_orgs_section(report: Report, shown: dict[str, pd.DataFrame]) -> str:
         ("util_pct", "util_pct", "num"),
     ]
     for sector in report.request.ordered_sectors():
-        out.append(f"<h3>{escape(SECTOR_NAMES[lang][sector])}</h3>")
+        out.append(f"<h3>{escape(sector_name(sector, lang))}</h3>")
         rows = frame[frame["sector"] == sector]
         if rows.empty:
             out.append(f"<p>{escape(w['no_use'])}</p>")
@@ -236,7 +234,7 @@ def health_section(report: Report, shown: dict[str, pd.DataFrame]) -> str:
     if worst.empty:
         out.append(f"<p>{escape(w['all_available'])}</p>")
     else:
-        worst = worst.assign(sector_name=worst["sector"].map(SECTOR_NAMES[lang]))
+        worst = worst.assign(sector_name=worst["sector"].map(lambda s: sector_name(s, lang)))
         worst = worst.round(1)
         out.append(
             data_table(
@@ -304,11 +302,8 @@ def changes_section(report: Report, shown: dict[str, pd.DataFrame]) -> str:
         out.append(f"<p>{escape(w['no_changes'])}</p>")
         return "".join(out)
     changes = changes.assign(
-        action_name=changes["action"]
         # "interrupted": a crash mid-apply, recorded by the recovery before its outcome
-        .map({"apply": w["apply"], "undo": w["undo"],
-              "interrupted": result_name("interrupted", lang)})
-        .fillna(changes["action"])
+        action_name=changes["action"].map(lambda a: audit_action_name(a, lang))
     )
     out.append(
         data_table(
@@ -330,8 +325,9 @@ def changes_section(report: Report, shown: dict[str, pd.DataFrame]) -> str:
 def appendix(report: Report, shown: dict[str, pd.DataFrame]) -> str:
     lang = report.request.lang
     w = words(lang)
-    items = "".join(f"<li>{escape(m.format(tz=report.request.tz))}</li>" for m in METHOD[lang])
-    stores = shown["sources"].assign(status_name=shown["sources"]["status"].map(STORE_STATUS[lang]))
+    items = "".join(f"<li>{escape(m.format(tz=report.request.tz))}</li>" for m in method(lang))
+    sources = shown["sources"]
+    stores = sources.assign(status_name=sources["status"].map(lambda s: store_status_name(s, lang)))
     return (
         _section(w["appendix"], new_page=True)
         + f"<ul>{items}</ul>"

@@ -36,7 +36,7 @@ from console.reports.charts import FAMILY, draw_all
 from console.reports.html import CONTENT_WIDTH, report_html
 from console.reports.model import Report
 from console.reports.request import ReportError
-from console.reports.text import DEFAULT_CENTRE, period_text, words
+from console.reports.text import default_centre, period_text, words
 
 DPI = 300
 CSS_DPI = 96.0
@@ -106,7 +106,7 @@ def _page_furniture(painter: QPainter, report: Report, page: int, pages: int) ->
     left = (width - CONTENT_WIDTH) / 2
     painter.setFont(text_font(pixel_size=10))
     painter.setPen(QPen(QColor("#55606c")))
-    centre = report.request.centre_name or DEFAULT_CENTRE[lang]
+    centre = report.request.centre_name or default_centre(lang)
     period = period_text(report.request.period.first, report.request.period.last, lang)
     header = QRectF(left, 30, CONTENT_WIDTH, 16)
     painter.drawText(header, Qt.AlignmentFlag.AlignLeft, f"{centre} · {w['title']}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import paramiko
 
 from console.fleet.model import NodeStatus
+from console.i18n.catalogue import translate
 from console.inventory.model import NodeSpec
 from console.telemetry.hostkeys import HostKeyStore, KeyVerdict, fingerprint, host_entry
 
@@ -127,7 +128,8 @@ class Authenticator:
             candidates.extend(k for k in map(self._key, DEFAULT_KEY_FILES) if k is not None)
         if not candidates:
             raise NodeConnectError(
-                NodeStatus.AUTH_FAILED, f"no usable key for {user} (identity file, agent)"
+                NodeStatus.AUTH_FAILED,
+                translate("SSH", "no usable key for {user} (identity file, agent)").fill(user=user),
             )
         for key in candidates:
             try:
@@ -136,7 +138,8 @@ class Authenticator:
                 continue
             if transport.is_authenticated():
                 return
-        raise NodeConnectError(NodeStatus.AUTH_FAILED, f"public key refused for {user}")
+        refused = translate("SSH", "public key refused for {user}").fill(user=user)
+        raise NodeConnectError(NodeStatus.AUTH_FAILED, refused)
 
 
 def open_transport(
@@ -158,7 +161,8 @@ def open_transport(
                 "direct-tcpip", (host, port), ("127.0.0.1", 0), timeout=timeouts.channel
             )
     except (OSError, paramiko.SSHException) as exc:
-        raise NodeConnectError(NodeStatus.UNREACHABLE, f"{host}:{port}: {_why(exc)}") from exc
+        raise NodeConnectError(NodeStatus.UNREACHABLE, translate("SSH", "{host}:{port}: {why}")
+                               .fill(host=host, port=port, why=_why(exc))) from exc
     transport = QuietTransport(sock)
     transport.banner_timeout = timeouts.banner
     transport.handshake_timeout = timeouts.handshake
@@ -170,15 +174,18 @@ def open_transport(
         if verdict is KeyVerdict.UNKNOWN:
             raise NodeConnectError(
                 NodeStatus.HOSTKEY_UNKNOWN,
-                f"{host_entry(host, port)}: unknown {key.get_name()} host key",
+                translate("SSH", "{host}: unknown {kind} host key").fill(
+                    host=host_entry(host, port), kind=key.get_name()),
                 fingerprint(key),
                 key,
             )
         if verdict is KeyVerdict.CHANGED:
             raise NodeConnectError(
                 NodeStatus.HOSTKEY_CHANGED,
-                f"{host_entry(host, port)}: HOST KEY CHANGED ({fingerprint(key)}); refusing to "
-                "connect. If the change is expected, remove the old key from known_hosts.",
+                translate("SSH", "{host}: HOST KEY CHANGED ({fingerprint}); refusing to "
+                          "connect. If the change is expected, remove the old key from "
+                          "known_hosts.").fill(host=host_entry(host, port),
+                                               fingerprint=fingerprint(key)),
                 fingerprint(key),
             )
         auth.authenticate(transport, user, identity)
@@ -189,7 +196,8 @@ def open_transport(
         raise
     except (OSError, EOFError, paramiko.SSHException) as exc:
         transport.close()
-        raise NodeConnectError(NodeStatus.UNREACHABLE, f"{host}:{port}: {_why(exc)}") from exc
+        raise NodeConnectError(NodeStatus.UNREACHABLE, translate("SSH", "{host}:{port}: {why}")
+                               .fill(host=host, port=port, why=_why(exc))) from exc
 
 
 def start_probe(
@@ -202,7 +210,8 @@ def start_probe(
         channel.sendall(payload)
         channel.shutdown_write()
     except (OSError, EOFError, paramiko.SSHException) as exc:
-        raise NodeConnectError(NodeStatus.PROBE_ERROR, f"cannot start probe: {_why(exc)}") from exc
+        raise NodeConnectError(NodeStatus.PROBE_ERROR, translate(
+            "SSH", "cannot start probe: {why}").fill(why=_why(exc))) from exc
     channel.setblocking(False)
     return channel
 

@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
+    <name>AccountingTable</name>
+    <message>
+        <source>Sector</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>기관</translation>
+    </message>
+    <message>
+        <source>Entitled GPU-h</source>
+        <translation>보장 GPU시간</translation>
+    </message>
+    <message>
+        <source>Allocated GPU-h</source>
+        <translation>배정 GPU시간</translation>
+    </message>
+    <message>
+        <source>Reporting GPU-h</source>
+        <translation>보고 GPU시간</translation>
+    </message>
+    <message>
+        <source>Used GPU-h</source>
+        <translation>사용 GPU시간</translation>
+    </message>
+    <message>
+        <source>Busy GPU-h</source>
+        <translation>가동 GPU시간</translation>
+    </message>
+    <message>
+        <source>SU</source>
+        <translation>SU</translation>
+    </message>
+    <message>
+        <source>Util %</source>
+        <translation>사용률 %</translation>
+    </message>
+    <message>
+        <source>(no organisation)</source>
+        <translation>(기관 없음)</translation>
+    </message>
+</context>
+<context>
     <name>AccountingView</name>
     <message>
         <source>Today</source>
@@ -132,6 +175,73 @@
     </message>
 </context>
 <context>
+    <name>AlertRules</name>
+    <message>
+        <source>GPU temperature</source>
+        <translation>GPU 온도</translation>
+    </message>
+    <message>
+        <source>Memory temperature</source>
+        <translation>메모리 온도</translation>
+    </message>
+    <message>
+        <source>Thermal throttling</source>
+        <translation>열 스로틀링</translation>
+    </message>
+    <message>
+        <source>Power brake</source>
+        <translation>전력 브레이크</translation>
+    </message>
+    <message>
+        <source>Uncorrected ECC errors</source>
+        <translation>정정 불가 ECC 오류</translation>
+    </message>
+    <message>
+        <source>Row remap pending</source>
+        <translation>행 재매핑 대기</translation>
+    </message>
+    <message>
+        <source>Row remap failed</source>
+        <translation>행 재매핑 실패</translation>
+    </message>
+    <message>
+        <source>XID error</source>
+        <translation>XID 오류</translation>
+    </message>
+    <message>
+        <source>GPU lost</source>
+        <translation>GPU 인식 불가</translation>
+    </message>
+    <message>
+        <source>Node unreachable</source>
+        <translation>노드 연결 불가</translation>
+    </message>
+    <message>
+        <source>Node data stale</source>
+        <translation>노드 데이터 지연</translation>
+    </message>
+    <message>
+        <source>Probe error</source>
+        <translation>프로브 오류</translation>
+    </message>
+    <message>
+        <source>Host key changed</source>
+        <translation>호스트 키 변경</translation>
+    </message>
+    <message>
+        <source>Disk almost full</source>
+        <translation>디스크 공간 부족</translation>
+    </message>
+    <message>
+        <source>Sector above entitlement</source>
+        <translation>부문 보장량 초과</translation>
+    </message>
+    <message>
+        <source>Sector starved</source>
+        <translation>부문 자원 부족</translation>
+    </message>
+</context>
+<context>
     <name>AlertsPage</name>
     <message>
         <source>Node</source>
@@ -246,6 +356,73 @@
     </message>
 </context>
 <context>
+    <name>AlertsTable</name>
+    <message>
+        <source>ID</source>
+        <translation>번호</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>심각도</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>규칙</translation>
+    </message>
+    <message>
+        <source>Sector</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>노드</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>기관</translation>
+    </message>
+    <message>
+        <source>First seen</source>
+        <translation>처음</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>마지막</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <source>Peak</source>
+        <translation>최대값</translation>
+    </message>
+    <message>
+        <source>Acknowledged by</source>
+        <translation>확인자</translation>
+    </message>
+    <message>
+        <source>Acknowledged at</source>
+        <translation>확인 시각</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>메모</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>진행 중</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+</context>
+<context>
     <name>ApplyDialog</name>
     <message>
         <source>Undo a plan</source>
@@ -332,6 +509,126 @@
     </message>
 </context>
 <context>
+    <name>ApplyResults</name>
+    <message>
+        <source>applied</source>
+        <translation>적용됨</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <source>rolled back</source>
+        <translation>되돌림</translation>
+    </message>
+    <message>
+        <source>rollback incomplete</source>
+        <translation>되돌리기 미완료</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>중단됨</translation>
+    </message>
+</context>
+<context>
+    <name>AuditActions</name>
+    <message>
+        <source>apply</source>
+        <translation>적용</translation>
+    </message>
+    <message>
+        <source>undo</source>
+        <translation>되돌리기</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>중단됨</translation>
+    </message>
+    <message>
+        <source>trust a host key</source>
+        <translation>호스트 키 신뢰</translation>
+    </message>
+    <message>
+        <source>apply a rebalance</source>
+        <translation>재배치 적용</translation>
+    </message>
+    <message>
+        <source>undo a rebalance</source>
+        <translation>재배치 되돌리기</translation>
+    </message>
+    <message>
+        <source>recover an interrupted apply</source>
+        <translation>중단된 적용 복구</translation>
+    </message>
+    <message>
+        <source>edit settings</source>
+        <translation>설정 변경</translation>
+    </message>
+    <message>
+        <source>acknowledge an alert</source>
+        <translation>알림 확인</translation>
+    </message>
+</context>
+<context>
+    <name>AuditCommand</name>
+    <message>
+        <source>{path}: no audit log yet (nothing to verify)</source>
+        <translation>{path}: 감사 기록이 아직 없습니다</translation>
+    </message>
+    <message>
+        <source>OK: {entries} entries, chain intact; head {head}</source>
+        <translation>정상: 기록 {entries}건, 체인 온전; 마지막 해시 {head}</translation>
+    </message>
+    <message>
+        <source>BROKEN at entry {broken}: {problem} ({entries} entries before it verify)</source>
+        <translation>손상: 기록 {broken}번 — {problem} (그 앞의 {entries}건은 정상)</translation>
+    </message>
+    <message>
+        <source>{path}: no entries</source>
+        <translation>{path}: 기록이 없습니다</translation>
+    </message>
+</context>
+<context>
+    <name>AuditTable</name>
+    <message>
+        <source>id</source>
+        <translation>번호</translation>
+    </message>
+    <message>
+        <source>time</source>
+        <translation>시각</translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>role</source>
+        <translation>역할</translation>
+    </message>
+    <message>
+        <source>action</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <source>plan</source>
+        <translation>계획</translation>
+    </message>
+    <message>
+        <source>result</source>
+        <translation>결과</translation>
+    </message>
+    <message>
+        <source>moves</source>
+        <translation>이동</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>사유</translation>
+    </message>
+</context>
+<context>
     <name>AuditView</name>
     <message>
         <source>Time</source>
@@ -376,42 +673,6 @@
     <message>
         <source>Undo this plan…</source>
         <translation>이 계획 되돌리기…</translation>
-    </message>
-    <message>
-        <source>operator</source>
-        <translation>운영자</translation>
-    </message>
-    <message>
-        <source>viewer</source>
-        <translation>조회자</translation>
-    </message>
-    <message>
-        <source>apply</source>
-        <translation>적용</translation>
-    </message>
-    <message>
-        <source>undo</source>
-        <translation>되돌리기</translation>
-    </message>
-    <message>
-        <source>interrupted</source>
-        <translation>중단됨</translation>
-    </message>
-    <message>
-        <source>applied</source>
-        <translation>적용됨</translation>
-    </message>
-    <message>
-        <source>cancelled</source>
-        <translation>취소됨</translation>
-    </message>
-    <message>
-        <source>rolled back</source>
-        <translation>실패 후 되돌림</translation>
-    </message>
-    <message>
-        <source>rollback incomplete</source>
-        <translation>되돌리기 불완전</translation>
     </message>
     <message>
         <source>Apply the reverse moves (drain first)</source>
@@ -472,6 +733,21 @@
     <message>
         <source>Chain broken at entry %1: %2</source>
         <translation>기록 %1에서 체인이 깨졌습니다: %2</translation>
+    </message>
+</context>
+<context>
+    <name>Capacity</name>
+    <message>
+        <source>No applied plan {plan} in the audit log.</source>
+        <translation>감사 기록에 적용된 계획 {plan}이(가) 없습니다.</translation>
+    </message>
+    <message>
+        <source>Plan {plan} was already undone (entry {entry}).</source>
+        <translation>계획 {plan}은(는) 이미 되돌렸습니다(기록 {entry}).</translation>
+    </message>
+    <message>
+        <source>A reason is required.</source>
+        <translation>사유를 적어야 합니다.</translation>
     </message>
 </context>
 <context>
@@ -740,54 +1016,6 @@
         <translation>ko</translation>
     </message>
     <message>
-        <source>Public</source>
-        <translation>공공</translation>
-    </message>
-    <message>
-        <source>Public-interest</source>
-        <translation>공익</translation>
-    </message>
-    <message>
-        <source>Private</source>
-        <translation>민간</translation>
-    </message>
-    <message>
-        <source>live</source>
-        <translation>정상</translation>
-    </message>
-    <message>
-        <source>stale</source>
-        <translation>지연</translation>
-    </message>
-    <message>
-        <source>unreachable</source>
-        <translation>연결 불가</translation>
-    </message>
-    <message>
-        <source>waiting</source>
-        <translation>대기</translation>
-    </message>
-    <message>
-        <source>connecting</source>
-        <translation>연결 중</translation>
-    </message>
-    <message>
-        <source>probe error</source>
-        <translation>프로브 오류</translation>
-    </message>
-    <message>
-        <source>auth failed</source>
-        <translation>인증 실패</translation>
-    </message>
-    <message>
-        <source>host key unknown</source>
-        <translation>호스트 키 미확인</translation>
-    </message>
-    <message>
-        <source>host key changed</source>
-        <translation>호스트 키 변경됨</translation>
-    </message>
-    <message>
         <source>GPU utilisation</source>
         <translation>GPU 사용률</translation>
     </message>
@@ -848,77 +1076,16 @@
         <source>%1 min</source>
         <translation>%1분</translation>
     </message>
+</context>
+<context>
+    <name>Languages</name>
     <message>
-        <source>GPU temperature</source>
-        <translation>GPU 온도</translation>
+        <source>Korean</source>
+        <translation>한국어</translation>
     </message>
     <message>
-        <source>Thermal throttling</source>
-        <translation>열 스로틀링</translation>
-    </message>
-    <message>
-        <source>Power brake</source>
-        <translation>전력 브레이크</translation>
-    </message>
-    <message>
-        <source>Uncorrected ECC errors</source>
-        <translation>정정 불가 ECC 오류</translation>
-    </message>
-    <message>
-        <source>Row remap pending</source>
-        <translation>행 재매핑 대기</translation>
-    </message>
-    <message>
-        <source>Row remap failed</source>
-        <translation>행 재매핑 실패</translation>
-    </message>
-    <message>
-        <source>XID error</source>
-        <translation>XID 오류</translation>
-    </message>
-    <message>
-        <source>GPU lost</source>
-        <translation>GPU 유실</translation>
-    </message>
-    <message>
-        <source>Node unreachable</source>
-        <translation>노드 연결 불가</translation>
-    </message>
-    <message>
-        <source>Node data stale</source>
-        <translation>노드 데이터 지연</translation>
-    </message>
-    <message>
-        <source>Probe error</source>
-        <translation>프로브 오류</translation>
-    </message>
-    <message>
-        <source>Host key changed</source>
-        <translation>호스트 키 변경</translation>
-    </message>
-    <message>
-        <source>Disk almost full</source>
-        <translation>디스크 공간 부족</translation>
-    </message>
-    <message>
-        <source>Above entitlement</source>
-        <translation>보장량 초과</translation>
-    </message>
-    <message>
-        <source>Sector starved</source>
-        <translation>부문 자원 부족</translation>
-    </message>
-    <message>
-        <source>critical</source>
-        <translation>심각</translation>
-    </message>
-    <message>
-        <source>error</source>
-        <translation>오류</translation>
-    </message>
-    <message>
-        <source>warning</source>
-        <translation>경고</translation>
+        <source>English</source>
+        <translation>English</translation>
     </message>
 </context>
 <context>
@@ -1012,6 +1179,57 @@
     <message>
         <source>Alerts</source>
         <translation>알림</translation>
+    </message>
+</context>
+<context>
+    <name>Months</name>
+    <message>
+        <source>Jan</source>
+        <translation>1월</translation>
+    </message>
+    <message>
+        <source>Feb</source>
+        <translation>2월</translation>
+    </message>
+    <message>
+        <source>Mar</source>
+        <translation>3월</translation>
+    </message>
+    <message>
+        <source>Apr</source>
+        <translation>4월</translation>
+    </message>
+    <message>
+        <source>May</source>
+        <translation>5월</translation>
+    </message>
+    <message>
+        <source>Jun</source>
+        <translation>6월</translation>
+    </message>
+    <message>
+        <source>Jul</source>
+        <translation>7월</translation>
+    </message>
+    <message>
+        <source>Aug</source>
+        <translation>8월</translation>
+    </message>
+    <message>
+        <source>Sep</source>
+        <translation>9월</translation>
+    </message>
+    <message>
+        <source>Oct</source>
+        <translation>10월</translation>
+    </message>
+    <message>
+        <source>Nov</source>
+        <translation>11월</translation>
+    </message>
+    <message>
+        <source>Dec</source>
+        <translation>12월</translation>
     </message>
 </context>
 <context>
@@ -1275,6 +1493,45 @@
     </message>
 </context>
 <context>
+    <name>NodeStatuses</name>
+    <message>
+        <source>live</source>
+        <translation>정상</translation>
+    </message>
+    <message>
+        <source>stale</source>
+        <translation>지연</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>연결 중</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>대기</translation>
+    </message>
+    <message>
+        <source>probe error</source>
+        <translation>프로브 오류</translation>
+    </message>
+    <message>
+        <source>unreachable</source>
+        <translation>연결 불가</translation>
+    </message>
+    <message>
+        <source>auth failed</source>
+        <translation>인증 실패</translation>
+    </message>
+    <message>
+        <source>host key unknown</source>
+        <translation>호스트 키 미확인</translation>
+    </message>
+    <message>
+        <source>host key changed</source>
+        <translation>호스트 키 변경됨</translation>
+    </message>
+</context>
+<context>
     <name>NodeTable</name>
     <message>
         <source>Filter nodes: name, organisation, sector, status</source>
@@ -1380,6 +1637,21 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>Wrong PIN.</source>
         <translation>PIN이 틀렸습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>Planner</name>
+    <message>
+        <source>The targets add up to {targets} GPUs; the fleet has {total}.</source>
+        <translation>목표 합계는 {targets} GPU, 전체 GPU는 {total}개입니다.</translation>
+    </message>
+    <message>
+        <source>{sector}: asked {want} GPUs, gets {gets} (whole nodes only).</source>
+        <translation>{sector}: 목표 {want} GPU, 노드 단위로 {gets} GPU.</translation>
+    </message>
+    <message>
+        <source>{need} has {demand} GPUs of queued work and {donor} holds {borrowed} GPUs above its guarantee, {idle} of its GPUs idle: move {nodes} idle node(s) ({gpus} GPUs) from {donor} to {need}.</source>
+        <translation>{need} 부문에 대기 작업 {demand} GPU가 있고 {donor} 부문은 최소 보장량보다 {borrowed} GPU를 더 가지고 있고 {idle} GPU가 유휴입니다: 유휴 노드 {nodes}대({gpus} GPU)를 {donor}에서 {need}(으)로 옮기십시오.</translation>
     </message>
 </context>
 <context>
@@ -1573,6 +1845,65 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>RebalanceCommand</name>
+    <message>
+        <source>Conflict: {error}</source>
+        <translation>충돌: {error}</translation>
+    </message>
+    <message>
+        <source>Dry run: nothing changed.</source>
+        <translation>시험 실행: 바뀐 것이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Not applied.</source>
+        <translation>적용하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>A --reason is required to apply.</source>
+        <translation>적용하려면 --reason 이 필요합니다.</translation>
+    </message>
+    <message>
+        <source>Result: {result}{error}; audit entry {entry}, plan {plan}</source>
+        <translation>결과: {result}{error}; 감사 기록 {entry}, 계획 {plan}</translation>
+    </message>
+    <message>
+        <source>Not a terminal: add --yes to apply or --dry-run.</source>
+        <translation>터미널이 아닙니다: 적용하려면 --yes, 확인만 하려면 --dry-run.</translation>
+    </message>
+    <message>
+        <source>Apply this plan? [y/N] </source>
+        <translation>이 계획을 적용할까요? [y/N] </translation>
+    </message>
+    <message>
+        <source>Allocation version {version}</source>
+        <translation>배정 버전 {version}</translation>
+    </message>
+    <message>
+        <source>sector           allocated  guarantee  max   busy  queued</source>
+        <translation>부문             배정       최소보장   상한  사용  대기</translation>
+    </message>
+    <message>
+        <source>Plan {plan} against allocation version {version}: {count} move(s)</source>
+        <translation>계획 {plan} (배정 버전 {version} 기준): 이동 {count}건</translation>
+    </message>
+    <message>
+        <source>running work</source>
+        <translation>실행 중인 작업</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>유휴</translation>
+    </message>
+    <message>
+        <source>drains first: {work}</source>
+        <translation>먼저 드레인: {work}</translation>
+    </message>
+    <message>
+        <source>(guarantee {guarantee})</source>
+        <translation>(최소 보장 {guarantee})</translation>
+    </message>
+</context>
+<context>
     <name>Recovery</name>
     <message>
         <source>rolled back after the apply was interrupted</source>
@@ -1650,10 +1981,6 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <source>y (on a Korean keyboard layout)</source>
         <translation>ㅛ</translation>
     </message>
-    <message>
-        <source>interrupted</source>
-        <translation>중단됨</translation>
-    </message>
 </context>
 <context>
     <name>RecoveryBanner</name>
@@ -1696,6 +2023,201 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>Roll back plan %1? Moved nodes go back to their sector and every node the plan drained takes work again.</source>
         <translation>계획 %1을(를) 되돌릴까요? 옮긴 노드는 원래 부문으로 돌아가고 계획이 드레인한 노드는 모두 다시 작업을 받습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>Report</name>
+    <message>
+        <source>Hangang AI Center</source>
+        <translation>한강 AI 센터</translation>
+    </message>
+    <message>
+        <source>GPU usage report</source>
+        <translation>GPU 이용 보고서</translation>
+    </message>
+    <message>
+        <source>Used GPU-hours</source>
+        <translation>사용 GPU시간</translation>
+    </message>
+    <message>
+        <source>Average GPU utilisation %</source>
+        <translation>평균 GPU 사용률 %</translation>
+    </message>
+    <message>
+        <source>Node availability %</source>
+        <translation>노드 가용률 %</translation>
+    </message>
+    <message>
+        <source>Incidents</source>
+        <translation>장애 건수</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>기간</translation>
+    </message>
+    <message>
+        <source>Sectors</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>All sectors</source>
+        <translation>전체 부문</translation>
+    </message>
+    <message>
+        <source>Generated at</source>
+        <translation>작성 일시</translation>
+    </message>
+    <message>
+        <source>Generated by</source>
+        <translation>작성자</translation>
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation>시간대</translation>
+    </message>
+    <message>
+        <source>Page {page} of {pages}</source>
+        <translation>쪽 {page} / {pages}</translation>
+    </message>
+    <message>
+        <source>met</source>
+        <translation>충족</translation>
+    </message>
+    <message>
+        <source>not met</source>
+        <translation>미충족</translation>
+    </message>
+    <message>
+        <source>1. Summary by sector</source>
+        <translation>1. 부문별 요약</translation>
+    </message>
+    <message>
+        <source>Previous period: {previous}. The change is in used GPU-hours.</source>
+        <translation>이전 기간: {previous}. 증감은 사용 GPU시간 기준입니다.</translation>
+    </message>
+    <message>
+        <source>Hours recorded: {now:.1f} % of this period, {before:.1f} % of the previous one.</source>
+        <translation>기록된 시간은 이 기간의 {now:.1f} %, 이전 기간의 {before:.1f} %입니다.</translation>
+    </message>
+    <message>
+        <source>2. Over the period</source>
+        <translation>2. 추이</translation>
+    </message>
+    <message>
+        <source>Average GPU utilisation by sector (%, {step}-hour means)</source>
+        <translation>부문별 평균 GPU 사용률 (%, {step}시간 평균)</translation>
+    </message>
+    <message>
+        <source>Allocated and used GPUs by sector (mean GPUs, {step}-hour means)</source>
+        <translation>부문별 배정 GPU와 사용 GPU (평균 GPU 수, {step}시간 평균)</translation>
+    </message>
+    <message>
+        <source>Daily mean GPU utilisation by node (rows: nodes, columns: days)</source>
+        <translation>노드별 일평균 GPU 사용률 (행: 노드, 열: 날짜)</translation>
+    </message>
+    <message>
+        <source>allocated</source>
+        <translation>배정</translation>
+    </message>
+    <message>
+        <source>used</source>
+        <translation>사용</translation>
+    </message>
+    <message>
+        <source>entitled</source>
+        <translation>보장</translation>
+    </message>
+    <message>
+        <source>nothing recorded</source>
+        <translation>기록 없음</translation>
+    </message>
+    <message>
+        <source>3. Top organisations by used GPU-hours</source>
+        <translation>3. 부문별 상위 기관 (사용 GPU시간)</translation>
+    </message>
+    <message>
+        <source>(no organisation)</source>
+        <translation>(기관 없음)</translation>
+    </message>
+    <message>
+        <source>Nothing was used in this period.</source>
+        <translation>이 기간에 사용 기록이 없습니다.</translation>
+    </message>
+    <message>
+        <source>4. Health</source>
+        <translation>4. 안정성</translation>
+    </message>
+    <message>
+        <source>Node availability</source>
+        <translation>노드 가용률</translation>
+    </message>
+    <message>
+        <source>Least available nodes</source>
+        <translation>가용률이 가장 낮은 노드</translation>
+    </message>
+    <message>
+        <source>Every node answered for all the hours recorded.</source>
+        <translation>모든 노드가 기록된 시간 내내 응답했습니다.</translation>
+    </message>
+    <message>
+        <source>Incidents (counts and durations in hours, by type)</source>
+        <translation>장애 (유형별 건수와 지속 시간, 시간 단위)</translation>
+    </message>
+    <message>
+        <source>The {shown} longest incidents ({total} in all, every one in the CSV)</source>
+        <translation>가장 길었던 장애 {shown}건 (전체 {total}건은 CSV에 있음)</translation>
+    </message>
+    <message>
+        <source>No incidents recorded in this period.</source>
+        <translation>이 기간에 기록된 장애가 없습니다.</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>진행 중</translation>
+    </message>
+    <message>
+        <source>5. Capacity changes (rebalances)</source>
+        <translation>5. 용량 변경 (재배치)</translation>
+    </message>
+    <message>
+        <source>No capacity changes in this period.</source>
+        <translation>이 기간에 용량 변경이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Appendix: method</source>
+        <translation>부록: 산출 방법</translation>
+    </message>
+    <message>
+        <source>Data read</source>
+        <translation>읽은 데이터</translation>
+    </message>
+    <message>
+        <source>Every number in the tables and charts is also written to CSV files (UTF-8) named after them.</source>
+        <translation>모든 표와 그래프의 수치는 같은 이름의 CSV 파일(UTF-8)로 함께 저장됩니다.</translation>
+    </message>
+    <message>
+        <source>{day} {month} {year}</source>
+        <comment>a date</comment>
+        <translation>{year}년 {month} {day}일</translation>
+    </message>
+</context>
+<context>
+    <name>ReportCommand</name>
+    <message>
+        <source>wrote {pdf} ({pages} pages) and {csv} CSV files in {csv_dir} ({seconds:.1f} s)</source>
+        <translation>{pdf} ({pages}쪽) 작성, CSV {csv}개 → {csv_dir} ({seconds:.1f}초)</translation>
+    </message>
+    <message>
+        <source>wrote {pdf} ({pages} pages) ({seconds:.1f} s)</source>
+        <translation>{pdf} ({pages}쪽) 작성 ({seconds:.1f}초)</translation>
+    </message>
+    <message>
+        <source>nothing to report</source>
+        <translation>보고할 이력이 없습니다</translation>
+    </message>
+    <message>
+        <source>cannot write</source>
+        <translation>쓸 수 없는 경로</translation>
     </message>
 </context>
 <context>
@@ -1791,6 +2313,238 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 파일 (*.pdf)</translation>
+    </message>
+</context>
+<context>
+    <name>ReportHeaders</name>
+    <message>
+        <source>Sector</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>기관</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>순위</translation>
+    </message>
+    <message>
+        <source>Entitled GPU-h</source>
+        <translation>보장 GPU시간</translation>
+    </message>
+    <message>
+        <source>Allocated GPU-h</source>
+        <translation>배정 GPU시간</translation>
+    </message>
+    <message>
+        <source>Used GPU-h</source>
+        <translation>사용 GPU시간</translation>
+    </message>
+    <message>
+        <source>SU</source>
+        <translation>SU</translation>
+    </message>
+    <message>
+        <source>Avg util %</source>
+        <translation>평균 사용률 %</translation>
+    </message>
+    <message>
+        <source>Entitlement met</source>
+        <translation>보장 충족</translation>
+    </message>
+    <message>
+        <source>Previous used</source>
+        <translation>이전 기간 사용</translation>
+    </message>
+    <message>
+        <source>Change %</source>
+        <translation>증감 %</translation>
+    </message>
+    <message>
+        <source>Share of sector %</source>
+        <translation>부문 내 비중 %</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>노드 수</translation>
+    </message>
+    <message>
+        <source>Recorded node-h</source>
+        <translation>기록 노드시간</translation>
+    </message>
+    <message>
+        <source>Down node-h</source>
+        <translation>중단 노드시간</translation>
+    </message>
+    <message>
+        <source>Availability %</source>
+        <translation>가용률 %</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>노드</translation>
+    </message>
+    <message>
+        <source>Down h</source>
+        <translation>중단 시간</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>유형</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>건수</translation>
+    </message>
+    <message>
+        <source>Open at end</source>
+        <translation>기간 말 미해결</translation>
+    </message>
+    <message>
+        <source>Total h</source>
+        <translation>총 지속 시간</translation>
+    </message>
+    <message>
+        <source>Longest h</source>
+        <translation>최장 시간</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>심각도</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>지속 시간</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>일시</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>수행자</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <source>Moves</source>
+        <translation>이동</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>사유</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>결과</translation>
+    </message>
+    <message>
+        <source>Store</source>
+        <translation>저장소</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>파일</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>행 수</translation>
+    </message>
+</context>
+<context>
+    <name>ReportMethod</name>
+    <message>
+        <source>Every figure comes from the history the console recorded (15-minute rollups). Days start at midnight in {tz}.</source>
+        <translation>모든 수치는 콘솔이 기록한 이력(15분 단위 집계)에서 계산합니다. 하루는 {tz} 기준 0시에 시작합니다.</translation>
+    </message>
+    <message>
+        <source>Allocated GPU-hours: GPUs assigned to the sector (its nodes) × hours, whether the GPUs reported or not.</source>
+        <translation>배정 GPU시간: 부문(노드의 소속)에 배정된 GPU 수 × 시간. 응답 여부와 관계없이 셉니다.</translation>
+    </message>
+    <message>
+        <source>Used GPU-hours: Σ utilisation/100 × hours (one GPU at 50 % for 2 h is 1 GPU-hour), charged to the organisation of the user whose process ran on the GPU, else to the node&apos;s organisation.</source>
+        <translation>사용 GPU시간: GPU 사용률/100 × 시간의 합 (GPU 하나를 50 %로 2시간 쓰면 1 GPU시간). GPU에서 실행 중인 프로세스 사용자의 기관에, 알 수 없으면 노드의 기관에 부과합니다.</translation>
+    </message>
+    <message>
+        <source>Entitled GPU-hours: the sector&apos;s guaranteed share × all GPUs × hours recorded.</source>
+        <translation>보장 GPU시간: 부문의 보장 비율 × 전체 GPU 수 × 기록된 시간.</translation>
+    </message>
+    <message>
+        <source>Entitlement met: allocated GPU-hours are at least the entitled GPU-hours (compared to one decimal, as printed).</source>
+        <translation>보장 충족: 배정 GPU시간이 보장 GPU시간 이상 (소수 첫째 자리에서 비교).</translation>
+    </message>
+    <message>
+        <source>Average utilisation %: used GPU-hours ÷ reporting GPU-hours (hours a GPU answered) × 100. The total row is computed from the totals, not averaged.</source>
+        <translation>평균 사용률 %: 사용 GPU시간 ÷ 보고 GPU시간 (GPU가 응답한 시간) × 100. 합계 행은 평균의 평균이 아니라 합계에서 다시 계산합니다.</translation>
+    </message>
+    <message>
+        <source>SU (service units): used GPU-hours × the multiplier of the GPU model (settings file; 1.0 by default).</source>
+        <translation>SU(서비스 단위): 사용 GPU시간 × GPU 모델별 배수 (설정 파일, 기본 1.0).</translation>
+    </message>
+    <message>
+        <source>Previous period: the previous calendar month for a monthly report, else the same number of days just before.</source>
+        <translation>이전 기간: 월 보고서는 전월, 그 밖에는 바로 앞의 같은 길이 기간.</translation>
+    </message>
+    <message>
+        <source>Node availability %: hours the node answered ÷ hours it was recorded × 100; down node-hours are the difference.</source>
+        <translation>노드 가용률 %: 노드가 응답한 시간 ÷ 노드가 기록된 시간 × 100. 중단 노드시간은 그 차이.</translation>
+    </message>
+    <message>
+        <source>Daily utilisation by node: Σ utilisation × hours of the node&apos;s GPUs that day ÷ their reporting GPU-hours.</source>
+        <translation>노드별 일평균 사용률: 그날 노드 GPU들의 사용률 × 시간의 합 ÷ 보고 GPU시간.</translation>
+    </message>
+    <message>
+        <source>Incident durations count only the part inside the period (start to resolution; an open incident to the end of the period).</source>
+        <translation>장애 지속 시간: 보고 기간 안에 든 부분만 (시작 ~ 해소, 미해소는 기간 끝까지).</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <source>operator</source>
+        <translation>운영자</translation>
+    </message>
+    <message>
+        <source>viewer</source>
+        <translation>조회자</translation>
+    </message>
+</context>
+<context>
+    <name>SSH</name>
+    <message>
+        <source>no usable key for {user} (identity file, agent)</source>
+        <translation>{user}에게 쓸 수 있는 키가 없음 (신원 파일, 에이전트)</translation>
+    </message>
+    <message>
+        <source>public key refused for {user}</source>
+        <translation>{user}의 공개 키가 거부됨</translation>
+    </message>
+    <message>
+        <source>{host}:{port}: {why}</source>
+        <translation>{host}:{port}: {why}</translation>
+    </message>
+    <message>
+        <source>{host}: unknown {kind} host key</source>
+        <translation>{host}: 알 수 없는 {kind} 호스트 키</translation>
+    </message>
+    <message>
+        <source>{host}: HOST KEY CHANGED ({fingerprint}); refusing to connect. If the change is expected, remove the old key from known_hosts.</source>
+        <translation>{host}: 호스트 키가 바뀌었습니다 ({fingerprint}). 연결하지 않습니다. 예정된 변경이라면 known_hosts에서 이전 키를 지우십시오.</translation>
+    </message>
+    <message>
+        <source>cannot start probe: {why}</source>
+        <translation>프로브를 시작할 수 없음: {why}</translation>
     </message>
 </context>
 <context>
@@ -1958,6 +2712,25 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>Sectors</name>
+    <message>
+        <source>Public</source>
+        <translation>공공</translation>
+    </message>
+    <message>
+        <source>Public-interest</source>
+        <translation>공익</translation>
+    </message>
+    <message>
+        <source>Private</source>
+        <translation>민간</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>합계</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Alert settings</source>
@@ -1994,6 +2767,181 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>Read-only: only operators may change settings.</source>
         <translation>읽기 전용: 운영자만 설정을 바꿀 수 있습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>Severities</name>
+    <message>
+        <source>critical</source>
+        <translation>심각</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>오류</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>경고</translation>
+    </message>
+</context>
+<context>
+    <name>Slurm</name>
+    <message>
+        <source>Slurm has no partition {partition} (the {sector} sector&apos;s); it has: {found}</source>
+        <translation>Slurm에 파티션 {partition}이(가) 없습니다({sector} 부문의 파티션). 있는 파티션: {found}</translation>
+    </message>
+    <message>
+        <source>unknown node {node}: {error}</source>
+        <translation>알 수 없는 노드 {node}: {error}</translation>
+    </message>
+    <message>
+        <source>unknown node {node}</source>
+        <translation>알 수 없는 노드 {node}</translation>
+    </message>
+    <message>
+        <source>another apply holds {lock} ({holder}); if none is running, remove that directory</source>
+        <translation>다른 적용이 {lock}을(를) 잡고 있습니다({holder}). 실행 중인 적용이 없다면 그 디렉터리를 지우십시오</translation>
+    </message>
+    <message>
+        <source>Slurm&apos;s partitions changed since the plan was made (version {planned}, now {now}): plan again</source>
+        <translation>계획을 만든 뒤 Slurm 파티션이 바뀌었습니다(버전 {planned} → {now}). 다시 계획하십시오</translation>
+    </message>
+    <message>
+        <source>{node} is already drained: {reason}</source>
+        <translation>{node}은(는) 이미 드레인되어 있습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>{node} was drained by someone else ({reason}); not resuming it</source>
+        <translation>{node}은(는) 다른 사람이 드레인했습니다({reason}). 재개하지 않습니다</translation>
+    </message>
+    <message>
+        <source>{node}: source and target are both {sector}</source>
+        <translation>{node}: 원래 부문과 옮길 부문이 모두 {sector}입니다</translation>
+    </message>
+    <message>
+        <source>{node} is not in partition {partition}</source>
+        <translation>{node}은(는) 파티션 {partition}에 없습니다</translation>
+    </message>
+    <message>
+        <source>{node} must be drained before it moves</source>
+        <translation>{node}은(는) 옮기기 전에 드레인해야 합니다</translation>
+    </message>
+    <message>
+        <source>Slurm not reachable: {error}</source>
+        <translation>Slurm에 연결할 수 없음: {error}</translation>
+    </message>
+    <message>
+        <source>Slurm {version} on {where}</source>
+        <translation>Slurm {version} ({where})</translation>
+    </message>
+    <message>
+        <source>queue read with squeue --json</source>
+        <translation>대기열은 squeue --json으로 읽음</translation>
+    </message>
+    <message>
+        <source>queue read with squeue -O (no JSON output here)</source>
+        <translation>대기열은 squeue -O로 읽음(JSON 출력 없음)</translation>
+    </message>
+    <message>
+        <source>partitions rewritten as full Nodes= lists (Nodes+= exists but is not needed)</source>
+        <translation>파티션은 전체 Nodes= 목록으로 고침(Nodes+= 사용 안 함)</translation>
+    </message>
+    <message>
+        <source>partitions rewritten as full Nodes= lists (Nodes+= needs Slurm 23.11)</source>
+        <translation>파티션은 전체 Nodes= 목록으로 고침(Nodes+=는 Slurm 23.11부터)</translation>
+    </message>
+    <message>
+        <source>moves kept in {file} (last {versions} versions kept)</source>
+        <translation>이동은 {file}에 저장(이전 {versions}개 보관)</translation>
+    </message>
+    <message>
+        <source>no include file: moves are lost on scontrol reconfigure or restart</source>
+        <translation>포함 파일 없음: reconfigure나 재시작 때 이동이 사라짐</translation>
+    </message>
+    <message>
+        <source>another apply holds {lock} ({holder})</source>
+        <translation>다른 적용이 {lock}을(를) 잡고 있습니다({holder})</translation>
+    </message>
+    <message>
+        <source>exit status {rc}</source>
+        <translation>종료 상태 {rc}</translation>
+    </message>
+    <message>
+        <source>timed out</source>
+        <translation>시간 초과</translation>
+    </message>
+    <message>
+        <source>{command} ({where}): {why}</source>
+        <translation>{command} ({where}): {why}</translation>
+    </message>
+    <message>
+        <source>cannot read {path}: {error}</source>
+        <translation>{path}을(를) 읽을 수 없음: {error}</translation>
+    </message>
+    <message>
+        <source>cannot write {path}: {error}</source>
+        <translation>{path}에 쓸 수 없음: {error}</translation>
+    </message>
+    <message>
+        <source>Slurm controller {where}: {error}</source>
+        <translation>Slurm 컨트롤러 {where}: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>SlurmStates</name>
+    <message>
+        <source>up</source>
+        <translation>가동</translation>
+    </message>
+    <message>
+        <source>draining</source>
+        <translation>드레인 중</translation>
+    </message>
+    <message>
+        <source>drained</source>
+        <translation>드레인됨</translation>
+    </message>
+    <message>
+        <source>down</source>
+        <translation>다운</translation>
+    </message>
+</context>
+<context>
+    <name>StoreStatuses</name>
+    <message>
+        <source>read</source>
+        <translation>읽음</translation>
+    </message>
+    <message>
+        <source>no file (never written)</source>
+        <translation>파일 없음 (기록된 적 없음)</translation>
+    </message>
+    <message>
+        <source>not part of this console</source>
+        <translation>이 콘솔에 없음</translation>
+    </message>
+    <message>
+        <source>could not be read</source>
+        <translation>읽을 수 없음</translation>
+    </message>
+    <message>
+        <source>handed in</source>
+        <translation>직접 전달됨</translation>
+    </message>
+</context>
+<context>
+    <name>Stores</name>
+    <message>
+        <source>History (GPU use)</source>
+        <translation>이력 (GPU 사용)</translation>
+    </message>
+    <message>
+        <source>Incidents</source>
+        <translation>장애 기록</translation>
+    </message>
+    <message>
+        <source>Capacity audit log</source>
+        <translation>용량 변경 감사 기록</translation>
     </message>
 </context>
 <context>
@@ -2060,6 +3008,69 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>utilisation %</source>
         <translation>사용률 %</translation>
+    </message>
+</context>
+<context>
+    <name>Validation</name>
+    <message>
+        <source>The plan moves no node.</source>
+        <translation>옮길 노드가 없습니다.</translation>
+    </message>
+    <message>
+        <source>The allocation changed since this plan was made (version {planned}, now {now}): someone else applied first. Plan again.</source>
+        <translation>계획을 만든 뒤 배정이 바뀌었습니다(버전 {planned} → {now}). 다른 사람이 먼저 적용했습니다. 다시 계획하십시오.</translation>
+    </message>
+    <message>
+        <source>Node {node} is moved more than once.</source>
+        <translation>노드 {node}을(를) 두 번 이상 옮깁니다.</translation>
+    </message>
+    <message>
+        <source>Unknown node {node}: the scheduler does not know it.</source>
+        <translation>알 수 없는 노드 {node}: 스케줄러에 없습니다.</translation>
+    </message>
+    <message>
+        <source>Node {node} is already in that sector.</source>
+        <translation>노드 {node}은(는) 이미 그 부문에 있습니다.</translation>
+    </message>
+    <message>
+        <source>Node {node} is in {actual}, not {expected}.</source>
+        <translation>노드 {node}은(는) {expected} 부문이 아니라 {actual} 부문에 있습니다.</translation>
+    </message>
+    <message>
+        <source>Node {node} is down.</source>
+        <translation>노드 {node}이(가) 다운 상태입니다.</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>사유 없음</translation>
+    </message>
+    <message>
+        <source>Node {node} is drained for another reason ({why}); it is not ours to move.</source>
+        <translation>노드 {node}은(는) 다른 이유로 드레인되어 있습니다({why}). 옮길 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>The guarantees add up to {guaranteed} GPUs but only {healthy} GPUs are healthy.</source>
+        <translation>최소 보장량 합계 {guaranteed} GPU가 정상 GPU {healthy}개보다 많습니다.</translation>
+    </message>
+    <message>
+        <source>{sector} would have {gpus} GPUs, below its guarantee of {guarantee}.</source>
+        <translation>{sector} 부문이 {gpus} GPU로 최소 보장량 {guarantee} GPU보다 적어집니다.</translation>
+    </message>
+    <message>
+        <source>{below} Needs an override with a reason.</source>
+        <translation>{below} 사유를 적은 예외 승인이 필요합니다.</translation>
+    </message>
+    <message>
+        <source>{below} The override needs a written justification (at least {chars} characters).</source>
+        <translation>{below} 예외 승인에는 {chars}자 이상의 사유가 필요합니다.</translation>
+    </message>
+    <message>
+        <source>{below} Overridden: {why}</source>
+        <translation>{below} 예외 승인: {why}</translation>
+    </message>
+    <message>
+        <source>{sector} would have {gpus} GPUs, above its cap of {cap}.</source>
+        <translation>{sector} 부문이 {gpus} GPU로 상한 {cap} GPU를 넘습니다.</translation>
     </message>
 </context>
 </TS>

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from console.capacity.apply import StepEvent
 from console.capacity.model import MoveState, Plan
-from widgets.common.labels import fmt, sector_name
+from console.i18n import names
+from widgets.common.labels import fmt, sector_name, ui_language
 
 STATE_COLORS = {
     MoveState.DRAINING: QColor("#ffab00"),
@@ -42,20 +43,7 @@ STATE_COLORS = {
 
 
 def move_state_name(state: MoveState) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    translate = QCoreApplication.translate
-    return {
-        MoveState.PLANNED: translate("MoveStates", "planned"),
-        MoveState.DRAINING: translate("MoveStates", "draining"),
-        MoveState.DRAINED: translate("MoveStates", "drained"),
-        MoveState.MOVED: translate("MoveStates", "moved"),
-        MoveState.RESUMED: translate("MoveStates", "resumed"),
-        MoveState.DONE: translate("MoveStates", "done"),
-        MoveState.CANCELLED: translate("MoveStates", "cancelled"),
-        MoveState.FAILED: translate("MoveStates", "failed"),
-        MoveState.ROLLED_BACK: translate("MoveStates", "rolled back"),
-    }[state]
+    return names.move_state_name(state, ui_language())
 
 
 class ApplyDialog(QDialog):

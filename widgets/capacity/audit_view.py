@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 from console.access import AccessPolicy, Action
 from console.capacity.audit import AuditEntry, AuditLog, Verification
 from console.fleet.model import SECTORS, Sector
-from widgets.capacity.apply_flow import move_state_name
+from console.i18n import names
 from widgets.capacity.board import refusal_text
-from widgets.common.labels import fmt, sector_name
+from widgets.common.labels import fmt, sector_name, ui_language
 from widgets.history.time_range import format_time
 
 RESULT_COLORS = {
@@ -175,20 +175,13 @@ class AuditView(QWidget):
                 self.table.setItem(row, col, item)
 
     def _role_name(self, role: str) -> str:
-        return {"operator": self.tr("operator"), "viewer": self.tr("viewer")}.get(role, role)
+        return names.role_name(role, ui_language())
 
     def _action_name(self, action: str) -> str:
-        return {"apply": self.tr("apply"), "undo": self.tr("undo"),
-                "interrupted": self.tr("interrupted")}.get(action, action)
+        return names.audit_action_name(action, ui_language())
 
     def _result_name(self, result: str) -> str:
-        return {
-            "applied": self.tr("applied"),
-            "cancelled": self.tr("cancelled"),
-            "rolled back": self.tr("rolled back"),
-            "rollback incomplete": self.tr("rollback incomplete"),
-            "interrupted": self.tr("interrupted"),  # a crash mid-apply (recovery wrote it)
-        }.get(result, result)
+        return names.apply_result_name(result, ui_language())
 
     def selected_entry(self) -> AuditEntry | None:
         rows = {i.row() for i in self.table.selectedItems()}
@@ -271,9 +264,4 @@ class AuditView(QWidget):
 
 
 def _state_name(value: str) -> str:
-    from console.capacity.model import MoveState
-
-    try:
-        return move_state_name(MoveState(value))
-    except ValueError:
-        return value
+    return names.move_state_name(value, ui_language())

@@ -1,7 +1,8 @@
-"""Display names of core concepts (sectors, statuses, metrics), translated through Qt.
+"""Display names of core concepts (sectors, statuses, metrics) in the interface's language.
 
-The core holds ids only; the words a person reads are UI text and go through the translator like
-every other string (resources/i18n/ko.ts, context "Labels").
+Names the core also prints (sectors, rules, severities, states) come from console/i18n/names.py,
+so the window and the PDF say the same word; words only the window says go through the
+translator like every other string (resources/i18n/ko.ts, context "Labels").
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QLocale
 
 from console.fleet.model import NodeStatus, Organisation, Sector
+from console.i18n import names
+from console.i18n.catalogue import say
 
 
 def fmt(template: str, *args: object) -> str:
@@ -24,26 +27,18 @@ def ui_language() -> str:
     return QCoreApplication.translate("Labels", "en", "language code of this translation")
 
 
+def core_text(text: object, lang: str | None = None) -> str:
+    """Words the core made (a Phrase such as an SSH or Slurm reason, or a plain str) in the
+    interface's language, or in `lang`."""
+    return say(text, lang or ui_language())
+
+
 def sector_name(sector: Sector) -> str:
-    return {
-        Sector.PUBLIC: QCoreApplication.translate("Labels", "Public"),
-        Sector.INTEREST: QCoreApplication.translate("Labels", "Public-interest"),
-        Sector.PRIVATE: QCoreApplication.translate("Labels", "Private"),
-    }[sector]
+    return names.sector_name(sector, ui_language())
 
 
 def status_name(status: NodeStatus) -> str:
-    return {
-        NodeStatus.LIVE: QCoreApplication.translate("Labels", "live"),
-        NodeStatus.STALE: QCoreApplication.translate("Labels", "stale"),
-        NodeStatus.UNREACHABLE: QCoreApplication.translate("Labels", "unreachable"),
-        NodeStatus.WAITING: QCoreApplication.translate("Labels", "waiting"),
-        NodeStatus.CONNECTING: QCoreApplication.translate("Labels", "connecting"),
-        NodeStatus.PROBE_ERROR: QCoreApplication.translate("Labels", "probe error"),
-        NodeStatus.AUTH_FAILED: QCoreApplication.translate("Labels", "auth failed"),
-        NodeStatus.HOSTKEY_UNKNOWN: QCoreApplication.translate("Labels", "host key unknown"),
-        NodeStatus.HOSTKEY_CHANGED: QCoreApplication.translate("Labels", "host key changed"),
-    }[NodeStatus(status)]
+    return names.node_status_name(NodeStatus(status), ui_language())
 
 
 def metric_label(key: str) -> str:
@@ -101,30 +96,8 @@ def organisation_name(org: Organisation | None) -> str:
 
 def rule_name(rule: str) -> str:
     """An alert rule's name (console/alerts/rules.py); the key itself for an unknown rule."""
-    names = {
-        "gpu_temp": QCoreApplication.translate("Labels", "GPU temperature"),
-        "mem_temp": QCoreApplication.translate("Labels", "Memory temperature"),
-        "thermal_throttle": QCoreApplication.translate("Labels", "Thermal throttling"),
-        "power_brake": QCoreApplication.translate("Labels", "Power brake"),
-        "ecc_uncorrected": QCoreApplication.translate("Labels", "Uncorrected ECC errors"),
-        "remap_pending": QCoreApplication.translate("Labels", "Row remap pending"),
-        "remap_failure": QCoreApplication.translate("Labels", "Row remap failed"),
-        "xid": QCoreApplication.translate("Labels", "XID error"),
-        "gpu_lost": QCoreApplication.translate("Labels", "GPU lost"),
-        "node_unreachable": QCoreApplication.translate("Labels", "Node unreachable"),
-        "node_stale": QCoreApplication.translate("Labels", "Node data stale"),
-        "probe_error": QCoreApplication.translate("Labels", "Probe error"),
-        "hostkey_changed": QCoreApplication.translate("Labels", "Host key changed"),
-        "disk_full": QCoreApplication.translate("Labels", "Disk almost full"),
-        "sector_over_entitlement": QCoreApplication.translate("Labels", "Above entitlement"),
-        "sector_starved": QCoreApplication.translate("Labels", "Sector starved"),
-    }
-    return names.get(rule, rule)
+    return names.rule_name(rule, ui_language())
 
 
 def severity_name(severity: str) -> str:
-    return {
-        "critical": QCoreApplication.translate("Labels", "critical"),
-        "error": QCoreApplication.translate("Labels", "error"),
-        "warning": QCoreApplication.translate("Labels", "warning"),
-    }.get(severity, severity)
+    return names.severity_name(severity, ui_language())

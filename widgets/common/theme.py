@@ -37,7 +37,7 @@ TEXT = QColor("#dfe3ea")
 KIOSK_BACKGROUND = QColor("#000000")
 KIOSK_TEXT = QColor("#ffffff")
 
-# Noto Sans CJK covers Hangul and Latin alike; prefer the Korean cut so 한글 never falls back.
+# Noto Sans CJK covers Hangul and Latin alike; prefer the Korean cut so Hangul never falls back.
 PREFERRED_FAMILIES = ("Noto Sans CJK KR", "Noto Sans KR", "Noto Sans CJK", "Noto Sans")
 
 

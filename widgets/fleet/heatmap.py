@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QLinearGradient, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from console.fleet.model import SECTORS, FleetSnapshot, NodeStatus
-from widgets.common.labels import fmt, sector_name, status_name, ui_language
+from widgets.common.labels import core_text, fmt, sector_name, status_name, ui_language
 from widgets.common.theme import BACKGROUND, NO_DATA, SECTOR_COLORS, UNREACHABLE
 
 LABEL_PX = 20  # room above each sector's first band for its name, in pixels
@@ -315,7 +315,7 @@ class FleetHeatmap(QWidget):
             fmt(self.tr("power: %1 W"), val(snap.gpu_power_w)),
         ]
         if status != NodeStatus.LIVE and snap.node_reason[node]:
-            lines.append(html.escape(snap.node_reason[node]))
+            lines.append(html.escape(core_text(snap.node_reason[node])))
         if snap.node_fingerprint[node]:
             lines.append(html.escape(snap.node_fingerprint[node]))
         return "<br>".join(lines)

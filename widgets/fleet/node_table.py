@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.fleet.model import SECTORS, FleetSnapshot, NodeStatus
-from widgets.common.labels import fmt, sector_name, status_name, ui_language
+from widgets.common.labels import core_text, fmt, sector_name, status_name, ui_language
 from widgets.common.theme import SECTOR_COLORS, STATUS_COLORS
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
@@ -207,7 +207,7 @@ class NodeTableModel(QAbstractTableModel):
             if col > Col.GPUS and not self._live[row]:
                 return GREY  # old values are shown, never as if they were live
         if role == Qt.ItemDataRole.ToolTipRole and col == Col.STATUS:
-            return snap.node_reason[row] or None
+            return core_text(snap.node_reason[row]) or None
         return None
 
     def _display(self, row: int, col: Col) -> str:
@@ -377,7 +377,7 @@ class NodeTable(QWidget):
                 "gave you (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the node)."
             ),
             name,
-            snap.node_reason[row],
+            core_text(snap.node_reason[row]),
             fp,
         )
         if not self.confirm(text):

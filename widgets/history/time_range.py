@@ -171,7 +171,7 @@ def format_span(t0: float, t1: float, tz: ZoneInfo) -> str:
 
 class LocalTimeAxis(pg.DateAxisItem):
     """pyqtgraph's date axis, in `tz`, with dates written the operator's way (translated Qt
-    date patterns: "M월 d일" in Korean) instead of C-locale strftime."""
+    date patterns from ko.ts for Korean) instead of C-locale strftime."""
 
     def __init__(self, tz: ZoneInfo, **kwargs) -> None:
         super().__init__(orientation="bottom", **kwargs)

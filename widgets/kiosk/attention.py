@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from console.alerts.engine import Incident
 from console.fleet.model import FleetSnapshot, NodeStatus, Sector
 from widgets.common.labels import (
+    core_text,
     fmt,
     rule_name,
     sector_name,
@@ -125,7 +126,7 @@ class AlertsPage(KioskPage):
             status = NodeStatus(int(snap.node_status[row]))
             sector = snap.sector_of(row)
             org = snap.node_org[row]
-            reason = snap.node_reason[row] or "–"
+            reason = core_text(snap.node_reason[row]) or "–"
             if len(reason) > REASON_CHARS:
                 reason = reason[: REASON_CHARS - 1] + "…"
             age = float(snap.node_age_s[row])

@@ -34,11 +34,12 @@ from PySide6.QtWidgets import (
 )
 
 from console.fleet.model import SECTORS
+from console.i18n.names import language_name
 from console.reports.period import KINDS, Period, last_complete
 from console.settings import AccountingSettings
 from widgets.common.labels import fmt, sector_name, ui_language
 
-LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}  # each in its own language: not translated
+LANGUAGE_NAMES = {code: language_name(code) for code in ("ko", "en")}  # each in its own language
 STEPS = 1000  # progress bar resolution
 
 

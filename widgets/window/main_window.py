@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QKeySequen
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from console.fleet.model import FleetSnapshot
+from console.i18n.names import language_name
 from widgets.alerts.panel import AlertsPanel
 from widgets.fleet.heatmap import FleetHeatmap
 from widgets.fleet.node_table import NodeTable
@@ -18,7 +19,7 @@ from widgets.history.accounting_view import AccountingView
 from widgets.window.status_bar import FleetStatusBar
 
 # Language names are shown in their own language, so they are not translated.
-LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
+LANGUAGE_NAMES = {code: language_name(code) for code in ("ko", "en")}  # each in its own
 
 
 class MainWindow(QMainWindow):

@@ -45,8 +45,9 @@ from console.capacity.backends.slurm_squeue import (
     parse_squeue_text,
 )
 from console.capacity.model import ClusterState, NodeRecord, Plan, SchedState
-from console.capacity.text import pick
 from console.fleet.model import SECTORS, Sector
+from console.i18n.catalogue import Phrase, translate
+from console.i18n.names import term
 
 DEFAULT_PARTITIONS: Mapping[Sector, str] = {s: s.value for s in SECTORS}
 KEEP_VERSIONS = 5
@@ -118,10 +119,10 @@ class SlurmBackend(SlurmRecovery):
         out = {}
         for sector, name in self.partitions.items():
             if name not in found:
-                raise BackendError(
-                    f"Slurm has no partition {name!r} (the {sector.value} sector's); "
-                    f"it has: {', '.join(sorted(found)) or 'none'}"
-                )
+                raise BackendError(translate(
+                    "Slurm", "Slurm has no partition {partition} (the {sector} sector's); it has: "
+                    "{found}").fill(partition=repr(name), sector=term("sector", sector),
+                                    found=", ".join(sorted(found)) or "-"))
             out[sector] = found[name]
         return out
 
@@ -132,10 +133,11 @@ class SlurmBackend(SlurmRecovery):
         try:
             found = parse_nodes(self._run("scontrol", "show", "node", node, "-o"))
         except CommandFailed as exc:
-            raise BackendError(f"unknown node {node}: {exc.stderr or exc}") from exc
+            raise BackendError(translate("Slurm", "unknown node {node}: {error}").fill(
+                node=node, error=exc.stderr or str(exc))) from exc
         match = [n for n in found if n.name == node]
         if not match:
-            raise BackendError(f"unknown node {node}")
+            raise BackendError(translate("Slurm", "unknown node {node}").fill(node=node))
         return match[0]
 
     def _jobs(self) -> list[JobInfo]:
@@ -230,17 +232,16 @@ class SlurmBackend(SlurmRecovery):
                           stdin=owner)
             except CommandFailed as exc:
                 holder = self._lock_holder()
-                raise Conflict(
-                    f"another apply holds {self._lock_dir} ({holder or exc.stderr}); if none "
-                    "is running, remove that directory"
+                raise Conflict(translate(
+                    "Slurm", "another apply holds {lock} ({holder}); if none is running, remove "
+                    "that directory").fill(lock=self._lock_dir, holder=holder or exc.stderr)
                 ) from exc
         try:
             now = _digest(self._members(self._partition_infos()))
             if now != plan.base_version:
-                raise Conflict(
-                    f"Slurm's partitions changed since the plan was made (version "
-                    f"{plan.base_version}, now {now}): plan again"
-                )
+                raise Conflict(translate(
+                    "Slurm", "Slurm's partitions changed since the plan was made (version "
+                    "{planned}, now {now}): plan again").fill(planned=plan.base_version, now=now))
         except BaseException:
             self.release(plan)
             raise
@@ -260,7 +261,8 @@ class SlurmBackend(SlurmRecovery):
         info = self._node(node)
         if info.state.drain:
             if info.reason != reason:
-                raise BackendError(f"{node} is already drained: {info.reason}")
+                raise BackendError(translate("Slurm", "{node} is already drained: {reason}").fill(
+                    node=node, reason=info.reason))
             return
         self._run("scontrol", "update", f"NodeName={node}", "State=DRAIN", f"Reason={reason}")
 
@@ -277,21 +279,24 @@ class SlurmBackend(SlurmRecovery):
         if not info.state.drain:
             return
         if info.reason != reason:
-            raise BackendError(
-                f"{node} was drained by someone else ({info.reason}); not resuming it"
-            )
+            raise BackendError(translate(
+                "Slurm", "{node} was drained by someone else ({reason}); not resuming it"
+            ).fill(node=node, reason=info.reason))
         self._run("scontrol", "update", f"NodeName={node}", "State=RESUME")
 
     def assign(self, node: str, source: Sector, target: Sector) -> None:
         if source == target:
-            raise BackendError(f"{node}: source and target are both {source.value}")
+            raise BackendError(translate("Slurm", "{node}: source and target are both {sector}")
+                               .fill(node=node, sector=term("sector", source)))
         infos = self._partition_infos()
         members = self._members(infos)
         src, dst = self.partitions[source], self.partitions[target]
         if node not in members[source]:
-            raise BackendError(f"{node} is not in partition {src}")
+            raise BackendError(translate("Slurm", "{node} is not in partition {partition}").fill(
+                node=node, partition=src))
         if not self._node(node).state.drain:
-            raise BackendError(f"{node} must be drained before it moves")
+            raise BackendError(translate("Slurm", "{node} must be drained before it moves").fill(
+                node=node))
         before = {s: list(v) for s, v in members.items()}
         after = {s: list(v) for s, v in members.items()}
         after[source] = [n for n in members[source] if n != node]
@@ -336,39 +341,40 @@ class SlurmBackend(SlurmRecovery):
     # -- what it can do ----------------------------------------------------------------------
 
     def feature_lines(self, lang: str = "en") -> tuple[str, ...]:
+        return tuple(line.into(lang) for line in self._feature_phrases())
+
+    def _feature_phrases(self) -> list[Phrase]:
         try:
             version = self.slurm_version()
         except BackendError as exc:
-            return (pick(lang, f"Slurm not reachable: {exc}", f"Slurm에 연결할 수 없음: {exc}"),)
+            return [translate("Slurm", "Slurm not reachable: {error}").fill(error=exc)]
         v = f"{version[0]}.{version[1]:02d}.{version[2]}"
         if self._json is None:
             with contextlib.suppress(BackendError):
                 self._jobs()
-        out = [pick(lang, f"Slurm {v} on {self.runner.where}", f"Slurm {v} ({self.runner.where})")]
+        out = [translate("Slurm", "Slurm {version} on {where}").fill(
+            version=v, where=self.runner.where)]
         if self._json:
-            out.append(pick(lang, "queue read with squeue --json",
-                            "대기열은 squeue --json으로 읽음"))
+            out.append(translate("Slurm", "queue read with squeue --json").fill())
         else:
-            out.append(pick(lang, "queue read with squeue -O (no JSON output here)",
-                            "대기열은 squeue -O로 읽음(JSON 출력 없음)"))
+            out.append(translate("Slurm", "queue read with squeue -O (no JSON output here)").fill())
         if version[:2] >= NODES_PLUS_SINCE:
-            out.append(pick(lang, "partitions rewritten as full Nodes= lists (Nodes+= exists "
-                                  "but is not needed)",
-                            "파티션은 전체 Nodes= 목록으로 고침(Nodes+= 사용 안 함)"))
+            out.append(translate(
+                "Slurm", "partitions rewritten as full Nodes= lists (Nodes+= exists but is not "
+                "needed)").fill())
         else:
-            out.append(pick(lang, "partitions rewritten as full Nodes= lists (Nodes+= needs "
-                                  "Slurm 23.11)",
-                            "파티션은 전체 Nodes= 목록으로 고침(Nodes+=는 Slurm 23.11부터)"))
+            out.append(translate(
+                "Slurm", "partitions rewritten as full Nodes= lists (Nodes+= needs Slurm 23.11)"
+            ).fill())
         if self.include_file:
-            out.append(pick(lang,
-                            f"moves kept in {self.include_file} (last {self.keep_versions} "
-                            "versions kept)",
-                            f"이동은 {self.include_file}에 저장(이전 {self.keep_versions}개 보관)"))
+            out.append(translate(
+                "Slurm", "moves kept in {file} (last {versions} versions kept)"
+            ).fill(file=self.include_file, versions=self.keep_versions))
         else:
-            out.append(pick(lang, "no include file: moves are lost on scontrol reconfigure or "
-                                  "restart",
-                            "포함 파일 없음: reconfigure나 재시작 때 이동이 사라짐"))
-        return tuple(out)
+            out.append(translate(
+                "Slurm", "no include file: moves are lost on scontrol reconfigure or restart"
+            ).fill())
+        return out
 
     def features(self) -> tuple[str, ...]:
         return self.feature_lines("en")

@@ -14,6 +14,7 @@ from console.capacity.backends.slurm_include import WrittenFile, include_text
 from console.capacity.backends.slurm_runner import CommandFailed
 from console.capacity.model import Plan
 from console.fleet.model import Sector
+from console.i18n.catalogue import translate
 
 
 class SlurmRecovery:
@@ -33,9 +34,8 @@ class SlurmRecovery:
         try:
             self._run("sh", "-c", script, "sh", self._lock_dir, plan.plan_id, stdin=owner)
         except CommandFailed as exc:
-            raise Conflict(
-                f"another apply holds {self._lock_dir} ({self._lock_holder() or exc.stderr})"
-            ) from exc
+            raise Conflict(translate("Slurm", "another apply holds {lock} ({holder})").fill(
+                lock=self._lock_dir, holder=self._lock_holder() or exc.stderr)) from exc
 
     def sectors_of(self, node: str) -> set[Sector]:
         """Every one of our partitions `node` is in (a crash between the two partition updates

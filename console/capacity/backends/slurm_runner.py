@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from console.capacity.backends.base import BackendError
+from console.i18n.catalogue import translate
 
 DEFAULT_TIMEOUT_S = 30.0
 
@@ -30,10 +31,12 @@ class CommandFailed(BackendError):
         self.argv = tuple(argv)
         self.rc = rc
         self.stderr = stderr.strip()
-        why = self.stderr.splitlines()[-1] if self.stderr else f"exit status {rc}"
+        why = self.stderr.splitlines()[-1] if self.stderr else translate(
+            "Slurm", "exit status {rc}").fill(rc=rc)
         if rc is None:
-            why = "timed out"
-        super().__init__(f"{shlex.join(argv)} ({where}): {why}")
+            why = translate("Slurm", "timed out")
+        super().__init__(translate("Slurm", "{command} ({where}): {why}").fill(
+            command=shlex.join(argv), where=where, why=why))
 
 
 class Runner(Protocol):
@@ -90,7 +93,8 @@ class LocalRunner:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise BackendError(f"cannot read {path}: {exc.strerror or exc}") from exc
+            raise BackendError(translate("Slurm", "cannot read {path}: {error}").fill(
+                path=path, error=exc.strerror or str(exc))) from exc
 
     def write_file(self, path: str, text: str, keep: int) -> None:
         target = Path(path)
@@ -108,7 +112,8 @@ class LocalRunner:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except OSError as exc:
-            raise BackendError(f"cannot write {path}: {exc.strerror or exc}") from exc
+            raise BackendError(translate("Slurm", "cannot write {path}: {error}").fill(
+                path=path, error=exc.strerror or str(exc))) from exc
 
     def close(self) -> None:
         pass
@@ -190,7 +195,8 @@ class SshRunner:
                 self._timeouts,
             )
         except NodeConnectError as exc:
-            raise BackendError(f"Slurm controller {self.where}: {exc.message}") from exc
+            raise BackendError(translate("Slurm", "Slurm controller {where}: {error}").fill(
+                where=self.where, error=exc.message)) from exc
         return self._transport
 
     def run(
@@ -205,7 +211,8 @@ class SshRunner:
                 channel = transport.open_session(timeout=self._timeouts.channel)
             except Exception as exc:  # paramiko raises several kinds on a dropped link
                 self.close()
-                raise BackendError(f"Slurm controller {self.where}: {exc}") from exc
+                raise BackendError(translate("Slurm", "Slurm controller {where}: {error}").fill(
+                    where=self.where, error=str(exc))) from exc
             try:
                 return self._exchange(channel, argv, line, stdin, timeout)
             finally:

@@ -13,8 +13,10 @@ screenshots are repeatable and history can be backfilled without waiting.
 from __future__ import annotations
 
 import threading
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -30,6 +32,7 @@ from console.fleet.model import (
     Sector,
 )
 from console.inventory.model import Inventory, NodeSpec
+from console.paths import resource
 from console.sources.demo import faults as demo_faults
 from console.sources.demo.capacity import SimControl, SimWorkload
 from console.sources.demo.noise import uniform
@@ -49,25 +52,18 @@ JOB_SLOT_S = 4 * 3600
 USERS_PER_ORG = 3
 NODE_MEM_BYTES = 2 * 1024**4  # 2 TiB per node
 
-ORGANISATIONS: tuple[Organisation, ...] = (
-    Organisation("seoul-transport", Sector.PUBLIC, "서울교통정보과", "Seoul Transport Office"),
-    Organisation("seoul-welfare", Sector.PUBLIC, "복지정책과", "Welfare Policy Office"),
-    Organisation("seoul-climate", Sector.PUBLIC, "기후환경본부", "Climate & Environment HQ"),
-    Organisation("seoul-disaster", Sector.PUBLIC, "재난안전상황실", "Disaster Safety Office"),
-    Organisation("seoul-housing", Sector.PUBLIC, "주택정책실", "Housing Policy Office"),
-    Organisation("seoul-planning", Sector.PUBLIC, "도시계획국", "Urban Planning Bureau"),
-    Organisation("snu", Sector.INTEREST, "서울대학교", "Seoul National University"),
-    Organisation("kist", Sector.INTEREST, "한국과학기술연구원", "KIST"),
-    Organisation("yonsei", Sector.INTEREST, "연세대학교", "Yonsei University"),
-    Organisation("uos", Sector.INTEREST, "서울시립대학교", "University of Seoul"),
-    Organisation("sit", Sector.INTEREST, "서울기술연구원", "Seoul Institute of Technology"),
-    Organisation(
-        "haneul-school", Sector.INTEREST, "하늘배움 사회적협동조합", "Haneul Learning Co-op"
-    ),
-    Organisation("mapo-vision", Sector.PRIVATE, "마포비전", "Mapo Vision"),
-    Organisation("seongsu-llm", Sector.PRIVATE, "성수LLM랩", "Seongsu LLM Lab"),
-    Organisation("gangnam-medai", Sector.PRIVATE, "강남메드AI", "Gangnam MedAI"),
-    Organisation("hangang-robotics", Sector.PRIVATE, "한강로보틱스", "Hangang Robotics"),
+def read_organisations(path: Path) -> tuple[Organisation, ...]:
+    """The demo's organisations (a shipped data file: their names are proper nouns in two
+    languages, not interface text, so they live beside the code rather than in the catalogue)."""
+    with path.open("rb") as f:
+        rows = tomllib.load(f)["organisation"]
+    return tuple(
+        Organisation(r["id"], Sector(r["sector"]), r["name_ko"], r["name_en"]) for r in rows
+    )
+
+
+ORGANISATIONS: tuple[Organisation, ...] = read_organisations(
+    resource("demo", "organisations.toml")
 )
 
 

@@ -152,7 +152,7 @@ def test_csv_tables_are_the_model_rounded_as_printed(history, tmp_path):
     model = report.summary.set_index("sector")
     for _, row in summary.iterrows():
         assert row["used_gpu_h"] == round(model.loc[row["sector"], "used_gpu_h"], 1)
-    assert tables(report)["incident_types"]["rule_name"].iloc[0] == "노드 연결 끊김"
+    assert tables(report)["incident_types"]["rule_name"].iloc[0] == "노드 연결 불가"
 
 
 def test_an_empty_period_says_what_the_store_holds(history):
