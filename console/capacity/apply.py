@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from console.capacity.backends.base import Backend, BackendError
 from console.capacity.model import TRANSITIONS, Move, MoveState, Plan, SchedState, advance
+from console.i18n.catalogue import reason_of
 
 DEFAULT_POLL_S = 2.0
 DEFAULT_DRAIN_TIMEOUT_S = 12 * 3600.0  # long jobs: an apply may wait a shift for a drain
@@ -100,7 +101,7 @@ class Applier:
             self._roll_back(plan, out, step, "cancelled by the operator")
         except Exception as exc:
             out.result = "rolled back"
-            out.error = str(exc) or type(exc).__name__
+            out.error = reason_of(exc)  # a Phrase from the backend stays one
             failed = at[0]
             if failed is not None and MoveState.FAILED in TRANSITIONS[out.states[failed.node]]:
                 step(failed, MoveState.FAILED, out.error)

@@ -147,6 +147,14 @@ def say(text: object, lang: str) -> str:
     return str(_render(text, lang))
 
 
+def reason_of(exc: BaseException) -> str:
+    """An exception's message, still a Phrase when it was raised with one (so it can be shown
+    later in the reader's language); else its English text."""
+    if len(exc.args) == 1 and isinstance(exc.args[0], Phrase):
+        return exc.args[0]
+    return str(exc) or type(exc).__name__
+
+
 def translate(context: str, source: str, disambiguation: str = "") -> Msg:
     """A core message (the name lupdate extracts: keep the arguments literal strings; a third
     one is the disambiguation, as lupdate reads it)."""

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import paramiko
 
 from console.fleet.model import NodeEvent, NodeSample, NodeStatus
+from console.i18n.catalogue import translate
 from console.inventory.model import NodeSpec
 from console.telemetry.hostkeys import HostKeyStore, fingerprint
 from console.telemetry.protocol import MAX_LINE_BYTES, ProtocolError, parse_line
@@ -123,7 +124,8 @@ class SshCollector:
         for i, link in enumerate(self.links.values()):
             # a slight stagger spreads the first handshakes over the pool's first rounds
             link.due = now + 0.002 * i
-            self._sink(NodeEvent(link.spec.name, now, NodeStatus.CONNECTING, "connecting"))
+            self._sink(NodeEvent(link.spec.name, now, NodeStatus.CONNECTING,
+                             translate("Collector", "connecting").fill()))
         self._thread = threading.Thread(target=self._run, name="ssh-collector", daemon=True)
         self._thread.start()
 
@@ -193,7 +195,8 @@ class SshCollector:
                     link,
                     now,
                     NodeStatus.HOSTKEY_UNKNOWN,
-                    "the key changed since it was shown; check the fingerprint again",
+                    translate("Collector", "the key changed since it was shown; check the "
+                              "fingerprint again").fill(),
                     fingerprint(key),
                 )
                 continue
@@ -327,13 +330,17 @@ class SshCollector:
                 if not self._feed(link, chunk, now):
                     return
         except (OSError, EOFError, paramiko.SSHException) as exc:
-            self._drop(link, now, NodeStatus.UNREACHABLE, f"connection lost: {exc}")
+            self._drop(link, now, NodeStatus.UNREACHABLE,
+                       translate("Collector", "connection lost: {error}").fill(error=str(exc)))
             return
         if channel.closed or (channel.eof_received and not channel.recv_ready()):
             status = channel.exit_status if channel.exit_status_ready() else None
             tail = link.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-            what = f"probe exited (status {status})" if status is not None else "channel closed"
-            self._drop(link, now, NodeStatus.PROBE_ERROR, f"{what} {tail[0]}".strip())
+            what = (translate("Collector", "probe exited (status {status})").fill(status=status)
+                    if status is not None else translate("Collector", "channel closed").fill())
+            self._drop(link, now, NodeStatus.PROBE_ERROR, translate(
+                "Collector", "{what} {stderr}").fill(what=what, stderr=tail[0])
+                if tail[0] else what)
 
     def _feed(self, link: NodeLink, chunk: bytes, now: float) -> bool:
         link.buf += chunk
@@ -344,12 +351,14 @@ class SshCollector:
             line = bytes(link.buf[:end])
             del link.buf[: end + 1]
             if len(line) > MAX_LINE_BYTES:
-                self._drop(link, now, NodeStatus.PROBE_ERROR, "line longer than 1 MiB")
+                self._drop(link, now, NodeStatus.PROBE_ERROR,
+                           translate("Collector", "line longer than 1 MiB").fill())
                 return False
             if line.strip():
                 self._line(link, line, now)
         if len(link.buf) > MAX_LINE_BYTES:
-            self._drop(link, now, NodeStatus.PROBE_ERROR, "line longer than 1 MiB")
+            self._drop(link, now, NodeStatus.PROBE_ERROR,
+                           translate("Collector", "line longer than 1 MiB").fill())
             return False
         return True
 
@@ -357,7 +366,8 @@ class SshCollector:
         try:
             sample = parse_line(line, link.spec.name)
         except ProtocolError as exc:
-            self._event(link, now, NodeStatus.PROBE_ERROR, f"bad line from probe: {exc}")
+            self._event(link, now, NodeStatus.PROBE_ERROR,
+                        translate("Collector", "bad line from probe: {error}").fill(error=str(exc)))
             return
         link.last_line_t = now
         link.lines += 1
@@ -373,7 +383,8 @@ class SshCollector:
                 limit += FIRST_LINE_GRACE_S
             silent = now - link.last_line_t
             if silent > limit:
-                self._drop(link, now, NodeStatus.STALE, f"no data for {silent:.0f} s")
+                self._drop(link, now, NodeStatus.STALE, translate(
+                    "Collector", "no data for {seconds:.0f} s").fill(seconds=silent))
 
     def _drop(self, link: NodeLink, now: float, status: NodeStatus, message: str) -> None:
         self._event(link, now, status, message)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from console.fleet.model import NodeEvent, NodeSample, NodeStatus
 from console.fleet.packing import PackedSamples
+from console.i18n.catalogue import translate
 from console.inventory.model import NodeSpec
 
 Item = NodeSample | NodeEvent
@@ -186,7 +187,9 @@ class SshSource:
         proc = self._procs[index]
         proc.join(timeout=1)
         delay = min(60.0, 2.0**restarts)
-        message = f"collector process exited (code {proc.exitcode}); restarting in {delay:g} s"
+        message = translate(
+            "Collector", "collector process exited (code {code}); restarting in {delay:g} s"
+        ).fill(code=proc.exitcode, delay=delay)
         now = time.time()
         for spec in self._shards[index]:
             sink(NodeEvent(spec.name, now, NodeStatus.UNREACHABLE, message))

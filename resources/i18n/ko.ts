@@ -751,6 +751,49 @@
     </message>
 </context>
 <context>
+    <name>Collector</name>
+    <message>
+        <source>no data for {seconds:.0f} s</source>
+        <translation>{seconds:.0f}초 동안 데이터 없음</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>연결 중</translation>
+    </message>
+    <message>
+        <source>the key changed since it was shown; check the fingerprint again</source>
+        <translation>표시된 뒤 키가 바뀌었습니다. 지문을 다시 확인하십시오</translation>
+    </message>
+    <message>
+        <source>connection lost: {error}</source>
+        <translation>연결 끊김: {error}</translation>
+    </message>
+    <message>
+        <source>probe exited (status {status})</source>
+        <translation>프로브 종료 (상태 {status})</translation>
+    </message>
+    <message>
+        <source>channel closed</source>
+        <translation>채널 닫힘</translation>
+    </message>
+    <message>
+        <source>{what} {stderr}</source>
+        <translation>{what} {stderr}</translation>
+    </message>
+    <message>
+        <source>line longer than 1 MiB</source>
+        <translation>한 줄이 1 MiB보다 김</translation>
+    </message>
+    <message>
+        <source>bad line from probe: {error}</source>
+        <translation>프로브가 보낸 줄이 잘못됨: {error}</translation>
+    </message>
+    <message>
+        <source>collector process exited (code {code}); restarting in {delay:g} s</source>
+        <translation>수집 프로세스 종료 (코드 {code}). {delay:g}초 뒤 다시 시작</translation>
+    </message>
+</context>
+<context>
     <name>CsvExport</name>
     <message>
         <source>Export CSV</source>
@@ -792,6 +835,21 @@
     <message>
         <source>Cancel</source>
         <translation>취소</translation>
+    </message>
+</context>
+<context>
+    <name>Demo</name>
+    <message>
+        <source>connection timed out</source>
+        <translation>연결 시간 초과</translation>
+    </message>
+    <message>
+        <source>probe exited (status 1) {error}</source>
+        <translation>프로브 종료 (상태 1) {error}</translation>
+    </message>
+    <message>
+        <source>host key changed: possible man-in-the-middle</source>
+        <translation>호스트 키가 바뀜: 중간자 공격일 수 있음</translation>
     </message>
 </context>
 <context>
@@ -2524,7 +2582,7 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <name>SSH</name>
     <message>
         <source>no usable key for {user} (identity file, agent)</source>
-        <translation>{user}에게 쓸 수 있는 키가 없음 (신원 파일, 에이전트)</translation>
+        <translation>{user}이(가) 쓸 수 있는 키가 없음 (키 파일, 에이전트)</translation>
     </message>
     <message>
         <source>public key refused for {user}</source>

@@ -33,12 +33,13 @@ from console.capacity.model import ClusterState, Plan, SectorFigures
 from console.capacity.planner import Note, Recommendation
 from console.capacity.service import ApplyResult, CapacityService, PlanRejected, Preview
 from console.fleet.model import SECTORS, FleetSnapshot, Sector
+from console.i18n.catalogue import reason_of
 from widgets.capacity.apply_flow import ApplyDialog, ApplyProgress
 from widgets.capacity.node_chips import ChipView, NodeChipModel, SectorFilter, node_utilisation
 from widgets.capacity.preview import PreviewPanel
 from widgets.capacity.recovery_banner import RecoveryBanner
 from widgets.capacity.worker import CapacityWorker
-from widgets.common.labels import fmt, sector_name, ui_language
+from widgets.common.labels import core_text, fmt, sector_name, ui_language
 from widgets.common.theme import SECTOR_COLORS
 
 REFRESH_MS = 3000
@@ -257,7 +258,7 @@ class RebalanceBoard(QWidget):
             self.model.set_utilisation(node_utilisation(snap))
 
     def _read_failed(self, message: str) -> None:
-        self.read_problem = message
+        self.read_problem = core_text(message)
         self._update()
 
     def _planned(self) -> dict[str, Sector]:
@@ -429,10 +430,10 @@ class RebalanceBoard(QWidget):
         texts = {
             "applied": self.tr("Applied: every move is done."),
             "cancelled": self.tr("Cancelled: the allocation is as it was."),
-            "rolled back": fmt(self.tr("Failed and rolled back: %1"), outcome.error),
+            "rolled back": fmt(self.tr("Failed and rolled back: %1"), core_text(outcome.error)),
             "rollback incomplete": fmt(
                 self.tr("Failed, and the rollback is incomplete (check these nodes): %1"),
-                outcome.error,
+                core_text(outcome.error),
             ),
         }
         self.last_result = outcome.result
@@ -450,7 +451,7 @@ class RebalanceBoard(QWidget):
             self.last_result = "conflict"
             text = fmt(
                 self.tr("Someone else applied first; the board is re-reading. Re-plan. (%1)"),
-                str(error),
+                core_text(reason_of(error)),
             )
         elif isinstance(error, AccessDenied):
             self.last_result = "denied"
@@ -460,7 +461,7 @@ class RebalanceBoard(QWidget):
             text = " ".join(p.text(ui_language()) for p in error.problems)
         else:
             self.last_result = "error"
-            text = fmt(self.tr("The apply failed: %1"), str(error) or type(error).__name__)
+            text = fmt(self.tr("The apply failed: %1"), core_text(reason_of(error)))
         self.progress.finish(text, ok=False)
         self.refresh()
         self._update()

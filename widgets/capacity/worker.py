@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from console.capacity.apply import StepEvent
 from console.capacity.model import ClusterState
+from console.i18n.catalogue import reason_of
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ ApplyWork = Callable[[Callable[[StepEvent], None], threading.Event], object]
 
 class CapacityWorker(QObject):
     state_read = Signal(object)  # ClusterState
-    read_failed = Signal(str)
+    read_failed = Signal(object)  # str or Phrase (a Qt str signal would drop the Phrase)
     progress = Signal(object)  # StepEvent
     apply_finished = Signal(object)  # ApplyResult
     apply_failed = Signal(object)  # the exception (AccessDenied, PlanRejected, Conflict, ...)
@@ -77,7 +78,7 @@ class CapacityWorker(QObject):
                 result, ok = self._read(), True
             except Exception as exc:  # a failed read must not end the thread
                 log.warning("capacity read failed: %s", exc)
-                result, ok = str(exc) or type(exc).__name__, False
+                result, ok = reason_of(exc), False  # a Phrase: shown in the reader's language
             self._read_done.emit(ok, result)
 
     @Slot(bool, object)

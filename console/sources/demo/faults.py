@@ -22,6 +22,7 @@ from console.fleet.model import (
     Sector,
     XidEvent,
 )
+from console.i18n.catalogue import translate
 
 PERIOD_S = 600.0
 ACTIVE_S = 300.0
@@ -33,10 +34,13 @@ DISK_BYTES = 4 * 1024**4
 # node position (in the fleet's node order) → what goes wrong there
 HOT, ECC, XID, BRAKE, DOWN, STALE, PROBE, HOSTKEY, IDLE = range(1, 10)
 STATUS_FAULTS = {
-    DOWN: (NodeStatus.UNREACHABLE, "connection timed out"),
-    STALE: (NodeStatus.STALE, "no data for 12 s"),
-    PROBE: (NodeStatus.PROBE_ERROR, "probe exited (status 1) ModuleNotFoundError: pynvml"),
-    HOSTKEY: (NodeStatus.HOSTKEY_CHANGED, "host key changed: possible man-in-the-middle"),
+    DOWN: (NodeStatus.UNREACHABLE, translate("Demo", "connection timed out").fill()),
+    STALE: (NodeStatus.STALE,
+            translate("Collector", "no data for {seconds:.0f} s").fill(seconds=12)),
+    PROBE: (NodeStatus.PROBE_ERROR, translate("Demo", "probe exited (status 1) {error}").fill(
+        error="ModuleNotFoundError: pynvml")),
+    HOSTKEY: (NodeStatus.HOSTKEY_CHANGED,
+              translate("Demo", "host key changed: possible man-in-the-middle").fill()),
 }
 FAKE_FINGERPRINT = "SHA256:Xq0iP8c2VfO1c7n0m9Yl3J4y6w8aT1kPz2bR5dE7gHs"
 

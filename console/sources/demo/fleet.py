@@ -31,6 +31,7 @@ from console.fleet.model import (
     Organisation,
     Sector,
 )
+from console.i18n.catalogue import translate
 from console.inventory.model import Inventory, NodeSpec
 from console.paths import resource
 from console.sources.demo import faults as demo_faults
@@ -62,6 +63,7 @@ def read_organisations(path: Path) -> tuple[Organisation, ...]:
     )
 
 
+TIMED_OUT = translate("Demo", "connection timed out")
 ORGANISATIONS: tuple[Organisation, ...] = read_organisations(
     resource("demo", "organisations.toml")
 )
@@ -250,7 +252,7 @@ class SimFleet:
         out: list[NodeSample | NodeEvent] = []
         for i, spec in enumerate(self.inventory.nodes):
             if i == down:
-                out.append(NodeEvent(spec.name, t, NodeStatus.UNREACHABLE, "connection timed out"))
+                out.append(NodeEvent(spec.name, t, NodeStatus.UNREACHABLE, TIMED_OUT.fill()))
                 continue
             gpus = tuple(
                 GpuSample(
