@@ -127,3 +127,28 @@ def test_an_unknown_name_is_its_key(lang):
     assert names.rule_name("a_rule_from_a_newer_console", lang) == "a_rule_from_a_newer_console"
     assert names.sector_name("nowhere", lang) == "nowhere"
     assert names.apply_result_name("exploded", lang) == "exploded"
+
+
+def _refuse_in_a_child(conn) -> None:
+    """What a collector process does: make the reason in English, send it up the pipe."""
+    from console.fleet.model import NodeEvent, NodeStatus
+
+    reason = translate("SSH", "public key refused for {user}").fill(user="ops")
+    conn.send(NodeEvent("n01", 0.0, NodeStatus.AUTH_FAILED, reason))
+    conn.close()
+
+
+def test_a_reason_made_in_a_collector_process_is_said_in_korean_by_the_window():
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")  # as console/telemetry/workers.py starts them
+    ours, theirs = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_refuse_in_a_child, args=(theirs,))
+    child.start()
+    try:
+        assert ours.poll(60), "the child sent nothing"
+        event = ours.recv()
+    finally:
+        child.join(30)
+    assert event.message == "public key refused for ops"
+    assert event.message.into("ko") == "ops의 공개 키가 거부됨"

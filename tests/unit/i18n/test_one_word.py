@@ -148,3 +148,13 @@ def test_every_result_and_state_has_one_korean_name(korean_ui, korean_report):
     for status in NodeStatus:
         word = status_name(status)
         assert word == names.node_status_name(status, "ko") != status.name.lower()
+
+
+def test_a_core_reason_is_shown_in_the_interface_language(korean_ui):
+    from console.i18n.catalogue import translate
+    from widgets.common.labels import core_text
+
+    reason = translate("Slurm", "{node} must be drained before it moves").fill(node="n07")
+    assert core_text(reason) == "n07은(는) 옮기기 전에 드레인해야 합니다"
+    assert core_text(reason, "en") == reason == "n07 must be drained before it moves"
+    assert core_text("plain text from elsewhere") == "plain text from elsewhere"
