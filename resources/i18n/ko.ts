@@ -1344,22 +1344,6 @@
         <translation>상태: %1 %2</translation>
     </message>
     <message>
-        <source>up</source>
-        <translation>정상</translation>
-    </message>
-    <message>
-        <source>draining</source>
-        <translation>드레인 중</translation>
-    </message>
-    <message>
-        <source>drained</source>
-        <translation>드레인됨</translation>
-    </message>
-    <message>
-        <source>down</source>
-        <translation>다운</translation>
-    </message>
-    <message>
         <source>idle</source>
         <translation>유휴</translation>
     </message>
@@ -2949,7 +2933,7 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <name>SlurmStates</name>
     <message>
         <source>up</source>
-        <translation>가동</translation>
+        <translation>정상</translation>
     </message>
     <message>
         <source>draining</source>

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemD
 
 from console.capacity.model import ClusterState, NodeRecord, SchedState
 from console.fleet.model import FleetSnapshot, Sector
-from widgets.common.labels import fmt, sector_name
+from console.i18n import names
+from widgets.common.labels import fmt, sector_name, ui_language
 from widgets.common.theme import SECTOR_COLORS
 
 MIME_TYPE = "application/x-hangang-nodes"
@@ -177,14 +178,7 @@ def chip_tooltip(rec: NodeRecord, planned: Sector | None) -> str:
 
 
 def state_name(state: SchedState) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    return {
-        SchedState.UP: QCoreApplication.translate("NodeChips", "up"),
-        SchedState.DRAINING: QCoreApplication.translate("NodeChips", "draining"),
-        SchedState.DRAINED: QCoreApplication.translate("NodeChips", "drained"),
-        SchedState.DOWN: QCoreApplication.translate("NodeChips", "down"),
-    }[state]
+    return names.slurm_state_name(state, ui_language())
 
 
 class SectorFilter(QSortFilterProxyModel):

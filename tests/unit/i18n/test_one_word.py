@@ -129,9 +129,10 @@ def test_every_severity_has_one_korean_name(korean_ui, korean_report):
 
 
 def test_every_result_and_state_has_one_korean_name(korean_ui, korean_report):
-    from console.capacity.model import MoveState
+    from console.capacity.model import MoveState, SchedState
     from widgets.capacity.apply_flow import move_state_name
     from widgets.capacity.audit_view import AuditView
+    from widgets.capacity.node_chips import state_name as slurm_state_name
     from widgets.common.labels import status_name
 
     csv, html = korean_report
@@ -148,6 +149,9 @@ def test_every_result_and_state_has_one_korean_name(korean_ui, korean_report):
     for status in NodeStatus:
         word = status_name(status)
         assert word == names.node_status_name(status, "ko") != status.name.lower()
+    for sched in SchedState:
+        word = slurm_state_name(sched)  # the capacity board's chips
+        assert word == names.slurm_state_name(sched.value, "ko") != sched.value
 
 
 def test_a_core_reason_is_shown_in_the_interface_language(korean_ui):
