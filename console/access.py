@@ -13,6 +13,7 @@ import pwd
 from dataclasses import dataclass
 from enum import StrEnum
 
+from console.i18n.catalogue import translate
 from console.settings import RoleSettings
 
 
@@ -34,7 +35,8 @@ class Action(StrEnum):
 
 class AccessDenied(PermissionError):
     def __init__(self, action: Action, reason: str) -> None:
-        super().__init__(f"{action.value} refused: {reason}")
+        super().__init__(translate("Access", "{action} refused: {reason}").fill(
+            action=action.value, reason=reason))
         self.action = action
         self.reason = reason
 
@@ -86,9 +88,10 @@ class AccessPolicy:
     def refusal(self, action: Action) -> str | None:
         """Why `action` is not allowed now, or None when it is."""
         if self.kiosk:
-            return "the console is in kiosk mode (read-only)"
+            return translate("Access", "the console is in kiosk mode (read-only)").fill()
         if self.role is not Role.OPERATOR:
-            return f"user {self.identity.user!r} is a viewer; only operators may do this"
+            return translate("Access", "user {user} is a viewer; only operators may do this").fill(
+                user=repr(self.identity.user))
         return None
 
     def allows(self, action: Action) -> bool:

@@ -23,7 +23,7 @@ from console.capacity.service import CapacityService, PlanRejected, Preview
 from console.commands.capacity_args import add_fleet_args, open_capacity
 from console.commands.rebalance_recover import recover, say_interrupted
 from console.fleet.model import SECTORS, Sector
-from console.i18n.catalogue import translate
+from console.i18n.catalogue import reason_of, say, translate
 from console.i18n.names import apply_result_name, move_state_name, sector_name
 
 
@@ -99,12 +99,13 @@ def main(argv: list[str]) -> int:
     try:
         return _run(args, svc, lang)
     except AccessDenied as exc:
-        sys.stderr.write(f"hangang-console rebalance: {exc}\n")
+        sys.stderr.write(f"hangang-console rebalance: {say(reason_of(exc), lang)}\n")
         return 3
     except UnfinishedApply:  # said above, with what to do
         return 1
     except Conflict as exc:
-        conflict = translate("RebalanceCommand", "Conflict: {error}").into(lang, error=exc)
+        conflict = translate("RebalanceCommand", "Conflict: {error}").into(
+            lang, error=reason_of(exc))
         sys.stderr.write(conflict + "\n")
         return 1
     except PlanRejected as exc:
@@ -112,7 +113,7 @@ def main(argv: list[str]) -> int:
             sys.stderr.write(f"  ✗ {problem.text(lang)}\n")
         return 1
     except BackendError as exc:
-        sys.stderr.write(f"hangang-console rebalance: {exc}\n")
+        sys.stderr.write(f"hangang-console rebalance: {say(reason_of(exc), lang)}\n")
         return 1
 
 

@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
+    <name>Access</name>
+    <message>
+        <source>{action} refused: {reason}</source>
+        <translation>{action} 거부됨: {reason}</translation>
+    </message>
+    <message>
+        <source>the console is in kiosk mode (read-only)</source>
+        <translation>콘솔이 키오스크 모드(읽기 전용)입니다</translation>
+    </message>
+    <message>
+        <source>user {user} is a viewer; only operators may do this</source>
+        <translation>사용자 {user}은(는) 조회자입니다. 운영자만 할 수 있습니다</translation>
+    </message>
+</context>
+<context>
     <name>AccountingTable</name>
     <message>
         <source>Sector</source>
