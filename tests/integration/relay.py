@@ -4,6 +4,8 @@
     # dial relay.listen_addr:relay.port; sshd still sees the node address 127.1.0.1
     relay.blackhole()  # nothing passes either way; sockets stay open: no RST, no FIN
     relay.heal()       # held bytes flow again, in order: the SSH session carries on
+    relay.retarget("127.1.0.1", other_port)  # open connections drop; new ones reach another
+                                             # server on the same address (a node reinstalled)
     relay.close()
 
 Bytes are held, not dropped: a real partition that heals loses nothing either (TCP retransmits),
@@ -50,6 +52,16 @@ class BlackholeRelay:
 
     def heal(self) -> None:
         self._flowing.set()
+
+    def retarget(self, target_addr: str, target_port: int) -> None:
+        """Drop every open connection (peers see them close) and send new ones to another
+        server: the machine behind this address was replaced, its host key with it."""
+        self.target = (target_addr, target_port)
+        with self._lock:
+            sockets, self._sockets = list(self._sockets), []
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     def close(self) -> None:
         """Close everything (peers see FIN) and join the threads."""
