@@ -25,7 +25,7 @@ class Options:
     kiosk: bool = False
     screen: int | None = None  # kiosk: index of the screen to fill
     rotate: float | None = None  # kiosk: seconds per page; None: from settings
-    demo_outage: tuple[float, float] | None = None  # demo only: (pause at s, for s); hidden
+    demo_control: bool = False  # demo only, hidden: stdin lines stop/run/quit (kiosk e2e test)
     scenario: str | None = None  # demo only: "faults" makes every alert rule fire
 
 
@@ -52,16 +52,6 @@ def _positive_float(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError("must be greater than 0")
     return value
-
-
-def _outage(text: str) -> tuple[float, float]:
-    try:
-        at, length = (float(part) for part in text.split(","))
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError("expected AT,FOR in seconds, e.g. 3,12") from exc
-    if at < 0 or length <= 0:
-        raise argparse.ArgumentTypeError("AT must be ≥ 0 and FOR > 0")
-    return at, length
 
 
 def _time_zone(text: str) -> str:
@@ -156,9 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="kiosk: seconds per page (default from settings, 20 s)",
     )
-    # Demo only, for the kiosk's end-to-end test: the demo source stops AT s after start for
-    # FOR s, as if it went down. Hidden from --help.
-    kiosk.add_argument("--demo-outage", type=_outage, metavar="AT,FOR", help=argparse.SUPPRESS)
+    # Demo only, for the kiosk's end-to-end test: stdin lines "stop" and "run" pause and resume
+    # the demo source (as if it went down), "quit" quits (widgets/kiosk/demo_control.py).
+    kiosk.add_argument("--demo-control", action="store_true", help=argparse.SUPPRESS)
     p.add_argument(
         "--timing",
         action="store_true",
@@ -184,6 +174,6 @@ def parse_args(argv: list[str] | None = None) -> Options:
         kiosk=ns.kiosk,
         screen=ns.screen,
         rotate=ns.rotate,
-        demo_outage=ns.demo_outage,
+        demo_control=ns.demo_control,
         scenario=ns.scenario,
     )

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from console.fleet.model import Organisation, Sector
-from console.inventory.model import Inventory, InventoryError, NodeSpec, expand_hostlist
+from console.inventory.hostlist import HostlistError, expand_hostlist
+from console.inventory.model import Inventory, InventoryError, NodeSpec
 from console.inventory.positions import TomlPositions
 from console.inventory.sections import SectionReader, sector_list
 
@@ -292,11 +293,10 @@ class _Loader(SectionReader):
         pattern = self.get(table, keys, key, str, required)
         try:
             names = expand_hostlist(pattern)
-        except ValueError as exc:
+        except HostlistError as exc:
             self.fail((*keys, key), str(exc))
-        for name in names:
-            if not name.strip() or any(c.isspace() for c in name):
-                self.fail((*keys, key), f"{name!r} is not a host name")
+        if not names:
+            self.fail((*keys, key), f"{pattern!r} names no host")
         return names
 
     def hosts(self, table: dict, keys: tuple, names: list[str]) -> list[str | None]:

@@ -6,14 +6,11 @@ console/inventory/loader.py, whose errors (InventoryError) name file, line and f
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from console.fleet.model import SECTORS, Organisation, Sector
-
-MAX_HOSTLIST_EXPANSION = 100_000  # far above any centre; stops "gpu[1-999999999]" eating memory
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,43 +94,3 @@ class InventoryError(Exception):
 
     def __reduce__(self):  # survives pickling into a collector process and back
         return (type(self), (self.path, self.line, self.field, self.message))
-
-
-_BRACKET = re.compile(r"\[([^\[\]]*)\]")
-_BOUND = re.compile(r"^(\d+)(?:-(\d+))?$")
-
-
-def expand_hostlist(pattern: str) -> list[str]:
-    """Expand a Slurm-style host range: "gpu[001-003]" → gpu001 gpu002 gpu003.
-
-    Commas list several ranges ("dgx[1-4,7]"); several brackets multiply, the first one outermost
-    ("r[1-2]n[1-8]"). Leading zeros of a lower bound set the width. Raises ValueError.
-    """
-    parts = _BRACKET.split(pattern)
-    literals, ranges = parts[0::2], parts[1::2]
-    if any(c in lit for lit in literals for c in "[]"):
-        raise ValueError(f"unbalanced brackets in {pattern!r}")
-    names = [literals[0]]
-    for spec, literal in zip(ranges, literals[1:], strict=True):
-        values = _expand_range(spec, pattern)
-        if len(names) * len(values) > MAX_HOSTLIST_EXPANSION:
-            raise ValueError(f"{pattern!r} expands to more than {MAX_HOSTLIST_EXPANSION} names")
-        names = [f"{head}{v}{literal}" for head in names for v in values]
-    return names
-
-
-def _expand_range(spec: str, pattern: str) -> list[str]:
-    values: list[str] = []
-    for item in spec.split(","):
-        m = _BOUND.match(item.strip())
-        if not m:
-            raise ValueError(f"bad range [{spec}] in {pattern!r}: expected numbers like 001-128")
-        low_text, high_text = m.group(1), m.group(2) or m.group(1)
-        low, high = int(low_text), int(high_text)
-        if high < low:
-            raise ValueError(f"range {low_text}-{high_text} in {pattern!r} goes backwards")
-        if len(values) + high - low + 1 > MAX_HOSTLIST_EXPANSION:
-            raise ValueError(f"{pattern!r} expands to more than {MAX_HOSTLIST_EXPANSION} names")
-        width = len(low_text)
-        values.extend(f"{i:0{width}d}" for i in range(low, high + 1))
-    return values

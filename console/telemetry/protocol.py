@@ -47,6 +47,10 @@ MAX_DISKS = 64
 MAX_REASONS = 64
 MAX_ERRORS = 256  # notes kept per line; the rest are counted
 MAX_TEXT = 1024  # characters kept of any string value
+# Numbers beyond ±2^63 are garbage from any probe, and would not survive the trip: Python cannot
+# make a float of an integer over ~1.8e308, and float32 arrays turn anything over 3.4e38 into inf.
+MAX_MAGNITUDE = float(2**63)
+MAX_SAMPLE_T = 4_102_444_800.0  # 2100-01-01: a later 't' is milliseconds or garbage, not seconds
 
 # (field, lowest, highest) of the GPU's float fields; None: no bound
 _GPU_NUMBERS = (
@@ -95,10 +99,11 @@ def parse_line(line: bytes, node: str) -> NodeSample:
     if type(version) is not int:
         raise ProtocolError(f"protocol version must be an integer, got {version!r}")
     if version != PROTOCOL_VERSION:
-        raise ProtocolError(f"probe speaks protocol v{version}, console v{PROTOCOL_VERSION}")
+        raise ProtocolError(f"probe speaks protocol v{_clip(version)}, console v{PROTOCOL_VERSION}")
     t = obj.get("t")
-    if not _is_number(t) or not math.isfinite(t) or t < 0:
-        raise ProtocolError(f"'t' must be the sample time in unix seconds, got {t!r}")
+    # compared before any float(): math.isfinite() of a 400-digit integer raises OverflowError
+    if not _is_number(t) or not 0 <= t <= MAX_SAMPLE_T:
+        raise ProtocolError(f"'t' must be the sample time in unix seconds, got {_clip(t)}")
     return _Reader().sample(obj, node, float(t))
 
 
@@ -157,9 +162,12 @@ class _Reader:
         if kind is float and not math.isfinite(value):
             self.note(f"{where}{key}: {value} is not a finite number")
             return None
+        if not -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:  # before float(): see MAX_MAGNITUDE
+            self.note(f"{where}{key}: {_clip(value)} is too large")
+            return None
         if (lo is not None and value < lo) or (hi is not None and value > hi):
             bounds = f"{lo:g}–{hi:g}" if hi is not None else f"≥ {lo:g}"
-            self.note(f"{where}{key}: {value!r} is out of range ({bounds})")
+            self.note(f"{where}{key}: {_clip(value)} is out of range ({bounds})")
             return None
         return float(value)
 
@@ -275,8 +283,8 @@ class _Reader:
         out: list[MigDevice] = []
         for i, m in enumerate(self.items(g, "mig_devices", where, MAX_MIG_DEVICES)):
             at = f"{where}mig_devices[{i}]."
-            if type(m) is not dict or type(m.get("index")) is not int:
-                self.note(f"{at[:-1]}: dropped, no integer 'index'")
+            if type(m) is not dict or not _index(m.get("index"), MAX_MIG_DEVICES):
+                self.note(f"{at[:-1]}: dropped, no 'index' in 0–{MAX_MIG_DEVICES - 1}")
                 continue
             out.append(
                 MigDevice(
@@ -294,7 +302,7 @@ class _Reader:
         for i, p in enumerate(self.items(g, "processes", where, MAX_PROCESSES)):
             at = f"{where}processes[{i}]."
             pid = p.get("pid") if type(p) is dict else None
-            if type(pid) is not int or pid < 0:
+            if type(pid) is not int or not 0 <= pid <= MAX_MAGNITUDE:
                 self.note(f"{at[:-1]}: dropped, no valid 'pid'")
                 continue
             out.append(
@@ -322,6 +330,9 @@ class _Reader:
                 self.note(f"{at[:-1]}: dropped, no 'mount'")
                 continue
             used, total = self.count(d, "used_bytes", at), self.count(d, "total_bytes", at)
+            if used is not None and total is not None and used > total:
+                self.note(f"{at}used_bytes: more than total_bytes")
+                used = None
             disks.append(DiskUse(d["mount"][:MAX_TEXT], used, total))
         return NodeInfo(disks=tuple(disks), **values)
 
@@ -338,12 +349,13 @@ class _Reader:
         for i, x in enumerate(self.items(obj, "xid", "", MAX_XIDS)):
             at = f"xid[{i}]."
             code = x.get("xid") if type(x) is dict else None
-            if type(code) is not int or code < 0:
+            # health_facts makes a float of the code: a 400-digit one would raise there
+            if type(code) is not int or not 0 <= code <= MAX_MAGNITUDE:
                 self.note(f"{at[:-1]}: dropped, no integer 'xid'")
                 continue
             gpu = x.get("gpu")
-            if gpu is not None and type(gpu) is not int:
-                self.note(f"{at}gpu: expected a GPU index, got {_clip(gpu)}")
+            if gpu is not None and not _index(gpu, MAX_GPUS):
+                self.note(f"{at}gpu: expected a GPU index 0–{MAX_GPUS - 1}, got {_clip(gpu)}")
                 gpu = None
             out.append(XidEvent(gpu=gpu, xid=code, t=self.number(x, "t", at, 0.0)))
         return tuple(out)
@@ -366,6 +378,10 @@ class _Reader:
             else:
                 self.note(f"errors[{i}]: dropped, expected a string or an object")
         return out
+
+
+def _index(value: object, limit: int) -> bool:
+    return type(value) is int and 0 <= value < limit
 
 
 def _as_text(value: object) -> str | None:

@@ -21,13 +21,18 @@ import pytest
 
 from tests.integration.relay import BlackholeRelay
 from tests.integration.sshd_testbed import SSHD, SshdTestbed
+from tests.peers import require_peer
 
 
 def _require_sshd() -> None:
     if not SSHD.exists():
-        pytest.skip(f"{SSHD} not found: install openssh-server (packaging/debian-packages.sh test)")
+        require_peer(
+            "sshd", f"{SSHD} not found: install openssh-server (packaging/debian-packages.sh test)"
+        )
     if os.geteuid() != 0:
-        pytest.skip("the sshd testbed logs in as root (AllowUsers root@127.0.0.0/8): run as root")
+        require_peer(
+            "sshd", "the sshd testbed logs in as root (AllowUsers root@127.0.0.0/8): run as root"
+        )
 
 
 @pytest.fixture
@@ -83,10 +88,12 @@ def slurm_cluster(tmp_path_factory: pytest.TempPathFactory):
     from tests.integration.slurm_testbed import SlurmTestbed, slurm_installed
 
     if not slurm_installed():
-        pytest.skip("slurmctld/slurmd/slurm-client not installed (packaging/debian-packages.sh "
-                    "test)")
+        require_peer(
+            "slurmctld",
+            "slurmctld/slurmd/slurm-client not installed (packaging/debian-packages.sh test)",
+        )
     if os.geteuid() != 0:
-        pytest.skip("the Slurm testbed runs its daemons as root")
+        require_peer("slurmctld", "the Slurm testbed runs its daemons as root")
     testbed = SlurmTestbed(tmp_path_factory.mktemp("slurm")).start()
     yield testbed
     testbed.stop()

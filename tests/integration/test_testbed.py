@@ -122,20 +122,25 @@ def test_per_node_sim_override_keeps_the_rest_of_the_environment(sshd_testbed_fa
 
 
 def test_node_shell_skips_root_rc_files_and_finds_python(sshd_testbed):
+    """root's ~/.bashrc (pyenv init, ~130 ms a command) must not run: bash reads ~/.bashrc by
+    $HOME, so the session's HOME must be the testbed's own, with no rc file in it, and nothing
+    an rc file would set (pyenv's shims, PYENV_SHELL) may show. Checked by what the shell says,
+    not by timing it."""
     assert SYSTEM_PYTHON.exists()
     with connect(sshd_testbed, sshd_testbed.addresses[0]) as client:
         rc, out, _ = run(
             client,
-            f"echo $HOME; command -v python3; {sshd_testbed.python} -c 'import sys; print(1)'",
+            f"echo $HOME; command -v python3; {sshd_testbed.python} -c 'import sys; print(1)'; "
+            'ls -A "$HOME"; echo "path=$PATH"; echo "pyenv=${PYENV_SHELL-unset}"',
         )
-        started = time.perf_counter()
-        for _ in range(5):
-            run(client, "true")
-        per_command = (time.perf_counter() - started) / 5
     assert rc == 0
-    assert out.splitlines() == [str(sshd_testbed.dir / "home"), str(SYSTEM_PYTHON), "1"]
-    # ~/.bashrc's pyenv init alone costs ~130 ms per command; a bare `bash -c` costs a few ms
-    assert per_command < 0.1, f"{per_command * 1000:.0f} ms per command: rc files running?"
+    lines = out.splitlines()
+    assert lines[:3] == [str(sshd_testbed.dir / "home"), str(SYSTEM_PYTHON), "1"]
+    rc_files = {".bashrc", ".bash_profile", ".bash_login", ".profile"}
+    assert not rc_files & set(lines[3:-2]), f"rc files in the testbed HOME: {lines[3:-2]}"
+    path, pyenv = lines[-2], lines[-1]
+    assert path.startswith("path=") and "pyenv" not in path, path
+    assert pyenv == "pyenv=unset"
 
 
 # ---- host keys ----------------------------------------------------------------------------
@@ -390,7 +395,8 @@ def test_relay_blackhole_withholds_the_banner_of_new_connections(sshd_testbed, r
 
 
 def test_measure_start_and_100_connects(tmp_path, sshd_testbed_factory, capsys):
-    """Prints the numbers (run with -s); bounds are loose, this is no benchmark."""
+    """Prints the numbers (run with -s); asserts only that all 100 connects worked (how long
+    they take is printed, never a pass/fail bound)."""
     started = time.perf_counter()
     tb = sshd_testbed_factory(nodes=100)
     start_s = time.perf_counter() - started
@@ -415,4 +421,3 @@ def test_measure_start_and_100_connects(tmp_path, sshd_testbed_factory, capsys):
             f"100 sequential connect+auth {connects_s:.2f} s "
             f"({connects_s * 10:.1f} ms each, {os.cpu_count()} CPUs)"
         )
-    assert start_s < 5 and connects_s < 60

@@ -22,6 +22,7 @@ from console.app import Services
 from console.cli import Options
 from widgets.common.application import qt_application, save_screenshot
 from widgets.common.i18n import Translations
+from widgets.kiosk.demo_control import DemoControl
 from widgets.kiosk.window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ class KioskFrontend:
         self.app: QApplication | None = None
         self.window: KioskWindow | None = None
         self.translations: Translations | None = None
+        self.control: DemoControl | None = None  # --demo-control only
         self.exit_code = 0
 
     def create_application(self, argv: list[str]) -> None:
@@ -77,29 +79,13 @@ class KioskFrontend:
         window.setFixedSize(screen.geometry().size())
         window.showFullScreen()
         self.window = window
-        if options.demo_outage is not None:
-            self._schedule_outage(services, *options.demo_outage)
+        if options.demo_control:
+            self.control = DemoControl(services.sources, lambda: self._finish(options), window)
+            self.control.listen(sys.stdin)
         if options.quit_after is not None:
             QTimer.singleShot(int(options.quit_after * 1000), window, lambda: self._finish(options))
         elif options.screenshot is not None:
             QTimer.singleShot(5000, window, lambda: self.save(options.screenshot))
-
-    def _schedule_outage(self, services: Services, at: float, length: float) -> None:
-        """Demo only: pause the demo source at `at` s for `length` s, as if it went down."""
-        sources = [s for s in services.sources if hasattr(s, "pause")]
-
-        def pause() -> None:
-            log.info("demo outage: the demo source stops for %g s", length)
-            for source in sources:
-                source.pause()
-
-        def resume() -> None:
-            log.info("demo outage over: the demo source runs again")
-            for source in sources:
-                source.resume()
-
-        QTimer.singleShot(int(at * 1000), self.window, pause)
-        QTimer.singleShot(int((at + length) * 1000), self.window, resume)
 
     def save(self, path: Path) -> bool:
         """Save what the wall shows; with {page} in the name, one picture per page."""

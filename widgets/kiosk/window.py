@@ -14,17 +14,17 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from PySide6.QtCore import QDate, QEvent, QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from console.fleet.model import FleetSnapshot, NodeStatus
 from console.settings import DEFAULT_EXIT_CHORD, KioskSettings
-from widgets.common.labels import fmt, ui_language
+from widgets.common.dates import date_text, local_time
+from widgets.common.labels import fmt
 from widgets.common.theme import STATUS_COLORS
 from widgets.kiosk.page import KioskPage
 from widgets.kiosk.parts import format_age, set_colour, set_text
@@ -189,11 +189,9 @@ class KioskWindow(QWidget):
     def tick(self) -> None:
         """Every second: the clock, the age of the data, and whether the data has stopped."""
         now = self.clock()
-        at = datetime.fromtimestamp(now, self.tz)
+        at = local_time(now, self.tz)
         set_text(self.time, f"{at:%H:%M:%S}")
-        locale = QLocale(ui_language())
-        date = locale.toString(QDate(at.year, at.month, at.day), QLocale.FormatType.LongFormat)
-        set_text(self.date, f"{date} {at.tzname()}")
+        set_text(self.date, f"{date_text(at, long=True)} {at.tzname()}")
         self._update_freshness(now)
 
     def _update_freshness(self, now: float) -> None:

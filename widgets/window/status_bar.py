@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QEvent, QLocale, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from console.fleet.model import FleetSnapshot, NodeStatus
+from widgets.common.dates import clock_text, default_tz
 from widgets.common.labels import fmt, source_label
 from widgets.common.theme import STATUS_COLORS
 
@@ -18,10 +18,13 @@ WARNING_COLOUR = STATUS_COLORS[NodeStatus.PROBE_ERROR]
 
 class FleetStatusBar(QStatusBar):
     def __init__(
-        self, tz: ZoneInfo, sources: tuple[tuple[str, int], ...], parent: QWidget | None = None
+        self,
+        tz: ZoneInfo | None,
+        sources: tuple[tuple[str, int], ...],
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.tz = tz
+        self.tz = tz or default_tz()
         self.sources = sources  # (kind, node count) of each source
         self.nodes = QLabel()
         self.age = QLabel()
@@ -84,7 +87,9 @@ class FleetStatusBar(QStatusBar):
             self.age.setText(self.tr("no data yet"))
         else:
             self.age.setText(fmt(self.tr("oldest data: %1 s"), f"{snap.oldest_age_s:.0f}"))
-        self.clock.setText(clock_text(snap.t, self.tz, QLocale.system()))
+        # the interface language, not QLocale.system(): `--lang ko` on an English desktop once
+        # read "3 12 2026"
+        self.clock.setText(clock_text(snap.t, self.tz))
         self.show_history_problem(self.problem_source() if self.problem_source else None)
 
     def show_history_problem(self, problem: str | None) -> None:
@@ -101,9 +106,3 @@ class FleetStatusBar(QStatusBar):
             self.history.clear()
             self.history.setToolTip("")
 
-
-def clock_text(t: float, tz: ZoneInfo, locale: QLocale) -> str:
-    """Date in the operator's locale, 24-hour time with seconds, and the zone (e.g. KST)."""
-    now = datetime.fromtimestamp(t, tz)
-    date = locale.toString(QDate(now.year, now.month, now.day), QLocale.FormatType.ShortFormat)
-    return f"{date} {now:%H:%M:%S} {now.tzname()}"

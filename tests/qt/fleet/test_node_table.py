@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
 
 from console.fleet.metrics import default_registry
 from console.fleet.model import GpuSample, NodeSample, PollBatch, Sector
@@ -50,3 +50,41 @@ def test_sorted_rows_follow_the_data_and_the_selection_follows_its_node(qtbot):
     table.view.sortByColumn(Col.NODE, Qt.SortOrder.AscendingOrder)
     assert column(Col.NODE) == names
     assert table.model.snapshot_row(0) == 0
+
+
+def test_sorting_keeps_the_text_and_sector_filter_across_snapshots(qtbot):
+    """Clicking a header once cleared the proxy's filter: the next snapshot showed every row while
+    the search box still held the text."""
+    names = ["ax1", "ax2", "by1", "by2", "cz1"]
+    sectors = [Sector.PUBLIC, Sector.PUBLIC, Sector.INTEREST, Sector.INTEREST, Sector.PRIVATE]
+    specs = tuple(NodeSpec(n, s, None, 1) for n, s in zip(names, sectors, strict=True))
+    inv = Inventory(specs, SHARES)
+    state = FleetState(inv, default_registry())
+    table = NodeTable()
+    qtbot.addWidget(table)
+    table.show()
+    table.show_snapshot(snapshot(state, 1.0, {n: 10.0 * i for i, n in enumerate(names)}))
+
+    def shown() -> list[str]:
+        p = table.proxy
+        return [p.data(p.index(r, Col.NODE)) for r in range(p.rowCount())]
+
+    table.search.setText("ax")
+    assert sorted(shown()) == ["ax1", "ax2"]
+    header = table.view.horizontalHeader()
+    qtbot.waitUntil(lambda: header.sectionViewportPosition(Col.UTIL) >= 0 and header.isVisible())
+    # a real click on the header, as the operator sorts: Qt calls the proxy's sort()
+    x = header.sectionViewportPosition(Col.UTIL) + header.sectionSize(Col.UTIL) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert header.sortIndicatorSection() == Col.UTIL
+    assert sorted(shown()) == ["ax1", "ax2"]
+    table.show_snapshot(snapshot(state, 2.0, {n: 50.0 - 10.0 * i for i, n in enumerate(names)}))
+    assert table.search.text() == "ax"
+    assert sorted(shown()) == ["ax1", "ax2"]
+
+    table.search.clear()
+    table.sector_filter.setCurrentIndex(table.sector_filter.findData(1))  # the interest sector
+    assert sorted(shown()) == ["by1", "by2"]
+    table.view.sortByColumn(Col.NODE, Qt.SortOrder.DescendingOrder)
+    table.show_snapshot(snapshot(state, 3.0, {n: 1.0 for n in names}))
+    assert shown() == ["by2", "by1"]

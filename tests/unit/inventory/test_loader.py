@@ -11,7 +11,7 @@ import pytest
 
 from console.fleet.model import Sector
 from console.inventory.loader import load_inventory
-from console.inventory.model import InventoryError, expand_hostlist
+from console.inventory.model import InventoryError
 from tests.paths import REPO
 
 ROOT = REPO
@@ -90,32 +90,6 @@ def test_example_fleet_loads(no_ssh_config):
     assert lab.organisation is None
 
 
-# ── host ranges ────────────────────────────────────────────────────────────────────────────────
-
-
-def test_hostlist_expansion_keeps_zeros_lists_and_multiplies():
-    assert expand_hostlist("gpu[008-011]") == ["gpu008", "gpu009", "gpu010", "gpu011"]
-    assert expand_hostlist("dgx[1-2,7]") == ["dgx1", "dgx2", "dgx7"]
-    assert expand_hostlist("r[1-2]n[1-2]") == ["r1n1", "r1n2", "r2n1", "r2n2"]
-    assert expand_hostlist("10.0.1.[9-10]") == ["10.0.1.9", "10.0.1.10"]
-    assert expand_hostlist("login") == ["login"]
-
-
-@pytest.mark.parametrize(
-    ("pattern", "message"),
-    [
-        ("gpu[010-001]", "goes backwards"),
-        ("gpu[a-b]", "bad range"),
-        ("gpu[1-2", "unbalanced"),
-        ("gpu[]", "bad range"),
-        ("gpu[1-99999999]", "more than"),
-    ],
-)
-def test_bad_hostlists_are_refused(pattern, message):
-    with pytest.raises(ValueError, match=message):
-        expand_hostlist(pattern)
-
-
 # ── errors name file, line and field ───────────────────────────────────────────────────────────
 
 
@@ -153,6 +127,21 @@ ERROR_CASES = {
         BASE + '[[nodes]]\nname = "gpu[010-001]"  # <-\nsector = "public"\n',
         "nodes[0].name",
         "goes backwards",
+    ),
+    "step in a range (Slurm has none)": (
+        BASE + '[[nodes]]\nname = "gpu[1-10:2]"  # <-\nsector = "public"\n',
+        "nodes[0].name",
+        "Slurm host lists have no step",
+    ),
+    "text after the last bracket": (
+        BASE + '[[nodes]]\nname = "gpu[1-2].ib"  # <-\nsector = "public"\n',
+        "nodes[0].name",
+        "text '.ib' after the last ']'",
+    ),
+    "empty host list": (
+        BASE + '[[nodes]]\nname = " , "  # <-\nsector = "public"\n',
+        "nodes[0].name",
+        "names no host",
     ),
     "host range of another length": (
         BASE + '[[nodes]]\nname = "gpu[01-04]"\nhost = "10.0.0.[1-3]"  # <-\nsector = "public"\n',

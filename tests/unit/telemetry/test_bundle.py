@@ -18,6 +18,7 @@ from console.telemetry import bundle
 from console.telemetry.probe.cli import SIM_ENV
 from console.telemetry.probe.fields import NODE_FIELDS
 from tests.paths import REPO
+from tests.peers import require_peer
 from tests.probe_process import run_probe
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
@@ -138,14 +139,12 @@ def test_importing_the_probe_loads_no_gpu_or_psutil_module():
     "python",
     [
         pytest.param(Path(sys.executable), id="venv"),
-        pytest.param(
-            SYSTEM_PYTHON,
-            id="system-no-psutil",
-            marks=pytest.mark.skipif(not SYSTEM_PYTHON.exists(), reason="no /usr/bin/python3"),
-        ),
+        pytest.param(SYSTEM_PYTHON, id="system-no-psutil"),
     ],
 )
 def test_payload_once_with_four_simulated_gpus(python, tmp_path):
+    if not python.exists():  # a node's python: the Debian one, without psutil
+        require_peer("system python", f"no {python}: apt install python3")
     done = run_payload(python, "--once", "--sim", "4", cwd=tmp_path)
     assert done.returncode == 0, done.stderr.decode()
     (line,) = [json.loads(text) for text in done.stdout.decode().splitlines()]

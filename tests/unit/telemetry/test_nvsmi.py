@@ -10,6 +10,7 @@ from console.telemetry import nvsmi
 from console.telemetry.probe.fields import GPU_FIELDS
 from console.telemetry.probe.smi_csv import smi_value
 from tests.paths import FIXTURES
+from tests.peers import require_peer
 
 FIXTURES = FIXTURES / "nvidia-smi-query-gpu-csv"
 CAPTURES = sorted(FIXTURES.glob("*.csv")) if FIXTURES.is_dir() else []
@@ -21,7 +22,7 @@ EXPORTER = (
 def capture(name):
     path = FIXTURES / name
     if not path.exists():
-        pytest.skip(f"fixtures not present: {FIXTURES}")
+        require_peer("fixtures", f"not present: {FIXTURES} (see ../shared/fixtures)")
     return path.read_text()
 
 
@@ -31,9 +32,12 @@ def only_gpu(text, fields=None):
     return gpus[0], driver
 
 
-@pytest.mark.skipif(not CAPTURES, reason="fixtures not present")
-@pytest.mark.parametrize("path", CAPTURES, ids=lambda p: p.name[:60])
+@pytest.mark.parametrize(
+    "path", CAPTURES or [None], ids=lambda p: p.name[:60] if p else "no-fixtures"
+)
 def test_every_capture_parses(path):
+    if path is None:
+        require_peer("fixtures", f"no captures in {FIXTURES} (see ../shared/fixtures)")
     gpu, _ = only_gpu(path.read_text())
     assert set(gpu) == set(GPU_FIELDS)
     assert gpu["index"] == 0 and gpu["name"] and gpu["uuid"].startswith("GPU-")

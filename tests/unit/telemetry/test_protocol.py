@@ -193,6 +193,9 @@ MALFORMED = {
     "GPU index too big": (b'{"v": 1, "t": 1, "gpus": [{"index": 4096}]}', "outside 0–63"),
     "empty line": (b"\n", "empty line"),
     "nested too deeply": (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    # found by the fuzzer (tests/probe_fuzz.py): math.isfinite() raised OverflowError
+    "t a 400-digit integer": (b'{"v": 1, "t": 1' + b"0" * 400 + b"}", "'t' must be the sample"),
+    "t in milliseconds": (b'{"v": 1, "t": 1764000000500}', "'t' must be the sample time"),
 }
 
 
@@ -234,6 +237,35 @@ def test_one_bad_field_becomes_none_and_a_note(field, value, note):
     assert note in sample.errors
     assert sample.gpus[0].util_mem == 41.0  # the rest of the GPU survives
     assert sample.gpus[1] == parse(full_line()).gpus[1]
+
+
+def test_numbers_beyond_2_63_become_none_and_a_note():
+    """Found by the fuzzer: float() of a 400-digit integer raised OverflowError out of the
+    parser, and 1e308 (a finite float) became inf in the float32 arrays of packing."""
+    huge = "1" + "0" * 400
+    text = encode(full_line()).replace(b'"mem_used_mib": 74211', f'"mem_used_mib": {huge}'.encode())
+    text = text.replace(b'"power_w": 612.43', b'"power_w": 1e308', 1)
+    text = text.replace(b'"xid": 79', f'"xid": {huge}'.encode())
+    text = text.replace(b'"mem_used_bytes": 412316860416', f'"mem_used_bytes": {huge}'.encode())
+    sample = parse_line(text, NODE)
+    assert (sample.gpus[0].mem_used_mib, sample.gpus[1].mem_used_mib) == (None, None)
+    assert sample.gpus[0].power_w is None
+    assert sample.info.mem_used_bytes is None
+    assert sample.xids == ()
+    assert any(e.startswith("gpu0.mem_used_mib: 1000") and "too large" in e for e in sample.errors)
+    assert "gpu0.power_w: 1e+308 is too large" in sample.errors
+    assert "xid[0]: dropped, no integer 'xid'" in sample.errors
+
+
+def test_disk_fuller_than_its_size_and_xid_on_no_gpu_are_notes():
+    line = full_line()
+    line["node"]["disks"][0]["used_bytes"] = 10**18
+    line["xid"] = [{"gpu": 4096, "xid": 79}]
+    sample = parse(line)
+    assert sample.info.disks[0].used_bytes is None
+    assert "node.disks[0].used_bytes: more than total_bytes" in sample.errors
+    assert sample.xids[0].gpu is None
+    assert "xid[0].gpu: expected a GPU index 0–63, got 4096" in sample.errors
 
 
 def test_nan_and_infinity_from_the_wire_become_none():

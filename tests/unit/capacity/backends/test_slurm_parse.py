@@ -25,6 +25,7 @@ from console.capacity.backends.slurm_squeue import (
 )
 from console.fleet.model import Sector
 from tests.paths import FIXTURES
+from tests.peers import require_peer
 
 FIXTURES = FIXTURES / "slurm"
 
@@ -32,13 +33,13 @@ FIXTURES = FIXTURES / "slurm"
 def fixture(name: str) -> str:
     path = FIXTURES / name
     if not path.exists():
-        pytest.skip(f"fixture {path} not present")
+        require_peer("fixtures", f"{path} not present (see ../shared/fixtures)")
     return path.read_text()
 
 
 def test_every_fixture_is_read_by_some_parser():
     if not FIXTURES.is_dir():
-        pytest.skip(f"{FIXTURES} not present")
+        require_peer("fixtures", f"{FIXTURES} not present (see ../shared/fixtures)")
     readers = {
         "scontrol_nodes.txt": parse_nodes,
         "node_detail_gres_multitype.txt": parse_sinfo_gres_lines,

@@ -6,11 +6,10 @@ import os
 import sys
 from pathlib import Path
 
-import pytest
-
 from console.telemetry.probe import procfs
 from console.telemetry.probe.node import NodeReader
 from tests.paths import FIXTURES
+from tests.peers import require_module, require_peer
 from tests.probe_process import wait_for
 
 PROC_FIXTURES = FIXTURES / "node-exporter-proc"
@@ -19,7 +18,7 @@ PROC_FIXTURES = FIXTURES / "node-exporter-proc"
 def proc_fixture(name):
     path = PROC_FIXTURES / f"node_exporter__proc_{name}"
     if not path.exists():
-        pytest.skip(f"fixtures not present: {PROC_FIXTURES}")
+        require_peer("fixtures", f"not present: {PROC_FIXTURES} (see ../shared/fixtures)")
     return path.read_text(encoding="utf-8")
 
 
@@ -99,7 +98,7 @@ def test_node_reader_on_captured_proc_files_with_a_stepped_clock(tmp_path):
 
 
 def test_node_reader_on_this_machine_from_proc_and_psutil_agree(tmp_path):
-    psutil = pytest.importorskip("psutil")
+    psutil = require_module("psutil", "psutil is a runtime dependency (pip install -e .)")
     absent = str(tmp_path / "absent")
     from_proc = NodeReader(mounts=("/", absent), use_psutil=False)
     node, errors = from_proc.sample()

@@ -9,9 +9,8 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
-
 from tests.paths import FIXTURES
+from tests.peers import require_peer
 from tests.probe_process import alive, clean_env, errors_of, run_probe, start_probe, wait_for
 
 SMI_FIXTURES = FIXTURES / "nvidia-smi-query-gpu-csv"
@@ -60,7 +59,7 @@ def fake_smi(tmp_path, capture, reject_new_fields=False):
 def smi_capture():
     path = SMI_FIXTURES / SMI_2080
     if not path.exists():
-        pytest.skip(f"fixtures not present: {SMI_FIXTURES}")
+        require_peer("fixtures", f"not present: {SMI_FIXTURES} (see ../shared/fixtures)")
     return path
 
 
