@@ -1,7 +1,7 @@
 """Dates and clocks in the interface language (not the machine's locale), in the centre's zone.
 
-The status bar and the kiosk both format through here, so `--lang ko` reads "2026. 12. 3. (목)"
-everywhere and English reads "Thu 3 Dec 2026", whatever LANG the operator's desktop has.
+The status bar and the kiosk both format through here, so `--lang ko` reads "2026. 12. 3." and
+the weekday in Korean everywhere, and English reads "Thu 3 Dec 2026", whatever LANG the desktop has.
 """
 
 from __future__ import annotations
