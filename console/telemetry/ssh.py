@@ -12,15 +12,17 @@ import os
 import shlex
 import socket
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import paramiko
 
 from console.fleet.model import NodeStatus
 from console.inventory.model import NodeSpec
 from console.telemetry.hostkeys import HostKeyStore, KeyVerdict, fingerprint, host_entry
+from console.telemetry.ssh_resolve import DEFAULT_IDENTITIES
 
-DEFAULT_KEY_FILES = ("~/.ssh/id_ed25519", "~/.ssh/id_ecdsa", "~/.ssh/id_rsa")
 PROBE_GUARD_S = 6 * 3600  # the remote `timeout` ends a probe whose console vanished; we reconnect
 
 
@@ -40,12 +42,14 @@ class NodeConnectError(Exception):
         message: str,
         fingerprint: str | None = None,
         key: paramiko.PKey | None = None,
+        key_host: tuple[str, int] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.fingerprint = fingerprint
         self.key = key  # the unknown key, kept so an operator can trust exactly this one
+        self.key_host = key_host  # (host, port) the key belongs to: a jump host's, or the node's
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +94,8 @@ class QuietTransport(paramiko.Transport):
 
 
 class Authenticator:
-    """Keys only: the node's identity file, else the agent, else the usual default files.
-    No password is ever asked for or stored."""
+    """Keys only: the hop's identity files (those that exist, as ssh -G lists them), then the
+    agent's keys. No password is ever asked for or stored."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -116,15 +120,15 @@ class Authenticator:
                 self._agent = paramiko.Agent()
             return tuple(self._agent.get_keys())
 
-    def authenticate(self, transport: paramiko.Transport, user: str, identity: str | None) -> None:
-        candidates: list[paramiko.PKey] = []
-        if identity:
-            key = self._key(identity)
-            if key is not None:
-                candidates.append(key)
+    def authenticate(
+        self, transport: paramiko.Transport, user: str, identity: str | Sequence[str] | None
+    ) -> None:
+        if identity is None:
+            files: Sequence[str] = DEFAULT_IDENTITIES
+        else:
+            files = (identity,) if isinstance(identity, str) else identity
+        candidates = [k for k in map(self._key, files) if k is not None]
         candidates.extend(self._agent_keys())
-        if not identity:
-            candidates.extend(k for k in map(self._key, DEFAULT_KEY_FILES) if k is not None)
         if not candidates:
             raise NodeConnectError(
                 NodeStatus.AUTH_FAILED, f"no usable key for {user} (identity file, agent)"
@@ -148,8 +152,16 @@ def open_transport(
     auth: Authenticator,
     timeouts: Timeouts,
     via: paramiko.Transport | None = None,
+    known_hosts: Sequence[Path] | None = None,
+    algorithms: Sequence[str] | None = None,
+    key_name: str | None = None,
 ) -> paramiko.Transport:
-    """A verified, authenticated Transport to host:port, directly or tunnelled through `via`."""
+    """A verified, authenticated Transport to host:port, directly or tunnelled through `via`.
+
+    The host key is checked against `known_hosts` (the hop's files from ssh -G; None: the
+    store's) under `key_name` (HostKeyAlias; default the host), offering host key algorithms in
+    the order ssh would: the types already known for this host first."""
+    key_host = key_name or host
     try:
         if via is None:
             sock = _nodelay_socket(host, port, timeouts.connect)
@@ -164,23 +176,12 @@ def open_transport(
     transport.handshake_timeout = timeouts.handshake
     transport.auth_timeout = timeouts.auth
     try:
+        transport.get_security_options().key_types = keys.algorithms(
+            key_host, port, known_hosts, algorithms
+        )
         transport.start_client(timeout=timeouts.handshake)
         key = transport.get_remote_server_key()
-        verdict = keys.check(host, port, key)
-        if verdict is KeyVerdict.UNKNOWN:
-            raise NodeConnectError(
-                NodeStatus.HOSTKEY_UNKNOWN,
-                f"{host_entry(host, port)}: unknown {key.get_name()} host key",
-                fingerprint(key),
-                key,
-            )
-        if verdict is KeyVerdict.CHANGED:
-            raise NodeConnectError(
-                NodeStatus.HOSTKEY_CHANGED,
-                f"{host_entry(host, port)}: HOST KEY CHANGED ({fingerprint(key)}); refusing to "
-                "connect. If the change is expected, remove the old key from known_hosts.",
-                fingerprint(key),
-            )
+        _verify(keys.check_key(key_host, port, key, known_hosts), key_host, port, key)
         auth.authenticate(transport, user, identity)
         transport.set_keepalive(30)
         return transport
@@ -190,6 +191,32 @@ def open_transport(
     except (OSError, EOFError, paramiko.SSHException) as exc:
         transport.close()
         raise NodeConnectError(NodeStatus.UNREACHABLE, f"{host}:{port}: {_why(exc)}") from exc
+
+
+def _verify(verdict, host: str, port: int, key: paramiko.PKey) -> None:
+    """Raise the NodeConnectError an operator should see for anything but a known key."""
+    where, fp = host_entry(host, port), fingerprint(key)
+    detail = f" ({verdict.detail})" if verdict.detail else ""
+    if verdict.kind is KeyVerdict.KNOWN:
+        return
+    if verdict.kind is KeyVerdict.UNKNOWN:
+        raise NodeConnectError(
+            NodeStatus.HOSTKEY_UNKNOWN,
+            f"{where}: unknown {key.get_name()} host key{detail}",
+            fp,
+            key,
+            (host, port),
+        )
+    if verdict.kind is KeyVerdict.REVOKED:
+        message = f"{where}: host key REVOKED{detail}; refusing to connect."
+    elif verdict.kind is KeyVerdict.BAD_CERTIFICATE:
+        message = f"{where}: host certificate refused{detail}; refusing to connect."
+    else:
+        message = (
+            f"{where}: HOST KEY CHANGED ({fp}){detail}; refusing to connect. If the change is "
+            "expected, remove the old key from known_hosts."
+        )
+    raise NodeConnectError(NodeStatus.HOSTKEY_CHANGED, message, fp, None, (host, port))
 
 
 def start_probe(
