@@ -312,7 +312,10 @@ def main(argv: list[str] | None = None) -> int:
         from console.inventory.loader import InventoryError, load_inventory
 
         try:
-            inventory = load_inventory(options.inventory)
+            from console.telemetry.ssh_resolve import SshResolver
+
+            # each node's ssh settings as `ssh` itself works them out (ssh -G)
+            inventory = load_inventory(options.inventory, ssh_options=SshResolver().options)
         except (InventoryError, OSError) as exc:
             sys.stderr.write(f"hangang-console: {exc}\n")
             return 2

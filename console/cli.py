@@ -37,6 +37,7 @@ COMMANDS = {
     "audit": "console.commands.audit",
     "alerts": "console.commands.alerts",
     "report": "console.commands.report",
+    "fleet": "console.commands.fleet",
 }
 
 

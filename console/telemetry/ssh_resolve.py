@@ -39,7 +39,18 @@ _HOP = re.compile(
 
 
 class ResolveError(Exception):
-    """ssh could not work out the settings (a bad config line: ssh's own message names it)."""
+    """ssh could not work out the settings. A bad config line keeps where it is: ssh says
+    "FILE line N: message", kept as .path, .line and .message."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        m = _WHERE.match(text)
+        self.path: str | None = m["path"] if m else None
+        self.line: int | None = int(m["line"]) if m else None
+        self.message: str = m["message"] if m else text
+
+
+_WHERE = re.compile(r"^(?P<path>/\S.*?):? line (?P<line>\d+): (?P<message>.*)$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ ProxyJump, if any, comes before it), as ssh builds it.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import paramiko
@@ -105,6 +105,17 @@ def route_for(spec: NodeSpec, resolver: SshResolver) -> tuple[Hop, ...]:
     return (*jump_hops(jumps, resolver, spec.identity_file), node)
 
 
+def route_to(
+    host: str, port: int | None, user: str | None, identity: str | None, resolver: SshResolver
+) -> tuple[Hop, ...]:
+    """The route `ssh [-p port] [-l user] [-i identity] host` takes (a Slurm controller)."""
+    settings = resolver.resolve(host, port, user)
+    node = hop_from(settings)
+    if identity:
+        node = replace(node, identities=(identity,))
+    return (*jump_hops(settings.proxy_jump, resolver, identity), node)
+
+
 class RouteOpener:
     """Opens routes, sharing one connection per jump host (and per path to it) between every
     node behind it: one bastion connection carries many nodes."""
@@ -135,8 +146,6 @@ class RouteOpener:
     def _dial(self, hop: Hop, via: paramiko.Transport | None) -> paramiko.Transport:
         timeouts = self.timeouts
         if hop.connect_timeout:
-            from dataclasses import replace
-
             timeouts = replace(timeouts, connect=hop.connect_timeout)
         return open_transport(
             hop.host,
