@@ -55,7 +55,8 @@ class NodeLink:
     lines: int = 0
     attempts: int = 0
     due: float = 0.0  # next connect attempt; inf while connecting or streaming
-    pending_key: tuple[str, int, paramiko.PKey] | None = None  # unknown key an operator may trust
+    # an unknown key an operator may trust: host, port, key, and "[host]:port" if a jump host's
+    pending_key: tuple[str, int, paramiko.PKey, str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ class SshCollector:
             link = self.links.get(name)
             if verb != "trust" or link is None or link.pending_key is None:
                 continue
-            host, port, key = link.pending_key
+            host, port, key, key_host = link.pending_key
             if fingerprint(key) != arg:
                 self._event(
                     link,
@@ -187,7 +188,7 @@ class SshCollector:
                     NodeStatus.HOSTKEY_UNKNOWN,
                     "the key changed since it was shown; check the fingerprint again",
                     fingerprint(key),
-                    host_entry(host, port),
+                    key_host,
                 )
                 continue
             self._keys.trust(host, port, key)
@@ -265,14 +266,14 @@ class SshCollector:
 
     def _failed(self, link: NodeLink, now: float, error: NodeConnectError) -> None:
         # the key may be a jump host's: it is filed, and offered for trust, under that host
-        key_host = host_entry(*error.key_host) if error.key_host else None
+        key_host = host_entry(*error.key_host) if error.key_host and error.jump else None
         self._sink(
             NodeEvent(link.spec.name, now, error.status, error.message, error.fingerprint, key_host)
         )
         link.pending_key = None
         if error.status == NodeStatus.HOSTKEY_UNKNOWN and error.key is not None:
             host, port = error.key_host or (link.spec.dial_address, link.spec.port)
-            link.pending_key = (host, port, error.key)
+            link.pending_key = (host, port, error.key, key_host)
         if error.status in (NodeStatus.HOSTKEY_UNKNOWN, NodeStatus.HOSTKEY_CHANGED):
             link.due = now + HOSTKEY_RECHECK_S  # never retried fast, never overridden
             return

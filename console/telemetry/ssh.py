@@ -50,6 +50,7 @@ class NodeConnectError(Exception):
         self.fingerprint = fingerprint
         self.key = key  # the unknown key, kept so an operator can trust exactly this one
         self.key_host = key_host  # (host, port) the key belongs to: a jump host's, or the node's
+        self.jump: str | None = None  # the jump host's name when it failed there, not the node
 
 
 @dataclass(frozen=True, slots=True)

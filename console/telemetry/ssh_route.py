@@ -139,6 +139,7 @@ class RouteOpener:
                     transport = self._dial(path[-1], via)
                 except NodeConnectError as exc:
                     exc.message = f"jump host {path[-1].name}: {exc.message}"
+                    exc.jump = path[-1].name
                     raise
                 self.shared[path] = transport
             return transport

@@ -105,11 +105,11 @@ def node_block(alias: str, tb: SshdTestbed, address: str, extra: str = "") -> st
     return "\n".join(lines) + "\n"
 
 
-def fleet_node(name: str, tb: SshdTestbed, **extra: str) -> str:
+def fleet_node(name: str, tb: SshdTestbed, org: str | None = "lab", **extra: str) -> str:
     lines = [
         "[[nodes]]",
         f'name = "{name}"',
-        'organisation = "lab"',
+        *([f'organisation = "{org}"'] if org else []),
         f'python = "{tb.python}"',
         "interval = 0.5",
         *(f'{k} = "{v}"' for k, v in extra.items()),
