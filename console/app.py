@@ -172,7 +172,12 @@ def build_services(
     fleet = FleetState(inventory, registry, stale_after_s=3 * slowest + 1)
     bridge = Bridge(fleet)
     user_known = HostKeyStore.default(config_dir() / "known_hosts").user_files
-    sources = (SshSource(inventory.nodes, config_dir() / "known_hosts", user_known),)
+    sources = (
+        SshSource(
+            inventory.nodes, config_dir() / "known_hosts", user_known,
+            ssh_config=options.ssh_config,
+        ),
+    )
     if inventory.slurm is not None:  # the fleet file names a Slurm cluster: moves go there
         from console.capacity.backends.slurm_setup import slurm_capacity, slurm_options_for
 
@@ -315,7 +320,10 @@ def main(argv: list[str] | None = None) -> int:
             from console.telemetry.ssh_resolve import SshResolver
 
             # each node's ssh settings as `ssh` itself works them out (ssh -G)
-            inventory = load_inventory(options.inventory, ssh_options=SshResolver().options)
+            resolver = SshResolver(options.ssh_config)
+            inventory = load_inventory(
+                options.inventory, options.ssh_config, ssh_options=resolver.options
+            )
         except (InventoryError, OSError) as exc:
             sys.stderr.write(f"hangang-console: {exc}\n")
             return 2

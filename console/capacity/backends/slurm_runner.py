@@ -154,8 +154,8 @@ class SshRunner:
     def __init__(
         self,
         host: str,
-        port: int,
-        user: str,
+        port: int | None,
+        user: str | None,
         known_hosts: Path,
         user_known_hosts: tuple[Path, ...] = (),
         identity_file: str | None = None,
@@ -170,7 +170,7 @@ class SshRunner:
         self.host, self.port, self.user = host, port, user
         self.identity_file = identity_file
         self.slurm_conf = slurm_conf
-        self.where = f"{user}@{host}:{port}"
+        self.where = f"{user + '@' if user else ''}{host}{f':{port}' if port else ''}"
         self._keys = HostKeyStore(Path(known_hosts), tuple(user_known_hosts))
         self._timeouts = Timeouts()
         # the controller is reached as `ssh` would reach it: its ssh -G settings, jump hosts
