@@ -3,14 +3,12 @@
 resources/examples/fleet.toml shows the format with comments. How a node's connection settings
 are chosen, first match wins:
   1. the node's own entry in the fleet file (proxy_jump = "" means "connect directly");
-  2. the ssh configuration, as `ssh <host>` would use it (host = the entry's host, else its
-     name): `ssh_options` (the console passes console/telemetry/ssh_resolve.py, which asks
-     `ssh -G`: every file, Include and Match), else ~/.ssh/config read by paramiko;
+  2. the ssh config as `ssh <host>` uses it (host = the entry's host, else its name), from
+     `ssh_options` (the console's asks `ssh -G`), else ~/.ssh/config read by paramiko;
      its HostName becomes the address, and Port, User, IdentityFile, ProxyJump apply;
   3. the fleet file's [defaults];
   4. port 22 and the current OS user.
-The resulting NodeSpecs keep the name ssh is given (ssh_host): the collector asks ssh -G again
-for what the fleet file cannot say (known_hosts files, host key algorithms, each jump host).
+NodeSpecs keep the name ssh is given (ssh_host): the collector asks ssh -G for the rest.
 """
 
 from __future__ import annotations
@@ -68,8 +66,7 @@ SshOptions = Callable[[str], dict[str, Any]]  # host → hostname, port, user, i
 def load_inventory(
     path: Path, ssh_config_path: Path | None = None, ssh_options: SshOptions | None = None
 ) -> Inventory:
-    """Read and check a fleet file; raises InventoryError (one, the first found).
-    `ssh_options` answers for the ssh configuration instead of reading ssh_config_path."""
+    """Read and check a fleet file; raises InventoryError (one, the first found)."""
     path = Path(path)
     try:
         text = path.read_bytes().decode("utf-8")

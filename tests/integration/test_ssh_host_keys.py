@@ -70,12 +70,18 @@ def test_markers_and_bad_lines_do_not_stop_the_others(env, sshd_testbed_factory,
     assert f"{env.known_hosts}:2" in caplog.text
 
 
-def test_host_certificate_signed_by_a_known_ca(env, sshd_testbed_factory):
-    tb = sshd_testbed_factory(nodes=1)
+@pytest.mark.parametrize(
+    "algorithm",
+    ["", "ecdsa-sha2-nistp256-cert-v01@openssh.com", "rsa-sha2-512-cert-v01@openssh.com"],
+    ids=["ed25519", "ecdsa", "rsa"],
+)
+def test_host_certificate_signed_by_a_known_ca(env, sshd_testbed_factory, algorithm):
+    tb = sshd_testbed_factory(nodes=1, host_key_types=("ecdsa", "rsa"))
     (address,) = tb.addresses
     ca = make_ca(env.dir / "host_ca")
     tb.certify_host_keys(ca, address)
-    env.write_config(node_block("gpu1", tb, address))
+    forced = f"HostKeyAlgorithms {algorithm}" if algorithm else ""
+    env.write_config(node_block("gpu1", tb, address, forced))
     ca_public = Path(f"{ca}.pub").read_text().split()[:2]
     env.know(f"@cert-authority [{address}]:{tb.port} {' '.join(ca_public)}")
     result = env.check(fleet_node("gpu1", tb))["gpu1"]
