@@ -314,16 +314,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     inventory = None
     if options.inventory is not None:
-        from console.inventory.loader import InventoryError, load_inventory
+        from console.inventory.loader import InventoryError
 
         try:
-            from console.telemetry.ssh_resolve import SshResolver
+            from console.telemetry.ssh_resolve import load_fleet
 
             # each node's ssh settings as `ssh` itself works them out (ssh -G)
-            resolver = SshResolver(options.ssh_config)
-            inventory = load_inventory(
-                options.inventory, options.ssh_config, ssh_options=resolver.options
-            )
+            inventory, _ = load_fleet(options.inventory, options.ssh_config)
         except (InventoryError, OSError) as exc:
             sys.stderr.write(f"hangang-console: {exc}\n")
             return 2

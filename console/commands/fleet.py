@@ -57,13 +57,12 @@ def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     lang = language(args.lang)
     out = sys.stdout.write
-    from console.inventory.loader import InventoryError, load_inventory
-    from console.telemetry.ssh_resolve import ResolveError, SshResolver
+    from console.inventory.loader import InventoryError
+    from console.telemetry.ssh_resolve import ResolveError, load_fleet
     from console.telemetry.ssh_route import route_for
 
-    resolver = SshResolver(args.ssh_config)
     try:
-        inventory = load_inventory(args.fleet, args.ssh_config, ssh_options=resolver.options)
+        inventory, resolver = load_fleet(args.fleet, args.ssh_config)
     except InventoryError as exc:
         out(f"{exc}\n")
         return 1
