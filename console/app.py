@@ -172,7 +172,12 @@ def build_services(
     fleet = FleetState(inventory, registry, stale_after_s=3 * slowest + 1)
     bridge = Bridge(fleet)
     user_known = HostKeyStore.default(config_dir() / "known_hosts").user_files
-    sources = (SshSource(inventory.nodes, config_dir() / "known_hosts", user_known),)
+    sources = (
+        SshSource(
+            inventory.nodes, config_dir() / "known_hosts", user_known,
+            ssh_config=options.ssh_config,
+        ),
+    )
     if inventory.slurm is not None:  # the fleet file names a Slurm cluster: moves go there
         from console.capacity.backends.slurm_setup import slurm_capacity, slurm_options_for
 
@@ -309,10 +314,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     inventory = None
     if options.inventory is not None:
-        from console.inventory.loader import InventoryError, load_inventory
+        from console.inventory.loader import InventoryError
 
         try:
-            inventory = load_inventory(options.inventory)
+            from console.telemetry.ssh_resolve import load_fleet
+
+            # each node's ssh settings as `ssh` itself works them out (ssh -G)
+            inventory, _ = load_fleet(options.inventory, options.ssh_config)
         except (InventoryError, OSError) as exc:
             sys.stderr.write(f"hangang-console: {exc}\n")
             return 2

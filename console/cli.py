@@ -27,6 +27,7 @@ class Options:
     rotate: float | None = None  # kiosk: seconds per page; None: from settings
     demo_control: bool = False  # demo only, hidden: stdin lines stop/run/quit (kiosk e2e test)
     scenario: str | None = None  # demo only: "faults" makes every alert rule fire
+    ssh_config: Path | None = None  # ssh's -F for every node; None: ~/.ssh/config, /etc/ssh
 
 
 # `hangang-console NAME …` runs a command instead of the window; each module has main(argv).
@@ -37,6 +38,7 @@ COMMANDS = {
     "audit": "console.commands.audit",
     "alerts": "console.commands.alerts",
     "report": "console.commands.report",
+    "fleet": "console.commands.fleet",
 }
 
 
@@ -85,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FLEET.toml",
         help="follow the real fleet described in this file over SSH (see "
         "resources/examples/fleet.toml)",
+    )
+    p.add_argument(
+        "--ssh-config",
+        type=Path,
+        metavar="FILE",
+        help="with --inventory: read this ssh config (ssh -F) instead of ~/.ssh/config and "
+        "/etc/ssh/ssh_config",
     )
     p.add_argument("--seed", type=int, default=20261124, help="seed of the demo fleet")
     p.add_argument(
@@ -176,4 +185,5 @@ def parse_args(argv: list[str] | None = None) -> Options:
         rotate=ns.rotate,
         demo_control=ns.demo_control,
         scenario=ns.scenario,
+        ssh_config=ns.ssh_config,
     )

@@ -157,6 +157,7 @@ class NodeEvent:
     status: NodeStatus
     message: str = ""
     fingerprint: str | None = None  # SHA256 host key fingerprint, for host key states
+    key_host: str | None = None  # whose key that is ("[bastion]:22" for a jump host's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +231,8 @@ class FleetSnapshot:
     org_ids: tuple[str, ...] = ()
     gpu_org: np.ndarray | None = None
     oldest_age_s: float | None = None  # age of the oldest data among nodes that have data
+    # whose host key node_fingerprint is: the node's "[host]:port" or a jump host's; () or None
+    node_key_host: tuple[str | None, ...] = ()
     # health facts the alert rules read (console/fleet/health.py): per node, only what is abnormal,
     # as (gpu or -1, Fact, value) tuples; () for a healthy node
     node_health: tuple[tuple[tuple[int, int, float], ...], ...] | None = None

@@ -63,6 +63,7 @@ class FleetState:
         self._event_status = np.full(n, NodeStatus.WAITING, dtype=np.int8)
         self._reason = [""] * n
         self._fingerprint: list[str | None] = [None] * n
+        self._key_host: list[str | None] = [None] * n
         self._cpu = np.full(n, np.nan, dtype=np.float32)
         shape = (n, width)
         self._util = np.full(shape, np.nan, dtype=np.float32)
@@ -208,6 +209,7 @@ class FleetState:
         self._event_status[row] = e.status
         self._reason[row] = e.message
         self._fingerprint[row] = e.fingerprint
+        self._key_host[row] = e.key_host
 
     # -- output ------------------------------------------------------------------------------
 
@@ -268,6 +270,7 @@ class FleetState:
             node_age_s=_frozen(age),
             node_reason=tuple(self._reason),
             node_fingerprint=tuple(self._fingerprint),
+            node_key_host=tuple(self._key_host),
             node_cpu_percent=_frozen(self._cpu),
             gpu_util=_frozen(self._util),
             gpu_mem_used_mib=_frozen(self._mem_used),

@@ -3,12 +3,12 @@
 resources/examples/fleet.toml shows the format with comments. How a node's connection settings
 are chosen, first match wins:
   1. the node's own entry in the fleet file (proxy_jump = "" means "connect directly");
-  2. ~/.ssh/config, looked up as `ssh <host>` would (host = the entry's host, else its name);
+  2. the ssh config as `ssh <host>` uses it (host = the entry's host, else its name), from
+     `ssh_options` (the console's asks `ssh -G`), else ~/.ssh/config read by paramiko;
      its HostName becomes the address, and Port, User, IdentityFile, ProxyJump apply;
   3. the fleet file's [defaults];
   4. port 22 and the current OS user.
-The resulting NodeSpecs are final: a client dials them as they are, without reading ssh_config
-again (except to resolve a ProxyJump alias such as "bastion").
+NodeSpecs keep the name ssh is given (ssh_host): the collector asks ssh -G for the rest.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import math
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -60,7 +61,12 @@ _HOP = re.compile(r"^(?:ssh://)?(?:[^@\s/]+@)?(?:\[[0-9A-Fa-f:.]+\]|[^@\s:\[\]/]
 _TOML_WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 
 
-def load_inventory(path: Path, ssh_config_path: Path | None = None) -> Inventory:
+SshOptions = Callable[[str], dict[str, Any]]  # host → hostname, port, user, identityfile, proxyjump
+
+
+def load_inventory(
+    path: Path, ssh_config_path: Path | None = None, ssh_options: SshOptions | None = None
+) -> Inventory:
     """Read and check a fleet file; raises InventoryError (one, the first found)."""
     path = Path(path)
     try:
@@ -74,7 +80,8 @@ def load_inventory(path: Path, ssh_config_path: Path | None = None) -> Inventory
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(path, text, exc) from exc
-    return _Loader(path, text, _read_ssh_config(ssh_config_path)).inventory(data)
+    ssh = ("ssh -G", ssh_options) if ssh_options is not None else _read_ssh_config(ssh_config_path)
+    return _Loader(path, text, ssh).inventory(data)
 
 
 def _syntax_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> InventoryError:
@@ -356,6 +363,7 @@ class _Loader(SectionReader):
             proxy_jump=pick("proxy_jump", "proxyjump", None),
             python=pick("python", None, "python3"),
             interval=pick("interval", None, 2.0),
+            ssh_host=host or name,
         )
 
     def ssh_options(self, host: str) -> dict[str, Any]:
@@ -363,6 +371,14 @@ class _Loader(SectionReader):
         if self.ssh is None:
             return {}
         path, config = self.ssh
+        if callable(config):  # ssh -G, through console/telemetry/ssh_resolve.py
+            try:
+                return config(host)
+            except Exception as exc:  # ssh's own message names the config file and line
+                where = getattr(exc, "path", None)
+                if where:
+                    raise InventoryError(where, exc.line, f"Host {host}", exc.message) from exc
+                raise InventoryError(path, None, f"Host {host}", str(exc)) from exc
         try:
             found = config.lookup(host)
         except Exception as exc:  # paramiko raises many kinds (Match exec, canonicalisation, …)

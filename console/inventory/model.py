@@ -27,6 +27,7 @@ class NodeSpec:
     proxy_jump: str | None = None  # "user@bastion:22" or an ssh_config alias; None: direct
     python: str = "python3"  # interpreter that runs the probe on the node
     interval: float = 2.0  # seconds between probe samples
+    ssh_host: str = ""  # the name `ssh` is given (an ssh_config alias); "" means dial_address
 
     @property
     def dial_address(self) -> str:

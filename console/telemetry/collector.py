@@ -29,17 +29,11 @@ import paramiko
 from console.fleet.model import NodeEvent, NodeSample, NodeStatus
 from console.i18n.catalogue import translate
 from console.inventory.model import NodeSpec
-from console.telemetry.hostkeys import HostKeyStore, fingerprint
+from console.telemetry.hostkeys import HostKeyStore, fingerprint, host_entry
 from console.telemetry.protocol import MAX_LINE_BYTES, ProtocolError, parse_line
-from console.telemetry.ssh import (
-    Authenticator,
-    Endpoint,
-    NodeConnectError,
-    Timeouts,
-    default_user,
-    open_transport,
-    start_probe,
-)
+from console.telemetry.ssh import Authenticator, NodeConnectError, Timeouts, start_probe
+from console.telemetry.ssh_resolve import SshResolver
+from console.telemetry.ssh_route import RouteOpener, resolve_route
 
 Sink = Callable[[NodeSample | NodeEvent], None]
 FIRST_LINE_GRACE_S = 15.0  # interpreter start + first NVML read on a busy node
@@ -62,7 +56,8 @@ class NodeLink:
     lines: int = 0
     attempts: int = 0
     due: float = 0.0  # next connect attempt; inf while connecting or streaming
-    pending_key: tuple[str, int, paramiko.PKey] | None = None  # unknown key an operator may trust
+    # an unknown key an operator may trust: host, port, key, and "[host]:port" if a jump host's
+    pending_key: tuple[str, int, paramiko.PKey, str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +87,7 @@ class SshCollector:
         backoff: tuple[float, float] = (1.0, 60.0),
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        resolver: SshResolver | None = None,
     ) -> None:
         self.links = {s.name: NodeLink(s) for s in specs}
         self._sink = sink
@@ -104,8 +100,8 @@ class SshCollector:
         self._clock = clock
         self._rng = rng or random.Random()
         self._auth = Authenticator()
-        self._bastions: dict[Endpoint, paramiko.Transport] = {}
-        self._bastion_lock = threading.Lock()
+        self._resolver = resolver or SshResolver()
+        self._routes = RouteOpener(keys, self._auth, self._timeouts)
         self._results: queue.SimpleQueue = queue.SimpleQueue()
         self._commands: queue.SimpleQueue = queue.SimpleQueue()
         self._wake_r, self._wake_w = socket.socketpair()
@@ -137,10 +133,7 @@ class SshCollector:
         self._pool.shutdown(wait=False, cancel_futures=True)
         for link in self.links.values():
             self._close(link)
-        with self._bastion_lock:
-            for transport in self._bastions.values():
-                transport.close()
-            self._bastions.clear()
+        self._routes.close()
         self._selector.close()
         self._wake_r.close()
         self._wake_w.close()
@@ -189,7 +182,7 @@ class SshCollector:
             link = self.links.get(name)
             if verb != "trust" or link is None or link.pending_key is None:
                 continue
-            host, port, key = link.pending_key
+            host, port, key, key_host = link.pending_key
             if fingerprint(key) != arg:
                 self._event(
                     link,
@@ -198,12 +191,21 @@ class SshCollector:
                     translate("Collector", "the key changed since it was shown; check the "
                               "fingerprint again").fill(),
                     fingerprint(key),
+                    key_host,
                 )
                 continue
             self._keys.trust(host, port, key)
-            link.pending_key = None
-            link.attempts = 0
-            link.due = now
+            # every node waiting on this very key (all those behind one bastion) tries again
+            for other in self.links.values():
+                pending = other.pending_key
+                if other is link or (
+                    pending is not None
+                    and pending[:2] == (host, port)
+                    and pending[2].asbytes() == key.asbytes()
+                ):
+                    other.pending_key = None
+                    other.attempts = 0
+                    other.due = now
 
     def _start_due_connects(self, now: float) -> None:
         for link in self.links.values():
@@ -214,21 +216,15 @@ class SshCollector:
                 self._in_flight += 1
                 self._pool.submit(self._connect, link.spec)
 
+    @property
+    def _bastions(self) -> dict:
+        """The shared jump host connections (one per jump host and path to it)."""
+        return self._routes.shared
+
     def _connect(self, spec: NodeSpec) -> None:
         """Runs in the handshake pool; reports back through the results queue."""
         try:
-            user = spec.user or default_user()
-            via = self._bastion(spec) if spec.proxy_jump else None
-            transport = open_transport(
-                spec.address or spec.name,
-                spec.port,
-                user,
-                spec.identity_file,
-                self._keys,
-                self._auth,
-                self._timeouts,
-                via,
-            )
+            transport = self._routes.open(resolve_route(spec, self._resolver))
             if self._stop.is_set():  # the collector stopped while we were connecting
                 transport.close()
                 return
@@ -245,27 +241,6 @@ class SshCollector:
                 _Failed(spec.name, NodeConnectError(NodeStatus.UNREACHABLE, repr(exc)))
             )
         self._wake()
-
-    def _bastion(self, spec: NodeSpec) -> paramiko.Transport:
-        end = Endpoint.parse(spec.proxy_jump, spec.user or default_user())
-        with self._bastion_lock:  # one shared connection per bastion, made once
-            transport = self._bastions.get(end)
-            if transport is None or not transport.is_active():
-                try:
-                    transport = open_transport(
-                        end.host,
-                        end.port,
-                        end.user,
-                        spec.identity_file,
-                        self._keys,
-                        self._auth,
-                        self._timeouts,
-                    )
-                except NodeConnectError as exc:
-                    exc.message = f"bastion {end.host}: {exc.message}"
-                    raise
-                self._bastions[end] = transport
-            return transport
 
     def _handle_results(self, now: float) -> bool:
         """Take finished handshakes; True if there were any (a pool slot is free again)."""
@@ -293,10 +268,15 @@ class SshCollector:
                 self._failed(link, now, result.error)
 
     def _failed(self, link: NodeLink, now: float, error: NodeConnectError) -> None:
-        self._event(link, now, error.status, error.message, error.fingerprint)
+        # the key may be a jump host's: it is filed, and offered for trust, under that host
+        key_host = host_entry(*error.key_host) if error.key_host and error.jump else None
+        self._sink(
+            NodeEvent(link.spec.name, now, error.status, error.message, error.fingerprint, key_host)
+        )
+        link.pending_key = None
         if error.status == NodeStatus.HOSTKEY_UNKNOWN and error.key is not None:
-            host = link.spec.address or link.spec.name
-            link.pending_key = (host, link.spec.port, error.key)
+            host, port = error.key_host or (link.spec.dial_address, link.spec.port)
+            link.pending_key = (host, port, error.key, key_host)
         if error.status in (NodeStatus.HOSTKEY_UNKNOWN, NodeStatus.HOSTKEY_CHANGED):
             link.due = now + HOSTKEY_RECHECK_S  # never retried fast, never overridden
             return
@@ -309,9 +289,15 @@ class SshCollector:
         link.due = now + delay * self._rng.uniform(0.5, 1.0)
 
     def _event(
-        self, link: NodeLink, now: float, status: NodeStatus, message: str, fp: str | None = None
+        self,
+        link: NodeLink,
+        now: float,
+        status: NodeStatus,
+        message: str,
+        fp: str | None = None,
+        key_host: str | None = None,
     ) -> None:
-        self._sink(NodeEvent(link.spec.name, now, status, message, fp))
+        self._sink(NodeEvent(link.spec.name, now, status, message, fp, key_host))
 
     # -- streaming ----------------------------------------------------------------------------
 

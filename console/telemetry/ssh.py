@@ -12,7 +12,9 @@ import os
 import shlex
 import socket
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import paramiko
 
@@ -20,8 +22,8 @@ from console.fleet.model import NodeStatus
 from console.i18n.catalogue import translate
 from console.inventory.model import NodeSpec
 from console.telemetry.hostkeys import HostKeyStore, KeyVerdict, fingerprint, host_entry
+from console.telemetry.ssh_resolve import DEFAULT_IDENTITIES
 
-DEFAULT_KEY_FILES = ("~/.ssh/id_ed25519", "~/.ssh/id_ecdsa", "~/.ssh/id_rsa")
 PROBE_GUARD_S = 6 * 3600  # the remote `timeout` ends a probe whose console vanished; we reconnect
 
 
@@ -41,12 +43,15 @@ class NodeConnectError(Exception):
         message: str,
         fingerprint: str | None = None,
         key: paramiko.PKey | None = None,
+        key_host: tuple[str, int] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.fingerprint = fingerprint
         self.key = key  # the unknown key, kept so an operator can trust exactly this one
+        self.key_host = key_host  # (host, port) the key belongs to: a jump host's, or the node's
+        self.jump: str | None = None  # the jump host's name when it failed there, not the node
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +96,8 @@ class QuietTransport(paramiko.Transport):
 
 
 class Authenticator:
-    """Keys only: the node's identity file, else the agent, else the usual default files.
-    No password is ever asked for or stored."""
+    """Keys only: the hop's identity files (those that exist, as ssh -G lists them), then the
+    agent's keys. No password is ever asked for or stored."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -117,15 +122,15 @@ class Authenticator:
                 self._agent = paramiko.Agent()
             return tuple(self._agent.get_keys())
 
-    def authenticate(self, transport: paramiko.Transport, user: str, identity: str | None) -> None:
-        candidates: list[paramiko.PKey] = []
-        if identity:
-            key = self._key(identity)
-            if key is not None:
-                candidates.append(key)
+    def authenticate(
+        self, transport: paramiko.Transport, user: str, identity: str | Sequence[str] | None
+    ) -> None:
+        if identity is None:
+            files: Sequence[str] = DEFAULT_IDENTITIES
+        else:
+            files = (identity,) if isinstance(identity, str) else identity
+        candidates = [k for k in map(self._key, files) if k is not None]
         candidates.extend(self._agent_keys())
-        if not identity:
-            candidates.extend(k for k in map(self._key, DEFAULT_KEY_FILES) if k is not None)
         if not candidates:
             raise NodeConnectError(
                 NodeStatus.AUTH_FAILED,
@@ -151,8 +156,16 @@ def open_transport(
     auth: Authenticator,
     timeouts: Timeouts,
     via: paramiko.Transport | None = None,
+    known_hosts: Sequence[Path] | None = None,
+    algorithms: Sequence[str] | None = None,
+    key_name: str | None = None,
 ) -> paramiko.Transport:
-    """A verified, authenticated Transport to host:port, directly or tunnelled through `via`."""
+    """A verified, authenticated Transport to host:port, directly or tunnelled through `via`.
+
+    The host key is checked against `known_hosts` (the hop's files from ssh -G; None: the
+    store's) under `key_name` (HostKeyAlias; default the host), offering host key algorithms in
+    the order ssh would: the types already known for this host first."""
+    key_host = key_name or host
     try:
         if via is None:
             sock = _nodelay_socket(host, port, timeouts.connect)
@@ -161,33 +174,21 @@ def open_transport(
                 "direct-tcpip", (host, port), ("127.0.0.1", 0), timeout=timeouts.channel
             )
     except (OSError, paramiko.SSHException) as exc:
-        raise NodeConnectError(NodeStatus.UNREACHABLE, translate("SSH", "{host}:{port}: {why}")
-                               .fill(host=host, port=port, why=_why(exc))) from exc
+        raise NodeConnectError(
+            NodeStatus.UNREACHABLE,
+            translate("SSH", "{host}:{port}: {why}").fill(host=host, port=port, why=_why(exc)),
+        ) from exc
     transport = QuietTransport(sock)
     transport.banner_timeout = timeouts.banner
     transport.handshake_timeout = timeouts.handshake
     transport.auth_timeout = timeouts.auth
     try:
+        transport.get_security_options().key_types = keys.algorithms(
+            key_host, port, known_hosts, algorithms
+        )
         transport.start_client(timeout=timeouts.handshake)
         key = transport.get_remote_server_key()
-        verdict = keys.check(host, port, key)
-        if verdict is KeyVerdict.UNKNOWN:
-            raise NodeConnectError(
-                NodeStatus.HOSTKEY_UNKNOWN,
-                translate("SSH", "{host}: unknown {kind} host key").fill(
-                    host=host_entry(host, port), kind=key.get_name()),
-                fingerprint(key),
-                key,
-            )
-        if verdict is KeyVerdict.CHANGED:
-            raise NodeConnectError(
-                NodeStatus.HOSTKEY_CHANGED,
-                translate("SSH", "{host}: HOST KEY CHANGED ({fingerprint}); refusing to "
-                          "connect. If the change is expected, remove the old key from "
-                          "known_hosts.").fill(host=host_entry(host, port),
-                                               fingerprint=fingerprint(key)),
-                fingerprint(key),
-            )
+        _verify(keys.check_key(key_host, port, key, known_hosts), key_host, port, key)
         auth.authenticate(transport, user, identity)
         transport.set_keepalive(30)
         return transport
@@ -196,8 +197,45 @@ def open_transport(
         raise
     except (OSError, EOFError, paramiko.SSHException) as exc:
         transport.close()
-        raise NodeConnectError(NodeStatus.UNREACHABLE, translate("SSH", "{host}:{port}: {why}")
-                               .fill(host=host, port=port, why=_why(exc))) from exc
+        raise NodeConnectError(
+            NodeStatus.UNREACHABLE,
+            translate("SSH", "{host}:{port}: {why}").fill(host=host, port=port, why=_why(exc)),
+        ) from exc
+
+
+def _verify(verdict, host: str, port: int, key: paramiko.PKey) -> None:
+    """Raise the NodeConnectError an operator should see for anything but a known key."""
+    where, fp = host_entry(host, port), fingerprint(key)
+    detail = f" ({verdict.detail})" if verdict.detail else ""
+    if verdict.kind is KeyVerdict.KNOWN:
+        return
+    if verdict.kind is KeyVerdict.UNKNOWN:
+        raise NodeConnectError(
+            NodeStatus.HOSTKEY_UNKNOWN,
+            translate("SSH", "{host}: unknown {kind} host key{detail}").fill(
+                host=where, kind=key.get_name(), detail=detail
+            ),
+            fp,
+            key,
+            (host, port),
+        )
+    if verdict.kind is KeyVerdict.REVOKED:
+        message = translate("SSH", "{host}: host key REVOKED{detail}; refusing to connect.")
+    elif verdict.kind is KeyVerdict.BAD_CERTIFICATE:
+        message = translate("SSH", "{host}: host certificate refused{detail}; refusing to connect.")
+    else:
+        message = translate(
+            "SSH",
+            "{host}: HOST KEY CHANGED ({fingerprint}){detail}; refusing to connect. If the "
+            "change is expected, remove the old key from known_hosts.",
+        )
+    raise NodeConnectError(
+        NodeStatus.HOSTKEY_CHANGED,
+        message.fill(host=where, fingerprint=fp, detail=detail),
+        fp,
+        None,
+        (host, port),
+    )
 
 
 def start_probe(
@@ -210,8 +248,10 @@ def start_probe(
         channel.sendall(payload)
         channel.shutdown_write()
     except (OSError, EOFError, paramiko.SSHException) as exc:
-        raise NodeConnectError(NodeStatus.PROBE_ERROR, translate(
-            "SSH", "cannot start probe: {why}").fill(why=_why(exc))) from exc
+        raise NodeConnectError(
+            NodeStatus.PROBE_ERROR,
+            translate("SSH", "cannot start probe: {why}").fill(why=_why(exc)),
+        ) from exc
     channel.setblocking(False)
     return channel
 

@@ -38,6 +38,7 @@ def _collector_main(
     user_known_hosts: tuple[str, ...],
     max_handshakes: int,
     flush_interval: float,
+    ssh_config: str | None = None,
 ) -> None:
     """Entry point of a collector process."""
     from console.fleet.health import newest_keeping_xids
@@ -45,6 +46,7 @@ def _collector_main(
     from console.telemetry.bundle import probe_payload
     from console.telemetry.collector import SshCollector
     from console.telemetry.hostkeys import HostKeyStore
+    from console.telemetry.ssh_resolve import SshResolver
 
     lock = threading.Lock()
     samples: dict[str, NodeSample] = {}  # newest per node since the last flush
@@ -59,7 +61,10 @@ def _collector_main(
                 events.append(item)
 
     keys = HostKeyStore(Path(own_known_hosts), tuple(Path(p) for p in user_known_hosts))
-    collector = SshCollector(specs, sink, keys, probe_payload(), max_handshakes=max_handshakes)
+    resolver = SshResolver(Path(ssh_config) if ssh_config else None)
+    collector = SshCollector(
+        specs, sink, keys, probe_payload(), max_handshakes=max_handshakes, resolver=resolver
+    )
     collector.start()
     try:
         while True:
@@ -97,8 +102,10 @@ class SshSource:
         per_process: int = 250,
         max_handshakes: int = 16,
         flush_interval: float = 0.25,
+        ssh_config: Path | None = None,
     ) -> None:
         self.specs = tuple(specs)
+        self._ssh_config = ssh_config  # ssh -F; None: ~/.ssh/config and /etc/ssh/ssh_config
         self._own_known_hosts = own_known_hosts
         self._user_known_hosts = user_known_hosts
         self._per_process = per_process
@@ -147,6 +154,7 @@ class SshSource:
                 tuple(map(str, self._user_known_hosts)),
                 self._max_handshakes,
                 self._flush_interval,
+                str(self._ssh_config) if self._ssh_config else None,
             ),
             name=f"hangang-collector-{index}",
             daemon=True,

@@ -1603,6 +1603,22 @@
         <translation>호스트 키 신뢰…</translation>
     </message>
     <message>
+        <source>On the way to node %1, %2 presented a host key the console does not know:
+
+%3
+
+%4
+
+Trusting it trusts %2 (this key, for this host only). Do so only if this fingerprint matches the one its administrator gave you (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on that host).</source>
+        <translation>노드 %1(으)로 가는 경유 호스트 %2이(가) 콘솔이 모르는 호스트 키를 제시했습니다:
+
+%3
+
+%4
+
+신뢰하면 %2을(를) 신뢰합니다(이 키를, 이 호스트에 대해서만). 이 지문이 해당 호스트 관리자가 알려 준 지문(그 호스트에서 ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub)과 같을 때만 신뢰하십시오.</translation>
+    </message>
+    <message>
         <source>Node %1 presented a host key the console does not know:
 
 %2
@@ -2592,12 +2608,20 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>{host}:{port}: {why}</translation>
     </message>
     <message>
-        <source>{host}: unknown {kind} host key</source>
-        <translation>{host}: 알 수 없는 {kind} 호스트 키</translation>
+        <source>{host}: unknown {kind} host key{detail}</source>
+        <translation>{host}: 알 수 없는 {kind} 호스트 키{detail}</translation>
     </message>
     <message>
-        <source>{host}: HOST KEY CHANGED ({fingerprint}); refusing to connect. If the change is expected, remove the old key from known_hosts.</source>
-        <translation>{host}: 호스트 키가 바뀌었습니다 ({fingerprint}). 연결하지 않습니다. 예정된 변경이라면 known_hosts에서 이전 키를 지우십시오.</translation>
+        <source>{host}: host key REVOKED{detail}; refusing to connect.</source>
+        <translation>{host}: 폐기된(REVOKED) 호스트 키{detail}. 연결하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>{host}: host certificate refused{detail}; refusing to connect.</source>
+        <translation>{host}: 호스트 인증서 거부{detail}. 연결하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>{host}: HOST KEY CHANGED ({fingerprint}){detail}; refusing to connect. If the change is expected, remove the old key from known_hosts.</source>
+        <translation>{host}: 호스트 키가 바뀌었습니다 ({fingerprint}){detail}. 연결하지 않습니다. 예정된 변경이라면 known_hosts에서 이전 키를 지우십시오.</translation>
     </message>
     <message>
         <source>cannot start probe: {why}</source>
@@ -2961,6 +2985,89 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>down</source>
         <translation>다운</translation>
+    </message>
+</context>
+<context>
+    <name>Ssh</name>
+    <message>
+        <source>OK</source>
+        <translation>정상</translation>
+    </message>
+    <message>
+        <source>PROBE ERROR</source>
+        <translation>프로브 오류</translation>
+    </message>
+    <message>
+        <source>UNREACHABLE</source>
+        <translation>연결 불가</translation>
+    </message>
+    <message>
+        <source>LOGIN REFUSED</source>
+        <translation>로그인 거부</translation>
+    </message>
+    <message>
+        <source>HOST KEY UNKNOWN</source>
+        <translation>알 수 없는 호스트 키</translation>
+    </message>
+    <message>
+        <source>HOST KEY REFUSED</source>
+        <translation>호스트 키 거부</translation>
+    </message>
+    <message>
+        <source>{file}: {n} nodes; ssh settings from {how}
+</source>
+        <translation>{file}: 노드 {n}대; ssh 설정 출처 {how}
+</translation>
+    </message>
+    <message>
+        <source>warning: skipped known_hosts line: {problem}
+</source>
+        <translation>경고: 건너뛴 known_hosts 줄: {problem}
+</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>{node}: sector {sector}, organisation {org}
+</source>
+        <translation>{node}: 섹터 {sector}, 기관 {org}
+</translation>
+    </message>
+    <message>
+        <source>ssh: {target}</source>
+        <translation>ssh: {target}</translation>
+    </message>
+    <message>
+        <source>jumps: {jumps}</source>
+        <translation>경유: {jumps}</translation>
+    </message>
+    <message>
+        <source>none (direct)</source>
+        <translation>없음 (직접 연결)</translation>
+    </message>
+    <message>
+        <source>identity: {files}</source>
+        <translation>인증 키: {files}</translation>
+    </message>
+    <message>
+        <source>known_hosts: {files}</source>
+        <translation>known_hosts: {files}</translation>
+    </message>
+    <message>
+        <source>FAILED</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>host key known, logged in, probe sent {gpus} GPUs</source>
+        <translation>호스트 키 확인, 로그인 성공, 프로브가 GPU {gpus}개 보고</translation>
+    </message>
+    <message>
+        <source>{node}: {status}: {detail}
+</source>
+        <translation>{node}: {status}: {detail}
+</translation>
     </message>
 </context>
 <context>

@@ -150,6 +150,7 @@ class SshdTestbed:
         faults: Mapping[str, str] | None = None,
         env: Mapping[str, str] | None = None,
         log_level: str = "INFO",
+        host_key_types: Iterable[str] = (),
     ) -> None:
         self.dir = Path(tmp_path) / f"sshd-{uuid.uuid4().hex[:8]}"
         (self.dir / "home").mkdir(parents=True)
@@ -170,7 +171,15 @@ class SshdTestbed:
         self._sshd_pid: int | None = None
         self._port_handed_out = False
         self._frozen: dict[str, list[int]] = {}
+        self.host_certificates: list[Path] = []
         _write_key(self.host_key_path)
+        # more host keys besides ed25519 ("ecdsa", "rsa"): the server offers them all
+        self.extra_host_keys = {kind: self.dir / f"host_{kind}" for kind in host_key_types}
+        for kind, path in self.extra_host_keys.items():
+            subprocess.run(
+                ["ssh-keygen", "-q", "-t", kind, "-N", "", "-C", "hangang-testbed", "-f", path],
+                check=True, capture_output=True,
+            )
         self.authorized_keys_path.write_text(_write_key(self.client_key_path) + "\n")
         for address, kind in (faults or {}).items():
             self._write_fault(address, kind)
@@ -200,11 +209,31 @@ class SshdTestbed:
         blob = base64.b64decode(self._host_public().split()[1])
         return "SHA256:" + base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
 
-    def known_hosts_line(self, address: str, port: int | None = None) -> str:
-        """`[addr]:port ssh-ed25519 AAAA…`; pass port= for a relay's listening port."""
+    def known_hosts_line(
+        self, address: str, port: int | None = None, kind: str = "ed25519"
+    ) -> str:
+        """`[addr]:port ssh-ed25519 AAAA…`; pass port= for a relay's listening port, kind= for
+        one of the extra host keys ("ecdsa", "rsa")."""
         self._port_handed_out = True
-        kind, b64 = self._host_public().split()[:2]
-        return f"[{address}]:{port or self.port} {kind} {b64}"
+        key_type, b64 = self._host_public(kind).split()[:2]
+        return f"[{address}]:{port or self.port} {key_type} {b64}"
+
+    def host_key_paths(self) -> list[Path]:
+        return [self.host_key_path, *self.extra_host_keys.values()]
+
+    def certify_host_keys(self, ca_key: Path, principals: str, key_id: str = "testbed") -> None:
+        """Sign every host key with `ca_key` (`ssh-keygen -s CA -h`) and serve the
+        certificates (HostCertificate); restarts a running server."""
+        self.host_certificates = []
+        for path in self.host_key_paths():
+            subprocess.run(
+                ["ssh-keygen", "-q", "-s", ca_key, "-h", "-I", key_id, "-n", principals,
+                 f"{path}.pub"],
+                check=True, capture_output=True,
+            )
+            self.host_certificates.append(Path(f"{path}-cert.pub"))
+        if self.running:
+            self.restart()
 
     def write_known_hosts(
         self, path: Path, addresses: Iterable[str], port: int | None = None
@@ -219,8 +248,9 @@ class SshdTestbed:
         if self.running:
             self.restart()
 
-    def _host_public(self) -> str:
-        return self.host_key_path.with_suffix(".pub").read_text()
+    def _host_public(self, kind: str = "ed25519") -> str:
+        path = self.host_key_path if kind == "ed25519" else self.extra_host_keys[kind]
+        return Path(f"{path}.pub").read_text()
 
     # ---- per-node behaviour ---------------------------------------------------------------
 
@@ -272,7 +302,8 @@ class SshdTestbed:
             "ListenAddress 0.0.0.0",  # every 127.x.y.z answers; > 16 ListenAddress lines fail
             "AddressFamily inet",
             f"AllowUsers {USER}@127.0.0.0/8",
-            f"HostKey {_quote(self.host_key_path)}",
+            *(f"HostKey {_quote(path)}" for path in self.host_key_paths()),
+            *(f"HostCertificate {_quote(path)}" for path in self.host_certificates),
             f"PidFile {_quote(self.dir / 'sshd.pid')}",
             f"AuthorizedKeysFile {_quote(self.authorized_keys_path)}",
             "StrictModes no",  # key files live under /tmp

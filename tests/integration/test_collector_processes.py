@@ -40,7 +40,10 @@ def test_dead_collector_is_reported_and_respawned(sshd_testbed_factory, tmp_path
     tb = sshd_testbed_factory(nodes=4)
     known = tb.write_known_hosts(tmp_path / "known", tb.addresses)
     specs = [spec(tb, f"n{i}", a) for i, a in enumerate(tb.addresses)]
-    source = SshSource(specs, known, per_process=2)  # two collector processes
+    ssh_config = tmp_path / "ssh_config"  # never the runner's ~/.ssh or /etc/ssh files
+    ssh_config.write_text(f"Host *\n    UserKnownHostsFile {tmp_path / 'user_known_hosts'}\n"
+                          f"    GlobalKnownHostsFile {tmp_path / 'global_known_hosts'}\n")
+    source = SshSource(specs, known, per_process=2, ssh_config=ssh_config)  # two collectors
     got = Received()
     source.start(got.item, got.packed)
     try:

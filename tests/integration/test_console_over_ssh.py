@@ -55,8 +55,15 @@ def console_on(qtbot, tmp_path):
     running = []
 
     def start(inventory_path: Path):
-        options = parse_args(["--inventory", str(inventory_path), "--lang", "en"])
-        inventory = load_inventory(inventory_path)
+        # a private ssh config: never the runner's ~/.ssh or /etc/ssh files
+        ssh_config = tmp_path / "ssh_config"
+        ssh_config.write_text(
+            f"Host *\n    UserKnownHostsFile {tmp_path / 'user_known_hosts'}\n"
+            f"    GlobalKnownHostsFile {tmp_path / 'global_known_hosts'}\n"
+        )
+        argv = ["--inventory", str(inventory_path), "--lang", "en", "--ssh-config", str(ssh_config)]
+        options = parse_args(argv)
+        inventory = load_inventory(inventory_path, ssh_config)
         frontend = WindowFrontend()
         frontend.create_application([])
         services = build_services(options, inventory)

@@ -18,6 +18,7 @@ from console.telemetry.bundle import probe_payload
 from console.telemetry.collector import SshCollector
 from console.telemetry.hostkeys import HostKeyStore
 from console.telemetry.ssh import Timeouts
+from console.telemetry.ssh_resolve import SshResolver
 from tests.integration.sshd_testbed import SshdTestbed
 
 INTERVAL = 0.5
@@ -80,6 +81,18 @@ def spec(tb: SshdTestbed, name: str, address: str, port: int | None = None, **ex
     )
 
 
+def isolated_resolver(tmp_path: Path) -> SshResolver:
+    """ssh -G on a private config: never the runner's ~/.ssh or /etc/ssh files."""
+    config = tmp_path / "ssh_config"
+    if not config.exists():
+        config.write_text(
+            "Host *\n"
+            f"    UserKnownHostsFile {tmp_path / 'user_known_hosts'}\n"
+            f"    GlobalKnownHostsFile {tmp_path / 'global_known_hosts'}\n"
+        )
+    return SshResolver(config)
+
+
 @pytest.fixture
 def collect(tmp_path: Path) -> Iterator[Callable[..., tuple[SshCollector, Recorder]]]:
     made: list[SshCollector] = []
@@ -88,7 +101,8 @@ def collect(tmp_path: Path) -> Iterator[Callable[..., tuple[SshCollector, Record
         specs: list[NodeSpec], known: Path | None = None, **kwargs
     ) -> tuple[SshCollector, Recorder]:
         recorder = Recorder()
-        keys = HostKeyStore(known or tmp_path / "console_known_hosts")
+        keys = HostKeyStore(known or tmp_path / "console_known_hosts", global_files=())
+        kwargs.setdefault("resolver", isolated_resolver(tmp_path))
         kwargs.setdefault("timeouts", FAST)
         kwargs.setdefault("backoff", (0.2, 2.0))
         collector = SshCollector(specs, recorder, keys, probe_payload(), **kwargs)

@@ -118,16 +118,34 @@ class NodeTable(QWidget):
             return False
         snap = self.model.snap
         name, fp = snap.node_names[row], snap.node_fingerprint[row]
-        text = fmt(
-            self.tr(
-                "Node %1 presented a host key the console does not know:\n\n%2\n\n%3\n\n"
-                "Trust it only if this fingerprint matches the one the node's administrator "
-                "gave you (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the node)."
-            ),
-            name,
-            core_text(snap.node_reason[row]),
-            fp,
-        )
+        reason = core_text(snap.node_reason[row])
+        # the key may be a jump host's: name the host it will be trusted for
+        hosts = snap.node_key_host
+        key_host = hosts[row] if row < len(hosts) else None
+        if key_host:
+            text = fmt(
+                self.tr(
+                    "On the way to node %1, %2 presented a host key the console does not "
+                    "know:\n\n%3\n\n%4\n\nTrusting it trusts %2 (this key, for this host "
+                    "only). Do so only if this fingerprint matches the one its administrator "
+                    "gave you (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on that host)."
+                ),
+                name,
+                key_host,
+                reason,
+                fp,
+            )
+        else:
+            text = fmt(
+                self.tr(
+                    "Node %1 presented a host key the console does not know:\n\n%2\n\n%3\n\n"
+                    "Trust it only if this fingerprint matches the one the node's administrator "
+                    "gave you (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the node)."
+                ),
+                name,
+                reason,
+                fp,
+            )
         if not self.confirm(text):
             return False
         self.trust_requested.emit(name, fp)

@@ -159,41 +159,43 @@ class SshRunner:
     def __init__(
         self,
         host: str,
-        port: int,
-        user: str,
+        port: int | None,
+        user: str | None,
         known_hosts: Path,
         user_known_hosts: tuple[Path, ...] = (),
         identity_file: str | None = None,
         slurm_conf: str | None = None,
+        resolver=None,  # console.telemetry.ssh_resolve.SshResolver; None: ssh's own files
     ) -> None:
         from console.telemetry.hostkeys import HostKeyStore
         from console.telemetry.ssh import Authenticator, Timeouts
+        from console.telemetry.ssh_resolve import SshResolver
+        from console.telemetry.ssh_route import RouteOpener
 
         self.host, self.port, self.user = host, port, user
         self.identity_file = identity_file
         self.slurm_conf = slurm_conf
-        self.where = f"{user}@{host}:{port}"
+        self.where = f"{user + '@' if user else ''}{host}{f':{port}' if port else ''}"
         self._keys = HostKeyStore(Path(known_hosts), tuple(user_known_hosts))
-        self._auth = Authenticator()
         self._timeouts = Timeouts()
+        # the controller is reached as `ssh` would reach it: its ssh -G settings, jump hosts
+        self._resolver = resolver or SshResolver()
+        self._opener = RouteOpener(self._keys, Authenticator(), self._timeouts)
         self._transport = None
         self._lock = threading.Lock()
 
     def _connect(self):
-        from console.telemetry.ssh import NodeConnectError, open_transport
+        from console.telemetry.ssh import NodeConnectError
+        from console.telemetry.ssh_resolve import ResolveError
+        from console.telemetry.ssh_route import route_to
 
         if self._transport is not None and self._transport.is_active():
             return self._transport
         try:
-            self._transport = open_transport(
-                self.host,
-                self.port,
-                self.user,
-                self.identity_file,
-                self._keys,
-                self._auth,
-                self._timeouts,
-            )
+            route = route_to(self.host, self.port, self.user, self.identity_file, self._resolver)
+            self._transport = self._opener.open(route)
+        except ResolveError as exc:
+            raise BackendError(f"Slurm controller {self.where}: ssh settings: {exc}") from exc
         except NodeConnectError as exc:
             raise BackendError(translate("Slurm", "Slurm controller {where}: {error}").fill(
                 where=self.where, error=exc.message)) from exc
@@ -258,3 +260,4 @@ class SshRunner:
         if self._transport is not None:
             self._transport.close()
             self._transport = None
+        self._opener.close()  # jump hosts, if any

@@ -72,8 +72,11 @@ def slurm_runner(options: SlurmOptions, known_hosts: Path | None = None) -> Runn
 
     own = known_hosts or config_dir() / "known_hosts"
     end = Endpoint.parse(options.controller, options.user or default_user())
+    # only what the fleet file says goes on ssh's command line (-p, -l): the rest, an alias's
+    # HostName, Port, User and ProxyJump included, comes from the ssh config as for `ssh`
     port = end.port if ":" in options.controller.rpartition("@")[2] else options.port
-    user = end.user if "@" in options.controller else (options.user or end.user)
+    port = None if port == 22 and ":" not in options.controller.rpartition("@")[2] else port
+    user = end.user if "@" in options.controller else options.user
     return SshRunner(
         end.host,
         port,

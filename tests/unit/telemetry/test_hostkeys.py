@@ -24,7 +24,7 @@ def new_key() -> paramiko.PKey:
 
 def test_unknown_known_changed_and_trust_writes_exact_entry(tmp_path):
     own = tmp_path / "own_known_hosts"
-    store = HostKeyStore(own)
+    store = HostKeyStore(own, global_files=())
     key, other = new_key(), new_key()
     assert store.check("10.0.0.5", 2222, key) is KeyVerdict.UNKNOWN
     store.trust("10.0.0.5", 2222, key)
@@ -41,7 +41,7 @@ def test_a_hand_edited_user_file_is_picked_up(tmp_path, monkeypatch):
     user = tmp_path / "known_hosts"
     old, new = new_key(), new_key()
     user.write_text(f"gpu1 ssh-ed25519 {old.get_base64()}\n")
-    store = HostKeyStore(tmp_path / "own", (user,))
+    store = HostKeyStore(tmp_path / "own", (user,), global_files=())
     assert store.check("gpu1", 22, new) is KeyVerdict.CHANGED
     # the administrator confirms the new key and replaces the line by hand
     user.write_text(f"gpu1 ssh-ed25519 {new.get_base64()}\n")
@@ -50,4 +50,5 @@ def test_a_hand_edited_user_file_is_picked_up(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("port", [22, 2222])
 def test_entries_without_a_file_yet(tmp_path, port):
-    assert HostKeyStore(tmp_path / "missing").check("n", port, new_key()) is KeyVerdict.UNKNOWN
+    store = HostKeyStore(tmp_path / "missing", global_files=())
+    assert store.check("n", port, new_key()) is KeyVerdict.UNKNOWN

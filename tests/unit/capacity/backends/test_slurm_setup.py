@@ -18,7 +18,8 @@ def test_example_fleet_drives_the_controller_over_ssh(tmp_path):
     assert options.controller == "slurm-ctl.hangang.example"
     backend = slurm_backend_from(options, known_hosts=tmp_path / "known_hosts")
     assert isinstance(backend.runner, SshRunner)
-    assert backend.runner.where == "hgops@slurm-ctl.hangang.example:22"
+    # no port in the fleet file: ssh -G decides it (the ssh config, else 22)
+    assert backend.runner.where == "hgops@slurm-ctl.hangang.example"
     assert backend.include_file == "/etc/slurm/hangang-partitions.conf"
     assert backend.partitions[Sector.PRIVATE] == "private"
 
