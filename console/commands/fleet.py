@@ -16,8 +16,8 @@ import os
 import sys
 from pathlib import Path
 
-from console.i18n.catalogue import translate
-from console.i18n.sector_names import SECTOR_NAMES
+from console.i18n.catalogue import say, translate
+from console.i18n.names import sector_name
 
 STATUS = {
     "LIVE": translate("Ssh", "OK"),
@@ -91,7 +91,7 @@ def main(argv: list[str]) -> int:
 
 def _node_line(spec, lang: str) -> str:
     org = spec.organisation.name(lang) if spec.organisation else translate("Ssh", "none").into(lang)
-    sector = SECTOR_NAMES[lang].get(spec.sector.value, spec.sector.value)
+    sector = sector_name(spec.sector, lang)
     return translate("Ssh", "{node}: sector {sector}, organisation {org}\n").into(
         lang, node=spec.name, sector=sector, org=org)
 
@@ -139,7 +139,7 @@ def _connect(nodes, routes: dict, args, lang: str) -> bool:
                 lang, gpus=r.gpus)
         else:
             failed = True
-            detail = r.message + (f" [{r.fingerprint}]" if r.fingerprint else "")
+            detail = say(r.message, lang) + (f" [{r.fingerprint}]" if r.fingerprint else "")
         out = translate("Ssh", "{node}: {status}: {detail}\n")
         sys.stdout.write(out.into(lang, node=r.name, status=word, detail=detail))
     return failed

@@ -37,7 +37,9 @@ class CatalogueTranslator(QTranslator):
         self._messages = messages
 
     def translate(self, context, source, disambiguation=None, n=-1):
-        return self._messages.lookup(context or "", source or "", disambiguation or "") or ""
+        # None, not "": Qt takes an empty string for a translation (PySide's tr() then asks the
+        # base classes' contexts too, so "" would blank any text whose translation equals it)
+        return self._messages.lookup(context or "", source or "", disambiguation or "")
 
     def isEmpty(self) -> bool:
         return not self._messages.entries

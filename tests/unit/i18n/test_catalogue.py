@@ -58,3 +58,24 @@ def test_widgets_translate_through_the_same_catalogue(qapp):
     finally:
         translations.set_language("en")
     assert QCoreApplication.translate("MainWindow", "&Nodes") == "&Nodes"
+
+
+def test_korean_text_equal_to_english_and_untranslated_text_stay_visible(qapp):
+    """The translator answers "not found" with a null string: an empty one is taken as the
+    translation, and PySide's tr() then walks the base classes' contexts, so the node table's
+    "CPU %" header (Korean = English) came out blank in Korean."""
+    from PySide6.QtCore import QCoreApplication
+
+    from widgets.common.i18n import Translations
+    from widgets.fleet.node_model import NodeTableModel
+
+    translations = Translations(qapp)
+    try:
+        translations.set_language("ko")
+        headers = NodeTableModel().headers()
+        assert "CPU %" in headers and all(headers), headers
+        assert QCoreApplication.translate("NoSuchContext", "never translated") == (
+            "never translated"
+        )
+    finally:
+        translations.set_language("en")
