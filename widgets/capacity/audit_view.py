@@ -31,7 +31,7 @@ from console.access import AccessPolicy, Action
 from console.capacity.audit import AuditEntry, AuditLog, Verification
 from console.fleet.model import SECTORS, Sector
 from console.i18n import names
-from widgets.capacity.board import refusal_text
+from widgets.capacity.refusal import refusal_text
 from widgets.common.labels import fmt, sector_name, ui_language
 from widgets.history.time_range import format_time
 
@@ -199,16 +199,24 @@ class AuditView(QWidget):
         refused = refusal_text(self.policy, Action.REBALANCE_UNDO)
         self.undo_button.setEnabled(undoable and refused is None)
         self.undo_button.setToolTip(
-            refused or (self.tr("Apply the reverse moves (drain first)") if undoable
-                        else self.tr("Only an applied plan can be undone"))
+            refused
+            or (
+                self.tr("Apply the reverse moves (drain first)")
+                if undoable
+                else self.tr("Only an applied plan can be undone")
+            )
         )
 
     def describe(self, e: AuditEntry) -> str:
         plan = e.body.get("plan", {})
         lines = [
             fmt(self.tr("Entry %1 · plan %2 · %3"), e.id, e.plan_id, self._result_name(e.result)),
-            fmt(self.tr("By %1 (%2) at %3"), e.user, self._role_name(e.role),
-                format_time(e.t, self.tz, seconds=True)),
+            fmt(
+                self.tr("By %1 (%2) at %3"),
+                e.user,
+                self._role_name(e.role),
+                format_time(e.t, self.tz, seconds=True),
+            ),
             fmt(self.tr("Reason: %1"), e.reason),
         ]
         if plan.get("undoes"):
@@ -223,8 +231,13 @@ class AuditView(QWidget):
         lines += ["", self.tr("Moves:")]
         for m in e.moves:
             lines.append(
-                fmt("  %1: %2 → %3, %4 GPU", m["node"], sector_name(Sector(m["source"])),
-                    sector_name(Sector(m["target"])), m.get("gpus", 0))
+                fmt(
+                    "  %1: %2 → %3, %4 GPU",
+                    m["node"],
+                    sector_name(Sector(m["source"])),
+                    sector_name(Sector(m["target"])),
+                    m.get("gpus", 0),
+                )
             )
         lines += ["", self.tr("Steps:")]
         for step in e.body.get("steps", []):

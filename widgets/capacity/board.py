@@ -21,97 +21,27 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from console.access import AccessDenied, AccessPolicy, Action
-from console.capacity.backends.base import Conflict
-from console.capacity.model import ClusterState, Plan, SectorFigures
+from console.access import Action
+from console.capacity.model import ClusterState, Plan
 from console.capacity.planner import Note, Recommendation
 from console.capacity.service import ApplyResult, CapacityService, PlanRejected, Preview
 from console.fleet.model import SECTORS, FleetSnapshot, Sector
-from console.i18n.catalogue import reason_of
 from widgets.capacity.apply_flow import ApplyDialog, ApplyProgress
-from widgets.capacity.node_chips import ChipView, NodeChipModel, SectorFilter, node_utilisation
+from widgets.capacity.node_chips import NodeChipModel, node_utilisation
+from widgets.capacity.outcome_text import failure_text, outcome_text
 from widgets.capacity.preview import PreviewPanel
 from widgets.capacity.recovery_banner import RecoveryBanner
+from widgets.capacity.refusal import refusal_text
+from widgets.capacity.sector_column import SectorColumn
 from widgets.capacity.worker import CapacityWorker
-from widgets.common.labels import core_text, fmt, sector_name, ui_language
-from widgets.common.theme import SECTOR_COLORS
+from widgets.common.labels import core_text, fmt, ui_language
 
 REFRESH_MS = 3000
-NO_TARGET = -1  # the spin box's "auto": this sector gives or takes what the others need
-
-
-def refusal_text(policy: AccessPolicy, action: Action) -> str | None:
-    """Why the policy refuses `action`, in the interface's language (None: allowed)."""
-    from PySide6.QtCore import QCoreApplication
-
-    if policy.refusal(action) is None:
-        return None
-    if policy.kiosk:
-        return QCoreApplication.translate(
-            "RebalanceBoard", "The console is in kiosk mode (read-only)."
-        )
-    return fmt(
-        QCoreApplication.translate(
-            "RebalanceBoard", "%1 is a viewer: only operators may apply or undo a plan."
-        ),
-        policy.identity.user,
-    )
-
-
-class SectorColumn(QFrame):
-    """A sector's header (figures, target GPUs) above its chips."""
-
-    def __init__(self, sector: Sector, model: NodeChipModel, parent=None) -> None:
-        super().__init__(parent, objectName="SectorCard")
-        self.sector = sector
-        self.title = QLabel(objectName="CardTitle")
-        self.title.setStyleSheet(f"color: {SECTOR_COLORS[sector].name()}; font-size: 12pt;")
-        self.figures = QLabel(objectName="CardCaption")
-        self.target_label = QLabel(objectName="CardCaption")
-        self.target = QSpinBox()
-        self.target.setRange(NO_TARGET, 100_000)
-        self.target.setValue(NO_TARGET)
-        self.target.setAccelerated(True)
-        self.filter = SectorFilter(sector, model, self)
-        self.view = ChipView(sector)
-        self.view.setModel(self.filter)
-        head = QHBoxLayout()
-        head.addWidget(self.title)
-        head.addStretch(1)
-        head.addWidget(self.target_label)
-        head.addWidget(self.target)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(head)
-        layout.addWidget(self.figures)
-        layout.addWidget(self.view, 1)
-
-    def retranslate(self) -> None:
-        self.title.setText(sector_name(self.sector))
-        self.target_label.setText(self.tr("Target GPUs"))
-        self.target.setSpecialValueText(self.tr("auto"))
-
-    def show_figures(self, figures: SectorFigures, after: int, nodes: int) -> None:
-        text = fmt(self.tr("%1 nodes · %2 GPUs"), nodes, figures.allocated)
-        if after != figures.allocated:
-            text = fmt(self.tr("%1 nodes · %2 → %3 GPUs"), nodes, figures.allocated, after)
-        text += "\n" + fmt(
-            self.tr("guarantee %1 · busy %2 · queued %3"),
-            figures.guarantee,
-            figures.busy,
-            figures.demand,
-        )
-        self.figures.setText(text)
-
-    def target_value(self) -> int | None:
-        value = self.target.value()
-        return None if value == NO_TARGET else value
 
 
 class RebalanceBoard(QWidget):
@@ -362,8 +292,10 @@ class RebalanceBoard(QWidget):
         self.apply_button.setEnabled(refusal is None)
         self.apply_button.setToolTip(refusal or self.tr("Apply the plan (asks for a reason)"))
         self.clear_button.setEnabled(bool(self.moves))
-        stale = self.plan is not None and state is not None and self.plan.base_version != (
-            state.version
+        stale = (
+            self.plan is not None
+            and state is not None
+            and self.plan.base_version != (state.version)
         )
         self.replan_button.setVisible(stale)
         if self.read_problem:
@@ -415,11 +347,14 @@ class RebalanceBoard(QWidget):
     def _start(self, plan: Plan, reason: str, undo_of: str | None = None) -> None:
         service = self.service
         if undo_of is None:
+
             def work(progress, cancel) -> ApplyResult:
                 return service.apply(plan, reason, progress, cancel)
         else:
+
             def work(progress, cancel) -> ApplyResult:
                 return service.undo(undo_of, reason, progress, cancel)
+
         if self.worker.start_apply(work):
             self.progress.start(plan)
             self.progress.show()
@@ -427,17 +362,8 @@ class RebalanceBoard(QWidget):
 
     def _apply_finished(self, result: ApplyResult) -> None:
         outcome = result.outcome
-        texts = {
-            "applied": self.tr("Applied: every move is done."),
-            "cancelled": self.tr("Cancelled: the allocation is as it was."),
-            "rolled back": fmt(self.tr("Failed and rolled back: %1"), core_text(outcome.error)),
-            "rollback incomplete": fmt(
-                self.tr("Failed, and the rollback is incomplete (check these nodes): %1"),
-                core_text(outcome.error),
-            ),
-        }
         self.last_result = outcome.result
-        self.progress.finish(texts.get(outcome.result, outcome.result), outcome.applied)
+        self.progress.finish(outcome_text(outcome), outcome.applied)
         if outcome.applied:
             self.moves, self.notes = {}, ()
             self.preview_panel.reset_override()
@@ -447,21 +373,7 @@ class RebalanceBoard(QWidget):
         self.applied.emit(result)
 
     def _apply_failed(self, error: Exception) -> None:
-        if isinstance(error, Conflict):
-            self.last_result = "conflict"
-            text = fmt(
-                self.tr("Someone else applied first; the board is re-reading. Re-plan. (%1)"),
-                core_text(reason_of(error)),
-            )
-        elif isinstance(error, AccessDenied):
-            self.last_result = "denied"
-            text = refusal_text(self.service.policy, error.action) or str(error)
-        elif isinstance(error, PlanRejected):
-            self.last_result = "rejected"
-            text = " ".join(p.text(ui_language()) for p in error.problems)
-        else:
-            self.last_result = "error"
-            text = fmt(self.tr("The apply failed: %1"), core_text(reason_of(error)))
+        self.last_result, text = failure_text(error, self.service.policy)
         self.progress.finish(text, ok=False)
         self.refresh()
         self._update()

@@ -14,8 +14,9 @@ from console.capacity.validation import Code
 from console.fleet.model import Sector
 from tests.qt.capacity.setup import VIEWER, capacity_service
 from tests.unit.capacity.helpers import ScriptedWorkload
-from widgets.capacity.board import NO_TARGET, RebalanceBoard
+from widgets.capacity.board import RebalanceBoard
 from widgets.capacity.node_chips import MIME_TYPE
+from widgets.capacity.sector_column import NO_TARGET
 
 P, N, V = Sector.PUBLIC, Sector.INTEREST, Sector.PRIVATE
 TZ = ZoneInfo("Asia/Seoul")
