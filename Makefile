@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 ARGS ?= --demo 48
 PYTEST_ARGS ?=
 
-.PHONY: run test bench lint i18n screenshot deps deps-test clean
+.PHONY: run test bench lint i18n screenshot deps deps-test deps-package deb package-test clean
 
 run: deps $(INSTALLED)
 	$(VENV)/bin/hangang-console $(ARGS)
@@ -40,11 +40,25 @@ screenshot: deps-test $(INSTALLED)
 	xvfb-run -a -s '-screen 0 1440x900x24' $(VENV)/bin/hangang-console --demo 48 --lang ko \
 		--screenshot docs/screenshot.png --quit-after 8
 
+# The Debian package (dist/hangang-console_<version>_<arch>.deb) and its test in a clean Debian root
+# (debootstrap, apt-get install ./the.deb, --version, a screenshot under Xvfb), plus the validators
+# of the desktop entry and the AppStream metainfo.
+deb: deps-package $(INSTALLED)
+	PY_BUILD=$(PY) bash packaging/build-deb.sh
+
+package-test: deb
+	desktop-file-validate packaging/linux/*.desktop
+	appstreamcli validate --no-net packaging/linux/*.metainfo.xml
+	bash packaging/test-deb.sh
+
 deps:
 	PYTHON=$(PYTHON) bash packaging/debian-packages.sh runtime
 
 deps-test:
 	PYTHON=$(PYTHON) bash packaging/debian-packages.sh test
+
+deps-package:
+	PYTHON=$(PYTHON) bash packaging/debian-packages.sh package
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,4 +67,4 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache test-artifacts

@@ -66,6 +66,16 @@ def _time_zone(text: str) -> str:
     return text
 
 
+def program_version() -> str:
+    """The installed distribution's version (a checkout without an install says so)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("hangang-console")
+    except PackageNotFoundError:
+        return "0+checkout"
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="hangang-console",
@@ -73,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Hangang AI center.",
         epilog="commands (each has --help): " + ", ".join(COMMANDS),
     )
+    p.add_argument("--version", action="version", version=f"hangang-console {program_version()}")
     source = p.add_mutually_exclusive_group()
     source.add_argument(
         "--demo",

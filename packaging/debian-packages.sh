@@ -3,6 +3,7 @@
 #   runtime: what Qt needs on X11/Xvfb and offscreen, Korean fonts, venv support, and the
 #            OpenSSH client (`ssh -G` tells the console each node's settings as ssh sees them)
 #   test:    runtime + a virtual X server and the PDF tools the tests use
+#   package: runtime + what `make deb` / `make package-test` use (debootstrap, the validators)
 # Runs apt-get as root, or through sudo for a normal user.
 set -euo pipefail
 
@@ -15,7 +16,8 @@ test=(xvfb xauth poppler-utils openssh-server slurmctld slurmd slurm-client)
 case "${1:-runtime}" in
   runtime) wanted=("${runtime[@]}") ;;
   test) wanted=("${runtime[@]}" "${test[@]}") ;;
-  *) echo "usage: $0 runtime|test" >&2; exit 2 ;;
+  package) wanted=("${runtime[@]}" debootstrap desktop-file-utils appstream dpkg) ;;
+  *) echo "usage: $0 runtime|test|package" >&2; exit 2 ;;
 esac
 
 # The interpreter that makes the venv needs ensurepip; Debian ships it as python3-venv.

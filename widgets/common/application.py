@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
+from console.paths import resource
 from widgets.common.theme import apply_theme
 
 log = logging.getLogger(__name__)
+DESKTOP_ID = "kr.seoul.hangang.Console"  # packaging/linux/<id>.desktop, <id>.metainfo.xml
 
 
 def save_screenshot(window: QWidget, path: Path) -> bool:
@@ -26,5 +29,8 @@ def qt_application(argv: list[str], theme: str) -> QApplication:
     app.setApplicationName("hangang-console")
     app.setApplicationDisplayName("Hangang Console")
     app.setOrganizationName("Hangang AI Center")
+    # the desktop entry's id: docks and taskbars group the window under the installed launcher
+    app.setDesktopFileName(DESKTOP_ID)
+    app.setWindowIcon(QIcon(str(resource("icons", "hangang-console.svg"))))
     apply_theme(app, theme)
     return app

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QMessageBox, QStyle, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyle, QSystemTrayIcon
 
 from console.access import AccessDenied, Action
 from console.app import Services
@@ -61,7 +61,10 @@ class AlertPresenter(QObject):
         if not QSystemTrayIcon.isSystemTrayAvailable():
             return
         if self.tray is None:
-            icon = self.window.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+            # the application's own icon (set in qt_application); the warning sign if none
+            icon = QApplication.windowIcon()
+            if icon.isNull():
+                icon = self.window.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
             self.tray = QSystemTrayIcon(icon, self)
             self.tray.messageClicked.connect(self._show_panel)
             self.tray.show()
