@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LANGUAGES = ("ko", "en")
+DEMO_NODES = 48
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,10 @@ class Options:
     demo_control: bool = False  # demo only, hidden: stdin lines stop/run/quit (kiosk e2e test)
     scenario: str | None = None  # demo only: "faults" makes every alert rule fire
     ssh_config: Path | None = None  # ssh's -F for every node; None: ~/.ssh/config, /etc/ssh
+    # how the fleet was chosen: "given" (--demo/--inventory), "default" (a fleet file found in
+    # the usual places), "fallback" (none found: the demo, and the window says so)
+    fleet_origin: str = "given"
+    fleet_searched: tuple[Path, ...] = ()  # the places looked at when not given
 
 
 # `hangang-console NAME …` runs a command instead of the window; each module has main(argv).
@@ -88,9 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument(
         "--demo",
         type=_positive_int,
-        default=48,
+        default=None,
         metavar="N",
-        help="run on the embedded demo fleet of N nodes × 8 GPUs (the default, 48 nodes)",
+        help="run on the embedded demo fleet of N nodes × 8 GPUs (without --demo or --inventory: "
+        "the fleet file ~/.config/hangang-console/fleet.toml, then "
+        "/etc/hangang-console/fleet.toml, else the demo of 48 nodes)",
     )
     source.add_argument(
         "--inventory",
@@ -177,11 +184,28 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def choose_fleet(demo: int | None, inventory: Path | None):
+    """(demo nodes, fleet file, origin, places searched). A launcher with no arguments opens the
+    site's fleet file; the demo runs only where there is none."""
+    from console.paths import default_fleet_files
+
+    if demo is not None or inventory is not None:
+        return demo or DEMO_NODES, inventory, "given", ()
+    searched = default_fleet_files()
+    found = next((path for path in searched if path.is_file()), None)
+    if found is not None:
+        return DEMO_NODES, found, "default", searched
+    return DEMO_NODES, None, "fallback", searched
+
+
 def parse_args(argv: list[str] | None = None) -> Options:
     ns = build_parser().parse_args(argv)
+    demo, inventory, origin, searched = choose_fleet(ns.demo, ns.inventory)
     return Options(
-        demo=ns.demo,
-        inventory=ns.inventory,
+        demo=demo,
+        inventory=inventory,
+        fleet_origin=origin,
+        fleet_searched=searched,
         seed=ns.seed,
         interval=ns.interval,
         lang=ns.lang,

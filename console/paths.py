@@ -29,3 +29,9 @@ def data_dir() -> Path:
 
 def config_dir() -> Path:
     return _xdg("XDG_CONFIG_HOME", ".config")
+
+
+def default_fleet_files() -> tuple[Path, ...]:
+    """Where a start without --demo or --inventory looks for the fleet file, first found wins:
+    the user's own (XDG config dir), then the machine's (a wall screen's kiosk, a package)."""
+    return (config_dir() / "fleet.toml", Path("/etc") / APP_DIR_NAME / "fleet.toml")

@@ -909,6 +909,22 @@
         <translation>데이터 출처: %1</translation>
     </message>
     <message>
+        <source>(no fleet file found)</source>
+        <translation>(클러스터 구성 파일 없음)</translation>
+    </message>
+    <message>
+        <source>No fleet file in %1, so this is the demo fleet. Put the fleet file there, or start with --inventory FLEET.toml.</source>
+        <translation>%1에 클러스터 구성 파일(fleet.toml)이 없어 데모 클러스터를 보여 줍니다. 그곳에 구성 파일을 두거나 --inventory FLEET.toml로 시작하십시오.</translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation> 또는 </translation>
+    </message>
+    <message>
+        <source>Fleet file: %1</source>
+        <translation>클러스터 구성 파일: %1</translation>
+    </message>
+    <message>
         <source>Waiting for data…</source>
         <translation>데이터 기다리는 중…</translation>
     </message>

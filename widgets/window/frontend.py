@@ -51,6 +51,7 @@ class WindowFrontend:
         self.translations = Translations(self.app)
         self.translations.set_language(options.lang or system_language())
         window = MainWindow(tz, tuple((s.kind, s.node_count) for s in services.sources))
+        window.status.set_fleet(options.fleet_origin, options.fleet_searched, options.inventory)
         window.language_requested.connect(self.translations.set_language)
         self.translations.language_changed.connect(window.mark_language)
         window.mark_language(self.translations.language)

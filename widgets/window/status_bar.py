@@ -41,11 +41,30 @@ class FleetStatusBar(QStatusBar):
         self.addPermanentWidget(self.source)
         self.addPermanentWidget(self.clock)
         self.snap: FleetSnapshot | None = None
+        # how the fleet was chosen (console.cli.choose_fleet): said when it was not given
+        self.fleet_origin, self.fleet_searched, self.fleet_file = "given", (), None
+        self.retranslate()
+
+    def set_fleet(self, origin: str, searched: tuple, fleet_file) -> None:
+        self.fleet_origin, self.fleet_searched, self.fleet_file = origin, searched, fleet_file
         self.retranslate()
 
     def retranslate(self) -> None:
         names = ", ".join(source_label(kind, count) for kind, count in self.sources)
-        self.source.setText(fmt(self.tr("Source: %1"), names))
+        text, tip = fmt(self.tr("Source: %1"), names), ""
+        if self.fleet_origin == "fallback":
+            text += " " + self.tr("(no fleet file found)")
+            tip = fmt(
+                self.tr(
+                    "No fleet file in %1, so this is the demo fleet. Put the fleet file there, "
+                    "or start with --inventory FLEET.toml."
+                ),
+                self.tr(" or ").join(str(p) for p in self.fleet_searched),
+            )
+        elif self.fleet_origin == "default":
+            tip = fmt(self.tr("Fleet file: %1"), str(self.fleet_file))
+        self.source.setText(text)
+        self.source.setToolTip(tip)
         if self.snap is not None:
             self.show_snapshot(self.snap)
         else:
