@@ -31,7 +31,8 @@ from console.history.database import default_history_path
 from console.history.store import HistoryStore
 from console.inventory.model import Inventory
 from console.paths import config_dir, data_dir
-from console.settings import Settings, save_settings
+from console.settings import Settings
+from console.settings_save import save_settings
 
 log = logging.getLogger("hangang")
 BACKFILL_STEP_S = 10.0

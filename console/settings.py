@@ -1,16 +1,15 @@
 """User settings: a TOML file under the XDG config dir, with a schema version and migrations.
 
 A missing file means defaults. A broken one is an error naming the file, line and field, like the
-fleet file. Only what an operator may set lives here: roles, kiosk behaviour, accounting
-multipliers, alert thresholds and hold times. Secrets are never stored: the kiosk PIN is kept
-as a salted hash.
+fleet file. Saving (console/settings_save.py) edits the file in place and keeps its comments.
+Only what an operator may set lives here: roles, kiosk behaviour, accounting multipliers, alert
+thresholds and hold times. Secrets are never stored: the kiosk PIN is kept as a salted hash.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 import secrets
 import tomllib
@@ -251,56 +250,3 @@ def _alert_settings(r: _Reader, doc: Mapping) -> AlertSettings:
     if not isinstance(notify, bool):
         r.fail(("alerts", "notify"), "must be true or false")
     return AlertSettings(rules=rules, xid_critical=tuple(codes), notify=notify)
-
-
-def _alert_lines(alerts: AlertSettings) -> list[str]:
-    """The [alerts] tables: only what differs from the defaults, so better defaults reach
-    everyone who did not choose otherwise."""
-    lines = ["", "[alerts]", f"xid_critical = {_toml_value(alerts.xid_critical)}"]
-    lines.append(f"notify = {_toml_value(alerts.notify)}")
-    defaults = default_rules()
-    for key, rule in alerts.rules.items():
-        base = defaults.get(key)
-        changed = [
-            (name, getattr(rule, name))
-            for name in RULE_KEYS
-            if base is None or getattr(rule, name) != getattr(base, name)
-        ]
-        changed = [(n, v) for n, v in changed if v is not None]
-        if changed:
-            lines += ["", f"[alerts.{key}]"] + [f"{n} = {_toml_value(v)}" for n, v in changed]
-    return lines
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, tuple | list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise TypeError(f"cannot write {type(value).__name__} to TOML")
-
-
-def save_settings(settings: Settings, path: Path | None = None) -> Path:
-    """Write atomically (temp file + rename), so a crash never leaves half a settings file."""
-    path = path or settings.path or default_settings_path()
-    lines = [f"schema_version = {SCHEMA_VERSION}", "", "[roles]"]
-    lines.append(f"operator_users = {_toml_value(settings.roles.operator_users)}")
-    lines.append(f"operator_groups = {_toml_value(settings.roles.operator_groups)}")
-    k = settings.kiosk
-    lines += ["", "[kiosk]", f"exit_chord = {_toml_value(k.exit_chord)}"]
-    if k.pin_hash is not None:
-        lines.append(f"pin_hash = {_toml_value(k.pin_hash)}")
-    lines.append(f"pages = {_toml_value(k.pages)}")
-    lines.append(f"rotate_s = {_toml_value(k.rotate_s)}")
-    lines += ["", "[accounting.su_multipliers]"]
-    lines += [f"{_toml_value(m)} = {v!r}" for m, v in settings.accounting.su_multipliers.items()]
-    lines += _alert_lines(settings.alerts)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return path

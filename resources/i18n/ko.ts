@@ -17,6 +17,50 @@
     </message>
 </context>
 <context>
+    <name>AccessPage</name>
+    <message>
+        <source>(none)</source>
+        <translation>(없음)</translation>
+    </message>
+    <message>
+        <source>Operators may move capacity, acknowledge alerts and change settings; everyone else sees the console read-only.
+
+Operator users: %1
+Operator groups: %2
+
+These are set by the site&apos;s administrator in %3.</source>
+        <translation>운영자는 용량을 옮기고 알림을 확인 처리하며 설정을 바꿀 수 있습니다. 그 밖의 사용자는 콘솔을 읽기 전용으로 봅니다.
+
+운영자 사용자: %1
+운영자 그룹: %2
+
+이 값은 사이트 관리자가 %3에서 정합니다.</translation>
+    </message>
+</context>
+<context>
+    <name>AccountingPage</name>
+    <message>
+        <source>GPU model</source>
+        <translation>GPU 모델</translation>
+    </message>
+    <message>
+        <source>SU per GPU-hour</source>
+        <translation>GPU 시간당 SU</translation>
+    </message>
+    <message>
+        <source>Service units per GPU-hour by GPU model (the name as NVML reports it, e.g. NVIDIA H100 80GB HBM3); models not listed count 1.0.</source>
+        <translation>GPU 모델별 GPU 시간당 서비스 단위(SU)입니다(모델 이름은 NVML이 알려 주는 그대로, 예: NVIDIA H100 80GB HBM3). 목록에 없는 모델은 1.0으로 셉니다.</translation>
+    </message>
+    <message>
+        <source>Add model</source>
+        <translation>모델 추가</translation>
+    </message>
+    <message>
+        <source>Remove model</source>
+        <translation>모델 삭제</translation>
+    </message>
+</context>
+<context>
     <name>AccountingTable</name>
     <message>
         <source>Sector</source>
@@ -1060,6 +1104,37 @@
     <message>
         <source>%1 h %2 min</source>
         <translation>%1시간 %2분</translation>
+    </message>
+</context>
+<context>
+    <name>KioskPage</name>
+    <message>
+        <source>Overview</source>
+        <translation>전체 현황</translation>
+    </message>
+    <message>
+        <source>One page per sector</source>
+        <translation>부문별 한 쪽씩</translation>
+    </message>
+    <message>
+        <source>GPU heatmap</source>
+        <translation>GPU 히트맵</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>알림</translation>
+    </message>
+    <message>
+        <source>Pages shown</source>
+        <translation>보여 줄 쪽</translation>
+    </message>
+    <message>
+        <source>Seconds per page</source>
+        <translation>쪽마다 머무는 시간</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation>초</translation>
     </message>
 </context>
 <context>
@@ -2830,8 +2905,24 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
 <context>
     <name>SettingsDialog</name>
     <message>
-        <source>Alert settings</source>
-        <translation>알림 설정</translation>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>알림</translation>
+    </message>
+    <message>
+        <source>Kiosk</source>
+        <translation>키오스크</translation>
+    </message>
+    <message>
+        <source>Accounting</source>
+        <translation>사용량 정산</translation>
+    </message>
+    <message>
+        <source>Operators</source>
+        <translation>운영자</translation>
     </message>
     <message>
         <source>On</source>

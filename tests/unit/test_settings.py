@@ -10,8 +10,8 @@ from console.settings import (
     SettingsError,
     hash_pin,
     load_settings,
-    save_settings,
 )
+from console.settings_save import save_settings
 
 
 def test_missing_file_gives_defaults(tmp_path):
@@ -67,3 +67,48 @@ def test_broken_file_names_file_line_and_field(tmp_path, text, line, field):
     assert err.value.line == line
     assert err.value.field == field
     assert str(err.value).startswith(f"{path}:{line}: {field}: ")
+
+
+def test_saving_keeps_the_operators_comments_layout_and_own_tables(tmp_path):
+    path = tmp_path / "settings.toml"
+    path.write_text(
+        "# Hangang AI center, wall room B\n"
+        "schema_version = 1\n\n"
+        "[kiosk]\n"
+        "# the wall in the lobby is read from far away\n"
+        "rotate_s = 30.0  # agreed with the comms team\n"
+        'pages = ["overview", "alerts"]\n\n'
+        "[site]  # not the console's: must survive\n"
+        'contact = "ops@example.org"\n\n'
+        "[alerts.gpu_temp]\n"
+        "threshold = 80.0  # our cooling is weaker\n",
+        encoding="utf-8",
+    )
+    s = load_settings(path)
+    assert s.kiosk.rotate_s == 30.0 and s.alerts.rule("gpu_temp").threshold == 80.0
+    from dataclasses import replace
+
+    save_settings(replace(s, kiosk=replace(s.kiosk, rotate_s=45.0)), path)
+    text = path.read_text(encoding="utf-8")
+    assert "# Hangang AI center, wall room B" in text
+    assert "# the wall in the lobby is read from far away" in text
+    assert "rotate_s = 45.0  # agreed with the comms team" in text
+    assert '[site]  # not the console\'s: must survive\ncontact = "ops@example.org"' in text
+    assert "threshold = 80.0  # our cooling is weaker" in text
+    again = load_settings(path)
+    assert again.kiosk.rotate_s == 45.0 and again.alerts.rule("gpu_temp").threshold == 80.0
+
+
+def test_a_rule_set_back_to_its_default_leaves_the_file(tmp_path):
+    from dataclasses import replace
+
+    from console.settings import default_rules
+
+    path = tmp_path / "settings.toml"
+    path.write_text("[alerts.gpu_temp]\nthreshold = 80.0\n", encoding="utf-8")
+    s = load_settings(path)
+    rules = dict(s.alerts.rules)
+    rules["gpu_temp"] = default_rules()["gpu_temp"]
+    save_settings(replace(s, alerts=replace(s.alerts, rules=rules)), path)
+    assert "gpu_temp" not in path.read_text(encoding="utf-8")
+    assert load_settings(path).alerts.rule("gpu_temp") == default_rules()["gpu_temp"]

@@ -1,4 +1,5 @@
-"""The settings dialog: alert rules (on/off, thresholds, hold times).
+"""The settings dialog: alert rules (on/off, thresholds, hold times), kiosk pages and rotation,
+SU multipliers, and who operates (read-only; widgets/window/settings_pages.py).
 
 Editable only when the access policy allows EDIT_SETTINGS; viewers and the kiosk see the values
 read-only. Saving emits `save_requested` with the new Settings; the core checks the policy again
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 from console.fleet.metrics import MetricRegistry
 from console.settings import AlertSettings, RuleSettings, Settings
 from widgets.common.labels import rule_name, severity_name
+from widgets.window.settings_pages import AccessPage, AccountingPage, KioskPage
 
 ENABLED, RULE, SEVERITY, THRESHOLD, CRITICAL, FIRE, CLEAR = range(7)
 
@@ -58,9 +61,15 @@ class SettingsDialog(QDialog):
         self.buttons = QDialogButtonBox()
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
+        self.kiosk_page = KioskPage(settings, editable)
+        self.accounting_page = AccountingPage(settings, editable)
+        self.access_page = AccessPage(settings)
+        self.tabs = QTabWidget()
+        for page in (self.table, self.kiosk_page, self.accounting_page, self.access_page):
+            self.tabs.addTab(page, "")
         layout = QVBoxLayout(self)
         layout.addWidget(self.read_only_note)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.buttons)
         self.resize(860, 560)
         self.retranslate()
@@ -100,7 +109,11 @@ class SettingsDialog(QDialog):
         self.editors[key] = (enabled, *boxes)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("Alert settings"))
+        self.setWindowTitle(self.tr("Settings"))
+        for index, title in enumerate(
+            (self.tr("Alerts"), self.tr("Kiosk"), self.tr("Accounting"), self.tr("Operators"))
+        ):
+            self.tabs.setTabText(index, title)
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("On"),
@@ -140,7 +153,10 @@ class SettingsDialog(QDialog):
                 clear_after_s=clear.value(),
             )
         alerts: AlertSettings = replace(self.settings.alerts, rules=rules)
-        return replace(self.settings, alerts=alerts)
+        edited = replace(self.settings, alerts=alerts)
+        for page in (self.kiosk_page, self.accounting_page):
+            edited = page.edited(edited)
+        return edited
 
     def _save(self) -> None:
         if self.editable:

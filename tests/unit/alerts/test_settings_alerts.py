@@ -8,7 +8,8 @@ from dataclasses import replace
 import pytest
 
 from console.fleet.metrics import default_registry
-from console.settings import AlertSettings, SettingsError, load_settings, save_settings
+from console.settings import AlertSettings, SettingsError, load_settings
+from console.settings_save import save_settings
 
 
 def test_defaults_come_from_the_metric_registry(tmp_path):
