@@ -49,6 +49,7 @@ deb: deps-package $(INSTALLED)
 package-test: deb
 	desktop-file-validate packaging/linux/*.desktop
 	appstreamcli validate --no-net packaging/linux/*.metainfo.xml
+	PY_BUILD=$(PY) bash packaging/test-wheel.sh
 	bash packaging/test-deb.sh
 
 deps:
