@@ -73,7 +73,7 @@ class FleetLoop:
 
     def start(self) -> None:
         self._stop = False
-        self._thread = threading.Thread(target=self._run, name="fleet", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="fleet-loop", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
