@@ -93,7 +93,8 @@ class RoomHttp:
         self._thread.start()
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
+        if self._thread is not None:  # shutdown() waits for a serve_forever that must be running
+            self._server.shutdown()
             self._thread.join(timeout=5)
+            self._thread = None
+        self._server.server_close()

@@ -73,8 +73,9 @@ class Room:
         self._view: RoomView | None = None
 
     def start(self) -> None:
-        self.services.start()
+        # watched before the sources start, so the very first samples arrive whole
         self.services.poller.watch_many(self._names)
+        self.services.start()
         self.http.start()
         self._started = True
         log.debug("serving %d nodes on %s/metrics", len(self._names), self.http.url)
@@ -111,7 +112,9 @@ class Room:
         }
         if snap is not None:
             facts.update(_counts(snap))
-        ok = self._started and age is not None and age <= self.recent_s
+        facts["has_data"] = self.loop.first_data_at is not None
+        # running, some node has answered, and the fleet thread keeps making snapshots
+        ok = self._started and facts["has_data"] and age is not None and age <= self.recent_s
         facts["status"] = "ok" if ok else "unavailable"
         return ok, facts
 
