@@ -17,13 +17,14 @@ from console.app import Services, build_services
 from console.cli import Options
 from console.fleet.model import FleetSnapshot, NodeStatus
 from console.inventory.model import Inventory
-from console.room.exposition import RoomView, registry_for
+from console.room.exposition import RoomView
 from console.room.http import DEFAULT_LISTEN, RoomHttp
 from console.room.loop import FleetLoop
 from console.settings import Settings
 
 log = logging.getLogger("hangang.serve")
 RECENT_S = 5.0  # /healthz: a snapshot older than this (or than 3 intervals) is not recent
+VIEW_EVERY_S = 1.0  # scrapes within a second share one view (and one rendered answer)
 
 
 def room_options(
@@ -66,8 +67,7 @@ class Room:
         slowest = max((s.interval for s in nodes), default=options.interval)
         interval = options.interval if inventory is None else slowest
         self.recent_s = max(RECENT_S, 3 * interval)
-        self.registry = registry_for(self.view)
-        self.http = RoomHttp(listen, self.registry, self.health)
+        self.http = RoomHttp(listen, self.view, self.health)
         self._started = False
         self._view_lock = threading.Lock()
         self._view: RoomView | None = None
@@ -88,13 +88,15 @@ class Room:
         self._started = False
 
     def view(self) -> RoomView | None:
-        """The newest snapshot with the samples and demand of now; one per snapshot, shared by
-        concurrent scrapes."""
+        """The newest snapshot with the samples and demand of now, made at most once a second
+        (snapshots come 4 times a second; a scrape needs no fresher than its interval)."""
         snap = self.loop.latest
         if snap is None:
             return None
         with self._view_lock:
-            if self._view is None or self._view.snapshot is not snap:
+            old = self._view
+            if old is None or (old.snapshot is not snap
+                               and snap.t - old.snapshot.t >= VIEW_EVERY_S):
                 demand = self.services.demand() if self.services.demand is not None else {}
                 self._view = RoomView(snap, self.services.poller.details(), self._models,
                                       dict(demand))
