@@ -35,6 +35,8 @@ def add_source_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=20261124, help="seed of the demo fleet")
     p.add_argument("--interval", type=float, default=1.0, metavar="SECONDS",
                    help="sampling interval of the demo fleet (default 1 s)")
+    p.add_argument("--scenario", choices=("faults",),
+                   help="demo fleet: 'faults' makes every alert rule fire within the first minute")
 
 
 def open_source(args: argparse.Namespace) -> Opened:
@@ -61,5 +63,6 @@ def open_source(args: argparse.Namespace) -> Opened:
     options = room_options(
         args.demo, args.inventory, data_dir=args.data_dir, settings=args.settings,
         ssh_config=args.ssh_config, seed=args.seed, interval=args.interval,
+        scenario=args.scenario if args.demo is not None else None,
     )
     return Opened(options, inventory, settings)

@@ -163,3 +163,22 @@ def test_serve_follows_an_sshd_fleet_and_drops_a_failed_nodes_gpus(
     finally:
         tb.thaw()
     assert serve.terminate() == 0
+
+
+def test_serve_runs_the_alert_engine_and_keeps_its_incidents(serve_factory):
+    """No window, still incidents: the demo's fault scenario fires rules inside serve, and the
+    incident store beside the history records them (read while serve runs, as `alerts` does)."""
+    import time
+
+    from console.alerts.incidents import read_incidents
+
+    serve = serve_factory(["--demo", "12", "--scenario", "faults"]).start()
+    path = serve.data_dir / "incidents.sqlite"
+
+    def recorded():
+        frame = read_incidents(path, 0, time.time() + 60)
+        return set(frame["rule"]) if len(frame) else None
+
+    rules = wait_until(recorded, 90, interval=0.5, message="no incident recorded by serve")
+    assert serve.terminate() == 0
+    assert set(read_incidents(path, 0, time.time() + 60)["rule"]) >= rules
