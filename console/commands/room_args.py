@@ -22,7 +22,9 @@ class Opened:
     settings: object  # console.settings.Settings
 
 
-def add_source_args(p: argparse.ArgumentParser) -> None:
+def add_source_args(p: argparse.ArgumentParser) -> argparse._MutuallyExclusiveGroup:
+    """--demo | --inventory and their options; returns the group, so a command can offer one
+    more source in it (status: --prometheus URL)."""
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--demo", type=int, metavar="N", help="the embedded demo fleet of N nodes")
     source.add_argument("--inventory", type=Path, metavar="FLEET.toml",
@@ -37,6 +39,7 @@ def add_source_args(p: argparse.ArgumentParser) -> None:
                    help="sampling interval of the demo fleet (default 1 s)")
     p.add_argument("--scenario", choices=("faults",),
                    help="demo fleet: 'faults' makes every alert rule fire within the first minute")
+    return source
 
 
 def open_source(args: argparse.Namespace) -> Opened:

@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def source_reader(args: argparse.Namespace) -> Reader:
+    """The source the command line names (a further source adds its branch here)."""
+    return collected(args)
+
+
 def collected(args: argparse.Namespace) -> Reader:
     """The window's own collection (demo or SSH), run until the first complete snapshot; no
     history or incidents are written."""
@@ -151,7 +156,7 @@ def main(argv: list[str], reader: Reader | None = None) -> int:
     args = build_parser().parse_args(argv)
     lang = language(args.lang)
     try:
-        read = reader or collected(args)
+        read = reader or source_reader(args)
         snap, demand = read(args.timeout)
     except SourceError as exc:
         sys.stderr.write(f"hangang-console status: {exc}\n")
