@@ -155,7 +155,11 @@ def node_families(view: RoomView) -> Iterator[Metric]:
         _put(mem_total, both, facts.mem_total_bytes)
         if facts.mem_total_bytes is not None and facts.mem_used_bytes is not None:
             mem_avail.add_metric(both, float(facts.mem_total_bytes - facts.mem_used_bytes))
+        mounts: set[str] = set()  # a repeated series would make Prometheus drop the whole scrape
         for d in facts.disks:
+            if d.mount in mounts:
+                continue
+            mounts.add(d.mount)
             _put(fs_size, (*both, d.mount), d.total_bytes)
             if d.total_bytes is not None and d.used_bytes is not None:
                 fs_avail.add_metric((*both, d.mount), float(d.total_bytes - d.used_bytes))
@@ -221,7 +225,7 @@ def gpu_families(view: RoomView) -> Iterator[Metric]:
                 value = getattr(gs, attr)
                 if value is not None:
                     fam.samples.append(Sample(fam.name, lab, float(value)))
-            for mig in gs.mig_devices:
+            for mig in {m.index: m for m in gs.mig_devices}.values():  # one series per index
                 _add_mig(mig_used, mig_free, lab, mig)
     families = [fam for fam, *_ in arrays]
     fb_used = next(f for f in families if f.name == n.DCGM_FB_USED)

@@ -137,3 +137,22 @@ def test_missing_values_are_left_out_never_zero():
 def test_before_the_first_snapshot_only_serve_up():
     text = generate_latest(registry_for(lambda: None)).decode()
     assert [f.name for f in text_string_to_metric_families(text)] == [n.SERVE_UP]
+
+
+def test_no_series_is_repeated_even_when_a_probe_repeats_itself():
+    """Prometheus drops a whole scrape with a repeated series: a disk or MIG instance listed
+    twice by a node must give one series."""
+    from console.fleet.model import DiskUse
+
+    view, samples = demo_view()
+    first = samples[0]
+    disks = (DiskUse("/", 10, 100), DiskUse("/", 10, 100), DiskUse("/scratch", 5, 50))
+    mig = MigDevice(1, "MIG-a", "1g.10gb", 1.0, 10.0)
+    gpus = (dataclasses.replace(first.gpus[0], mig_devices=(mig, mig)), *first.gpus[1:])
+    changed = dataclasses.replace(first, gpus=gpus,
+                                  info=dataclasses.replace(first.info, disks=disks))
+    fams = families(dataclasses.replace(view, samples=dict(view.samples) | {first.host: changed}))
+    keys = [(s.name, tuple(sorted(s.labels.items()))) for f in fams.values() for s in f.samples]
+    assert len(keys) == len(set(keys))
+    mounts = {s.labels["mountpoint"] for s in fams[n.NODE_FS_SIZE].samples}
+    assert mounts == {"/", "/scratch"}
