@@ -155,23 +155,38 @@ class Services:
         raise KeyError(f"no SSH source follows node {node!r}")
 
 
+BridgeFactory = Callable[[FleetState], object]
+
+
+def qt_bridge(fleet: FleetState) -> object:
+    """The window's bridge: batches reach the FleetState on the Qt event loop."""
+    from console.bridge import Bridge
+
+    return Bridge(fleet)
+
+
 def build_services(
-    options: Options, inventory: Inventory | None = None, settings: Settings | None = None
+    options: Options,
+    inventory: Inventory | None = None,
+    settings: Settings | None = None,
+    bridge_factory: BridgeFactory = qt_bridge,
 ) -> Services:
-    """The core for the demo fleet, or for `inventory` (a real fleet followed over SSH)."""
+    """The core for the demo fleet, or for `inventory` (a real fleet followed over SSH).
+
+    `bridge_factory` makes what feeds the FleetState: the Qt bridge for a window, a plain thread
+    for the headless `serve` (console/room/loop.py)."""
     settings = settings or Settings()
     policy = AccessPolicy.for_session(settings.roles, kiosk=options.kiosk)
     registry = default_registry()
     if inventory is None:
-        return _demo_services(options, registry, settings, policy)
-    from console.bridge import Bridge
+        return _demo_services(options, registry, settings, policy, bridge_factory)
     from console.telemetry.hostkeys import HostKeyStore
     from console.telemetry.workers import SshSource
 
     slowest = max((n.interval for n in inventory.nodes), default=2.0)
     fastest = min((n.interval for n in inventory.nodes), default=2.0)
     fleet = FleetState(inventory, registry, stale_after_s=3 * slowest + 1)
-    bridge = Bridge(fleet)
+    bridge = bridge_factory(fleet)
     user_known = HostKeyStore.default(config_dir() / "known_hosts").user_files
     sources = (
         SshSource(
@@ -230,9 +245,12 @@ def _assemble(
 
 
 def _demo_services(
-    options: Options, registry: MetricRegistry, settings: Settings, policy: AccessPolicy
+    options: Options,
+    registry: MetricRegistry,
+    settings: Settings,
+    policy: AccessPolicy,
+    bridge_factory: BridgeFactory,
 ) -> Services:
-    from console.bridge import Bridge
     from console.sources.demo import faults as demo_faults
     from console.sources.demo.fleet import SimFleet, SimSource
 
@@ -250,7 +268,7 @@ def _demo_services(
             now - fleet.series_window_s, now, BACKFILL_STEP_S, registry.busy_threshold
         )
     )
-    bridge = Bridge(fleet)
+    bridge = bridge_factory(fleet)
     sources = (SimSource(sim, interval=options.interval),)
     services = _assemble(
         options, fleet, bridge, sources, settings, policy, frame_step_s=options.interval

@@ -44,6 +44,8 @@ COMMANDS = {
     "alerts": "console.commands.alerts",
     "report": "console.commands.report",
     "fleet": "console.commands.fleet",
+    "serve": "console.commands.serve",
+    "status": "console.commands.status",
 }
 
 

@@ -2,7 +2,8 @@
 # Installs the Debian packages the console needs, only those missing (fast when all are there).
 #   runtime: what Qt needs on X11/Xvfb and offscreen, Korean fonts, venv support, and the
 #            OpenSSH client (`ssh -G` tells the console each node's settings as ssh sees them)
-#   test:    runtime + a virtual X server and the PDF tools the tests use
+#   test:    runtime + a virtual X server and the PDF tools the tests use, and the operations
+#            room's engines (Prometheus, node_exporter, VictoriaMetrics: tests start them)
 #   package: runtime + what `make deb` / `make package-test` use (debootstrap, the validators)
 # Runs apt-get as root, or through sudo for a normal user.
 set -euo pipefail
@@ -11,7 +12,8 @@ runtime=(libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
          libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
          libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xinerama0
          fonts-noto-cjk fontconfig openssh-client)
-test=(xvfb xauth poppler-utils openssh-server slurmctld slurmd slurm-client)
+test=(xvfb xauth poppler-utils openssh-server slurmctld slurmd slurm-client
+      prometheus prometheus-node-exporter victoria-metrics)
 
 case "${1:-runtime}" in
   runtime) wanted=("${runtime[@]}") ;;

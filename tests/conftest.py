@@ -30,6 +30,8 @@ OUR_THREADS = (
     "history-writer",
     "incident-writer",
     "capacity-",
+    "fleet-loop",
+    "room-http",
 )
 
 

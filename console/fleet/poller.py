@@ -66,8 +66,12 @@ class Poller:
     # -- whole samples of the nodes an operator is looking at (node detail) -------------------
 
     def watch(self, host: str) -> None:
+        self.watch_many((host,))
+
+    def watch_many(self, hosts: Sequence[str]) -> None:
+        """Whole samples of all these nodes (`serve` exports their clocks, UUIDs, node info)."""
         with self._lock:
-            self._watched.add(host)
+            self._watched.update(hosts)
             watched = frozenset(self._watched)
         self._tell_sources(watched)
 
@@ -82,6 +86,11 @@ class Poller:
         """The newest whole sample of a watched node (processes, node info), or None yet."""
         with self._lock:
             return self._details.get(host)
+
+    def details(self) -> dict[str, NodeSample]:
+        """The newest whole sample of every watched node that has sent one (a copy)."""
+        with self._lock:
+            return dict(self._details)
 
     def _tell_sources(self, watched: frozenset[str]) -> None:
         for source in self.sources:

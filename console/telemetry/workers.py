@@ -118,6 +118,7 @@ class SshSource:
         self._send_lock = threading.Lock()
         self._reader: threading.Thread | None = None
         self._stopping = threading.Event()
+        self._watched: frozenset[str] = frozenset()  # told again to a respawned collector
 
     @property
     def node_count(self) -> int:
@@ -163,6 +164,10 @@ class SshSource:
         theirs.close()
         with self._send_lock:
             self._procs[index], self._conns[index] = proc, ours
+            mine = frozenset(n for n in self._watched if self._shard_of.get(n) == index)
+            if mine:
+                with contextlib.suppress(OSError):
+                    ours.send(("watch", mine))
         return ours
 
     def _read(
@@ -213,6 +218,7 @@ class SshSource:
     def watch(self, names: frozenset[str]) -> None:
         """Ask for whole samples of these nodes (the rest arrive packed only)."""
         with self._send_lock:
+            self._watched = frozenset(names)
             for index, conn in enumerate(self._conns):
                 mine = frozenset(n for n in names if self._shard_of.get(n) == index)
                 if conn is not None:

@@ -2685,6 +2685,29 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>Room</name>
+    <message>
+        <source>the demo fleet needs at least 3 nodes</source>
+        <translation>데모 장비군에는 노드가 3개 이상 필요합니다</translation>
+    </message>
+    <message>
+        <source>--interval must be greater than 0</source>
+        <translation>--interval은 0보다 커야 합니다</translation>
+    </message>
+    <message>
+        <source>hangang-console serve: cannot listen on {addr}: {reason}
+</source>
+        <translation>hangang-console serve: {addr}에서 수신할 수 없음: {reason}
+</translation>
+    </message>
+    <message>
+        <source>serving {n} nodes on {url}/metrics
+</source>
+        <translation>노드 {n}개를 {url}/metrics에서 제공 중
+</translation>
+    </message>
+</context>
+<context>
     <name>SSH</name>
     <message>
         <source>no usable key for {user} (identity file, agent)</source>
@@ -3175,6 +3198,53 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
 </source>
         <translation>{node}: {status}: {detail}
 </translation>
+    </message>
+</context>
+<context>
+    <name>Status</name>
+    <message>
+        <source>Sector</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>Entitled</source>
+        <translation>보장</translation>
+    </message>
+    <message>
+        <source>Allocated</source>
+        <translation>배정</translation>
+    </message>
+    <message>
+        <source>Busy</source>
+        <translation>가동</translation>
+    </message>
+    <message>
+        <source>Used</source>
+        <translation>사용</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>대기</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>정상</translation>
+    </message>
+    <message>
+        <source>Stale</source>
+        <translation>지연</translation>
+    </message>
+    <message>
+        <source>Unreachable</source>
+        <translation>연결 불가</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>합계</translation>
+    </message>
+    <message>
+        <source>no node answered within {s:g} s</source>
+        <translation>{s:g}초 안에 응답한 노드가 없음</translation>
     </message>
 </context>
 <context>

@@ -70,3 +70,32 @@ def test_dead_collector_is_reported_and_respawned(sshd_testbed_factory, tmp_path
     finally:
         source.stop()
     assert not any(p.is_alive() for p in (victim,))
+
+
+def test_a_respawned_collector_is_told_the_watched_nodes_again(sshd_testbed_factory, tmp_path):
+    """serve watches every node: whole samples must keep coming after a collector died."""
+    from console.fleet.model import NodeSample
+
+    tb = sshd_testbed_factory(nodes=2)
+    known = tb.write_known_hosts(tmp_path / "known", tb.addresses)
+    specs = [spec(tb, f"n{i}", a) for i, a in enumerate(tb.addresses)]
+    ssh_config = tmp_path / "ssh_config"
+    ssh_config.write_text(f"Host *\n    UserKnownHostsFile {tmp_path / 'user_known_hosts'}\n"
+                          f"    GlobalKnownHostsFile {tmp_path / 'global_known_hosts'}\n")
+    source = SshSource(specs, known, per_process=2, ssh_config=ssh_config)
+    source.watch(frozenset({"n0", "n1"}))  # before start, as serve does
+    got = Received()
+    source.start(got.item, got.packed)
+    try:
+        def whole() -> set[str]:
+            return {e.host for e in got.events if isinstance(e, NodeSample)}
+
+        got.wait(lambda: whole() >= {"n0", "n1"}, 60, "whole samples of the watched nodes")
+        victim = source._procs[0]
+        victim.kill()
+        got.wait(lambda: source._procs[0] is not victim, 30, "the respawn")
+        seen = len(got.events)
+        got.wait(lambda: {e.host for e in got.events[seen:] if isinstance(e, NodeSample)}
+                 >= {"n0", "n1"}, 60, "whole samples after the respawn")
+    finally:
+        source.stop()

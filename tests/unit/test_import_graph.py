@@ -14,7 +14,8 @@ from tests.paths import REPO
 
 # The shared vocabulary every layer may use: the frozen fleet model, the metric registry (pure
 # descriptions), where files live, and the message catalogue.
-VOCABULARY = ("console.fleet.model", "console.fleet.metrics", "console.paths", "console.i18n")
+VOCABULARY = ("console.fleet.model", "console.fleet.metrics", "console.paths", "console.i18n",
+              "console.room.names")
 # Shipped to the nodes and run there with the standard library only.
 NODE_SIDE = ("console.telemetry.probe", "console.telemetry.nvml_sim")
 UNITS = {
@@ -40,9 +41,12 @@ ALLOWED: dict[str, set[str]] = {
     "capacity": {"vocabulary", "settings", "inventory", "telemetry"},
     "sources": {"vocabulary", "inventory", "fleet", "telemetry", "capacity", "node-side"},
     "reports": {"vocabulary", "settings", "history", "alerts", "capacity"},
-    "commands": _CONSOLE - {"commands"} | {"node-side"},
+    # serve and status run the wiring's services without a window (console/room/)
+    "commands": _CONSOLE - {"commands"} | {"node-side", "room", "wiring"},
     "bridge": {"vocabulary", "fleet"},
-    "wiring": _CONSOLE | {"bridge", "node-side"},
+    # the wiring finds the commands by name (cli.COMMANDS), never by an import
+    "wiring": _CONSOLE - {"commands"} | {"bridge", "node-side"},
+    "room": _CONSOLE - {"commands"} | {"wiring", "node-side"},
     "widgets.common": {"vocabulary", "settings"},
     "widgets.history": {"vocabulary", "settings", "history", "widgets.common"},
     "widgets.fleet": {"vocabulary", "settings", "fleet", "history", "widgets.common"}

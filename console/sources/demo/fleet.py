@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import tomllib
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,6 +92,8 @@ class SimFleet:
     # where the capacity backend has put each node and which it drains (sim_capacity.py)
     control: SimControl = field(default_factory=lambda: SimControl(), compare=False)
     faults_from: float | None = None  # the "faults" scenario starts (faults.py)
+    # each node's GPU UUIDs (inventory order), made by the first sample
+    uuids: list[list[str]] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -249,6 +252,12 @@ class SimFleet:
         net = uniform(self.seed, 14, np.arange(len(self.inventory.nodes)), int(t // 5)).tolist()
         users = [[sim_user(o.id, k) for k in range(USERS_PER_ORG)] for o in ORGANISATIONS]
         down = self.unreachable(t)
+        uuids = self.uuids
+        if not uuids:  # the first sample makes them once
+            uuids.extend(
+                [sim_uuid(self.seed, s.name, g) for g in range(s.gpu_count)]
+                for s in self.inventory.nodes
+            )
         out: list[NodeSample | NodeEvent] = []
         for i, spec in enumerate(self.inventory.nodes):
             if i == down:
@@ -265,6 +274,7 @@ class SimFleet:
                     power_w=power[i][g],
                     power_limit_w=GPU_POWER_LIMIT_W,
                     name=spec.gpu_model,
+                    uuid=uuids[i][g],
                     processes=(
                         GpuProcess(
                             pid=10_000 + 97 * i + g,
@@ -307,6 +317,11 @@ class SimFleet:
             names = tuple(spec.name for spec in self.inventory.nodes)
             out = demo_faults.apply(self.faults_from, t, names, out)
         return out
+
+
+def sim_uuid(seed: int, node: str, gpu: int) -> str:
+    """A GPU's UUID as NVML spells it, fixed by seed, node and index (exporters label with it)."""
+    return "GPU-" + str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{seed}.{gpu}.{node}.demo.hangang"))
 
 
 def sim_user(org_id: str, k: int) -> str:

@@ -1,0 +1,54 @@
+"""A real Prometheus, and VictoriaMetrics behind the same API, scraping a real `serve`."""
+
+from __future__ import annotations
+
+import pytest
+
+from console.room import names as n
+from tests.integration.prometheus_testbed import PrometheusTestbed, VictoriaMetricsTestbed
+from tests.integration.serve_process import ServeProcess
+from tests.integration.sshd_testbed import wait_until
+
+
+@pytest.fixture
+def room(tmp_path):
+    made = []
+
+    def start(engine: type[PrometheusTestbed]):
+        serve = ServeProcess(tmp_path / "serve", ["--demo", "8"])
+        made.append(serve)
+        serve.start()
+        tb = engine(tmp_path, [f"127.0.0.1:{serve.port}"], interval_s=1.0)
+        made.append(tb)
+        return serve, tb.start()
+
+    yield start
+    for thing in reversed(made):
+        thing.stop()
+
+
+def _scraped_fleet(tb: PrometheusTestbed) -> None:
+    tb.wait_up("hangang")
+    # every live demo GPU under its DCGM name, with the exporter's labels
+    wait_until(lambda: (tb.value(f'count({n.DCGM_UTIL}{{job="hangang"}})') or 0) >= 56, 60,
+               interval=0.2, message="GPU series never arrived")
+    hosts = tb.query(f'count by (Hostname) ({n.DCGM_UTIL}{{UUID=~"GPU-.+", modelName!=""}})')
+    assert len(hosts) >= 7 and all(r["value"][1] == "8" for r in hosts)
+    sectors = tb.query(f"{n.SECTOR_ALLOCATED}")
+    assert {r["metric"]["sector"] for r in sectors} == {"public", "interest", "private"}
+    assert tb.value(f"sum({n.SECTOR_ALLOCATED})") == 64
+    assert tb.value(f"count({n.NODE_INFO})") == 8
+    assert tb.value(f"{n.SERVE_UP}") == 1
+
+
+def test_prometheus_scrapes_serve_and_sees_it_go(room):
+    serve, tb = room(PrometheusTestbed)
+    _scraped_fleet(tb)
+    assert serve.terminate() == 0
+    wait_until(lambda: tb.query('up{job="hangang"} == 0'), 30, interval=0.2,
+               message="Prometheus never saw serve go down")
+
+
+def test_victoria_metrics_scrapes_serve_behind_the_same_api(room):
+    _, tb = room(VictoriaMetricsTestbed)
+    _scraped_fleet(tb)

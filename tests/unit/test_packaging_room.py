@@ -1,0 +1,64 @@
+"""The shipped systemd unit and Prometheus config for `serve` are what the README says, and the
+real tools (systemd-analyze, promtool) accept them."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+
+from console.commands.serve import build_parser
+from tests.paths import REPO
+from tests.peers import require_peer
+
+UNIT = REPO / "packaging" / "systemd" / "hangang-console-serve.service"
+SCRAPE = REPO / "packaging" / "prometheus" / "hangang.yml"
+
+
+def unit_settings() -> dict[str, list[str]]:
+    text = UNIT.read_text().replace("\\\n", " ")  # systemd's line continuation
+    out: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith(("#", "[")) and "=" in line:
+            key, value = line.split("=", 1)
+            out.setdefault(key, []).append(value)
+    return out
+
+
+def test_the_unit_restarts_runs_as_hangang_and_keeps_state_under_var_lib():
+    s = unit_settings()
+    assert s["Restart"] == ["on-failure"]
+    assert s["User"] == ["hangang"] and s["StateDirectory"] == ["hangang-console"]
+    for hardening in ("NoNewPrivileges", "ProtectSystem", "ProtectHome", "PrivateTmp"):
+        assert hardening in s, hardening
+    argv = shlex.split(s["ExecStart"][0])
+    assert argv[:2] == ["/usr/bin/hangang-console", "serve"]
+    args = build_parser().parse_args(argv[2:])
+    assert str(args.data_dir) == "/var/lib/hangang-console"
+    assert args.listen.startswith("127.0.0.1:")
+    assert "hangang" in (REPO / "packaging" / "systemd" / "hangang-console.sysusers").read_text()
+
+
+def test_systemd_accepts_the_unit(tmp_path):
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        require_peer("systemd-analyze", "install systemd to verify the unit")
+    # the same unit with an ExecStart that exists here (verify checks the binary)
+    unit = tmp_path / UNIT.name
+    unit.write_text(UNIT.read_text().replace("/usr/bin/hangang-console",
+                                             f"{sys.executable} -m console.app"))
+    result = subprocess.run([analyze, "verify", str(unit)], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0 and not result.stderr.strip(), result.stderr
+
+
+def test_promtool_accepts_the_scrape_config():
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        require_peer("promtool", "install Debian's prometheus (packaging/debian-packages.sh test)")
+    result = subprocess.run([promtool, "check", "config", str(SCRAPE)], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "127.0.0.1:9464" in SCRAPE.read_text() and "job_name: hangang" in SCRAPE.read_text()
