@@ -54,11 +54,20 @@ cp resources/icons/hangang-console.svg "$stage/usr/share/icons/hicolor/scalable/
 QT_QPA_PLATFORM=offscreen "$PY_BUILD" packaging/render_icons.py resources/icons/hangang-console.svg \
     "$stage/usr/share/icons/hicolor" "$ID"
 cp LICENSE "$stage/usr/share/doc/hangang-console/copyright"
+# serve under systemd (not enabled: a site chooses the machine that collects for the room), its
+# user, and the example Prometheus scrape config
 for unit in packaging/systemd/*.service packaging/systemd/*.timer; do
     [ -e "$unit" ] || continue
     mkdir -p "$stage/lib/systemd/system"
     cp "$unit" "$stage/lib/systemd/system/"
 done
+if [ -e packaging/systemd/hangang-console.sysusers ]; then
+    mkdir -p "$stage/usr/lib/sysusers.d"
+    cp packaging/systemd/hangang-console.sysusers "$stage/usr/lib/sysusers.d/hangang-console.conf"
+fi
+if [ -d packaging/prometheus ]; then
+    cp -r packaging/prometheus "$stage/usr/share/hangang-console/prometheus"
+fi
 
 echo "control"
 # Depends: what Qt and Korean text need, the same list `make deps` installs.
@@ -90,6 +99,9 @@ cat > "$stage/DEBIAN/postinst" <<'POSTINST'
 set -e
 if [ "$1" = configure ] && command -v gtk-update-icon-cache >/dev/null; then
     gtk-update-icon-cache -q -t /usr/share/icons/hicolor || true
+fi
+if [ "$1" = configure ] && command -v systemd-sysusers >/dev/null; then
+    systemd-sysusers hangang-console.conf || true
 fi
 POSTINST
 chmod 0755 "$stage/DEBIAN/postinst"

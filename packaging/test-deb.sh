@@ -48,6 +48,26 @@ colours = {img.pixel(x, y) for x in range(0, img.width(), 7) for y in range(0, i
 print(f"screenshot {img.width()}x{img.height()}, {len(colours)} colours sampled")
 sys.exit(0 if img.width() > 0 and len(colours) > 50 else 1)
 PY
+# the operations room's collector, installed: headless, no display, /metrics answers
+env -u DISPLAY HOME=/tmp/home hangang-console serve --demo 4 --listen 127.0.0.1:19464 \
+    --data-dir /tmp/serve >/tmp/serve.log 2>&1 &
+serve=$!
+/opt/hangang-console/bin/python - <<'PY'
+import time, urllib.request
+deadline = time.monotonic() + 60
+while True:
+    try:
+        text = urllib.request.urlopen("http://127.0.0.1:19464/metrics", timeout=5).read().decode()
+        if "DCGM_FI_DEV_GPU_UTIL{" in text:
+            break
+    except OSError:
+        pass
+    if time.monotonic() > deadline:
+        raise SystemExit("serve did not answer /metrics within 60 s: " + open("/tmp/serve.log").read())
+    time.sleep(0.5)
+print(f"serve: /metrics {len(text.splitlines())} lines, GPU series present")
+PY
+kill -TERM "$serve"; wait "$serve"
 CHROOT
 INSIDE
 cp "$ROOT/tmp/shot.png" test-artifacts/deb-screenshot.png
