@@ -3353,6 +3353,25 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>WaitForecast</name>
+    <message>
+        <source>Predicted waits</source>
+        <translation>예상 대기</translation>
+    </message>
+    <message>
+        <source>Make a plan to see what it does to each sector&apos;s queue.</source>
+        <translation>계획을 만들면 부문마다 대기열이 어떻게 바뀌는지 보여 줍니다.</translation>
+    </message>
+    <message>
+        <source>Replaying the sectors&apos; past jobs…</source>
+        <translation>부문들의 지난 작업을 다시 돌려 보는 중…</translation>
+    </message>
+    <message>
+        <source>No job history for this fleet: no prediction.</source>
+        <translation>이 클러스터에는 작업 기록이 없어 예측하지 않습니다.</translation>
+    </message>
+</context>
+<context>
     <name>WhatIf</name>
     <message>
         <source>{n} min</source>
