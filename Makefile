@@ -28,6 +28,7 @@ bench: deps-test $(INSTALLED)
 	$(PY) -m tests.bench.bench_probe_fuzz
 	$(PY) -m tests.bench.bench_metrics
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench.bench_fault_storm --nodes 300
+	$(PY) -m tests.bench.bench_whatif
 
 lint: $(INSTALLED)
 	$(PY) -m ruff check console widgets tests

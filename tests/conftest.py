@@ -21,6 +21,7 @@ for var in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 OUR_THREADS = (
+    "what-if",
     "sim-source",
     "capacity-follower",
     "poller-flush",

@@ -79,6 +79,10 @@ class ApplyResult:
 
 
 class CapacityService:
+    # where the what-if reads each sector's past jobs (console/whatif/effect.py HistorySource);
+    # set by the setup that knows the fleet (the demo's synthetic history, later sacct)
+    job_history = None
+
     def __init__(
         self,
         backend: Backend,

@@ -32,7 +32,7 @@ def local_capacity(
         path = path.with_name(f"capacity-demo{len(inventory.nodes)}-{sim.seed}.sqlite")
     backend = LocalBackend(path, inventory, workload, on_change=on_change)
     backend.read()  # the demo fleet starts where the store says
-    return CapacityService(
+    service = CapacityService(
         backend,
         fleet_entitlements(inventory),
         policy,
@@ -40,3 +40,6 @@ def local_capacity(
         journal=ApplyJournal(journal_path(data_dir)),
         **service_options,
     )
+    if sim is not None:
+        service.job_history = sim.job_history_source()
+    return service

@@ -144,6 +144,7 @@ def _run(args, svc: CapacityService, lang: str) -> int:
     print_plan(preview, draft, lang, out)
     if not preview.ok:
         return 1
+    print_wait_effect(svc, preview, lang, out)
     if args.dry_run:
         out.write(translate("RebalanceCommand", "Dry run: nothing changed.").into(lang) + "\n")
         return 0
@@ -226,6 +227,25 @@ def print_plan(preview: Preview, draft: PlanDraft | None, lang: str, out) -> Non
     for problem in preview.problems:
         mark = "✗" if problem.severity == "error" else "!"
         out.write(f"  {mark} {problem.text(lang)}\n")
+
+
+def print_wait_effect(svc: CapacityService, preview: Preview, lang: str, out) -> None:
+    """The plan's predicted effect on each sector's wait (console/whatif), or why there is none."""
+    from console.whatif.effect import effect_lines, plan_effect
+
+    history = svc.job_history() if svc.job_history is not None else None
+    if history is None:
+        out.write(translate(
+            "RebalanceCommand", "Predicted waits: no job history for this fleet."
+        ).into(lang) + "\n")
+        return
+    before = {s: preview.before[s].allocated for s in SECTORS}
+    effect = plan_effect(history, before, dict(preview.after))
+    out.write(translate(
+        "RebalanceCommand", "Predicted waits (from {jobs} jobs over {days} days):"
+    ).into(lang, jobs=len(history.jobs), days=history.days) + "\n")
+    for line in effect_lines(effect, lang):
+        out.write(f"  {line}\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

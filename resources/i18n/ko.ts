@@ -2066,6 +2066,14 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <source>(guarantee {guarantee})</source>
         <translation>(최소 보장 {guarantee})</translation>
     </message>
+    <message>
+        <source>Predicted waits: no job history for this fleet.</source>
+        <translation>예상 대기: 이 클러스터의 작업 기록이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Predicted waits (from {jobs} jobs over {days} days):</source>
+        <translation>예상 대기 ({days}일 동안의 작업 {jobs}개로 계산):</translation>
+    </message>
 </context>
 <context>
     <name>Recovery</name>
@@ -3412,6 +3420,60 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>{sector} would have {gpus} GPUs, above its cap of {cap}.</source>
         <translation>{sector} 부문이 {gpus} GPU로 상한 {cap} GPU를 넘습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>WaitForecast</name>
+    <message>
+        <source>Predicted waits</source>
+        <translation>예상 대기</translation>
+    </message>
+    <message>
+        <source>Make a plan to see what it does to each sector&apos;s queue.</source>
+        <translation>계획을 만들면 부문마다 대기열이 어떻게 바뀌는지 보여 줍니다.</translation>
+    </message>
+    <message>
+        <source>Replaying the sectors&apos; past jobs…</source>
+        <translation>부문들의 지난 작업을 다시 돌려 보는 중…</translation>
+    </message>
+    <message>
+        <source>No job history for this fleet: no prediction.</source>
+        <translation>이 클러스터에는 작업 기록이 없어 예측하지 않습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>WhatIf</name>
+    <message>
+        <source>{n} min</source>
+        <translation>{n}분</translation>
+    </message>
+    <message>
+        <source>{n} h</source>
+        <translation>{n}시간</translation>
+    </message>
+    <message>
+        <source>range {low}–{high}</source>
+        <translation>범위 {low}–{high}</translation>
+    </message>
+    <message>
+        <source>{sector}: too little history to predict ({why})</source>
+        <translation>{sector}: 기록이 너무 적어 예측하지 않습니다 ({why})</translation>
+    </message>
+    <message>
+        <source>{sector}: p90 wait {before} → {after} ({range}), p50 {p50}</source>
+        <translation>{sector}: p90 대기 {before} → {after} ({range}), p50 {p50}</translation>
+    </message>
+    <message>
+        <source>({count} jobs would no longer fit at all)</source>
+        <translation>(작업 {count}개는 아예 들어갈 수 없게 됩니다)</translation>
+    </message>
+    <message>
+        <source>Replays the {jobs} jobs each sector submitted from {start} to {end} ({source}) against its GPUs before and after the plan, scheduled as Slurm&apos;s backfill would (submit order, reservations from time limits). The range is the 10th–90th percentile over {days}-day histories drawn again from those days. Needs at least {min_jobs} jobs over {min_days} days per sector. Not seen: work already running at the start, fair share between users, users submitting differently once waits change, node failures.</source>
+        <translation>{start}부터 {end}까지 각 부문이 제출한 작업 {jobs}개({source})를 계획 전후의 GPU에 대해 Slurm의 백필처럼(제출 순서, 시간 제한에 따른 예약) 다시 돌려 봅니다. 범위는 그 날들에서 다시 뽑은 {days}일짜리 기록들의 10–90번째 백분위수입니다. 부문마다 {min_days}일 동안 작업이 {min_jobs}개 이상 있어야 합니다. 보지 못하는 것: 시작할 때 이미 돌고 있던 작업, 사용자 사이의 공정 배분, 대기가 바뀐 뒤 달라지는 사용자의 제출, 노드 장애.</translation>
+    </message>
+    <message>
+        <source>{jobs} jobs in {days} days</source>
+        <translation>{days}일 동안 작업 {jobs}개</translation>
     </message>
 </context>
 </TS>

@@ -25,7 +25,7 @@ UNITS = {
     "bridge": ("console.bridge",),
 }
 _CONSOLE = {"vocabulary", "settings", "inventory", "history", "fleet", "telemetry", "alerts"}
-_CONSOLE |= {"capacity", "sources", "reports", "commands"}
+_CONSOLE |= {"capacity", "sources", "reports", "commands", "whatif"}
 # unit -> the units it may import (its own is always allowed)
 ALLOWED: dict[str, set[str]] = {
     "root": set(),
@@ -39,7 +39,10 @@ ALLOWED: dict[str, set[str]] = {
     "alerts": {"vocabulary", "settings", "fleet"},
     # Slurm over SSH uses the telemetry's SSH transport and host-key checks
     "capacity": {"vocabulary", "settings", "inventory", "telemetry"},
-    "sources": {"vocabulary", "inventory", "fleet", "telemetry", "capacity", "node-side"},
+    "sources": {"vocabulary", "inventory", "fleet", "telemetry", "capacity", "node-side"}
+    | {"whatif"},
+    # the queue model: jobs in, waits out; knows no backend (the setup hands it a history)
+    "whatif": {"vocabulary"},
     "reports": {"vocabulary", "settings", "history", "alerts", "capacity"},
     # serve and status run the wiring's services without a window (console/room/)
     "commands": _CONSOLE - {"commands"} | {"node-side", "room", "wiring"},
@@ -53,7 +56,7 @@ ALLOWED: dict[str, set[str]] = {
     | {"widgets.history"},
     "widgets.alerts": {"vocabulary", "settings", "alerts", "widgets.common"},
     "widgets.capacity": {"vocabulary", "settings", "capacity", "widgets.common", "widgets.fleet"}
-    | {"widgets.history"},
+    | {"widgets.history", "whatif"},
     "widgets.reports": {"vocabulary", "settings", "reports", "widgets.common"},
     # the two front-ends: the wiring hands them its services and options
     "widgets.kiosk": {"vocabulary", "settings", "alerts", "fleet", "wiring", "widgets.common"}

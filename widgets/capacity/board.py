@@ -38,6 +38,7 @@ from widgets.capacity.preview import PreviewPanel
 from widgets.capacity.recovery_banner import RecoveryBanner
 from widgets.capacity.refusal import refusal_text
 from widgets.capacity.sector_column import SectorColumn
+from widgets.capacity.wait_forecast import WaitForecast
 from widgets.capacity.worker import CapacityWorker
 from widgets.common.labels import core_text, fmt, ui_language
 
@@ -69,6 +70,9 @@ class RebalanceBoard(QWidget):
         self.apply_button = QPushButton(objectName="ApplyButton")
         self.status = QLabel(objectName="Legend")
         self.preview_panel = PreviewPanel(tz)
+        # below the before → after table: what the draft does to each sector's queue
+        self.wait_forecast = WaitForecast(service.job_history)
+        self.preview_panel.layout().insertWidget(2, self.wait_forecast)
         self.progress = ApplyProgress()
         self.progress.hide()
         self.recovery = RecoveryBanner(service, self.worker, self.progress, self)
@@ -161,6 +165,7 @@ class RebalanceBoard(QWidget):
     def shutdown(self) -> None:
         """Stop the timer and the worker's threads (a running apply is cancelled first)."""
         self.refresh_timer.stop()
+        self.wait_forecast.shutdown()
         self.worker.shutdown()
 
     # -- reading ----------------------------------------------------------------------------------
@@ -259,6 +264,7 @@ class RebalanceBoard(QWidget):
             self.preview = None
         figures = self.service.figures(self.state) if self.state is not None else None
         self.preview_panel.show_preview(self.preview, self.notes, figures)
+        self.wait_forecast.show_preview(self.preview)
         self._update()
         self.plan_changed.emit()
 

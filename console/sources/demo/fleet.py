@@ -135,6 +135,12 @@ class SimFleet:
         """What the local capacity backend asks of this fleet, and how it tells the fleet back."""
         return SimWorkload(self), self.control.update
 
+    def job_history_source(self):
+        """Where the what-if reads this fleet's past jobs (console/whatif): synthetic, hourly."""
+        from console.sources.demo.job_history import demo_history_source
+
+        return demo_history_source(self.inventory, self.seed)
+
     def utilisation(self, t: float) -> np.ndarray:
         """(nodes, GPUs) utilisation in percent at time t, in inventory order."""
         specs = self.inventory.nodes

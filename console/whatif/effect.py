@@ -1,0 +1,107 @@
+"""What a plan would do to each sector's queue, in words: "p90 wait 3.1 h → 0.8 h (range …)".
+
+The board's preview, its tooltip and `rebalance --dry-run` all say it from here, so they agree.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+
+from console.fleet.model import SECTORS, Sector
+from console.i18n.catalogue import say, translate
+from console.i18n.names import sector_name
+from console.whatif.jobs import JobHistory
+from console.whatif.predict import MIN_DAYS, MIN_JOBS, Comparison, Forecast, compare
+
+HistorySource = Callable[[], JobHistory | None]
+
+
+def plan_effect(
+    history: JobHistory, before: Mapping[Sector, int], after: Mapping[Sector, int], seed: int = 0
+) -> dict[Sector, Comparison]:
+    return compare(history, before, after, seed)
+
+
+def hours(seconds: float | None, lang: str) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 3600:
+        return translate("WhatIf", "{n} min").into(lang, n=f"{seconds / 60:.0f}")
+    return translate("WhatIf", "{n} h").into(lang, n=f"{seconds / 3600:.1f}")
+
+
+def forecast_range(f: Forecast, lang: str) -> str:
+    if f.p90_range is None:
+        return ""
+    return translate("WhatIf", "range {low}–{high}").into(
+        lang, low=hours(f.p90_range.low, lang), high=hours(f.p90_range.high, lang)
+    )
+
+
+def effect_line(c: Comparison, lang: str) -> str:
+    """One sector: its p90 wait before → after, with the after's range; or why there is none."""
+    if c.before.insufficient or c.after.insufficient:
+        return translate("WhatIf", "{sector}: too little history to predict ({why})").into(
+            lang,
+            sector=sector_name(c.before.sector, lang),
+            why=say(c.before.insufficient or c.after.insufficient, lang),
+        )
+    text = translate("WhatIf", "{sector}: p90 wait {before} → {after} ({range}), p50 {p50}").into(
+        lang,
+        sector=sector_name(c.before.sector, lang),
+        before=hours(c.before.p90_wait_s, lang),
+        after=hours(c.after.p90_wait_s, lang),
+        range=forecast_range(c.after, lang),
+        p50=f"{hours(c.before.p50_wait_s, lang)} → {hours(c.after.p50_wait_s, lang)}",
+    )
+    if c.after.too_big:
+        text += " " + translate("WhatIf", "({count} jobs would no longer fit at all)").into(
+            lang, count=c.after.too_big
+        )
+    return text
+
+
+def method_text(history: JobHistory, lang: str) -> str:
+    """How the prediction is made and what it cannot see (tooltip, report appendix)."""
+    start = time.strftime("%Y-%m-%d", time.gmtime(history.start))
+    end = time.strftime("%Y-%m-%d", time.gmtime(history.end - 1))
+    return translate(
+        "WhatIf",
+        "Replays the {jobs} jobs each sector submitted from {start} to {end} ({source}) against "
+        "its GPUs before and after the plan, scheduled as Slurm's backfill would (submit order, "
+        "reservations from time limits). The range is the 10th–90th percentile over {days}-day "
+        "histories drawn again from those days. Needs at least {min_jobs} jobs over {min_days} "
+        "days per sector. Not seen: work already running at the start, fair share between users, "
+        "users submitting differently once waits change, node failures.",
+    ).into(
+        lang,
+        jobs=len(history.jobs),
+        start=start,
+        end=end,
+        source=history.source or "-",
+        days=history.days,
+        min_jobs=MIN_JOBS,
+        min_days=MIN_DAYS,
+    )
+
+
+def effect_lines(effect: Mapping[Sector, Comparison], lang: str) -> list[str]:
+    return [effect_line(effect[s], lang) for s in SECTORS if s in effect]
+
+
+class CachedHistory:
+    """A history source that reads (or makes) the history once per hour: a drag on the board
+    must not re-read sacct."""
+
+    def __init__(self, make: Callable[[float], JobHistory | None], clock=time.time) -> None:
+        self._make, self._clock = make, clock
+        self._key: float | None = None
+        self._value: JobHistory | None = None
+
+    def __call__(self) -> JobHistory | None:
+        now = self._clock()
+        key = now - now % 3600
+        if key != self._key:
+            self._value, self._key = self._make(key), key
+        return self._value

@@ -1,0 +1,51 @@
+"""What-if benchmark: every sector's predicted wait before → after a plan, against reading the jobs.
+
+The demo fleet's 30-day history (48 nodes, about 10,000 jobs) is built ("read"), then one
+forecast per sector under today's GPUs and under a plan that moves two nodes, with the bootstrap
+ranges, exactly as the board and `rebalance --dry-run` compute them. Goal: under 2 s here.
+
+    .venv/bin/python -m tests.bench.bench_whatif [--days 30] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from console.fleet.model import Sector
+from console.sources.demo.job_history import demo_job_history
+from console.whatif.predict import compare
+
+CAPACITY = {Sector.PUBLIC: 152, Sector.INTEREST: 136, Sector.PRIVATE: 96}
+PLAN = {Sector.PUBLIC: 136, Sector.INTEREST: 152, Sector.PRIVATE: 96}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    end = 1764700000.0
+    read, predict = [], []
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        history = demo_job_history(CAPACITY, end, days=args.days)
+        t1 = time.perf_counter()
+        compare(history, CAPACITY, PLAN, seed=0)
+        t2 = time.perf_counter()
+        read.append(t1 - t0)
+        predict.append(t2 - t1)
+    r, p = min(read), min(predict)
+    print(
+        f"what-if over {args.days} days, {len(history.jobs)} jobs, 3 sectors before → after: "
+        f"predict {p:.2f} s (best of {args.repeat}), reading the jobs {r * 1e3:.0f} ms, "
+        f"ratio {p / r:.0f}×; goal < 2 s"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""`rebalance --dry-run` prints each sector's predicted wait before → after, in its language."""
+
+from __future__ import annotations
+
+import re
+
+from console.commands import rebalance
+
+
+def run(capsys, tmp_path, *extra):
+    code = rebalance.main(["--demo", "48", "--data-dir", str(tmp_path), *extra])
+    return code, capsys.readouterr().out
+
+
+def test_dry_run_shows_the_predicted_waits_of_every_sector(capsys, tmp_path):
+    code, out = run(capsys, tmp_path, "--set", "public=136,interest=152", "--dry-run",
+                    "--lang", "en")
+    assert code == 0, out
+    assert re.search(r"Predicted waits \(from \d+ jobs over 30 days\):", out)
+    lines = {s: re.search(rf"  {s}: p90 wait (\S+ \w+) → (\S+ \w+) \(range [^)]+\), p50", out)
+             for s in ("Public", "Public-interest", "Private")}
+    assert all(lines.values()), out
+    # public-interest gains 16 GPUs: its p90 wait does not grow; the private sector is unchanged
+    before, after = lines["Private"].groups()
+    assert before == after
+    gained = [hours(t) for t in lines["Public-interest"].groups()]
+    assert gained[1] <= gained[0], out
+
+
+def hours(text: str) -> float:
+    value, unit = text.split()
+    return float(value) / (60 if unit == "min" else 1)
+
+
+def test_the_same_in_korean(capsys, tmp_path):
+    code, out = run(capsys, tmp_path, "--set", "public=136,interest=152", "--dry-run",
+                    "--lang", "ko")
+    assert code == 0 and "예상 대기" in out and "p90 대기" in out, out
+
+
+def test_a_fleet_without_job_history_says_so(capsys, tmp_path, monkeypatch):
+    from console.capacity.service import CapacityService
+
+    monkeypatch.setattr(CapacityService, "job_history", None)
+    real_setup = rebalance.open_capacity
+
+    def without_history(args, kiosk=False):
+        svc = real_setup(args, kiosk)
+        svc.job_history = None
+        return svc
+
+    monkeypatch.setattr(rebalance, "open_capacity", without_history)
+    code, out = run(capsys, tmp_path, "--set", "public=136,interest=152", "--dry-run",
+                    "--lang", "en")
+    assert code == 0 and "Predicted waits: no job history for this fleet." in out
