@@ -81,3 +81,14 @@ def test_utilisation_and_queue_length_are_time_weighted():
 def test_invalid_jobs_are_refused_with_their_id():
     with pytest.raises(ValueError, match="job x"):
         Job(Sector.PUBLIC, 0.0, 0, 1.0, 1.0, "x")
+
+
+def test_dispatch_latency_delays_only_jobs_that_waited_and_is_learned_from_a_record():
+    from console.whatif.replay import dispatch_latency
+
+    jobs = [job(0, 8, 1), job(0.5, 8, 1)]
+    r = replay(jobs, 8, 0.0, 100 * H, dispatch_s=600.0)
+    assert [w / H for w in r.waits_s] == [0.0, 0.5 + 600 / H]
+    # a record: the second job started 2 s after the first ended; the first never waited
+    assert dispatch_latency([0.0, 10.0], [0.0, 102.0], [100.0, 150.0]) == 2.0
+    assert dispatch_latency([0.0], [0.0], [5.0]) == 0.0
