@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from console.capacity.backends.slurm_include import include_text
+from console.capacity.backends.slurm_include import carried_settings, include_text
 from console.capacity.backends.slurm_parse import (
     ParseError,
     PartitionInfo,
@@ -208,3 +208,44 @@ def test_include_text_keeps_other_lines_and_adds_missing_partitions():
     assert "PartitionName=interest Nodes=n[05-06] MaxTime=1-00:00:00" in lines
     again = include_text(text, infos, lists, {s: s.value for s in Sector}, 0.0, 5)
     assert again.count("# hangang-console") == 1 and again.count("PartitionName=interest") == 1
+
+
+# 22.05.8's `scontrol show partition -o` for a partition with a site's settings (sandbox, as root)
+_RICH = (
+    "PartitionName=interest AllowGroups=ALL AllowAccounts=orgA,public_s AllowQos=normal,pubq "
+    "AllocNodes=ALL Default=NO QoS=pubq DefaultTime=NONE DisableRootJobs=NO ExclusiveUser=NO "
+    "GraceTime=0 Hidden=NO MaxNodes=UNLIMITED MaxTime=UNLIMITED MinNodes=0 LLN=NO "
+    "MaxCPUsPerNode=2 Nodes=n[04-06] PriorityJobFactor=1 PriorityTier=1 RootOnly=NO ReqResv=NO "
+    "OverSubscribe=NO OverTimeLimit=NONE PreemptMode=OFF State=UP TotalCPUs=6 TotalNodes=3 "
+    "SelectTypeParameters=NONE JobDefaults=(null) DefMemPerCPU=100 MaxMemPerNode=UNLIMITED "
+    "TRES=cpu=6,mem=3000M,node=3,billing=6,gres/gpu=24 TRESBillingWeights=CPU=1.0,GRES/gpu=4.0\n"
+    "PartitionName=private AllowGroups=ALL DenyAccounts=orgA AllowQos=ALL AllocNodes=ALL "
+    "Default=NO QoS=N/A DefaultTime=NONE DisableRootJobs=NO ExclusiveUser=NO GraceTime=0 "
+    "Hidden=NO MaxNodes=UNLIMITED MaxTime=UNLIMITED MinNodes=0 LLN=NO MaxCPUsPerNode=UNLIMITED "
+    "Nodes=n[07-08] PriorityJobFactor=1 PriorityTier=1 RootOnly=NO ReqResv=NO OverSubscribe=NO "
+    "OverTimeLimit=NONE PreemptMode=OFF State=UP TotalCPUs=4 TotalNodes=2 "
+    "SelectTypeParameters=NONE JobDefaults=(null) DefMemPerNode=500 MaxMemPerCPU=400 "
+    "TRES=cpu=4,mem=2000M,node=2,billing=4,gres/gpu=16\n"
+)
+
+
+def test_a_new_partition_line_carries_every_setting_scontrol_reports():
+    interest, private = parse_partitions(_RICH)
+    assert carried_settings(interest.settings) == [
+        "AllowAccounts=orgA,public_s", "AllowQos=normal,pubq", "QOS=pubq", "MaxCPUsPerNode=2",
+        "DefMemPerCPU=100", "TRESBillingWeights=CPU=1.0,GRES/gpu=4.0",
+    ]
+    assert carried_settings(private.settings) == [
+        "DenyAccounts=orgA", "DefMemPerNode=500", "MaxMemPerCPU=400",
+    ]
+    # a key a later Slurm adds is carried as it is; a value with spaces stays one word
+    assert carried_settings({"PartitionName": "x", "NewKnob": "7", "Odd": "a b"}) == [
+        "NewKnob=7", 'Odd="a b"',
+    ]
+    infos = {Sector.PUBLIC: PartitionInfo("public", "", "UP", True, {"Default": "YES"}),
+             Sector.INTEREST: interest, Sector.PRIVATE: private}
+    lists = {Sector.PUBLIC: "n[01-04]", Sector.INTEREST: "n[05-06]", Sector.PRIVATE: "n[07-08]"}
+    text = include_text("", infos, lists, {s: s.value for s in Sector}, 0.0, 5)
+    line = next(x for x in text.splitlines() if x.startswith("PartitionName=interest"))
+    assert line.startswith("PartitionName=interest Nodes=n[05-06] AllowAccounts=orgA,public_s")
+    assert "TotalCPUs" not in text and "TRES=" not in text and "(null)" not in text
