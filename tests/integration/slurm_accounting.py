@@ -74,8 +74,8 @@ class AccountingTestbed(SlurmTestbed):
         return self.ctld_port + len(self.nodes) + 2
 
     def _write_include(self) -> None:
-        self.include.write_text("".join(
-            f"PartitionName={part} Nodes={LAYOUT[part]} {SITE_SETTINGS[part]}\n" for part in LAYOUT))
+        lines = [f"PartitionName={p} Nodes={LAYOUT[p]} {SITE_SETTINGS[p]}\n" for p in LAYOUT]
+        self.include.write_text("".join(lines))
 
     # -- the database and slurmdbd -----------------------------------------------------------
 
