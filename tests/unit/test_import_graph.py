@@ -24,7 +24,7 @@ UNITS = {
     "bridge": ("console.bridge",),
 }
 _CONSOLE = {"vocabulary", "settings", "inventory", "history", "fleet", "telemetry", "alerts"}
-_CONSOLE |= {"capacity", "sources", "reports", "commands"}
+_CONSOLE |= {"capacity", "sources", "reports", "commands", "scheduler"}
 # unit -> the units it may import (its own is always allowed)
 ALLOWED: dict[str, set[str]] = {
     "root": set(),
@@ -38,6 +38,8 @@ ALLOWED: dict[str, set[str]] = {
     "alerts": {"vocabulary", "settings", "fleet"},
     # Slurm over SSH uses the telemetry's SSH transport and host-key checks
     "capacity": {"vocabulary", "settings", "inventory", "telemetry"},
+    # the scheduler's books: Slurm's commands through the capacity backends' runners
+    "scheduler": {"vocabulary", "inventory", "capacity"},
     "sources": {"vocabulary", "inventory", "fleet", "telemetry", "capacity", "node-side"},
     "reports": {"vocabulary", "settings", "history", "alerts", "capacity"},
     "commands": _CONSOLE - {"commands"} | {"node-side"},
