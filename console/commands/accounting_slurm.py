@@ -112,6 +112,9 @@ def books_table(result: Books, by: str, inventory: Inventory | None,
                                       "used_gpu_h": "console_used_gpu_h"})
         out = out.merge(theirs[[*key, "console_alloc_gpu_h", "console_used_gpu_h"]], on=key,
                         how="outer").fillna({"slurm_gpu_h": 0.0})
+        rank = {s: i for i, s in enumerate(result.by_sector)}  # the sectors' order, not A–Z
+        out = out.sort_values("sector", key=lambda c: c.map(rank).fillna(99),
+                              kind="stable").reset_index(drop=True)
         slurm = out["slurm_gpu_h"].where(out["slurm_gpu_h"] > 0)
         out["used_pct"] = out["console_used_gpu_h"] / slurm * 100.0
     if csv:
@@ -133,8 +136,9 @@ def run(args: argparse.Namespace, inventory: Inventory | None, t0: float, t1: fl
     try:
         result, how = read_books(args, inventory, t0, t1, time.time())
     except (BackendError, SacctError) as exc:
-        sys.stderr.write(translate("SchedulerBooks", "hangang-console accounting: Slurm's "
-                                   "accounting could not be read: {error}\n").into(lang, error=exc))
+        message = translate("SchedulerBooks", "hangang-console accounting: Slurm's accounting "
+                            "could not be read: {error}")
+        sys.stderr.write(message.into(lang, error=exc) + "\n")
         return 3
     mine = console_table(args, t0, t1, settings)
     out = books_table(result, args.by, inventory, mine, lang, args.format == "csv")
@@ -142,18 +146,19 @@ def run(args: argparse.Namespace, inventory: Inventory | None, t0: float, t1: fl
     if args.format == "csv":
         out.to_csv(sys.stdout, index=False, float_format="%.4f")
         return 0
-    sys.stdout.write(translate("SchedulerBooks", "{period}: {jobs} jobs held GPUs, {hours} "
-                               "GPU-h allocated in Slurm ({how})\n").into(
-        lang, period=label, jobs=result.jobs, hours=f"{result.total:,.2f}", how=how.into(lang)))
+    lines = [translate("SchedulerBooks", "{period}: {jobs} jobs held GPUs, {hours} GPU-h "
+                       "allocated in Slurm ({how})").into(
+        lang, period=label, jobs=result.jobs, hours=f"{result.total:,.2f}", how=how.into(lang))]
     if mine is None:
-        sys.stdout.write(translate("SchedulerBooks", "(the console's history has nothing for "
-                                   "this period: its columns are left out)\n").into(lang))
+        lines.append(translate("SchedulerBooks", "(the console's history has nothing for this "
+                               "period: its columns are left out)").into(lang))
     guessed = result.by_rule.get("partition", 0.0) + result.by_rule.get("unmapped", 0.0)
     if guessed > 0:
-        sys.stdout.write(translate("SchedulerBooks", "{hours} GPU-h charged by partition or "
-                                   "unmapped: give the fleet file's sectors and organisations "
-                                   "their Slurm account\n").into(lang, hours=f"{guessed:,.2f}"))
-    sys.stdout.write(out.to_string(index=False, float_format=lambda v: f"{v:,.2f}") + "\n")
+        lines.append(translate("SchedulerBooks", "{hours} GPU-h charged by partition or "
+                               "unmapped: give the fleet file's sectors and organisations their "
+                               "Slurm account").into(lang, hours=f"{guessed:,.2f}"))
+    lines.append(out.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
 
