@@ -13,7 +13,8 @@ from console.capacity.backends.slurm_parse import PartitionInfo
 from console.fleet.model import SECTORS, Sector
 
 # What `scontrol show partition` reports that is not a setting: counters and what the node list
-# implies (read from 22.05's and 24.11's output). Everything else it reports is carried.
+# implies (from 22.05's output and the keys slurm_sprint_partition_info prints up to 25.x).
+# Everything else it reports is carried.
 _RUNTIME = frozenset({"PartitionName", "Nodes", "NodeSets", "TotalCPUs", "TotalNodes", "TRES"})
 # scontrol's spelling where slurm.conf's differs (slurm.conf reads keys in any case)
 _CONF_KEY = {"QoS": "QOS"}
@@ -31,6 +32,8 @@ _UNSET = {
     "State": "UP", "SuspendTime": "GLOBAL", "SuspendTimeout": "GLOBAL",
 }
 _NOTHING = ("", "(null)", "N/A")
+# printed, but no value slurm.conf takes: a partition state it does not know
+_UNWRITABLE = {("State", "UNKNOWN")}
 _NODES_TOKEN = re.compile(r"(?<!\S)Nodes=\S*")
 
 
@@ -93,7 +96,8 @@ def carried_settings(settings: Mapping[str, str]) -> list[str]:
     out = []
     for key, value in settings.items():
         value = value.strip()
-        if key in _RUNTIME or value in _NOTHING or _UNSET.get(key) == value:
+        if key in _RUNTIME or value in _NOTHING or _UNSET.get(key) == value \
+                or (key, value) in _UNWRITABLE:
             continue
         if any(c.isspace() for c in value):
             value = '"' + value.replace('"', "") + '"'

@@ -242,6 +242,11 @@ def test_a_new_partition_line_carries_every_setting_scontrol_reports():
     assert carried_settings({"PartitionName": "x", "NewKnob": "7", "Odd": "a b"}) == [
         "NewKnob=7", 'Odd="a b"',
     ]
+    # what later versions print when nothing is set (24.11/25.x), and a state slurm.conf lacks
+    later = {"MaxCPUsPerSocket": "UNLIMITED", "NodeSets": "ALL", "ExclusiveTopo": "NO",
+             "ResumeTimeout": "GLOBAL", "SuspendTimeout": "GLOBAL", "SuspendTime": "1800",
+             "PowerDownOnIdle": "NO", "State": "UNKNOWN"}
+    assert carried_settings(later) == ["SuspendTime=1800"]
     infos = {Sector.PUBLIC: PartitionInfo("public", "", "UP", True, {"Default": "YES"}),
              Sector.INTEREST: interest, Sector.PRIVATE: private}
     lists = {Sector.PUBLIC: "n[01-04]", Sector.INTEREST: "n[05-06]", Sector.PRIVATE: "n[07-08]"}
