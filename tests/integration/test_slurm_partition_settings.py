@@ -68,5 +68,8 @@ def test_lines_the_include_file_lacked_are_written_with_every_live_setting(books
                        "sleep 30")
     books.sbatch("-p", "interest", "--account=int_flood", "--gres=gpu:8", "--wrap", "sleep 30")
     wait_for(lambda: books.job_state(job) == "RUNNING", 20, "first job did not start")
-    reason = books.run("squeue", "-h", "-t", "PD", "-o", "%r").split()
-    assert reason == ["QOSGrpGRES"]
+
+    def reasons() -> list[str]:  # "None" until the scheduler has looked at the job
+        return books.run("squeue", "-h", "-t", "PD", "-o", "%r").split()
+
+    wait_for(lambda: reasons() == ["QOSGrpGRES"], 20, f"pending for {reasons()}, not the QOS")
