@@ -11,18 +11,22 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from console.capacity.backends.base import BackendError
+from console.fleet.model import SECTORS
 from console.history.accounting import accounting
 from console.history.database import HistoryDB, HistoryError, default_history_path
-from console.i18n.catalogue import translate
+from console.i18n.catalogue import Phrase, translate
 from console.i18n.names import sector_name
 from console.inventory.model import Inventory
 from console.paths import data_dir
 from console.scheduler.books import UNMAPPED, AccountMap, Books, books
+from console.scheduler.queue import Waiting, pending_jobs, waiting
 from console.scheduler.reader import SacctReader
 from console.scheduler.sacct import SacctError
 from console.settings import AccountingSettings
@@ -44,19 +48,34 @@ UNMAPPED_NAME = translate("SchedulerBooks", "(unmapped account)")
 NO_ORG = translate("SchedulerBooks", "(no organisation)")
 
 
+@dataclass(frozen=True, slots=True)
+class Read:
+    books: Books
+    how: Phrase
+    waiting: Mapping[str, Mapping[str, Waiting]] | None  # None: squeue could not be read
+    queue_error: str = ""
+
+
 def read_books(args: argparse.Namespace, inventory: Inventory | None, t0: float, t1: float,
-               now: float) -> tuple[Books, str]:
+               now: float) -> Read:
+    """sacct for the period and, for the sector table, squeue's pending jobs now."""
     from console.capacity.backends.slurm_setup import slurm_options_for, slurm_runner
 
     options = slurm_options_for(inventory, args.slurm_local)
+    accounts = AccountMap.from_inventory(inventory, options.partitions)
     runner = slurm_runner(options)
     try:
         reader = SacctReader(runner)
-        jobs = reader.jobs(t0, t1)
-        how = reader.how()
+        result = books(reader.jobs(t0, t1), accounts, t0, t1, now)
+        queue, error = None, ""
+        if args.by == "sector" and args.format == "table":
+            try:  # the books stand without it: slurmctld may be down while slurmdbd is up
+                queue = waiting(pending_jobs(runner, bool(reader.json)), accounts)
+            except BackendError as exc:
+                error = str(exc)
     finally:
         runner.close()
-    return books(jobs, AccountMap.from_inventory(inventory, options.partitions), t0, t1, now), how
+    return Read(result, reader.how(), queue, error)
 
 
 def console_table(args: argparse.Namespace, t0: float, t1: float,
@@ -134,12 +153,13 @@ def books_table(result: Books, by: str, inventory: Inventory | None,
 def run(args: argparse.Namespace, inventory: Inventory | None, t0: float, t1: float,
         label: str, lang: str, settings: AccountingSettings) -> int:
     try:
-        result, how = read_books(args, inventory, t0, t1, time.time())
+        read = read_books(args, inventory, t0, t1, time.time())
     except (BackendError, SacctError) as exc:
         message = translate("SchedulerBooks", "hangang-console accounting: Slurm's accounting "
                             "could not be read: {error}")
         sys.stderr.write(message.into(lang, error=exc) + "\n")
         return 3
+    result, how = read.books, read.how
     mine = console_table(args, t0, t1, settings)
     out = books_table(result, args.by, inventory, mine, lang, args.format == "csv")
     out = out.rename(columns={k: h.into(lang) for k, h in HEADERS.items()})
@@ -158,8 +178,30 @@ def run(args: argparse.Namespace, inventory: Inventory | None, t0: float, t1: fl
                                "unmapped: give the fleet file's sectors and organisations their "
                                "Slurm account").into(lang, hours=f"{guessed:,.2f}"))
     lines.append(out.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    if read.waiting is not None:
+        lines += queue_lines(read.waiting, lang)
+    elif read.queue_error:
+        lines.append(translate("SchedulerBooks", "The queue could not be read: {error}").into(
+            lang, error=read.queue_error))
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
+
+
+def queue_lines(table: Mapping[str, Mapping[str, Waiting]], lang: str) -> list[str]:
+    """Pending now, per sector, by Slurm's reason."""
+    title = translate("SchedulerBooks", "Waiting now (squeue), by reason:").into(lang)
+    if not table:
+        return [title, "  " + translate("SchedulerBooks", "no job waits").into(lang)]
+    lines = [title]
+    order = [s.value for s in SECTORS] + [UNMAPPED]
+    for sector in sorted(table, key=lambda s: order.index(s) if s in order else 99):
+        name = UNMAPPED_NAME.into(lang) if sector == UNMAPPED else sector_name(sector, lang)
+        reasons = ", ".join(
+            translate("SchedulerBooks", "{reason} {jobs} jobs / {gpus} GPUs").into(
+                lang, reason=reason, jobs=w.jobs, gpus=w.gpus)
+            for reason, w in table[sector].items())
+        lines.append(f"  {name}: {reasons}")
+    return lines
 
 
 def inventory_from(path: Path | None) -> Inventory | None:

@@ -46,13 +46,17 @@ class AccountMap:
 
     def charge(self, job: JobRecord) -> tuple[str, str, str]:
         """(sector value or UNMAPPED, organisation id or "", rule) for one job."""
-        org = self.org_of.get(job.account)
+        return self.charge_to(job.account, job.partition)
+
+    def charge_to(self, account: str, partition: str) -> tuple[str, str, str]:
+        account = account.lower()
+        org = self.org_of.get(account)
         if org is not None and org in self.sector_of_org:
             return self.sector_of_org[org].value, org, RULES[0]
-        if job.account in self.sector_of_account:
-            return self.sector_of_account[job.account].value, "", RULES[1]
-        # a job asked for several partitions runs in the first it got; sacct shows that one
-        sector = self.sector_of_partition.get(job.partition.split(",")[0])
+        if account in self.sector_of_account:
+            return self.sector_of_account[account].value, "", RULES[1]
+        # a job that ran names the partition it ran in; a pending one may name several
+        sector = self.sector_of_partition.get(partition.split(",")[0])
         if sector is not None:
             return sector.value, "", RULES[2]
         return UNMAPPED, "", RULES[3]

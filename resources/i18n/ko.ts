@@ -2733,6 +2733,22 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <source>{hours} GPU-h charged by partition or unmapped: give the fleet file&apos;s sectors and organisations their Slurm account</source>
         <translation>{hours} GPU시간은 파티션으로 추정했거나 연결되지 않음: 플릿 파일의 부문과 기관에 Slurm account를 지정하세요</translation>
     </message>
+    <message>
+        <source>The queue could not be read: {error}</source>
+        <translation>대기열을 읽을 수 없음: {error}</translation>
+    </message>
+    <message>
+        <source>Waiting now (squeue), by reason:</source>
+        <translation>지금 대기 중 (squeue), 사유별:</translation>
+    </message>
+    <message>
+        <source>no job waits</source>
+        <translation>대기 중인 작업 없음</translation>
+    </message>
+    <message>
+        <source>{reason} {jobs} jobs / {gpus} GPUs</source>
+        <translation>{reason} 작업 {jobs}개 / GPU {gpus}개</translation>
+    </message>
 </context>
 <context>
     <name>SectorCard</name>

@@ -17,6 +17,7 @@ from console.commands import accounting
 from console.fleet.model import Sector
 from console.inventory.loader import load_inventory
 from console.scheduler.books import AccountMap, books
+from console.scheduler.queue import Waiting, pending_jobs, waiting
 from console.scheduler.reader import SacctReader
 from tests.integration.slurm_accounting import ACCOUNTS
 from tests.integration.slurm_testbed import wait_for
@@ -156,6 +157,39 @@ def test_the_command_prints_slurms_books(ran, tmp_path, capsys):
 def _day(t0: float) -> tuple[float, float]:
     start = math.floor(t0 / 86400) * 86400
     return start, start + 86400
+
+
+def test_jobs_waiting_for_their_sectors_cap_are_counted_by_reason(ran, tmp_path, capsys):
+    """interest's partition QOS caps it at 12 GPUs: a second job of 8 waits for the QOS (its
+    nodes have 24), and the command's sector table says so."""
+    tb, *_ = ran
+    fleet = fleet_file(tb, tmp_path)
+    accounts = AccountMap.from_inventory(load_inventory(fleet), {s: s.value for s in Sector})
+    runner = LocalRunner(tb.env)
+    try:
+        first = tb.sbatch("-p", "interest", "--account=int_flood", "--gres=gpu:8", "--wrap",
+                          "sleep 300")
+        tb.sbatch("-p", "interest", "--account=int_flood", "--gres=gpu:8", "--wrap", "sleep 300")
+        wait_for(lambda: tb.job_state(first) == "RUNNING", 20, "the first job did not start")
+
+        def interest():
+            return waiting(pending_jobs(runner, True), accounts).get("interest")
+
+        wait_for(lambda: interest() == {"QOSGrpGRES": Waiting(1, 8)}, 20,
+                 f"interest waits for {interest()}")
+        assert waiting(pending_jobs(runner, False), accounts) == {"interest": interest()}
+        code = accounting.main(["--from-slurm", "--inventory", str(fleet), "--tz", "UTC",
+                                "--period", "day", "--date", _today(), "--lang", "en",
+                                "--data-dir", str(tmp_path / "none")])
+        assert code == 0
+        out = capsys.readouterr().out
+        assert "Waiting now" in out and "Public-interest: QOSGrpGRES 1 jobs / 8 GPUs" in out
+    finally:
+        tb.cancel_all()
+
+
+def _today() -> str:
+    return datetime.now(UTC).date().isoformat()
 
 
 def test_slurmdbd_down_is_a_clear_error_not_a_hang(ran, tmp_path, capsys):

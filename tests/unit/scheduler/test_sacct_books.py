@@ -118,3 +118,23 @@ def test_percentile_is_nearest_rank():
     assert percentile([5.0], 90) == 5.0
     assert percentile([float(i) for i in range(1, 11)], 50) == 5.0
     assert percentile([float(i) for i in range(1, 11)], 90) == 9.0
+
+
+def test_pending_jobs_by_sector_and_reason():
+    from console.capacity.backends.slurm_squeue import JobInfo
+    from console.scheduler.queue import Waiting, total, waiting
+
+    def job(i, state, parts, account, gpus, reason=""):
+        return JobInfo(str(i), state, parts, "", 1, gpus, (), None, "u", account, reason)
+
+    jobs = [job(1, "PENDING", ("interest",), "int_flood", 8, "QOSGrpGRES"),
+            job(2, "PENDING", ("interest",), "int_flood", 4, "QOSGrpGRES"),
+            job(3, "PENDING", ("private", "public"), "nobody", 2, "Resources"),
+            job(4, "RUNNING", ("public",), "orga", 8),
+            job(5, "PENDING", ("debug",), "nobody", 1)]
+    accounts = AccountMap.from_inventory(inventory(), {s: s.value for s in Sector})
+    found = waiting(jobs, accounts)
+    assert found == {"interest": {"QOSGrpGRES": Waiting(2, 12)},
+                     "private": {"Resources": Waiting(1, 2)},
+                     "": {"None": Waiting(1, 1)}}
+    assert total(found["interest"]) == Waiting(2, 12)

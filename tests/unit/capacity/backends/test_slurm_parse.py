@@ -97,6 +97,7 @@ def test_sinfo_json_and_squeue_json():
     assert running.running and running.nodes == "cs75" and running.end_time == 1686633833
     assert running.partitions == ("hw-l",) and running.gpus == 0
     assert pending.pending and pending.node_count == 1 and pending.end_time is None
+    assert pending.reason == "Dependency" and running.reason == ""  # "None" reads as nothing
 
 
 @pytest.mark.parametrize(
@@ -171,14 +172,18 @@ def test_partitions_22_05_line():
 
 
 def test_squeue_text_format():
-    assert len(SQUEUE_FIELDS) == 10
+    assert len(SQUEUE_FIELDS) == 11
     text = ("4|PENDING|interest,public|3|N/A|root|(null)|gres:gpu:8||\n"
             "3|RUNNING|interest|3|2026-11-25T04:00:00|kim|proj|gres:gpu:8||n[04-06]|\n"
             "5|PENDING|public|1|N/A|lee|(null)||gres:gpu:16||\n")
     pending, running, per_job = parse_squeue_text(text)
     assert pending.partitions == ("interest", "public") and pending.gpus == 24
     assert running.nodes == "n[04-06]" and running.end_time is not None
-    assert per_job.gpus == 16
+    assert per_job.gpus == 16 and pending.reason == ""
+    # with the pending reason asked for (22.05's words)
+    waits, = parse_squeue_text("7|PENDING|interest|1|N/A|root|int_flood|gres:gpu:8|||"
+                               "QOSGrpGRES|\n")
+    assert waits.reason == "QOSGrpGRES" and waits.account == "int_flood"
     with pytest.raises(ParseError):
         parse_squeue_text("1|RUNNING\n")
 
