@@ -7,6 +7,7 @@ fields read)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -138,3 +139,28 @@ def test_pending_jobs_by_sector_and_reason():
                      "private": {"Resources": Waiting(1, 2)},
                      "": {"None": Waiting(1, 1)}}
     assert total(found["interest"]) == Waiting(2, 12)
+
+
+def test_json_of_later_data_parsers_reads_too():
+    """The shape 23.11+ prints (data_parser v0.0.40+): lists of states and {set, number} for
+    optional numbers. Written by hand from that shape; 22.05's real output is the fixture."""
+    unset = {"set": False, "infinite": False, "number": 0}
+    text = json.dumps({"jobs": [
+        {"job_id": 11, "account": "Int_Flood", "user": "kim", "qos": "normal",
+         "partition": "interest", "array": {"job_id": 10, "task_id": {"set": True, "number": 3}},
+         "het": {"job_id": 0, "job_offset": unset},
+         "state": {"current": ["COMPLETED"], "reason": "None"},
+         "time": {"elapsed": 60, "submission": 100, "eligible": 100, "start": 130, "end": 190,
+                  "limit": {"set": True, "infinite": False, "number": 60}},
+         "tres": {"allocated": [{"type": "cpu", "name": "", "count": 4},
+                                {"type": "gres", "name": "gpu", "count": 2}]}},
+        {"job_id": 12, "account": "a", "user": "u", "qos": "q", "partition": "p",
+         "array": {"job_id": 0, "task_id": unset}, "het": {"job_id": 0, "job_offset": unset},
+         "state": {"current": ["PENDING"]}, "time": {"elapsed": 0, "submission": 200,
+                                                     "eligible": 200, "start": 0, "end": 0},
+         "tres": {"allocated": []}},
+    ]})
+    done, waiting = parse_sacct_json(text)
+    assert done == JobRecord("10_3", "int_flood", "kim", "normal", "interest", 2, 60, 100.0,
+                             100.0, 130.0, 190.0, "COMPLETED")
+    assert waiting.job_id == "12" and waiting.start is None and waiting.state == "PENDING"
