@@ -80,7 +80,10 @@ def read_books(args: argparse.Namespace, inventory: Inventory | None, t0: float,
 
 def console_table(args: argparse.Namespace, t0: float, t1: float,
                   settings: AccountingSettings) -> pd.DataFrame | None:
-    """The console's own accounting for the same period; None when its history has none."""
+    """The console's own accounting for the same period; None when its history has none (or
+    for users and jobs, which it does not charge by job)."""
+    if args.by not in ("sector", "org"):
+        return None
     try:
         db = HistoryDB(default_history_path(args.data_dir or data_dir()), readonly=True)
     except HistoryError:
@@ -169,7 +172,7 @@ def run(args: argparse.Namespace, inventory: Inventory | None, t0: float, t1: fl
     lines = [translate("SchedulerBooks", "{period}: {jobs} jobs held GPUs, {hours} GPU-h "
                        "allocated in Slurm ({how})").into(
         lang, period=label, jobs=result.jobs, hours=f"{result.total:,.2f}", how=how.into(lang))]
-    if mine is None:
+    if mine is None and args.by in ("sector", "org"):
         lines.append(translate("SchedulerBooks", "(the console's history has nothing for this "
                                "period: its columns are left out)").into(lang))
     guessed = result.by_rule.get("partition", 0.0) + result.by_rule.get("unmapped", 0.0)
