@@ -134,15 +134,16 @@ def test_gpu_hours_per_sector_and_organisation_equal_sreport(ran, tmp_path):
 def test_the_command_prints_slurms_books(ran, tmp_path, capsys):
     tb, ids, t0, _ = ran
     fleet = fleet_file(tb, tmp_path)
-    day = datetime.fromtimestamp(t0, UTC).date().isoformat()
-    base = ["--from-slurm", "--inventory", str(fleet), "--tz", "UTC", "--period", "day",
-            "--date", day, "--data-dir", str(tmp_path / "none"), "--lang", "en"]
+    first, last = (datetime.fromtimestamp(t, UTC).date().isoformat() for t in _days(t0))
+    base = ["--from-slurm", "--inventory", str(fleet), "--tz", "UTC", "--from", first,
+            "--to", last, "--data-dir", str(tmp_path / "none"), "--lang", "en"]
     assert accounting.main([*base, "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    expected = books(SacctReader(LocalRunner(tb.env)).jobs(*_day(t0)),
+    t_from, t_to = _days(t0)[0], _days(t0)[1] + 86400
+    expected = books(SacctReader(LocalRunner(tb.env)).jobs(t_from, t_to),
                      AccountMap.from_inventory(load_inventory(fleet),
                                                {s: s.value for s in Sector}),
-                     *_day(t0), time.time())
+                     t_from, t_to, time.time())
     got = {r["Sector"]: float(r["Slurm GPU-h"]) for r in rows}
     assert got == pytest.approx(expected.by_sector, abs=1e-4)
     assert {r["Sector"] for r in rows} == {"public", "interest", "private"}
@@ -154,7 +155,8 @@ def test_the_command_prints_slurms_books(ran, tmp_path, capsys):
     assert set(ids) <= jobs
 
 
-def _day(t0: float) -> tuple[float, float]:
+def _days(t0: float) -> tuple[float, float]:
+    """Midnight (UTC) of the day holding t0 and of the next: the jobs may run past midnight."""
     start = math.floor(t0 / 86400) * 86400
     return start, start + 86400
 
