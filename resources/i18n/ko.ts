@@ -2631,14 +2631,6 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
 <context>
     <name>Sacct</name>
     <message>
-        <source>read with sacct --json on {where}</source>
-        <translation>{where}에서 sacct --json으로 읽음</translation>
-    </message>
-    <message>
-        <source>read with sacct -P on {where}</source>
-        <translation>{where}에서 sacct -P로 읽음</translation>
-    </message>
-    <message>
         <source>not an elapsed time: {text}</source>
         <translation>경과 시간 형식이 아님: {text}</translation>
     </message>
@@ -2649,6 +2641,14 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>sacct --json: not the expected document: {error}</source>
         <translation>sacct --json: 예상한 형식의 문서가 아님: {error}</translation>
+    </message>
+    <message>
+        <source>Slurm {version}, read with sacct --json on {where}</source>
+        <translation>Slurm {version}, {where}에서 sacct --json으로 읽음</translation>
+    </message>
+    <message>
+        <source>Slurm {version}, read with sacct -P on {where}</source>
+        <translation>Slurm {version}, {where}에서 sacct -P로 읽음</translation>
     </message>
 </context>
 <context>

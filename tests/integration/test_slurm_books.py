@@ -149,7 +149,7 @@ def test_the_command_prints_slurms_books(ran, tmp_path, capsys):
     assert {r["Sector"] for r in rows} == {"public", "interest", "private"}
     assert accounting.main([*base, "--by", "org", "--lang", "ko"]) == 0
     out = capsys.readouterr().out
-    assert "pub_transit" in out and "sacct --json" in out
+    assert "pub_transit" in out and "Slurm 22.05" in out and "sacct --json" in out
     assert accounting.main([*base, "--by", "job", "--format", "csv"]) == 0
     jobs = {r["Job"] for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
     assert set(ids) <= jobs
