@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import pytest
 
 from console.capacity.backends.slurm_runner import LocalRunner
+from console.capacity.backends.slurm_setup import SlurmOptions, slurm_runner
 from console.commands import accounting
 from console.fleet.model import Sector
 from console.inventory.loader import load_inventory
@@ -107,6 +108,27 @@ def test_sacct_json_and_text_read_the_same_real_jobs(ran):
     mine = [j for j in as_text if j.job_id in ids]
     assert sorted((j.partition, j.account, j.gpus) for j in mine) == sorted(JOBS)
     assert all(j.state == "COMPLETED" and j.elapsed_s >= 2 for j in mine)
+
+
+def test_sacct_over_ssh_to_the_controller_reads_the_same(ran, sshd_testbed_factory, tmp_path):
+    """The argv (`env TZ=UTC SLURM_TIME_FORMAT=… sacct …`) runs unchanged on a controller
+    reached over SSH, host key checked."""
+    tb, ids, t0, t1 = ran
+    ssh = sshd_testbed_factory(nodes=1)
+    address = ssh.addresses[0]
+    known = ssh.write_known_hosts(tmp_path / "known_hosts", [address])
+    runner = slurm_runner(SlurmOptions(controller=f"root@{address}:{ssh.port}",
+                                       identity_file=str(ssh.client_key_path),
+                                       slurm_conf=str(tb.conf)), known)
+    try:
+        reader = SacctReader(runner)
+        remote = reader.jobs(t0, t1)
+        assert reader.how().startswith("Slurm 22.05") and f"root@{address}" in reader.how()
+    finally:
+        runner.close()
+    here = SacctReader(LocalRunner(tb.env)).jobs(t0, t1)
+    assert sorted(remote, key=lambda j: j.job_id) == sorted(here, key=lambda j: j.job_id)
+    assert set(ids) <= {j.job_id for j in remote}
 
 
 def test_gpu_hours_per_sector_and_organisation_equal_sreport(ran, tmp_path):
