@@ -13,7 +13,7 @@ from console.capacity.backends.slurm_parse import PartitionInfo
 from console.fleet.model import SECTORS, Sector
 
 # What `scontrol show partition` reports that is not a setting: counters and what the node list
-# implies (from 22.05's output and the keys slurm_sprint_partition_info prints up to 25.x).
+# implies (from 22.05.8's and 24.11.5's output and the keys slurm_sprint_partition_info prints).
 # Everything else it reports is carried.
 _RUNTIME = frozenset({"PartitionName", "Nodes", "NodeSets", "TotalCPUs", "TotalNodes", "TRES"})
 # scontrol's spelling where slurm.conf's differs (slurm.conf reads keys in any case)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from console.capacity.backends.slurm_include import carried_settings, include_text
@@ -259,3 +261,20 @@ def test_a_new_partition_line_carries_every_setting_scontrol_reports():
     line = next(x for x in text.splitlines() if x.startswith("PartitionName=interest"))
     assert line.startswith("PartitionName=interest Nodes=n[05-06] AllowAccounts=orgA,public_s")
     assert "TotalCPUs" not in text and "TRES=" not in text and "(null)" not in text
+
+
+def test_slurm_24_11_partitions_carry_the_same_way():
+    """24.11.5's `scontrol -a show partition -o` (Debian 13 root, ../shared/recipes): the lines
+    written from it gave the same settings after a restart of that slurmctld (tried by hand)."""
+    text = (Path(__file__).parent / "scontrol-partitions-24.11.txt").read_text()
+    public, interest, private = parse_partitions(text)
+    assert carried_settings(public.settings) == ["Default=YES"]
+    assert carried_settings(interest.settings) == [
+        "AllowAccounts=interest,int_flood", "AllowQos=normal,x", "ExclusiveUser=YES",
+        "GraceTime=30", "MaxCPUsPerNode=2", "OverSubscribe=FORCE:2", "PreemptMode=REQUEUE",
+        "DefMemPerCPU=100", "TRESBillingWeights=CPU=1.0,Mem=0.25G",
+    ]
+    assert carried_settings(private.settings) == [
+        "DenyAccounts=pub", "Hidden=YES", "MaxTime=2-00:00:00", "PriorityTier=2",
+        "DefMemPerNode=500", "MaxMemPerCPU=400",
+    ]
