@@ -3,7 +3,8 @@ charged by account, then partition; waits per sector.
 
 sacct-22.05.txt / .json: Debian 12's sacct on the accounting sandbox (8 jobs, 09:00–10:00 UTC:
 an array of two, a job without GPUs, one cancelled, one still running; the JSON trimmed to the
-fields read)."""
+fields read). sacct-24.11.*: Debian 13's 24.11.5 (data_parser v0.0.42) in a chroot, against a
+slurmdbd of its own: 4 jobs, an array of two, one without GPUs still running."""
 
 from __future__ import annotations
 
@@ -164,3 +165,14 @@ def test_json_of_later_data_parsers_reads_too():
     assert done == JobRecord("10_3", "int_flood", "kim", "normal", "interest", 2, 60, 100.0,
                              100.0, 130.0, 190.0, "COMPLETED")
     assert waiting.job_id == "12" and waiting.start is None and waiting.state == "PENDING"
+
+
+def test_slurm_24_11_text_and_json_read_the_same_jobs():
+    text = parse_sacct_text((HERE / "sacct-24.11.txt").read_text())
+    data = parse_sacct_json((HERE / "sacct-24.11.json").read_text())
+    assert sorted(text, key=lambda j: j.job_id) == sorted(data, key=lambda j: j.job_id)
+    by_id = {j.job_id: j for j in data}
+    assert set(by_id) == {"1", "2_1", "2_2", "3"}
+    assert (by_id["1"].gpus, by_id["1"].elapsed_s, by_id["1"].state) == (2, 2, "COMPLETED")
+    assert by_id["2_2"].account == "interest" and by_id["2_2"].gpus == 1
+    assert by_id["3"].gpus == 0 and by_id["3"].end is None and by_id["3"].state == "RUNNING"
