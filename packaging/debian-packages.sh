@@ -14,6 +14,7 @@ runtime=(libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
          fonts-noto-cjk fontconfig openssh-client)
 test=(xvfb xauth poppler-utils openssh-server slurmctld slurmd slurm-client
       prometheus prometheus-node-exporter victoria-metrics)
+test+=(mariadb-server slurmdbd)  # the Slurm testbed's books: tests/integration/slurm_accounting.py
 
 case "${1:-runtime}" in
   runtime) wanted=("${runtime[@]}") ;;

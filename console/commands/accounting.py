@@ -1,21 +1,25 @@
-"""`hangang-console accounting`: GPU-hours and SUs per sector or organisation for a period."""
+"""`hangang-console accounting`: GPU-hours and SUs per sector or organisation for a period;
+with --from-slurm, Slurm's own books beside them (console/commands/accounting_slurm.py)."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from console.commands import accounting_slurm
 from console.history.accounting import accounting, period_bounds, with_total
 from console.history.database import HistoryDB, HistoryError, default_history_path
 from console.i18n.catalogue import translate
 from console.i18n.names import sector_name
+from console.inventory.model import InventoryError
 from console.paths import data_dir
+from console.reports.period import KINDS, Period, containing, last_complete
 from console.settings import SettingsError, load_settings
 
 HEADERS = {
@@ -44,21 +48,43 @@ def build_parser() -> argparse.ArgumentParser:
         description="Allocated, used and busy GPU-hours and service units (SU) for a period.",
     )
     p.add_argument("--data-dir", type=Path, metavar="DIR", help="history store (default XDG)")
-    p.add_argument("--from", dest="first", type=iso_date, required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--from", dest="first", type=iso_date, metavar="YYYY-MM-DD")
     p.add_argument(
         "--to",
         dest="last",
         type=iso_date,
-        required=True,
         metavar="YYYY-MM-DD",
         help="last day, included",
     )
-    p.add_argument("--by", choices=("sector", "org"), default="sector")
+    p.add_argument("--period", choices=KINDS[:3], help="instead of --from/--to: the last "
+                   "complete day, week (Mon–Sun) or month, or the one holding --date")
+    p.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="with --period: holding it")
+    p.add_argument("--by", choices=("sector", "org", "user", "job"), default="sector",
+                   help="user and job: with --from-slurm only")
+    p.add_argument("--from-slurm", action="store_true",
+                   help="Slurm's books (sacct): allocated GPU-hours and waits, beside the "
+                   "console's own numbers")
+    p.add_argument("--inventory", type=Path, metavar="FLEET.toml",
+                   help="with --from-slurm: accounts of sectors and organisations, [slurm]")
+    p.add_argument("--slurm-local", action="store_true",
+                   help="with --from-slurm: run sacct here, whatever the fleet file's [slurm] says")
     p.add_argument("--format", choices=("table", "csv"), default="table")
     p.add_argument("--tz", default="Asia/Seoul", help="days start at midnight here (Asia/Seoul)")
     p.add_argument("--lang", choices=("ko", "en"), help="default: from LANG")
     p.add_argument("--settings", type=Path, metavar="FILE.toml", help="SU multipliers from here")
     return p
+
+
+def period_of(args: argparse.Namespace, tz: ZoneInfo) -> Period:
+    if args.period:
+        if args.first or args.last:
+            raise ValueError("give either --period or --from/--to, not both")
+        if args.date:
+            return containing(args.period, args.date)
+        return last_complete(args.period, datetime.now(tz).date())
+    if not (args.first and args.last):
+        raise ValueError("give --from and --to (or --period day|week|month)")
+    return Period("custom", args.first, args.last)
 
 
 def language(explicit: str | None) -> str:
@@ -82,12 +108,26 @@ def readable(table: pd.DataFrame, names: pd.DataFrame, lang: str) -> pd.DataFram
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     lang = language(args.lang)
+    inventory = None
     try:
         tz = ZoneInfo(args.tz)
+        period = period_of(args, tz)
+        args.first, args.last = period.first, period.last
         t0, t1 = period_bounds(args.first, args.last, tz)
         settings = load_settings(args.settings)
+        if args.from_slurm:
+            inventory = accounting_slurm.inventory_from(args.inventory)
+        elif args.by in ("user", "job") or args.inventory or args.slurm_local:
+            raise ValueError("--by user|job, --inventory and --slurm-local need --from-slurm")
+    except (ValueError, SettingsError, InventoryError) as exc:
+        sys.stderr.write(f"hangang-console accounting: {exc}\n")
+        return 2
+    if args.from_slurm:
+        label = f"{args.first} – {args.last} ({args.tz})"
+        return accounting_slurm.run(args, inventory, t0, t1, label, lang, settings.accounting)
+    try:
         db = HistoryDB(default_history_path(args.data_dir or data_dir()), readonly=True)
-    except (ValueError, SettingsError, HistoryError) as exc:
+    except HistoryError as exc:
         sys.stderr.write(f"hangang-console accounting: {exc}\n")
         return 2
     try:

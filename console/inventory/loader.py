@@ -35,7 +35,7 @@ MAX_GPUS_PER_NODE = 64  # console/fleet/packing.py drops GPU indices beyond this
 
 TOP_KEYS = ("centre", "sectors", "organisations", "defaults", "nodes", "slurm")
 CENTRE_KEYS = ("name",)
-ORG_KEYS = ("id", "sector", "name_ko", "name_en", "users")
+ORG_KEYS = ("id", "sector", "name_ko", "name_en", "users", "account")
 CONNECT_KEYS = (
     "port",
     "user",
@@ -182,6 +182,7 @@ class _Loader(SectionReader):
         entitlements = self.entitlements(sectors)
         guarantees, maximums = self.limits(sectors)
         organisations, user_org = self.organisations(data)
+        sector_accounts, org_accounts = self.accounts(data, sectors)
         defaults = self.table(data, (), "defaults")
         self.check_keys(defaults, ("defaults",), DEFAULT_KEYS)
         preset = self.connect_settings(defaults, ("defaults",))
@@ -197,6 +198,8 @@ class _Loader(SectionReader):
             source_path=self.path,
             guarantees=guarantees,
             maximums=maximums,
+            sector_accounts=sector_accounts,
+            org_accounts=org_accounts,
         )
 
     def organisations(self, data: dict) -> tuple[tuple[Organisation, ...], dict[str, str]]:

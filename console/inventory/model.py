@@ -47,6 +47,9 @@ class Inventory:
     # and a borrow cap as a share; see console/capacity/model.py Entitlement
     guarantees: Mapping[Sector, float | int] = field(default_factory=dict)
     maximums: Mapping[Sector, float] = field(default_factory=dict)
+    # Slurm accounts (lower case) whose jobs are a sector's or an organisation's (by id)
+    sector_accounts: Mapping[Sector, str] = field(default_factory=dict)
+    org_accounts: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         names = [n.name for n in self.nodes]

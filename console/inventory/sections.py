@@ -11,7 +11,7 @@ from typing import Any
 
 from console.fleet.model import SECTORS, Sector
 
-SECTOR_KEYS = ("entitlement", "guaranteed", "maximum")
+SECTOR_KEYS = ("entitlement", "guaranteed", "maximum", "account")
 SLURM_KEYS = (
     "controller",
     "user",
@@ -23,6 +23,8 @@ SLURM_KEYS = (
     "keep_versions",
 )
 
+# a Slurm account name: sacctmgr stores it in lower case, and it is one word of a -P line
+_ACCOUNT = re.compile(r"^[A-Za-z0-9_.\-]+$")
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d*)?)\s*%\s*$")
 
 
@@ -73,6 +75,38 @@ class SectionReader:
             self.fail((*keys, "partitions"), "two sectors name the same partition")
         out["partitions"] = partitions
         return out
+
+    def accounts(self, data: dict, sectors: dict) -> tuple[dict[Sector, str], dict[str, str]]:
+        """`account` of [sectors.X] and of [[organisations]]: the Slurm account whose jobs are
+        that sector's or organisation's (sacct, console/scheduler/). Optional; lower case, as
+        sacctmgr keeps them; one account names one sector or organisation."""
+        sector_accounts: dict[Sector, str] = {}
+        org_accounts: dict[str, str] = {}
+        owner: dict[str, str] = {}
+
+        def read(table: dict, keys: tuple, who: str) -> str | None:
+            if "account" not in table:
+                return None
+            value = self.get(table, keys, "account", str, required=True).strip()
+            if not _ACCOUNT.match(value):
+                self.fail((*keys, "account"), f"{value!r} is not a Slurm account name")
+            value = value.lower()
+            if value in owner:
+                self.fail((*keys, "account"), f"account '{value}' is already {owner[value]}'s")
+            owner[value] = who
+            return value
+
+        for name, table in sectors.items():
+            if isinstance(table, dict) and name in SECTORS:
+                found = read(table, ("sectors", name), f"the {name} sector")
+                if found:
+                    sector_accounts[Sector(name)] = found
+        for i, table in enumerate(data.get("organisations") or []):
+            if isinstance(table, dict):
+                found = read(table, ("organisations", i), f"organisation {table.get('id')}")
+                if found:
+                    org_accounts[str(table["id"])] = found
+        return sector_accounts, org_accounts
 
     def entitlements(self, sectors: dict) -> dict[Sector, float]:
         shares: dict[Sector, float] = {}

@@ -2751,6 +2751,128 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>Sacct</name>
+    <message>
+        <source>not an elapsed time: {text}</source>
+        <translation>경과 시간 형식이 아님: {text}</translation>
+    </message>
+    <message>
+        <source>sacct line {number}: {found} fields, expected {expected}: {line}</source>
+        <translation>sacct {number}번째 줄: 필드가 {found}개, {expected}개여야 함: {line}</translation>
+    </message>
+    <message>
+        <source>sacct --json: not the expected document: {error}</source>
+        <translation>sacct --json: 예상한 형식의 문서가 아님: {error}</translation>
+    </message>
+    <message>
+        <source>Slurm {version}, read with sacct --json on {where}</source>
+        <translation>Slurm {version}, {where}에서 sacct --json으로 읽음</translation>
+    </message>
+    <message>
+        <source>Slurm {version}, read with sacct -P on {where}</source>
+        <translation>Slurm {version}, {where}에서 sacct -P로 읽음</translation>
+    </message>
+</context>
+<context>
+    <name>SchedulerBooks</name>
+    <message>
+        <source>Sector</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>기관</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <source>Slurm GPU-h</source>
+        <translation>Slurm GPU시간</translation>
+    </message>
+    <message>
+        <source>Jobs started</source>
+        <translation>시작된 작업</translation>
+    </message>
+    <message>
+        <source>Wait p50</source>
+        <translation>대기 p50</translation>
+    </message>
+    <message>
+        <source>Wait p90</source>
+        <translation>대기 p90</translation>
+    </message>
+    <message>
+        <source>Console allocated GPU-h</source>
+        <translation>콘솔 배정 GPU시간</translation>
+    </message>
+    <message>
+        <source>Console used GPU-h</source>
+        <translation>콘솔 사용 GPU시간</translation>
+    </message>
+    <message>
+        <source>Used ÷ Slurm %</source>
+        <translation>사용 ÷ Slurm %</translation>
+    </message>
+    <message>
+        <source>(unmapped account)</source>
+        <translation>(연결되지 않은 계정)</translation>
+    </message>
+    <message>
+        <source>(no organisation)</source>
+        <translation>(기관 없음)</translation>
+    </message>
+    <message>
+        <source>{n} s</source>
+        <translation>{n}초</translation>
+    </message>
+    <message>
+        <source>{n} min</source>
+        <translation>{n}분</translation>
+    </message>
+    <message>
+        <source>{n} h</source>
+        <translation>{n}시간</translation>
+    </message>
+    <message>
+        <source>hangang-console accounting: Slurm&apos;s accounting could not be read: {error}</source>
+        <translation>hangang-console accounting: Slurm 회계 기록을 읽을 수 없음: {error}</translation>
+    </message>
+    <message>
+        <source>{period}: {jobs} jobs held GPUs, {hours} GPU-h allocated in Slurm ({how})</source>
+        <translation>{period}: GPU를 쓴 작업 {jobs}개, Slurm 배정 {hours} GPU시간 ({how})</translation>
+    </message>
+    <message>
+        <source>(the console&apos;s history has nothing for this period: its columns are left out)</source>
+        <translation>(콘솔 이력에 이 기간 자료가 없어 콘솔 열은 뺌)</translation>
+    </message>
+    <message>
+        <source>{hours} GPU-h charged by partition or unmapped: give the fleet file&apos;s sectors and organisations their Slurm account</source>
+        <translation>{hours} GPU시간은 파티션으로 추정했거나 연결되지 않음: 플릿 파일의 부문과 기관에 Slurm account를 지정하세요</translation>
+    </message>
+    <message>
+        <source>The queue could not be read: {error}</source>
+        <translation>대기열을 읽을 수 없음: {error}</translation>
+    </message>
+    <message>
+        <source>Waiting now (squeue), by reason:</source>
+        <translation>지금 대기 중 (squeue), 사유별:</translation>
+    </message>
+    <message>
+        <source>no job waits</source>
+        <translation>대기 중인 작업 없음</translation>
+    </message>
+    <message>
+        <source>{reason} {jobs} jobs / {gpus} GPUs</source>
+        <translation>{reason} 작업 {jobs}개 / GPU {gpus}개</translation>
+    </message>
+</context>
+<context>
     <name>SectorCard</name>
     <message>
         <source>GPUs in use</source>

@@ -106,3 +106,29 @@ def slurm(slurm_cluster):
     slurm_cluster.reset()
     yield slurm_cluster
     slurm_cluster.cancel_all()
+
+
+@pytest.fixture(scope="module")
+def slurm_books(tmp_path_factory: pytest.TempPathFactory):
+    """One Slurm cluster with accounting per test module (slurm_accounting.py): the testbed's
+    8 nodes and partitions, a MariaDB and slurmdbd of its own, sector and organisation
+    accounts, partition QOS. Stopped at the end like slurm_cluster."""
+    from tests.integration.slurm_accounting import AccountingTestbed, accounting_installed
+
+    missing = accounting_installed()
+    if missing:
+        require_peer("slurmdbd", f"{missing} not installed (packaging/debian-packages.sh test)")
+    if os.geteuid() != 0:
+        require_peer("slurmdbd", "the accounting testbed runs MariaDB and slurmdbd as root")
+    testbed = AccountingTestbed(tmp_path_factory.mktemp("books")).start()
+    yield testbed
+    testbed.stop()
+    assert not testbed.leftovers()
+
+
+@pytest.fixture
+def books(slurm_books):
+    """The module's cluster with accounting, back to its first layout, no jobs, no drains."""
+    slurm_books.reset()
+    yield slurm_books
+    slurm_books.cancel_all()

@@ -66,6 +66,11 @@ class SlurmTestbed:
         self.env = {"SLURM_CONF": str(self.conf), TAG_VAR: self.tag}
         self._reapers: dict[str, subprocess.Popen] = {}
 
+    # ports after the nodes' that a subclass's daemons take (slurm_accounting.py: slurmdbd, db)
+    extra_ports = 0
+    # what slurm.conf says about accounting (slurm_accounting.py replaces it)
+    accounting_lines = "AccountingStorageType=accounting_storage/none"
+
     # -- files -------------------------------------------------------------------------------
 
     def _write_files(self) -> None:
@@ -78,7 +83,7 @@ class SlurmTestbed:
                     os.mknod(dev, 0o666 | 0o020000, os.makedev(1, 3))
                 except OSError:
                     dev.symlink_to("/dev/null")
-        base = _free_block(len(self.nodes) + 1)
+        base = _free_block(len(self.nodes) + 1 + self.extra_ports)
         self.ctld_port = base
         d = self.dir
         last = self.nodes[-1][1:]
@@ -102,7 +107,7 @@ SlurmdLogFile={d}/log/slurmd.%n.log
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
-AccountingStorageType=accounting_storage/none
+{self.accounting_lines}
 JobCompType=jobcomp/none
 SchedulerType=sched/backfill
 SelectType=select/cons_tres
@@ -199,6 +204,7 @@ Include {self.include}
     def start(self) -> SlurmTestbed:
         self._write_files()
         try:
+            self._before_controller()
             self._start_controller()
             for node in self.nodes:
                 (self.dir / "spool" / node).mkdir(parents=True, exist_ok=True)
@@ -209,6 +215,9 @@ Include {self.include}
             self.stop(check=False)
             raise
         return self
+
+    def _before_controller(self) -> None:
+        """Daemons the controller needs up first (slurm_accounting.py: MariaDB, slurmdbd)."""
 
     def restart_controller(self) -> None:
         self._end("slurmctld", signal.SIGTERM)
@@ -248,7 +257,9 @@ Include {self.include}
         self._end("slurmctld", signal.SIGTERM)
         for name in [n for n in self._reapers if n.startswith("slurmd.")]:
             self._signal_tree(name, signal.SIGTERM)
-        for name in list(self._reapers):
+        # what the controller used goes last: slurmdbd, then its database
+        last = ("slurmdbd", "mariadbd")
+        for name in sorted(self._reapers, key=lambda n: last.index(n) if n in last else -1):
             self._end(name, signal.SIGTERM)
         left = self.leftovers()
         for pid in left:

@@ -25,7 +25,7 @@ UNITS = {
     "bridge": ("console.bridge",),
 }
 _CONSOLE = {"vocabulary", "settings", "inventory", "history", "fleet", "telemetry", "alerts"}
-_CONSOLE |= {"capacity", "sources", "reports", "commands", "whatif"}
+_CONSOLE |= {"capacity", "sources", "reports", "commands", "whatif", "scheduler"}
 # unit -> the units it may import (its own is always allowed)
 ALLOWED: dict[str, set[str]] = {
     "root": set(),
@@ -39,6 +39,8 @@ ALLOWED: dict[str, set[str]] = {
     "alerts": {"vocabulary", "settings", "fleet"},
     # Slurm over SSH uses the telemetry's SSH transport and host-key checks
     "capacity": {"vocabulary", "settings", "inventory", "telemetry"},
+    # the scheduler's books: Slurm's commands through the capacity backends' runners
+    "scheduler": {"vocabulary", "inventory", "capacity"},
     "sources": {"vocabulary", "inventory", "fleet", "telemetry", "capacity", "node-side"}
     | {"whatif"},
     # the queue model: jobs in, waits out; knows no backend (the setup hands it a history)

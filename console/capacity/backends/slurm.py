@@ -114,8 +114,9 @@ class SlurmBackend(SlurmRecovery):
     # -- reading -----------------------------------------------------------------------------
 
     def _partition_infos(self) -> dict[Sector, PartitionInfo]:
-        found = {p.name: p for p in parse_partitions(self._run("scontrol", "show", "partition",
-                                                               "-o"))}
+        # -a: a Hidden=YES partition is still a sector's, for users who are not SlurmUser too
+        found = {p.name: p for p in parse_partitions(self._run("scontrol", "-a", "show",
+                                                               "partition", "-o"))}
         out = {}
         for sector, name in self.partitions.items():
             if name not in found:

@@ -12,23 +12,28 @@ from dataclasses import dataclass
 from console.capacity.backends.slurm_parse import PartitionInfo
 from console.fleet.model import SECTORS, Sector
 
-# partition settings carried into a line the include file did not have yet, with the value
-# that needs no mention
-_CARRIED = {
-    "Default": "NO",
-    "MaxTime": "UNLIMITED",
-    "DefaultTime": "NONE",
-    "State": "UP",
-    "AllowGroups": "ALL",
-    "AllowAccounts": "ALL",
-    "AllowQos": "ALL",
-    "MaxNodes": "UNLIMITED",
-    "PriorityTier": "1",
-    "PriorityJobFactor": "1",
-    "Hidden": "NO",
-    "OverSubscribe": "NO",
-    "PreemptMode": "OFF",
+# What `scontrol show partition` reports that is not a setting: counters and what the node list
+# implies (from 22.05.8's and 24.11.5's output and the keys slurm_sprint_partition_info prints).
+# Everything else it reports is carried.
+_RUNTIME = frozenset({"PartitionName", "Nodes", "NodeSets", "TotalCPUs", "TotalNodes", "TRES"})
+# scontrol's spelling where slurm.conf's differs (slurm.conf reads keys in any case)
+_CONF_KEY = {"QoS": "QOS"}
+# The value scontrol shows for a setting that was never set: left out, so the line says what the
+# site set, and no word goes in that slurm.conf would not read back ("SelectTypeParameters=NONE").
+_UNSET = {
+    "AllocNodes": "ALL", "AllowAccounts": "ALL", "AllowGroups": "ALL", "AllowQos": "ALL",
+    "Default": "NO", "DefaultTime": "NONE", "DefMemPerNode": "UNLIMITED",
+    "DisableRootJobs": "NO", "ExclusiveTopo": "NO", "ExclusiveUser": "NO", "GraceTime": "0",
+    "Hidden": "NO", "LLN": "NO", "MaxCPUsPerNode": "UNLIMITED", "MaxCPUsPerSocket": "UNLIMITED",
+    "MaxMemPerNode": "UNLIMITED", "MaxNodes": "UNLIMITED", "MaxTime": "UNLIMITED",
+    "MinNodes": "0", "OverSubscribe": "NO", "OverTimeLimit": "NONE", "PowerDownOnIdle": "NO",
+    "PreemptMode": "OFF", "PriorityJobFactor": "1", "PriorityTier": "1", "ReqResv": "NO",
+    "ResumeTimeout": "GLOBAL", "RootOnly": "NO", "SelectTypeParameters": "NONE",
+    "State": "UP", "SuspendTime": "GLOBAL", "SuspendTimeout": "GLOBAL",
 }
+_NOTHING = ("", "(null)", "N/A")
+# printed, but no value slurm.conf takes: a partition state it does not know
+_UNWRITABLE = {("State", "UNKNOWN")}
 _NODES_TOKEN = re.compile(r"(?<!\S)Nodes=\S*")
 
 
@@ -79,10 +84,22 @@ def include_text(
         if sector in done:
             continue
         info = infos[sector]
-        extra = [
-            f"{key}={info.settings[key]}"
-            for key, plain in _CARRIED.items()
-            if key in info.settings and info.settings[key] != plain
-        ]
-        lines.append(" ".join([f"PartitionName={info.name}", f"Nodes={lists[sector]}", *extra]))
+        lines.append(" ".join([f"PartitionName={info.name}", f"Nodes={lists[sector]}",
+                               *carried_settings(info.settings)]))
     return "\n".join(lines) + "\n"
+
+
+def carried_settings(settings: Mapping[str, str]) -> list[str]:
+    """`Key=value` words for a partition line from what scontrol reports: every setting but
+    the runtime ones, those never set left out. A key this list does not know yet is carried
+    as it is: losing a site's setting at the next restart is the worse mistake."""
+    out = []
+    for key, value in settings.items():
+        value = value.strip()
+        if key in _RUNTIME or value in _NOTHING or _UNSET.get(key) == value \
+                or (key, value) in _UNWRITABLE:
+            continue
+        if any(c.isspace() for c in value):
+            value = '"' + value.replace('"', "") + '"'
+        out.append(f"{_CONF_KEY.get(key, key)}={value}")
+    return out

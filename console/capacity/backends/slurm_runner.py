@@ -228,12 +228,14 @@ class SshRunner:
         channel.shutdown_write()
         out, err = bytearray(), bytearray()
         deadline = time.monotonic() + timeout
+        # done at end of output (EOF), not at the exit status: sshd may send the status first,
+        # with the last of a long output still on its way (as `ssh host cmd` reads, too)
         while True:
             if channel.recv_ready():
                 out += channel.recv(65536)
             elif channel.recv_stderr_ready():
                 err += channel.recv_stderr(65536)
-            elif channel.exit_status_ready():
+            elif channel.exit_status_ready() and (channel.eof_received or channel.closed):
                 break
             elif time.monotonic() > deadline:
                 raise CommandFailed(argv, None, "", self.where)

@@ -26,6 +26,7 @@ class JobInfo:
     end_time: float | None  # epoch s; None when unknown / unlimited
     user: str
     account: str
+    reason: str = ""  # why it pends (QOSGrpGRES, Resources, Priority, …); "" when it does not
 
     @property
     def running(self) -> bool:
@@ -91,6 +92,7 @@ def parse_squeue_json(text: str) -> list[JobInfo]:
                 end if end else None,
                 str(job.get("user_name") or ""),
                 null(str(job.get("account") or "")),
+                null(str(job.get("state_reason") or "")),
             )
         )
     return out
@@ -110,7 +112,9 @@ SQUEUE_FIELDS = (
     "tres-per-node",
     "tres-per-job",
     "NodeList",
+    "Reason",
 )
+_MIN_FIELDS = 10  # lines from before Reason was asked for still read
 SQUEUE_FORMAT = ",".join(f"{f}:|" for f in SQUEUE_FIELDS)
 
 
@@ -122,7 +126,7 @@ def parse_squeue_text(text: str, tz=None) -> list[JobInfo]:
         if not line.strip():
             continue
         fields = [f.strip() for f in line.split("|")]
-        if len(fields) < len(SQUEUE_FIELDS):
+        if len(fields) < _MIN_FIELDS:
             raise ParseError(f"squeue line {n}: {len(fields)} fields, expected "
                              f"{len(SQUEUE_FIELDS)}: {line[:80]!r}")
         job_id, state, parts, count, end, user, account, per_node, per_job, nodes = fields[:10]
@@ -139,6 +143,7 @@ def parse_squeue_text(text: str, tz=None) -> list[JobInfo]:
                 _slurm_time(end, tz),
                 user,
                 null(account),
+                null(fields[10]) if len(fields) > 10 else "",
             )
         )
     return out

@@ -265,6 +265,18 @@ ERROR_CASES = {
         "slurm.port",
         "port must be 1–65535",
     ),
+    "slurm account with a space": (
+        BASE.replace('entitlement = 0.25', 'entitlement = 0.25\naccount = "my acct"  # <-')
+        + '[[nodes]]\nname = "a"\nsector = "public"\n',
+        "sectors.private.account",
+        "is not a Slurm account name",
+    ),
+    "one slurm account for two": (
+        BASE.replace('entitlement = 0.25', 'entitlement = 0.25\naccount = "SNU"')
+        + 'account = "snu"  # <-\n[[nodes]]\nname = "a"\nsector = "public"\n',
+        "organisations[0].account",
+        "account 'snu' is already the private sector's",
+    ),
     "inline array of node tables": (
         'nodes = [\n  {name = "a", sector = "public"},\n'
         '  {name = "b", sector = "pubic"},  # <-\n]\n' + BASE,
@@ -409,3 +421,11 @@ def test_sector_guarantee_and_maximum(tmp_path):
     with pytest.raises(InventoryError) as err:
         load_text(tmp_path, bad + '[[nodes]]\nname = "gpu1"\nsector = "public"\n')
     assert err.value.field == "sectors.interest.guaranteed" and err.value.line == 5
+
+
+def test_slurm_accounts_of_sectors_and_organisations(tmp_path):
+    text = BASE.replace('entitlement = "35%"', 'entitlement = "35%"\naccount = "Interest"')
+    inv = load_text(tmp_path, text + 'account = "snu_lab"\n'
+                    '[[nodes]]\nname = "gpu1"\nsector = "public"\n')
+    assert inv.sector_accounts == {Sector.INTEREST: "interest"}  # as sacctmgr stores it
+    assert inv.org_accounts == {"snu": "snu_lab"}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from console.capacity.backends.slurm_include import include_text
+from console.capacity.backends.slurm_include import carried_settings, include_text
 from console.capacity.backends.slurm_parse import (
     ParseError,
     PartitionInfo,
@@ -97,6 +99,7 @@ def test_sinfo_json_and_squeue_json():
     assert running.running and running.nodes == "cs75" and running.end_time == 1686633833
     assert running.partitions == ("hw-l",) and running.gpus == 0
     assert pending.pending and pending.node_count == 1 and pending.end_time is None
+    assert pending.reason == "Dependency" and running.reason == ""  # "None" reads as nothing
 
 
 @pytest.mark.parametrize(
@@ -171,14 +174,18 @@ def test_partitions_22_05_line():
 
 
 def test_squeue_text_format():
-    assert len(SQUEUE_FIELDS) == 10
+    assert len(SQUEUE_FIELDS) == 11
     text = ("4|PENDING|interest,public|3|N/A|root|(null)|gres:gpu:8||\n"
             "3|RUNNING|interest|3|2026-11-25T04:00:00|kim|proj|gres:gpu:8||n[04-06]|\n"
             "5|PENDING|public|1|N/A|lee|(null)||gres:gpu:16||\n")
     pending, running, per_job = parse_squeue_text(text)
     assert pending.partitions == ("interest", "public") and pending.gpus == 24
     assert running.nodes == "n[04-06]" and running.end_time is not None
-    assert per_job.gpus == 16
+    assert per_job.gpus == 16 and pending.reason == ""
+    # with the pending reason asked for (22.05's words)
+    waits, = parse_squeue_text("7|PENDING|interest|1|N/A|root|int_flood|gres:gpu:8|||"
+                               "QOSGrpGRES|\n")
+    assert waits.reason == "QOSGrpGRES" and waits.account == "int_flood"
     with pytest.raises(ParseError):
         parse_squeue_text("1|RUNNING\n")
 
@@ -208,3 +215,66 @@ def test_include_text_keeps_other_lines_and_adds_missing_partitions():
     assert "PartitionName=interest Nodes=n[05-06] MaxTime=1-00:00:00" in lines
     again = include_text(text, infos, lists, {s: s.value for s in Sector}, 0.0, 5)
     assert again.count("# hangang-console") == 1 and again.count("PartitionName=interest") == 1
+
+
+# 22.05.8's `scontrol show partition -o` for a partition with a site's settings (sandbox, as root)
+_RICH = (
+    "PartitionName=interest AllowGroups=ALL AllowAccounts=orgA,public_s AllowQos=normal,pubq "
+    "AllocNodes=ALL Default=NO QoS=pubq DefaultTime=NONE DisableRootJobs=NO ExclusiveUser=NO "
+    "GraceTime=0 Hidden=NO MaxNodes=UNLIMITED MaxTime=UNLIMITED MinNodes=0 LLN=NO "
+    "MaxCPUsPerNode=2 Nodes=n[04-06] PriorityJobFactor=1 PriorityTier=1 RootOnly=NO ReqResv=NO "
+    "OverSubscribe=NO OverTimeLimit=NONE PreemptMode=OFF State=UP TotalCPUs=6 TotalNodes=3 "
+    "SelectTypeParameters=NONE JobDefaults=(null) DefMemPerCPU=100 MaxMemPerNode=UNLIMITED "
+    "TRES=cpu=6,mem=3000M,node=3,billing=6,gres/gpu=24 TRESBillingWeights=CPU=1.0,GRES/gpu=4.0\n"
+    "PartitionName=private AllowGroups=ALL DenyAccounts=orgA AllowQos=ALL AllocNodes=ALL "
+    "Default=NO QoS=N/A DefaultTime=NONE DisableRootJobs=NO ExclusiveUser=NO GraceTime=0 "
+    "Hidden=NO MaxNodes=UNLIMITED MaxTime=UNLIMITED MinNodes=0 LLN=NO MaxCPUsPerNode=UNLIMITED "
+    "Nodes=n[07-08] PriorityJobFactor=1 PriorityTier=1 RootOnly=NO ReqResv=NO OverSubscribe=NO "
+    "OverTimeLimit=NONE PreemptMode=OFF State=UP TotalCPUs=4 TotalNodes=2 "
+    "SelectTypeParameters=NONE JobDefaults=(null) DefMemPerNode=500 MaxMemPerCPU=400 "
+    "TRES=cpu=4,mem=2000M,node=2,billing=4,gres/gpu=16\n"
+)
+
+
+def test_a_new_partition_line_carries_every_setting_scontrol_reports():
+    interest, private = parse_partitions(_RICH)
+    assert carried_settings(interest.settings) == [
+        "AllowAccounts=orgA,public_s", "AllowQos=normal,pubq", "QOS=pubq", "MaxCPUsPerNode=2",
+        "DefMemPerCPU=100", "TRESBillingWeights=CPU=1.0,GRES/gpu=4.0",
+    ]
+    assert carried_settings(private.settings) == [
+        "DenyAccounts=orgA", "DefMemPerNode=500", "MaxMemPerCPU=400",
+    ]
+    # a key a later Slurm adds is carried as it is; a value with spaces stays one word
+    assert carried_settings({"PartitionName": "x", "NewKnob": "7", "Odd": "a b"}) == [
+        "NewKnob=7", 'Odd="a b"',
+    ]
+    # what later versions print when nothing is set (24.11/25.x), and a state slurm.conf lacks
+    later = {"MaxCPUsPerSocket": "UNLIMITED", "NodeSets": "ALL", "ExclusiveTopo": "NO",
+             "ResumeTimeout": "GLOBAL", "SuspendTimeout": "GLOBAL", "SuspendTime": "1800",
+             "PowerDownOnIdle": "NO", "State": "UNKNOWN"}
+    assert carried_settings(later) == ["SuspendTime=1800"]
+    infos = {Sector.PUBLIC: PartitionInfo("public", "", "UP", True, {"Default": "YES"}),
+             Sector.INTEREST: interest, Sector.PRIVATE: private}
+    lists = {Sector.PUBLIC: "n[01-04]", Sector.INTEREST: "n[05-06]", Sector.PRIVATE: "n[07-08]"}
+    text = include_text("", infos, lists, {s: s.value for s in Sector}, 0.0, 5)
+    line = next(x for x in text.splitlines() if x.startswith("PartitionName=interest"))
+    assert line.startswith("PartitionName=interest Nodes=n[05-06] AllowAccounts=orgA,public_s")
+    assert "TotalCPUs" not in text and "TRES=" not in text and "(null)" not in text
+
+
+def test_slurm_24_11_partitions_carry_the_same_way():
+    """24.11.5's `scontrol -a show partition -o` (Debian 13 root, ../shared/recipes): the lines
+    written from it gave the same settings after a restart of that slurmctld (tried by hand)."""
+    text = (Path(__file__).parent / "scontrol-partitions-24.11.txt").read_text()
+    public, interest, private = parse_partitions(text)
+    assert carried_settings(public.settings) == ["Default=YES"]
+    assert carried_settings(interest.settings) == [
+        "AllowAccounts=interest,int_flood", "AllowQos=normal,x", "ExclusiveUser=YES",
+        "GraceTime=30", "MaxCPUsPerNode=2", "OverSubscribe=FORCE:2", "PreemptMode=REQUEUE",
+        "DefMemPerCPU=100", "TRESBillingWeights=CPU=1.0,Mem=0.25G",
+    ]
+    assert carried_settings(private.settings) == [
+        "DenyAccounts=pub", "Hidden=YES", "MaxTime=2-00:00:00", "PriorityTier=2",
+        "DefMemPerNode=500", "MaxMemPerCPU=400",
+    ]
