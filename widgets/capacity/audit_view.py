@@ -95,7 +95,7 @@ class AuditView(QWidget):
         bar.addWidget(self.verify_button)
         bar.addWidget(self.verdict, 1)
         bar.addWidget(self.undo_button)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        split = QSplitter(Qt.Orientation.Horizontal, objectName="AuditSplitter")
         split.addWidget(self.table)
         split.addWidget(self.details)
         split.setSizes([900, 480])

@@ -63,7 +63,7 @@ class NodeTable(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.view)
-        self._sized = False
+        self.sized = False  # columns fitted once (or restored from the last session)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -163,6 +163,6 @@ class NodeTable(QWidget):
 
     def show_snapshot(self, snap: FleetSnapshot) -> None:
         self.model.set_snapshot(snap)
-        if not self._sized and snap.node_count:
+        if not self.sized and snap.node_count:
             self.view.resizeColumnsToContents()  # the header looks at 64 rows, not all
-            self._sized = True
+            self.sized = True
