@@ -28,6 +28,7 @@ class Options:
     demo_control: bool = False  # demo only, hidden: stdin lines stop/run/quit (kiosk e2e test)
     scenario: str | None = None  # demo only: "faults" makes every alert rule fire
     ssh_config: Path | None = None  # ssh's -F for every node; None: ~/.ssh/config, /etc/ssh
+    theme: str | None = None  # the window's: "dark" or "light"; None: settings, then desktop
 
 
 # `hangang-console NAME …` runs a command instead of the window; each module has main(argv).
@@ -126,6 +127,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="language of the interface (default: the system locale)",
     )
     p.add_argument(
+        "--theme",
+        choices=("dark", "light"),
+        default=None,
+        help="colours of the window (default: settings.toml's theme, else the desktop's scheme; "
+        "the kiosk is always dark)",
+    )
+    p.add_argument(
         "--screenshot",
         type=Path,
         metavar="PNG",
@@ -197,4 +205,5 @@ def parse_args(argv: list[str] | None = None) -> Options:
         demo_control=ns.demo_control,
         scenario=ns.scenario,
         ssh_config=ns.ssh_config,
+        theme=ns.theme,
     )

@@ -30,6 +30,7 @@ KIOSK_PAGES = ("overview", "sectors", "heatmap", "alerts")
 DEFAULT_OPERATOR_GROUPS = ("hangang-operators", "sudo", "wheel", "root")
 DEFAULT_EXIT_CHORD = "Ctrl+Alt+Shift+Q"
 DEFAULT_ROTATE_S = 20.0
+THEMES = ("dark", "light")  # the desktop window's; absent: follow the desktop's colour scheme
 
 
 class SettingsError(Exception):
@@ -109,6 +110,7 @@ class Settings:
     accounting: AccountingSettings = AccountingSettings()
     path: Path | None = None
     alerts: AlertSettings = field(default_factory=AlertSettings)
+    theme: str | None = None  # "dark" or "light"; None: as the desktop (the kiosk is dark)
 
 
 def hash_pin(pin: str, salt: str | None = None) -> str:
@@ -174,6 +176,9 @@ def load_settings(path: Path | None = None) -> Settings:
         doc = MIGRATIONS[version](doc)
         version += 1
 
+    theme = doc.get("theme")
+    if theme is not None and theme not in THEMES:
+        r.fail(("theme",), 'must be "dark" or "light" (leave it out to follow the desktop)')
     roles = r.table(doc, "roles")
     role_settings = RoleSettings(
         operator_users=r.strings(roles, ("roles", "operator_users"), ()),
@@ -208,6 +213,7 @@ def load_settings(path: Path | None = None) -> Settings:
         accounting=AccountingSettings(su_multipliers=su),
         path=path,
         alerts=_alert_settings(r, r.table(doc, "alerts")),
+        theme=theme,
     )
 
 
@@ -287,7 +293,10 @@ def _toml_value(value: Any) -> str:
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
     """Write atomically (temp file + rename), so a crash never leaves half a settings file."""
     path = path or settings.path or default_settings_path()
-    lines = [f"schema_version = {SCHEMA_VERSION}", "", "[roles]"]
+    lines = [f"schema_version = {SCHEMA_VERSION}"]
+    if settings.theme is not None:
+        lines.append(f"theme = {_toml_value(settings.theme)}")
+    lines += ["", "[roles]"]
     lines.append(f"operator_users = {_toml_value(settings.roles.operator_users)}")
     lines.append(f"operator_groups = {_toml_value(settings.roles.operator_groups)}")
     k = settings.kiosk

@@ -56,6 +56,8 @@ def test_no_pin_means_the_chord_alone_is_enough():
         ("[roles]\noperator_users = 'kim'\n", 2, "roles.operator_users"),
         ("\n\n[accounting.su_multipliers]\nH100 = 'two'\n", 4, "accounting.su_multipliers.H100"),
         ("schema_version = 99\n", 1, "schema_version"),
+        ("schema_version = 1\ntheme = 'blue'\n", 2, "theme"),
+        ("theme = 1\n", 1, "theme"),
         ("[kiosk\n", 1, "syntax"),
     ],
 )
@@ -67,3 +69,13 @@ def test_broken_file_names_file_line_and_field(tmp_path, text, line, field):
     assert err.value.line == line
     assert err.value.field == field
     assert str(err.value).startswith(f"{path}:{line}: {field}: ")
+
+
+def test_theme_is_kept_and_absent_means_the_desktop(tmp_path):
+    path = tmp_path / "settings.toml"
+    assert load_settings(path).theme is None
+    path.write_text('# desk by the window\ntheme = "light"\n')
+    settings = load_settings(path)
+    assert settings.theme == "light"
+    save_settings(settings, path)
+    assert load_settings(path).theme == "light"

@@ -22,6 +22,7 @@ from widgets.capacity.audit_view import AuditView
 from widgets.capacity.board import RebalanceBoard
 from widgets.common.application import qt_application, save_screenshot
 from widgets.common.i18n import Translations, system_language
+from widgets.common.theme import apply_theme, choose_theme
 from widgets.fleet.node_detail import NodeDetail
 from widgets.history.query import HistoryQueries
 from widgets.reports.dialog import ReportDialog
@@ -50,6 +51,8 @@ class WindowFrontend:
 
     def open(self, services: Services, options: Options, started_at: float) -> None:
         tz = ZoneInfo(options.tz)
+        # before any widget is built: plots and the heatmap read their colours when made
+        apply_theme(self.app, choose_theme(self.app, options.theme or services.settings.theme))
         self.translations = Translations(self.app)
         # --lang wins; then the language last chosen in View → Language; then the system's
         self.translations.set_language(options.lang or remembered_language() or system_language())
