@@ -17,25 +17,23 @@ from PySide6.QtWidgets import (
 )
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Accessible", text)
-
-
 def name_qt_parts(root: QWidget) -> None:
     """Name Qt's inner parts under `root` (again after a language change)."""
     for edit in root.findChildren(QLineEdit):
         if isinstance(edit.parent(), QAbstractSpinBox | QComboBox):
             edit.setAccessibleName(edit.parent().accessibleName())
         for button in edit.findChildren(QToolButton):
-            button.setAccessibleName(_tr("Clear"))
+            button.setAccessibleName(QCoreApplication.translate("Accessible", "Clear"))
     for view in root.findChildren(QTableView):
         corner = view.findChild(QAbstractButton, "qt_tableview_cornerbutton")
         if corner is not None:
-            corner.setAccessibleName(_tr("Select all"))
+            corner.setAccessibleName(QCoreApplication.translate("Accessible", "Select all"))
     for header in root.findChildren(QHeaderView):
-        horizontal = header.orientation() == Qt.Orientation.Horizontal
-        header.setAccessibleName(_tr("Column headers") if horizontal else _tr("Row headers"))
+        if header.orientation() == Qt.Orientation.Horizontal:
+            header.setAccessibleName(QCoreApplication.translate("Accessible", "Column headers"))
+        else:
+            header.setAccessibleName(QCoreApplication.translate("Accessible", "Row headers"))
     for combo in root.findChildren(QComboBox):
         combo.view().setAccessibleName(combo.accessibleName())
     for button in root.findChildren(QToolButton, "qt_menubar_ext_button"):
-        button.setAccessibleName(_tr("More menus"))
+        button.setAccessibleName(QCoreApplication.translate("Accessible", "More menus"))
