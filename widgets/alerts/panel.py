@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from console.alerts.engine import RANK, SEVERITIES, Incident
 from console.fleet.model import SECTORS, Organisation, Sector
 from widgets.common.csv_export import ask_save_path
+from widgets.common.header_menu import allow_hiding_columns
 from widgets.common.labels import (
     duration,
     fmt,
@@ -220,6 +221,7 @@ class AlertsPanel(QWidget):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.doubleClicked.connect(self._activated)
+        allow_hiding_columns(self.view)
         self.severity_filter = QComboBox()
         self.severity_filter.currentIndexChanged.connect(self._filters_changed)
         self.sector_filter = QComboBox()

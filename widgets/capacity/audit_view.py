@@ -34,6 +34,7 @@ from console.fleet.model import SECTORS, Sector
 from console.i18n import names
 from widgets.capacity.refusal import refusal_text
 from widgets.common.csv_export import ask_save_path
+from widgets.common.header_menu import allow_hiding_columns
 from widgets.common.labels import fmt, sector_name, ui_language
 from widgets.common.view_csv import export_view
 from widgets.history.time_range import format_time
@@ -88,6 +89,7 @@ class AuditView(QWidget):
         header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)  # long: elided
         header.setStretchLastSection(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        allow_hiding_columns(self.table)
         self.details = QPlainTextEdit(readOnly=True)
         self.refresh_button, self.verify_button = QPushButton(), QPushButton()
         self.undo_button = QPushButton()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from console.fleet.model import SECTORS, FleetSnapshot, NodeStatus
 from widgets.common.csv_export import ask_save_path
+from widgets.common.header_menu import allow_hiding_columns
 from widgets.common.labels import core_text, fmt, sector_name
 from widgets.common.view_csv import export_view
 from widgets.fleet.node_filter import NodeFilterProxy
@@ -61,6 +62,7 @@ class NodeTable(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.activated.connect(self._activated)
+        allow_hiding_columns(self.view)
         self.ask_save_path = ask_save_path  # tests hand in a path instead of the dialog
         self.export_button = QPushButton()
         self.export_button.clicked.connect(lambda: self.export_csv())

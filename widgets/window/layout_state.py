@@ -46,6 +46,14 @@ def range_from_text(text: object) -> TimeRange | None:
     return None
 
 
+def _int(value: object) -> int | None:
+    """QSettings hands back numbers as text from its file."""
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
 class LayoutState:
     """Save, restore and reset one main window's layout. `tables` names each table kept."""
 
@@ -73,6 +81,7 @@ class LayoutState:
         }
         for name, view in self.tables.items():
             state[f"table/{name}"] = view.horizontalHeader().saveState()
+            state[f"columns/{name}"] = view.model().columnCount()
         for name, splitter in self.splitters().items():
             state[f"splitter/{name}"] = splitter.saveState()
         return state
@@ -127,11 +136,7 @@ class LayoutState:
 
     def _apply(self, state: dict[str, object]) -> None:
         w = self.window
-        tab = state.get("tab")
-        try:
-            tab = int(tab) if tab is not None else None
-        except (TypeError, ValueError):
-            tab = None
+        tab = _int(state.get("tab"))
         if tab is not None and 0 <= tab < w.tabs.count():
             w.tabs.setCurrentIndex(tab)
         rng = range_from_text(state.get("range"))
@@ -140,6 +145,9 @@ class LayoutState:
         for name, view in self.tables.items():
             value = state.get(f"table/{name}")
             header = view.horizontalHeader()
+            # a header restored over another number of columns claims columns the model lacks
+            if _int(state.get(f"columns/{name}")) != view.model().columnCount():
+                continue
             if isinstance(value, QByteArray) and header.restoreState(value):
                 if view.isSortingEnabled():  # the header keeps the indicator; the model sorts
                     view.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())

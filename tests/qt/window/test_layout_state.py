@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QSplitter
 
 from console.app import build_services
 from console.cli import parse_args
+from widgets.common.header_menu import column_menu
 from widgets.fleet.node_table import Col
 from widgets.history.time_range import TimeRange
 from widgets.window.frontend import WindowFrontend
@@ -50,7 +51,11 @@ def test_window_reopens_as_closed_and_reset_restores_defaults(qtbot, qsettings_d
     window.table.view.sortByColumn(Col.UTIL, Qt.SortOrder.DescendingOrder)
     header = window.table.view.horizontalHeader()
     header.resizeSection(Col.ORG, 213)
-    header.hideSection(Col.CPU)
+    menu = column_menu(window.table.view)  # right-click on the header
+    cpu = next(a for a in menu.actions() if a.text() == "CPU %")
+    assert cpu.isChecked()
+    cpu.toggle()
+    assert header.isSectionHidden(Col.CPU)
     window.alerts.view.sortByColumn(3, Qt.SortOrder.AscendingOrder)
     window.findChild(QSplitter, "BodySplitter").setSizes([200, 400])
     window.plot.ranges.choose(TimeRange.preset("6h"))
@@ -114,3 +119,18 @@ def test_time_range_text_round_trips():
     assert range_from_text(range_text(TimeRange.preset("7d"))) == TimeRange.preset("7d")
     assert range_from_text("12y") is None
     assert range_from_text(None) is None
+
+
+def test_the_last_column_shown_cannot_be_hidden(qtbot):
+    frontend, services = open_console(qtbot, "--lang", "en")
+    try:
+        view = frontend.window.alerts.view
+        header = view.horizontalHeader()
+        for column in range(1, header.count()):
+            header.hideSection(column)
+        actions = [a for a in column_menu(view).actions() if a.isCheckable()]
+        assert [a.isChecked() for a in actions].count(True) == 1
+        assert not actions[0].isEnabled() and all(a.isEnabled() for a in actions[1:])
+    finally:
+        frontend.window.close()
+        services.stop()
