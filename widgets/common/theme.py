@@ -86,6 +86,14 @@ SEVERITY_COLORS = ThemedColours(  # alerts: the panel, the badge, the kiosk
     {"critical": "#c9372c", "error": "#b84a00", "warning": "#8a6500"},
 )
 
+# The rebalance board's chips (painted by hand, so outside the QSS).
+CHIP_COLOURS = ThemedColours(
+    {"ground": "#232936", "selected": "#2f4a6e", "warm": "#5a3d1e", "border": "#343c4b",
+     "name": "#eef1f5", "caption": "#aeb6c4", "bar": "#3a404c", "busy": "#36b37e"},
+    {"ground": "#ffffff", "selected": "#cfe0fa", "warm": "#f3d2ab", "border": "#b9bfca",
+     "name": "#1d2330", "caption": "#4f5868", "bar": "#dde1e7", "busy": "#1f845a"},
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Colours:

@@ -7,6 +7,8 @@ by name.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -31,6 +33,12 @@ from widgets.common.labels import fmt, sector_name
 LICENCE = "Apache-2.0"
 
 
+def plain_text(text: str) -> str:
+    """A menu item's words without its mnemonic ("&Quit", Korean "종료(&Q)")."""
+    text = re.sub(r"\(&[^&]\)", "", text.replace("&&", "\0"))
+    return text.replace("&", "").replace("\0", "&")
+
+
 def menu_shortcuts(bar: QMenuBar) -> list[tuple[str, str]]:
     """(what, key) for every menu action with a shortcut, in menu order."""
     rows: list[tuple[str, str]] = []
@@ -40,7 +48,7 @@ def menu_shortcuts(bar: QMenuBar) -> list[tuple[str, str]]:
             if action.menu() is not None:
                 walk(action.menu())
             elif not action.shortcut().isEmpty():
-                what = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+                what = plain_text(action.text())
                 key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
                 rows.append((what, key))
 
@@ -59,7 +67,9 @@ class ShortcutsDialog(QDialog):
         self.table.setAccessibleName(self.tr("Keyboard shortcuts"))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         for row, (what, key) in enumerate(rows):
             self.table.setItem(row, 0, QTableWidgetItem(what))
             self.table.setItem(row, 1, QTableWidgetItem(key))
@@ -69,7 +79,7 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(480, 520)
+        self.resize(620, 540)
 
 
 class HelpMenu(QMenu):

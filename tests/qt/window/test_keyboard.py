@@ -108,3 +108,11 @@ def test_help_about_and_shortcut_list(qtbot, console):
     assert rows["Capacity"] == "Ctrl+4"
     assert rows["Rebalance board: move selected nodes to Private"] == "Ctrl+3"
     dialog.close()
+
+
+def test_menu_words_lose_their_mnemonics():
+    from widgets.window.help_menu import plain_text
+
+    assert plain_text("&Quit") == "Quit"
+    assert plain_text("R&eport && print…") == "Report & print…"
+    assert plain_text("\uc885\ub8cc(&Q)") == "\uc885\ub8cc"  # Korean puts the key in brackets
