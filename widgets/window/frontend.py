@@ -29,6 +29,7 @@ from widgets.reports.dialog import ReportDialog
 from widgets.window.alert_presenter import AlertPresenter
 from widgets.window.layout_state import LayoutState, remember_language, remembered_language
 from widgets.window.main_window import MainWindow
+from widgets.window.retheme import follow_desktop
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,8 @@ class WindowFrontend:
     def open(self, services: Services, options: Options, started_at: float) -> None:
         tz = ZoneInfo(options.tz)
         # before any widget is built: plots and the heatmap read their colours when made
-        apply_theme(self.app, choose_theme(self.app, options.theme or services.settings.theme))
+        chosen = options.theme or services.settings.theme
+        apply_theme(self.app, choose_theme(self.app, chosen))
         self.translations = Translations(self.app)
         # --lang wins; then the language last chosen in View → Language; then the system's
         self.translations.set_language(options.lang or remembered_language() or system_language())
@@ -85,6 +87,14 @@ class WindowFrontend:
             window.tabs.setCurrentWidget(window.board)  # a settled crash outranks the last tab
         window.show()
         self.layout.restore_splitters()
+        if chosen is None:  # left to the desktop: follow it while open, too
+            hints = self.app.styleHints()
+
+            def follow(_scheme) -> None:
+                follow_desktop(self.app, [window])
+
+            hints.colorSchemeChanged.connect(follow)
+            window.closing.connect(lambda: hints.colorSchemeChanged.disconnect(follow))
         self.window = window
         if options.quit_after is not None:
             QTimer.singleShot(int(options.quit_after * 1000), lambda: self._finish(options))

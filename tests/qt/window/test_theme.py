@@ -22,6 +22,7 @@ from widgets.common.theme import (
     current_theme,
 )
 from widgets.window.frontend import WindowFrontend
+from widgets.window.retheme import restyle_plots
 
 
 @pytest.fixture
@@ -90,3 +91,27 @@ def test_kiosk_theme_is_dark(dark_after):
     assert SECTOR_COLORS[Sector.PRIVATE].name() == "#a35200"
     apply_theme(dark_after, "kiosk")
     assert colours() is DARK and SECTOR_COLORS[Sector.PRIVATE].name() == "#ffab00"
+
+
+def test_a_desktop_change_while_open_restyles_the_plots(qtbot, tmp_path, dark_after):
+    frontend, services = open_console(qtbot, tmp_path)  # no choice: the desktop's (unknown)
+    window = frontend.window
+    try:
+        assert current_theme() == "dark"
+        # the offscreen platform cannot change its scheme: what follow_desktop does after
+        # choose_theme answered "light"
+        apply_theme(dark_after, "light")
+        restyle_plots(window)
+        assert window.plot.view.backgroundBrush().color() == LIGHT.background
+        assert window.heatmap.view.backgroundBrush().color() == LIGHT.background
+        assert window.plot.gpu_plot.getAxis("left").textPen().color() == LIGHT.text
+        assert "#eef0f4" in window.plot.ranges.styleSheet()
+        # the desktop's signal reaches the window: its scheme (unknown) asks for dark again
+        dark_after.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+        assert current_theme() == "dark"
+        assert window.plot.view.backgroundBrush().color() == DARK.background
+    finally:
+        window.close()
+        services.stop()
+        frontend.translations.set_language("en")
+    dark_after.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)  # window gone: nothing
