@@ -34,7 +34,7 @@ LICENCE = "Apache-2.0"
 
 
 def plain_text(text: str) -> str:
-    """A menu item's words without its mnemonic ("&Quit", Korean "종료(&Q)")."""
+    """A menu item's words without its mnemonic: "&Quit", or the Korean way, "…(&Q)"."""
     text = re.sub(r"\(&[^&]\)", "", text.replace("&&", "\0"))
     return text.replace("&", "").replace("\0", "&")
 
