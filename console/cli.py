@@ -33,6 +33,7 @@ class Options:
     # the usual places), "fallback" (none found: the demo, and the window says so)
     fleet_origin: str = "given"
     fleet_searched: tuple[Path, ...] = ()  # the places looked at when not given
+    theme: str | None = None  # the window's: "dark" or "light"; None: settings, then desktop
 
 
 # `hangang-console NAME …` runs a command instead of the window; each module has main(argv).
@@ -135,6 +136,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="language of the interface (default: the system locale)",
     )
     p.add_argument(
+        "--theme",
+        choices=("dark", "light"),
+        default=None,
+        help="colours of the window (default: settings.toml's theme, else the desktop's scheme; "
+        "the kiosk is always dark)",
+    )
+    p.add_argument(
         "--screenshot",
         type=Path,
         metavar="PNG",
@@ -223,4 +231,5 @@ def parse_args(argv: list[str] | None = None) -> Options:
         demo_control=ns.demo_control,
         scenario=ns.scenario,
         ssh_config=ns.ssh_config,
+        theme=ns.theme,
     )

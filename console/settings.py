@@ -29,6 +29,7 @@ KIOSK_PAGES = ("overview", "sectors", "heatmap", "alerts")
 DEFAULT_OPERATOR_GROUPS = ("hangang-operators", "sudo", "wheel", "root")
 DEFAULT_EXIT_CHORD = "Ctrl+Alt+Shift+Q"
 DEFAULT_ROTATE_S = 20.0
+THEMES = ("dark", "light")  # the desktop window's; absent: follow the desktop's colour scheme
 
 
 class SettingsError(Exception):
@@ -108,6 +109,7 @@ class Settings:
     accounting: AccountingSettings = AccountingSettings()
     path: Path | None = None
     alerts: AlertSettings = field(default_factory=AlertSettings)
+    theme: str | None = None  # "dark" or "light"; None: as the desktop (the kiosk is dark)
 
 
 def hash_pin(pin: str, salt: str | None = None) -> str:
@@ -173,6 +175,9 @@ def load_settings(path: Path | None = None) -> Settings:
         doc = MIGRATIONS[version](doc)
         version += 1
 
+    theme = doc.get("theme")
+    if theme is not None and theme not in THEMES:
+        r.fail(("theme",), 'must be "dark" or "light" (leave it out to follow the desktop)')
     roles = r.table(doc, "roles")
     role_settings = RoleSettings(
         operator_users=r.strings(roles, ("roles", "operator_users"), ()),
@@ -207,6 +212,7 @@ def load_settings(path: Path | None = None) -> Settings:
         accounting=AccountingSettings(su_multipliers=su),
         path=path,
         alerts=_alert_settings(r, r.table(doc, "alerts")),
+        theme=theme,
     )
 
 

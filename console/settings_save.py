@@ -35,6 +35,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
         doc = tomlkit.document()
         doc.add(tomlkit.comment(HEADER))
     doc["schema_version"] = SCHEMA_VERSION
+    _set_or_drop(doc, "theme", settings.theme)
     roles = _table(doc, "roles")
     roles["operator_users"] = list(settings.roles.operator_users)
     roles["operator_groups"] = list(settings.roles.operator_groups)

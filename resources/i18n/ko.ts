@@ -38,6 +38,29 @@ These are set by the site&apos;s administrator in %3.</source>
     </message>
 </context>
 <context>
+    <name>Accessible</name>
+    <message>
+        <source>Clear</source>
+        <translation>지우기</translation>
+    </message>
+    <message>
+        <source>Select all</source>
+        <translation>모두 선택</translation>
+    </message>
+    <message>
+        <source>Column headers</source>
+        <translation>열 머리글</translation>
+    </message>
+    <message>
+        <source>Row headers</source>
+        <translation>행 머리글</translation>
+    </message>
+    <message>
+        <source>More menus</source>
+        <translation>메뉴 더 보기</translation>
+    </message>
+</context>
+<context>
     <name>AccountingPage</name>
     <message>
         <source>GPU model</source>
@@ -144,6 +167,26 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>Export CSV…</source>
         <translation>CSV 내보내기…</translation>
+    </message>
+    <message>
+        <source>Accounting period</source>
+        <translation>정산 기간</translation>
+    </message>
+    <message>
+        <source>Group accounting by</source>
+        <translation>정산 묶음 기준</translation>
+    </message>
+    <message>
+        <source>First day</source>
+        <translation>첫날</translation>
+    </message>
+    <message>
+        <source>Last day</source>
+        <translation>마지막 날</translation>
+    </message>
+    <message>
+        <source>Accounting</source>
+        <translation>사용량 정산</translation>
     </message>
     <message>
         <source>The period ends before it starts</source>
@@ -398,6 +441,26 @@ These are set by the site&apos;s administrator in %3.</source>
         <translation>종료된 항목 표시</translation>
     </message>
     <message>
+        <source>Severity shown</source>
+        <translation>표시할 심각도</translation>
+    </message>
+    <message>
+        <source>Sector shown</source>
+        <translation>표시할 부문</translation>
+    </message>
+    <message>
+        <source>Search alerts</source>
+        <translation>알림 검색</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>알림</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV 내보내기…</translation>
+    </message>
+    <message>
         <source>Acknowledge…</source>
         <translation>확인…</translation>
     </message>
@@ -533,6 +596,10 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>Progress</source>
         <translation>진행 상황</translation>
+    </message>
+    <message>
+        <source>Progress of the moves</source>
+        <translation>이동 진행 상황</translation>
     </message>
     <message>
         <source>Node</source>
@@ -734,6 +801,18 @@ These are set by the site&apos;s administrator in %3.</source>
         <translation>이 계획 되돌리기…</translation>
     </message>
     <message>
+        <source>Export CSV…</source>
+        <translation>CSV 내보내기…</translation>
+    </message>
+    <message>
+        <source>Audit log</source>
+        <translation>감사 기록</translation>
+    </message>
+    <message>
+        <source>Entry details</source>
+        <translation>항목 상세</translation>
+    </message>
+    <message>
         <source>Apply the reverse moves (drain first)</source>
         <translation>반대 방향으로 옮깁니다(먼저 드레인)</translation>
     </message>
@@ -850,6 +929,13 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>collector process exited (code {code}); restarting in {delay:g} s</source>
         <translation>수집 프로세스 종료 (코드 {code}). {delay:g}초 뒤 다시 시작</translation>
+    </message>
+</context>
+<context>
+    <name>ColumnMenu</name>
+    <message>
+        <source>Columns shown</source>
+        <translation>표시할 열</translation>
     </message>
 </context>
 <context>
@@ -1034,6 +1120,37 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>GPU utilisation of every GPU, one column per node</source>
         <translation>전체 GPU의 사용률 (노드당 한 열)</translation>
+    </message>
+</context>
+<context>
+    <name>HelpMenu</name>
+    <message>
+        <source>&amp;Help</source>
+        <translation>도움말(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>단축키 목록(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;About Hangang Console</source>
+        <translation>한강 콘솔 정보(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Rebalance board: move selected nodes to %1</source>
+        <translation>용량 배분 보드: 선택한 노드를 %1(으)로 이동</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Hangang Console %1&lt;/h3&gt;&lt;p&gt;Live GPU fleet and sector capacity of the Hangang AI Center: monitoring, accounting, alerts, reports and rebalancing.&lt;/p&gt;&lt;p&gt;Licence: %2&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;한강 콘솔 %1&lt;/h3&gt;&lt;p&gt;한강 AI 센터의 GPU 노드와 부문별 용량을 실시간으로: 모니터링, 사용량 정산, 알림, 보고서, 용량 재배분.&lt;/p&gt;&lt;p&gt;라이선스: %2&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>About Hangang Console</source>
+        <translation>한강 콘솔 정보</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>닫기</translation>
     </message>
 </context>
 <context>
@@ -1321,6 +1438,22 @@ These are set by the site&apos;s administrator in %3.</source>
         <translation>설정(&amp;S)…</translation>
     </message>
     <message>
+        <source>&amp;Find node…</source>
+        <translation>노드 찾기(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>F&amp;ull screen</source>
+        <translation>전체 화면(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Reset layout</source>
+        <translation>화면 배치 초기화(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Tables</source>
+        <translation>표</translation>
+    </message>
+    <message>
         <source>Capacity</source>
         <translation>용량 배분</translation>
     </message>
@@ -1394,6 +1527,13 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>Dec</source>
         <translation>12월</translation>
+    </message>
+</context>
+<context>
+    <name>MoveKeys</name>
+    <message>
+        <source>Move to</source>
+        <translation>이동할 부문</translation>
     </message>
 </context>
 <context>
@@ -1686,6 +1826,22 @@ These are set by the site&apos;s administrator in %3.</source>
         <translation>노드 검색: 이름, 기관, 부문, 상태</translation>
     </message>
     <message>
+        <source>Filter nodes (Ctrl+F)</source>
+        <translation>노드 검색 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Sector shown</source>
+        <translation>표시할 부문</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>노드</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV 내보내기…</translation>
+    </message>
+    <message>
         <source>All sectors</source>
         <translation>전체 부문</translation>
     </message>
@@ -1837,6 +1993,14 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>추천</translation>
     </message>
     <message>
+        <source>Nodes that drain first</source>
+        <translation>먼저 드레인할 노드</translation>
+    </message>
+    <message>
+        <source>Why the guarantee is overridden</source>
+        <translation>보장량을 무시하는 이유</translation>
+    </message>
+    <message>
         <source>Sector</source>
         <translation>부문</translation>
     </message>
@@ -1922,6 +2086,10 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>Find nodes (name, state, job)…</source>
         <translation>노드 찾기 (이름, 상태, 작업)…</translation>
+    </message>
+    <message>
+        <source>Find nodes on the board</source>
+        <translation>보드에서 노드 찾기</translation>
     </message>
     <message>
         <source>Plan to targets</source>
@@ -2910,6 +3078,14 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>자동</translation>
     </message>
     <message>
+        <source>Target GPUs of %1</source>
+        <translation>%1 목표 GPU 수</translation>
+    </message>
+    <message>
+        <source>Nodes of %1 (Ctrl+1/2/3: move to)</source>
+        <translation>%1 노드 (Ctrl+1/2/3: 부문으로 이동)</translation>
+    </message>
+    <message>
         <source>%1 nodes · %2 GPUs</source>
         <translation>노드 %1대 · GPU %2개</translation>
     </message>
@@ -3123,6 +3299,25 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>warning</source>
         <translation>경고</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>단축키 목록</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>동작</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>키</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>닫기</translation>
     </message>
 </context>
 <context>

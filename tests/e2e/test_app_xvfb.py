@@ -29,9 +29,11 @@ def distinct_colours(image: QImage, step: int = 7) -> int:
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_screenshot_under_xvfb_is_a_real_picture(lang, artifacts, xvfb):
+def test_screenshot_under_xvfb_is_a_real_picture(lang, artifacts, xvfb, tmp_path):
     out = artifacts / f"main-window-{lang}.png"
     out.unlink(missing_ok=True)
+    env = x_env()
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")  # a first start: nothing remembered yet
     proc = subprocess.run(
         [
             "xvfb-run",
@@ -49,7 +51,7 @@ def test_screenshot_under_xvfb_is_a_real_picture(lang, artifacts, xvfb):
             "5",
             "--timing",
         ],
-        env=x_env(),
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,

@@ -56,6 +56,8 @@ def test_no_pin_means_the_chord_alone_is_enough():
         ("[roles]\noperator_users = 'kim'\n", 2, "roles.operator_users"),
         ("\n\n[accounting.su_multipliers]\nH100 = 'two'\n", 4, "accounting.su_multipliers.H100"),
         ("schema_version = 99\n", 1, "schema_version"),
+        ("schema_version = 1\ntheme = 'blue'\n", 2, "theme"),
+        ("theme = 1\n", 1, "theme"),
         ("[kiosk\n", 1, "syntax"),
     ],
 )
@@ -112,3 +114,13 @@ def test_a_rule_set_back_to_its_default_leaves_the_file(tmp_path):
     save_settings(replace(s, alerts=replace(s.alerts, rules=rules)), path)
     assert "gpu_temp" not in path.read_text(encoding="utf-8")
     assert load_settings(path).alerts.rule("gpu_temp") == default_rules()["gpu_temp"]
+
+
+def test_theme_is_kept_and_absent_means_the_desktop(tmp_path):
+    path = tmp_path / "settings.toml"
+    assert load_settings(path).theme is None
+    path.write_text('# desk by the window\ntheme = "light"\n')
+    settings = load_settings(path)
+    assert settings.theme == "light"
+    save_settings(settings, path)
+    assert load_settings(path).theme == "light"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import time
 from enum import IntEnum
+from pathlib import Path
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -37,6 +38,8 @@ from PySide6.QtWidgets import (
 
 from console.alerts.engine import RANK, SEVERITIES, Incident
 from console.fleet.model import SECTORS, Organisation, Sector
+from widgets.common.csv_export import ask_save_path
+from widgets.common.header_menu import allow_hiding_columns
 from widgets.common.labels import (
     duration,
     fmt,
@@ -46,6 +49,7 @@ from widgets.common.labels import (
     severity_name,
 )
 from widgets.common.theme import SEVERITY_COLORS
+from widgets.common.view_csv import export_view
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 CLOSED = QColor("#7a8394")
@@ -217,6 +221,7 @@ class AlertsPanel(QWidget):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.doubleClicked.connect(self._activated)
+        allow_hiding_columns(self.view)
         self.severity_filter = QComboBox()
         self.severity_filter.currentIndexChanged.connect(self._filters_changed)
         self.sector_filter = QComboBox()
@@ -228,12 +233,16 @@ class AlertsPanel(QWidget):
         self.closed_box.toggled.connect(self._filters_changed)
         self.ack_button = QPushButton()
         self.ack_button.clicked.connect(self._ask_note)
+        self.ask_save_path = ask_save_path
+        self.export_button = QPushButton()
+        self.export_button.clicked.connect(lambda: self.export_csv())
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.ack_allowed = False
         bar = QHBoxLayout()
         for w in (self.severity_filter, self.sector_filter, self.search, self.closed_box):
             bar.addWidget(w)
         bar.addStretch(1)
+        bar.addWidget(self.export_button)
         bar.addWidget(self.ack_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -258,6 +267,11 @@ class AlertsPanel(QWidget):
             combo.blockSignals(False)
         self.search.setPlaceholderText(self.tr("Search node, alert, organisation…"))
         self.closed_box.setText(self.tr("Show closed"))
+        self.severity_filter.setAccessibleName(self.tr("Severity shown"))
+        self.sector_filter.setAccessibleName(self.tr("Sector shown"))
+        self.search.setAccessibleName(self.tr("Search alerts"))
+        self.view.setAccessibleName(self.tr("Alerts"))
+        self.export_button.setText(self.tr("Export CSV…"))
         self.ack_button.setText(self.tr("Acknowledge…"))
         self.ack_button.setToolTip(
             "" if self.ack_allowed else self.tr("Only operators may acknowledge alerts")
@@ -284,6 +298,10 @@ class AlertsPanel(QWidget):
         if selected is not None and self.selected() is None:
             self.select(selected.id)
         self._update_buttons()
+
+    def export_csv(self, path: Path | None = None) -> Path | None:
+        """The incidents as shown (filters, sort, visible columns) into a CSV file."""
+        return export_view(self, self.view, "alerts", self.ask_save_path, path)
 
     def _filters_changed(self) -> None:
         s = self.severity_filter.currentIndex()

@@ -139,6 +139,7 @@ class ApplyProgress(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Progress"))
+        self.table.setAccessibleName(self.tr("Progress of the moves"))
         self.table.setHorizontalHeaderLabels(
             [self.tr("Node"), self.tr("Move"), self.tr("State"), self.tr("Message")]
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -32,7 +33,10 @@ from console.capacity.audit import AuditEntry, AuditLog, Verification
 from console.fleet.model import SECTORS, Sector
 from console.i18n import names
 from widgets.capacity.refusal import refusal_text
+from widgets.common.csv_export import ask_save_path
+from widgets.common.header_menu import allow_hiding_columns
 from widgets.common.labels import fmt, sector_name, ui_language
+from widgets.common.view_csv import export_view
 from widgets.history.time_range import format_time
 
 RESULT_COLORS = {
@@ -85,17 +89,21 @@ class AuditView(QWidget):
         header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)  # long: elided
         header.setStretchLastSection(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        allow_hiding_columns(self.table)
         self.details = QPlainTextEdit(readOnly=True)
         self.refresh_button, self.verify_button = QPushButton(), QPushButton()
         self.undo_button = QPushButton()
+        self.export_button = QPushButton()
+        self.ask_save_path = ask_save_path
         self.verdict = QLabel(wordWrap=True)
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         bar = QHBoxLayout()
         bar.addWidget(self.refresh_button)
         bar.addWidget(self.verify_button)
         bar.addWidget(self.verdict, 1)
+        bar.addWidget(self.export_button)
         bar.addWidget(self.undo_button)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        split = QSplitter(Qt.Orientation.Horizontal, objectName="AuditSplitter")
         split.addWidget(self.table)
         split.addWidget(self.details)
         split.setSizes([900, 480])
@@ -106,6 +114,7 @@ class AuditView(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.verify_button.clicked.connect(self.verify)
         self.undo_button.clicked.connect(self._undo_clicked)
+        self.export_button.clicked.connect(lambda: self.export_csv())
         self.table.itemSelectionChanged.connect(self._selected)
         self.retranslate()
 
@@ -125,6 +134,9 @@ class AuditView(QWidget):
         self.refresh_button.setText(self.tr("Refresh"))
         self.verify_button.setText(self.tr("Verify chain"))
         self.undo_button.setText(self.tr("Undo this plan…"))
+        self.export_button.setText(self.tr("Export CSV…"))
+        self.table.setAccessibleName(self.tr("Audit log"))
+        self.details.setAccessibleName(self.tr("Entry details"))
         self._fill()
         self._show_verification()
 
@@ -173,6 +185,10 @@ class AuditView(QWidget):
                 if col in (5, 6):
                     item.setToolTip(text)
                 self.table.setItem(row, col, item)
+
+    def export_csv(self, path: Path | None = None) -> Path | None:
+        """The log as listed (newest first) into a CSV file."""
+        return export_view(self, self.table, "audit", self.ask_save_path, path)
 
     def _role_name(self, role: str) -> str:
         return names.role_name(role, ui_language())

@@ -32,6 +32,7 @@ from console.capacity.planner import Note, Recommendation
 from console.capacity.service import ApplyResult, CapacityService, PlanRejected, Preview
 from console.fleet.model import SECTORS, FleetSnapshot, Sector
 from widgets.capacity.apply_flow import ApplyDialog, ApplyProgress
+from widgets.capacity.move_keys import MoveKeys
 from widgets.capacity.node_chips import NodeChipModel, node_utilisation
 from widgets.capacity.outcome_text import failure_text, outcome_text
 from widgets.capacity.preview import PreviewPanel
@@ -98,10 +99,10 @@ class RebalanceBoard(QWidget):
             cols.addWidget(column, 1)
         scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
         scroll.setWidget(self.preview_panel)
-        side = QSplitter(Qt.Orientation.Vertical)
+        side = QSplitter(Qt.Orientation.Vertical, objectName="BoardSideSplitter")
         side.addWidget(self.progress)
         side.addWidget(scroll)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        split = QSplitter(Qt.Orientation.Horizontal, objectName="BoardSplitter")
         split.addWidget(board)
         split.addWidget(side)
         split.setStretchFactor(0, 3)
@@ -121,6 +122,7 @@ class RebalanceBoard(QWidget):
         self.worker.apply_failed.connect(self._apply_failed)
         for column in self.columns.values():
             column.view.nodes_dropped.connect(self.move_nodes)
+        self.move_keys = MoveKeys([c.view for c in self.columns.values()], self.move_nodes, self)
         self.search.textChanged.connect(
             lambda text: [c.filter.set_text(text) for c in self.columns.values()]
         )
@@ -136,6 +138,7 @@ class RebalanceBoard(QWidget):
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(self.tr("Find nodes (name, state, job)…"))
+        self.search.setAccessibleName(self.tr("Find nodes on the board"))
         self.plan_button.setText(self.tr("Plan to targets"))
         self.plan_button.setToolTip(
             self.tr("Let the planner pick nodes so each sector with a target gets it")

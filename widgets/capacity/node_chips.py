@@ -30,7 +30,7 @@ from console.capacity.model import ClusterState, NodeRecord, SchedState
 from console.fleet.model import FleetSnapshot, Sector
 from console.i18n import names
 from widgets.common.labels import fmt, sector_name, ui_language
-from widgets.common.theme import SECTOR_COLORS
+from widgets.common.theme import CHIP_COLOURS, SECTOR_COLORS, ThemedColours
 
 MIME_TYPE = "application/x-hangang-nodes"
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -39,11 +39,10 @@ UTIL_ROLE = Qt.ItemDataRole.UserRole + 3
 CHIP = QSize(118, 46)
 SPACING = 4
 
-STATE_COLORS = {
-    SchedState.DRAINING: QColor("#ffab00"),
-    SchedState.DRAINED: QColor("#c9a0ff"),
-    SchedState.DOWN: QColor("#ff5630"),
-}
+STATE_COLORS = ThemedColours(
+    {SchedState.DRAINING: "#ffab00", SchedState.DRAINED: "#c9a0ff", SchedState.DOWN: "#ff5630"},
+    {SchedState.DRAINING: "#a35200", SchedState.DRAINED: "#7a3fc7", SchedState.DOWN: "#c9372c"},
+)
 
 
 def names_to_mime(names: Iterable[str]) -> QMimeData:
@@ -238,10 +237,11 @@ class ChipDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         moved = planned is not None and planned != rec.sector
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        ground = QColor("#232936") if not selected else QColor("#2f4a6e")
+        c = CHIP_COLOURS
+        ground = c["ground"] if not selected else c["selected"]
         if util is not None and not selected:  # warmer the busier it is
-            ground = _mix(QColor("#232936"), QColor("#5a3d1e"), min(util, 100.0) / 100.0)
-        border = STATE_COLORS.get(rec.state, QColor("#343c4b"))
+            ground = _mix(c["ground"], c["warm"], min(util, 100.0) / 100.0)
+        border = STATE_COLORS.get(rec.state, c["border"])
         pen = QPen(SECTOR_COLORS[planned] if moved else border, 2 if moved else 1)
         if moved:
             pen.setStyle(Qt.PenStyle.DashLine)
@@ -256,32 +256,32 @@ class ChipDelegate(QStyledItemDelegate):
         bold = painter.font()
         bold.setBold(True)
         painter.setFont(bold)
-        painter.setPen(QColor("#eef1f5"))
+        painter.setPen(c["name"])
         line = inner.height() // 2
         top = QRect(inner.left(), inner.top(), inner.width(), line)
         painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          painter.fontMetrics().elidedText(rec.name, Qt.TextElideMode.ElideMiddle,
                                                           inner.width() - 34))
         painter.setFont(font)
-        painter.setPen(QColor("#aeb6c4"))
+        painter.setPen(c["caption"])
         painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                          f"{rec.gpus}×")
         bottom = QRect(inner.left(), inner.top() + line, inner.width(), inner.height() - line)
         bar = QRect(bottom.left(), bottom.center().y() - 3, 36, 6)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#3a404c"))
+        painter.setBrush(c["bar"])
         painter.drawRoundedRect(bar, 2, 2)
         if rec.gpus:
             done = bar.adjusted(0, 0, -bar.width() + math.ceil(bar.width() * min(
                 rec.busy_gpus, rec.gpus) / rec.gpus), 0)
-            painter.setBrush(QColor("#36b37e") if rec.busy_gpus else QColor("#3a404c"))
+            painter.setBrush(c["busy"] if rec.busy_gpus else c["bar"])
             painter.drawRoundedRect(done, 2, 2)
         text_rect = bottom.adjusted(bar.width() + 6, 0, 0, 0)
         if rec.state != SchedState.UP:
             painter.setPen(STATE_COLORS[rec.state])
             label = state_name(rec.state)
         else:
-            painter.setPen(QColor("#aeb6c4"))
+            painter.setPen(c["caption"])
             label = _jobs_label(rec.running_jobs)
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          painter.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight,

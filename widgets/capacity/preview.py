@@ -121,6 +121,10 @@ class PreviewPanel(QWidget):
         self.drains_title.setText(self.tr("Nodes that drain first (running work continues)"))
         self.problems_title.setText(self.tr("Checks"))
         self.recs_title.setText(self.tr("Recommendations"))
+        self.sectors.setAccessibleName(self.tr("Before → after"))
+        self.drains.setAccessibleName(self.tr("Nodes that drain first"))
+        self.problems.setAccessibleName(self.tr("Checks"))
+        self.justification.setAccessibleName(self.tr("Why the guarantee is overridden"))
         self.sectors.setHorizontalHeaderLabels(
             [
                 self.tr("Sector"),

@@ -45,6 +45,9 @@ class SectorColumn(QFrame):
         self.title.setText(sector_name(self.sector))
         self.target_label.setText(self.tr("Target GPUs"))
         self.target.setSpecialValueText(self.tr("auto"))
+        name = sector_name(self.sector)
+        self.target.setAccessibleName(fmt(self.tr("Target GPUs of %1"), name))
+        self.view.setAccessibleName(fmt(self.tr("Nodes of %1 (Ctrl+1/2/3: move to)"), name))
 
     def show_figures(self, figures: SectorFigures, after: int, nodes: int) -> None:
         text = fmt(self.tr("%1 nodes · %2 GPUs"), nodes, figures.allocated)

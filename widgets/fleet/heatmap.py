@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from console.fleet.model import SECTORS, FleetSnapshot, NodeStatus
 from widgets.common.labels import core_text, fmt, sector_name, status_name, ui_language
-from widgets.common.theme import BACKGROUND, NO_DATA, SECTOR_COLORS, UNREACHABLE
+from widgets.common.theme import SECTOR_COLORS, colours
 
 LABEL_PX = 20  # room above each sector's first band for its name, in pixels
 LABEL_WIDTH_PX = 150  # room a sector's name needs beside the next sector
@@ -151,8 +151,8 @@ class ColourScale(QWidget):
         for pos in np.linspace(0, 1, 8):
             grad.setColorAt(pos, QColor(*self.lut[int(pos * 255)][:3]))
         p.fillRect(QRect(0, 0, w, h), grad)
-        p.fillRect(QRect(w + 8, 0, 28, h), NO_DATA)
-        p.fillRect(QRect(w + 40, 0, 28, h), UNREACHABLE)
+        p.fillRect(QRect(w + 8, 0, 28, h), colours().no_data)
+        p.fillRect(QRect(w + 40, 0, 28, h), colours().unreachable)
         p.setPen(QColor("#ffffff"))
         p.drawText(
             QRect(4, 0, w - 8, h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, "0 %"
@@ -195,7 +195,7 @@ class FleetHeatmap(QWidget):
         self.title = QLabel(objectName="PanelTitle")
         self.legend = ColourScale()
         self.view = pg.GraphicsLayoutWidget()
-        self.view.setBackground(BACKGROUND)
+        self.view.setBackground(colours().background)
         self.box = self.view.addViewBox(lockAspect=True, invertY=True, enableMenu=False)
         self.box.setMouseEnabled(x=False, y=False)
         self.image = _CellImage(self)
@@ -268,8 +268,8 @@ class FleetHeatmap(QWidget):
         value = np.where(live[node], snap.gpu_util[node, gpu], np.nan)
         idx = np.clip(np.nan_to_num(value, nan=0.0) * 2.55, 0, 255).astype(np.intp)
         rgba = self.lut[idx]
-        rgba[np.isnan(value)] = _rgba(NO_DATA)
-        rgba[np.isin(snap.node_status[node], BROKEN)] = _rgba(UNREACHABLE)
+        rgba[np.isnan(value)] = _rgba(colours().no_data)
+        rgba[np.isin(snap.node_status[node], BROKEN)] = _rgba(colours().unreachable)
         rgba[~valid] = 0
         return rgba
 

@@ -7,6 +7,8 @@ dialog.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,13 +17,17 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from console.fleet.model import SECTORS, FleetSnapshot, NodeStatus
+from widgets.common.csv_export import ask_save_path
+from widgets.common.header_menu import allow_hiding_columns
 from widgets.common.labels import core_text, fmt, sector_name
+from widgets.common.view_csv import export_view
 from widgets.fleet.node_filter import NodeFilterProxy
 from widgets.fleet.node_model import COLUMN_COUNT, Col, NodeTableModel
 
@@ -56,18 +62,27 @@ class NodeTable(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.activated.connect(self._activated)
+        allow_hiding_columns(self.view)
+        self.ask_save_path = ask_save_path  # tests hand in a path instead of the dialog
+        self.export_button = QPushButton()
+        self.export_button.clicked.connect(lambda: self.export_csv())
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
         bar.addWidget(self.sector_filter, 1)
+        bar.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.view)
-        self._sized = False
+        self.sized = False  # columns fitted once (or restored from the last session)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(self.tr("Filter nodes: name, organisation, sector, status"))
+        self.search.setAccessibleName(self.tr("Filter nodes (Ctrl+F)"))
+        self.sector_filter.setAccessibleName(self.tr("Sector shown"))
+        self.view.setAccessibleName(self.tr("Nodes"))
+        self.export_button.setText(self.tr("Export CSV…"))
         current = self.sector_filter.currentIndex()
         self.sector_filter.blockSignals(True)
         self.sector_filter.clear()
@@ -82,6 +97,10 @@ class NodeTable(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def export_csv(self, path: Path | None = None) -> Path | None:
+        """The rows as shown (filter, sort, visible columns) into a CSV file."""
+        return export_view(self, self.view, "nodes", self.ask_save_path, path)
 
     def _sector_chosen(self, combo_index: int) -> None:
         self.proxy.set_sector(self.sector_filter.itemData(combo_index))
@@ -163,6 +182,6 @@ class NodeTable(QWidget):
 
     def show_snapshot(self, snap: FleetSnapshot) -> None:
         self.model.set_snapshot(snap)
-        if not self._sized and snap.node_count:
+        if not self.sized and snap.node_count:
             self.view.resizeColumnsToContents()  # the header looks at 64 rows, not all
-            self._sized = True
+            self.sized = True

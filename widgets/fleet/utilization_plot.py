@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from console.fleet.model import SECTORS, FleetSnapshot, Sector
 from widgets.common.csv_export import AskPath, ask_save_path, export_csv
 from widgets.common.labels import fmt, sector_name
-from widgets.common.theme import BACKGROUND, SECTOR_COLORS, TEXT
+from widgets.common.theme import SECTOR_COLORS, colours
 from widgets.fleet.sector_data import SectorArrays, arrays_frame, history_arrays, live_arrays
 from widgets.history.query import HistoryQueries
 from widgets.history.time_range import (
@@ -45,7 +45,7 @@ class UtilizationPlot(QWidget):
         self.tz = tz
         self.title = QLabel(objectName="PanelTitle")
         self.axis = pg.DateAxisItem(orientation="bottom")
-        self.plot = pg.PlotWidget(axisItems={"bottom": self.axis}, background=BACKGROUND)
+        self.plot = pg.PlotWidget(axisItems={"bottom": self.axis}, background=colours().background)
         item = self.plot.getPlotItem()
         item.setMenuEnabled(False)
         item.hideButtons()
@@ -53,8 +53,8 @@ class UtilizationPlot(QWidget):
         item.setYRange(0, 110, padding=0)  # headroom for the one-row legend above 100 %
         item.setMouseEnabled(x=False, y=False)
         for side in ("left", "bottom"):
-            item.getAxis(side).setTextPen(TEXT)
-        self.legend = item.addLegend(offset=(8, 4), labelTextColor=TEXT, colCount=3)
+            item.getAxis(side).setTextPen(colours().text)
+        self.legend = item.addLegend(offset=(8, 4), labelTextColor=colours().text, colCount=3)
         self.curves = {
             s: item.plot(pen=pg.mkPen(SECTOR_COLORS[s], width=2), name=s.value) for s in SECTORS
         }
@@ -120,7 +120,7 @@ class SectorPlot(QWidget):
         self.export_button = QPushButton()
         self.export_button.clicked.connect(lambda: self.export_csv())
         self.view = pg.GraphicsLayoutWidget()
-        self.view.setBackground(BACKGROUND)
+        self.view.setBackground(colours().background)
         self.axes = (LocalTimeAxis(tz), LocalTimeAxis(tz))
         self.gpu_plot = self.view.addPlot(row=0, col=0, axisItems={"bottom": self.axes[0]})
         self.util_plot = self.view.addPlot(row=1, col=0, axisItems={"bottom": self.axes[1]})
@@ -137,7 +137,7 @@ class SectorPlot(QWidget):
             item.setDownsampling(auto=True, mode="peak")
             item.getAxis("left").setWidth(52)
             for side in ("left", "bottom"):
-                item.getAxis(side).setTextPen(TEXT)
+                item.getAxis(side).setTextPen(colours().text)
             item.getViewBox().sigRangeChangedManually.connect(self._user_moved)
         self.util_plot.setYRange(0, 105, padding=0)
         self.curves: dict[tuple[str, Sector], pg.PlotDataItem] = {}

@@ -150,6 +150,11 @@ class AccountingView(QWidget):
         self.to_label.setText(self.tr("to"))
         self.refresh_button.setText(self.tr("Refresh"))
         self.export_button.setText(self.tr("Export CSV…"))
+        self.preset.setAccessibleName(self.tr("Accounting period"))
+        self.by.setAccessibleName(self.tr("Group accounting by"))
+        self.first.setAccessibleName(self.tr("First day"))
+        self.last.setAccessibleName(self.tr("Last day"))
+        self.view.setAccessibleName(self.tr("Accounting"))
         if self.result is not None:
             self._show(self.result)
         self._show_note()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 from console.history.ring import FRAME_GPU_FIELDS
 from widgets.common.csv_export import AskPath, ask_save_path, export_csv
 from widgets.common.labels import fmt
-from widgets.common.theme import BACKGROUND, TEXT
+from widgets.common.theme import colours
 from widgets.history.query import HistoryQueries, NodeRollups, node_rollups
 from widgets.history.time_range import (
     LIVE,
@@ -132,7 +132,7 @@ class NodeHistoryPlot(QWidget):
         self.note = QLabel(objectName="Legend")
         self.legend = QLabel(objectName="Legend")
         self.axis = LocalTimeAxis(tz)
-        self.plot = pg.PlotWidget(axisItems={"bottom": self.axis}, background=BACKGROUND)
+        self.plot = pg.PlotWidget(axisItems={"bottom": self.axis}, background=colours().background)
         item = self.plot.getPlotItem()
         item.setMenuEnabled(False)
         item.hideButtons()
@@ -141,7 +141,7 @@ class NodeHistoryPlot(QWidget):
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
         for side in ("left", "bottom"):
-            item.getAxis(side).setTextPen(TEXT)
+            item.getAxis(side).setTextPen(colours().text)
         item.getViewBox().sigRangeChangedManually.connect(self._user_moved)
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.refresh_timer = QTimer(self, interval=REFRESH_MS)

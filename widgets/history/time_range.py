@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from console.history.database import RETENTION_S
 from widgets.common.labels import fmt
+from widgets.common.theme import is_light
 
 LIVE = 0  # "resolution" of the in-memory series (1 s)
 LIVE_WINDOW_S = 3600.0  # what FleetState and the frame ring keep
@@ -56,6 +57,12 @@ QToolButton { background: #232936; border: 1px solid #343c4b; border-radius: 4px
               padding: 2px 7px; color: #c6ccd6; }
 QToolButton:checked { background: #2f4a6e; border-color: #4c9aff; color: #ffffff; }
 QToolButton:hover { border-color: #4c9aff; }
+"""
+LIGHT_BAR_STYLE = """
+QToolButton { background: #eef0f4; border: 1px solid #c3c8d1; border-radius: 4px;
+              padding: 2px 7px; color: #2b3240; }
+QToolButton:checked { background: #d4e4fb; border-color: #0b63ce; color: #0b2c57; }
+QToolButton:hover { border-color: #0b63ce; }
 """
 
 
@@ -280,7 +287,7 @@ class TimeRangeBar(QWidget):
             self.group.addButton(button)
             self.buttons[key] = button
             layout.addWidget(button)
-        self.setStyleSheet(BAR_STYLE)
+        self.setStyleSheet(LIGHT_BAR_STYLE if is_light() else BAR_STYLE)
         self.retranslate()
         self.set_current(self.current)
 

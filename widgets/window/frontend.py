@@ -22,11 +22,14 @@ from widgets.capacity.audit_view import AuditView
 from widgets.capacity.board import RebalanceBoard
 from widgets.common.application import qt_application, save_screenshot
 from widgets.common.i18n import Translations, system_language
+from widgets.common.theme import apply_theme, choose_theme
 from widgets.fleet.node_detail import NodeDetail
 from widgets.history.query import HistoryQueries
 from widgets.reports.dialog import ReportDialog
 from widgets.window.alert_presenter import AlertPresenter
+from widgets.window.layout_state import LayoutState, remember_language, remembered_language
 from widgets.window.main_window import MainWindow
+from widgets.window.retheme import follow_desktop
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +38,7 @@ class WindowFrontend:
     def __init__(self) -> None:
         self.app: QApplication | None = None
         self.window: MainWindow | None = None
+        self.layout: LayoutState | None = None  # what the window remembers (QSettings)
         self.translations: Translations | None = None
         self.services: Services | None = None
         self.queries: HistoryQueries | None = None
@@ -48,11 +52,16 @@ class WindowFrontend:
 
     def open(self, services: Services, options: Options, started_at: float) -> None:
         tz = ZoneInfo(options.tz)
+        # before any widget is built: plots and the heatmap read their colours when made
+        chosen = options.theme or services.settings.theme
+        apply_theme(self.app, choose_theme(self.app, chosen))
         self.translations = Translations(self.app)
-        self.translations.set_language(options.lang or system_language())
+        # --lang wins; then the language last chosen in View → Language; then the system's
+        self.translations.set_language(options.lang or remembered_language() or system_language())
         window = MainWindow(tz, tuple((s.kind, s.node_count) for s in services.sources))
         window.status.set_fleet(options.fleet_origin, options.fleet_searched, options.inventory)
         window.language_requested.connect(self.translations.set_language)
+        window.language_requested.connect(remember_language)
         self.translations.language_changed.connect(window.mark_language)
         window.mark_language(self.translations.language)
         services.bridge.snapshot_ready.connect(window.show_snapshot)
@@ -71,8 +80,22 @@ class WindowFrontend:
                     flush=True,
                 )
             )
-        window.resize(1440, 900)
+        self.layout = LayoutState(window)
+        self.layout.restore()
+        window.reset_layout_requested.connect(self.layout.reset)
+        window.closing.connect(self.layout.save)
+        if window.board is not None and window.board.recovery.pending:
+            window.tabs.setCurrentWidget(window.board)  # a settled crash outranks the last tab
         window.show()
+        self.layout.restore_splitters()
+        if chosen is None:  # left to the desktop: follow it while open, too
+            hints = self.app.styleHints()
+
+            def follow(_scheme) -> None:
+                follow_desktop(self.app, [window])
+
+            hints.colorSchemeChanged.connect(follow)
+            window.closing.connect(lambda: hints.colorSchemeChanged.disconnect(follow))
         self.window = window
         if options.quit_after is not None:
             QTimer.singleShot(int(options.quit_after * 1000), lambda: self._finish(options))

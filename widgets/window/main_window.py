@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from console.fleet.model import FleetSnapshot
 from console.i18n.names import language_name
 from widgets.alerts.panel import AlertsPanel
+from widgets.common.accessible import name_qt_parts
 from widgets.fleet.heatmap import FleetHeatmap
 from widgets.fleet.node_table import NodeTable
 from widgets.fleet.sector_cards import SectorCards
 from widgets.fleet.utilization_plot import SectorPlot
 from widgets.history.accounting_view import AccountingView
+from widgets.window.help_menu import HelpMenu
 from widgets.window.status_bar import FleetStatusBar
 
 # Language names are shown in their own language, so they are not translated.
@@ -27,6 +29,7 @@ class MainWindow(QMainWindow):
     first_frame = Signal()
     closing = Signal()  # the front-end closes node windows and stops history queries
     report_requested = Signal()  # File → Report…: the front-end opens the report dialog
+    reset_layout_requested = Signal()  # View → Reset layout (widgets/window/layout_state.py)
 
     def __init__(
         self, tz: ZoneInfo, sources: tuple[tuple[str, int], ...], parent: QWidget | None = None
@@ -47,11 +50,11 @@ class MainWindow(QMainWindow):
         self.status = FleetStatusBar(tz, sources)
         self.setStatusBar(self.status)
 
-        upper = QSplitter(Qt.Orientation.Horizontal)
+        upper = QSplitter(Qt.Orientation.Horizontal, objectName="UpperSplitter")
         upper.addWidget(self.heatmap)
         upper.addWidget(self.plot)
         upper.setSizes([760, 640])
-        body = QSplitter(Qt.Orientation.Vertical)
+        body = QSplitter(Qt.Orientation.Vertical, objectName="BodySplitter")
         body.addWidget(upper)
         body.addWidget(self.tabs)
         body.setSizes([430, 320])
@@ -102,6 +105,33 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             self.language_menu.addAction(action)
             self.language_actions[code] = action
+        self._build_view_keys()
+        self.help_menu = HelpMenu(self)
+        self.menuBar().addMenu(self.help_menu)
+
+    def _build_view_keys(self) -> None:
+        """Find (Ctrl+F), full screen (F11) and Reset layout, below the language menu."""
+        self.find_action = QAction(self, shortcut=QKeySequence("Ctrl+F"))
+        self.find_action.triggered.connect(self.focus_filter)
+        self.full_screen_action = QAction(self, shortcut=QKeySequence("F11"), checkable=True)
+        self.full_screen_action.triggered.connect(self.toggle_full_screen)
+        self.reset_layout_action = QAction(self)
+        self.reset_layout_action.triggered.connect(self.reset_layout_requested)
+        self.view_menu.addSeparator()
+        for action in (self.find_action, self.full_screen_action, self.reset_layout_action):
+            self.view_menu.addAction(action)
+
+    def focus_filter(self) -> None:
+        self.tabs.setCurrentWidget(self.table)
+        self.table.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.table.search.selectAll()
+
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+        self.full_screen_action.setChecked(self.isFullScreen())
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Hangang Console · Hangang AI Center"))
@@ -116,12 +146,17 @@ class MainWindow(QMainWindow):
         self.accounting_action.setText(self.tr("&Accounting"))
         self.alerts_action.setText(self.tr("A&lerts"))
         self.settings_action.setText(self.tr("&Settings…"))
+        self.find_action.setText(self.tr("&Find node…"))
+        self.full_screen_action.setText(self.tr("F&ull screen"))
+        self.reset_layout_action.setText(self.tr("&Reset layout"))
+        self.tabs.setAccessibleName(self.tr("Tables"))
         self.set_alert_count(self.alert_count)
         if self.board is not None:
             self.tabs.setTabText(self.tabs.indexOf(self.board), self.tr("Capacity"))
             self.tabs.setTabText(self.tabs.indexOf(self.audit), self.tr("Audit"))
             self.board_action.setText(self.tr("&Capacity"))
             self.audit_action.setText(self.tr("A&udit log"))
+        name_qt_parts(self)
 
     def set_alert_count(self, count: int, critical: bool = False) -> None:
         """The badge: open incidents in the tab's title, red while one is critical."""
@@ -155,6 +190,8 @@ class MainWindow(QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+            # once the children have retranslated too: Qt's parts copy their new names
+            QTimer.singleShot(0, lambda: name_qt_parts(self))
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -13,8 +13,6 @@ from widgets.common.dates import clock_text, default_tz
 from widgets.common.labels import fmt, source_label
 from widgets.common.theme import STATUS_COLORS
 
-WARNING_COLOUR = STATUS_COLORS[NodeStatus.PROBE_ERROR]
-
 
 class FleetStatusBar(QStatusBar):
     def __init__(
@@ -31,7 +29,8 @@ class FleetStatusBar(QStatusBar):
         self.clock = QLabel()
         self.source = QLabel()
         self.history = QLabel()  # why history is not being saved, when it is not
-        self.history.setStyleSheet(f"color: {WARNING_COLOUR.name()}; font-weight: 600;")
+        warning = STATUS_COLORS[NodeStatus.PROBE_ERROR].name()
+        self.history.setStyleSheet(f"color: {warning}; font-weight: 600;")
         self.history.hide()
         # the front-end hands in HistoryStore.problem; asked at every snapshot
         self.problem_source: Callable[[], str | None] | None = None
