@@ -1,0 +1,1 @@
+"""Operations room: the headless `serve` process and its Prometheus exposition."""

@@ -1,0 +1,40 @@
+"""Metric names shared by `serve` (exposition) and the Prometheus source (queries).
+
+Fixed by the operations-room contract (issue 16): both sides import these, so a rename here
+breaks both on purpose. Constants only, stdlib only.
+"""
+
+DCGM_UTIL = "DCGM_FI_DEV_GPU_UTIL"            # % 0..100
+DCGM_PROF_ACTIVE = "DCGM_FI_PROF_GR_ENGINE_ACTIVE"  # ratio 0..1 (preferred when present)
+DCGM_FB_USED = "DCGM_FI_DEV_FB_USED"          # MiB
+DCGM_FB_FREE = "DCGM_FI_DEV_FB_FREE"          # MiB
+DCGM_TEMP = "DCGM_FI_DEV_GPU_TEMP"            # C
+DCGM_MEM_TEMP = "DCGM_FI_DEV_MEMORY_TEMP"     # C
+DCGM_POWER = "DCGM_FI_DEV_POWER_USAGE"        # W
+DCGM_ENERGY = "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION"  # mJ counter
+DCGM_XID = "DCGM_FI_DEV_XID_ERRORS"           # last XID code
+DCGM_SM_CLOCK = "DCGM_FI_DEV_SM_CLOCK"        # MHz
+DCGM_MEM_CLOCK = "DCGM_FI_DEV_MEM_CLOCK"      # MHz
+DCGM_ECC_DBE = "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL"
+DCGM_ECC_SBE = "DCGM_FI_DEV_ECC_SBE_VOL_TOTAL"
+DCGM_RETIRED_DBE = "DCGM_FI_DEV_RETIRED_DBE"
+DCGM_ROW_REMAP_FAIL = "DCGM_FI_DEV_ROW_REMAP_FAILURE"
+GPU_LABELS = ("gpu", "UUID", "device", "modelName", "Hostname")   # + GPU_I_ID, GPU_I_PROFILE for MIG
+HOSTNAME_LABELS = ("Hostname", "hostname")    # dcgm-exporter spelled it both ways
+NODE_CPU = "node_cpu_seconds_total"           # node_exporter names where one exists
+NODE_LOAD1 = "node_load1"
+NODE_MEM_TOTAL = "node_memory_MemTotal_bytes"
+NODE_MEM_AVAIL = "node_memory_MemAvailable_bytes"
+NODE_FS_SIZE = "node_filesystem_size_bytes"
+NODE_FS_AVAIL = "node_filesystem_avail_bytes"
+SECTOR_ENTITLED = "hangang_sector_gpus_entitled"     # labels: sector
+SECTOR_ALLOCATED = "hangang_sector_gpus_allocated"
+SECTOR_BUSY = "hangang_sector_gpus_busy"
+SECTOR_USED = "hangang_sector_gpus_used"             # reporting GPUs in use (busy threshold)
+SECTOR_QUEUED = "hangang_sector_gpus_queued"          # pending GPU demand
+NODE_INFO = "hangang_node_info"          # value 1; labels: node, Hostname, sector, organisation, model, gpus
+NODE_STATUS = "hangang_node_status"      # value = NodeStatus int; labels: node, status (name lower)
+NODE_DATA_AGE = "hangang_node_data_age_seconds"  # labels: node
+NODE_CPU_PERCENT = "hangang_node_cpu_percent"    # labels: node (node_exporter has no gauge for it)
+NODE_DISK_PERCENT = "hangang_node_disk_used_percent"  # fullest disk; labels: node
+SERVE_UP = "hangang_serve_up"            # 1 while serve runs
