@@ -28,6 +28,7 @@ class Options:
     demo_control: bool = False  # demo only, hidden: stdin lines stop/run/quit (kiosk e2e test)
     scenario: str | None = None  # demo only: "faults" makes every alert rule fire
     ssh_config: Path | None = None  # ssh's -F for every node; None: ~/.ssh/config, /etc/ssh
+    prometheus: str | None = None  # read the fleet from this Prometheus query API, not over SSH
 
 
 # `hangang-console NAME …` runs a command instead of the window; each module has main(argv).
@@ -87,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FLEET.toml",
         help="follow the real fleet described in this file over SSH (see "
         "resources/examples/fleet.toml)",
+    )
+    p.add_argument(
+        "--prometheus",
+        metavar="URL",
+        help="read the fleet from a Prometheus (or VictoriaMetrics) query API at URL instead of "
+        "over SSH: `serve`'s metrics or a site's dcgm-exporter + node_exporter; with "
+        "--inventory the fleet file names the nodes and sectors, else serve's info series do",
     )
     p.add_argument(
         "--ssh-config",
@@ -186,4 +194,5 @@ def parse_args(argv: list[str] | None = None) -> Options:
         demo_control=ns.demo_control,
         scenario=ns.scenario,
         ssh_config=ns.ssh_config,
+        prometheus=ns.prometheus,
     )

@@ -10,7 +10,8 @@ runtime=(libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
          libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
          libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xinerama0
          fonts-noto-cjk fontconfig openssh-client)
-test=(xvfb xauth poppler-utils openssh-server slurmctld slurmd slurm-client)
+test=(xvfb xauth poppler-utils openssh-server slurmctld slurmd slurm-client
+      prometheus prometheus-node-exporter victoria-metrics)
 
 case "${1:-runtime}" in
   runtime) wanted=("${runtime[@]}") ;;

@@ -14,11 +14,12 @@ from tests.paths import REPO
 
 # The shared vocabulary every layer may use: the frozen fleet model, the metric registry (pure
 # descriptions), where files live, and the message catalogue.
-VOCABULARY = ("console.fleet.model", "console.fleet.metrics", "console.paths", "console.i18n")
+VOCABULARY = ("console.fleet.model", "console.fleet.metrics", "console.paths", "console.i18n",
+              "console.room.names")
 # Shipped to the nodes and run there with the standard library only.
 NODE_SIDE = ("console.telemetry.probe", "console.telemetry.nvml_sim")
 UNITS = {
-    "root": ("console", "widgets"),  # the empty package files
+    "root": ("console", "widgets", "console.room"),  # the empty package files
     "settings": ("console.settings", "console.access"),
     "wiring": ("console.app", "console.cli"),
     "bridge": ("console.bridge",),

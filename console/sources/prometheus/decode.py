@@ -1,0 +1,224 @@
+"""Instant vectors → PackedSamples and NodeEvents, the same values the SSH collectors hand over.
+
+Arrays are filled straight from the series (no NodeSample per node): at 2,000 nodes × 8 GPUs the
+answer is ~100,000 series, and objects per GPU would cost the worker more than the queries.
+
+Which node a series is: its `Hostname` or `hostname` label (dcgm-exporter spelled it both ways)
+or its `instance`, matched against the fleet: the fleet file's [prometheus.hosts] first, then the
+node's name, its address, the name without port or domain. Which node a down target was is
+learned from the series it served while it was up (or node_exporter's node_uname_info), so an
+exporter that stops is shown UNREACHABLE, as an SSH node that stops answering is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from console.fleet.model import NodeEvent, NodeStatus
+from console.fleet.packing import GPU_FIELDS, MAX_GPUS_PER_NODE, PackedSamples
+from console.i18n.catalogue import translate
+from console.inventory.model import NodeSpec
+from console.room import names
+from console.sources.prometheus.client import Series
+
+# metric → (its column in GPU_FIELDS, or a name for the ones combined later)
+_UTIL, _MEM_USED, _MEM_TOTAL, _TEMP, _POWER, _TEMP_MEM = range(6)
+assert GPU_FIELDS == ("util_gpu", "mem_used_mib", "mem_total_mib", "temp_c", "power_w",
+                      "temp_mem_c")
+_PROF, _FB_FREE = 6, 7  # scratch planes: profiling activity (ratio) and free framebuffer
+_PLANE = {
+    names.DCGM_UTIL: _UTIL,
+    names.DCGM_FB_USED: _MEM_USED,
+    names.DCGM_TEMP: _TEMP,
+    names.DCGM_POWER: _POWER,
+    names.DCGM_MEM_TEMP: _TEMP_MEM,
+    names.DCGM_PROF_ACTIVE: _PROF,
+    names.DCGM_FB_FREE: _FB_FREE,
+}
+
+
+class HostMap:
+    """Label values (Hostname, instance, nodename) → the fleet's node names."""
+
+    def __init__(self, nodes: Sequence[NodeSpec], configured: Mapping[str, str] = ()) -> None:
+        known = {n.name for n in nodes}
+        self._exact: dict[str, str] = {}
+        for n in nodes:
+            self._exact.setdefault(n.name, n.name)
+            if n.address:
+                self._exact.setdefault(n.address, n.name)
+        self._exact.update({k: v for k, v in dict(configured).items() if v in known})
+        self._cache: dict[str, str | None] = {}
+
+    def resolve(self, value: str) -> str | None:
+        try:
+            return self._cache[value]
+        except KeyError:
+            pass
+        found = self._exact.get(value)
+        if found is None and value:
+            bare = value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+            bare = bare.strip("[]")
+            found = self._exact.get(bare) or self._exact.get(bare.split(".")[0])
+        self._cache[value] = found
+        return found
+
+
+@dataclass
+class Decoded:
+    packed: PackedSamples | None
+    events: list[NodeEvent] = field(default_factory=list)
+    unknown: set[str] = field(default_factory=set)  # label values that are no node of ours
+
+
+class Decoder:
+    """Stateful across refreshes: which nodes each target served, so a target that went down
+    still names its nodes."""
+
+    def __init__(self, hosts: HostMap, width: int) -> None:
+        self.hosts = hosts
+        self.width = max(1, min(width, MAX_GPUS_PER_NODE))
+        self.served: dict[str, set[str]] = {}  # instance → nodes seen in its series
+
+    def host_of(self, labels: Mapping[str, str]) -> str | None:
+        value = labels.get("Hostname") or labels.get("hostname") or labels.get("node")
+        return self.hosts.resolve(value) if value else None
+
+    def decode(
+        self,
+        gpu: Sequence[Series],
+        times: Sequence[Series],
+        now: float,
+        cpu: Mapping[str, float] | None = None,
+        disk: Mapping[str, float] | None = None,
+    ) -> Decoded:
+        """Per-GPU series and per-node sample times → one PackedSamples (nodes with GPU data)."""
+        out = Decoded(None)
+        cpu, disk = cpu or {}, disk or {}
+        row_of: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        planes: list[int] = []
+        values: list[float] = []
+        host_of, served = self.host_of, self.served
+        for s in gpu:
+            labels = s.labels
+            node = host_of(labels)
+            plane = _PLANE.get(labels.get("__name__", ""))
+            if node is None or plane is None:
+                if node is None:
+                    out.unknown.add(labels.get("Hostname") or labels.get("hostname") or "?")
+                continue
+            try:
+                col = int(labels.get("gpu", ""))
+            except ValueError:
+                continue
+            if not 0 <= col < self.width:
+                continue
+            row = row_of.setdefault(node, len(row_of))
+            rows.append(row)
+            cols.append(col)
+            planes.append(plane)
+            values.append(s.value)
+            instance = labels.get("instance")
+            if instance is not None:
+                served.setdefault(instance, set()).add(node)
+        if not row_of:
+            return out
+        n = len(row_of)
+        grid = np.full((8, n, self.width), np.nan, dtype=np.float32)
+        grid[np.asarray(planes), np.asarray(rows), np.asarray(cols)] = np.asarray(
+            values, dtype=np.float32
+        )
+        # the profiling counter is what the GPU's engines really did; prefer it when exported
+        prof = grid[_PROF]
+        grid[_UTIL] = np.where(np.isnan(prof), grid[_UTIL], prof * 100.0)
+        grid[_MEM_TOTAL] = grid[_MEM_USED] + grid[_FB_FREE]
+        hosts = tuple(row_of)
+        t = np.full(n, now, dtype=np.float64)
+        for s in times:
+            row = row_of.get(host_of(s.labels) or "")
+            if row is not None:
+                t[row] = s.value  # the newest scrape of that node's GPUs
+        out.packed = PackedSamples(
+            hosts=hosts,
+            t=t,
+            cpu_percent=np.array([cpu.get(h, np.nan) for h in hosts], dtype=np.float32),
+            gpu=np.ascontiguousarray(grid[: len(GPU_FIELDS)]),
+            disk_pct=np.array([disk.get(h, np.nan) for h in hosts], dtype=np.float32),
+        )
+        return out
+
+    def per_node(self, series: Iterable[Series], uname: Mapping[str, str]) -> dict[str, float]:
+        """Series keyed by instance (node_exporter's) → value per node."""
+        out: dict[str, float] = {}
+        for s in series:
+            instance = s.labels.get("instance", "")
+            node = self.hosts.resolve(uname.get(instance, "")) or self.hosts.resolve(instance)
+            if node is not None:
+                out[node] = s.value
+        return out
+
+    def learn_uname(self, series: Iterable[Series]) -> dict[str, str]:
+        """node_uname_info: instance → nodename; the instance then names that node when down."""
+        out: dict[str, str] = {}
+        for s in series:
+            instance, nodename = s.labels.get("instance"), s.labels.get("nodename")
+            if instance and nodename:
+                out[instance] = nodename
+                node = self.hosts.resolve(nodename)
+                if node is not None:
+                    self.served.setdefault(instance, set()).add(node)
+        return out
+
+    def down_targets(self, up: Iterable[Series], now: float) -> list[NodeEvent]:
+        """`up == 0` → UNREACHABLE for the one node that target is. A target that served many
+        nodes (serve, a federation) says nothing about each: those go stale by age instead."""
+        events = []
+        for s in up:
+            if s.value != 0:
+                continue
+            instance = s.labels.get("instance", "")
+            nodes = self.served.get(instance) or {self.hosts.resolve(instance)} - {None}
+            if len(nodes) != 1:
+                continue
+            message = translate(
+                "Prometheus", "exporter {instance} (job {job}) is down: Prometheus cannot scrape it"
+            ).fill(instance=instance, job=s.labels.get("job", "?"))
+            events.append(NodeEvent(next(iter(nodes)), now, NodeStatus.UNREACHABLE, message))
+        return events
+
+    def serve_events(self, status: Iterable[Series], now: float) -> list[NodeEvent]:
+        """serve's hangang_node_status: what serve knows of a node it cannot read."""
+        events = []
+        for s in status:
+            node = self.hosts.resolve(s.labels.get("node", ""))
+            try:
+                state = NodeStatus(int(s.value))
+            except ValueError:
+                continue
+            if node is None or state == NodeStatus.LIVE:
+                continue
+            message = translate("Prometheus", "serve reports this node {state}").fill(
+                state=state.name.lower()
+            )
+            events.append(NodeEvent(node, now, state, message))
+        return events
+
+    def serve_values(self, series: Iterable[Series]) -> tuple[dict[str, float], dict[str, float]]:
+        """serve's per-node CPU % and fullest-disk %."""
+        cpu: dict[str, float] = {}
+        disk: dict[str, float] = {}
+        for s in series:
+            node = self.hosts.resolve(s.labels.get("node", ""))
+            if node is None:
+                continue
+            name = s.labels.get("__name__")
+            if name == names.NODE_CPU_PERCENT:
+                cpu[node] = s.value
+            elif name == names.NODE_DISK_PERCENT:
+                disk[node] = s.value
+        return cpu, disk

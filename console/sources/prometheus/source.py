@@ -1,0 +1,150 @@
+"""PrometheusSource: the poller's source for a fleet someone else collects (serve, or a site's
+dcgm-exporter + node_exporter scraped by Prometheus or anything that speaks its query API).
+
+Every `interval` its worker thread asks a few instant queries, decodes them into PackedSamples and
+NodeEvents, and hands them to the poller exactly as the SSH collectors do, so FleetState and every
+page work unchanged. The GUI thread never waits on the network. When the server is down, slow or
+answers garbage the worker sends nothing (FleetState keeps the last values and they age into
+STALE, as a silent SSH node does) and `problem` says why in one sentence, for the banner.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from console.fleet.model import NodeEvent, NodeSample
+from console.fleet.packing import PackedSamples
+from console.i18n.catalogue import Phrase, reason_of
+from console.inventory.model import Inventory
+from console.sources.prometheus import queries
+from console.sources.prometheus.client import PrometheusClient, PrometheusError
+from console.sources.prometheus.decode import Decoder, HostMap
+
+log = logging.getLogger("hangang.prometheus")
+
+
+@dataclass(frozen=True, slots=True)
+class Refresh:
+    """What one refresh produced; `seconds` is the worker's time for queries + decoding."""
+
+    packed: PackedSamples | None
+    events: tuple[NodeEvent, ...]
+    seconds: float
+    unknown: frozenset[str] = frozenset()
+
+
+class PrometheusSource:
+    kind = "prometheus"
+
+    def __init__(
+        self,
+        client: PrometheusClient,
+        inventory: Inventory,
+        interval: float = 15.0,
+        hosts: Mapping[str, str] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.client = client
+        self.inventory = inventory
+        self.interval = interval
+        self._clock = clock
+        width = max((n.gpu_count for n in inventory.nodes), default=8)
+        self._decoder = Decoder(HostMap(inventory.nodes, hosts or {}), width)
+        self._uname: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self._problem: Phrase | str | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.refreshes = 0
+        self.last_refresh_s: float | None = None
+
+    @property
+    def node_count(self) -> int:
+        return len(self.inventory.nodes)
+
+    @property
+    def url(self) -> str:
+        return self.client.url
+
+    @property
+    def problem(self) -> str | None:
+        """Why the server cannot be read now (a Phrase), or None while it can. Any thread."""
+        with self._lock:
+            return self._problem
+
+    def _set_problem(self, problem: str | None) -> None:
+        with self._lock:
+            changed = problem != self._problem
+            self._problem = problem
+        if changed:
+            if problem:
+                log.warning("prometheus source: %s", problem)
+            else:
+                log.info("prometheus source: %s answers again", self.client.url)
+
+    # -- one refresh -------------------------------------------------------------------------
+
+    def refresh(self) -> Refresh:
+        """Ask, decode, and say what came back; raises PrometheusError for a bad server."""
+        started = time.perf_counter()
+        now = self._clock()
+        ask = self.client.instant
+        decoder = self._decoder
+        gpu = ask(queries.gpu_values())
+        times = ask(queries.gpu_times())
+        up = ask(queries.targets())
+        # node_exporter's and serve's series: absent at many sites, never an error
+        self._uname.update(decoder.learn_uname(ask(queries.uname())))
+        cpu = decoder.per_node(ask(queries.node_cpu(4 * self.interval)), self._uname)
+        disk = decoder.per_node(ask(queries.node_disk()), self._uname)
+        serve_cpu, serve_disk = decoder.serve_values(ask(queries.serve_node_values()))
+        cpu.update(serve_cpu)
+        disk.update(serve_disk)
+        decoded = decoder.decode(gpu, times, now, cpu, disk)
+        events = decoder.down_targets(up, now)
+        events += decoder.serve_events(ask(queries.serve_status()), now)
+        seconds = time.perf_counter() - started
+        self.last_refresh_s = seconds
+        self.refreshes += 1
+        return Refresh(decoded.packed, tuple(events), seconds, frozenset(decoded.unknown))
+
+    # -- the Source protocol -----------------------------------------------------------------
+
+    def start(
+        self,
+        sink: Callable[[NodeSample | NodeEvent], None],
+        packed_sink: Callable[[PackedSamples], None],
+    ) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(
+            target=self._run, args=(sink, packed_sink), name="prometheus-source", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, sink, packed_sink) -> None:
+        while not self._stop.is_set():
+            began = time.monotonic()
+            try:
+                result = self.refresh()
+            except PrometheusError as exc:
+                self._set_problem(reason_of(exc))
+            except Exception as exc:  # a bug here must not end the source: say it, go on
+                log.exception("prometheus source: refresh failed")
+                self._set_problem(reason_of(exc))
+            else:
+                self._set_problem(None)
+                if result.packed is not None:
+                    packed_sink(result.packed)
+                for event in result.events:
+                    sink(event)
+            self._stop.wait(max(0.05, self.interval - (time.monotonic() - began)))
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=self.client.timeout_s + 5)
+            self._thread = None

@@ -1,0 +1,161 @@
+"""Real Prometheus (Debian's 2.42) and VictoriaMetrics on loopback, scraping what a test names.
+
+`PrometheusTestbed(tmp, ["127.0.0.1:9400"], interval_s=1.0).start()`; `.url` is the query API;
+`.stop()` ends it and `.start()` again brings it back on the same port with the same storage.
+Targets may also be given per job (`jobs={"dcgm": [...], "node": [...]}`), as a site's config has.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import socket
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+PROMETHEUS = "prometheus"
+VICTORIA_METRICS = "victoria-metrics"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def scrape_config(jobs: dict[str, list[str]], interval_s: float) -> str:
+    """prometheus.yml (JSON is YAML): one static job per entry."""
+    interval = f"{max(1, round(interval_s * 1000))}ms"
+    return json.dumps({
+        "global": {"scrape_interval": interval, "scrape_timeout": interval},
+        "scrape_configs": [
+            {"job_name": job, "static_configs": [{"targets": targets}]}
+            for job, targets in jobs.items()
+        ],
+    }, indent=1)
+
+
+class _Engine:
+    binary = ""
+    ready_path = ""
+
+    def __init__(
+        self,
+        tmp: Path,
+        scrape_targets: list[str] | None = None,
+        interval_s: float = 1.0,
+        jobs: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.dir = Path(tmp) / self.binary
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.jobs = dict(jobs or {})
+        if scrape_targets:
+            self.jobs.setdefault("fixture", list(scrape_targets))
+        self.interval_s = interval_s
+        self.port = 0
+        self.proc: subprocess.Popen | None = None
+        self.config = self.dir / "scrape.yml"
+        self.log = self.dir / "log.txt"
+
+    @classmethod
+    def missing(cls) -> str | None:
+        """Why this engine cannot run here (None when it can)."""
+        if shutil.which(cls.binary) is None:
+            return f"{cls.binary} not installed (bash packaging/debian-packages.sh test)"
+        return None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def start(self, timeout_s: float = 60.0):
+        self.config.write_text(scrape_config(self.jobs, self.interval_s), encoding="utf-8")
+        self.port = self.port or free_port()
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(
+                self.command(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.binary} exited: {self.log.read_text()[-2000:]}")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(self.url + self.ready_path, timeout=2) as r:
+                    if r.status == 200:
+                        return self
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"{self.binary} not ready in {timeout_s:g} s: "
+                           f"{self.log.read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+    def query(self, promql: str) -> list[dict]:
+        url = f"{self.url}/api/v1/query?" + urllib.parse.urlencode({"query": promql})
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return json.load(r)["data"]["result"]
+
+    def wait_for(self, promql: str, count: int = 1, timeout_s: float = 60.0) -> list[dict]:
+        """Until the query returns at least `count` series (scrapes have landed)."""
+        deadline = time.monotonic() + timeout_s
+        found: list[dict] = []
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError, ValueError, KeyError):
+                found = self.query(promql)
+                if len(found) >= count:
+                    return found
+            time.sleep(0.2)
+        raise AssertionError(f"{promql!r}: {len(found)} series after {timeout_s:g} s, "
+                             f"wanted {count}")
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class PrometheusTestbed(_Engine):
+    binary = PROMETHEUS
+    ready_path = "/-/ready"
+
+    def command(self) -> list[str]:
+        return [
+            self.binary,
+            f"--config.file={self.config}",
+            f"--storage.tsdb.path={self.dir / 'data'}",
+            f"--web.listen-address=127.0.0.1:{self.port}",
+            "--log.level=warn",
+        ]
+
+
+class VictoriaMetricsTestbed(_Engine):
+    binary = VICTORIA_METRICS
+    ready_path = "/health"
+
+    def command(self) -> list[str]:
+        return [
+            self.binary,
+            f"-promscrape.config={self.config}",
+            f"-httpListenAddr=127.0.0.1:{self.port}",
+            f"-storageDataPath={self.dir / 'data'}",
+            "-search.latencyOffset=0s",  # answer with the newest scrape, not 30 s behind
+            "-loggerLevel=WARN",
+        ]
+
