@@ -132,6 +132,11 @@ class Services:
         if self.alerts is not None:
             self.alerts.set_settings(settings.alerts)
 
+    def source_problem(self) -> str | None:
+        """Why a source cannot be read now (Prometheus down, slow, garbage), or None. Any thread."""
+        problems = [p for p in (getattr(s, "problem", None) for s in self.sources) if p]
+        return problems[0] if problems else None
+
     def watch_node(self, node: str) -> None:
         """Start receiving whole samples of `node` (for its detail view)."""
         self.poller.watch(node)

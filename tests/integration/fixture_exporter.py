@@ -5,7 +5,8 @@ Each served node gets the capture's GPUs renumbered 0..gpus-1 (copies of the cap
 more are asked for, so one T4 capture can be an 8-GPU node, and the stitched two-host capture does
 not collide with itself), its own UUIDs, and the node's name in the `Hostname` label, or in
 `hostname` as recent dcgm-exporter spells it. `overrides` set a metric's value on every GPU (to
-tell PROF_GR_ENGINE_ACTIVE from GPU_UTIL); `only` keeps some metrics (the benchmark's size).
+tell PROF_GR_ENGINE_ACTIVE from GPU_UTIL); `only` keeps some metrics (the benchmark's size),
+`drop` leaves some out (an older exporter without the profiling counters).
 """
 
 from __future__ import annotations
@@ -48,9 +49,11 @@ def render(
     hostname_label: str = "Hostname",
     overrides: Mapping[str, float] | None = None,
     only: Iterable[str] | None = None,
+    drop: Iterable[str] = (),
 ) -> bytes:
     meta, samples = parse_capture((CAPTURES / capture).read_text(encoding="utf-8"))
     keep = set(only) if only is not None else None
+    dropped = set(drop)
     templates: list[tuple[str, str]] = []  # the captured GPUs: (host, gpu)
     for _, labels, _ in samples:
         key = (labels.get("Hostname", ""), labels.get("gpu", ""))
@@ -60,7 +63,7 @@ def render(
     overrides = dict(overrides or {})
     by_metric: dict[str, list[tuple[dict, str]]] = {}
     for name, labels, value in samples:
-        if "gpu" in labels and (keep is None or name in keep):
+        if "gpu" in labels and (keep is None or name in keep) and name not in dropped:
             by_metric.setdefault(name, []).append((labels, value))
     out: list[str] = []
     nodes = list(nodes)
@@ -106,7 +109,7 @@ class FixtureExporter:
         exporter = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 if self.path.split("?")[0] != "/metrics":
                     self.send_error(404)
                     return

@@ -55,6 +55,7 @@ class WindowFrontend:
         self.translations.language_changed.connect(window.mark_language)
         window.mark_language(self.translations.language)
         services.bridge.snapshot_ready.connect(window.show_snapshot)
+        window.banner.problem_source = services.source_problem
         window.table.trust_allowed = services.policy.allows(Action.TRUST_HOST_KEY)
         window.table.trust_requested.connect(services.trust_host_key)
         self.services, self.tz = services, tz

@@ -1,0 +1,245 @@
+"""The console on a Prometheus source: a site-style exporter pair (the fixture dcgm-exporter serving
+real captures, and a real prometheus-node-exporter) scraped by real Prometheus, then by
+VictoriaMetrics; the window's FleetState, the banner when the server goes away, no freeze."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QTimer
+
+from console.app import build_services, load_inventory_for
+from console.cli import parse_args
+from console.fleet.model import NodeStatus, Sector
+from tests.integration import fixture_exporter
+from tests.integration.fixture_exporter import FixtureExporter
+from tests.integration.prometheus_testbed import (
+    PrometheusTestbed,
+    VictoriaMetricsTestbed,
+    free_port,
+)
+from tests.peers import require_peer
+from widgets.window.frontend import WindowFrontend
+
+NODE_EXPORTER = "prometheus-node-exporter"
+PROF, UTIL = "DCGM_FI_PROF_GR_ENGINE_ACTIVE", "DCGM_FI_DEV_GPU_UTIL"
+
+
+def need(engine) -> None:
+    why = engine.missing()
+    if why:
+        require_peer(engine.binary, why)
+    if not fixture_exporter.exists():
+        require_peer("dcgm-exporter captures", f"{fixture_exporter.CAPTURES} missing")
+
+
+@contextlib.contextmanager
+def node_exporter():
+    """A real node_exporter on a free port, only the collectors the source reads."""
+    if shutil.which(NODE_EXPORTER) is None:
+        require_peer(NODE_EXPORTER, "not installed (bash packaging/debian-packages.sh test)")
+    port = free_port()
+    proc = subprocess.Popen(
+        [NODE_EXPORTER, f"--web.listen-address=127.0.0.1:{port}", "--collector.disable-defaults",
+         "--collector.cpu", "--collector.filesystem", "--collector.uname",
+         "--collector.meminfo", "--collector.loadavg"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            break
+        time.sleep(0.1)
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def site(tmp_path):
+    """gpu01: Hostname label, PROF_GR_ENGINE_ACTIVE and GPU_UTIL both exported (they differ);
+    gpu02: the `hostname` spelling, GPU_UTIL only; a real node_exporter beside gpu01."""
+    a = FixtureExporter(["gpu01"], gpus=8, overrides={PROF: 0.73, UTIL: 20}).start()
+    b = FixtureExporter(["gpu02"], gpus=4, hostname_label="hostname", overrides={UTIL: 55},
+                        drop=[PROF]).start()
+    with node_exporter() as ne:
+        yield {"gpu01": a, "gpu02": b, "node": ne}
+    a.stop()
+    b.stop()
+
+
+def fleet_file(tmp_path: Path, url: str, node_target: str) -> Path:
+    path = tmp_path / "fleet.toml"
+    path.write_text(f"""
+[sectors]
+public = "50%"
+interest = "30%"
+private = "20%"
+
+[[organisations]]
+id = "snu"
+sector = "interest"
+name_ko = "SNU"
+name_en = "Seoul National University"
+
+[[nodes]]
+name = "gpu01"
+sector = "interest"
+organisation = "snu"
+gpus = 8
+
+[[nodes]]
+name = "gpu02"
+sector = "private"
+gpus = 4
+
+[prometheus]
+url = "{url}"
+interval = 1.0
+timeout = 2.0
+
+[prometheus.hosts]
+"{node_target}" = "gpu01"
+""", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def window_on(qtbot, tmp_path):
+    running = []
+
+    def start(fleet: Path):
+        options = parse_args(["--inventory", str(fleet), "--lang", "en",
+                              "--data-dir", str(tmp_path / "data")])
+        frontend = WindowFrontend()
+        frontend.create_application([])
+        services = build_services(options, load_inventory_for(options))
+        frontend.open(services, options, started_at=0.0)
+        qtbot.addWidget(frontend.window)
+        services.start()
+        running.append(services)
+        return frontend, services
+
+    yield start
+    for services in running:
+        services.stop()
+
+
+def wait_snapshot(qtbot, services, predicate, timeout_ms=60_000):
+    with qtbot.waitSignal(services.bridge.snapshot_ready, timeout=timeout_ms,
+                          check_params_cb=predicate) as blocker:
+        pass
+    return blocker.args[0]
+
+
+def row(snap, name):
+    return snap.node_names.index(name)
+
+
+def live(snap, *names):
+    return all(snap.node_status[row(snap, n)] == NodeStatus.LIVE for n in names)
+
+
+def test_site_exporters_through_prometheus_show_in_the_window(site, window_on, qtbot, tmp_path):
+    need(PrometheusTestbed)
+    prom = PrometheusTestbed(tmp_path, interval_s=1.0, jobs={
+        "dcgm": [site["gpu01"].target, site["gpu02"].target], "node": [site["node"]],
+    }).start()
+    try:
+        prom.wait_for("up == 1", 3)
+        frontend, services = window_on(fleet_file(tmp_path, prom.url, site["node"]))
+        assert services.sources[0].kind == "prometheus"
+        snap = wait_snapshot(qtbot, services, lambda s: live(s, "gpu01", "gpu02")
+                             and not math.isnan(s.node_cpu_percent[row(s, "gpu01")]))
+        a, b = row(snap, "gpu01"), row(snap, "gpu02")
+        # the fleet file's sectors and organisation, not anything from PromQL
+        assert snap.sector_of(a) == Sector.INTEREST and snap.node_org[a].id == "snu"
+        assert snap.sector_of(b) == Sector.PRIVATE
+        # PROF_GR_ENGINE_ACTIVE (ratio → %) wins over GPU_UTIL; gpu02 (hostname) has GPU_UTIL
+        assert np.allclose(snap.gpu_util[a, :8], 73.0)
+        assert np.allclose(snap.gpu_util[b, :4], 55.0)
+        assert np.all(snap.gpu_mem_total_mib[a, :8] > snap.gpu_mem_used_mib[a, :8])
+        # node_exporter's CPU and disk reach gpu01 through [prometheus.hosts]
+        assert 0.0 <= snap.node_cpu_percent[a] <= 100.0
+        assert 0.0 <= snap.node_disk_pct[a] <= 100.0
+        assert "Prometheus" in frontend.window.status.source.text()
+        interest = next(s for s in snap.sectors if s.sector == Sector.INTEREST)
+        assert interest.reporting_gpus == 8 and interest.used_gpus == 8
+
+        # one exporter stops: its node is UNREACHABLE (up == 0), the other stays live
+        site["gpu02"].stop()
+        snap = wait_snapshot(qtbot, services, lambda s: s.node_status[row(s, "gpu02")]
+                             in (NodeStatus.UNREACHABLE, NodeStatus.STALE))
+        snap = wait_snapshot(qtbot, services, lambda s: s.node_status[row(s, "gpu02")]
+                             == NodeStatus.UNREACHABLE)
+        assert "down" in snap.node_reason[row(snap, "gpu02")]
+        assert snap.node_status[row(snap, "gpu01")] == NodeStatus.LIVE
+        site["gpu02"].start()
+        wait_snapshot(qtbot, services, lambda s: live(s, "gpu01", "gpu02"))
+
+        # Prometheus goes away: one banner, the last values kept and marked stale, the GUI
+        # thread keeps running (a QTimer keeps ticking while the worker waits on the network)
+        ticks = []
+        timer = QTimer(interval=50)
+        timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+        timer.start()
+        prom.stop()
+        banner = frontend.window.banner
+        qtbot.waitUntil(lambda: banner.isVisible(), timeout=30_000)
+        assert "cannot reach Prometheus" in banner.text()
+        snap = wait_snapshot(qtbot, services, lambda s: s.counts.get(NodeStatus.STALE) == 2)
+        assert np.allclose(snap.gpu_util[row(snap, "gpu01"), :8], 73.0)  # last values kept
+        qtbot.waitUntil(lambda: len(ticks) >= 20, timeout=30_000)
+        timer.stop()
+        gaps = np.diff(ticks)
+        assert gaps.max() < 2.0, f"GUI thread stalled {gaps.max():.2f} s"  # loose, not timing
+
+        prom.start()  # the same port and storage: the console comes back by itself
+        qtbot.waitUntil(lambda: not banner.isVisible(), timeout=60_000)
+        wait_snapshot(qtbot, services, lambda s: live(s, "gpu01", "gpu02"))
+    finally:
+        prom.stop()
+
+
+def test_victoria_metrics_gives_the_same_snapshot(site, tmp_path):
+    need(PrometheusTestbed)
+    need(VictoriaMetricsTestbed)
+    from console.fleet.metrics import default_registry
+    from console.fleet.poller import Poller
+    from console.fleet.state import FleetState
+    from console.inventory.loader import load_inventory
+    from console.sources.prometheus.setup import RoomSettings
+    from console.sources.prometheus.source import PrometheusSource
+
+    jobs = {"dcgm": [site["gpu01"].target, site["gpu02"].target], "node": [site["node"]]}
+    snaps = {}
+    for engine in (PrometheusTestbed, VictoriaMetricsTestbed):
+        with engine(tmp_path, interval_s=1.0, jobs=jobs) as server:
+            server.wait_for("up == 1", 3)
+            server.wait_for(UTIL, 12)
+            inventory = load_inventory(fleet_file(tmp_path, server.url, site["node"]))
+            room = RoomSettings.of(None, inventory.prometheus)
+            source = PrometheusSource(room.client(), inventory, room.interval, room.hosts)
+            fleet = FleetState(inventory, default_registry(), stale_after_s=3 * room.interval + 1)
+            poller = Poller([source], on_batch=fleet.apply)
+            result = source.refresh()
+            poller.receive_packed(result.packed)
+            poller.flush()
+            snaps[engine.binary] = fleet.snapshot(time.time())
+    p, v = snaps.values()
+    assert p.node_names == v.node_names
+    assert list(p.node_status) == list(v.node_status) == [NodeStatus.LIVE] * 2
+    for field in ("gpu_util", "gpu_mem_used_mib", "gpu_mem_total_mib", "gpu_temp_c",
+                  "gpu_power_w", "gpu_temp_mem_c"):
+        assert np.array_equal(getattr(p, field), getattr(v, field), equal_nan=True), field
+    assert [s.used_gpus for s in p.sectors] == [s.used_gpus for s in v.sectors]
