@@ -83,7 +83,7 @@ def test_bad_answers_are_one_clear_error(server, status, body, words):
 def test_slow_down_and_too_big(server):
     port, answers = server
     answers["/api/v1/query"] = (200, vector(), 3.0)
-    with pytest.raises(PrometheusError, match="did not answer within 0.3 s"):
+    with pytest.raises(PrometheusError, match=r"did not answer within 0\.3 s"):
         PrometheusClient(f"127.0.0.1:{port}", timeout_s=0.3).instant("up")
     answers["/api/v1/query"] = (200, b"x" * 5000, 0)
     with pytest.raises(PrometheusError, match="more than"):
