@@ -12,6 +12,7 @@ exporter that stops is shown UNREACHABLE, as an SSH node that stops answering is
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -38,6 +39,32 @@ _PLANE = {
     names.DCGM_PROF_ACTIVE: _PROF,
     names.DCGM_FB_FREE: _FB_FREE,
 }
+
+
+class _GpuIndex(dict):
+    """"3" → 3, computed once per spelling; anything but a small whole number → KeyError."""
+
+    def __missing__(self, key: object) -> int:
+        try:
+            value = int(str(key))
+        except ValueError:
+            raise KeyError(key) from None
+        if not 0 <= value < MAX_GPUS_PER_NODE:
+            raise KeyError(key)
+        self[key] = value
+        return value
+
+
+def _floats(values: list) -> np.ndarray:
+    """Prometheus sends values as strings ("42", "NaN", "+Inf"); one bad one becomes NaN."""
+    try:
+        return np.asarray(values, dtype=np.float64).astype(np.float32)
+    except (TypeError, ValueError):
+        out = np.full(len(values), np.nan, dtype=np.float32)
+        for i, v in enumerate(values):
+            with contextlib.suppress(TypeError, ValueError):
+                out[i] = float(v)
+        return out
 
 
 class HostMap:
@@ -82,6 +109,8 @@ class Decoder:
         self.hosts = hosts
         self.width = max(1, min(width, MAX_GPUS_PER_NODE))
         self.served: dict[str, set[str]] = {}  # instance → nodes seen in its series
+        self._node_of: dict[str, str | None] = {}  # Hostname label value → node (cache)
+        self._col_of = _GpuIndex()
 
     def host_of(self, labels: Mapping[str, str]) -> str | None:
         value = labels.get("Hostname") or labels.get("hostname") or labels.get("node")
@@ -89,50 +118,29 @@ class Decoder:
 
     def decode(
         self,
-        gpu: Sequence[Series],
+        gpu: Mapping[str, list],
         times: Sequence[Series],
         now: float,
         cpu: Mapping[str, float] | None = None,
         disk: Mapping[str, float] | None = None,
     ) -> Decoded:
-        """Per-GPU series and per-node sample times → one PackedSamples (nodes with GPU data)."""
+        """Per metric the raw result of its per-GPU query, and per node its newest sample time →
+        one PackedSamples holding the nodes with GPU data."""
         out = Decoded(None)
         cpu, disk = cpu or {}, disk or {}
         row_of: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        planes: list[int] = []
-        values: list[float] = []
-        host_of, served = self.host_of, self.served
-        for s in gpu:
-            labels = s.labels
-            node = host_of(labels)
-            plane = _PLANE.get(labels.get("__name__", ""))
-            if node is None or plane is None:
-                if node is None:
-                    out.unknown.add(labels.get("Hostname") or labels.get("hostname") or "?")
-                continue
-            try:
-                col = int(labels.get("gpu", ""))
-            except ValueError:
-                continue
-            if not 0 <= col < self.width:
-                continue
-            row = row_of.setdefault(node, len(row_of))
-            rows.append(row)
-            cols.append(col)
-            planes.append(plane)
-            values.append(s.value)
-            instance = labels.get("instance")
-            if instance is not None:
-                served.setdefault(instance, set()).add(node)
+        cells: list[tuple[int, list[int], list[int], list]] = []
+        for metric, result in gpu.items():
+            plane = _PLANE.get(metric)
+            if plane is not None:
+                cells.append((plane, *self._cells(result, row_of, out.unknown)))
         if not row_of:
             return out
         n = len(row_of)
         grid = np.full((8, n, self.width), np.nan, dtype=np.float32)
-        grid[np.asarray(planes), np.asarray(rows), np.asarray(cols)] = np.asarray(
-            values, dtype=np.float32
-        )
+        for plane, rows, cols, values in cells:
+            if rows:
+                grid[plane, np.asarray(rows), np.asarray(cols)] = _floats(values)
         # the profiling counter is what the GPU's engines really did; prefer it when exported
         prof = grid[_PROF]
         grid[_UTIL] = np.where(np.isnan(prof), grid[_UTIL], prof * 100.0)
@@ -140,9 +148,13 @@ class Decoder:
         hosts = tuple(row_of)
         t = np.full(n, now, dtype=np.float64)
         for s in times:
-            row = row_of.get(host_of(s.labels) or "")
+            node = self.host_of(s.labels)
+            row = row_of.get(node or "")
             if row is not None:
                 t[row] = s.value  # the newest scrape of that node's GPUs
+            instance = s.labels.get("instance")
+            if node is not None and instance is not None:
+                self.served.setdefault(instance, set()).add(node)
         out.packed = PackedSamples(
             hosts=hosts,
             t=t,
@@ -151,6 +163,38 @@ class Decoder:
             disk_pct=np.array([disk.get(h, np.nan) for h in hosts], dtype=np.float32),
         )
         return out
+
+    def _cells(self, result: list, row_of: dict[str, int], unknown: set[str]):
+        """(rows, columns, value strings) of one metric's series; garbage items skipped. The
+        hot loop of a refresh: dict lookups only, label values → row cached across calls."""
+        rows: list[int] = []
+        cols: list[int] = []
+        values: list = []
+        node_of, col_of, width = self._node_of, self._col_of, self.width
+        for item in result:
+            try:
+                labels = item["metric"]
+                value = item["value"][1]
+                host = labels.get("Hostname") or labels["hostname"]
+                col = col_of[labels["gpu"]]
+            except (KeyError, TypeError, IndexError, AttributeError):
+                continue
+            try:
+                node = node_of[host]
+            except KeyError:
+                node = node_of[host] = self.hosts.resolve(str(host))
+            if node is None:
+                unknown.add(str(host))
+                continue
+            if col >= width:
+                continue
+            row = row_of.get(node)
+            if row is None:
+                row = row_of[node] = len(row_of)
+            rows.append(row)
+            cols.append(col)
+            values.append(value)
+        return rows, cols, values
 
     def per_node(self, series: Iterable[Series], uname: Mapping[str, str]) -> dict[str, float]:
         """Series keyed by instance (node_exporter's) → value per node."""

@@ -21,7 +21,8 @@ GPU_METRICS = (
     names.DCGM_POWER,
 )
 # Both spellings of the host label, and where the exporter runs (for `up`).
-GROUP = (*names.HOSTNAME_LABELS, "gpu", "instance")
+CELL = (*names.HOSTNAME_LABELS, "gpu")
+HOST_GROUP = (*names.HOSTNAME_LABELS, "instance")
 FS_IGNORED = "tmpfs|devtmpfs|overlay|squashfs|nsfs|proc|sysfs|ramfs|autofs|fuse.lxcfs"
 
 
@@ -29,15 +30,16 @@ def _by(labels: tuple[str, ...]) -> str:
     return ", ".join(labels)
 
 
-def gpu_values() -> str:
-    """Every per-GPU gauge, one series per (metric, host, GPU)."""
-    pattern = "|".join(GPU_METRICS)
-    return f'max by (__name__, {_by(GROUP)}) ({{__name__=~"{pattern}"}})'
+def gpu_values(metric: str) -> str:
+    """One per-GPU gauge, one series per (host, GPU) with only those labels: a query per metric
+    (asked in parallel) answers in a fraction of one `__name__=~` query's time, and small."""
+    return f"max by ({_by(CELL)}) ({metric})"
 
 
 def gpu_times() -> str:
-    """When each node's GPUs were last scraped: the age that makes a node stale."""
-    return f"max by ({_by(names.HOSTNAME_LABELS)}) (timestamp({names.DCGM_UTIL}))"
+    """When each node's GPUs were last scraped (the age that makes a node stale), and by which
+    target (so a target that goes down names its node)."""
+    return f"max by ({_by(HOST_GROUP)}) (timestamp({names.DCGM_UTIL}))"
 
 
 def targets() -> str:

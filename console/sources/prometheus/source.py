@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from console.fleet.model import NodeEvent, NodeSample
@@ -25,6 +26,7 @@ from console.sources.prometheus.client import PrometheusClient, PrometheusError
 from console.sources.prometheus.decode import Decoder, HostMap
 
 log = logging.getLogger("hangang.prometheus")
+QUERIES_IN_FLIGHT = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,8 @@ class PrometheusSource:
         self._thread: threading.Thread | None = None
         self.refreshes = 0
         self.last_refresh_s: float | None = None
+        # the queries of one refresh in flight together; threads named so tests see them end
+        self._pool = ThreadPoolExecutor(QUERIES_IN_FLIGHT, thread_name_prefix="prometheus-query")
 
     @property
     def node_count(self) -> int:
@@ -89,24 +93,37 @@ class PrometheusSource:
     # -- one refresh -------------------------------------------------------------------------
 
     def refresh(self) -> Refresh:
-        """Ask, decode, and say what came back; raises PrometheusError for a bad server."""
+        """Ask, decode, and say what came back; raises PrometheusError for a bad server.
+        The queries go out together: the server evaluates them on its cores while this thread
+        decodes the answers that are in."""
         started = time.perf_counter()
         now = self._clock()
         ask = self.client.instant
         decoder = self._decoder
-        gpu = ask(queries.gpu_values())
-        times = ask(queries.gpu_times())
-        up = ask(queries.targets())
+        raw = {m: self._pool.submit(self.client.instant_raw, queries.gpu_values(m))
+               for m in queries.GPU_METRICS}
+        side = {name: self._pool.submit(ask, q) for name, q in (
+            ("times", queries.gpu_times()), ("up", queries.targets()),
+            ("uname", queries.uname()), ("cpu", queries.node_cpu(4 * self.interval)),
+            ("disk", queries.node_disk()), ("serve", queries.serve_node_values()),
+            ("status", queries.serve_status()),
+        )}
+        try:
+            gpu = {m: f.result() for m, f in raw.items()}
+            got = {name: f.result() for name, f in side.items()}
+        finally:
+            for f in (*raw.values(), *side.values()):
+                f.cancel()
         # node_exporter's and serve's series: absent at many sites, never an error
-        self._uname.update(decoder.learn_uname(ask(queries.uname())))
-        cpu = decoder.per_node(ask(queries.node_cpu(4 * self.interval)), self._uname)
-        disk = decoder.per_node(ask(queries.node_disk()), self._uname)
-        serve_cpu, serve_disk = decoder.serve_values(ask(queries.serve_node_values()))
+        self._uname.update(decoder.learn_uname(got["uname"]))
+        cpu = decoder.per_node(got["cpu"], self._uname)
+        disk = decoder.per_node(got["disk"], self._uname)
+        serve_cpu, serve_disk = decoder.serve_values(got["serve"])
         cpu.update(serve_cpu)
         disk.update(serve_disk)
-        decoded = decoder.decode(gpu, times, now, cpu, disk)
-        events = decoder.down_targets(up, now)
-        events += decoder.serve_events(ask(queries.serve_status()), now)
+        decoded = decoder.decode(gpu, got["times"], now, cpu, disk)
+        events = decoder.down_targets(got["up"], now)
+        events += decoder.serve_events(got["status"], now)
         seconds = time.perf_counter() - started
         self.last_refresh_s = seconds
         self.refreshes += 1
@@ -148,3 +165,4 @@ class PrometheusSource:
         if self._thread is not None:
             self._thread.join(timeout=self.client.timeout_s + 5)
             self._thread = None
+        self._pool.shutdown(wait=False, cancel_futures=True)
