@@ -86,10 +86,11 @@ class _Engine:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.binary} exited: {self.log.read_text()[-2000:]}")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(self.url + self.ready_path, timeout=2) as r:
-                    if r.status == 200:
-                        return self
+            with contextlib.suppress(OSError), urllib.request.urlopen(
+                self.url + self.ready_path, timeout=2
+            ) as r:
+                if r.status == 200:
+                    return self
             time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"{self.binary} not ready in {timeout_s:g} s: "
