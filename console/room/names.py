@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the lines are the contract's, verbatim: ROOM.md)
 """Metric names shared by `serve` (exposition) and the Prometheus source (queries).
 
 Fixed by the operations-room contract (issue 16): both sides import these, so a rename here
