@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from console.room import names
 
-# Per-GPU gauges the snapshot has a column for (FleetSnapshot gpu_* arrays).
+# Per-GPU gauges the snapshot has a column for (FleetSnapshot gpu_* arrays), one query each.
+# Utilisation is one query for two metrics (see gpu_util), keyed by DCGM_UTIL.
 GPU_METRICS = (
     names.DCGM_UTIL,
-    names.DCGM_PROF_ACTIVE,
     names.DCGM_FB_USED,
     names.DCGM_FB_FREE,
     names.DCGM_TEMP,
     names.DCGM_MEM_TEMP,
     names.DCGM_POWER,
 )
+# The series every dcgm-exporter capture has, MIG or not (GPU_UTIL is absent under MIG): its
+# scrape time is the node's sample time.
+CLOCK_METRIC = names.DCGM_TEMP
 # Both spellings of the host label, and where the exporter runs (for `up`).
 CELL = (*names.HOSTNAME_LABELS, "gpu")
 HOST_GROUP = (*names.HOSTNAME_LABELS, "instance")
@@ -33,13 +36,23 @@ def _by(labels: tuple[str, ...]) -> str:
 def gpu_values(metric: str) -> str:
     """One per-GPU gauge, one series per (host, GPU) with only those labels: a query per metric
     (asked in parallel) answers in a fraction of one `__name__=~` query's time, and small."""
+    if metric == names.DCGM_UTIL:
+        return gpu_util()
     return f"max by ({_by(CELL)}) ({metric})"
+
+
+def gpu_util() -> str:
+    """The profiling counter (a ratio: what the engines really did) where exported, else the
+    coarse GPU_UTIL (%): chosen by the server, so one query and one series per GPU."""
+    cell = _by(CELL)
+    return (f"max by ({cell}) ({names.DCGM_PROF_ACTIVE}) * 100 "
+            f"or max by ({cell}) ({names.DCGM_UTIL})")
 
 
 def gpu_times() -> str:
     """When each node's GPUs were last scraped (the age that makes a node stale), and by which
     target (so a target that goes down names its node)."""
-    return f"max by ({_by(HOST_GROUP)}) (timestamp({names.DCGM_UTIL}))"
+    return f"max by ({_by(HOST_GROUP)}) (timestamp({CLOCK_METRIC}))"
 
 
 def targets() -> str:
