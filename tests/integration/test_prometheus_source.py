@@ -243,3 +243,67 @@ def test_victoria_metrics_gives_the_same_snapshot(site, tmp_path):
                   "gpu_power_w", "gpu_temp_mem_c"):
         assert np.array_equal(getattr(p, field), getattr(v, field), equal_nan=True), field
     assert [s.used_gpus for s in p.sectors] == [s.used_gpus for s in v.sectors]
+
+
+def room_series() -> bytes:
+    """What `serve` exports about its nodes beside the DCGM series (ROOM.md names)."""
+    lines = [
+        "# TYPE hangang_node_info gauge",
+        'hangang_node_info{node="r01",Hostname="r01",sector="public",organisation="seoul-u",'
+        'model="Tesla T4",gpus="8"} 1',
+        'hangang_node_info{node="r02",Hostname="r02",sector="interest",organisation="",'
+        'model="A100-SXM4-40GB",gpus="1"} 1',
+        'hangang_node_info{node="r03",Hostname="r03",sector="private",organisation="",'
+        'model="Tesla T4",gpus="8"} 1',
+        "# TYPE hangang_node_status gauge",
+        'hangang_node_status{node="r01",status="live"} 0',
+        'hangang_node_status{node="r02",status="live"} 0',
+        f'hangang_node_status{{node="r03",status="stale"}} {int(NodeStatus.STALE)}',
+        "# TYPE hangang_node_cpu_percent gauge",
+        'hangang_node_cpu_percent{node="r01"} 37',
+        "# TYPE hangang_sector_gpus_entitled gauge",
+        'hangang_sector_gpus_entitled{sector="public"} 40',
+        'hangang_sector_gpus_entitled{sector="interest"} 30',
+        'hangang_sector_gpus_entitled{sector="private"} 30',
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_prometheus_url_alone_reads_the_fleet_from_serves_series(tmp_path):
+    """`--prometheus URL` and no fleet file: nodes, sectors and organisations from
+    hangang_node_info, shares from the entitlement series; serve's node status and CPU; a MIG
+    node (no GPU_UTIL, only the profiling ratio) still has utilisation and a sample time."""
+    need(PrometheusTestbed)
+    from console.app import prometheus_room
+    from console.sources.prometheus.source import PrometheusSource
+
+    serve = FixtureExporter(["r01"], gpus=8, overrides={PROF: 0.5}).start()
+    serve.body += room_series()
+    mig = FixtureExporter(["r02"], capture="fake-gpu-operator__a100-mig__active-1g.5gb.prom",
+                          overrides={PROF: 0.25}).start()
+    try:
+        with PrometheusTestbed(tmp_path, [serve.target, mig.target], interval_s=1.0) as prom:
+            prom.wait_for("hangang_node_info", 3)
+            prom.wait_for("DCGM_FI_DEV_GPU_TEMP", 9)
+            options = parse_args(["--prometheus", prom.url])
+            inventory = load_inventory_for(options)
+            by_name = {n.name: n for n in inventory.nodes}
+            assert {n: s.sector for n, s in by_name.items()} == {
+                "r01": Sector.PUBLIC, "r02": Sector.INTEREST, "r03": Sector.PRIVATE}
+            assert by_name["r01"].organisation.id == "seoul-u" and by_name["r01"].gpu_count == 8
+            assert inventory.entitlements[Sector.PUBLIC] == pytest.approx(0.4)
+            room = prometheus_room(options, inventory)
+            result = PrometheusSource(room.client(), inventory, room.interval).refresh()
+            rows = {h: i for i, h in enumerate(result.packed.hosts)}
+            util = result.packed.field("util_gpu")
+            assert set(rows) == {"r01", "r02"}  # r03 has no live GPU series: serve says stale
+            assert np.allclose(util[rows["r01"], :8], 50.0)
+            assert util[rows["r02"], 0] == pytest.approx(25.0)
+            assert np.all(time.time() - result.packed.t < 30)  # from GPU_TEMP's scrape time
+            assert result.packed.cpu_percent[rows["r01"]] == pytest.approx(37.0)
+            events = {e.host: e for e in result.events}
+            assert set(events) == {"r03"} and events["r03"].status == NodeStatus.STALE
+            assert "stale" in events["r03"].message
+    finally:
+        serve.stop()
+        mig.stop()
