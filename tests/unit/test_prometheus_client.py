@@ -146,3 +146,27 @@ def test_fleet_file_prometheus_table(tmp_path):
         with pytest.raises(InventoryError) as caught:
             load_inventory(path)
         assert words in str(caught.value) and "fleet.toml:" in str(caught.value)
+
+
+def test_cells_fast_path_and_its_fallback_agree(server):
+    """Compact answers are read by the regular expression; one it cannot account for fully (an
+    escaped quote in a label, pretty-printed JSON) goes through json, with the same triples."""
+    port, answers = server
+    items = [
+        {"metric": {"Hostname": "a", "gpu": "0"}, "value": [1.5, "42"]},
+        {"metric": {"gpu": "1", "hostname": "b"}, "value": [1.5, "NaN"]},
+    ]
+    client = PrometheusClient(f"127.0.0.1:{port}")
+    compact = json.dumps({"status": "success", "data": {"resultType": "vector",
+                                                        "result": items}}, separators=(",", ":"))
+    answers["/api/v1/query"] = (200, compact.encode(), 0)
+    fast = client.instant_cells("q")
+    assert fast == [("a", "0", "42"), ("b", "1", "NaN")]
+    answers["/api/v1/query"] = (200, json.dumps(json.loads(compact), indent=2).encode(), 0)
+    assert client.instant_cells("q") == fast
+    items.append({"metric": {"Hostname": 'c"x', "gpu": "0"}, "value": [1.5, "7"]})
+    answers["/api/v1/query"] = (200, vector(*items), 0)
+    assert client.instant_cells("q")[-1] == ('c"x', "0", "7")
+    answers["/api/v1/query"] = (200, b"garbage", 0)
+    with pytest.raises(PrometheusError, match="not JSON"):
+        client.instant_cells("q")

@@ -10,6 +10,7 @@ is down, slow or answers garbage must give the operator one clear reason, never 
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -19,6 +20,13 @@ from console.i18n.catalogue import Phrase, translate
 
 DEFAULT_TIMEOUT_S = 5.0
 MAX_ANSWER_BYTES = 256 * 1024 * 1024  # 80,000 GPUs × a few series is far below this
+
+
+_VECTOR_HEAD = '{"status":"success","data":{"resultType":"vector","result":['
+_CELL = re.compile(
+    r'\{"metric":\{(?:"Hostname":"([^"\\]*)",?)?(?:"gpu":"([^"\\]*)",?)?'
+    r'(?:"hostname":"([^"\\]*)")?\},"value":\[[-+0-9.eE]+,"([^"\\]*)"\]\}'
+)
 
 
 class PrometheusError(Exception):
@@ -55,16 +63,32 @@ class PrometheusClient:
 
     # -- queries ------------------------------------------------------------------------------
 
-    def instant_raw(self, query: str) -> list:
-        """A vector's result list as the server sent it (each item checked by the caller): the
-        fast path for answers of 100,000 series, where a Series object each costs too much."""
-        data = self._get("/api/v1/query", {"query": query})
+    def instant_cells(self, query: str) -> list[tuple[str, str, str]]:
+        """A per-GPU vector grouped by (Hostname, hostname, gpu) as (host, gpu, value text)
+        triples: the hot path of a refresh (16,000 series a metric at 2,000 nodes). Prometheus
+        and VictoriaMetrics write these answers compactly with sorted labels, so one regular
+        expression reads them; any answer it does not fully account for (escapes, other
+        labels, another server's layout) goes through the JSON decoder instead."""
+        body = self._body("/api/v1/query", {"query": query})
+        text = body.decode("utf-8", "replace")
+        if text.startswith(_VECTOR_HEAD):
+            found = _CELL.findall(text)
+            if len(found) == text.count('"metric":'):
+                return [(h or lower, gpu, value) for h, gpu, lower, value in found]
+        data = self._decode(body)
         if data.get("resultType") != "vector" or not isinstance(data.get("result"), list):
             raise PrometheusError(
                 translate("Prometheus", "{url} answered a {kind} where a vector was expected")
                 .fill(url=self.url, kind=str(data.get("resultType"))[:40])
             )
-        return data["result"]
+        out = []
+        for item in data["result"]:
+            try:
+                labels, value = item["metric"], item["value"][1]
+                out.append((labels.get("Hostname") or labels["hostname"], labels["gpu"], value))
+            except (KeyError, TypeError, IndexError, AttributeError):
+                continue
+        return out
 
     def instant(self, query: str, at: float | None = None) -> list[Series]:
         params = {"query": query}
@@ -114,6 +138,9 @@ class PrometheusClient:
     # -- transport ----------------------------------------------------------------------------
 
     def _get(self, path: str, params: dict[str, str]) -> dict:
+        return self._decode(self._body(path, params))
+
+    def _body(self, path: str, params: dict[str, str]) -> bytes:
         url = f"{self.url}{path}?{urllib.parse.urlencode(params)}"
         request = urllib.request.Request(url, headers={"Accept": "application/json"})
         try:
@@ -144,7 +171,7 @@ class PrometheusClient:
                 translate("Prometheus", "{url} answered more than {mib} MiB; refusing it")
                 .fill(url=self.url, mib=self.max_bytes // (1024 * 1024))
             )
-        return self._decode(body)
+        return body
 
     def _decode(self, body: bytes) -> dict:
         try:

@@ -55,6 +55,13 @@ class _GpuIndex(dict):
         return value
 
 
+def _is_index(text: object) -> bool:
+    try:
+        return 0 <= int(str(text)) < MAX_GPUS_PER_NODE
+    except ValueError:
+        return False
+
+
 def _floats(values: list) -> np.ndarray:
     """Prometheus sends values as strings ("42", "NaN", "+Inf"); one bad one becomes NaN."""
     try:
@@ -124,7 +131,7 @@ class Decoder:
         cpu: Mapping[str, float] | None = None,
         disk: Mapping[str, float] | None = None,
     ) -> Decoded:
-        """Per metric the raw result of its per-GPU query, and per node its newest sample time →
+        """Per metric its (host, gpu, value) triples, and per node its newest sample time →
         one PackedSamples holding the nodes with GPU data."""
         out = Decoded(None)
         cpu, disk = cpu or {}, disk or {}
@@ -164,25 +171,22 @@ class Decoder:
         )
         return out
 
-    def _cells(self, result: list, row_of: dict[str, int], unknown: set[str]):
-        """(rows, columns, value strings) of one metric's series; garbage items skipped. The
-        hot loop of a refresh: dict lookups only, label values → row cached across calls."""
+    def _cells(self, cells: list, row_of: dict[str, int], unknown: set[str]):
+        """(rows, columns, value texts) of one metric's (host, gpu, value) triples. The hot
+        loop of a refresh: dict lookups only, host label → node cached across refreshes."""
         rows: list[int] = []
         cols: list[int] = []
         values: list = []
         node_of, col_of, width = self._node_of, self._col_of, self.width
-        for item in result:
+        for host, gpu, value in cells:
             try:
-                labels = item["metric"]
-                value = item["value"][1]
-                host = labels.get("Hostname") or labels["hostname"]
-                col = col_of[labels["gpu"]]
-            except (KeyError, TypeError, IndexError, AttributeError):
-                continue
-            try:
+                col = col_of[gpu]
                 node = node_of[host]
             except KeyError:
-                node = node_of[host] = self.hosts.resolve(str(host))
+                if gpu not in col_of and not _is_index(gpu):
+                    continue
+                col = col_of[gpu]
+                node = node_of[host] = self.hosts.resolve(str(host)) if host else None
             if node is None:
                 unknown.add(str(host))
                 continue

@@ -52,7 +52,9 @@ def gpu_util() -> str:
 def gpu_times() -> str:
     """When each node's GPUs were last scraped (the age that makes a node stale), and by which
     target (so a target that goes down names its node)."""
-    return f"max by ({_by(HOST_GROUP)}) (timestamp({CLOCK_METRIC}))"
+    # GPU 0 only: timestamp() walks every series it is given, and one GPU per node tells the
+    # node's scrape time (a node without a GPU 0 counts as fresh while its series are there)
+    return f'max by ({_by(HOST_GROUP)}) (timestamp({CLOCK_METRIC}{{gpu="0"}}))'
 
 
 def targets() -> str:

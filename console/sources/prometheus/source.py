@@ -100,7 +100,7 @@ class PrometheusSource:
         now = self._clock()
         ask = self.client.instant
         decoder = self._decoder
-        raw = {m: self._pool.submit(self.client.instant_raw, queries.gpu_values(m))
+        raw = {m: self._pool.submit(self.client.instant_cells, queries.gpu_values(m))
                for m in queries.GPU_METRICS}
         side = {name: self._pool.submit(ask, q) for name, q in (
             ("times", queries.gpu_times()), ("up", queries.targets()),
