@@ -9,13 +9,16 @@ memory. Nothing is asserted (a slow machine must not fail a build); the goal is 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from console.fleet.model import SECTORS, Sector
+from console.fleet.metrics import default_registry
+from console.fleet.model import SECTORS, PollBatch, Sector
+from console.fleet.state import FleetState
 from console.inventory.model import Inventory, NodeSpec
 from console.sources.prometheus.client import PrometheusClient
 from console.sources.prometheus.queries import GPU_METRICS
@@ -53,11 +56,17 @@ def main(argv: list[str] | None = None) -> int:
                                   interval=args.interval)
         proc = psutil.Process(prom.proc.pid)
         cpu0, wall0 = proc.cpu_times(), time.monotonic()
-        times, rows = [], 0
+        times, decode, gui, rows = [], [], [], 0
+        fleet = FleetState(inventory, default_registry(), stale_after_s=3 * args.interval + 1)
         for _ in range(args.refreshes):
             result = source.refresh()
             times.append(result.seconds * 1000)
+            decode.append(result.decode_seconds * 1000)
             rows = len(result.packed.hosts) if result.packed is not None else 0
+            t = time.perf_counter()  # what the GUI thread then does with it (bridge → state)
+            fleet.apply(PollBatch(time.time(), packed=result.packed, events=result.events))
+            fleet.snapshot(time.time())
+            gui.append((time.perf_counter() - t) * 1000)
             time.sleep(max(0.0, args.interval - result.seconds))
         cpu1, wall1 = proc.cpu_times(), time.monotonic()
         busy = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / (wall1 - wall0)
@@ -69,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"refresh (queries + decode, worker): median {statistics.median(times):.0f} ms, "
           f"p90 {times[int(0.9 * (len(times) - 1))]:.0f} ms, max {times[-1]:.0f} ms "
           f"(goal < 200 ms)")
+    print(f"  of which decoding after the last answer: median {statistics.median(decode):.0f} ms;"
+          f" GUI thread apply + snapshot: median {statistics.median(gui):.1f} ms")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"prometheus: {busy * 100:.0f}% of one core while scraping + answering, "
           f"RSS {rss:.0f} MiB")
     return 0

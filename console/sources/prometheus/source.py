@@ -37,6 +37,7 @@ class Refresh:
     events: tuple[NodeEvent, ...]
     seconds: float
     unknown: frozenset[str] = frozenset()
+    decode_seconds: float = 0.0  # of `seconds`, the part after the last answer came in
 
 
 class PrometheusSource:
@@ -114,6 +115,7 @@ class PrometheusSource:
         finally:
             for f in (*raw.values(), *side.values()):
                 f.cancel()
+        answered = time.perf_counter()
         # node_exporter's and serve's series: absent at many sites, never an error
         self._uname.update(decoder.learn_uname(got["uname"]))
         cpu = decoder.per_node(got["cpu"], self._uname)
@@ -127,7 +129,8 @@ class PrometheusSource:
         seconds = time.perf_counter() - started
         self.last_refresh_s = seconds
         self.refreshes += 1
-        return Refresh(decoded.packed, tuple(events), seconds, frozenset(decoded.unknown))
+        return Refresh(decoded.packed, tuple(events), seconds, frozenset(decoded.unknown),
+                       time.perf_counter() - answered)
 
     # -- the Source protocol -----------------------------------------------------------------
 
