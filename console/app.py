@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import entry_points
 from typing import Protocol
 
@@ -207,7 +207,10 @@ def prometheus_room(options: Options, inventory: Inventory | None):
     """The Prometheus to read (`--prometheus`, else the fleet file's [prometheus]), or None."""
     from console.sources.prometheus.setup import RoomSettings
 
-    return RoomSettings.of(options.prometheus, inventory.prometheus if inventory else None)
+    room = RoomSettings.of(options.prometheus, inventory.prometheus if inventory else None)
+    if room is not None and options.interval_given:
+        room = replace(room, interval=options.interval)
+    return room
 
 
 def load_inventory_for(options: Options) -> Inventory | None:

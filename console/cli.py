@@ -29,6 +29,7 @@ class Options:
     scenario: str | None = None  # demo only: "faults" makes every alert rule fire
     ssh_config: Path | None = None  # ssh's -F for every node; None: ~/.ssh/config, /etc/ssh
     prometheus: str | None = None  # read the fleet from this Prometheus query API, not over SSH
+    interval_given: bool = False  # --interval on the command line (it then wins over the file)
 
 
 # `hangang-console NAME …` runs a command instead of the window; each module has main(argv).
@@ -112,9 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--interval",
         type=_positive_float,
-        default=1.0,
+        default=None,
         metavar="SECONDS",
-        help="sampling interval of the demo fleet (default 1 s)",
+        help="sampling interval of the demo fleet (default 1 s); with --prometheus, the scrape "
+        "interval (default: the fleet file's [prometheus] interval, else 15 s)",
     )
     p.add_argument(
         "--lang",
@@ -180,7 +182,8 @@ def parse_args(argv: list[str] | None = None) -> Options:
         demo=ns.demo,
         inventory=ns.inventory,
         seed=ns.seed,
-        interval=ns.interval,
+        interval=ns.interval if ns.interval is not None else 1.0,
+        interval_given=ns.interval is not None,
         lang=ns.lang,
         screenshot=ns.screenshot,
         quit_after=ns.quit_after,

@@ -285,7 +285,7 @@ def test_prometheus_url_alone_reads_the_fleet_from_serves_series(tmp_path):
         with PrometheusTestbed(tmp_path, [serve.target, mig.target], interval_s=1.0) as prom:
             prom.wait_for("hangang_node_info", 3)
             prom.wait_for("DCGM_FI_DEV_GPU_TEMP", 9)
-            options = parse_args(["--prometheus", prom.url])
+            options = parse_args(["--prometheus", prom.url, "--interval", "1"])
             inventory = load_inventory_for(options)
             by_name = {n.name: n for n in inventory.nodes}
             assert {n: s.sector for n, s in by_name.items()} == {
@@ -293,7 +293,9 @@ def test_prometheus_url_alone_reads_the_fleet_from_serves_series(tmp_path):
             assert by_name["r01"].organisation.id == "seoul-u" and by_name["r01"].gpu_count == 8
             assert inventory.entitlements[Sector.PUBLIC] == pytest.approx(0.4)
             room = prometheus_room(options, inventory)
-            result = PrometheusSource(room.client(), inventory, room.interval).refresh()
+            assert room.interval == 1.0  # --interval: the scrape interval, stale after 3
+            source = PrometheusSource(room.client(), inventory, room.interval)
+            result = source.refresh()
             rows = {h: i for i, h in enumerate(result.packed.hosts)}
             util = result.packed.field("util_gpu")
             assert set(rows) == {"r01", "r02"}  # r03 has no live GPU series: serve says stale
@@ -304,6 +306,14 @@ def test_prometheus_url_alone_reads_the_fleet_from_serves_series(tmp_path):
             events = {e.host: e for e in result.events}
             assert set(events) == {"r03"} and events["r03"].status == NodeStatus.STALE
             assert "stale" in events["r03"].message
+
+            # serve itself goes away: its nodes are not each "unreachable" (one target served
+            # them all); their series end, so they go stale by age, as ROOM.md says
+            serve.stop()
+            prom.wait_for(f'up{{instance="{serve.target}"}} == 0')
+            result = source.refresh()
+            assert result.packed is not None and result.packed.hosts == ("r02",)
+            assert not any(e.host == "r01" for e in result.events)
     finally:
         serve.stop()
         mig.stop()

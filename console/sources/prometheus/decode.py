@@ -116,6 +116,7 @@ class Decoder:
         self.hosts = hosts
         self.width = max(1, min(width, MAX_GPUS_PER_NODE))
         self.served: dict[str, set[str]] = {}  # instance → nodes seen in its series
+        self.aggregators: set[str] = set()  # instances that are a serve: never one node's
         self._node_of: dict[str, str | None] = {}  # Hostname label value → node (cache)
         self._col_of = _GpuIndex()
 
@@ -224,14 +225,15 @@ class Decoder:
 
     def down_targets(self, up: Iterable[Series], now: float) -> list[NodeEvent]:
         """`up == 0` → UNREACHABLE for the one node that target is. A target that served many
-        nodes (serve, a federation) says nothing about each: those go stale by age instead."""
+        nodes, or any serve (it exports hangang_node_status), says nothing about each node:
+        those go stale by age instead."""
         events = []
         for s in up:
             if s.value != 0:
                 continue
             instance = s.labels.get("instance", "")
             nodes = self.served.get(instance) or {self.hosts.resolve(instance)} - {None}
-            if len(nodes) != 1:
+            if len(nodes) != 1 or instance in self.aggregators:
                 continue
             message = translate(
                 "Prometheus", "exporter {instance} (job {job}) is down: Prometheus cannot scrape it"
@@ -243,6 +245,8 @@ class Decoder:
         """serve's hangang_node_status: what serve knows of a node it cannot read."""
         events = []
         for s in status:
+            if "instance" in s.labels:
+                self.aggregators.add(s.labels["instance"])
             node = self.hosts.resolve(s.labels.get("node", ""))
             try:
                 state = NodeStatus(int(s.value))

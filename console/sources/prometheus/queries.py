@@ -84,7 +84,8 @@ def node_disk() -> str:
 
 
 def serve_status() -> str:
-    return f"max by (node) ({names.NODE_STATUS})"
+    """serve's view of each node, and which target is a serve (it speaks for many nodes)."""
+    return f"max by (node, instance) ({names.NODE_STATUS})"
 
 
 def serve_node_values() -> str:

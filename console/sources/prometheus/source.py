@@ -124,8 +124,8 @@ class PrometheusSource:
         cpu.update(serve_cpu)
         disk.update(serve_disk)
         decoded = decoder.decode(gpu, got["times"], now, cpu, disk)
-        events = decoder.down_targets(got["up"], now)
-        events += decoder.serve_events(got["status"], now)
+        events = decoder.serve_events(got["status"], now)  # first: it names the serves
+        events += decoder.down_targets(got["up"], now)
         seconds = time.perf_counter() - started
         self.last_refresh_s = seconds
         self.refreshes += 1
