@@ -132,6 +132,15 @@ class Services:
         if self.alerts is not None:
             self.alerts.set_settings(settings.alerts)
 
+    def history_for_plots(self):
+        """What history plots read: the local store, or, when the fleet is read from a
+        Prometheus, one whose sector series come from range queries there."""
+        for source in self.sources:
+            over = getattr(source, "history_over", None)
+            if over is not None and self.history is not None:
+                return over(self.history, self.registry.busy_threshold)
+        return self.history
+
     def source_problem(self) -> str | None:
         """Why a source cannot be read now (Prometheus down, slow, garbage), or None. Any thread."""
         problems = [p for p in (getattr(s, "problem", None) for s in self.sources) if p]

@@ -173,6 +173,9 @@ def test_site_exporters_through_prometheus_show_in_the_window(site, window_on, q
         assert 0.0 <= snap.node_cpu_percent[a] <= 100.0
         assert 0.0 <= snap.node_disk_pct[a] <= 100.0
         assert "Prometheus" in frontend.window.status.source.text()
+        # the history plots ask the room's Prometheus (range queries), the rest the local store
+        assert type(frontend.queries.history).__name__ == "PrometheusHistory"
+        assert frontend.queries.history.reader is not None
         interest = next(s for s in snap.sectors if s.sector == Sector.INTEREST)
         assert interest.reporting_gpus == 8 and interest.used_gpus == 8
 
@@ -317,3 +320,38 @@ def test_prometheus_url_alone_reads_the_fleet_from_serves_series(tmp_path):
     finally:
         serve.stop()
         mig.stop()
+
+
+@pytest.mark.parametrize("engine", [PrometheusTestbed, VictoriaMetricsTestbed],
+                         ids=["prometheus", "victoria-metrics"])
+def test_history_plot_reads_range_queries(site, tmp_path, engine):
+    """The sector plot's series from range queries, sectors from the fleet file: the frame
+    HistoryStore.sector_series gives, with the server's past in it."""
+    need(engine)
+    from console.inventory.loader import load_inventory
+    from console.sources.prometheus.history import COLUMNS, PrometheusHistory
+    from console.sources.prometheus.setup import RoomSettings
+
+    jobs = {"dcgm": [site["gpu01"].target, site["gpu02"].target]}
+    with engine(tmp_path, interval_s=1.0, jobs=jobs) as server:
+        server.wait_for(UTIL, 12)
+        started = time.time()
+        inventory = load_inventory(fleet_file(tmp_path, server.url, site["node"]))
+        history = PrometheusHistory(RoomSettings.of(None, inventory.prometheus).client(),
+                                    inventory, local=None, busy_threshold=10.0)
+        deadline = time.monotonic() + 60
+        while True:  # until a few scrapes are in the range
+            frame = history.sector_series(started - 30, time.time(), 2)
+            if len(frame[frame["sector"] == "private"]) >= 3 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+    assert list(frame.columns) == COLUMNS
+    assert set(frame["sector"]) == {"interest", "private"}  # public has no node
+    interest = frame[frame["sector"] == "interest"]
+    private = frame[frame["sector"] == "private"]
+    assert len(private) >= 3
+    assert np.allclose(interest["util"], 73.0) and np.allclose(interest["busy"], 8)
+    assert np.allclose(interest["used"], 8 * 0.73) and np.allclose(interest["allocated"], 8)
+    assert np.allclose(private["util"], 55.0) and np.allclose(private["used"], 4 * 0.55)
+    assert np.allclose(private["entitled"], 0.2 * 12)
+    assert (frame["t"] % 2 == 0).all()  # buckets on the grid the plot draws on

@@ -81,7 +81,7 @@ class WindowFrontend:
 
     def _connect_history(self, window: MainWindow, services: Services) -> None:
         """History plots, accounting and node windows: queries on a pool, results on the GUI."""
-        self.queries = HistoryQueries(services.history, parent=window)
+        self.queries = HistoryQueries(services.history_for_plots(), parent=window)
         window.plot.attach(self.queries)
         window.accounting.attach(self.queries, services.settings.accounting)
         window.table.node_activated.connect(self.open_node)

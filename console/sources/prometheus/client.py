@@ -119,7 +119,7 @@ class PrometheusClient:
         """A range query: per series its labels and (t, value) points, garbage points dropped."""
         params = {"query": query, "start": f"{start:.3f}", "end": f"{end:.3f}",
                   "step": f"{max(step_s, 0.001):g}"}
-        data = self._get("/api/v1/query_range", params)
+        data = self._decode(self._body("/api/v1/query_range", params, post=True))
         if data.get("resultType") != "matrix" or not isinstance(data.get("result"), list):
             raise PrometheusError(
                 translate("Prometheus", "{url} answered a {kind} where a matrix was expected")
@@ -140,9 +140,17 @@ class PrometheusClient:
     def _get(self, path: str, params: dict[str, str]) -> dict:
         return self._decode(self._body(path, params))
 
-    def _body(self, path: str, params: dict[str, str]) -> bytes:
-        url = f"{self.url}{path}?{urllib.parse.urlencode(params)}"
-        request = urllib.request.Request(url, headers={"Accept": "application/json"})
+    def _body(self, path: str, params: dict[str, str], post: bool = False) -> bytes:
+        """The answer's bytes. `post`: the query in a form body (the API takes both), for
+        queries that name a sector's nodes and would not fit in a URL."""
+        form = urllib.parse.urlencode(params)
+        headers = {"Accept": "application/json"}
+        if post:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            request = urllib.request.Request(f"{self.url}{path}", data=form.encode(),
+                                             headers=headers, method="POST")
+        else:
+            request = urllib.request.Request(f"{self.url}{path}?{form}", headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout_s) as answer:
                 body = answer.read(self.max_bytes + 1)

@@ -132,6 +132,13 @@ class PrometheusSource:
         return Refresh(decoded.packed, tuple(events), seconds, frozenset(decoded.unknown),
                        time.perf_counter() - answered)
 
+    def history_over(self, local, busy_threshold: float):
+        """What history plots read in this mode: sector series by range queries, the rest from
+        the local store `local` (a HistoryStore)."""
+        from console.sources.prometheus.history import PrometheusHistory
+
+        return PrometheusHistory(self.client, self.inventory, local, busy_threshold)
+
     # -- the Source protocol -----------------------------------------------------------------
 
     def start(
