@@ -21,6 +21,7 @@ from console.fleet.model import SECTORS, PollBatch, Sector
 from console.fleet.state import FleetState
 from console.inventory.model import Inventory, NodeSpec
 from console.sources.prometheus.client import PrometheusClient
+from console.sources.prometheus.history import PrometheusHistory
 from console.sources.prometheus.queries import GPU_METRICS
 from console.sources.prometheus.source import PrometheusSource
 from tests.integration.fixture_exporter import FixtureExporter
@@ -69,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
             gui.append((time.perf_counter() - t) * 1000)
             time.sleep(max(0.0, args.interval - result.seconds))
         cpu1, wall1 = proc.cpu_times(), time.monotonic()
+        history = PrometheusHistory(source.client, inventory, None, busy_threshold=10.0)
+        t = time.perf_counter()  # the sector plot's 6 h range (60 s buckets), on a pool thread
+        frame = history.sector_series(time.time() - 6 * 3600, time.time(), 60)
+        history_ms = (time.perf_counter() - t) * 1000
         busy = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / (wall1 - wall0)
         rss = proc.memory_info().rss / 2**20
     for e in exporters:
@@ -80,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
           f"(goal < 200 ms)")
     print(f"  of which decoding after the last answer: median {statistics.median(decode):.0f} ms;"
           f" GUI thread apply + snapshot: median {statistics.median(gui):.1f} ms")
+    print(f"history plot, 6 h at 60 s (range queries, 3 sectors): {history_ms:.0f} ms, "
+          f"{len(frame)} rows")
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"prometheus: {busy * 100:.0f}% of one core while scraping + answering, "
           f"RSS {rss:.0f} MiB")

@@ -26,7 +26,7 @@ from console.sources.prometheus.client import PrometheusClient, PrometheusError
 from console.sources.prometheus.decode import Decoder, HostMap
 
 log = logging.getLogger("hangang.prometheus")
-QUERIES_IN_FLIGHT = 4
+QUERIES_IN_FLIGHT = 8  # 6 per-GPU queries and the small ones: all out at once
 
 
 @dataclass(frozen=True, slots=True)
