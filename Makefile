@@ -26,6 +26,7 @@ bench: deps-test $(INSTALLED)
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench.bench_board
 	$(PY) tests/bench/bench_report.py
 	$(PY) -m tests.bench.bench_probe_fuzz
+	$(PY) -m tests.bench.bench_prometheus
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench.bench_fault_storm --nodes 300
 
 lint: $(INSTALLED)

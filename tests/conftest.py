@@ -30,6 +30,7 @@ OUR_THREADS = (
     "history-writer",
     "incident-writer",
     "capacity-",
+    "prometheus-",
 )
 
 

@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             gui.append((time.perf_counter() - t) * 1000)
             time.sleep(max(0.0, args.interval - result.seconds))
         cpu1, wall1 = proc.cpu_times(), time.monotonic()
+        source.stop()
         history = PrometheusHistory(source.client, inventory, None, busy_threshold=10.0)
         t = time.perf_counter()  # the sector plot's 6 h range (60 s buckets), on a pool thread
         frame = history.sector_series(time.time() - 6 * 3600, time.time(), 60)

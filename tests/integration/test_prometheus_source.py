@@ -236,6 +236,7 @@ def test_victoria_metrics_gives_the_same_snapshot(site, tmp_path):
             fleet = FleetState(inventory, default_registry(), stale_after_s=3 * room.interval + 1)
             poller = Poller([source], on_batch=fleet.apply)
             result = source.refresh()
+            source.stop()
             poller.receive_packed(result.packed)
             poller.flush()
             snaps[engine.binary] = fleet.snapshot(time.time())
@@ -317,6 +318,7 @@ def test_prometheus_url_alone_reads_the_fleet_from_serves_series(tmp_path):
             result = source.refresh()
             assert result.packed is not None and result.packed.hosts == ("r02",)
             assert not any(e.host == "r01" for e in result.events)
+            source.stop()
     finally:
         serve.stop()
         mig.stop()

@@ -64,8 +64,8 @@ class PrometheusSource:
         self._thread: threading.Thread | None = None
         self.refreshes = 0
         self.last_refresh_s: float | None = None
-        # the queries of one refresh in flight together; threads named so tests see them end
-        self._pool = ThreadPoolExecutor(QUERIES_IN_FLIGHT, thread_name_prefix="prometheus-query")
+        # the queries of one refresh in flight together (made on first use, ended by stop)
+        self._pool: ThreadPoolExecutor | None = None
 
     @property
     def node_count(self) -> int:
@@ -101,6 +101,10 @@ class PrometheusSource:
         now = self._clock()
         ask = self.client.instant
         decoder = self._decoder
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(
+                QUERIES_IN_FLIGHT, thread_name_prefix="prometheus-query"
+            )
         raw = {m: self._pool.submit(self.client.instant_cells, queries.gpu_values(m))
                for m in queries.GPU_METRICS}
         side = {name: self._pool.submit(ask, q) for name, q in (
@@ -175,4 +179,7 @@ class PrometheusSource:
         if self._thread is not None:
             self._thread.join(timeout=self.client.timeout_s + 5)
             self._thread = None
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        # queries in flight end within the client's timeout; no thread outlives the source
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
