@@ -27,6 +27,7 @@ bench: deps-test $(INSTALLED)
 	$(PY) tests/bench/bench_report.py
 	$(PY) -m tests.bench.bench_probe_fuzz
 	$(PY) -m tests.bench.bench_metrics
+	$(PY) -m tests.bench.bench_prometheus
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench.bench_fault_storm --nodes 300
 	$(PY) -m tests.bench.bench_whatif
 

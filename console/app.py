@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import entry_points
 from typing import Protocol
 
@@ -133,6 +133,20 @@ class Services:
         if self.alerts is not None:
             self.alerts.set_settings(settings.alerts)
 
+    def history_for_plots(self):
+        """What history plots read: the local store, or, when the fleet is read from a
+        Prometheus, one whose sector series come from range queries there."""
+        for source in self.sources:
+            over = getattr(source, "history_over", None)
+            if over is not None and self.history is not None:
+                return over(self.history, self.registry.busy_threshold)
+        return self.history
+
+    def source_problem(self) -> str | None:
+        """Why a source cannot be read now (Prometheus down, slow, garbage), or None. Any thread."""
+        problems = [p for p in (getattr(s, "problem", None) for s in self.sources) if p]
+        return problems[0] if problems else None
+
     def watch_node(self, node: str) -> None:
         """Start receiving whole samples of `node` (for its detail view)."""
         self.poller.watch(node)
@@ -180,20 +194,28 @@ def build_services(
     registry = default_registry()
     if inventory is None:
         return _demo_services(options, registry, settings, policy, bridge_factory)
-    from console.telemetry.hostkeys import HostKeyStore
-    from console.telemetry.workers import SshSource
 
-    slowest = max((n.interval for n in inventory.nodes), default=2.0)
-    fastest = min((n.interval for n in inventory.nodes), default=2.0)
+    room = prometheus_room(options, inventory)
+    if room is not None:  # someone else collects: read it from Prometheus, no SSH at all
+        from console.sources.prometheus.source import PrometheusSource
+
+        slowest = fastest = room.interval
+        sources = (PrometheusSource(room.client(), inventory, room.interval, room.hosts),)
+    else:
+        from console.telemetry.hostkeys import HostKeyStore
+        from console.telemetry.workers import SshSource
+
+        slowest = max((n.interval for n in inventory.nodes), default=2.0)
+        fastest = min((n.interval for n in inventory.nodes), default=2.0)
+        user_known = HostKeyStore.default(config_dir() / "known_hosts").user_files
+        sources = (
+            SshSource(
+                inventory.nodes, config_dir() / "known_hosts", user_known,
+                ssh_config=options.ssh_config,
+            ),
+        )
     fleet = FleetState(inventory, registry, stale_after_s=3 * slowest + 1)
     bridge = bridge_factory(fleet)
-    user_known = HostKeyStore.default(config_dir() / "known_hosts").user_files
-    sources = (
-        SshSource(
-            inventory.nodes, config_dir() / "known_hosts", user_known,
-            ssh_config=options.ssh_config,
-        ),
-    )
     if inventory.slurm is not None:  # the fleet file names a Slurm cluster: moves go there
         from console.capacity.backends.slurm_setup import slurm_capacity, slurm_options_for
 
@@ -206,9 +228,41 @@ def build_services(
     return services
 
 
+def prometheus_room(options: Options, inventory: Inventory | None):
+    """The Prometheus to read (`--prometheus`, else the fleet file's [prometheus]), or None."""
+    from console.sources.prometheus.setup import RoomSettings
+
+    room = RoomSettings.of(options.prometheus, inventory.prometheus if inventory else None)
+    if room is not None and options.interval_given:
+        room = replace(room, interval=options.interval)
+    return room
+
+
+def load_inventory_for(options: Options) -> Inventory | None:
+    """The fleet: from the fleet file (ssh -G only when it is followed over SSH), or from
+    serve's info series when only `--prometheus` is given. Raises InventoryError, OSError,
+    PrometheusError."""
+    if options.inventory is None:
+        if options.prometheus is None:
+            return None
+        from console.sources.prometheus.discover import inventory_from_room
+
+        return inventory_from_room(prometheus_room(options, None).client())
+    from console.inventory.loader import load_inventory
+
+    bare = load_inventory(options.inventory, options.ssh_config, ssh_options=lambda host: {})
+    if prometheus_room(options, bare) is not None:
+        return bare
+    from console.telemetry.ssh_resolve import load_fleet
+
+    # each node's ssh settings as `ssh` itself works them out (ssh -G)
+    return load_fleet(options.inventory, options.ssh_config)[0]
+
+
 def store_dir(options: Options):
     """Where history, capacity and audit live. The demo's never mixes with a real fleet's."""
-    return options.data_dir or (data_dir() / "demo" if options.inventory is None else data_dir())
+    real = options.inventory is not None or options.prometheus is not None
+    return options.data_dir or (data_dir() if real else data_dir() / "demo")
 
 
 def _assemble(
@@ -331,18 +385,14 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         sys.stderr.write(f"hangang-console: {exc}\n")
         return 2
-    inventory = None
-    if options.inventory is not None:
-        from console.inventory.loader import InventoryError
+    from console.inventory.loader import InventoryError
+    from console.sources.prometheus.client import PrometheusError
 
-        try:
-            from console.telemetry.ssh_resolve import load_fleet
-
-            # each node's ssh settings as `ssh` itself works them out (ssh -G)
-            inventory, _ = load_fleet(options.inventory, options.ssh_config)
-        except (InventoryError, OSError) as exc:
-            sys.stderr.write(f"hangang-console: {exc}\n")
-            return 2
+    try:
+        inventory = load_inventory_for(options)
+    except (InventoryError, OSError, PrometheusError, ValueError) as exc:
+        sys.stderr.write(f"hangang-console: {exc}\n")
+        return 2
     frontend = load_frontend("kiosk" if options.kiosk else "window")
     frontend.create_application([sys.argv[0]])
     services = build_services(options, inventory, settings)

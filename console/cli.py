@@ -34,6 +34,8 @@ class Options:
     fleet_origin: str = "given"
     fleet_searched: tuple[Path, ...] = ()  # the places looked at when not given
     theme: str | None = None  # the window's: "dark" or "light"; None: settings, then desktop
+    prometheus: str | None = None  # read the fleet from this Prometheus query API, not over SSH
+    interval_given: bool = False  # --interval on the command line (it then wins over the file)
 
 
 # `hangang-console NAME …` runs a command instead of the window; each module has main(argv).
@@ -110,6 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
         "resources/examples/fleet.toml)",
     )
     p.add_argument(
+        "--prometheus",
+        metavar="URL",
+        help="read the fleet from a Prometheus (or VictoriaMetrics) query API at URL instead of "
+        "over SSH: `serve`'s metrics or a site's dcgm-exporter + node_exporter; with "
+        "--inventory the fleet file names the nodes and sectors, else serve's info series do",
+    )
+    p.add_argument(
         "--ssh-config",
         type=Path,
         metavar="FILE",
@@ -125,9 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--interval",
         type=_positive_float,
-        default=1.0,
+        default=None,
         metavar="SECONDS",
-        help="sampling interval of the demo fleet (default 1 s)",
+        help="sampling interval of the demo fleet (default 1 s); with --prometheus, the scrape "
+        "interval (default: the fleet file's [prometheus] interval, else 15 s)",
     )
     p.add_argument(
         "--lang",
@@ -217,7 +227,8 @@ def parse_args(argv: list[str] | None = None) -> Options:
         fleet_origin=origin,
         fleet_searched=searched,
         seed=ns.seed,
-        interval=ns.interval,
+        interval=ns.interval if ns.interval is not None else 1.0,
+        interval_given=ns.interval is not None,
         lang=ns.lang,
         screenshot=ns.screenshot,
         quit_after=ns.quit_after,
@@ -232,4 +243,5 @@ def parse_args(argv: list[str] | None = None) -> Options:
         scenario=ns.scenario,
         ssh_config=ns.ssh_config,
         theme=ns.theme,
+        prometheus=ns.prometheus,
     )

@@ -33,7 +33,7 @@ __all__ = ["InventoryError", "load_inventory"]
 
 MAX_GPUS_PER_NODE = 64  # console/fleet/packing.py drops GPU indices beyond this
 
-TOP_KEYS = ("centre", "sectors", "organisations", "defaults", "nodes", "slurm")
+TOP_KEYS = ("centre", "sectors", "organisations", "defaults", "nodes", "slurm", "prometheus")
 CENTRE_KEYS = ("name",)
 ORG_KEYS = ("id", "sector", "name_ko", "name_en", "users", "account")
 CONNECT_KEYS = (
@@ -189,6 +189,7 @@ class _Loader(SectionReader):
         nodes = self.nodes(data, preset, {o.id: o for o in organisations})
         slurm = self.slurm(data)
         return Inventory(
+            prometheus=self.prometheus(data, {n.name for n in nodes}),
             nodes=nodes,
             entitlements=entitlements,
             organisations=organisations,

@@ -42,6 +42,8 @@ class Inventory:
     centre_name: str = ""
     user_org: Mapping[str, str] = field(default_factory=dict)  # login name → organisation id
     slurm: Mapping[str, object] | None = None  # the fleet file's [slurm] table, as written
+    # [prometheus]: url, interval, timeout, hosts (label value → node); None: follow over SSH
+    prometheus: Mapping[str, object] | None = None
     source_path: Path | None = None  # the fleet file it came from; None when built in code
     # capacity limits per sector (optional): guaranteed floor as a share (float) or GPUs (int),
     # and a borrow cap as a share; see console/capacity/model.py Entitlement

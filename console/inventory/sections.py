@@ -25,6 +25,8 @@ SLURM_KEYS = (
 
 # a Slurm account name: sacctmgr stores it in lower case, and it is one word of a -P line
 _ACCOUNT = re.compile(r"^[A-Za-z0-9_.\-]+$")
+PROMETHEUS_KEYS = ("url", "interval", "timeout", "hosts")
+
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d*)?)\s*%\s*$")
 
 
@@ -107,6 +109,33 @@ class SectionReader:
                 if found:
                     org_accounts[str(table["id"])] = found
         return sector_accounts, org_accounts
+
+    def prometheus(self, data: dict, node_names: set[str]) -> dict[str, Any] | None:
+        """[prometheus]: read the fleet from a Prometheus query API instead of over SSH. `hosts`
+        maps a target's `instance` or a `Hostname` label value to a node of this file."""
+        table = self.get(data, (), "prometheus", dict)
+        if table is None:
+            return None
+        keys = ("prometheus",)
+        self.check_keys(table, keys, PROMETHEUS_KEYS)
+        out: dict[str, Any] = {"interval": 15.0, "timeout": 5.0, "hosts": {}}
+        url = self.get(table, keys, "url", str, required=True).strip()
+        if not re.match(r"^(https?://)?[^\s/:]+(:\d+)?(/\S*)?$", url):
+            self.fail((*keys, "url"), f"expected an http(s) URL like http://prometheus:9090, "
+                      f"got {url!r}")
+        out["url"] = url
+        for key, low, high in (("interval", 0.1, 3600.0), ("timeout", 0.1, 120.0)):
+            if key in table:
+                value = self.get(table, keys, key, float)
+                if not low <= value <= high:
+                    self.fail((*keys, key), f"{key} must be {low:g}–{high:g} s, got {value:g}")
+                out[key] = float(value)
+        for label in self.table(table, keys, "hosts"):
+            value = self.get(table["hosts"], (*keys, "hosts"), label, str, required=True)
+            if value not in node_names:
+                self.fail((*keys, "hosts", label), f"no node named {value!r} in this file")
+            out["hosts"][label] = value
+        return out
 
     def entitlements(self, sectors: dict) -> dict[Sector, float]:
         shares: dict[Sector, float] = {}

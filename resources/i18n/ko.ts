@@ -1285,6 +1285,10 @@ These are set by the site&apos;s administrator in %3.</source>
         <translation>데이터 지연 · %1 동안 새 데이터 없음 · 표시된 값은 현재 값이 아닙니다</translation>
     </message>
     <message>
+        <source>NO DATA SOURCE · %1 · values shown are not current</source>
+        <translation>데이터 원본 없음 · %1 · 표시된 값은 현재 값이 아닙니다</translation>
+    </message>
+    <message>
         <source>%1 / %2 nodes live</source>
         <translation>실시간 노드 %1 / %2</translation>
     </message>
@@ -1335,6 +1339,10 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>SSH, %1 nodes</source>
         <translation>SSH, 노드 %1대</translation>
+    </message>
+    <message>
+        <source>Prometheus, %1 nodes</source>
+        <translation>Prometheus, 노드 %1개</translation>
     </message>
     <message>
         <source>%1 nodes</source>
@@ -2071,6 +2079,57 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>Use this plan</source>
         <translation>이 계획 사용</translation>
+    </message>
+</context>
+<context>
+    <name>Prometheus</name>
+    <message>
+        <source>{url} answered a {kind} where a vector was expected</source>
+        <translation>{url}이(가) 벡터 대신 {kind}을(를) 응답했습니다</translation>
+    </message>
+    <message>
+        <source>{url} answered a {kind} where a matrix was expected</source>
+        <translation>{url}이(가) 행렬 대신 {kind}을(를) 응답했습니다</translation>
+    </message>
+    <message>
+        <source>{url} did not answer within {seconds:g} s</source>
+        <translation>{url}이(가) {seconds:g}초 안에 응답하지 않았습니다</translation>
+    </message>
+    <message>
+        <source>cannot reach Prometheus at {url}: {reason}</source>
+        <translation>{url}의 Prometheus에 연결할 수 없습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>{url} answered more than {mib} MiB; refusing it</source>
+        <translation>{url}의 응답이 {mib} MiB를 넘어 거부했습니다</translation>
+    </message>
+    <message>
+        <source>{url} answered something that is not JSON (not a Prometheus query API?)</source>
+        <translation>{url}의 응답이 JSON이 아닙니다 (Prometheus 쿼리 API가 아닌가요?)</translation>
+    </message>
+    <message>
+        <source>{url} refused the query: {error}</source>
+        <translation>{url}이(가) 쿼리를 거부했습니다: {error}</translation>
+    </message>
+    <message>
+        <source>{url} answered JSON of an unknown shape</source>
+        <translation>{url}이(가) 알 수 없는 형태의 JSON을 응답했습니다</translation>
+    </message>
+    <message>
+        <source>{url} answered HTTP {code}</source>
+        <translation>{url}이(가) HTTP {code}을(를) 응답했습니다</translation>
+    </message>
+    <message>
+        <source>exporter {instance} (job {job}) is down: Prometheus cannot scrape it</source>
+        <translation>익스포터 {instance}(작업 {job})가 중단됨: Prometheus가 수집할 수 없습니다</translation>
+    </message>
+    <message>
+        <source>serve reports this node {state}</source>
+        <translation>serve가 이 노드를 {state} 상태로 보고합니다</translation>
+    </message>
+    <message>
+        <source>{url} has no {series} series: start `hangang-console serve` and let Prometheus scrape it, or give the fleet file with --inventory</source>
+        <translation>{url}에 {series} 시계열이 없습니다: `hangang-console serve`를 시작해 Prometheus가 수집하게 하거나, --inventory로 플릿 파일을 지정하세요</translation>
     </message>
 </context>
 <context>
@@ -3440,6 +3499,13 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>down</source>
         <translation>다운</translation>
+    </message>
+</context>
+<context>
+    <name>SourceBanner</name>
+    <message>
+        <source>⚠ Data source unavailable: %1 · the values shown are the last received</source>
+        <translation>⚠ 데이터 원본을 사용할 수 없음: %1 · 표시된 값은 마지막으로 받은 값입니다</translation>
     </message>
 </context>
 <context>

@@ -1,139 +1,185 @@
-"""A real Prometheus (Debian's /usr/bin/prometheus) or VictoriaMetrics on a free loopback port,
-scraping the given targets, with its storage in the test's tmp dir.
+"""Real Prometheus (Debian's 2.42) and VictoriaMetrics on loopback, scraping what a test names.
 
-    tb = PrometheusTestbed(tmp_path, ["127.0.0.1:9464"], interval_s=1.0).start()
-    tb.wait_up("hangang")                       # up{job="hangang"} == 1 through the HTTP API
-    tb.query('count(DCGM_FI_DEV_GPU_UTIL)')     # the API's result list
-    tb.stop()
-
-VictoriaMetricsTestbed is the same behind VictoriaMetrics' Prometheus-compatible API
-(`-promscrape.config`). Missing binaries: tests.peers.require_peer (fails under CI=true).
+`PrometheusTestbed(tmp, ["127.0.0.1:9400"], interval_s=1.0).start()`; `.url` is the query API;
+`.stop()` ends it and `.start()` again brings it back on the same port with the same storage.
+Targets may also be given per job (`jobs={"dcgm": [...], "node": [...]}`), as a site's config has.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import shutil
+import socket
 import subprocess
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from tests.integration.sshd_testbed import free_port, wait_until
-from tests.peers import require_peer
-
-JOB = "hangang"
+PROMETHEUS = "prometheus"
+VICTORIA_METRICS = "victoria-metrics"
 
 
-class PrometheusTestbed:
-    binary = Path("/usr/bin/prometheus")
-    package = "prometheus"
-    ready_path = "/-/ready"
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
-    def __init__(self, tmp: Path, scrape_targets: list[str], interval_s: float = 1.0,
-                 job: str = JOB) -> None:
-        self.dir = Path(tmp) / f"{self.package}-{free_port()}"
-        self.targets = list(scrape_targets)
+
+def scrape_config(jobs: dict[str, list[str]], interval_s: float) -> str:
+    """prometheus.yml (JSON is YAML): one static job per entry."""
+    interval = f"{max(1, round(interval_s * 1000))}ms"
+    return json.dumps({
+        "global": {"scrape_interval": interval, "scrape_timeout": interval},
+        "scrape_configs": [
+            {"job_name": job, "static_configs": [{"targets": targets}]}
+            for job, targets in jobs.items()
+        ],
+    }, indent=1)
+
+
+class _Engine:
+    binary = ""
+    ready_path = ""
+
+    def __init__(
+        self,
+        tmp: Path,
+        scrape_targets: list[str] | None = None,
+        interval_s: float = 1.0,
+        jobs: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.dir = Path(tmp) / self.binary
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.jobs = dict(jobs or {})
+        if scrape_targets:
+            self.jobs.setdefault("fixture", list(scrape_targets))
         self.interval_s = interval_s
-        self.job = job
-        self.port = free_port()
-        self.config_path = self.dir / "scrape.yml"
-        self.log_path = self.dir / "server.log"
+        self.port = 0
         self.proc: subprocess.Popen | None = None
+        self.config = self.dir / "scrape.yml"
+        self.log = self.dir / "log.txt"
+
+    @classmethod
+    def missing(cls) -> str | None:
+        """Why this engine cannot run here (None when it can)."""
+        if shutil.which(cls.binary) is None:
+            return f"{cls.binary} not installed (bash packaging/debian-packages.sh test)"
+        return None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def config_text(self) -> str:
-        interval = f"{int(self.interval_s * 1000)}ms"
-        return json.dumps({  # JSON is YAML: no YAML writer needed
-            "global": {"scrape_interval": interval, "scrape_timeout": interval},
-            "scrape_configs": [{"job_name": self.job,
-                                "static_configs": [{"targets": self.targets}]}],
-        }, indent=2)
+    def command(self) -> list[str]:
+        raise NotImplementedError
 
-    def argv(self) -> list[str]:
-        return [str(self.binary), f"--config.file={self.config_path}",
-                f"--storage.tsdb.path={self.dir / 'data'}",
-                f"--web.listen-address=127.0.0.1:{self.port}", "--log.level=warn"]
+    def start(self, timeout_s: float = 60.0):
+        why = self.missing()
+        if why:  # under CI=true a missing engine fails with the reason (tests/peers.py)
+            from tests.peers import require_peer
 
-    def start(self, timeout: float = 60.0) -> PrometheusTestbed:
-        if not self.binary.exists():
-            require_peer(self.package, f"{self.binary} not found: install Debian's "
-                         f"{self.package} (packaging/debian-packages.sh test)")
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.config_path.write_text(self.config_text())
-        self._log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(self.argv(), stdout=self._log, stderr=subprocess.STDOUT)
-        wait_until(lambda: self._ready() or self.proc.poll() is not None, timeout,
-                   interval=0.1, message=f"{self.package} not ready within {timeout:g} s")
-        if self.proc.poll() is not None:
-            raise RuntimeError(f"{self.package} exited {self.proc.returncode}: {self.log()}")
-        return self
+            require_peer(self.binary, why)
+        self.config.write_text(scrape_config(self.jobs, self.interval_s), encoding="utf-8")
+        self.port = self.port or free_port()
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(
+                self.command(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.binary} exited: {self.log.read_text()[-2000:]}")
+            with contextlib.suppress(OSError), urllib.request.urlopen(
+                self.url + self.ready_path, timeout=2
+            ) as r:
+                if r.status == 200:
+                    return self
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"{self.binary} not ready in {timeout_s:g} s: "
+                           f"{self.log.read_text()[-2000:]}")
 
-    def _ready(self) -> bool:
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.terminate()
         try:
-            with urllib.request.urlopen(self.url + self.ready_path, timeout=2) as r:
-                return r.status == 200
-        except OSError:
-            return False
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.proc = None
 
     def query(self, promql: str) -> list[dict]:
-        """An instant query's result list (raises on an error answer)."""
-        q = urllib.parse.urlencode({"query": promql, "time": f"{time.time():.3f}"})
-        with urllib.request.urlopen(f"{self.url}/api/v1/query?{q}", timeout=10) as r:
-            body = json.load(r)
-        if body.get("status") != "success":
-            raise RuntimeError(f"{promql}: {body}")
-        return body["data"]["result"]
+        url = f"{self.url}/api/v1/query?" + urllib.parse.urlencode({"query": promql})
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return json.load(r)["data"]["result"]
+
+    def wait_for(self, promql: str, count: int = 1, timeout_s: float = 60.0) -> list[dict]:
+        """Until the query returns at least `count` series (scrapes have landed)."""
+        deadline = time.monotonic() + timeout_s
+        found: list[dict] = []
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError, ValueError, KeyError):
+                found = self.query(promql)
+                if len(found) >= count:
+                    return found
+            time.sleep(0.2)
+        raise AssertionError(f"{promql!r}: {len(found)} series after {timeout_s:g} s, "
+                             f"wanted {count}")
 
     def value(self, promql: str) -> float | None:
+        """The first series' value of an instant query (None when it returns nothing)."""
         result = self.query(promql)
         return float(result[0]["value"][1]) if result else None
 
-    def wait_up(self, job: str | None = None, timeout: float = 60.0) -> None:
-        """Until every target of `job` is scraped: up{job=...} == 1 for all of them."""
-        job = job or self.job
+    def wait_up(self, job: str, timeout_s: float = 60.0) -> None:
+        """Until every target of `job` is scraped (up == 1 for each of them)."""
+        wanted = len(self.jobs.get(job, ()))
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError, ValueError, KeyError):
+                up = self.query(f'up{{job="{job}"}}')
+                if len(up) >= wanted and all(r["value"][1] == "1" for r in up):
+                    return
+            time.sleep(0.2)
+        raise AssertionError(f'up{{job="{job}"}} != 1 within {timeout_s:g} s: '
+                             f"{self.log.read_text()[-2000:] if self.log.exists() else ''}")
 
-        def all_up() -> bool:
-            up = self.query(f'up{{job="{job}"}}')
-            return len(up) == len(self.targets) and all(r["value"][1] == "1" for r in up)
+    def __enter__(self):
+        return self.start()
 
-        wait_until(all_up, timeout, interval=0.2,
-                   message=f'up{{job="{job}"}} != 1 within {timeout:g} s: {self.log()[-2000:]}')
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        if getattr(self, "_log", None) is not None:
-            self._log.close()
+    def __exit__(self, *exc) -> None:
+        self.stop()
 
 
-class VictoriaMetricsTestbed(PrometheusTestbed):
-    binary = Path("/usr/bin/victoria-metrics")
-    package = "victoria-metrics"
+class PrometheusTestbed(_Engine):
+    binary = PROMETHEUS
+    ready_path = "/-/ready"
+
+    def command(self) -> list[str]:
+        return [
+            self.binary,
+            f"--config.file={self.config}",
+            f"--storage.tsdb.path={self.dir / 'data'}",
+            f"--web.listen-address=127.0.0.1:{self.port}",
+            "--log.level=warn",
+        ]
+
+
+class VictoriaMetricsTestbed(_Engine):
+    binary = VICTORIA_METRICS
     ready_path = "/health"
 
-    def argv(self) -> list[str]:
-        return [str(self.binary), f"-promscrape.config={self.config_path}",
-                f"-storageDataPath={self.dir / 'data'}",
-                f"-httpListenAddr=127.0.0.1:{self.port}", "-loggerLevel=WARN",
-                # samples are searchable at once, not after the default 30 s
-                "-search.latencyOffset=0s", "-search.disableCache"]
+    def command(self) -> list[str]:
+        return [
+            self.binary,
+            f"-promscrape.config={self.config}",
+            f"-httpListenAddr=127.0.0.1:{self.port}",
+            f"-storageDataPath={self.dir / 'data'}",
+            "-search.latencyOffset=0s",  # answer with the newest scrape, not 30 s behind
+            "-loggerLevel=WARN",
+        ]
 
-    def config_text(self) -> str:
-        interval = f"{max(1, round(self.interval_s))}s"
-        return json.dumps({
-            "global": {"scrape_interval": interval},
-            "scrape_configs": [{"job_name": self.job,
-                                "static_configs": [{"targets": self.targets}]}],
-        }, indent=2)

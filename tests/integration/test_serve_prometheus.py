@@ -18,7 +18,7 @@ def room(tmp_path):
         serve = ServeProcess(tmp_path / "serve", ["--demo", "8"])
         made.append(serve)
         serve.start()
-        tb = engine(tmp_path, [f"127.0.0.1:{serve.port}"], interval_s=1.0)
+        tb = engine(tmp_path, interval_s=1.0, jobs={"hangang": [f"127.0.0.1:{serve.port}"]})
         made.append(tb)
         return serve, tb.start()
 

@@ -19,7 +19,7 @@ VOCABULARY = ("console.fleet.model", "console.fleet.metrics", "console.paths", "
 # Shipped to the nodes and run there with the standard library only.
 NODE_SIDE = ("console.telemetry.probe", "console.telemetry.nvml_sim")
 UNITS = {
-    "root": ("console", "widgets"),  # the empty package files
+    "root": ("console", "widgets", "console.room"),  # the empty package files
     "settings": ("console.settings", "console.settings_save", "console.access"),
     "wiring": ("console.app", "console.cli"),
     "bridge": ("console.bridge",),

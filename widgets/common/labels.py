@@ -59,6 +59,8 @@ def source_label(kind: str, node_count: int) -> str:
         return fmt(QCoreApplication.translate("Labels", "demo fleet, %1 nodes"), node_count)
     if kind == "ssh":
         return fmt(QCoreApplication.translate("Labels", "SSH, %1 nodes"), node_count)
+    if kind == "prometheus":
+        return fmt(QCoreApplication.translate("Labels", "Prometheus, %1 nodes"), node_count)
     return fmt(QCoreApplication.translate("Labels", "%1 nodes"), node_count)
 
 

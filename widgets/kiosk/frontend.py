@@ -58,6 +58,7 @@ class KioskFrontend:
         self.translations.set_language(options.lang or DEFAULT_LANGUAGE)
         window = KioskWindow(ZoneInfo(options.tz), services.settings.kiosk, options.rotate)
         services.bridge.snapshot_ready.connect(window.show_snapshot)
+        window.problem_source = services.source_problem
         window.exit_requested.connect(self.app.quit)
         if services.alerts is not None:  # the attention page lists open incidents
             for page in window.pages:

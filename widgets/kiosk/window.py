@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, 
 from console.fleet.model import FleetSnapshot, NodeStatus
 from console.settings import DEFAULT_EXIT_CHORD, KioskSettings
 from widgets.common.dates import date_text, local_time
-from widgets.common.labels import fmt
+from widgets.common.labels import core_text, fmt
 from widgets.common.theme import STATUS_COLORS
 from widgets.kiosk.page import KioskPage
 from widgets.kiosk.parts import format_age, set_colour, set_text
@@ -96,6 +96,8 @@ class KioskWindow(QWidget):
         self.latest: FleetSnapshot | None = None
         self.fresh: Freshness | None = None
         self.stale = False
+        # why the data source cannot be read now (Prometheus down…), asked every second
+        self.problem_source: Callable[[], str | None] | None = None
         self.pin_dialog: PinDialog | None = None
         self._snap_wall: float | None = None
         self._leaving = False
@@ -208,6 +210,11 @@ class KioskWindow(QWidget):
             age = format_age(now - fresh.newest_t)
             set_text(self.updated, fmt(self.tr("updated %1 ago"), age))
             banner = fmt(self.tr("STALE · no new data for %1 · values shown are not current"), age)
+        problem = self.problem_source() if self.problem_source is not None else None
+        if problem:  # the source itself says why: that first, whatever the nodes' ages
+            stopped = True
+            banner = fmt(self.tr("NO DATA SOURCE · %1 · values shown are not current"),
+                         core_text(problem))
         set_colour(self.updated, LATE_COLOUR if stopped else None)
         if stopped:
             set_text(self.banner, "⚠  " + banner)

@@ -65,6 +65,7 @@ class WindowFrontend:
         self.translations.language_changed.connect(window.mark_language)
         window.mark_language(self.translations.language)
         services.bridge.snapshot_ready.connect(window.show_snapshot)
+        window.banner.problem_source = services.source_problem
         window.table.trust_allowed = services.policy.allows(Action.TRUST_HOST_KEY)
         window.table.trust_requested.connect(services.trust_host_key)
         self.services, self.tz = services, tz
@@ -104,7 +105,7 @@ class WindowFrontend:
 
     def _connect_history(self, window: MainWindow, services: Services) -> None:
         """History plots, accounting and node windows: queries on a pool, results on the GUI."""
-        self.queries = HistoryQueries(services.history, parent=window)
+        self.queries = HistoryQueries(services.history_for_plots(), parent=window)
         window.plot.attach(self.queries)
         window.accounting.attach(self.queries, services.settings.accounting)
         window.table.node_activated.connect(self.open_node)

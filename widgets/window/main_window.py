@@ -18,6 +18,7 @@ from widgets.fleet.sector_cards import SectorCards
 from widgets.fleet.utilization_plot import SectorPlot
 from widgets.history.accounting_view import AccountingView
 from widgets.window.help_menu import HelpMenu
+from widgets.window.source_banner import SourceBanner
 from widgets.window.status_bar import FleetStatusBar
 
 # Language names are shown in their own language, so they are not translated.
@@ -63,10 +64,12 @@ class MainWindow(QMainWindow):
         self.audit: QWidget | None = None
         central = QWidget()
         layout = QVBoxLayout(central)
+        self.banner = SourceBanner()
+        layout.addWidget(self.banner)
         layout.addWidget(self.cards)
         layout.addWidget(body, 1)
         self.setCentralWidget(central)
-        self.panels = (self.cards, self.heatmap, self.plot, self.table, self.status)
+        self.panels = (self.banner, self.cards, self.heatmap, self.plot, self.table, self.status)
         self._build_menu()
         self._framed = False
         self.retranslate()

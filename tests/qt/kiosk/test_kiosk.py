@@ -271,6 +271,29 @@ def test_banner_when_no_snapshot_comes_at_all(make_window):
     assert window.banner.text().startswith("⚠  STALE")
 
 
+def test_banner_says_why_the_source_cannot_be_read(make_window):
+    """A Prometheus that is down: the source's own reason on the banner at once, even while the
+    last values are still young; gone when the source answers again."""
+    from console.i18n.catalogue import translate
+
+    clock = Clock(T0 + 1)
+    window = make_window(clock=clock)
+    window.show_snapshot(fleet_snapshot())
+    problem = [None]
+    window.problem_source = lambda: problem[0]
+    window.tick()
+    assert not window.stale
+    problem[0] = translate("Prometheus", "cannot reach Prometheus at {url}: {reason}").fill(
+        url="http://prom:9090", reason="Connection refused")
+    window.tick()
+    assert window.stale and not window.banner.isHidden()
+    assert "NO DATA SOURCE" in window.banner.text()
+    assert "http://prom:9090" in window.banner.text()
+    problem[0] = None
+    window.tick()
+    assert not window.stale and window.banner.isHidden()
+
+
 def test_stale_banner_follows_the_real_demo_source(qtbot, frontend, artifacts):
     front, services = frontend(["--lang", "en"])
     window = front.window

@@ -1,0 +1,232 @@
+"""The Prometheus HTTP API v1 (instant and range queries), as Prometheus and VictoriaMetrics
+speak it.
+
+Standard library only (urllib): one short-lived request per query, a timeout on each, a cap on the
+answer's size, and JSON that is checked before it is believed. Every failure is one
+PrometheusError whose message is a Phrase (shown later in the reader's language): a server that
+is down, slow or answers garbage must give the operator one clear reason, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+
+from console.i18n.catalogue import Phrase, translate
+
+DEFAULT_TIMEOUT_S = 5.0
+MAX_ANSWER_BYTES = 256 * 1024 * 1024  # 80,000 GPUs × a few series is far below this
+
+
+_VECTOR_HEAD = '{"status":"success","data":{"resultType":"vector","result":['
+_CELL = re.compile(
+    r'\{"metric":\{(?:"Hostname":"([^"\\]*)",?)?(?:"gpu":"([^"\\]*)",?)?'
+    r'(?:"hostname":"([^"\\]*)")?\},"value":\[[-+0-9.eE]+,"([^"\\]*)"\]\}'
+)
+
+
+class PrometheusError(Exception):
+    """The server could not be asked or its answer could not be used; args[0] is a Phrase."""
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One series of an instant vector: its labels (with __name__ when kept), time and value."""
+
+    labels: dict[str, str]
+    t: float
+    value: float
+
+
+def normalise_url(url: str) -> str:
+    """'localhost:9090' and 'http://host:9090/' both become 'http://host:9090'."""
+    url = url.strip()
+    if "://" not in url:
+        url = "http://" + url
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    return url.rstrip("/")
+
+
+class PrometheusClient:
+    def __init__(
+        self, url: str, timeout_s: float = DEFAULT_TIMEOUT_S, max_bytes: int = MAX_ANSWER_BYTES
+    ) -> None:
+        self.url = normalise_url(url)
+        self.timeout_s = timeout_s
+        self.max_bytes = max_bytes
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def instant_cells(self, query: str) -> list[tuple[str, str, str]]:
+        """A per-GPU vector grouped by (Hostname, hostname, gpu) as (host, gpu, value text)
+        triples: the hot path of a refresh (16,000 series a metric at 2,000 nodes). Prometheus
+        and VictoriaMetrics write these answers compactly with sorted labels, so one regular
+        expression reads them; any answer it does not fully account for (escapes, other
+        labels, another server's layout) goes through the JSON decoder instead."""
+        body = self._body("/api/v1/query", {"query": query})
+        text = body.decode("utf-8", "replace")
+        if text.startswith(_VECTOR_HEAD):
+            found = _CELL.findall(text)
+            if len(found) == text.count('"metric":'):
+                return [(h or lower, gpu, value) for h, gpu, lower, value in found]
+        data = self._decode(body)
+        if data.get("resultType") != "vector" or not isinstance(data.get("result"), list):
+            raise PrometheusError(
+                translate("Prometheus", "{url} answered a {kind} where a vector was expected")
+                .fill(url=self.url, kind=str(data.get("resultType"))[:40])
+            )
+        out = []
+        for item in data["result"]:
+            try:
+                labels, value = item["metric"], item["value"][1]
+                out.append((labels.get("Hostname") or labels["hostname"], labels["gpu"], value))
+            except (KeyError, TypeError, IndexError, AttributeError):
+                continue
+        return out
+
+    def instant(self, query: str, at: float | None = None) -> list[Series]:
+        params = {"query": query}
+        if at is not None:
+            params["time"] = f"{at:.3f}"
+        data = self._get("/api/v1/query", params)
+        kind, result = data.get("resultType"), data.get("result")
+        if kind == "scalar" and isinstance(result, list):
+            value = _value(result)
+            return [] if value is None else [Series({}, *value)]
+        if kind != "vector" or not isinstance(result, list):
+            raise PrometheusError(
+                translate("Prometheus", "{url} answered a {kind} where a vector was expected")
+                .fill(url=self.url, kind=str(kind)[:40])
+            )
+        out = []
+        for item in result:
+            if not isinstance(item, dict):
+                continue
+            labels, value = item.get("metric"), _value(item.get("value"))
+            if isinstance(labels, dict) and value is not None:
+                out.append(Series({str(k): str(v) for k, v in labels.items()}, *value))
+        return out
+
+    def range(
+        self, query: str, start: float, end: float, step_s: float
+    ) -> list[tuple[dict[str, str], list[tuple[float, float]]]]:
+        """A range query: per series its labels and (t, value) points, garbage points dropped."""
+        params = {"query": query, "start": f"{start:.3f}", "end": f"{end:.3f}",
+                  "step": f"{max(step_s, 0.001):g}"}
+        data = self._decode(self._body("/api/v1/query_range", params, post=True))
+        if data.get("resultType") != "matrix" or not isinstance(data.get("result"), list):
+            raise PrometheusError(
+                translate("Prometheus", "{url} answered a {kind} where a matrix was expected")
+                .fill(url=self.url, kind=str(data.get("resultType"))[:40])
+            )
+        out = []
+        for item in data["result"]:
+            if not isinstance(item, dict) or not isinstance(item.get("values"), list):
+                continue
+            points = [p for p in map(_value, item["values"]) if p is not None]
+            labels = item.get("metric")
+            if isinstance(labels, dict):
+                out.append(({str(k): str(v) for k, v in labels.items()}, points))
+        return out
+
+    # -- transport ----------------------------------------------------------------------------
+
+    def _get(self, path: str, params: dict[str, str]) -> dict:
+        return self._decode(self._body(path, params))
+
+    def _body(self, path: str, params: dict[str, str], post: bool = False) -> bytes:
+        """The answer's bytes. `post`: the query in a form body (the API takes both), for
+        queries that name a sector's nodes and would not fit in a URL."""
+        form = urllib.parse.urlencode(params)
+        headers = {"Accept": "application/json"}
+        if post:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            request = urllib.request.Request(f"{self.url}{path}", data=form.encode(),
+                                             headers=headers, method="POST")
+        else:
+            request = urllib.request.Request(f"{self.url}{path}?{form}", headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout_s) as answer:
+                body = answer.read(self.max_bytes + 1)
+        except urllib.error.HTTPError as exc:
+            body = _read_error_body(exc)
+            if body is None:
+                raise PrometheusError(self._phrase_http(exc.code)) from None
+        except TimeoutError:
+            raise PrometheusError(
+                translate("Prometheus", "{url} did not answer within {seconds:g} s")
+                .fill(url=self.url, seconds=self.timeout_s)
+            ) from None
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            reason = getattr(exc, "reason", exc)
+            if isinstance(reason, TimeoutError):
+                raise PrometheusError(
+                    translate("Prometheus", "{url} did not answer within {seconds:g} s")
+                    .fill(url=self.url, seconds=self.timeout_s)
+                ) from None
+            raise PrometheusError(
+                translate("Prometheus", "cannot reach Prometheus at {url}: {reason}")
+                .fill(url=self.url, reason=str(reason)[:200])
+            ) from None
+        if len(body) > self.max_bytes:
+            raise PrometheusError(
+                translate("Prometheus", "{url} answered more than {mib} MiB; refusing it")
+                .fill(url=self.url, mib=self.max_bytes // (1024 * 1024))
+            )
+        return body
+
+    def _decode(self, body: bytes) -> dict:
+        try:
+            doc = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise PrometheusError(
+                translate("Prometheus", "{url} answered something that is not JSON (not a "
+                          "Prometheus query API?)").fill(url=self.url)
+            ) from None
+        if not isinstance(doc, dict):
+            raise PrometheusError(self._phrase_shape())
+        if doc.get("status") != "success":
+            error = str(doc.get("error") or doc.get("errorType") or "?")[:300]
+            raise PrometheusError(
+                translate("Prometheus", "{url} refused the query: {error}")
+                .fill(url=self.url, error=error)
+            )
+        data = doc.get("data")
+        if not isinstance(data, dict):
+            raise PrometheusError(self._phrase_shape())
+        return data
+
+    def _phrase_shape(self) -> Phrase:
+        return translate("Prometheus", "{url} answered JSON of an unknown shape").fill(
+            url=self.url
+        )
+
+    def _phrase_http(self, code: int) -> Phrase:
+        return translate("Prometheus", "{url} answered HTTP {code}").fill(url=self.url, code=code)
+
+
+def _read_error_body(exc: urllib.error.HTTPError) -> bytes | None:
+    """Prometheus answers a bad query with 400 and a JSON error: keep that body to say why."""
+    if exc.code not in (400, 422, 503):
+        return None
+    try:
+        body = exc.read(64 * 1024)
+    except OSError:
+        return None
+    return body if body.lstrip().startswith(b"{") else None
+
+
+def _value(pair: object) -> tuple[float, float] | None:
+    """[t, "value"] → (t, value); None for anything else (NaN values stay NaN)."""
+    if not isinstance(pair, list | tuple) or len(pair) != 2:
+        return None
+    try:
+        return float(pair[0]), float(pair[1])
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,102 @@
+"""The PromQL the source asks, in one place.
+
+Few, wide queries: one for every per-GPU gauge at once (`max by (__name__, …)` keeps the metric
+name and drops the dozen labels dcgm-exporter adds, so the answer is small), one for the newest
+sample time per node, then the node_exporter and `serve` series. No joins: sectors and
+organisations come from the fleet file or serve's info series, never from PromQL.
+"""
+
+from __future__ import annotations
+
+from console.room import names
+
+# Per-GPU gauges the snapshot has a column for (FleetSnapshot gpu_* arrays), one query each.
+# Utilisation is one query for two metrics (see gpu_util), keyed by DCGM_UTIL.
+GPU_METRICS = (
+    names.DCGM_UTIL,
+    names.DCGM_FB_USED,
+    names.DCGM_FB_FREE,
+    names.DCGM_TEMP,
+    names.DCGM_MEM_TEMP,
+    names.DCGM_POWER,
+)
+# The series every dcgm-exporter capture has, MIG or not (GPU_UTIL is absent under MIG): its
+# scrape time is the node's sample time.
+CLOCK_METRIC = names.DCGM_TEMP
+# Both spellings of the host label, and where the exporter runs (for `up`).
+CELL = (*names.HOSTNAME_LABELS, "gpu")
+HOST_GROUP = (*names.HOSTNAME_LABELS, "instance")
+FS_IGNORED = "tmpfs|devtmpfs|overlay|squashfs|nsfs|proc|sysfs|ramfs|autofs|fuse.lxcfs"
+
+
+def _by(labels: tuple[str, ...]) -> str:
+    return ", ".join(labels)
+
+
+def gpu_values(metric: str) -> str:
+    """One per-GPU gauge, one series per (host, GPU) with only those labels: a query per metric
+    (asked in parallel) answers in a fraction of one `__name__=~` query's time, and small."""
+    if metric == names.DCGM_UTIL:
+        return gpu_util()
+    return f"max by ({_by(CELL)}) ({metric})"
+
+
+def gpu_util() -> str:
+    """The profiling counter (a ratio: what the engines really did) where exported, else the
+    coarse GPU_UTIL (%): chosen by the server, so one query and one series per GPU."""
+    cell = _by(CELL)
+    return (f"max by ({cell}) ({names.DCGM_PROF_ACTIVE}) * 100 "
+            f"or max by ({cell}) ({names.DCGM_UTIL})")
+
+
+def gpu_times() -> str:
+    """When each node's GPUs were last scraped (the age that makes a node stale), and by which
+    target (so a target that goes down names its node)."""
+    # GPU 0 only: timestamp() walks every series it is given, and one GPU per node tells the
+    # node's scrape time (a node without a GPU 0 counts as fresh while its series are there)
+    return f'max by ({_by(HOST_GROUP)}) (timestamp({CLOCK_METRIC}{{gpu="0"}}))'
+
+
+def targets() -> str:
+    return "up"
+
+
+def uname() -> str:
+    """node_exporter's own name for its machine: maps its `instance` to a node."""
+    return "max by (instance, nodename) (node_uname_info)"
+
+
+def node_cpu(window_s: float) -> str:
+    """CPU busy % per node_exporter instance (node_exporter has no gauge for it)."""
+    window = f"{max(int(window_s), 10)}s"
+    return (
+        f'100 * (1 - avg by (instance) (rate({names.NODE_CPU}{{mode="idle"}}[{window}])))'
+    )
+
+
+def node_disk() -> str:
+    """The fullest real filesystem per node_exporter instance, % used."""
+    match = f'{{fstype!~"{FS_IGNORED}"}}'
+    return (
+        f"100 * max by (instance) (1 - {names.NODE_FS_AVAIL}{match} / "
+        f"{names.NODE_FS_SIZE}{match})"
+    )
+
+
+def serve_status() -> str:
+    """serve's view of each node, and which target is a serve (it speaks for many nodes)."""
+    return f"max by (node, instance) ({names.NODE_STATUS})"
+
+
+def serve_node_values() -> str:
+    """serve's own per-node gauges (CPU %, fullest disk %), one query for both."""
+    pattern = f"{names.NODE_CPU_PERCENT}|{names.NODE_DISK_PERCENT}"
+    return f'max by (__name__, node) ({{__name__=~"{pattern}"}})'
+
+
+def node_info() -> str:
+    return names.NODE_INFO
+
+
+def sector_entitled() -> str:
+    return f"max by (sector) ({names.SECTOR_ENTITLED})"
