@@ -74,7 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the sector figures once (entitled, allocated, busy, used GPUs; "
         "live, stale, unreachable nodes) and exit.",
     )
-    add_source_args(p)
+    add_source_args(p).add_argument(
+        "--prometheus", metavar="URL",
+        help="read the room's fleet from this Prometheus query API (serve's metrics, or a "
+        "site's exporters with --inventory's sectors: then give the URL in [prometheus])",
+    )
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
                    help="wait this long for every node to answer (default 30 s)")
@@ -83,8 +87,41 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def source_reader(args: argparse.Namespace) -> Reader:
-    """The source the command line names (a further source adds its branch here)."""
+    """The source the command line names: a room's Prometheus, else the window's own
+    collection (demo or SSH)."""
+    if getattr(args, "prometheus", None):
+        return from_prometheus(args)
     return collected(args)
+
+
+def from_prometheus(args: argparse.Namespace) -> Reader:
+    """The fleet as a room's Prometheus has it (console/sources/prometheus): nodes, sectors and
+    organisations from serve's info series; a Prometheus that cannot be read is exit 2."""
+    from dataclasses import replace
+
+    from console.app import load_inventory_for
+    from console.room.serve import room_options
+    from console.sources.prometheus.client import PrometheusError
+
+    options = replace(room_options(None, None, settings=args.settings),
+                      prometheus=args.prometheus)
+    try:
+        inventory = load_inventory_for(options)
+    except (PrometheusError, OSError, ValueError) as exc:
+        raise SourceError(str(exc)) from exc
+
+    def read(timeout: float) -> tuple[FleetSnapshot, Mapping[str, int]]:
+        from console.room.serve import headless_services
+
+        services = headless_services(options, inventory)
+        services.history = services.alerts = services.incidents = None
+        services.start()
+        try:
+            return _first_complete(services.bridge, timeout), {}
+        finally:
+            services.stop()
+
+    return read
 
 
 def collected(args: argparse.Namespace) -> Reader:

@@ -2294,6 +2294,10 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>(최소 보장 {guarantee})</translation>
     </message>
     <message>
+        <source>predicted p90 wait: {changes}</source>
+        <translation>예상 p90 대기: {changes}</translation>
+    </message>
+    <message>
         <source>Predicted waits: no job history for this fleet.</source>
         <translation>예상 대기: 이 클러스터의 작업 기록이 없습니다.</translation>
     </message>

@@ -52,3 +52,22 @@ def test_prometheus_scrapes_serve_and_sees_it_go(room):
 def test_victoria_metrics_scrapes_serve_behind_the_same_api(room):
     _, tb = room(VictoriaMetricsTestbed)
     _scraped_fleet(tb)
+
+
+def test_status_reads_the_room_from_prometheus_without_a_node(room, capsys):
+    """`status --prometheus`: the sector figures as the room's Prometheus has them, from serve's
+    series alone (no fleet file, no SSH); the figures match what serve itself exports."""
+    import json
+
+    from console.commands import status
+
+    _, tb = room(PrometheusTestbed)
+    _scraped_fleet(tb)
+    code = status.main(["--prometheus", tb.url, "--format", "json", "--timeout", "60"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    rows = {row["sector"]: row for row in json.loads(out)["sectors"]}
+    assert sum(r["allocated"] for r in rows.values()) == 64
+    for sector, row in rows.items():
+        exported = tb.value(f'{n.SECTOR_ALLOCATED}{{sector="{sector}"}}')
+        assert row["allocated"] == exported, (sector, row, exported)

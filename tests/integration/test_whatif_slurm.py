@@ -43,6 +43,8 @@ def cluster(tmp_path_factory):
     assert not tb.leftovers()
 
 
+# two real runs of the workload, each until Slurm has finished it (about a minute each)
+@pytest.mark.timeout(600)
 def test_waits_predicted_for_b_from_a_match_slurm_under_b(cluster):
     plan = workload()
     ran_a = run(cluster, plan, A_NODES)

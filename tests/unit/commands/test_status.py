@@ -51,3 +51,12 @@ def test_a_source_that_cannot_be_read_exits_2(capsys, tmp_path):
     missing = tmp_path / "nope.toml"
     assert status.main(["--inventory", str(missing)]) == 2
     assert "nope.toml" in capsys.readouterr().err
+
+
+def test_a_prometheus_that_does_not_answer_is_exit_2_with_the_reason(capsys):
+    from console.commands import status
+    from tests.integration.prometheus_testbed import free_port
+
+    code = status.main(["--prometheus", f"http://127.0.0.1:{free_port()}", "--timeout", "5"])
+    assert code == 2
+    assert "127.0.0.1" in capsys.readouterr().err
