@@ -25,6 +25,7 @@ bench: deps-test $(INSTALLED)
 	$(PY) tests/bench/bench_capacity.py
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench.bench_board
 	$(PY) tests/bench/bench_report.py
+	$(PY) -m tests.bench.bench_decode
 	$(PY) -m tests.bench.bench_probe_fuzz
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench.bench_fault_storm --nodes 300
 
