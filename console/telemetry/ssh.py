@@ -94,6 +94,12 @@ class QuietTransport(paramiko.Transport):
     closes its socket, which wakes the thread at once, so a 2 s check loses nothing."""
 
     _active_check_timeout = 2.0
+    # AES-GCM first (OpenSSH offers it too): one AEAD call per packet instead of AES-CTR plus an
+    # HMAC and paramiko's byte-by-byte MAC comparison, ~10 µs of each streamed line's ~110 µs
+    _preferred_ciphers = (
+        *(c for c in paramiko.Transport._preferred_ciphers if c.endswith("-gcm@openssh.com")),
+        *(c for c in paramiko.Transport._preferred_ciphers if not c.endswith("-gcm@openssh.com")),
+    )
 
 
 class Authenticator:
