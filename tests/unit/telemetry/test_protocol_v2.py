@@ -142,3 +142,23 @@ def test_the_shipped_probe_streams_v2_when_asked():
     out = [decoder.decode(line) for line in lines]
     assert out[0] is None and len(out) >= 3
     assert all(isinstance(s, CompactSample) and len(s.cols) == 2 for s in out[1:])
+
+
+def test_a_changed_static_field_brings_a_new_header_and_the_console_follows():
+    probe = build_probe("count=2,load=busy,seed=1", ["/"], 2.0)
+    try:
+        first = json.loads(to_json_line(probe.sample()))
+    finally:
+        probe.close()
+    second = json.loads(json.dumps(first))
+    second["gpus"][1]["power_limit_w"] = 250.0  # an operator lowered the limit
+    second["gpus"][0]["processes"] = []
+    encoder, decoder = CompactEncoder(), StreamDecoder("n1")
+    lines = [line.encode() for s in (first, first, second) for line in encoder.lines(s)]
+    assert [line[:1] for line in lines] == [b"{", b"[", b"[", b"{", b"["]
+    assert not {"gpus", "node"} & set(json.loads(lines[2])[3])  # nothing slow changed
+    out = [decoder.decode(line) for line in lines]
+    assert out[0] is None and out[3] is None
+    whole = out[4].full()
+    assert whole.gpus[1].power_limit_w == 250.0 and whole.gpus[0].processes == ()
+    assert out[2].full().gpus[0].processes == out[1].full().gpus[0].processes != ()
