@@ -32,8 +32,8 @@ from console.fleet.metrics import default_registry
 from console.fleet.model import NodeEvent, NodeStatus, PollBatch, Sector
 from console.fleet.state import FleetState
 from console.inventory.model import Inventory, NodeSpec
-from console.telemetry.protocol import MAX_LINE_BYTES, ProtocolError, parse_line
-from console.telemetry.protocol_v2 import StreamDecoder
+from console.telemetry.protocol import MAX_LINE_BYTES, ProtocolError
+from tests.probe_fuzz_v2 import decode_unit, v2_seed_streams
 from tests.probe_process import run_probe
 
 # What the seeds simulate: every shape of line the probe writes (MIG devices, processes, XIDs,
@@ -54,14 +54,7 @@ OUTCOMES = ("rejected", "accepted with notes", "accepted clean", "crash")
 
 
 def seed_streams() -> list[tuple[bytes, ...]]:
-    """Protocol v2: per SEED_SPECS entry the shipped probe's header and first two lines."""
-    streams = []
-    for spec in SEED_SPECS:
-        args = ("--stream", "0.1", "--max-seconds", "0.45", "--sim", spec, "--protocol", "2")
-        done = run_probe(*args, timeout=60, check=True, text=False)
-        lines = [line for line in done.stdout.splitlines() if line.strip()]
-        streams.append(tuple(lines[:3]))
-    return streams
+    return v2_seed_streams(SEED_SPECS)
 
 
 def seed_lines() -> list[bytes]:
@@ -336,7 +329,7 @@ def _round(report, inventory, names, batch, now) -> None:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
-                sample, notes = _decode(lines, node)
+                sample, notes = decode_unit(lines, node)
         except ProtocolError as exc:
             events.append(NodeEvent(node, now, NodeStatus.PROBE_ERROR, REASON_PREFIX + str(exc)))
             verdict[node] = (mutation, line, "rejected")
@@ -375,20 +368,6 @@ def _round(report, inventory, names, batch, now) -> None:
             report.count(mutation, "crash")
         else:
             report.count(mutation, outcome)
-
-
-def _decode(lines: tuple[bytes, ...], node: str):
-    """(sample, its notes) of a unit; a v2 sample is made whole too, as a watched node's is."""
-    if len(lines) == 1:
-        sample = parse_line(lines[0], node)
-        return sample, sample.errors
-    decoder = StreamDecoder(node)
-    sample = None
-    for line in lines:
-        sample = decoder.decode(line) or sample
-    if sample is None:
-        raise ProtocolError("no data line")
-    return sample, sample.full().errors
 
 
 def _check_node(snap, r: int, outcome: str) -> str | None:

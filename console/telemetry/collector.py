@@ -42,7 +42,7 @@ FIRST_LINE_GRACE_S = 15.0  # interpreter start + first NVML read on a busy node
 HOSTKEY_RECHECK_S = 300.0  # a blocked node looks again, in case known_hosts was fixed by hand
 HOUSEKEEPING_S = 0.25  # how often due connects and watchdogs are looked at
 STDERR_TAIL = 2048
-COALESCE_S = 0.05
+COALESCE_S = 0.05  # lines gather this long per wake-up (a wake-up per line cost as much as it)
 
 
 @dataclass
@@ -92,9 +92,8 @@ class SshCollector:
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
         resolver: SshResolver | None = None,
-        compact: bool = False,
+        compact: bool = False,  # v2 samples reach the sink as CompactSample, not NodeSample
     ) -> None:
-        """compact: v2 samples reach the sink as CompactSample (for packing), not NodeSample."""
         self.links = {s.name: NodeLink(s) for s in specs}
         self._compact = compact
         self._sink = sink
@@ -172,11 +171,9 @@ class SshCollector:
                 if key.data is None:
                     self._drain_waker()
                 else:
-                    self._read(key.data, now)
+                    self._read(key.data, self._clock())
             if len(ready) > 1 or (ready and ready[0][0].data is not None):
-                # Let lines gather: one wake-up per line costs as much as the line's decoding,
-                # and the transports' threads need the GIL meanwhile. A line waits ≤ this long.
-                time.sleep(COALESCE_S)
+                time.sleep(COALESCE_S)  # meanwhile the transports' threads have the GIL
 
     def _drain_waker(self) -> None:
         try:
