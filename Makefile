@@ -24,7 +24,9 @@ bench: deps-test $(INSTALLED)
 	$(PY) tests/bench/bench_history.py
 	$(PY) tests/bench/bench_capacity.py
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench.bench_board
+	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench.bench_startup
 	$(PY) tests/bench/bench_report.py
+	$(PY) -m tests.bench.bench_decode
 	$(PY) -m tests.bench.bench_probe_fuzz
 	$(PY) -m tests.bench.bench_metrics
 	$(PY) -m tests.bench.bench_prometheus

@@ -32,7 +32,8 @@ from console.fleet.metrics import default_registry
 from console.fleet.model import NodeEvent, NodeStatus, PollBatch, Sector
 from console.fleet.state import FleetState
 from console.inventory.model import Inventory, NodeSpec
-from console.telemetry.protocol import MAX_LINE_BYTES, ProtocolError, parse_line
+from console.telemetry.protocol import MAX_LINE_BYTES, ProtocolError
+from tests.probe_fuzz_v2 import decode_unit, v2_seed_streams
 from tests.probe_process import run_probe
 
 # What the seeds simulate: every shape of line the probe writes (MIG devices, processes, XIDs,
@@ -50,6 +51,10 @@ SHARES = {Sector.PUBLIC: 0.4, Sector.INTEREST: 0.35, Sector.PRIVATE: 0.25}
 REASON_PREFIX = "bad line from probe: "  # as the collector words it
 
 OUTCOMES = ("rejected", "accepted with notes", "accepted clean", "crash")
+
+
+def seed_streams() -> list[tuple[bytes, ...]]:
+    return v2_seed_streams(SEED_SPECS)
 
 
 def seed_lines() -> list[bytes]:
@@ -164,7 +169,10 @@ def m_duplicate_key(rng, line, obj):
     """A key written twice in one object, the second with another value (JSON keeps the last)."""
     obj = copy.deepcopy(obj)
     dicts = [p for p in _paths(obj) if isinstance(_get(obj, p), dict)]
-    path = rng.choice([(), *dicts])
+    places = [*([()] if isinstance(obj, dict) else []), *dicts]
+    if not places:  # a v2 line mutated into an array with no object in it
+        return _dump(obj)
+    path = rng.choice(places)
     target = _get(obj, path)
     if not target:
         return _dump(obj)
@@ -192,7 +200,8 @@ def m_huge_line(rng, line, obj):
     size = MAX_LINE_BYTES + rng.randrange(1, 4096)
     if rng.random() < 0.3:
         size = MAX_LINE_BYTES - len(line) - rng.randrange(16, 4096)
-    obj["host"] = "h" * size
+    # v2: the data line's changes (its last entry) take the padding
+    (obj if isinstance(obj, dict) else obj[-1])["host"] = "h" * size
     return _dump(obj)
 
 
@@ -211,7 +220,7 @@ def m_stacked(rng, line, obj):
             obj = json.loads(line)
         except (ValueError, RecursionError):
             return line
-        if not isinstance(obj, dict):
+        if not isinstance(obj, dict | list):
             return line
     return line
 
@@ -233,15 +242,27 @@ MUTATIONS: dict[str, Callable] = {
 _WEIGHTS = {name: (0.25 if name == "1 MiB+ line" else 1.0) for name in MUTATIONS}
 
 
-def mutated_lines(seeds: list[bytes], count: int, seed: int) -> Iterator[tuple[str, bytes]]:
+def mutated_lines(
+    seeds: list[bytes], count: int, seed: int, streams: list[tuple[bytes, ...]] = ()
+) -> Iterator[tuple[str, tuple[bytes, ...]]]:
+    """(mutation, lines for one node): a v1 line alone, or half the time (when v2 streams are
+    given) a v2 stream with one of its lines (header or data) mutated."""
     rng = random.Random(seed)
-    objects = [json.loads(s) for s in seeds]
+    units = [(s,) for s in seeds]
+    parsed = [[json.loads(line) for line in unit] for unit in (*units, *streams)]
     names = list(MUTATIONS)
     weights = [_WEIGHTS[n] for n in names]
     for _ in range(count):
-        i = rng.randrange(len(seeds))
+        if streams and rng.random() < 0.5:
+            i = len(units) + rng.randrange(len(streams))
+            unit = streams[i - len(units)]
+        else:
+            i = rng.randrange(len(units))
+            unit = units[i]
         name = rng.choices(names, weights)[0]
-        yield name, MUTATIONS[name](rng, seeds[i], objects[i])
+        at = rng.randrange(len(unit))
+        line = MUTATIONS[name](rng, unit[at], parsed[i][at])
+        yield name, (*unit[:at], line, *unit[at + 1 :])
 
 
 # ── running lines through the console ──────────────────────────────────────────────────────────
@@ -279,13 +300,17 @@ def _fleet() -> Inventory:
     return Inventory(nodes, SHARES)
 
 
-def run_fuzz(seeds: list[bytes], count: int, seed: int) -> FuzzReport:
+def run_fuzz(
+    seeds: list[bytes], count: int, seed: int, streams: list[tuple[bytes, ...]] = ()
+) -> FuzzReport:
     report = FuzzReport()
     inventory = _fleet()
     names = [n.name for n in inventory.ordered_nodes()]
-    now = max(json.loads(s)["t"] for s in seeds) + 1.0
+    times = [json.loads(s)["t"] for s in seeds]
+    times += [json.loads(line)[0] for unit in streams for line in unit[1:]]
+    now = max(times) + 1.0
     batch: list[tuple[str, bytes]] = []
-    for item in mutated_lines(seeds, count, seed):
+    for item in mutated_lines(seeds, count, seed, streams):
         batch.append(item)
         if len(batch) == FLEET:
             _round(report, inventory, names, batch, now)
@@ -296,13 +321,15 @@ def run_fuzz(seeds: list[bytes], count: int, seed: int) -> FuzzReport:
 
 
 def _round(report, inventory, names, batch, now) -> None:
-    """One line per node through parse_line → pack → FleetState, then check each node."""
+    """One unit per node through the parser (v1: parse_line; v2: a StreamDecoder, as the
+    collector runs it) → pack → FleetState, then check each node."""
     samples, events, verdict, parse_crashes = [], [], {}, []
-    for node, (mutation, line) in zip(names, batch, strict=False):
+    for node, (mutation, lines) in zip(names, batch, strict=False):
+        line = b"\n".join(lines)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
-                sample = parse_line(line, node)
+                sample, notes = decode_unit(lines, node)
         except ProtocolError as exc:
             events.append(NodeEvent(node, now, NodeStatus.PROBE_ERROR, REASON_PREFIX + str(exc)))
             verdict[node] = (mutation, line, "rejected")
@@ -310,7 +337,7 @@ def _round(report, inventory, names, batch, now) -> None:
             parse_crashes.append(Crash(mutation, f"parse: {exc!r}", line[:300]))
         else:
             samples.append(sample)
-            noted = "accepted with notes" if sample.errors else "accepted clean"
+            noted = "accepted with notes" if notes else "accepted clean"
             verdict[node] = (mutation, line, noted)
     state = FleetState(inventory, default_registry())
     try:
@@ -323,7 +350,8 @@ def _round(report, inventory, names, batch, now) -> None:
             for item in batch:
                 _round(report, inventory, names, [item], now)
             return
-        mutation, line = batch[0]
+        mutation, lines = batch[0]
+        line = b"\n".join(lines)
         report.lines += 1
         report.crashes.append(Crash(mutation, f"pack/apply: {exc!r}", line[:300]))
         report.count(mutation, "crash")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from enum import IntEnum
 
+from console.fleet.compact import CompactSample
 from console.fleet.model import NodeSample
 
 NODE = -1  # the "gpu" of a fact about the node itself (an XID the driver did not place)
@@ -58,10 +59,13 @@ def health_facts(sample: NodeSample) -> tuple[Fact3, ...]:
 def fullest_disk_pct(sample: NodeSample) -> float:
     """Use of the node's fullest disk in percent; NaN when the sample says nothing of disks."""
     info = sample.info
-    if info is None or not info.disks:
-        return float("nan")
+    return float("nan") if info is None else fullest_pct(info.disks)
+
+
+def fullest_pct(disks) -> float:
+    """The highest use in percent of these DiskUse; NaN when none has both numbers."""
     best = float("nan")
-    for d in info.disks:
+    for d in disks:
         if d.used_bytes is not None and d.total_bytes:
             pct = 100.0 * d.used_bytes / d.total_bytes
             if not pct <= best:  # also replaces the NaN start
@@ -69,8 +73,10 @@ def fullest_disk_pct(sample: NodeSample) -> float:
     return best
 
 
-def newest_keeping_xids(old: object, new: NodeSample) -> NodeSample:
+def newest_keeping_xids(old: object, new: NodeSample | CompactSample):
     """`new`, carrying the XIDs of the `old` sample it replaces in a "newest wins" buffer."""
-    if isinstance(old, NodeSample) and old.xids:
+    if isinstance(old, NodeSample | CompactSample) and old.xids:
+        if isinstance(new, CompactSample):
+            return new.with_earlier_xids(old.xids)
         return replace(new, xids=old.xids + new.xids)
     return new

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from console.fleet.compact import CompactSample
 from console.fleet.health import Fact, Fact3, fullest_disk_pct, health_facts
 from console.fleet.model import NodeSample
 
@@ -36,12 +37,18 @@ class PackedSamples:
         return self.gpu[GPU_FIELDS.index(name)]
 
 
-def pack(samples: Sequence[NodeSample]) -> PackedSamples:
+def pack(samples: Sequence[NodeSample | CompactSample]) -> PackedSamples:
     rows: list[int] = []
     cols: list[int] = []
     values: list[tuple] = []
     users: list[str | None] = []
     for i, s in enumerate(samples):
+        if type(s) is CompactSample:  # protocol v2: already in packing's shape
+            rows.extend([i] * len(s.cols))
+            cols.extend(s.cols)
+            values.extend(s.values)
+            users.extend(s.users)
+            continue
         for g in s.gpus:
             rows.append(i)
             cols.append(g.index)
@@ -65,8 +72,13 @@ def pack(samples: Sequence[NodeSample]) -> PackedSamples:
         cpu_percent=np.array([s.cpu_percent for s in samples], dtype=np.float32),
         gpu=gpu,
         user=user,
-        health=tuple(health_facts(s) for s in samples),
-        disk_pct=np.array([fullest_disk_pct(s) for s in samples], dtype=np.float32),
+        health=tuple(
+            s.health if type(s) is CompactSample else health_facts(s) for s in samples
+        ),
+        disk_pct=np.array(
+            [s.disk_pct if type(s) is CompactSample else fullest_disk_pct(s) for s in samples],
+            dtype=np.float32,
+        ),
     )
 
 

@@ -38,6 +38,7 @@ PROBE_MODULES = (
     "node",
     "sources",
     "sample",
+    "compact",
     "cli",
     "__init__",
 )

@@ -26,20 +26,23 @@ from dataclasses import dataclass, field
 
 import paramiko
 
+from console.fleet.compact import CompactSample
 from console.fleet.model import NodeEvent, NodeSample, NodeStatus
 from console.i18n.catalogue import translate
 from console.inventory.model import NodeSpec
 from console.telemetry.hostkeys import HostKeyStore, fingerprint, host_entry
-from console.telemetry.protocol import MAX_LINE_BYTES, ProtocolError, parse_line
+from console.telemetry.protocol import MAX_LINE_BYTES, ProtocolError
+from console.telemetry.protocol_v2 import StreamDecoder
 from console.telemetry.ssh import Authenticator, NodeConnectError, Timeouts, start_probe
 from console.telemetry.ssh_resolve import SshResolver
 from console.telemetry.ssh_route import RouteOpener, resolve_route
 
-Sink = Callable[[NodeSample | NodeEvent], None]
+Sink = Callable[[NodeSample | CompactSample | NodeEvent], None]
 FIRST_LINE_GRACE_S = 15.0  # interpreter start + first NVML read on a busy node
 HOSTKEY_RECHECK_S = 300.0  # a blocked node looks again, in case known_hosts was fixed by hand
 HOUSEKEEPING_S = 0.25  # how often due connects and watchdogs are looked at
 STDERR_TAIL = 2048
+COALESCE_S = 0.05  # lines gather this long per wake-up (a wake-up per line cost as much as it)
 
 
 @dataclass
@@ -58,6 +61,7 @@ class NodeLink:
     due: float = 0.0  # next connect attempt; inf while connecting or streaming
     # an unknown key an operator may trust: host, port, key, and "[host]:port" if a jump host's
     pending_key: tuple[str, int, paramiko.PKey, str | None] | None = None
+    decoder: StreamDecoder | None = None  # this stream's protocol state (a v2 header)
 
 
 @dataclass(frozen=True)
@@ -88,8 +92,10 @@ class SshCollector:
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
         resolver: SshResolver | None = None,
+        compact: bool = False,  # v2 samples reach the sink as CompactSample, not NodeSample
     ) -> None:
         self.links = {s.name: NodeLink(s) for s in specs}
+        self._compact = compact
         self._sink = sink
         self._keys = keys
         self._payload = payload
@@ -160,11 +166,14 @@ class SshCollector:
                 self._start_due_connects(now)
                 self._check_watchdogs(now)
                 next_tick = now + HOUSEKEEPING_S
-            for key, _ in self._selector.select(timeout=max(0.0, next_tick - now)):
+            ready = self._selector.select(timeout=max(0.0, next_tick - now))
+            for key, _ in ready:
                 if key.data is None:
                     self._drain_waker()
                 else:
                     self._read(key.data, self._clock())
+            if len(ready) > 1 or (ready and ready[0][0].data is not None):
+                time.sleep(COALESCE_S)  # meanwhile the transports' threads have the GIL
 
     def _drain_waker(self) -> None:
         try:
@@ -229,7 +238,7 @@ class SshCollector:
                 transport.close()
                 return
             try:
-                channel = start_probe(transport, spec, self._payload, self._timeouts)
+                channel = start_probe(transport, spec, self._payload, self._timeouts, 2)
             except NodeConnectError:
                 transport.close()
                 raise
@@ -263,6 +272,7 @@ class SshCollector:
                 link.lines = 0
                 link.buf.clear()
                 link.stderr.clear()
+                link.decoder = StreamDecoder(link.spec.name, self._compact)
                 self._selector.register(result.channel, selectors.EVENT_READ, link)
             else:
                 self._failed(link, now, result.error)
@@ -350,7 +360,7 @@ class SshCollector:
 
     def _line(self, link: NodeLink, line: bytes, now: float) -> None:
         try:
-            sample = parse_line(line, link.spec.name)
+            sample = link.decoder.decode(line)
         except ProtocolError as exc:
             self._event(link, now, NodeStatus.PROBE_ERROR,
                         translate("Collector", "bad line from probe: {error}").fill(error=str(exc)))
@@ -358,7 +368,8 @@ class SshCollector:
         link.last_line_t = now
         link.lines += 1
         link.attempts = 0  # a good line ends the backoff
-        self._sink(sample)
+        if sample is not None:  # None: a v2 header, whose samples follow
+            self._sink(sample)
 
     def _check_watchdogs(self, now: float) -> None:
         for link in self.links.values():

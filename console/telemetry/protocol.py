@@ -5,19 +5,7 @@ index) and lenient everywhere else: a bad optional field becomes None plus a not
 NodeSample.errors, so one odd value never costs the node its sample. Sizes are capped, because a
 node is not trusted to be sane: a line is at most MAX_LINE_BYTES and every list has a limit.
 
-Line, schema v1 (absent or null means "no value"):
-  {"v": 1, "host": str, "t": unix s, "interval": s, "source": str,
-   "gpus": [{index, uuid, name, util_gpu, util_mem, mem_used_mib, mem_total_mib, temp_c,
-             temp_mem_c, power_w, power_limit_w, sm_clock_mhz, mem_clock_mhz, pstate, fan_pct,
-             ecc_uncorrected_volatile, ecc_uncorrected_aggregate,
-             remapped_rows {correctable, uncorrectable, pending, failure},
-             clock_event_reasons [str], clock_event_mask, mig_mode,
-             mig_devices [{index, uuid, name, mem_used_mib, mem_total_mib}],
-             processes [{pid, user, used_mib, command}], lost}],
-   "node": {hostname, kernel, driver, cuda, cpu_pct, load1, load5, load15, mem_used_bytes,
-            mem_total_bytes, swap_used_bytes, swap_total_bytes,
-            disks [{mount, used_bytes, total_bytes}], net_rx_bps, net_tx_bps, uptime_s},
-   "xid": [{gpu, xid, t}], "errors": [{gpu, field, error} | str]}
+The schema of v1 (and v2, console/telemetry/protocol_v2.py) is in docs/protocol.md.
 """
 
 from __future__ import annotations
@@ -79,6 +67,15 @@ class ProtocolError(ValueError):
 
 def parse_line(line: bytes, node: str) -> NodeSample:
     """Parse one probe line from the node named `node` (its inventory name, never its own)."""
+    text = decode_text(line)
+    obj = _json(text)
+    if not isinstance(obj, dict):
+        raise ProtocolError(f"expected a JSON object, got {_kind(obj)}: {_preview(text)}")
+    return parse_object(obj, node)
+
+
+def decode_text(line: bytes) -> str:
+    """The line as text, after the size, emptiness and UTF-8 checks every version shares."""
     line = line.rstrip(b"\r\n")
     if len(line) > MAX_LINE_BYTES:
         raise ProtocolError(f"line of {len(line):,} bytes is over the {MAX_LINE_BYTES:,} limit")
@@ -90,9 +87,11 @@ def parse_line(line: bytes, node: str) -> NodeSample:
         raise ProtocolError(
             f"line is not UTF-8 (byte 0x{line[exc.start]:02x} at offset {exc.start})"
         ) from None
-    obj = _json(text)
-    if not isinstance(obj, dict):
-        raise ProtocolError(f"expected a JSON object, got {_kind(obj)}: {_preview(text)}")
+    return text
+
+
+def parse_object(obj: dict, node: str) -> NodeSample:
+    """A v1 line already decoded from JSON."""
     version = obj.get("v")
     if version is None:
         raise ProtocolError("no protocol version ('v') in the line")

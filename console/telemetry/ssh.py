@@ -70,11 +70,12 @@ class Endpoint:
         return cls(host.strip("[]"), int(port), user or default_user)
 
 
-def command_for(spec: NodeSpec) -> str:
+def command_for(spec: NodeSpec, protocol: int = 1) -> str:
     """The remote command: the probe from stdin, under a guard so it never outlives us for long."""
     interval = f"{spec.interval:g}"
     python = shlex.quote(spec.python)  # from the fleet file: one word, never shell syntax
-    return f"exec timeout --kill-after=10 {PROBE_GUARD_S} {python} -u - --stream {interval}"
+    v2 = " --protocol 2" if protocol == 2 else ""  # a v1-only probe would refuse the option
+    return f"exec timeout --kill-after=10 {PROBE_GUARD_S} {python} -u - --stream {interval}{v2}"
 
 
 def _nodelay_socket(host: str, port: int, timeout: float) -> socket.socket:
@@ -93,6 +94,12 @@ class QuietTransport(paramiko.Transport):
     closes its socket, which wakes the thread at once, so a 2 s check loses nothing."""
 
     _active_check_timeout = 2.0
+    # AES-GCM first (OpenSSH offers it too): one AEAD call per packet instead of AES-CTR plus an
+    # HMAC and paramiko's byte-by-byte MAC comparison, ~10 µs of each streamed line's ~110 µs
+    _preferred_ciphers = (
+        *(c for c in paramiko.Transport._preferred_ciphers if c.endswith("-gcm@openssh.com")),
+        *(c for c in paramiko.Transport._preferred_ciphers if not c.endswith("-gcm@openssh.com")),
+    )
 
 
 class Authenticator:
@@ -239,12 +246,16 @@ def _verify(verdict, host: str, port: int, key: paramiko.PKey) -> None:
 
 
 def start_probe(
-    transport: paramiko.Transport, spec: NodeSpec, payload: bytes, timeouts: Timeouts
+    transport: paramiko.Transport,
+    spec: NodeSpec,
+    payload: bytes,
+    timeouts: Timeouts,
+    protocol: int = 1,
 ) -> paramiko.Channel:
     """Open the streaming channel, send the probe's source on stdin and close stdin."""
     try:
         channel = transport.open_session(timeout=timeouts.channel)
-        channel.exec_command(command_for(spec))
+        channel.exec_command(command_for(spec, protocol))
         channel.sendall(payload)
         channel.shutdown_write()
     except (OSError, EOFError, paramiko.SSHException) as exc:

@@ -41,6 +41,7 @@ def _collector_main(
     ssh_config: str | None = None,
 ) -> None:
     """Entry point of a collector process."""
+    from console.fleet.compact import CompactSample
     from console.fleet.health import newest_keeping_xids
     from console.fleet.packing import pack
     from console.telemetry.bundle import probe_payload
@@ -49,13 +50,13 @@ def _collector_main(
     from console.telemetry.ssh_resolve import SshResolver
 
     lock = threading.Lock()
-    samples: dict[str, NodeSample] = {}  # newest per node since the last flush
+    samples: dict[str, NodeSample | CompactSample] = {}  # newest per node since the last flush
     events: list[NodeEvent] = []
     watched: frozenset[str] = frozenset()  # nodes whose full samples the console is showing
 
     def sink(item: Item) -> None:
         with lock:
-            if isinstance(item, NodeSample):
+            if isinstance(item, NodeSample | CompactSample):
                 samples[item.host] = newest_keeping_xids(samples.get(item.host), item)
             else:
                 events.append(item)
@@ -63,7 +64,8 @@ def _collector_main(
     keys = HostKeyStore(Path(own_known_hosts), tuple(Path(p) for p in user_known_hosts))
     resolver = SshResolver(Path(ssh_config) if ssh_config else None)
     collector = SshCollector(
-        specs, sink, keys, probe_payload(), max_handshakes=max_handshakes, resolver=resolver
+        specs, sink, keys, probe_payload(), max_handshakes=max_handshakes, resolver=resolver,
+        compact=True,  # protocol v2 samples stay compact: only the watched are made whole
     )
     collector.start()
     try:
@@ -83,7 +85,11 @@ def _collector_main(
             if fresh or sent_events:
                 # packed arrays for everyone; whole samples (processes, node info) only for the
                 # few nodes someone has open
-                details = tuple(s for s in fresh if s.host in watched)
+                details = tuple(
+                    s.full() if isinstance(s, CompactSample) else s
+                    for s in fresh
+                    if s.host in watched
+                )
                 conn.send((pack(fresh) if fresh else None, tuple(sent_events), details))
     except (EOFError, OSError):
         pass  # the console went away: stop quietly, the probes end with their channels

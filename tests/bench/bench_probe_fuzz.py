@@ -14,7 +14,7 @@ import platform
 import sys
 import time
 
-from tests.probe_fuzz import run_fuzz, seed_lines
+from tests.probe_fuzz import run_fuzz, seed_lines, seed_streams
 
 
 def main() -> int:
@@ -22,12 +22,13 @@ def main() -> int:
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=20_261_203)
     args = parser.parse_args()
-    seeds = seed_lines()
+    seeds, streams = seed_lines(), seed_streams()
     start = time.perf_counter()
-    report = run_fuzz(seeds, args.lines, args.seed)
+    report = run_fuzz(seeds, args.lines, args.seed, streams)  # half v1 lines, half v2 streams
     took = time.perf_counter() - start
     print(
-        f"probe fuzz: {report.lines:,} lines from {len(seeds)} probe lines, seed {args.seed}, "
+        f"probe fuzz: {report.lines:,} lines from {len(seeds)} probe lines and {len(streams)} v2 "
+        f"streams, seed {args.seed}, "
         f"{took:.1f} s ({report.lines / took:,.0f} lines/s) on {platform.machine()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}"
     )

@@ -19,7 +19,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QRect,
     QSize,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemD
 from console.capacity.model import ClusterState, NodeRecord, SchedState
 from console.fleet.model import FleetSnapshot, Sector
 from console.i18n import names
+from widgets.capacity.chip_filter import chip_order
 from widgets.common.labels import fmt, sector_name, ui_language
 from widgets.common.theme import CHIP_COLOURS, SECTOR_COLORS, ThemedColours
 
@@ -80,27 +80,49 @@ class NodeChipModel(QAbstractListModel):
         self._util: dict[str, float] = {}
 
     def show_state(self, state: ClusterState, planned: Mapping[str, Sector]) -> None:
-        names = sorted(state.nodes)
         old_records, old_planned = self._records, self._planned
         self._records = dict(state.nodes)
         self._planned = dict(planned)
-        if names != self._names:  # a reset loses scroll and selection: only when nodes change
+        if len(state.nodes) != len(self._names) or not all(n in state.nodes for n in self._names):
+            # a reset loses scroll and selection: only when nodes change
             self.beginResetModel()
-            self._names = names
+            self._names = chip_order(state.nodes, self._records, self._planned)
             self.endResetModel()
             return
-        # only the chips that changed: every row would re-filter and re-sort 2,000 nodes
-        for i, name in enumerate(names):
+        self._reorder()
+        # only the chips that changed: every row would re-filter 2,000 nodes
+        for i, name in enumerate(self._names):
             if old_records.get(name) != self._records[name] or (
                 old_planned.get(name) != self._planned.get(name)
             ):
                 self.dataChanged.emit(self.index(i), self.index(i))
 
     def set_planned(self, planned: Mapping[str, Sector]) -> None:
-        changed = [i for i, n in enumerate(self._names) if self._planned.get(n) != planned.get(n)]
+        old = self._planned
         self._planned = dict(planned)
-        for i in changed:
-            self.dataChanged.emit(self.index(i), self.index(i))
+        self._reorder()
+        for i, n in enumerate(self._names):
+            if old.get(n) != self._planned.get(n):
+                self.dataChanged.emit(self.index(i), self.index(i))
+
+    def _reorder(self) -> None:
+        """Rows into chip_order, keeping selections and the views' current chips."""
+        order = chip_order(self._names, self._records, self._planned)
+        if order == self._names:
+            return
+        self.layoutAboutToBeChanged.emit()
+        row = {n: i for i, n in enumerate(order)}
+        kept = self.persistentIndexList()
+        moved = [self.index(row[self._names[i.row()]]) for i in kept]
+        self._names = order
+        self.changePersistentIndexList(kept, moved)
+        self.layoutChanged.emit()
+
+    def planned_at(self, row: int) -> Sector | None:
+        return self._planned.get(self._names[row])
+
+    def record_at(self, row: int) -> NodeRecord:
+        return self._records[self._names[row]]
 
     def set_utilisation(self, util: Mapping[str, float]) -> None:
         self._util = dict(util)
@@ -178,45 +200,6 @@ def chip_tooltip(rec: NodeRecord, planned: Sector | None) -> str:
 
 def state_name(state: SchedState) -> str:
     return names.slurm_state_name(state, ui_language())
-
-
-class SectorFilter(QSortFilterProxyModel):
-    """The nodes the plan puts in one sector, narrowed by the board's search text."""
-
-    def __init__(self, sector: Sector, source: NodeChipModel, parent=None) -> None:
-        super().__init__(parent)
-        self.sector = sector
-        self.text = ""
-        self.setSourceModel(source)
-        self.setDynamicSortFilter(True)
-        self.sort(0)
-
-    def lessThan(self, left, right) -> bool:
-        """Chips planned into this sector first (the draft's moves are seen at once), then by
-        name."""
-        return self._key(left) < self._key(right)
-
-    @staticmethod
-    def _key(index) -> tuple[bool, str]:
-        rec: NodeRecord | None = index.data(RECORD_ROLE)
-        planned = index.data(PLANNED_ROLE)
-        moved = rec is not None and planned is not None and planned != rec.sector
-        return (not moved, index.data() or "")
-
-    def set_text(self, text: str) -> None:
-        self.beginFilterChange()
-        self.text = text.strip().lower()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, row: int, parent) -> bool:
-        index = self.sourceModel().index(row, 0, parent)
-        if index.data(PLANNED_ROLE) != self.sector:
-            return False
-        if not self.text:
-            return True
-        rec: NodeRecord = index.data(RECORD_ROLE)
-        haystack = f"{rec.name} {rec.state.value} {' '.join(rec.work)}".lower()
-        return all(word in haystack for word in self.text.split())
 
 
 class ChipDelegate(QStyledItemDelegate):

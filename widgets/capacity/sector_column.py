@@ -6,7 +6,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout
 
 from console.capacity.model import SectorFigures
 from console.fleet.model import Sector
-from widgets.capacity.node_chips import ChipView, NodeChipModel, SectorFilter
+from widgets.capacity.chip_filter import SectorFilter
+from widgets.capacity.node_chips import ChipView, NodeChipModel
 from widgets.common.labels import fmt, sector_name
 from widgets.common.theme import SECTOR_COLORS
 

@@ -12,6 +12,7 @@ import signal
 import sys
 import time
 
+from .compact import CompactEncoder
 from .sample import build_probe
 
 SIM_ENV = "HANGANG_NVML_SIM"
@@ -37,6 +38,10 @@ def parse_args(argv):
     parser.add_argument("--sim", metavar="SPEC", help=f"simulated NVML (or env {SIM_ENV})")
     parser.add_argument("--no-psutil", action="store_true", help="read /proc even with psutil")
     parser.add_argument("--no-nvml", action="store_true", help="skip NVML, use nvidia-smi")
+    parser.add_argument(
+        "--protocol", type=int, choices=(1, 2), default=1,
+        help="1: one JSON object a line; 2: a header, then compact lines (docs/protocol.md)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.stream is not None and not (args.stream > 0 and math.isfinite(args.stream)):
         parser.error("--stream needs a positive number of seconds")
@@ -57,7 +62,7 @@ def main(argv=None, out=None):
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _exit_quietly)  # so close() still stops an nvidia-smi loop
     try:
-        return run(probe, args.stream, args.max_seconds, out, parent)
+        return run(probe, args.stream, args.max_seconds, out, parent, args.protocol)
     except KeyboardInterrupt:
         return 130
     finally:
@@ -68,15 +73,17 @@ def _exit_quietly(signum, frame):
     raise SystemExit(0)
 
 
-def run(probe, interval, max_seconds, out, parent=None):
+def run(probe, interval, max_seconds, out, parent=None, protocol=1):
     """Print lines until --once is done, max_seconds pass, stdout closes or the parent dies."""
+    encoder = CompactEncoder() if protocol == 2 else None
     start = time.monotonic()
     parent = os.getppid() if parent is None else parent
     probe.node.prime()
     time.sleep(FIRST_WINDOW_S)
     due = time.monotonic()
     while True:
-        if not _write(out, probe.line()):
+        lines = encoder.lines(probe.sample()) if encoder else [probe.line()]
+        if not _write(out, "\n".join(lines)):
             return 0
         if interval is None:
             return 0

@@ -121,6 +121,26 @@ def test_dragging_a_chip_home_cancels_its_move(qtbot, tmp_path, make_board):
     assert not board.apply_button.isEnabled()
 
 
+def test_moved_chips_come_first_and_selections_survive_the_reorder(qtbot, tmp_path, make_board):
+    board = make_board(capacity_service(tmp_path))
+    public = names_in(board, P)
+    assert public == sorted(public) and len(public) > 2
+    view = board.columns[P].view
+    last = view.model().index(len(public) - 1, 0)
+    view.selectionModel().select(last, view.selectionModel().SelectionFlag.Select)
+    drag(board, "pri01", V, P)
+    drag(board, "pri00", V, P)
+    assert names_in(board, P) == ["pri00", "pri01", *public]  # the draft's moves, then by name
+    assert view.selected_names() == [public[-1]]  # the chip, not its old row
+    board.search.setText("pri01")
+    assert names_in(board, P) == ["pri01"] and names_in(board, V) == []
+    board.search.setText("")
+    drag(board, "pri00", P, V)
+    assert names_in(board, P) == ["pri01", *public]
+    private = names_in(board, V)  # pri00 home again: among the unmoved, by name
+    assert "pri00" in private and private == sorted(private)
+
+
 def test_targets_let_the_planner_pick_idle_nodes_first(qtbot, tmp_path, make_board):
     work = ScriptedWorkload(busy={"pri00", "pri01"})
     board = make_board(capacity_service(tmp_path, work))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from console.telemetry.protocol import parse_line
-from tests.probe_fuzz import MUTATIONS, OUTCOMES, run_fuzz, seed_lines
+from tests.probe_fuzz import MUTATIONS, OUTCOMES, run_fuzz, seed_lines, seed_streams
 
 LINES = 2_000
 SEED = 20_261_203
@@ -26,8 +26,19 @@ def test_seed_lines_are_real_probe_output_and_parse_clean(seeds):
         assert not [e for e in sample.errors if "expected" in e or "range" in e], sample.errors
 
 
-def test_mutated_lines_never_escape_the_parser_or_packing(seeds, artifacts):
-    report = run_fuzz(seeds, LINES, SEED)
+@pytest.fixture(scope="module")
+def streams() -> list[tuple[bytes, ...]]:
+    return seed_streams()
+
+
+def test_v2_seed_streams_are_a_header_then_compact_lines(streams):
+    assert len(streams) >= 5
+    for header, *data in streams:
+        assert header.startswith(b'{"v":2') and data and all(d.startswith(b"[") for d in data)
+
+
+def test_mutated_lines_never_escape_the_parser_or_packing(seeds, streams, artifacts):
+    report = run_fuzz(seeds, LINES, SEED, streams)
     table = report.table()
     (artifacts / "probe_fuzz.txt").write_text(f"{LINES:,} lines, seed {SEED}\n{table}\n")
     print(f"\nprobe fuzz, {LINES:,} lines, seed {SEED}:\n{table}")

@@ -26,3 +26,7 @@ def test_proxy_jump_forms():
     assert Endpoint.parse("ops@bastion:2222", "me") == Endpoint("bastion", 2222, "ops")
     assert Endpoint.parse("bastion", "me") == Endpoint("bastion", 22, "me")
     assert Endpoint.parse("ops@[fd00::1]:22", "me") == Endpoint("fd00::1", 22, "ops")
+
+
+def test_the_collector_asks_for_protocol_v2():
+    assert command_for(NODE, 2).endswith("python3 -u - --stream 2 --protocol 2")

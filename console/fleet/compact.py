@@ -1,0 +1,48 @@
+"""CompactSample: a node's sample as the packed arrays want it, with no per-GPU objects.
+
+Protocol v2 (console/telemetry/protocol_v2.py) decodes a line straight into this: per GPU only its
+index and the six numbers console/fleet/packing.py packs, the main process's user, and the
+abnormal health facts. Most samples are only ever packed; the whole NodeSample (processes, node
+info, notes) is built by `full()` for the few nodes someone has open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from console.fleet.model import NodeSample, XidEvent
+
+Fact3 = tuple[int, int, float]
+_XID = 7  # console.fleet.health.Fact.XID (health imports this module, so not from there)
+_NODE = -1  # console.fleet.health.NODE
+
+
+@dataclass(slots=True)  # not frozen: a frozen __init__ costs a setattr call per field
+class CompactSample:
+    host: str
+    t: float
+    cpu_percent: float | None
+    cols: tuple[int, ...]  # GPU indices
+    values: tuple[list, ...]  # per GPU, packing.GPU_FIELDS in order (None: missing)
+    users: tuple[str | None, ...]  # per GPU: login of its largest process
+    facts: tuple[Fact3, ...]  # abnormal facts other than XIDs, as health_facts orders them
+    disk_pct: float  # fullest disk's use in %, NaN unknown
+    xids: tuple[XidEvent, ...] = ()
+    rebuild: Callable[[], NodeSample] | None = None  # the whole sample, built on demand
+
+    @property
+    def health(self) -> tuple[Fact3, ...]:
+        if not self.xids:
+            return self.facts
+        return self.facts + tuple(
+            (_NODE if x.gpu is None else x.gpu, _XID, float(x.xid)) for x in self.xids
+        )
+
+    def full(self) -> NodeSample:
+        """The whole sample, as protocol v1 would have decoded it (XIDs kept included)."""
+        sample = self.rebuild() if self.rebuild is not None else NodeSample(self.host, self.t)
+        return sample if sample.xids == self.xids else replace(sample, xids=self.xids)
+
+    def with_earlier_xids(self, earlier: tuple[XidEvent, ...]) -> CompactSample:
+        return replace(self, xids=earlier + self.xids) if earlier else self
