@@ -55,14 +55,31 @@ def test_a_fleet_without_job_history_says_so(capsys, tmp_path, monkeypatch):
     assert code == 0 and "Predicted waits: no job history for this fleet." in out
 
 
-def test_recommendations_are_ranked_by_the_wait_they_save(capsys, tmp_path):
+def test_recommendations_are_ranked_by_the_wait_they_save(capsys, tmp_path, monkeypatch):
+    """The demo's queued demand follows the clock, so whether the planner recommends anything
+    depends on the hour: the test hands the command two fixed recommendations instead."""
+    from console.capacity.planner import Recommendation
+    from console.capacity.service import CapacityService
+    from console.fleet.model import Sector
+    from console.i18n.catalogue import translate
     from console.whatif.rank import rank_by_wait
 
+    def two(self, state=None):
+        state = state or self.state()
+        private = sorted(n for n, r in state.nodes.items() if r.sector is Sector.PRIVATE)
+        small = self.plan_moves([(private[0], Sector.PUBLIC)], state)
+        large = self.plan_moves([(n, Sector.INTEREST) for n in private[1:4]], state)
+        return [
+            Recommendation(small, translate("Test", "one node to public").fill()),
+            Recommendation(large, translate("Test", "three nodes to public-interest").fill()),
+        ]
+
+    monkeypatch.setattr(CapacityService, "recommendations", two)
     code, out = run(capsys, tmp_path, "--lang", "en")
     assert code == 0
     lines = [line for line in out.splitlines() if line.startswith("→ ")]
-    assert lines and all("predicted p90 wait:" in line for line in lines), out
-    # the order printed is the order of the net p90 saving, computed again here
+    assert len(lines) == 2 and all("predicted p90 wait:" in line for line in lines), out
+    # printed in the order of the net p90 saving, computed again here
     import argparse
 
     args = argparse.Namespace(demo=48, data_dir=tmp_path, settings=None, seed=20261124,
@@ -75,6 +92,6 @@ def test_recommendations_are_ranked_by_the_wait_they_save(capsys, tmp_path):
                           lambda r: svc.preview(r.plan, state).after)
     saved = [r.p90_saved_s for r in ranked]
     assert saved == sorted(saved, reverse=True)
-    assert [r.recommendation.text("en") for r in ranked] == [
+    assert [str(r.recommendation.message) for r in ranked] == [
         line[2:].rsplit(" (predicted", 1)[0] for line in lines
     ]
