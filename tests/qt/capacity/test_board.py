@@ -23,24 +23,6 @@ TZ = ZoneInfo("Asia/Seoul")
 TIMEOUT_MS = 15_000
 
 
-@pytest.fixture
-def make_board(qtbot):
-    boards = []
-
-    def make(service) -> RebalanceBoard:
-        board = RebalanceBoard(service, TZ)
-        qtbot.addWidget(board)
-        board.resize(1400, 700)
-        board.show()
-        qtbot.waitUntil(lambda: board.state is not None, timeout=TIMEOUT_MS)
-        boards.append(board)
-        return board
-
-    yield make
-    for board in boards:
-        board.shutdown()
-
-
 def names_in(board: RebalanceBoard, sector: Sector) -> list[str]:
     model = board.columns[sector].view.model()
     return [model.index(row, 0).data() for row in range(model.rowCount())]

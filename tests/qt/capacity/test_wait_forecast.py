@@ -2,37 +2,14 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
-import pytest
-
 from console.access import AccessPolicy
 from console.capacity.setup import local_capacity
 from console.fleet.model import Sector
 from console.settings import RoleSettings
 from console.sources.demo.fleet import SimFleet
 from tests.qt.capacity.setup import OPERATOR, capacity_service
-from widgets.capacity.board import RebalanceBoard
 
 TIMEOUT_MS = 60_000
-
-
-@pytest.fixture
-def board_on(qtbot):
-    boards = []
-
-    def make(service) -> RebalanceBoard:
-        board = RebalanceBoard(service, ZoneInfo("Asia/Seoul"))
-        qtbot.addWidget(board)
-        board.resize(1400, 800)
-        board.show()
-        qtbot.waitUntil(lambda: board.state is not None, timeout=TIMEOUT_MS)
-        boards.append(board)
-        return board
-
-    yield make
-    for board in boards:
-        board.shutdown()
 
 
 def demo_service(tmp_path):
@@ -45,8 +22,8 @@ def public_nodes(board, count):
     return [n for n, r in board.state.nodes.items() if r.sector is Sector.PUBLIC][:count]
 
 
-def test_a_drag_shows_every_sectors_wait_before_and_after(board_on, qtbot, tmp_path):
-    board = board_on(demo_service(tmp_path))
+def test_a_drag_shows_every_sectors_wait_before_and_after(make_board, qtbot, tmp_path):
+    board = make_board(demo_service(tmp_path))
     forecast = board.wait_forecast
     assert "Make a plan" in forecast.body.text()
     board.move_nodes(public_nodes(board, 2), Sector.INTEREST)
@@ -57,8 +34,8 @@ def test_a_drag_shows_every_sectors_wait_before_and_after(board_on, qtbot, tmp_p
     assert "backfill" in forecast.toolTip()  # the method and its blind spots
 
 
-def test_only_the_latest_drafts_answer_is_shown(board_on, qtbot, tmp_path):
-    board = board_on(demo_service(tmp_path))
+def test_only_the_latest_drafts_answer_is_shown(make_board, qtbot, tmp_path):
+    board = make_board(demo_service(tmp_path))
     forecast = board.wait_forecast
     board.move_nodes(public_nodes(board, 1), Sector.INTEREST)
     first = forecast.generation
@@ -69,8 +46,8 @@ def test_only_the_latest_drafts_answer_is_shown(board_on, qtbot, tmp_path):
     assert after[Sector.PRIVATE].after.capacity > after[Sector.PRIVATE].before.capacity
 
 
-def test_a_fleet_without_history_says_there_is_no_prediction(board_on, qtbot, tmp_path):
-    board = board_on(capacity_service(tmp_path))
+def test_a_fleet_without_history_says_there_is_no_prediction(make_board, qtbot, tmp_path):
+    board = make_board(capacity_service(tmp_path))
     node = next(n for n, r in board.state.nodes.items() if r.sector is Sector.PUBLIC)
     board.move_nodes([node], Sector.PRIVATE)
     assert "No job history" in board.wait_forecast.body.text()
