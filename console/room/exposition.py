@@ -39,6 +39,7 @@ class RoomView:
     samples: Mapping[str, NodeSample] = field(default_factory=dict)  # newest whole sample
     models: Mapping[str, str | None] = field(default_factory=dict)  # node → fleet file's model
     demand: Mapping[str, int] = field(default_factory=dict)  # sector id → queued GPUs
+    alertmanager: object | None = None  # console.alerts.alertmanager.AlertmanagerState
 
 
 def _gauge(name: str, doc: str, labels: tuple[str, ...]) -> GaugeMetricFamily:
@@ -76,6 +77,7 @@ class FleetCollector(Collector):
         view = self._view()
         if view is None:
             return
+        yield from alertmanager_families(view.alertmanager)
         yield from sector_families(view)
         yield from node_families(view)
         yield from gpu_families(view)
@@ -85,6 +87,21 @@ def registry_for(view: Callable[[], RoomView | None]) -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(FleetCollector(view))
     return registry
+
+
+def alertmanager_families(state) -> Iterator[Metric]:
+    """Whether serve's incidents reach the Alertmanager (nothing when none is configured)."""
+    if state is None:
+        return
+    up = _gauge(n.ALERTMANAGER_UP, "1 while the Alertmanager takes serve's alerts, 0 while it "
+                "cannot be reached (they wait in serve).", ())
+    if state.up is not None:
+        up.add_metric((), 1.0 if state.up else 0.0)
+    pending = _gauge(n.ALERTMANAGER_PENDING, "Alerts waiting for delivery to the Alertmanager.",
+                     ())
+    pending.add_metric((), float(state.pending))
+    yield up
+    yield pending
 
 
 def sector_families(view: RoomView) -> Iterator[Metric]:

@@ -39,3 +39,5 @@ NODE_DATA_AGE = "hangang_node_data_age_seconds"  # labels: node
 NODE_CPU_PERCENT = "hangang_node_cpu_percent"    # labels: node (node_exporter has no gauge for it)
 NODE_DISK_PERCENT = "hangang_node_disk_used_percent"  # fullest disk; labels: node
 SERVE_UP = "hangang_serve_up"            # 1 while serve runs
+ALERTMANAGER_UP = "hangang_alertmanager_up"  # 1 delivered, 0 unreachable
+ALERTMANAGER_PENDING = "hangang_alertmanager_alerts_pending"  # alerts waiting
