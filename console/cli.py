@@ -50,6 +50,7 @@ COMMANDS = {
     "fleet": "console.commands.fleet",
     "serve": "console.commands.serve",
     "status": "console.commands.status",
+    "prometheus-rules": "console.commands.prometheus_rules",
 }
 
 

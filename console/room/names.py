@@ -33,6 +33,9 @@ SECTOR_ALLOCATED = "hangang_sector_gpus_allocated"
 SECTOR_BUSY = "hangang_sector_gpus_busy"
 SECTOR_USED = "hangang_sector_gpus_used"             # reporting GPUs in use (busy threshold)
 SECTOR_QUEUED = "hangang_sector_gpus_queued"          # pending GPU demand
+ORG_ALLOCATED = "hangang_org_gpus_allocated"         # labels: sector, organisation
+ORG_BUSY = "hangang_org_gpus_busy"                   # (charged as the GPU-hour books charge)
+ORG_USED = "hangang_org_gpus_used"
 NODE_INFO = "hangang_node_info"          # value 1; labels: node, Hostname, sector, organisation, model, gpus
 NODE_STATUS = "hangang_node_status"      # value = NodeStatus int; labels: node, status (name lower)
 NODE_DATA_AGE = "hangang_node_data_age_seconds"  # labels: node
