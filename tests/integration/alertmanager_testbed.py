@@ -1,7 +1,7 @@
 """Real Alertmanager (Debian's prometheus-alertmanager 0.25) on a free loopback port.
 
-`AlertmanagerTestbed(tmp).start()`: its own config (one webhook receiver, nowhere reachable: the
-tests read the alerts API, not notifications), its own storage dir, clustering off. `.stop()`
+`AlertmanagerTestbed(tmp).start()`: its own config (one receiver that notifies no one: the tests
+read the alerts API, not notifications), its own storage dir, clustering off. `.stop()`
 ends it; `.start()` again brings it back on the same port (alerts are in memory only, so it
 comes back empty, as a restarted Alertmanager does). Under CI=true a missing binary fails the
 test (tests/peers.py).
