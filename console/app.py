@@ -17,7 +17,7 @@ from importlib.metadata import entry_points
 from typing import Protocol
 
 from console.access import AccessPolicy, Action
-from console.alerts.engine import AlertEngine, Incident
+from console.alerts.engine import AlertEngine, AlertUpdate, Incident
 from console.alerts.incidents import IncidentStore, incidents_path
 from console.capacity.follower import AllocationFollower
 from console.capacity.service import CapacityService
@@ -75,6 +75,8 @@ class Services:
     incidents: IncidentStore | None = None
     # pending GPUs per sector id, asked before each alert evaluation (the capacity backend)
     demand: Callable[[], Mapping[str, int]] | None = None
+    # told what each evaluation changed, on the fleet thread (serve's Alertmanager sender)
+    alert_listeners: list[Callable[[AlertUpdate], None]] = field(default_factory=list)
 
     def start(self) -> None:
         if self.history is not None:
@@ -116,6 +118,8 @@ class Services:
         update = self.alerts.evaluate(snap)
         if self.incidents is not None and (update or self.incidents.has_dirty):
             self.incidents.observe(update, snap.t)
+        for listener in self.alert_listeners:
+            listener(update)
 
     def acknowledge_incident(self, incident_id: int, note: str) -> Incident:
         """An operator acknowledges an incident (who and when recorded, with the note)."""
@@ -310,7 +314,9 @@ def _demo_services(
 
     start = time.time()
     faults_from = start if options.scenario == "faults" else None
-    sim = SimFleet.build(options.demo, seed=options.seed, faults_from=faults_from)
+    on_s = options.faults_on_s or demo_faults.ACTIVE_S
+    sim = SimFleet.build(options.demo, seed=options.seed, faults_from=faults_from,
+                         faults_on_s=on_s)
     # the demo fleet follows the local capacity store (moves and drains) from the first sample
     capacity = local_capacity(store_dir(options), sim.inventory, policy, sim=sim)
     fleet = FleetState(sim.inventory, registry, stale_after_s=max(10.0, 5 * options.interval))
@@ -329,7 +335,7 @@ def _demo_services(
     )
     services.capacity = capacity
     if faults_from is not None:  # the demo's stand-in for the capacity backend's queue
-        services.demand = lambda: demo_faults.pending_demand(faults_from, time.time())
+        services.demand = lambda: demo_faults.pending_demand(faults_from, time.time(), on_s)
     return services
 
 

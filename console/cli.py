@@ -28,6 +28,7 @@ class Options:
     rotate: float | None = None  # kiosk: seconds per page; None: from settings
     demo_control: bool = False  # demo only, hidden: stdin lines stop/run/quit (kiosk e2e test)
     scenario: str | None = None  # demo only: "faults" makes every alert rule fire
+    faults_on_s: float | None = None  # … for this long, then none as long (None: 300 s)
     ssh_config: Path | None = None  # ssh's -F for every node; None: ~/.ssh/config, /etc/ssh
     # how the fleet was chosen: "given" (--demo/--inventory), "default" (a fleet file found in
     # the usual places), "fallback" (none found: the demo, and the window says so)
@@ -49,6 +50,7 @@ COMMANDS = {
     "fleet": "console.commands.fleet",
     "serve": "console.commands.serve",
     "status": "console.commands.status",
+    "prometheus-rules": "console.commands.prometheus_rules",
 }
 
 

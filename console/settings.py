@@ -103,6 +103,14 @@ class AlertSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class AlertmanagerSettings:
+    """Where `serve` files the room's incidents ([alertmanager]); no URL: nowhere."""
+
+    url: str | None = None
+    timeout_s: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     roles: RoleSettings = RoleSettings()
     kiosk: KioskSettings = KioskSettings()
@@ -110,6 +118,7 @@ class Settings:
     path: Path | None = None
     alerts: AlertSettings = field(default_factory=AlertSettings)
     theme: str | None = None  # "dark" or "light"; None: as the desktop (the kiosk is dark)
+    alertmanager: AlertmanagerSettings = AlertmanagerSettings()
 
 
 def hash_pin(pin: str, salt: str | None = None) -> str:
@@ -213,7 +222,20 @@ def load_settings(path: Path | None = None) -> Settings:
         path=path,
         alerts=_alert_settings(r, r.table(doc, "alerts")),
         theme=theme,
+        alertmanager=_alertmanager_settings(r, r.table(doc, "alertmanager")),
     )
+
+
+def _alertmanager_settings(r: _Reader, doc: Mapping) -> AlertmanagerSettings:
+    for key in doc:
+        if key not in ("url", "timeout"):
+            r.fail(("alertmanager", key), "unknown key; keys are url, timeout")
+    url = doc.get("url")
+    if url is not None and (not isinstance(url, str)
+                            or not url.startswith(("http://", "https://"))):
+        r.fail(("alertmanager", "url"), "must be an http:// or https:// URL")
+    timeout = r.number(doc, ("alertmanager", "timeout"), 10.0, 0.1)
+    return AlertmanagerSettings(url=url.rstrip("/") if url else None, timeout_s=timeout)
 
 
 def _alert_settings(r: _Reader, doc: Mapping) -> AlertSettings:

@@ -3,7 +3,8 @@
 #   runtime: what Qt needs on X11/Xvfb and offscreen, Korean fonts, venv support, and the
 #            OpenSSH client (`ssh -G` tells the console each node's settings as ssh sees them)
 #   test:    runtime + a virtual X server and the PDF tools the tests use, and the operations
-#            room's engines (Prometheus, node_exporter, VictoriaMetrics: tests start them)
+#            room's engines (Prometheus, node_exporter, VictoriaMetrics, Alertmanager: tests
+#            start them)
 #   package: runtime + what `make deb` / `make package-test` use (debootstrap, the validators)
 # Runs apt-get as root, or through sudo for a normal user.
 set -euo pipefail
@@ -13,7 +14,7 @@ runtime=(libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
          libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xinerama0
          fonts-noto-cjk fontconfig openssh-client)
 test=(xvfb xauth poppler-utils openssh-server slurmctld slurmd slurm-client
-      prometheus prometheus-node-exporter victoria-metrics)
+      prometheus prometheus-node-exporter victoria-metrics prometheus-alertmanager)
 test+=(mariadb-server slurmdbd)  # the Slurm testbed's books: tests/integration/slurm_accounting.py
 
 case "${1:-runtime}" in

@@ -39,6 +39,9 @@ def add_source_args(p: argparse.ArgumentParser) -> argparse._MutuallyExclusiveGr
                    help="sampling interval of the demo fleet (default 1 s)")
     p.add_argument("--scenario", choices=("faults",),
                    help="demo fleet: 'faults' makes every alert rule fire within the first minute")
+    p.add_argument("--faults-on", type=float, metavar="SECONDS",
+                   help="with --scenario faults: the faults last this long, then are gone as long "
+                   "(default 300)")
     return source
 
 
@@ -49,6 +52,8 @@ def open_source(args: argparse.Namespace) -> Opened:
 
     if args.demo is not None and args.demo < 3:
         raise SourceError(translate("Room", "the demo fleet needs at least 3 nodes").fill())
+    if args.faults_on is not None and args.faults_on <= 0:
+        raise SourceError(translate("Room", "--faults-on must be greater than 0").fill())
     if args.interval <= 0:
         raise SourceError(translate("Room", "--interval must be greater than 0").fill())
     try:
@@ -66,6 +71,6 @@ def open_source(args: argparse.Namespace) -> Opened:
     options = room_options(
         args.demo, args.inventory, data_dir=args.data_dir, settings=args.settings,
         ssh_config=args.ssh_config, seed=args.seed, interval=args.interval,
-        scenario=args.scenario if args.demo is not None else None,
+        scenario=args.scenario if args.demo is not None else None, faults_on_s=args.faults_on,
     )
     return Opened(options, inventory, settings)

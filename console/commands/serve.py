@@ -15,6 +15,7 @@ import logging
 import signal
 import sys
 import threading
+from dataclasses import replace
 
 from console.commands.fleet import language
 from console.commands.room_args import SourceError, add_source_args, open_source
@@ -29,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_source_args(p)
     p.add_argument("--listen", default="127.0.0.1:9464", metavar="ADDR:PORT",
                    help="where to serve /metrics (default 127.0.0.1:9464, loopback only)")
+    p.add_argument("--alertmanager", metavar="URL",
+                   help="file the room's incidents in this Alertmanager (its v2 API); "
+                   "default: the settings' [alertmanager] url, else none")
     p.add_argument("--lang", choices=("ko", "en"), help="default: from LANG")
     return p
 
@@ -46,8 +50,16 @@ def main(argv: list[str]) -> int:
     except (SourceError, ValueError) as exc:
         err(f"hangang-console serve: {exc}\n")
         return 2
+    alertmanager = opened.settings.alertmanager
+    if args.alertmanager is not None:
+        if not args.alertmanager.startswith(("http://", "https://")):
+            err(translate("Room", "hangang-console serve: --alertmanager {url}: expected an "
+                          "http:// or https:// URL\n").into(lang, url=args.alertmanager))
+            return 2
+        alertmanager = replace(alertmanager, url=args.alertmanager.rstrip("/"))
     try:
-        room = Room(opened.options, opened.inventory, opened.settings, listen=args.listen)
+        room = Room(opened.options, opened.inventory, opened.settings, listen=args.listen,
+                    alertmanager=alertmanager)
     except OSError as exc:  # the address is taken or not ours
         err(translate("Room", "hangang-console serve: cannot listen on {addr}: {reason}\n").into(
             lang, addr=args.listen, reason=exc.strerror or exc))
@@ -62,6 +74,9 @@ def main(argv: list[str]) -> int:
     room.start()
     err(translate("Room", "serving {n} nodes on {url}/metrics\n").into(
         lang, n=len(room.services.inventory.nodes), url=room.http.url))
+    if room.sender is not None:
+        err(translate("Room", "filing incidents in the Alertmanager at {url}\n").into(
+            lang, url=room.sender.state().url))
     sys.stderr.flush()
     try:
         while not stop.wait(1.0):

@@ -39,6 +39,7 @@ class RoomView:
     samples: Mapping[str, NodeSample] = field(default_factory=dict)  # newest whole sample
     models: Mapping[str, str | None] = field(default_factory=dict)  # node → fleet file's model
     demand: Mapping[str, int] = field(default_factory=dict)  # sector id → queued GPUs
+    alertmanager: object | None = None  # console.alerts.alertmanager.AlertmanagerState
 
 
 def _gauge(name: str, doc: str, labels: tuple[str, ...]) -> GaugeMetricFamily:
@@ -76,7 +77,9 @@ class FleetCollector(Collector):
         view = self._view()
         if view is None:
             return
+        yield from alertmanager_families(view.alertmanager)
         yield from sector_families(view)
+        yield from org_families(view)
         yield from node_families(view)
         yield from gpu_families(view)
 
@@ -85,6 +88,21 @@ def registry_for(view: Callable[[], RoomView | None]) -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(FleetCollector(view))
     return registry
+
+
+def alertmanager_families(state) -> Iterator[Metric]:
+    """Whether serve's incidents reach the Alertmanager (nothing when none is configured)."""
+    if state is None:
+        return
+    up = _gauge(n.ALERTMANAGER_UP, "1 while the Alertmanager takes serve's alerts, 0 while it "
+                "cannot be reached (they wait in serve).", ())
+    if state.up is not None:
+        up.add_metric((), 1.0 if state.up else 0.0)
+    pending = _gauge(n.ALERTMANAGER_PENDING, "Alerts waiting for delivery to the Alertmanager.",
+                     ())
+    pending.add_metric((), float(state.pending))
+    yield up
+    yield pending
 
 
 def sector_families(view: RoomView) -> Iterator[Metric]:
@@ -108,6 +126,47 @@ def sector_families(view: RoomView) -> Iterator[Metric]:
         fams[2].add_metric(label, float(np.nansum(work[mine])) if mine.any() else 0.0)
         fams[3].add_metric(label, s.used_gpus)
         fams[4].add_metric(label, float(view.demand.get(s.sector.value, 0)))
+    yield from fams
+
+
+def org_families(view: RoomView) -> Iterator[Metric]:
+    """Per sector and organisation, charged as the GPU-hour books charge them
+    (console/history/rollup.py): allocation to the node's organisation, work to the
+    organisation whose user's process runs on the GPU (else the node's)."""
+    snap = view.snapshot
+    labels = ("sector", "organisation")
+    fams = [
+        _gauge(n.ORG_ALLOCATED, "GPUs on the organisation's nodes, per sector.", labels),
+        _gauge(n.ORG_BUSY, "GPU-equivalents of the organisation's work on reporting GPUs "
+               "(sum of utilization / 100).", labels),
+        _gauge(n.ORG_USED, "Reporting GPUs at or above the busy threshold running the "
+               "organisation's work.", labels),
+    ]
+    names = list(snap.org_ids)  # GPU organisations index these; node ones are added
+    where = {o: i for i, o in enumerate(names)}
+    for org in snap.node_org:
+        where.setdefault(org.id if org is not None else "", len(where))
+    names = sorted(where, key=where.get)
+    node_org = np.array([where[o.id if o is not None else ""] for o in snap.node_org],
+                        dtype=np.intp)
+    sector = np.asarray(snap.node_sector, dtype=np.intp)
+    util = np.asarray(snap.gpu_util, dtype=np.float64)
+    gpu_org = np.broadcast_to(node_org[:, None], util.shape)
+    if snap.gpu_org is not None and snap.gpu_org.shape == util.shape:
+        gpu_org = np.where(snap.gpu_org >= 0, snap.gpu_org, gpu_org)
+    reporting = (snap.node_status == NodeStatus.LIVE)[:, None] & ~np.isnan(util)
+    keys = len(SECTORS) * len(names)
+    work_key = (sector[:, None] * len(names) + gpu_org)[reporting]
+    alloc = np.bincount(sector * len(names) + node_org, snap.node_gpu_count, minlength=keys)
+    busy = np.bincount(work_key, util[reporting] / 100.0, minlength=keys)
+    used = np.bincount(work_key, util[reporting] >= snap.busy_threshold, minlength=keys)
+    seen = np.bincount(work_key, minlength=keys) + np.bincount(sector * len(names) + node_org,
+                                                               minlength=keys)
+    for key in np.flatnonzero(seen).tolist():
+        label = (SECTORS[key // len(names)].value, names[key % len(names)])
+        fams[0].add_metric(label, float(alloc[key]))
+        fams[1].add_metric(label, float(busy[key]))
+        fams[2].add_metric(label, float(used[key]))
     yield from fams
 
 

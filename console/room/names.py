@@ -33,9 +33,14 @@ SECTOR_ALLOCATED = "hangang_sector_gpus_allocated"
 SECTOR_BUSY = "hangang_sector_gpus_busy"
 SECTOR_USED = "hangang_sector_gpus_used"             # reporting GPUs in use (busy threshold)
 SECTOR_QUEUED = "hangang_sector_gpus_queued"          # pending GPU demand
+ORG_ALLOCATED = "hangang_org_gpus_allocated"         # labels: sector, organisation
+ORG_BUSY = "hangang_org_gpus_busy"                   # (charged as the GPU-hour books charge)
+ORG_USED = "hangang_org_gpus_used"
 NODE_INFO = "hangang_node_info"          # value 1; labels: node, Hostname, sector, organisation, model, gpus
 NODE_STATUS = "hangang_node_status"      # value = NodeStatus int; labels: node, status (name lower)
 NODE_DATA_AGE = "hangang_node_data_age_seconds"  # labels: node
 NODE_CPU_PERCENT = "hangang_node_cpu_percent"    # labels: node (node_exporter has no gauge for it)
 NODE_DISK_PERCENT = "hangang_node_disk_used_percent"  # fullest disk; labels: node
 SERVE_UP = "hangang_serve_up"            # 1 while serve runs
+ALERTMANAGER_UP = "hangang_alertmanager_up"  # 1 delivered, 0 unreachable
+ALERTMANAGER_PENDING = "hangang_alertmanager_alerts_pending"  # alerts waiting

@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+from console.alerts.alertmanager import AlertmanagerSender
 from console.app import Services, build_services
 from console.cli import Options
 from console.fleet.model import FleetSnapshot, NodeStatus
@@ -20,7 +21,7 @@ from console.inventory.model import Inventory
 from console.room.exposition import RoomView
 from console.room.http import DEFAULT_LISTEN, RoomHttp
 from console.room.loop import FleetLoop
-from console.settings import Settings
+from console.settings import AlertmanagerSettings, Settings
 
 log = logging.getLogger("hangang.serve")
 RECENT_S = 5.0  # /healthz: a snapshot older than this (or than 3 intervals) is not recent
@@ -36,12 +37,13 @@ def room_options(
     seed: int = 20261124,
     interval: float = 1.0,
     scenario: str | None = None,
+    faults_on_s: float | None = None,
 ) -> Options:
     """The window's Options for a process that has no window."""
     return Options(
         demo=demo or 0, inventory=inventory, seed=seed, interval=interval, lang=None,
         screenshot=None, quit_after=None, timing=False, data_dir=data_dir, settings=settings,
-        ssh_config=ssh_config, scenario=scenario,
+        ssh_config=ssh_config, scenario=scenario, faults_on_s=faults_on_s,
     )
 
 
@@ -58,8 +60,16 @@ class Room:
         inventory: Inventory | None,
         settings: Settings | None = None,
         listen: str = DEFAULT_LISTEN,
+        alertmanager: AlertmanagerSettings | None = None,
     ) -> None:
+        """`alertmanager`: where the room files its incidents (None or no URL: nowhere)."""
         self.services = headless_services(options, inventory, settings)
+        self.sender: AlertmanagerSender | None = None
+        if alertmanager is not None and alertmanager.url:
+            self.sender = AlertmanagerSender(alertmanager.url, alertmanager.timeout_s)
+            engine = self.services.alerts
+            self.services.alert_listeners.append(
+                lambda update: self.sender.observe(update, engine.incidents))
         self.loop: FleetLoop = self.services.bridge
         nodes = self.services.inventory.nodes
         self._names = tuple(s.name for s in nodes)
@@ -75,6 +85,8 @@ class Room:
     def start(self) -> None:
         # watched before the sources start, so the very first samples arrive whole
         self.services.poller.watch_many(self._names)
+        if self.sender is not None:  # before the engine runs: its restored incidents, whole
+            self.sender.start(self.services.alerts.incidents())
         self.services.start()
         self.http.start()
         self._started = True
@@ -85,6 +97,8 @@ class Room:
         self.http.stop()
         if self._started:
             self.services.stop()
+            if self.sender is not None:  # after the fleet thread: its last changes go too
+                self.sender.stop()
         self._started = False
 
     def view(self) -> RoomView | None:
@@ -99,8 +113,11 @@ class Room:
                                and snap.t - old.snapshot.t >= VIEW_EVERY_S):
                 demand = self.services.demand() if self.services.demand is not None else {}
                 self._view = RoomView(snap, self.services.poller.details(), self._models,
-                                      dict(demand))
+                                      dict(demand), self._alertmanager())
             return self._view
+
+    def _alertmanager(self):
+        return self.sender.state() if self.sender is not None else None
 
     def health(self) -> tuple[bool, dict]:
         snap: FleetSnapshot | None = self.loop.latest
@@ -115,6 +132,8 @@ class Room:
         if snap is not None:
             facts.update(_counts(snap))
         facts["has_data"] = self.loop.first_data_at is not None
+        if self.sender is not None:  # shown, but collection's health is not the receiver's
+            facts["alertmanager"] = self.sender.state().facts()
         # running, some node has answered, and the fleet thread keeps making snapshots
         ok = self._started and facts["has_data"] and age is not None and age <= self.recent_s
         facts["status"] = "ok" if ok else "unavailable"

@@ -344,6 +344,33 @@ These are set by the site&apos;s administrator in %3.</source>
     </message>
 </context>
 <context>
+    <name>Alertmanager</name>
+    <message>
+        <source>{rule} on {node} GPU {gpu}</source>
+        <translation>{node} GPU {gpu}: {rule}</translation>
+    </message>
+    <message>
+        <source>{rule} on {node}</source>
+        <translation>{node}: {rule}</translation>
+    </message>
+    <message>
+        <source>{rule} in the {sector} sector</source>
+        <translation>{sector} 부문: {rule}</translation>
+    </message>
+    <message>
+        <source>Incident {id} ({severity}) in the {sector} sector, first seen {since} UTC.</source>
+        <translation>{sector} 부문의 장애 {id} ({severity}), 처음 발생 {since} UTC.</translation>
+    </message>
+    <message>
+        <source>Peak value {peak:g}.</source>
+        <translation>최고값 {peak:g}.</translation>
+    </message>
+    <message>
+        <source>Organisation: {org}.</source>
+        <translation>기관: {org}.</translation>
+    </message>
+</context>
+<context>
     <name>AlertsPage</name>
     <message>
         <source>Node</source>
@@ -2930,8 +2957,18 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>데모 장비군에는 노드가 3개 이상 필요합니다</translation>
     </message>
     <message>
+        <source>--faults-on must be greater than 0</source>
+        <translation>--faults-on 값은 0보다 커야 합니다</translation>
+    </message>
+    <message>
         <source>--interval must be greater than 0</source>
         <translation>--interval은 0보다 커야 합니다</translation>
+    </message>
+    <message>
+        <source>hangang-console serve: --alertmanager {url}: expected an http:// or https:// URL
+</source>
+        <translation>hangang-console serve: --alertmanager {url}: http:// 또는 https:// URL이어야 합니다
+</translation>
     </message>
     <message>
         <source>hangang-console serve: cannot listen on {addr}: {reason}
@@ -2943,6 +2980,12 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <source>serving {n} nodes on {url}/metrics
 </source>
         <translation>노드 {n}개를 {url}/metrics에서 제공 중
+</translation>
+    </message>
+    <message>
+        <source>filing incidents in the Alertmanager at {url}
+</source>
+        <translation>{url}의 Alertmanager에 장애를 등록합니다
 </translation>
     </message>
 </context>

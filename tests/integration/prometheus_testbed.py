@@ -2,7 +2,8 @@
 
 `PrometheusTestbed(tmp, ["127.0.0.1:9400"], interval_s=1.0).start()`; `.url` is the query API;
 `.stop()` ends it and `.start()` again brings it back on the same port with the same storage.
-Targets may also be given per job (`jobs={"dcgm": [...], "node": [...]}`), as a site's config has.
+Targets may also be given per job (`jobs={"dcgm": [...], "node": [...]}`), as a site's config has,
+and Prometheus may load recording rules (`rule_files=[path]`; Prometheus only).
 """
 
 from __future__ import annotations
@@ -27,16 +28,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def scrape_config(jobs: dict[str, list[str]], interval_s: float) -> str:
-    """prometheus.yml (JSON is YAML): one static job per entry."""
+def scrape_config(
+    jobs: dict[str, list[str]], interval_s: float, rule_files: tuple[str, ...] = ()
+) -> str:
+    """prometheus.yml (JSON is YAML): one static job per entry; rules evaluated at the scrape
+    interval unless their group says otherwise. Without rule files, the config as before."""
     interval = f"{max(1, round(interval_s * 1000))}ms"
-    return json.dumps({
+    config: dict = {
         "global": {"scrape_interval": interval, "scrape_timeout": interval},
         "scrape_configs": [
             {"job_name": job, "static_configs": [{"targets": targets}]}
             for job, targets in jobs.items()
         ],
-    }, indent=1)
+    }
+    if rule_files:
+        config["global"]["evaluation_interval"] = interval
+        config["rule_files"] = list(rule_files)
+    return json.dumps(config, indent=1)
 
 
 class _Engine:
@@ -49,6 +57,7 @@ class _Engine:
         scrape_targets: list[str] | None = None,
         interval_s: float = 1.0,
         jobs: dict[str, list[str]] | None = None,
+        rule_files: list[Path] | tuple[Path, ...] = (),
     ) -> None:
         self.dir = Path(tmp) / self.binary
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -56,6 +65,9 @@ class _Engine:
         if scrape_targets:
             self.jobs.setdefault("fixture", list(scrape_targets))
         self.interval_s = interval_s
+        self.rule_files = tuple(str(Path(f).resolve()) for f in rule_files)
+        if self.rule_files and self.binary != PROMETHEUS:
+            raise ValueError(f"{self.binary}: rule files are Prometheus's (vmalert is not here)")
         self.port = 0
         self.proc: subprocess.Popen | None = None
         self.config = self.dir / "scrape.yml"
@@ -81,7 +93,8 @@ class _Engine:
             from tests.peers import require_peer
 
             require_peer(self.binary, why)
-        self.config.write_text(scrape_config(self.jobs, self.interval_s), encoding="utf-8")
+        self.config.write_text(scrape_config(self.jobs, self.interval_s, self.rule_files),
+                               encoding="utf-8")
         self.port = self.port or free_port()
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(

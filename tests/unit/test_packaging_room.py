@@ -1,5 +1,5 @@
-"""The shipped systemd unit and Prometheus config for `serve` are what the README says, and the
-real tools (systemd-analyze, promtool) accept them."""
+"""The shipped systemd unit, Prometheus config and Alertmanager routes for `serve` are what the
+README says, and the real tools (systemd-analyze, promtool, amtool) accept them."""
 
 from __future__ import annotations
 
@@ -8,12 +8,17 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
+from console.alerts.alertmanager import labels
+from console.alerts.engine import Incident
 from console.commands.serve import build_parser
 from tests.paths import REPO
 from tests.peers import require_peer
 
 UNIT = REPO / "packaging" / "systemd" / "hangang-console-serve.service"
 SCRAPE = REPO / "packaging" / "prometheus" / "hangang.yml"
+ROUTES = REPO / "packaging" / "alertmanager" / "hangang.yml"
 
 
 def unit_settings() -> dict[str, list[str]]:
@@ -62,3 +67,37 @@ def test_promtool_accepts_the_scrape_config():
                             text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "127.0.0.1:9464" in SCRAPE.read_text() and "job_name: hangang" in SCRAPE.read_text()
+
+
+def _amtool() -> str:
+    amtool = shutil.which("amtool")
+    if amtool is None:
+        require_peer("amtool", "install Debian's prometheus-alertmanager "
+                     "(packaging/debian-packages.sh test)")
+    return amtool
+
+
+def test_amtool_accepts_the_example_routes():
+    result = subprocess.run([_amtool(), "check-config", str(ROUTES)], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0 and "SUCCESS" in result.stdout, result.stdout + result.stderr
+
+
+def _incident(rule: str, severity: str, node: str = "hg-r01n2", gpu: int | None = 0):
+    return Incident(id=1, rule=rule, severity=severity, node=node, gpu=gpu, sector="public",
+                    org="", first_seen=0.0, last_seen=0.0)
+
+
+@pytest.mark.parametrize(("incident", "receivers"), [
+    (_incident("gpu_temp", "critical"), "on-call-pager,operations-room"),
+    (_incident("xid", "error"), "gpu-team"),
+    (_incident("sector_starved", "warning", node="", gpu=None), "capacity-planners"),
+    (_incident("gpu_temp", "warning"), "operations-room"),
+])
+def test_severity_routes_to_its_receivers(incident, receivers):
+    """With the labels serve's sender gives the incident (console/alerts/alertmanager.py)."""
+    given = [f"{k}={v}" for k, v in labels(incident).items()]
+    result = subprocess.run([_amtool(), "config", "routes", "test", f"--config.file={ROUTES}",
+                             *given], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == receivers

@@ -1,6 +1,6 @@
 """The demo fleet's "faults" scenario (`--demo N --scenario faults`): every alert rule fires within
-the first minute, then the faults go away and come back (five minutes on, five off), so
-operators see incidents open, hold and close.
+the first minute, then the faults go away and come back (five minutes on, five off; serve's
+`--faults-on S` makes it S on, S off), so operators see incidents open, hold and close.
 
 Like the rest of the demo it is a pure function of (seed, time, start): the same run twice gives
 the same incidents. Faults sit on the first public nodes; with fewer than ten nodes some share one.
@@ -45,19 +45,21 @@ STATUS_FAULTS = {
 FAKE_FINGERPRINT = "SHA256:Xq0iP8c2VfO1c7n0m9Yl3J4y6w8aT1kPz2bR5dE7gHs"
 
 
-def active(start: float, t: float) -> bool:
-    return t >= start and (t - start) % PERIOD_S < ACTIVE_S
+def active(start: float, t: float, on_s: float = ACTIVE_S) -> bool:
+    return t >= start and (t - start) % (2 * on_s) < on_s
 
 
-def pending_demand(start: float, t: float) -> dict[str, int]:
+def pending_demand(start: float, t: float, on_s: float = ACTIVE_S) -> dict[str, int]:
     """The capacity backend's view in the demo: the interest sector waits for 16 GPUs."""
-    return {Sector.INTEREST.value: 16} if active(start, t) else {}
+    return {Sector.INTEREST.value: 16} if active(start, t, on_s) else {}
 
 
-def adjust_utilisation(start: float, t: float, util: np.ndarray, sectors: np.ndarray) -> np.ndarray:
+def adjust_utilisation(
+    start: float, t: float, util: np.ndarray, sectors: np.ndarray, on_s: float = ACTIVE_S
+) -> np.ndarray:
     """Private nodes run flat out (above their entitlement); one public node idles (so the
     starved sector sees idle GPUs elsewhere)."""
-    if not active(start, t):
+    if not active(start, t, on_s):
         return util
     util = util.copy()
     util[sectors == SECTORS.index(Sector.PRIVATE)] = 92.0
@@ -65,9 +67,11 @@ def adjust_utilisation(start: float, t: float, util: np.ndarray, sectors: np.nda
     return util
 
 
-def apply(start: float, t: float, names: tuple[str, ...], items: list) -> list:
+def apply(
+    start: float, t: float, names: tuple[str, ...], items: list, on_s: float = ACTIVE_S
+) -> list:
     """The demo's samples and events at t, with the scenario's faults in them."""
-    if not active(start, t):
+    if not active(start, t, on_s):
         return items
     n = len(names)
     by_name = {item.host: k for k, item in enumerate(items)}

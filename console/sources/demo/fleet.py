@@ -92,12 +92,14 @@ class SimFleet:
     # where the capacity backend has put each node and which it drains (sim_capacity.py)
     control: SimControl = field(default_factory=lambda: SimControl(), compare=False)
     faults_from: float | None = None  # the "faults" scenario starts (faults.py)
+    faults_on_s: float = demo_faults.ACTIVE_S  # … and its faults are on this long, then off
     # each node's GPU UUIDs (inventory order), made by the first sample
     uuids: list[list[str]] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def build(
-        cls, nodes: int = 48, seed: int = 20261124, faults_from: float | None = None
+        cls, nodes: int = 48, seed: int = 20261124, faults_from: float | None = None,
+        faults_on_s: float = demo_faults.ACTIVE_S,
     ) -> SimFleet:
         if nodes < 3:
             raise ValueError("the demo fleet needs at least 3 nodes (one per sector)")
@@ -129,7 +131,8 @@ class SimFleet:
             organisations=ORGANISATIONS,
             user_org=user_org,
         )
-        return cls(inventory=inventory, seed=seed, faults_from=faults_from)
+        return cls(inventory=inventory, seed=seed, faults_from=faults_from,
+                   faults_on_s=faults_on_s)
 
     def capacity_workload(self) -> tuple[SimWorkload, Callable[..., None]]:
         """What the local capacity backend asks of this fleet, and how it tells the fleet back."""
@@ -176,7 +179,8 @@ class SimFleet:
         util = np.where(unallocated, 0.0, util)
         util = self.control.drain(util, t, self.seed, [s.name for s in specs])
         if self.faults_from is not None:
-            util = demo_faults.adjust_utilisation(self.faults_from, t, util, sector[:, 0])
+            util = demo_faults.adjust_utilisation(self.faults_from, t, util, sector[:, 0],
+                                                 self.faults_on_s)
         return np.clip(util, 0.0, 100.0)
 
     def work_org(self, t: float) -> np.ndarray:
@@ -321,7 +325,7 @@ class SimFleet:
             )
         if self.faults_from is not None:
             names = tuple(spec.name for spec in self.inventory.nodes)
-            out = demo_faults.apply(self.faults_from, t, names, out)
+            out = demo_faults.apply(self.faults_from, t, names, out, self.faults_on_s)
         return out
 
 
