@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Protocol
 
@@ -27,6 +27,7 @@ from console.fleet.metrics import MetricRegistry, default_registry
 from console.fleet.model import NodeSample
 from console.fleet.poller import Poller, Source
 from console.fleet.state import FleetState
+from console.fleet_choice import load_inventory_for, prometheus_room
 from console.history.database import default_history_path
 from console.history.store import HistoryStore
 from console.inventory.model import Inventory
@@ -230,37 +231,6 @@ def build_services(
     services = _assemble(options, fleet, bridge, sources, settings, policy, frame_step_s=fastest)
     services.capacity = capacity
     return services
-
-
-def prometheus_room(options: Options, inventory: Inventory | None):
-    """The Prometheus to read (`--prometheus`, else the fleet file's [prometheus]), or None."""
-    from console.sources.prometheus.setup import RoomSettings
-
-    room = RoomSettings.of(options.prometheus, inventory.prometheus if inventory else None)
-    if room is not None and options.interval_given:
-        room = replace(room, interval=options.interval)
-    return room
-
-
-def load_inventory_for(options: Options) -> Inventory | None:
-    """The fleet: from the fleet file (ssh -G only when it is followed over SSH), or from
-    serve's info series when only `--prometheus` is given. Raises InventoryError, OSError,
-    PrometheusError."""
-    if options.inventory is None:
-        if options.prometheus is None:
-            return None
-        from console.sources.prometheus.discover import inventory_from_room
-
-        return inventory_from_room(prometheus_room(options, None).client())
-    from console.inventory.loader import load_inventory
-
-    bare = load_inventory(options.inventory, options.ssh_config, ssh_options=lambda host: {})
-    if prometheus_room(options, bare) is not None:
-        return bare
-    from console.telemetry.ssh_resolve import load_fleet
-
-    # each node's ssh settings as `ssh` itself works them out (ssh -G)
-    return load_fleet(options.inventory, options.ssh_config)[0]
 
 
 def store_dir(options: Options):

@@ -99,7 +99,7 @@ def from_prometheus(args: argparse.Namespace) -> Reader:
     organisations from serve's info series; a Prometheus that cannot be read is exit 2."""
     from dataclasses import replace
 
-    from console.app import load_inventory_for
+    from console.fleet_choice import load_inventory_for
     from console.room.serve import room_options
     from console.sources.prometheus.client import PrometheusError
 

@@ -16,9 +16,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QTimer
 
-from console.app import build_services, load_inventory_for
+from console.app import build_services
 from console.cli import parse_args
 from console.fleet.model import NodeStatus, Sector
+from console.fleet_choice import load_inventory_for
 from tests.integration import fixture_exporter
 from tests.integration.fixture_exporter import FixtureExporter
 from tests.integration.prometheus_testbed import (
@@ -278,7 +279,7 @@ def test_prometheus_url_alone_reads_the_fleet_from_serves_series(tmp_path):
     hangang_node_info, shares from the entitlement series; serve's node status and CPU; a MIG
     node (no GPU_UTIL, only the profiling ratio) still has utilisation and a sample time."""
     need(PrometheusTestbed)
-    from console.app import prometheus_room
+    from console.fleet_choice import prometheus_room
     from console.sources.prometheus.source import PrometheusSource
 
     serve = FixtureExporter(["r01"], gpus=8, overrides={PROF: 0.5}).start()

@@ -21,7 +21,7 @@ NODE_SIDE = ("console.telemetry.probe", "console.telemetry.nvml_sim")
 UNITS = {
     "root": ("console", "widgets", "console.room"),  # the empty package files
     "settings": ("console.settings", "console.settings_save", "console.access"),
-    "wiring": ("console.app", "console.cli"),
+    "wiring": ("console.app", "console.cli", "console.fleet_choice"),
     "bridge": ("console.bridge",),
 }
 _CONSOLE = {"vocabulary", "settings", "inventory", "history", "fleet", "telemetry", "alerts"}
