@@ -21,24 +21,13 @@ from console.capacity.model import (
     sector_figures,
 )
 from console.fleet.model import SECTORS, Sector
-from console.i18n.catalogue import Phrase, translate
+from console.i18n.catalogue import Phrase, Worded, translate
 from console.i18n.names import term
 
 
 @dataclass(frozen=True, slots=True)
-class Note:
+class Note(Worded):
     message: Phrase
-
-    def text(self, lang: str) -> str:
-        return self.message.into(lang)
-
-    @property
-    def en(self) -> str:
-        return str(self.message)
-
-    @property
-    def ko(self) -> str:
-        return self.message.into("ko")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,20 +140,9 @@ def _rounding_notes(state: ClusterState, fixed: Mapping[Sector, int], after) -> 
 
 
 @dataclass(frozen=True, slots=True)
-class Recommendation:
+class Recommendation(Worded):
     plan: Plan
     message: Phrase
-
-    def text(self, lang: str) -> str:
-        return self.message.into(lang)
-
-    @property
-    def en(self) -> str:
-        return str(self.message)
-
-    @property
-    def ko(self) -> str:
-        return self.message.into("ko")
 
 
 def recommend(

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from console.capacity.model import ClusterState, Entitlement, Plan, SchedState
 from console.fleet.model import SECTORS, Sector
-from console.i18n.catalogue import Phrase, translate
+from console.i18n.catalogue import Phrase, Worded, translate
 from console.i18n.names import term
 
 MIN_JUSTIFICATION_CHARS = 10
@@ -40,23 +40,12 @@ class Severity(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Worded):
     code: Code
     severity: Severity
     message: Phrase
     node: str | None = None
     sector: Sector | None = None
-
-    def text(self, lang: str) -> str:
-        return self.message.into(lang)
-
-    @property
-    def en(self) -> str:
-        return str(self.message)
-
-    @property
-    def ko(self) -> str:
-        return self.message.into("ko")
 
 
 def _error(code: Code, message: Phrase, **where) -> Problem:

@@ -159,3 +159,22 @@ def translate(context: str, source: str, disambiguation: str = "") -> Msg:
     """A core message (the name lupdate extracts: keep the arguments literal strings; a third
     one is the disambiguation, as lupdate reads it)."""
     return Msg(context, source, disambiguation)
+
+
+class Worded:
+    """For a record whose words are a Phrase in `message` (planner notes, recommendations,
+    validation problems): the same three ways to say it, written once."""
+
+    __slots__ = ()
+    message: Phrase
+
+    def text(self, lang: str) -> str:
+        return self.message.into(lang)
+
+    @property
+    def en(self) -> str:
+        return str(self.message)
+
+    @property
+    def ko(self) -> str:
+        return self.message.into("ko")
