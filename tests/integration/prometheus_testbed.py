@@ -47,36 +47,29 @@ def scrape_config(
     return json.dumps(config, indent=1)
 
 
-class _Engine:
+class LoopbackServer:
+    """One server process of the suite on a free 127.0.0.1 port: its own dir, config and log;
+    start() waits for `ready_path` to answer 200, stop() ends it, start() again reuses the port.
+    A subclass names the binary, writes its config and gives its command line."""
+
     binary = ""
     ready_path = ""
 
-    def __init__(
-        self,
-        tmp: Path,
-        scrape_targets: list[str] | None = None,
-        interval_s: float = 1.0,
-        jobs: dict[str, list[str]] | None = None,
-        rule_files: list[Path] | tuple[Path, ...] = (),
-    ) -> None:
+    def __init__(self, tmp: Path) -> None:
         self.dir = Path(tmp) / self.binary
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.jobs = dict(jobs or {})
-        if scrape_targets:
-            self.jobs.setdefault("fixture", list(scrape_targets))
-        self.interval_s = interval_s
-        self.rule_files = tuple(str(Path(f).resolve()) for f in rule_files)
-        if self.rule_files and self.binary != PROMETHEUS:
-            raise ValueError(f"{self.binary}: rule files are Prometheus's (vmalert is not here)")
         self.port = 0
         self.proc: subprocess.Popen | None = None
-        self.config = self.dir / "scrape.yml"
         self.log = self.dir / "log.txt"
 
     @classmethod
+    def executable(cls) -> str | None:
+        return shutil.which(cls.binary)
+
+    @classmethod
     def missing(cls) -> str | None:
-        """Why this engine cannot run here (None when it can)."""
-        if shutil.which(cls.binary) is None:
+        """Why this server cannot run here (None when it can)."""
+        if cls.executable() is None:
             return f"{cls.binary} not installed (bash packaging/debian-packages.sh test)"
         return None
 
@@ -84,17 +77,19 @@ class _Engine:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def write_config(self) -> None:
+        raise NotImplementedError
+
     def command(self) -> list[str]:
         raise NotImplementedError
 
     def start(self, timeout_s: float = 60.0):
         why = self.missing()
-        if why:  # under CI=true a missing engine fails with the reason (tests/peers.py)
+        if why:  # under CI=true a missing server fails with the reason (tests/peers.py)
             from tests.peers import require_peer
 
             require_peer(self.binary, why)
-        self.config.write_text(scrape_config(self.jobs, self.interval_s, self.rule_files),
-                               encoding="utf-8")
+        self.write_config()
         self.port = self.port or free_port()
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
@@ -124,6 +119,38 @@ class _Engine:
             self.proc.kill()
             self.proc.wait(timeout=10)
         self.proc = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class _Engine(LoopbackServer):
+    """Prometheus or VictoriaMetrics with a scrape config of static jobs."""
+
+    def __init__(
+        self,
+        tmp: Path,
+        scrape_targets: list[str] | None = None,
+        interval_s: float = 1.0,
+        jobs: dict[str, list[str]] | None = None,
+        rule_files: list[Path] | tuple[Path, ...] = (),
+    ) -> None:
+        super().__init__(tmp)
+        self.jobs = dict(jobs or {})
+        if scrape_targets:
+            self.jobs.setdefault("fixture", list(scrape_targets))
+        self.interval_s = interval_s
+        self.rule_files = tuple(str(Path(f).resolve()) for f in rule_files)
+        if self.rule_files and self.binary != PROMETHEUS:
+            raise ValueError(f"{self.binary}: rule files are Prometheus's (vmalert is not here)")
+        self.config = self.dir / "scrape.yml"
+
+    def write_config(self) -> None:
+        self.config.write_text(scrape_config(self.jobs, self.interval_s, self.rule_files),
+                               encoding="utf-8")
 
     def query(self, promql: str) -> list[dict]:
         url = f"{self.url}/api/v1/query?" + urllib.parse.urlencode({"query": promql})
@@ -160,13 +187,6 @@ class _Engine:
             time.sleep(0.2)
         raise AssertionError(f'up{{job="{job}"}} != 1 within {timeout_s:g} s: '
                              f"{self.log.read_text()[-2000:] if self.log.exists() else ''}")
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
 
 class PrometheusTestbed(_Engine):
     binary = PROMETHEUS
