@@ -60,6 +60,7 @@ class GpuProcess:
     user: str | None = None
     used_mib: float | None = None
     command: str | None = None
+    gpu_instance_id: int | None = None  # the MIG GPU instance it runs in (None: whole GPU)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,7 @@ class MigDevice:
     name: str | None = None
     mem_used_mib: float | None = None
     mem_total_mib: float | None = None
+    gpu_instance_id: int | None = None  # NVML's GPU instance id (DCGM's GPU_I_ID)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,10 @@ class GpuSample:
     mig_devices: tuple[MigDevice, ...] = ()
     processes: tuple[GpuProcess, ...] = ()
     lost: bool = False  # the driver can no longer reach it (NVML GPU_IS_LOST): no values
+    # energy counter in joules: NVML's total since the driver loaded, or, when energy_estimated,
+    # the probe's integral of power since it started. Resets (reload, reboot, new probe) happen.
+    energy_j: float | None = None
+    energy_estimated: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +133,9 @@ class NodeInfo:
     net_rx_bps: float | None = None
     net_tx_bps: float | None = None
     uptime_s: float | None = None
+    # CPU package energy (RAPL, /sys/class/powercap), joules summed over packages and made
+    # monotonic across the hardware's wraps by the probe; resets when the probe restarts
+    cpu_energy_j: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +247,16 @@ class FleetSnapshot:
     node_health: tuple[tuple[tuple[int, int, float], ...], ...] | None = None
     node_disk_pct: np.ndarray | None = None  # (nodes,) fullest disk's use in %, NaN unknown
     gpu_temp_mem_c: np.ndarray | None = None  # (nodes, GPUs) memory (HBM) temperature
+    # energy (console/energy): counters in joules (float64, NaN missing), see GpuSample.energy_j
+    gpu_energy_j: np.ndarray | None = None  # (nodes, GPUs)
+    gpu_energy_estimated: np.ndarray | None = None  # (nodes, GPUs) bool: integrated power
+    node_cpu_energy_j: np.ndarray | None = None  # (nodes,) RAPL package joules, NaN missing
+    # MIG GPUs' energy split, per node: () or ((gpu column, ((org index or -1, fraction), ...)),
+    # ...) with fractions adding up to 1 (a slice's share is its profile's slices of seven; idle
+    # and unallocated slices go to the GPU's owner, the node's organisation)
+    node_energy_split: tuple[tuple[tuple[int, tuple[tuple[int, float], ...]], ...], ...] | None = (
+        None
+    )
 
     @property
     def node_count(self) -> int:
