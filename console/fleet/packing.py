@@ -32,6 +32,13 @@ class PackedSamples:
     # per node: its abnormal health facts (console/fleet/health.py), () when healthy
     health: tuple[tuple[Fact3, ...], ...] | None = None
     disk_pct: np.ndarray | None = None  # (nodes,) fullest disk's use in %, NaN unknown
+    # energy (see GpuSample.energy_j): counters in joules, float64 (float32 is too coarse)
+    energy_j: np.ndarray | None = None  # (nodes, width) NaN missing
+    energy_estimated: np.ndarray | None = None  # (nodes, width) bool
+    cpu_energy_j: np.ndarray | None = None  # (nodes,) RAPL joules, NaN missing
+    # per node () or ((gpu column, ((user login or None, fraction), ...)), ...) for MIG GPUs;
+    # None: the GPU's owner (the node's organisation). Fractions add up to 1.
+    energy_split: tuple | None = None
 
     def field(self, name: str) -> np.ndarray:
         return self.gpu[GPU_FIELDS.index(name)]
