@@ -78,6 +78,13 @@ class Services:
     demand: Callable[[], Mapping[str, int]] | None = None
     # told what each evaluation changed, on the fleet thread (serve's Alertmanager sender)
     alert_listeners: list[Callable[[AlertUpdate], None]] = field(default_factory=list)
+    # a console attached to a room shows the room's incidents (console/alerts/room_incidents.py)
+    room_alerts: object | None = None
+
+    @property
+    def incident_view(self):
+        """What the panel and the kiosk list: the room's incidents, else this process's engine."""
+        return self.room_alerts if self.room_alerts is not None else self.alerts
 
     def start(self) -> None:
         if self.history is not None:
@@ -87,6 +94,8 @@ class Services:
             if self.incidents is not None:
                 self.incidents.start()
             self.bridge.snapshot_ready.connect(self.observe_alerts)
+        if self.room_alerts is not None:
+            self.room_alerts.start()
         self.bridge.start()
         self.poller.start()
         if self.capacity is not None:
@@ -111,6 +120,8 @@ class Services:
             self.history.close()
         if self.incidents is not None:
             self.incidents.close()
+        if self.room_alerts is not None:
+            self.room_alerts.stop()
 
     def observe_alerts(self, snap) -> None:
         """Every snapshot: evaluate the alert rules, hand what changed to the incident store."""
@@ -125,7 +136,8 @@ class Services:
     def acknowledge_incident(self, incident_id: int, note: str) -> Incident:
         """An operator acknowledges an incident (who and when recorded, with the note)."""
         self.policy.require(Action.ACKNOWLEDGE_ALERT)
-        inc = self.alerts.acknowledge(incident_id, self.policy.identity.user, note, time.time())
+        user = self.policy.identity.user
+        inc = self.incident_view.acknowledge(incident_id, user, note, time.time())
         if self.incidents is not None:
             self.incidents.save(inc)
         return inc
@@ -230,6 +242,11 @@ def build_services(
         capacity = local_capacity(store_dir(options), inventory, policy)
     services = _assemble(options, fleet, bridge, sources, settings, policy, frame_step_s=fastest)
     services.capacity = capacity
+    if room is not None and settings.alertmanager.url:  # the room alerts: do not fire twice
+        from console.alerts.room_incidents import RoomIncidents
+
+        services.room_alerts = RoomIncidents.of(settings.alertmanager)
+        services.alerts = services.incidents = None
     return services
 
 

@@ -33,6 +33,7 @@ OUR_THREADS = (
     "capacity-",
     "fleet-loop",
     "room-http",
+    "room-alerts",
     "prometheus-",
 )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from console.alerts.alertmanager import AlertmanagerSender
@@ -63,6 +64,10 @@ class Room:
         alertmanager: AlertmanagerSettings | None = None,
     ) -> None:
         """`alertmanager`: where the room files its incidents (None or no URL: nowhere)."""
+        if inventory is not None and inventory.prometheus is not None:
+            # serve is the collector: a fleet file's [prometheus] says where the consoles read
+            # what serve collects, never where serve itself reads (it would follow its output)
+            inventory = replace(inventory, prometheus=None)
         self.services = headless_services(options, inventory, settings)
         self.sender: AlertmanagerSender | None = None
         if alertmanager is not None and alertmanager.url:

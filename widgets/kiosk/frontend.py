@@ -60,10 +60,11 @@ class KioskFrontend:
         services.bridge.snapshot_ready.connect(window.show_snapshot)
         window.problem_source = services.source_problem
         window.exit_requested.connect(self.app.quit)
-        if services.alerts is not None:  # the attention page lists open incidents
+        view = services.incident_view  # the room's incidents when attached to a room
+        if view is not None:  # the attention page lists open incidents
             for page in window.pages:
                 if hasattr(page, "set_incident_source"):
-                    page.set_incident_source(services.alerts.incidents)
+                    page.set_incident_source(view.incidents)
         if options.timing:
             window.first_frame.connect(
                 lambda: print(

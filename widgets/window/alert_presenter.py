@@ -34,12 +34,12 @@ class AlertPresenter(QObject):
         panel.acknowledge_requested.connect(self.acknowledge)
         window.settings_action.triggered.connect(self.open_settings)
         services.bridge.snapshot_ready.connect(self.show_snapshot)
-        if services.alerts is not None:
+        if services.incident_view is not None:
             # what was open before a restart is not news
-            self._announced = {i.id for i in services.alerts.incidents()}
+            self._announced = {i.id for i in services.incident_view.incidents()}
 
     def show_snapshot(self, snap: FleetSnapshot) -> None:
-        engine = self.services.alerts
+        engine = self.services.incident_view
         if engine is None:
             return
         # redraw when something changed, and every few seconds for the ages
