@@ -179,10 +179,15 @@ class RoomIncidents:
                 ack = self._acks.get_nowait()
             except queue.Empty:
                 return
+            matchers = ack_matchers(ack.incident)
             try:
-                self.api.add_silence(
-                    ack_matchers(ack.incident), ack.at, ack.at + ACK_HOLD_S, ack.user,
-                    f"{ACK_TAG} {ack.note}".strip())
+                new = self.api.add_silence(matchers, ack.at, ack.at + ACK_HOLD_S, ack.user,
+                                           f"{ACK_TAG} {ack.note}".strip())
+                # acknowledged again (a new note): the new silence replaces the earlier ones
+                for s in self.api.silences():
+                    if (s.id != new and s.state in ("active", "pending")
+                            and s.comment.startswith(ACK_TAG) and dict(s.matchers) == matchers):
+                        self.api.expire_silence(s.id)
             except AlertmanagerApiError as exc:
                 log.error("acknowledgement of incident %d not filed: %s", ack.incident.id, exc)
                 self._state = replace(self._state, up=False, problem=str(exc))
@@ -194,10 +199,17 @@ class RoomIncidents:
         except AlertmanagerApiError as exc:
             if self._state.problem != str(exc):
                 log.warning("room alerts not read: %s", exc)
+            if self._state.up is not False:
+                with self._lock:
+                    self.version += 1  # the window shows the change at once
             self._state = replace(self._state, up=False, problem=str(exc), polled_at=now)
         else:
             self._take(alerts, silences, now)
+            was_up = self._state.up
             self._state = replace(self._state, up=True, problem=None, polled_at=now)
+            if was_up is not True:
+                with self._lock:
+                    self.version += 1
         with self._polled:
             self.polls += 1
             self._polled.notify_all()
@@ -224,7 +236,11 @@ class RoomIncidents:
             if changed:
                 self.version += 1
         live = [s for s in silences if s.state in ("active", "pending")]
-        self._silences = tuple(sorted(live, key=lambda s: s.ends_at))
+        shown = tuple(sorted(live, key=lambda s: s.ends_at))
+        if shown != self._silences:
+            self._silences = shown
+            with self._lock:
+                self.version += 1
         self._expire_acks(gone, live, seen)
 
     def _expire_acks(self, gone: list[Incident], live: list[Silence],

@@ -2990,6 +2990,49 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>RoomStrip</name>
+    <message>
+        <source>Silenced</source>
+        <translation>무음 대상</translation>
+    </message>
+    <message>
+        <source>Set by</source>
+        <translation>설정한 사람</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>메모</translation>
+    </message>
+    <message>
+        <source>Silences</source>
+        <translation>무음 목록</translation>
+    </message>
+    <message>
+        <source>GPU %1</source>
+        <translation>GPU %1</translation>
+    </message>
+    <message>
+        <source>Room alerts from %1: reading…</source>
+        <translation>%1에서 관제실 알림을 읽는 중…</translation>
+    </message>
+    <message>
+        <source>Room alerts from the Alertmanager at %1, read at %2 · silences: %3</source>
+        <translation>관제실 알림: Alertmanager %1, %2에 읽음 · 무음 %3건</translation>
+    </message>
+    <message>
+        <source>The room&apos;s Alertmanager at %1 cannot be read: %2 · the incidents shown are the last read</source>
+        <translation>관제실 Alertmanager %1을(를) 읽을 수 없음: %2 · 표시된 사건은 마지막으로 읽은 것입니다</translation>
+    </message>
+</context>
+<context>
     <name>SSH</name>
     <message>
         <source>no usable key for {user} (identity file, agent)</source>

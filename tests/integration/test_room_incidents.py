@@ -82,6 +82,14 @@ def test_two_consoles_show_one_incident_and_share_acknowledgements(tmp_path, par
     assert dict(silence.matchers)["node"] == hot.node
     assert dict(silence.matchers)["gpu"] == str(hot.gpu)
     assert silence.ends_at - silence.starts_at == pytest.approx(ACK_HOLD_S, abs=2)
+    # acknowledged again with a new note: one silence, the new note, in the other console too
+    a.acknowledge(hot.id, "kim", "fan ordered", time.time())
+    wait_until(lambda: next(i for i in b.incidents() if i.id == hot.id).note == "fan ordered",
+               30, interval=0.2, message="the second acknowledgement never reached B")
+    ours = wait_until(lambda: (lambda s: s if len(s) == 1 else None)(
+        [s for s in b.silences() if s.comment.startswith(ACK_TAG)]), 30, interval=0.2,
+        message="the earlier acknowledgement's silence was not replaced")
+    silence = ours[0]
     others = [i for i in b.incidents() if i.id != hot.id]
     assert others and not any(i.acked_by for i in others)  # only that incident is silenced
 
@@ -96,7 +104,7 @@ def test_two_consoles_show_one_incident_and_share_acknowledgements(tmp_path, par
 
 
 def test_alertmanager_down_keeps_the_last_picture_and_says_so(tmp_path, parts):
-    am, serve = start_room(tmp_path, parts, faults_on=3600.0)
+    am, _ = start_room(tmp_path, parts, faults_on=3600.0)
     view = parts(RoomIncidents(am.url, poll_s=POLL_S))
     view.start()
     wait_until(lambda: view.incidents(), 60, interval=0.25,
@@ -115,7 +123,7 @@ def test_alertmanager_down_keeps_the_last_picture_and_says_so(tmp_path, parts):
 
 
 class _Garbage(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self):
         body = b"<html>proxy error</html>" if "alerts" in self.path else b'{"not": "a list"}'
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
@@ -136,7 +144,8 @@ def test_a_peer_that_answers_garbage_is_a_clear_problem():
         view.start()
         assert view.wait_polled(1, 20)
         state = view.state()
-        assert state.up is False and "not JSON" in state.problem and "/api/v2/alerts" in state.problem
+        assert state.up is False
+        assert "not JSON" in state.problem and "/api/v2/alerts" in state.problem
         assert view.incidents() == ()
     finally:
         view.stop()

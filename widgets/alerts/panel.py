@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from console.alerts.engine import RANK, SEVERITIES, Incident
 from console.fleet.model import SECTORS, Organisation, Sector
+from widgets.alerts.room_strip import RoomStrip
 from widgets.common.csv_export import ask_save_path
 from widgets.common.header_menu import allow_hiding_columns
 from widgets.common.labels import (
@@ -248,6 +249,8 @@ class AlertsPanel(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
+        self.room = RoomStrip()  # shown when the incidents are the room's (Alertmanager)
+        layout.addWidget(self.room)
         self.retranslate()
         self._update_buttons()
 

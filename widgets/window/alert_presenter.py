@@ -48,6 +48,9 @@ class AlertPresenter(QObject):
         self._version, self._shown_at = engine.version, snap.t
         incidents = engine.incidents(include_closed=True)
         self.window.alerts.show_incidents(incidents, snap.t)
+        room = self.services.room_alerts
+        if room is not None:
+            self.window.alerts.room.show_room(room.state(), room.silences(), snap.t)
         counts = engine.open_counts()
         self.window.set_alert_count(sum(counts.values()), counts["critical"] > 0)
         self._notify([i for i in incidents if i.is_open and i.severity == "critical"])
