@@ -18,8 +18,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from console.commands.accounting import iso_date, language, period_of
 from console.history.database import HistoryError, default_history_path
 from console.i18n.catalogue import translate
+from console.inventory.model import InventoryError
 from console.paths import data_dir
-from console.reports.period import KINDS
+from console.reports.period import KINDS, Period
 from console.reports.request import SECTOR_IDS, EmptyPeriod, ReportError, ReportRequest
 from console.settings import SettingsError, load_settings
 
@@ -52,7 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Give --from/--to, or --period (the last complete day, week or month, or the one "
         "holding --date).",
     )
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf",
+                   help="{period} in it becomes the period (report-{period}.pdf: "
+                   "report-2026-11.pdf)")
     p.add_argument("--data-dir", type=Path, metavar="DIR", help="history store (default XDG)")
     p.add_argument("--from", dest="first", type=iso_date, metavar="YYYY-MM-DD")
     p.add_argument("--to", dest="last", type=iso_date, metavar="YYYY-MM-DD", help="included")
@@ -98,6 +101,23 @@ def writable(path: Path, what: str) -> str | None:
     return None
 
 
+def period_label(period: Period) -> str:
+    """2026-11 for a month, 2026-W48 for a week, 2026-11-30 for a day, first_last otherwise."""
+    if period.kind == "month":
+        return f"{period.first:%Y-%m}"
+    if period.kind == "week":
+        year, week, _ = period.first.isocalendar()
+        return f"{year}-W{week:02d}"
+    if period.kind == "day":
+        return period.first.isoformat()
+    return f"{period.first.isoformat()}_{period.last.isoformat()}"
+
+
+def named_for(path: Path, period: Period) -> Path:
+    """`{period}` in a path becomes the period's label: a timer writes report-2026-11.pdf."""
+    return Path(str(path).replace("{period}", period_label(period)))
+
+
 def _centre(args: argparse.Namespace) -> str:
     if args.centre:
         return args.centre
@@ -132,12 +152,14 @@ def main(argv: list[str]) -> int:
             generated_by=args.author or getpass.getuser(),
         )
         settings = load_settings(args.settings)
-    except (ValueError, ZoneInfoNotFoundError, ReportError, SettingsError, OSError) as exc:
+    except (ValueError, ZoneInfoNotFoundError, ReportError, SettingsError, InventoryError,
+            OSError) as exc:  # a broken fleet file names its file, line and field, no traceback
         return fail(2, str(exc))
-    csv_dir = (
-        None if args.no_csv else args.csv_dir or args.output.with_name(f"{args.output.stem}-csv")
+    output = named_for(args.output, period)
+    csv_dir = None if args.no_csv else (
+        named_for(args.csv_dir, period) if args.csv_dir else output.with_name(f"{output.stem}-csv")
     )
-    for path, what in ((args.output, "file"), (csv_dir, "dir")):
+    for path, what in ((output, "file"), (csv_dir, "dir")):
         problem = path is not None and writable(path, what)
         if problem:
             return fail(2, f"{say['unwritable']}: {problem}")
@@ -146,7 +168,8 @@ def main(argv: list[str]) -> int:
 
     history = default_history_path(args.data_dir or data_dir())
     try:
-        made = make_report(history, request, args.output, csv_dir, settings.accounting)
+        output.parent.mkdir(parents=True, exist_ok=True)  # a timer's reports/ on its first run
+        made = make_report(history, request, output, csv_dir, settings.accounting)
     except EmptyPeriod as exc:
         return fail(1, f"{say['empty']}: {exc}")
     except (HistoryError, ReportError, OSError) as exc:
