@@ -43,7 +43,7 @@ MODELS = {
 # GPU instance ids NVML gives the mig_profiles' instances (placements as on an H100: 3g, 2g, 1g)
 MIG_GPU_INSTANCE_IDS = (1, 5, 13, 14)
 ENERGY_OFFSET_MAX_J = 5e10  # the counter at nvmlInit: up to ~2.5 years at 700 W since a reload
-ENERGY_EXACT_S = 7 * 86400  # integrate second by second up to this; beyond, at the last power
+ENERGY_EXACT_S = 86400.0  # integrate second by second up to this; beyond, at the last power
 
 
 # --- deterministic noise and load shapes --------------------------------------------------------
