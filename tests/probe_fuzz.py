@@ -30,9 +30,11 @@ import numpy as np
 
 from console.fleet.metrics import default_registry
 from console.fleet.model import NodeEvent, NodeStatus, PollBatch, Sector
+from console.fleet.packing import pack
 from console.fleet.state import FleetState
 from console.inventory.model import Inventory, NodeSpec
 from console.telemetry.protocol import MAX_LINE_BYTES, ProtocolError
+from tests.probe_fuzz_energy import ENERGY_SPECS, check_energy
 from tests.probe_fuzz_v2 import decode_unit, v2_seed_streams
 from tests.probe_process import run_probe
 
@@ -44,6 +46,7 @@ SEED_SPECS = (
     "count=8,load=training,seed=3,faults=lost:0;xid79:1;ecc:2;throttle:3;remapfail:4",
     "count=2,load=idle,seed=11,faults=hot:0;powerbrake:1;hotmem:1",
     "count=0",
+    *ENERGY_SPECS,
 )
 FLEET = 64  # nodes per round; each line of a round goes to its own node
 GPUS = 8
@@ -100,20 +103,8 @@ def _pick_path(rng: random.Random, obj) -> tuple:
 
 
 def _other_type(rng: random.Random, value):
-    choices = [
-        "12",
-        "",
-        "\ud800",  # a lone surrogate: valid JSON, not encodable UTF-8
-        [],
-        [1, "2", None],
-        {},
-        {"index": 0},
-        True,
-        False,
-        None,
-        0,
-        3.5,
-    ]
+    # "\ud800": a lone surrogate, valid JSON but not encodable UTF-8
+    choices = ["12", "", "\ud800", [], [1, "2", None], {}, {"index": 0}, True, False, None, 0, 3.5]
     return rng.choice([c for c in choices if type(c) is not type(value)])
 
 
@@ -345,6 +336,7 @@ def _round(report, inventory, names, batch, now) -> None:
             warnings.simplefilter("error")
             state.apply(PollBatch(now, samples=tuple(samples), events=tuple(events)))
             snap = state.snapshot(now)
+            packed = pack(samples)
     except Exception as exc:
         if len(batch) > 1:  # the round failed as a whole: replay it line by line for the culprit
             for item in batch:
@@ -361,8 +353,11 @@ def _round(report, inventory, names, batch, now) -> None:
         report.crashes.append(crash)
         report.count(crash.mutation, "crash")
     row = {n: i for i, n in enumerate(snap.node_names)}
+    packed_row = {h: i for i, h in enumerate(packed.hosts)}
     for node, (mutation, line, outcome) in verdict.items():
-        problem = _check_node(snap, row[node], outcome)
+        problem = _check_node(snap, row[node], outcome) or check_energy(
+            snap, row[node], packed, packed_row.get(node)
+        )
         if problem:
             report.crashes.append(Crash(mutation, problem, line[:300]))
             report.count(mutation, "crash")

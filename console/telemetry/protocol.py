@@ -10,7 +10,6 @@ The schema of v1 (and v2, console/telemetry/protocol_v2.py) is in docs/protocol.
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -23,6 +22,7 @@ from console.fleet.model import (
     NodeSample,
     XidEvent,
 )
+from console.telemetry.framing import ProtocolError, _json, _preview
 
 MAX_LINE_BYTES = 1 << 20
 PROTOCOL_VERSION = 1
@@ -57,12 +57,9 @@ _GPU_NUMBERS = (
 _GPU_COUNTS = ("ecc_uncorrected_volatile", "ecc_uncorrected_aggregate")
 _GPU_TEXTS = ("name", "uuid", "pstate")
 _NODE_TEXTS = ("kernel", "driver", "cuda")
-_NODE_NUMBERS = ("load1", "load5", "load15", "net_rx_bps", "net_tx_bps", "uptime_s")
+_NODE_NUMBERS = ("load1", "load5", "load15", "net_rx_bps", "net_tx_bps", "uptime_s", "cpu_energy_j")
+NO_INSTANCE = 0xFFFFFFFF  # NVML's "no MIG GPU instance", as a probe may pass it on
 _NODE_BYTES = ("mem_used_bytes", "mem_total_bytes", "swap_used_bytes", "swap_total_bytes")
-
-
-class ProtocolError(ValueError):
-    """A line the console cannot use at all; the message is short and meant for the operator."""
 
 
 def parse_line(line: bytes, node: str) -> NodeSample:
@@ -104,26 +101,6 @@ def parse_object(obj: dict, node: str) -> NodeSample:
     if not _is_number(t) or not 0 <= t <= MAX_SAMPLE_T:
         raise ProtocolError(f"'t' must be the sample time in unix seconds, got {_clip(t)}")
     return _Reader().sample(obj, node, float(t))
-
-
-def _json(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise ProtocolError("JSON nested too deeply") from None
-    except json.JSONDecodeError as exc:
-        # a line cut short (a dying probe, a full pipe) reads differently from garbage
-        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
-            raise ProtocolError(
-                f"truncated JSON (ends at column {len(text)}): {_preview(text)}"
-            ) from None
-        raise ProtocolError(f"not JSON: {exc.msg} (column {exc.colno}): {_preview(text)}") from None
-    except ValueError as exc:  # e.g. an integer over Python's digit limit
-        raise ProtocolError(f"not usable JSON: {exc}") from None
-
-
-def _preview(text: str, size: int = 60) -> str:
-    return repr(text if len(text) <= size else text[:size] + "…")
 
 
 def _kind(value: object) -> str:
@@ -173,6 +150,15 @@ class _Reader:
     def count(self, obj: dict, key: str, where: str) -> int | None:
         value = self.number(obj, key, where, lo=0.0)
         return None if value is None else int(value)
+
+    def instance(self, obj: dict, key: str, where: str) -> int | None:
+        """A MIG GPU instance id, 0 ≤ id < 2^32 - 1; NVML's NO_INSTANCE (in none) is None."""
+        value = obj.get(key)
+        if type(value) is int and 0 <= value < NO_INSTANCE:
+            return value
+        if value is not None and not (type(value) is int and value == NO_INSTANCE):
+            self.note(f"{where}{key}: expected a GPU instance id, got {_clip(value)}")
+        return None
 
     def text(self, obj: dict, key: str, where: str) -> str | None:
         value = obj.get(key)
@@ -273,6 +259,9 @@ class _Reader:
         values["clock_event_reasons"] = tuple(r[:MAX_TEXT] for r in reasons if type(r) is str)
         if len(values["clock_event_reasons"]) != len(reasons):
             self.note(f"{where}clock_event_reasons: entries that are not strings dropped")
+        energy_mj = self.number(g, "energy_mj", where, 0.0)
+        values["energy_j"] = None if energy_mj is None else energy_mj / 1000.0
+        values["energy_estimated"] = self.flag(g, "energy_estimated", where)
         values["mig_mode"] = self.flag(g, "mig_mode", where)
         values["mig_devices"] = self.mig_devices(g, where)
         values["processes"] = self.processes(g, where)
@@ -292,6 +281,7 @@ class _Reader:
                     name=self.text(m, "name", at),
                     mem_used_mib=self.number(m, "mem_used_mib", at, 0.0),
                     mem_total_mib=self.number(m, "mem_total_mib", at, 0.0),
+                    gpu_instance_id=self.instance(m, "gpu_instance_id", at),
                 )
             )
         return tuple(out)
@@ -310,6 +300,7 @@ class _Reader:
                     user=self.text(p, "user", at),
                     used_mib=self.number(p, "used_mib", at, 0.0),
                     command=self.text(p, "command", at),
+                    gpu_instance_id=self.instance(p, "gpu_instance_id", at),
                 )
             )
         return tuple(out)

@@ -50,6 +50,10 @@ def assert_same_pack(a, b) -> None:
     assert a.user.tolist() == b.user.tolist()
     assert a.health == b.health
     np.testing.assert_array_equal(a.disk_pct, b.disk_pct)
+    np.testing.assert_array_equal(a.energy_j, b.energy_j)
+    np.testing.assert_array_equal(a.energy_estimated, b.energy_estimated)
+    np.testing.assert_array_equal(a.cpu_energy_j, b.cpu_energy_j)
+    assert a.energy_split == b.energy_split
 
 
 @pytest.mark.parametrize("spec", SEED_SPECS)
