@@ -1,9 +1,10 @@
 """CompactSample: a node's sample as the packed arrays want it, with no per-GPU objects.
 
 Protocol v2 (console/telemetry/protocol_v2.py) decodes a line straight into this: per GPU only its
-index and the six numbers console/fleet/packing.py packs, the main process's user, and the
-abnormal health facts. Most samples are only ever packed; the whole NodeSample (processes, node
-info, notes) is built by `full()` for the few nodes someone has open.
+index and the six numbers console/fleet/packing.py packs, the main process's user, the
+abnormal health facts, and the energy counters and MIG energy split. Most samples are only ever
+packed; the whole NodeSample (processes, node info, notes) is built by `full()` for the few
+nodes someone has open.
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ class CompactSample:
     disk_pct: float  # fullest disk's use in %, NaN unknown
     xids: tuple[XidEvent, ...] = ()
     rebuild: Callable[[], NodeSample] | None = None  # the whole sample, built on demand
+    # energy, as PackedSamples has it: per GPU in cols its counter (J) and whether estimated
+    energy_j: tuple[float | None, ...] = ()
+    energy_estimated: tuple[bool | None, ...] = ()
+    cpu_energy_j: float | None = None  # RAPL package joules
+    energy_split: tuple = ()  # ((gpu index, ((user or None, fraction), ...)), ...) of MIG GPUs
 
     @property
     def health(self) -> tuple[Fact3, ...]:

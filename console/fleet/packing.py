@@ -7,6 +7,7 @@ array assignments per batch.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,10 @@ from console.fleet.model import NodeSample
 
 GPU_FIELDS = ("util_gpu", "mem_used_mib", "mem_total_mib", "temp_c", "power_w", "temp_mem_c")
 MAX_GPUS_PER_NODE = 64  # an index beyond this is garbage, not a GPU
+MIG_SLICES = 7  # compute slices of a MIG GPU (A100, H100, H200, B200); an A30 has 4
+MIG_SLICES_BY_NAME = (("A30", 4),)
+_PROFILE = re.compile(r"(\d+)g\.\d+gb", re.IGNORECASE)  # "… MIG 3g.40gb" or "1c.3g.40gb" → 3
+Split = tuple[tuple[str | None, float], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +54,23 @@ def pack(samples: Sequence[NodeSample | CompactSample]) -> PackedSamples:
     cols: list[int] = []
     values: list[tuple] = []
     users: list[str | None] = []
+    energy: list[float | None] = []
+    estimated: list[bool | None] = []
+    cpu_energy: list[float | None] = []
+    splits: list[tuple] = []
     for i, s in enumerate(samples):
         if type(s) is CompactSample:  # protocol v2: already in packing's shape
             rows.extend([i] * len(s.cols))
             cols.extend(s.cols)
             values.extend(s.values)
             users.extend(s.users)
+            n = len(s.cols)
+            energy.extend(s.energy_j if len(s.energy_j) == n else (None,) * n)
+            estimated.extend(s.energy_estimated if len(s.energy_estimated) == n else (None,) * n)
+            cpu_energy.append(s.cpu_energy_j)
+            splits.append(s.energy_split)
             continue
+        split = []
         for g in s.gpus:
             rows.append(i)
             cols.append(g.index)
@@ -63,6 +78,12 @@ def pack(samples: Sequence[NodeSample | CompactSample]) -> PackedSamples:
                 (g.util_gpu, g.mem_used_mib, g.mem_total_mib, g.temp_c, g.power_w, g.temp_mem_c)
             )
             users.append(_main_user(g.processes) if g.processes else None)
+            energy.append(g.energy_j)
+            estimated.append(g.energy_estimated)
+            if g.mig_mode and 0 <= g.index < MAX_GPUS_PER_NODE:
+                split.append((g.index, mig_energy_split(g.name, g.mig_devices, g.processes)))
+        cpu_energy.append(s.info.cpu_energy_j if s.info is not None else None)
+        splits.append(tuple(split))
     r = np.asarray(rows, dtype=np.intp)
     c = np.asarray(cols, dtype=np.intp)
     # None becomes NaN on the way into a float array: missing stays missing
@@ -73,6 +94,10 @@ def pack(samples: Sequence[NodeSample | CompactSample]) -> PackedSamples:
     gpu[:, r[ok], c[ok]] = v[ok].T
     user = np.full((len(samples), width), None, dtype=object)
     user[r[ok], c[ok]] = np.array(users, dtype=object)[ok]
+    energy_j = np.full((len(samples), width), np.nan, dtype=np.float64)
+    energy_j[r[ok], c[ok]] = np.asarray(energy, dtype=np.float64).reshape(-1)[ok]
+    energy_estimated = np.zeros((len(samples), width), dtype=bool)
+    energy_estimated[r[ok], c[ok]] = np.array([e is True for e in estimated], dtype=bool)[ok]
     return PackedSamples(
         hosts=tuple(s.host for s in samples),
         t=np.array([s.t for s in samples], dtype=np.float64),
@@ -86,7 +111,36 @@ def pack(samples: Sequence[NodeSample | CompactSample]) -> PackedSamples:
             [s.disk_pct if type(s) is CompactSample else fullest_disk_pct(s) for s in samples],
             dtype=np.float32,
         ),
+        energy_j=energy_j,
+        energy_estimated=energy_estimated,
+        cpu_energy_j=np.asarray(cpu_energy, dtype=np.float64).reshape(-1),
+        energy_split=tuple(splits),
     )
+
+
+def mig_energy_split(name: str | None, mig_devices, processes) -> Split:
+    """A MIG GPU's energy shares: each GPU instance gets its profile's slices of the GPU's
+    (3g.40gb: 3 of 7), charged to the user of its largest-memory process; an instance with no
+    process, one whose size is unknown, and the unallocated slices go to None (the GPU's owner).
+    Fractions add up to 1. Instances are told apart by gpu_instance_id (several compute
+    instances of one GPU instance are one share); without ids, each device is its own."""
+    total = next((n for key, n in MIG_SLICES_BY_NAME if name and key in name), MIG_SLICES)
+    sizes: dict[object, int] = {}
+    for m in mig_devices:
+        match = _PROFILE.search(m.name or "")
+        key = m.gpu_instance_id if m.gpu_instance_id is not None else ("device", m.index)
+        if match and key not in sizes:
+            sizes[key] = int(match.group(1))
+    total = max(total, sum(sizes.values()))  # never more than the whole GPU
+    shares: dict[str | None, float] = {}
+    for key, slices in sizes.items():
+        inside = [p for p in processes if p.gpu_instance_id == key] if type(key) is int else []
+        user = _main_user(inside) if inside else None
+        if user is not None:
+            shares[user] = shares.get(user, 0.0) + slices / total
+    owner = 1.0 - sum(shares.values())
+    out = tuple(shares.items())
+    return (*out, (None, owner)) if owner > 1e-9 or not out else out
 
 
 def _main_user(processes) -> str | None:
@@ -125,6 +179,17 @@ def merge(packs: Sequence[PackedSamples]) -> PackedSamples:
             for p in packs
         ]
     )
+    energy = np.concatenate([_padded(p, p.energy_j, width, np.nan, np.float64) for p in packs])
+    estimated = np.concatenate(
+        [_padded(p, p.energy_estimated, width, False, bool) for p in packs]
+    )
+    cpu_energy = np.concatenate(
+        [
+            np.full(len(p.hosts), np.nan) if p.cpu_energy_j is None else p.cpu_energy_j
+            for p in packs
+        ]
+    )
+    splits = [e for p in packs for e in (p.energy_split or ((),) * len(p.hosts))]
     return PackedSamples(
         hosts=tuple(hosts[keep]),
         t=np.concatenate([p.t for p in packs])[keep],
@@ -133,7 +198,18 @@ def merge(packs: Sequence[PackedSamples]) -> PackedSamples:
         user=user[keep],
         health=_merged_health(hosts, health, keep),
         disk_pct=disk[keep],
+        energy_j=energy[keep],
+        energy_estimated=estimated[keep],
+        cpu_energy_j=cpu_energy[keep],
+        energy_split=tuple(splits[k] for k in keep),
     )
+
+
+def _padded(p: PackedSamples, array: np.ndarray | None, width: int, fill, dtype) -> np.ndarray:
+    """A (nodes, width) array of one pack, `fill` where it had none or was narrower."""
+    if array is None:
+        return np.full((len(p.hosts), width), fill, dtype=dtype)
+    return np.pad(array, ((0, 0), (0, width - array.shape[1])), constant_values=fill)
 
 
 def _merged_health(hosts: np.ndarray, health: list, keep: np.ndarray) -> tuple:

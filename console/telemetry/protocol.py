@@ -57,7 +57,10 @@ _GPU_NUMBERS = (
 _GPU_COUNTS = ("ecc_uncorrected_volatile", "ecc_uncorrected_aggregate")
 _GPU_TEXTS = ("name", "uuid", "pstate")
 _NODE_TEXTS = ("kernel", "driver", "cuda")
-_NODE_NUMBERS = ("load1", "load5", "load15", "net_rx_bps", "net_tx_bps", "uptime_s")
+_NODE_NUMBERS = (
+    "load1", "load5", "load15", "net_rx_bps", "net_tx_bps", "uptime_s", "cpu_energy_j",
+)  # fmt: skip
+NO_INSTANCE = 0xFFFFFFFF  # NVML's "no MIG GPU instance", as a probe may pass it on
 _NODE_BYTES = ("mem_used_bytes", "mem_total_bytes", "swap_used_bytes", "swap_total_bytes")
 
 
@@ -174,6 +177,16 @@ class _Reader:
         value = self.number(obj, key, where, lo=0.0)
         return None if value is None else int(value)
 
+    def instance(self, obj: dict, key: str, where: str) -> int | None:
+        """A MIG GPU instance id: an integer 0 ≤ id < 2^32 - 1 (NVML's NO_INSTANCE is None)."""
+        value = obj.get(key)
+        if value is None or (value == NO_INSTANCE and type(value) is int):
+            return None
+        if type(value) is not int or not 0 <= value < NO_INSTANCE:
+            self.note(f"{where}{key}: expected a GPU instance id, got {_clip(value)}")
+            return None
+        return value
+
     def text(self, obj: dict, key: str, where: str) -> str | None:
         value = obj.get(key)
         if value is None or type(value) is str:
@@ -273,6 +286,9 @@ class _Reader:
         values["clock_event_reasons"] = tuple(r[:MAX_TEXT] for r in reasons if type(r) is str)
         if len(values["clock_event_reasons"]) != len(reasons):
             self.note(f"{where}clock_event_reasons: entries that are not strings dropped")
+        energy_mj = self.number(g, "energy_mj", where, 0.0)
+        values["energy_j"] = None if energy_mj is None else energy_mj / 1000.0
+        values["energy_estimated"] = self.flag(g, "energy_estimated", where)
         values["mig_mode"] = self.flag(g, "mig_mode", where)
         values["mig_devices"] = self.mig_devices(g, where)
         values["processes"] = self.processes(g, where)
@@ -292,6 +308,7 @@ class _Reader:
                     name=self.text(m, "name", at),
                     mem_used_mib=self.number(m, "mem_used_mib", at, 0.0),
                     mem_total_mib=self.number(m, "mem_total_mib", at, 0.0),
+                    gpu_instance_id=self.instance(m, "gpu_instance_id", at),
                 )
             )
         return tuple(out)
@@ -310,6 +327,7 @@ class _Reader:
                     user=self.text(p, "user", at),
                     used_mib=self.number(p, "used_mib", at, 0.0),
                     command=self.text(p, "command", at),
+                    gpu_instance_id=self.instance(p, "gpu_instance_id", at),
                 )
             )
         return tuple(out)

@@ -20,7 +20,7 @@ from collections import namedtuple
 from console.fleet.compact import CompactSample
 from console.fleet.health import POWER_BRAKE_REASONS, THERMAL_REASONS, Fact, fullest_pct
 from console.fleet.model import NodeSample
-from console.fleet.packing import GPU_FIELDS, _main_user
+from console.fleet.packing import GPU_FIELDS, _main_user, mig_energy_split
 from console.telemetry.protocol import (
     _GPU_NUMBERS,
     MAX_DISKS,
@@ -43,7 +43,8 @@ MAX_FIELDS = 256  # names in a header's field lists
 _BOUNDS = {name: (lo, hi) for name, lo, hi in _GPU_NUMBERS}
 _ECC = "ecc_uncorrected_volatile"
 _Disk = namedtuple("_Disk", "used_bytes total_bytes")
-_HEALTHY = (False, (), (), None)  # (lost, facts before ECC, facts after ECC, main user)
+# (lost, facts before ECC, facts after ECC, main user, energy estimated, MIG energy split)
+_HEALTHY = (False, (), (), None, None, None)
 
 
 def _num(value, lo, hi):
@@ -103,6 +104,9 @@ class _Header:
         self.highs = tuple(MAX_MAGNITUDE if hi is None else hi for _, _, _, hi in self.picks)
         self.ecc = where.get(_ECC, -1)
         self.cpu = self.node_fields.index("cpu_pct") if "cpu_pct" in self.node_fields else -1
+        self.energy = where.get("energy_mj", -1)
+        fields = self.node_fields
+        self.cpu_energy = fields.index("cpu_energy_j") if "cpu_energy_j" in fields else -1
 
 
 def _names(obj: dict, key: str) -> tuple[str, ...]:
@@ -174,15 +178,21 @@ class StreamDecoder:
                                     "fields")
         if changes:
             self._apply(h, changes)
-        values, users, facts = [], [], []
+        values, users, facts, energy, estimated, split = [], [], [], [], [], []
         for k, row in enumerate(rows):
             index = h.indices[k]
-            lost, before, after, user = self.derived[k]
+            lost, before, after, user, is_estimated, mig_split = self.derived[k]
             users.append(user)
+            estimated.append(None if lost else is_estimated)
+            if mig_split is not None:
+                split.append((index, mig_split))
             if lost:
                 values.append((None,) * len(GPU_FIELDS))
                 facts.append((index, Fact.LOST, 1.0))
+                energy.append(None)
                 continue
+            mj = _num(row[h.energy], 0.0, None) if h.energy >= 0 else None
+            energy.append(None if mj is None else mj / 1000.0)
             # _num inlined (this runs for every packed number): the bounds default to
             # ±MAX_MAGNITUDE, so one chained comparison also drops NaN, infinities and giants
             picked = map((row + h.static[k]).__getitem__, h.columns)
@@ -211,6 +221,10 @@ class StreamDecoder:
             facts=tuple(facts),
             disk_pct=self.disk_pct,
             xids=xids,
+            energy_j=tuple(energy),
+            energy_estimated=tuple(estimated),
+            cpu_energy_j=_num(node[h.cpu_energy], 0.0, None) if h.cpu_energy >= 0 else None,
+            energy_split=tuple(split),
             rebuild=functools.partial(
                 _rebuild, h, self.node, t, node, rows, tuple(self.gpu_slow), self.node_slow,
                 changes.get("xid"), changes.get("errors"),
@@ -230,7 +244,7 @@ class StreamDecoder:
                     raise ProtocolError(f"v2 line: changes for GPU {_clip(key)}, which the "
                                         "header does not list")
                 self.gpu_slow[k] = {**self.gpu_slow[k], **changed}
-                self.derived[k] = _derive(self.gpu_slow[k], h.indices[k])
+                self.derived[k] = _derive(self.gpu_slow[k], h.indices[k], h.gpus[k].get("name"))
         node = changes.get("node")
         if node is not None:
             if type(node) is not dict:
@@ -255,11 +269,11 @@ def _fullest_disk(disks: object) -> float:
     return fullest_pct(use)
 
 
-def _derive(slow: dict, index: int) -> tuple:
+def _derive(slow: dict, index: int, name: object = None) -> tuple:
     """(lost, facts before ECC, facts after ECC, main user) of one GPU's slow fields, read
     leniently as v1 reads them."""
     if slow.get("lost") is True:
-        return (True, (), (), None)
+        return (True, (), (), None, None, None)
     reader = _Reader()
     reasons = {r for r in reader.items(slow, "clock_event_reasons", "", MAX_REASONS)
                if type(r) is str}  # fmt: skip
@@ -276,7 +290,13 @@ def _derive(slow: dict, index: int) -> tuple:
         if reader.flag(rows, "failure", ""):
             after.append((index, Fact.REMAP_FAILURE, 1.0))
     processes = reader.processes(slow, "")
-    return (False, tuple(before), tuple(after), _main_user(processes) if processes else None)
+    user = _main_user(processes) if processes else None
+    estimated = reader.flag(slow, "energy_estimated", "")
+    split = None
+    if reader.flag(slow, "mig_mode", ""):
+        devices = reader.mig_devices(slow, "")
+        split = mig_energy_split(name if type(name) is str else None, devices, processes)
+    return (False, tuple(before), tuple(after), user, estimated, split)
 
 
 def _rebuild(h: _Header, host, t, node, rows, gpu_slow, node_slow, xid, errors) -> NodeSample:

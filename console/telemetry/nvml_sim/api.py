@@ -180,6 +180,22 @@ def nvmlDeviceGetPowerUsage(handle):
     return int(_parent(handle).state()["power_w"] * 1000)
 
 
+def nvmlDeviceGetTotalEnergyConsumption(handle):
+    """mJ since the driver loaded (an unsigned long long in NVML)."""
+    device = _parent(handle)
+    if not device.spec.energy:
+        raise NVMLError(NVML_ERROR_NOT_SUPPORTED)
+    return int(device.energy_j() * 1000)
+
+
+def nvmlDeviceGetGpuInstanceId(handle):
+    """The GPU instance of a MIG device handle; a whole GPU's handle is not in one."""
+    _alive(handle)
+    if not isinstance(handle, SimMigDevice):
+        raise NVMLError(NVML_ERROR_NOT_SUPPORTED)
+    return handle.gpu_instance_id
+
+
 def nvmlDeviceGetEnforcedPowerLimit(handle):
     return int(_parent(handle).model.power_limit_w * 1000)
 

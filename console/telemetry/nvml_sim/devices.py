@@ -40,6 +40,10 @@ MODELS = {
         mig_profiles=(("3g.40gb", 40192), ("2g.20gb", 19968), ("1g.10gb", 9728), ("1g.10gb", 9728)),
     ),
 }
+# GPU instance ids NVML gives the mig_profiles' instances (placements as on an H100: 3g, 2g, 1g)
+MIG_GPU_INSTANCE_IDS = (1, 5, 13, 14)
+ENERGY_OFFSET_MAX_J = 5e10  # the counter at nvmlInit: up to ~2.5 years at 700 W since a reload
+ENERGY_EXACT_S = 86400.0  # integrate second by second up to this; beyond, at the last power
 
 
 # --- deterministic noise and load shapes --------------------------------------------------------
@@ -91,6 +95,9 @@ class SimDevice:
         self.mig_devices = [
             SimMigDevice(self, slot, profile, mib) for slot, (profile, mib) in enumerate(profiles)
         ]
+        self.energy_offset_j = _unit(spec.seed, index, "energy") * ENERGY_OFFSET_MAX_J
+        self.integral = (None, 0.0)  # (up to time, joules since nvmlInit)
+        self.reload_base = {}  # reload time → joules since nvmlInit then
 
     @property
     def faults(self):
@@ -104,7 +111,7 @@ class SimDevice:
         cached = self.timeline.states.get(self.index)
         if cached is not None and cached[0] == second:
             return cached[1]
-        util = _load(self.spec, self.index, now)
+        util = _load(self.spec, self.index, second)
         busy = util > 1.0
         faults = self.faults
         hot = "throttle" in faults or "hot" in faults
@@ -115,7 +122,7 @@ class SimDevice:
             "mem_used_mib": (0.88 if busy else 0.006) * self.mem_total_mib,
             "temp": temp,
             "temp_mem": 99.0 if "hotmem" in faults else temp + 6.0,
-            "power_w": 70.0 + (self.model.power_limit_w - 70.0) * util / 100.0 * 0.92,
+            "power_w": self._power(util),
             "sm_mhz": (self.model.max_sm_mhz * (0.55 if "throttle" in faults else 1.0))
             if busy
             else 345,
@@ -125,6 +132,44 @@ class SimDevice:
         self.timeline.states[self.index] = (second, state)
         return state
 
+    def _power(self, util):
+        return 70.0 + (self.model.power_limit_w - 70.0) * util / 100.0 * 0.92
+
+    def power_at(self, second):
+        """The power state() reports during that second (a whole second has one power)."""
+        return self._power(_load(self.spec, self.index, second))
+
+    def energy_j(self):
+        """The energy counter: the integral of the reported power, from a per-GPU offset at
+        nvmlInit, or from 0 at a driver reload (fault "reload", at its window's start)."""
+        now = self.timeline.clock()
+        joules = self.energy_offset_j + self._since_init(now)
+        if "reload" in self.spec.faults_of(self.index):
+            start, _ = self.spec.windows.get((self.index, "reload"), (0.0, None))
+            at = self.timeline.started + start
+            if now >= at:
+                if at not in self.reload_base:
+                    self.reload_base[at] = self._since_init(at, keep=False)
+                joules = self._since_init(now) - self.reload_base[at]
+        return joules
+
+    def _since_init(self, t, keep=True):
+        """Joules from nvmlInit to t, second by second; the last result is kept to go on from."""
+        done, joules = self.integral
+        if done is None or t < done:
+            done, joules = self.timeline.started, 0.0
+        if t - done > ENERGY_EXACT_S:  # a clock leap (a test's): the rest at the power then
+            joules += self.power_at(int(t)) * (t - done - ENERGY_EXACT_S)
+            done = t - ENERGY_EXACT_S
+        while done < t:
+            second = int(done // 1)
+            end = min(second + 1.0, t)
+            joules += self.power_at(second) * (end - done)
+            done = end
+        if keep:
+            self.integral = (t, joules)
+        return joules
+
 
 class SimMigDevice:
     def __init__(self, parent, slot, profile, mem_total_mib):
@@ -133,6 +178,7 @@ class SimMigDevice:
         self.name = f"{parent.name} MIG {profile}"
         self.uuid = _uuid("MIG", parent.spec.seed, (parent.index, slot))
         self.mem_total_mib = mem_total_mib
+        self.gpu_instance_id = MIG_GPU_INSTANCE_IDS[slot]
 
     @property
     def faults(self):
@@ -142,10 +188,10 @@ class SimMigDevice:
 class SimProcess:
     """Like pynvml's friendly process object, plus user and command for pids that do not exist."""
 
-    def __init__(self, pid, used_bytes, user, command):
+    def __init__(self, pid, used_bytes, user, command, gpu_instance_id=0xFFFFFFFF):
         self.pid = pid
         self.usedGpuMemory = used_bytes
-        self.gpuInstanceId = 0xFFFFFFFF
+        self.gpuInstanceId = gpu_instance_id
         self.computeInstanceId = 0xFFFFFFFF
         self.user = user
         self.command = command
@@ -155,6 +201,18 @@ def _processes(device, now):
     # pids above Linux's pid_max (4194304) so /proc never holds a real process with that number
     slot = int(now) // 1200
     count = 1 + int(_unit(device.spec.seed, device.index, slot, "procs") * 2)
+    if device.mig_devices:
+        # in MIG mode each process runs in one instance (the first `count`; the rest stay idle)
+        return [
+            SimProcess(
+                90000000 + device.index * 100 + k,
+                int(mig.mem_total_mib * 0.88) * 1048576,
+                "sim",
+                "python train.py",
+                mig.gpu_instance_id,
+            )
+            for k, mig in enumerate(device.mig_devices[:count])
+        ]
     used = int(device.mem_total_mib * 0.88 / count) * 1048576
     return [
         SimProcess(90000000 + device.index * 100 + k, used, "sim", "python train.py")

@@ -13,18 +13,24 @@ SPEC_ENV = "HANGANG_NVML_SIM"
 LOADS = ("busy", "idle", "mixed", "training")
 # lost: GPU_IS_LOST on every call; xidN: XID N once (at the window's start); ecc: uncorrected ECC
 # errors and a pending row remap; remapfail: a failed row remap; throttle: hot and thermally
-# slowed; hot: hot only; hotmem: hot memory; powerbrake: hardware power brake slowdown
-FAULTS = ("lost", "xid79", "ecc", "throttle", "hot", "hotmem", "powerbrake", "remapfail")
+# slowed; hot: hot only; hotmem: hot memory; powerbrake: hardware power brake slowdown;
+# reload: the driver reloads at the window's start (the energy counter restarts from 0)
+FAULTS = (
+    "lost", "xid79", "ecc", "throttle", "hot", "hotmem", "powerbrake", "remapfail", "reload",
+)  # fmt: skip
 
 
 class SimSpec:
     """What to simulate; see parse_spec for the text form."""
 
-    def __init__(self, count=8, model="H100", load="mixed", mig=False, seed=None, faults=None):
+    def __init__(
+        self, count=8, model="H100", load="mixed", mig=False, seed=None, faults=None, energy=True
+    ):
         self.count = count
         self.model = model
         self.load = load
         self.mig = mig
+        self.energy = energy  # False: no energy counter (NOT_SUPPORTED, as on pre-Volta GPUs)
         self.seed = default_seed() if seed is None else seed
         self.faults = faults or {}  # GPU index → set of fault names
         self.windows = {}  # (GPU index, fault) → (from, to) seconds after nvmlInit
@@ -44,7 +50,7 @@ class SimSpec:
     def __repr__(self):
         return (
             f"SimSpec(count={self.count}, model={self.model!r}, load={self.load!r}, "
-            f"mig={self.mig}, seed={self.seed}, faults={self.faults!r})"
+            f"mig={self.mig}, seed={self.seed}, energy={self.energy}, faults={self.faults!r})"
         )
 
 
@@ -56,7 +62,7 @@ def default_seed():
 
 
 def parse_spec(text):
-    """Parse "8" or "count=8,model=H100,load=busy,mig=1,seed=42,faults=lost:3;xid79:5".
+    """Parse "8" or "count=8,model=H100,load=busy,mig=1,seed=42,energy=0,faults=lost:3;xid79:5".
 
     Raises ValueError with a message that names the bad part.
     """
@@ -80,12 +86,17 @@ def parse_spec(text):
     spec.load = values.get("load", "mixed").lower()
     if spec.load not in LOADS:
         raise ValueError(f"sim spec: load must be one of {'|'.join(LOADS)}")
-    spec.mig = values.get("mig", "0") not in ("0", "", "false", "off", "no")
+    spec.mig = _switch(values.get("mig", "0"))
+    spec.energy = _switch(values.get("energy", "1"))
     spec.faults, spec.windows = _parse_faults(values.get("faults", ""), spec.count)
-    unknown = set(values) - {"count", "model", "load", "mig", "seed", "faults"}
+    unknown = set(values) - {"count", "model", "load", "mig", "seed", "faults", "energy"}
     if unknown:
         raise ValueError(f"sim spec: unknown key(s) {', '.join(sorted(unknown))}")
     return spec
+
+
+def _switch(text):
+    return text not in ("0", "", "false", "off", "no")
 
 
 def _int_field(values, key, default):

@@ -17,7 +17,8 @@ turns errors into null fields plus one entry in the line's "errors", so one brok
 the node its line.
 
 Modules, in the order the bundle loads them: fields (the line's shape), procfs (/proc readers),
-smi_csv (nvidia-smi CSV), funnel (the NVML funnel), nvml_gpus, smi_gpus (the nvidia-smi
-fallback), node (host numbers), sources (choosing a GPU source), sample (the line), cli (the
+smi_csv (nvidia-smi CSV), funnel (the NVML funnel), energy (the power integral standing in for
+a missing energy counter), nvml_gpus, smi_gpus (the nvidia-smi fallback), rapl (CPU package
+energy), node (host numbers), sources (choosing a GPU source), sample (the line), cli (the
 command line and main loop).
 """

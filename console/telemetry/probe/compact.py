@@ -19,16 +19,16 @@ GPU_STATIC = ("index", "uuid", "name", "pci_bus_id", "mem_total_mib", "power_lim
 GPU_NUMBERS = (
     "util_gpu", "util_mem", "mem_used_mib", "temp_c", "temp_mem_c", "power_w", "sm_clock_mhz",
     "mem_clock_mhz", "fan_pct", "ecc_uncorrected_volatile", "ecc_uncorrected_aggregate",
-    "clock_event_mask",
+    "clock_event_mask", "energy_mj",
 )  # fmt: skip
 GPU_SLOW = (
     "pstate", "remapped_rows", "clock_event_reasons", "mig_mode", "mig_devices", "processes",
-    "lost",
+    "lost", "energy_estimated",
 )  # fmt: skip
 NODE_STATIC = ("hostname", "kernel", "driver", "cuda", "mem_total_bytes", "swap_total_bytes")
 NODE_NUMBERS = (
     "cpu_pct", "load1", "load5", "load15", "mem_used_bytes", "swap_used_bytes", "net_rx_bps",
-    "net_tx_bps", "uptime_s",
+    "net_tx_bps", "uptime_s", "cpu_energy_j",
 )  # fmt: skip
 NODE_SLOW = ("disks",)
 

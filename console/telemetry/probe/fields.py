@@ -8,7 +8,8 @@ from __future__ import annotations
 PROTOCOL_VERSION = 1
 GPU_FIELDS = (
     "index", "uuid", "name", "pci_bus_id", "util_gpu", "util_mem", "mem_used_mib",
-    "mem_total_mib", "temp_c", "temp_mem_c", "power_w", "power_limit_w", "sm_clock_mhz",
+    "mem_total_mib", "temp_c", "temp_mem_c", "power_w", "power_limit_w", "energy_mj",
+    "energy_estimated", "sm_clock_mhz",
     "mem_clock_mhz", "pstate", "fan_pct", "ecc_uncorrected_volatile",
     "ecc_uncorrected_aggregate", "remapped_rows", "clock_event_reasons", "clock_event_mask",
     "mig_mode", "mig_devices", "processes", "lost",
@@ -16,7 +17,7 @@ GPU_FIELDS = (
 NODE_FIELDS = (
     "hostname", "kernel", "driver", "cuda", "cpu_pct", "load1", "load5", "load15",
     "mem_used_bytes", "mem_total_bytes", "swap_used_bytes", "swap_total_bytes", "disks",
-    "net_rx_bps", "net_tx_bps", "uptime_s",
+    "net_rx_bps", "net_tx_bps", "uptime_s", "cpu_energy_j",
 )  # fmt: skip
 
 # NVML clock event reason bits (nvmlClocksEventReason*), in bit order

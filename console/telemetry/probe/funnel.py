@@ -13,6 +13,8 @@ PERSISTENT_ERRORS = (
     "NVML_ERROR_FUNCTION_NOT_FOUND",
     "NVML_ERROR_NO_PERMISSION",
 )
+# of those, the ones meaning "this GPU or driver has no such thing" (the probe may stand in)
+LACKING_ERRORS = ("NVML_ERROR_NOT_SUPPORTED", "NVML_ERROR_FUNCTION_NOT_FOUND")
 LOST_ERROR = "NVML_ERROR_GPU_IS_LOST"
 
 
@@ -31,6 +33,7 @@ class Funnel:
             if name.startswith("NVML_ERROR_") and isinstance(value, int)
         }
         self.unsupported = set()  # (gpu, field) never asked again
+        self.reasons = {}  # (gpu, field) in unsupported → the error that put it there
         self.missing = set()  # function names the library or driver lacks
         self.lost = set()  # GPUs that reported GPU_IS_LOST during this sample
         self.errors = []
@@ -47,6 +50,11 @@ class Funnel:
     def forget_unsupported(self, gpu):
         """A MIG mode change alters what a GPU supports, so ask again."""
         self.unsupported = {key for key in self.unsupported if key[0] != gpu}
+        self.reasons = {key: why for key, why in self.reasons.items() if key[0] != gpu}
+
+    def lacks(self, gpu, field):
+        """The GPU (or its driver) has no such reading at all, as opposed to refusing it."""
+        return self.reasons.get((gpu, field)) in LACKING_ERRORS
 
     def call(self, gpu, field, target, *args, quiet=()):
         if gpu in self.lost or (gpu, field) in self.unsupported:
@@ -69,6 +77,7 @@ class Funnel:
             return None
         if error in PERSISTENT_ERRORS:
             self.unsupported.add((gpu, field))
+            self.reasons[(gpu, field)] = error
         elif error == LOST_ERROR and gpu is not None:
             self.lost.add(gpu)
         self.errors.append(error_entry(gpu, field, error))

@@ -1,4 +1,4 @@
-"""The node's own numbers: CPU, load, memory, disks, network and uptime.
+"""The node's own numbers: CPU, load, memory, disks, network, uptime and CPU package energy.
 
 Runs on a node: standard library only, Python 3.8 (see __init__.py).
 """
@@ -21,6 +21,7 @@ from .procfs import (
     rate,
     read_text,
 )
+from .rapl import POWERCAP, RaplReader
 
 LOAD_FIELDS = ("load1", "load5", "load15")
 MEMORY_FIELDS = ("mem_used_bytes", "mem_total_bytes", "swap_used_bytes", "swap_total_bytes")
@@ -30,10 +31,18 @@ CPU_TIMES = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "stea
 class NodeReader:
     """Host-level numbers, from psutil when importable, else from /proc.
 
-    proc and clock exist so tests can feed captured /proc files and step time.
+    proc, powercap and clock exist so tests can feed captured /proc files, a RAPL tree, and
+    step time.
     """
 
-    def __init__(self, mounts=("/",), use_psutil=True, proc="/proc", clock=time.monotonic):
+    def __init__(
+        self,
+        mounts=("/",),
+        use_psutil=True,
+        proc="/proc",
+        clock=time.monotonic,
+        powercap=POWERCAP,
+    ):
         self.mounts = tuple(mounts)
         self.psutil = _import_psutil() if use_psutil else None
         self.proc = proc
@@ -41,6 +50,7 @@ class NodeReader:
         self.hostname = socket.gethostname()
         self.kernel = os.uname().release
         self.previous = None  # (monotonic time, cpu (busy, total), net (rx, tx))
+        self.rapl = RaplReader(powercap)
 
     def prime(self):
         self.previous = (self.clock(), *self._counters())
@@ -72,6 +82,9 @@ class NodeReader:
             for i, field in enumerate(fields):
                 node[field] = values[i]
         node["disks"] = [self._disk(mount, errors) for mount in self.mounts]
+        joules, rapl_errors = self.rapl.read()
+        node["cpu_energy_j"] = None if joules is None else round(joules, 6)
+        errors.extend(rapl_errors)
         return node, errors
 
     def _counters(self):

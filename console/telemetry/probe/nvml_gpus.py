@@ -5,6 +5,9 @@ Runs on a node: standard library only, Python 3.8 (see __init__.py).
 
 from __future__ import annotations
 
+import time
+
+from .energy import PowerIntegrator, millijoules
 from .fields import clock_event_names, empty_gpu
 from .funnel import Funnel
 from .procfs import ProcessNames
@@ -28,6 +31,7 @@ CLOCK_EVENT_REASONS = (
 )
 FIELD_VALUE_ATTRS = ("dVal", "uiVal", "ulVal", "ullVal", "sllVal", "siVal", "usVal")
 PSTATE_UNKNOWN = 32
+NO_INSTANCE = 0xFFFFFFFF  # NVML's "not in a MIG instance" (gpuInstanceId of a whole GPU)
 
 
 def _text(value):
@@ -44,6 +48,13 @@ def cuda_version_text(version):
     return f"{version // 1000}.{version % 1000 // 10}"
 
 
+def _instance_id(value):
+    """A MIG GPU instance id, or None: absent (older structs), NO_INSTANCE, or not a number."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < NO_INSTANCE:
+        return None
+    return value
+
+
 def _mib(value):
     return None if value is None else int(value) // MIB
 
@@ -51,10 +62,12 @@ def _mib(value):
 class NvmlGpus:
     """Reads every GPU through one Funnel; handles and static fields are cached."""
 
-    def __init__(self, lib, source, funnel=None):
+    def __init__(self, lib, source, funnel=None, interval=None, clock=time.monotonic):
         self.lib = lib
         self.source = source
         self.funnel = funnel or Funnel(lib)
+        self.clock = clock  # for the power integral (monotonic: wall time may jump)
+        self.integrator = PowerIntegrator(interval)
         f = self.funnel
         self.count = f.call(None, "gpus", "nvmlDeviceGetCount") or 0
         self.driver = _text(f.call(None, "driver", "nvmlSystemGetDriverVersion"))
@@ -104,6 +117,7 @@ class NvmlGpus:
             gpu["temp_mem_c"] = f.call(i, "temp_mem_c", self._memory_temperature, h)
             power = f.call(i, "power_w", "nvmlDeviceGetPowerUsage", h)
             gpu["power_w"] = None if power is None else round(power / 1000.0, 2)
+            self._energy(i, h, gpu, power)
             gpu["sm_clock_mhz"] = f.call(
                 i, "sm_clock_mhz", "nvmlDeviceGetClockInfo", h, lib.NVML_CLOCK_SM
             )
@@ -122,6 +136,7 @@ class NvmlGpus:
             gpu["processes"] = self._processes(i, h)
         gpu["lost"] = i in f.lost
         if gpu["lost"]:
+            self.integrator.forget(i)  # no bridging the time it was gone
             # a lost GPU reports nothing measured, even values read before it fell off this time
             keep = ("index", "uuid", "name", "pci_bus_id", "lost")
             gpu = {key: (value if key in keep else None) for key, value in gpu.items()}
@@ -150,6 +165,16 @@ class NvmlGpus:
                 if value is not None:
                     static[field] = convert(value)
         return static
+
+    def _energy(self, i, h, gpu, power_mw):
+        """NVML's counter (mJ since the driver loaded); where the GPU has none, the probe's own
+        integral of its power readings, marked estimated."""
+        joules = self.integrator.add(i, self.clock(), None if power_mw is None else power_mw / 1e3)
+        counter = self.funnel.call(i, "energy_mj", "nvmlDeviceGetTotalEnergyConsumption", h)
+        if counter is not None:
+            gpu["energy_mj"], gpu["energy_estimated"] = int(counter), False
+        elif joules is not None and self.funnel.lacks(i, "energy_mj"):
+            gpu["energy_mj"], gpu["energy_estimated"] = millijoules(joules), True
 
     def _pci_bus_id(self, h):
         return self.lib.nvmlDeviceGetPciInfo(h).busId
@@ -205,7 +230,7 @@ class NvmlGpus:
             gpu["mig_devices"] = [] if enabled is False else None
             return
         devices = []
-        for slot, mig, uuid, name in self._mig_slots(i, h, now):
+        for slot, mig, uuid, name, instance in self._mig_slots(i, h, now):
             memory = f.call(i, "mig_memory", "nvmlDeviceGetMemoryInfo", mig)
             devices.append(
                 {
@@ -214,6 +239,7 @@ class NvmlGpus:
                     "name": name,
                     "mem_used_mib": None if memory is None else _mib(memory.used),
                     "mem_total_mib": None if memory is None else _mib(memory.total),
+                    "gpu_instance_id": instance,
                 }
             )
         gpu["mig_devices"] = devices
@@ -233,7 +259,8 @@ class NvmlGpus:
             if mig is not None:
                 uuid = _text(f.call(i, "mig_uuid", "nvmlDeviceGetUUID", mig))
                 name = _text(f.call(i, "mig_name", "nvmlDeviceGetName", mig))
-                slots.append((slot, mig, uuid, name))
+                instance = f.call(i, "mig_gpu_instance_id", "nvmlDeviceGetGpuInstanceId", mig)
+                slots.append((slot, mig, uuid, name, _instance_id(instance)))
         self.mig_slots[i] = (now + MIG_REFRESH_S, slots)
         return slots
 
@@ -254,6 +281,7 @@ class NvmlGpus:
                 "user": user,
                 "used_mib": _mib(used),
                 "command": command,
+                "gpu_instance_id": _instance_id(getattr(proc, "gpuInstanceId", None)),
             }
         processes = sorted(merged.values(), key=lambda p: -(p["used_mib"] or 0))
         return processes[:MAX_PROCESSES]

@@ -9,6 +9,7 @@ import subprocess
 import threading
 import time
 
+from .energy import PowerIntegrator, millijoules
 from .fields import empty_gpu, error_entry
 from .smi_csv import (
     SMI_BASIC_FIELDS,
@@ -40,7 +41,12 @@ class SmiGpus:
         self.rows = {}  # index → (monotonic time, gpu)
         self.lock = threading.Lock()
         self.next_start = 0.0
+        # nvidia-smi has no energy counter: its power.draw rows, integrated, stand in
+        self.integrator = PowerIntegrator(None if interval is None else self._loop_s())
         self._choose_fields()
+        if self.fields is not None:
+            for gpu in self.first:
+                self._add_energy(time.monotonic(), gpu)
         if self.fields is not None and interval is not None:
             # the check's rows stand in until the loop prints its own
             self.rows = {g["index"]: (time.monotonic(), g) for g in self.first}
@@ -79,6 +85,8 @@ class SmiGpus:
             age = time.monotonic() - t
             if age > stale_after:
                 # it stopped reporting (nvidia-smi prints an error line instead): keep its place
+                with self.lock:
+                    self.integrator.forget(index)
                 gpu = empty_gpu(index)
                 gpu["lost"] = True
                 self.errors.append(error_entry(index, "nvidia-smi", f"no row for {age:.0f} s"))
@@ -102,7 +110,7 @@ class SmiGpus:
         if time.monotonic() < self.next_start:
             return
         self.next_start = time.monotonic() + self.RESTART_S
-        loop_ms = str(max(100, int(self.interval * 1000)))
+        loop_ms = str(int(self._loop_s() * 1000))
         try:
             self.process = subprocess.Popen(
                 [
@@ -124,6 +132,17 @@ class SmiGpus:
         reader = threading.Thread(target=self._read, args=(self.process.stdout,), daemon=True)
         reader.start()
 
+    def _loop_s(self):
+        return max(0.1, self.interval)
+
+    def _add_energy(self, t, gpu):
+        """Integrate the row's power as it arrives (the loop's own rhythm, not the sample's)."""
+        if gpu["index"] is None or gpu.get("lost"):
+            return
+        joules = self.integrator.add(gpu["index"], t, gpu.get("power_w"))
+        if joules is not None:
+            gpu["energy_mj"], gpu["energy_estimated"] = millijoules(joules), True
+
     def _read(self, stream):
         header = names = None
         for line in stream:
@@ -138,7 +157,9 @@ class SmiGpus:
             gpu = smi_gpu_from_row(names, cells, -1)
             if gpu["index"] is not None and gpu["index"] >= 0:
                 with self.lock:
-                    self.rows[gpu["index"]] = (time.monotonic(), gpu)
+                    now = time.monotonic()
+                    self._add_energy(now, gpu)
+                    self.rows[gpu["index"]] = (now, gpu)
 
     def close(self):
         if self.process is not None and self.process.poll() is None:

@@ -41,7 +41,7 @@ def open_gpus(sim_spec=None, use_nvml=True, interval=None):
             return NoGpus(), [error_entry(None, "nvml_sim", f"ImportError: {exc}")]
         lib.configure(sim_spec)  # a bad SPEC raises ValueError: a usage error, not a sample
         lib.nvmlInit()
-        return NvmlGpus(lib, "nvml_sim"), errors
+        return NvmlGpus(lib, "nvml_sim", interval=interval), errors
     if use_nvml:
         try:
             import pynvml
@@ -50,7 +50,7 @@ def open_gpus(sim_spec=None, use_nvml=True, interval=None):
         else:
             try:
                 pynvml.nvmlInit()
-                return NvmlGpus(pynvml, "nvml"), errors
+                return NvmlGpus(pynvml, "nvml", interval=interval), errors
             except pynvml.NVMLError as exc:  # no library, no driver, version mismatch
                 errors.append(error_entry(None, "nvml", Funnel(pynvml).error_name(exc)))
             except Exception as exc:  # ctypes trouble: nvidia-smi may still work

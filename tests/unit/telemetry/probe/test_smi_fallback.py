@@ -9,6 +9,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from tests.paths import FIXTURES
 from tests.peers import require_peer
 from tests.probe_process import alive, clean_env, errors_of, run_probe, start_probe, wait_for
@@ -111,6 +113,28 @@ def test_nvidia_smi_fallback_stream_keeps_one_loop_and_stops_it_on_sigterm(tmp_p
     finally:
         if alive(loop):  # the probe failed to stop it: do not leave it running
             os.kill(loop, signal.SIGKILL)
+
+
+def test_nvidia_smi_fallback_integrates_power_draw_as_estimated_energy(tmp_path):
+    env = fake_smi(tmp_path, smi_capture())
+    proc = start_probe(
+        "--stream", "0.2", "--no-nvml", stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env=env,
+    )  # fmt: skip
+    try:
+        lines = [json.loads(proc.stdout.readline()) for _ in range(10)]
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+    gpus = [line["gpus"][0] for line in lines]
+    assert all(g["energy_estimated"] is True for g in gpus)
+    energy = [g["energy_mj"] for g in gpus]
+    assert energy == sorted(energy) and energy[-1] > energy[0]
+    # the capture's power.draw, 39.32 W, over the lines' time (rows come at the loop's rhythm)
+    expected = 39.32 * (lines[-1]["t"] - lines[0]["t"]) * 1000
+    assert energy[-1] - energy[0] == pytest.approx(expected, abs=39.32 * 0.5 * 1000)
 
 
 def test_no_nvml_and_no_nvidia_smi_gives_an_empty_gpu_list(tmp_path):
