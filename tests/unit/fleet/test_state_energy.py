@@ -190,3 +190,40 @@ def test_subset_cuts_the_energy_fields_with_the_rest():
     lab, uni = state.org_ids.index("lab"), state.org_ids.index("uni")
     assert part.node_energy_split == (((1, ((uni, 0.5), (lab, 0.5))),), ())
     assert not part.gpu_energy_j.flags.writeable
+
+
+def test_samples_through_pack_bring_the_wire_s_energy_and_mig_split():
+    """NodeSamples as the collectors hand them over: pack() makes the arrays, the state keeps
+    them; the MIG GPU's 3g slice runs kim's work (lab), the rest is the node's (uni)."""
+    from console.fleet.model import GpuProcess, MigDevice, NodeInfo
+
+    state = FleetState(inventory(), default_registry())
+    lab, uni = state.org_ids.index("lab"), state.org_ids.index("uni")
+    migs = (
+        MigDevice(0, "MIG-a", "3g.40gb", 100.0, 40000.0, gpu_instance_id=1),
+        MigDevice(1, "MIG-b", "2g.20gb", 0.0, 20000.0, gpu_instance_id=2),
+    )
+    kim = GpuProcess(7, "kim", 100.0, gpu_instance_id=1)
+    gpus = (
+        GpuSample(0, util_gpu=50.0, energy_j=1e9 + 0.25, energy_estimated=False),
+        GpuSample(
+            1,
+            util_gpu=50.0,
+            name="NVIDIA A100-SXM4-80GB",
+            mig_mode=True,
+            mig_devices=migs,
+            processes=(kim,),
+            energy_j=5.0,
+            energy_estimated=True,
+        ),
+    )
+    info = NodeInfo(cpu_energy_j=12345.5)
+    state.apply(PollBatch(T0, samples=(NodeSample("c-node", T0, gpus, info=info),)))
+    snap = state.snapshot(T0)
+    c = row(snap, "c-node")
+    assert snap.gpu_energy_j[c, :2].tolist() == [1e9 + 0.25, 5.0]
+    assert snap.gpu_energy_estimated[c, :2].tolist() == [False, True]
+    assert snap.node_cpu_energy_j[c] == 12345.5
+    ((col, parts),) = snap.node_energy_split[c]
+    assert col == 1
+    assert dict(parts) == pytest.approx({lab: 3 / 7, uni: 4 / 7})
