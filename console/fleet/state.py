@@ -79,6 +79,7 @@ class FleetState:
         # per node: the wire's MIG energy split (users) and the same resolved to org indices
         self._split_raw: list[tuple] = [()] * n
         self._split: list[tuple] = [()] * n
+        self._split_rows: set[int] = set()  # rows with a split now
         self._gpu_arrays = {
             "util_gpu": self._util,
             "mem_used_mib": self._mem_used,
@@ -193,11 +194,17 @@ class FleetState:
             self._energy_est[rows, :w] = p.energy_estimated[known, :w]
         self._cpu_energy[rows] = np.nan if p.cpu_energy_j is None else p.cpu_energy_j[known]
         splits = p.energy_split
+        if not self._split_rows and (splits is None or not any(splits)):
+            return  # no MIG GPU before or now: nothing to walk (the usual case)
         for k, row in zip(np.flatnonzero(known).tolist(), rows.tolist(), strict=True):
             raw = splits[k] if splits is not None else ()
             if raw or self._split_raw[row]:
                 self._split_raw[row] = raw
                 self._split[row] = self._resolve_split(row, raw)
+                if raw:
+                    self._split_rows.add(row)
+                else:
+                    self._split_rows.discard(row)
 
     def _resolve_split(self, row: int, raw: tuple) -> tuple:
         """Users → org indices (an unmapped user or None: the node's own organisation); one
