@@ -86,7 +86,7 @@ class FrameMaker:
             gpu_power_w=a["power"][r],
             gpu_org=self.sim.work_org(t)[r].astype(np.int16),
             # the demo's counters, as a live console reads them: frames only go forward in time
-            # (the counters integrate from the first frame); main sets node_age_s to 0 beside
+            # (the counters integrate from the first frame)
             gpu_energy_j=gpu_j[r],
             gpu_energy_estimated=np.zeros(gpu_j[r].shape, dtype=bool),
             node_cpu_energy_j=cpu_j[r],
