@@ -68,6 +68,7 @@ class FrameMaker:
 
     def at(self, t: float) -> FleetSnapshot:
         a = self.sim.arrays(t)
+        gpu_j, cpu_j = self.sim.energy.at(t)
         r = self.rows
         status = np.full(len(r), NodeStatus.LIVE, dtype=np.int8)
         down = self.sim.unreachable(t)
@@ -85,6 +86,11 @@ class FrameMaker:
             gpu_temp_c=a["temp"][r],
             gpu_power_w=a["power"][r],
             gpu_org=self.sim.work_org(t)[r].astype(np.int16),
+            # the demo's counters, as a live console reads them: frames only go forward in time
+            # (the counters integrate from the first frame)
+            gpu_energy_j=gpu_j[r],
+            gpu_energy_estimated=np.zeros(gpu_j[r].shape, dtype=bool),
+            node_cpu_energy_j=cpu_j[r],
         )
 
 

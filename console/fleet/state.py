@@ -72,6 +72,14 @@ class FleetState:
         self._temp = np.full(shape, np.nan, dtype=np.float32)
         self._power = np.full(shape, np.nan, dtype=np.float32)
         self._temp_mem = np.full(shape, np.nan, dtype=np.float32)
+        # energy counters (joules) stay float64: float32 would lose whole kilojoules of a counter
+        self._energy = np.full(shape, np.nan)
+        self._energy_est = np.zeros(shape, dtype=bool)
+        self._cpu_energy = np.full(n, np.nan)
+        # per node: the wire's MIG energy split (users) and the same resolved to org indices
+        self._split_raw: list[tuple] = [()] * n
+        self._split: list[tuple] = [()] * n
+        self._split_rows: set[int] = set()  # rows with a split now
         self._gpu_arrays = {
             "util_gpu": self._util,
             "mem_used_mib": self._mem_used,
@@ -139,6 +147,7 @@ class FleetState:
             self._orgs[row] = keep
             self._node_org[row] = self._org_index.get(keep.id, -1) if keep else -1
             self._gpu_org[row, :] = self._node_org[row]
+            self._split[row] = self._resolve_split(row, self._split_raw[row])
         return moved
 
     def apply(self, batch: PollBatch) -> None:
@@ -161,6 +170,7 @@ class FleetState:
             arr[rows, :] = np.nan  # a GPU missing from this sample has no value now
             arr[rows, :width] = p.field(name)[known, :width]
         self._apply_health(p, rows, known)
+        self._apply_energy(p, rows, known)
         self._gpu_org[rows, :] = self._node_org[rows, None]
         if p.user is not None and self._user_org:
             users = p.user[known, :width]
@@ -170,6 +180,47 @@ class FleetState:
                 org = np.array([self._user_org.get(u, -1) for u in users[r, c]], dtype=np.int16)
                 mapped = org >= 0
                 self._gpu_org[rows[r[mapped]], c[mapped]] = org[mapped]
+
+    def _apply_energy(self, p: PackedSamples, rows: np.ndarray, known: np.ndarray) -> None:
+        """The sample's counters replace the node's; a GPU or node without one has NaN now."""
+        self._energy[rows, :] = np.nan
+        self._energy_est[rows, :] = False
+        full = self._energy.shape[1]
+        if p.energy_j is not None:
+            w = min(p.energy_j.shape[1], full)
+            self._energy[rows, :w] = p.energy_j[known, :w]
+        if p.energy_estimated is not None:
+            w = min(p.energy_estimated.shape[1], full)
+            self._energy_est[rows, :w] = p.energy_estimated[known, :w]
+        self._cpu_energy[rows] = np.nan if p.cpu_energy_j is None else p.cpu_energy_j[known]
+        splits = p.energy_split
+        if not self._split_rows and (splits is None or not any(splits)):
+            return  # no MIG GPU before or now: nothing to walk (the usual case)
+        for k, row in zip(np.flatnonzero(known).tolist(), rows.tolist(), strict=True):
+            raw = splits[k] if splits is not None else ()
+            if raw or self._split_raw[row]:
+                self._split_raw[row] = raw
+                self._split[row] = self._resolve_split(row, raw)
+                if raw:
+                    self._split_rows.add(row)
+                else:
+                    self._split_rows.discard(row)
+
+    def _resolve_split(self, row: int, raw: tuple) -> tuple:
+        """Users → org indices (an unmapped user or None: the node's own organisation); one
+        entry per organisation and GPU, fractions of the same organisation added."""
+        if not raw:
+            return ()
+        own = int(self._node_org[row])
+        out = []
+        for col, parts in raw:
+            share: dict[int, float] = {}
+            for user, fraction in parts:
+                org = self._user_org.get(user, -1) if user is not None else -1
+                org = own if org < 0 else org
+                share[org] = share.get(org, 0.0) + float(fraction)
+            out.append((int(col), tuple(share.items())))
+        return tuple(out)
 
     def _apply_health(self, p: PackedSamples, rows: np.ndarray, known: np.ndarray) -> None:
         if p.disk_pct is not None:
@@ -278,6 +329,10 @@ class FleetState:
             gpu_temp_c=_frozen(self._temp),
             gpu_power_w=_frozen(self._power),
             gpu_temp_mem_c=_frozen(self._temp_mem),
+            gpu_energy_j=_frozen(self._energy),
+            gpu_energy_estimated=_frozen(self._energy_est),
+            node_cpu_energy_j=_frozen(self._cpu_energy),
+            node_energy_split=tuple(self._split),
             node_disk_pct=_frozen(self._disk_pct),
             node_health=self._node_health(now),
             sectors=tuple(sectors),

@@ -9,8 +9,10 @@ DCGM exporter's (so a site's dashboards and the console's Prometheus source read
 dcgm-exporter alike), per node node_exporter's where one exists, and the console's own
 hangang_* series. Per-GPU and per-node measurements are exported only for LIVE nodes: a node that
 stopped reporting shows in hangang_node_status and hangang_node_data_age_seconds, never as an old
-value made to look fresh. All are gauges: the DCGM names end in _TOTAL, which a prometheus_client
-counter would rename.
+value made to look fresh. All are gauges but the console's own counter
+(hangang_node_cpu_energy_joules_total): the DCGM counters' names do not end in _total
+(TOTAL_ENERGY_CONSUMPTION, ECC_DBE_VOL_TOTAL), which OpenMetrics (what Prometheus asks for)
+requires of a counter, so prometheus_client would rename them.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector, CollectorRegistry
 from prometheus_client.samples import Sample
 
@@ -117,7 +119,10 @@ def sector_families(view: RoomView) -> Iterator[Metric]:
                "(sum of utilization / 100).", ("sector",)),
         _gauge(n.SECTOR_USED, "Reporting GPUs at or above the busy threshold.", ("sector",)),
         _gauge(n.SECTOR_QUEUED, "GPUs asked for by the sector's queued work.", ("sector",)),
+        _gauge(n.SECTOR_POWER, "Power drawn by the sector's reporting GPUs (in W).",
+               ("sector",)),
     ]
+    power = np.where(live, snap.gpu_power_w, np.nan).astype(np.float64)
     for i, s in enumerate(snap.sectors):
         label = (s.sector.value,)
         mine = snap.node_sector == i
@@ -126,6 +131,7 @@ def sector_families(view: RoomView) -> Iterator[Metric]:
         fams[2].add_metric(label, float(np.nansum(work[mine])) if mine.any() else 0.0)
         fams[3].add_metric(label, s.used_gpus)
         fams[4].add_metric(label, float(view.demand.get(s.sector.value, 0)))
+        fams[5].add_metric(label, round(float(np.nansum(power[mine])), 3) if mine.any() else 0.0)
     yield from fams
 
 
@@ -179,6 +185,8 @@ def node_families(view: RoomView) -> Iterator[Metric]:
     age = _gauge(n.NODE_DATA_AGE, "Seconds since the node's newest sample.", ("node",))
     cpu = _gauge(n.NODE_CPU_PERCENT, "CPU busy (in %).", ("node",))
     disk = _gauge(n.NODE_DISK_PERCENT, "Use of the node's fullest disk (in %).", ("node",))
+    cpu_energy = CounterMetricFamily(n.NODE_CPU_ENERGY, "Energy of the node's CPU packages "
+                                     "(RAPL, summed over packages, in J).", labels=("node",))
     load = _gauge(n.NODE_LOAD1, "1m load average.", NODE_LABELS)
     mem_total = _gauge(n.NODE_MEM_TOTAL, "Memory information field MemTotal_bytes.", NODE_LABELS)
     mem_avail = _gauge(n.NODE_MEM_AVAIL, "Memory information field MemAvailable_bytes.",
@@ -191,6 +199,8 @@ def node_families(view: RoomView) -> Iterator[Metric]:
     cpus = _plain(snap.node_cpu_percent)
     disks = _plain(snap.node_disk_pct) if snap.node_disk_pct is not None else [math.nan] * len(
         statuses)
+    joules = (snap.node_cpu_energy_j.tolist() if snap.node_cpu_energy_j is not None
+              else [math.nan] * len(statuses))
     gpus = snap.node_gpu_count.tolist()
     sectors = snap.node_sector.tolist()
     for row, node in enumerate(snap.node_names):
@@ -205,6 +215,7 @@ def node_families(view: RoomView) -> Iterator[Metric]:
             continue
         _put(cpu, (node,), cpus[row])
         _put(disk, (node,), disks[row])
+        _put(cpu_energy, (node,), joules[row])
         sample = view.samples.get(node)
         facts = sample.info if sample is not None else None
         if facts is None:
@@ -222,7 +233,8 @@ def node_families(view: RoomView) -> Iterator[Metric]:
             _put(fs_size, (*both, d.mount), d.total_bytes)
             if d.total_bytes is not None and d.used_bytes is not None:
                 fs_avail.add_metric((*both, d.mount), float(d.total_bytes - d.used_bytes))
-    yield from (info, status, age, cpu, disk, load, mem_total, mem_avail, fs_size, fs_avail)
+    yield from (info, status, age, cpu, disk, cpu_energy, load, mem_total, mem_avail, fs_size,
+                fs_avail)
 
 
 def _plain(a: np.ndarray) -> list:
@@ -251,6 +263,14 @@ def gpu_families(view: RoomView) -> Iterator[Metric]:
     used_l, total_l = _plain(snap.gpu_mem_used_mib), _plain(snap.gpu_mem_total_mib)
     from_sample = [(_gauge(name, doc, labels), attr) for name, doc, attr in SAMPLE_GPU]
     xid = _gauge(n.DCGM_XID, "Value of the last XID error encountered (0: none lately).", labels)
+    energy = _gauge(n.DCGM_ENERGY, "Total energy consumption since boot (in mJ); a counter.",
+                    labels)
+    estimated = _gauge(n.GPU_ENERGY_ESTIMATED, "1 when the energy counter is the probe's "
+                       "integral of power draw (no NVML counter), 0 when measured.", labels)
+    # mJ as whole numbers, as NVML and dcgm-exporter give them (float64: exact to 2**53 mJ)
+    mj = (np.round(snap.gpu_energy_j * 1000.0).tolist() if snap.gpu_energy_j is not None
+          else None)
+    flags = snap.gpu_energy_estimated.tolist() if snap.gpu_energy_estimated is not None else None
     mig_used = _gauge(n.DCGM_FB_USED, "", ())  # per MIG instance, added to the families above
     mig_free = _gauge(n.DCGM_FB_FREE, "", ())
     counts = snap.node_gpu_count.tolist()
@@ -278,6 +298,10 @@ def gpu_families(view: RoomView) -> Iterator[Metric]:
             if u == u and t == t:
                 add_free(Sample(n.DCGM_FB_FREE, lab, max(0.0, t - u)))
             add_xid(Sample(n.DCGM_XID, lab, float(xids.get(g, 0.0))))
+            if mj is not None and mj[row][g] == mj[row][g]:  # a counter, not NaN
+                energy.samples.append(Sample(n.DCGM_ENERGY, lab, mj[row][g]))
+                flag = bool(flags[row][g]) if flags is not None else False
+                estimated.samples.append(Sample(n.GPU_ENERGY_ESTIMATED, lab, float(flag)))
             if gs is None:
                 continue
             for fam, attr in from_sample:
@@ -293,6 +317,8 @@ def gpu_families(view: RoomView) -> Iterator[Metric]:
     yield from families
     yield free
     yield xid
+    yield energy
+    yield estimated
     yield from (fam for fam, _ in from_sample)
 
 

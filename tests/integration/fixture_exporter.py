@@ -20,6 +20,8 @@ from pathlib import Path
 from tests.paths import REPO
 
 CAPTURES = (REPO / ".." / "shared" / "fixtures" / "dcgm-exporter-prom").resolve()
+NODE_CAPTURE = (REPO / ".." / "shared" / "fixtures" / "node-exporter-prom"
+                / "node_exporter__e2e-output.txt").resolve()
 DEFAULT_CAPTURE = "fake-gpu-operator__t4__gpu-operator-active-whole-gpu-pod.prom"
 _SAMPLE = re.compile(r"^([A-Za-z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?\s*$")
 _LABEL = re.compile(r'([A-Za-z_]\w*)="((?:[^"\\]|\\.)*)"')
@@ -137,6 +139,40 @@ class FixtureExporter:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+
+
+def render_node(families: Iterable[str], packages: int = 1) -> bytes:
+    """node_exporter's own end-to-end capture, only the given metric families; its RAPL zones
+    (one package, intel-rapl:0, and its core subzone) copied for `packages` CPU packages, as a
+    two-socket node has them (index k, intel-rapl:k)."""
+    meta, samples = parse_capture(NODE_CAPTURE.read_text(encoding="utf-8"))
+    wanted = list(families)
+    out: list[str] = []
+    for name in wanted:
+        out.extend(meta.get(name, ()))
+        for sample_name, labels, value in samples:
+            if sample_name != name:
+                continue
+            copies = packages if "intel-rapl:0" in labels.get("path", "") else 1
+            for k in range(copies):
+                mine = dict(labels)
+                if copies > 1 or k:
+                    mine["index"] = str(k)
+                    mine["path"] = mine["path"].replace("intel-rapl:0", f"intel-rapl:{k}")
+                text = ",".join(f'{key}="{v}"' for key, v in mine.items())
+                out.append(f"{name}{{{text}}} {value}" if text else f"{name} {value}")
+    return ("\n".join(out) + "\n").encode()
+
+
+class CaptureExporter(FixtureExporter):
+    """Serves a body made elsewhere (render_node's) as /metrics."""
+
+    def __init__(self, body: bytes) -> None:
+        super().__init__([])
+        self.body = body
+
+    def set(self, **render_options) -> None:
+        raise TypeError("a CaptureExporter serves the body it was given")
 
 
 def capture_names() -> list[str]:

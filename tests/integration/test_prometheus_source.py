@@ -245,8 +245,11 @@ def test_victoria_metrics_gives_the_same_snapshot(site, tmp_path):
     assert p.node_names == v.node_names
     assert list(p.node_status) == list(v.node_status) == [NodeStatus.LIVE] * 2
     for field in ("gpu_util", "gpu_mem_used_mib", "gpu_mem_total_mib", "gpu_temp_c",
-                  "gpu_power_w", "gpu_temp_mem_c"):
+                  "gpu_power_w", "gpu_temp_mem_c", "gpu_energy_j", "gpu_energy_estimated",
+                  "node_cpu_energy_j"):
         assert np.array_equal(getattr(p, field), getattr(v, field), equal_nan=True), field
+    # the captures' energy counters (float64 joules) from both servers alike
+    assert np.isfinite(p.gpu_energy_j[:, :4]).all() and p.gpu_energy_j.dtype == np.float64
     assert [s.used_gpus for s in p.sectors] == [s.used_gpus for s in v.sectors]
 
 

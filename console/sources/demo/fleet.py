@@ -35,6 +35,7 @@ from console.fleet.model import (
 from console.i18n.catalogue import translate
 from console.inventory.model import Inventory, NodeSpec
 from console.paths import resource
+from console.sources.demo import energy as demo_energy
 from console.sources.demo import faults as demo_faults
 from console.sources.demo.capacity import SimControl, SimWorkload
 from console.sources.demo.noise import uniform
@@ -44,8 +45,6 @@ NODE_SHARES = {Sector.PUBLIC: 0.40, Sector.INTEREST: 0.35, Sector.PRIVATE: 0.25}
 GPUS_PER_NODE = 8
 GPU_MODEL = "NVIDIA H100 80GB HBM3"
 GPU_MEM_MIB = 81559.0
-GPU_POWER_LIMIT_W = 700.0
-GPU_IDLE_POWER_W = 70.0
 UNALLOCATED_GPU_FRACTION = 0.03
 OUTAGE_WINDOW_S = 600  # each window, maybe one node is unreachable ...
 OUTAGE_LENGTH_S = 90  # ... for its first 90 s
@@ -95,6 +94,13 @@ class SimFleet:
     faults_on_s: float = demo_faults.ACTIVE_S  # … and its faults are on this long, then off
     # each node's GPU UUIDs (inventory order), made by the first sample
     uuids: list[list[str]] = field(default_factory=list, compare=False, repr=False)
+    # this instance's energy counters (energy.py): they integrate forward from its first sample
+    energy: demo_energy.DemoEnergy = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        energy = demo_energy.DemoEnergy(self.seed, len(self.inventory.nodes), GPUS_PER_NODE,
+                                         self.utilisation)
+        object.__setattr__(self, "energy", energy)
 
     @classmethod
     def build(
@@ -234,17 +240,16 @@ class SimFleet:
         """Every GPU's values at time t as (nodes, GPUs) arrays, and each node's CPU %."""
         util = self.utilisation(t)
         n = util.shape[0]
-        node = np.arange(n)[:, None]
-        gpu = np.arange(GPUS_PER_NODE)[None, :]
-        noise = uniform(self.seed, 10, node, gpu, int(t // 10))
-        job_mem = 0.25 + 0.7 * uniform(self.seed, 11, node, gpu, int(t // 3600))
+        noise = demo_energy.noise_at(self.seed, n, GPUS_PER_NODE, int(t // 10))
+        cell = np.arange(n)[:, None], np.arange(GPUS_PER_NODE)[None, :], int(t // 3600)
+        job_mem = 0.25 + 0.7 * uniform(self.seed, 11, *cell)
         return {
             "util": util,
             "util_mem": util * (0.45 + 0.2 * noise),
             "mem": np.where(util > 3, GPU_MEM_MIB * job_mem, 512.0),
             "temp": 29 + 0.45 * util + 3 * noise,
-            "power": np.minimum(GPU_IDLE_POWER_W + 6.1 * util + 15 * noise, GPU_POWER_LIMIT_W),
-            "cpu": np.clip(util.mean(axis=1) * 0.3 + 5 + 5 * noise[:, 0], 0, 100),
+            "power": demo_energy.gpu_power(util, noise),
+            "cpu": demo_energy.cpu_percent(util, noise[:, 0]),
         }
 
     def sample(self, t: float) -> list[NodeSample | NodeEvent]:
@@ -257,6 +262,7 @@ class SimFleet:
         temp = np.round(a["temp"]).tolist()
         power = np.round(a["power"], 1).tolist()
         cpu = np.round(a["cpu"], 1).tolist()
+        energy, cpu_energy = (np.round(j, 3).tolist() for j in self.energy.at(t))  # mJ, as NVML
         busy = (util.mean(axis=1) / 100.0).tolist()
         org = self.work_org(t).tolist()
         net = uniform(self.seed, 14, np.arange(len(self.inventory.nodes)), int(t // 5)).tolist()
@@ -282,9 +288,11 @@ class SimFleet:
                     mem_total_mib=GPU_MEM_MIB,
                     temp_c=temp[i][g],
                     power_w=power[i][g],
-                    power_limit_w=GPU_POWER_LIMIT_W,
+                    power_limit_w=demo_energy.GPU_POWER_LIMIT_W,
                     name=spec.gpu_model,
                     uuid=uuids[i][g],
+                    energy_j=energy[i][g],
+                    energy_estimated=False,  # a measured counter, as NVML's
                     processes=(
                         GpuProcess(
                             pid=10_000 + 97 * i + g,
@@ -312,6 +320,7 @@ class SimFleet:
                 net_rx_bps=2e6 + 9e8 * b * net[i],
                 net_tx_bps=1e6 + 3e8 * b * net[i] ** 2,
                 uptime_s=t % (86400 * 40),
+                cpu_energy_j=cpu_energy[i],
             )
             out.append(
                 NodeSample(

@@ -41,6 +41,9 @@ _PLANE = {
 }
 
 
+_ENERGY = (names.DCGM_ENERGY, names.GPU_ENERGY_ESTIMATED)  # float64 planes of their own
+
+
 class _GpuIndex(dict):
     """"3" → 3, computed once per spelling; anything but a small whole number → KeyError."""
 
@@ -62,12 +65,12 @@ def _is_index(text: object) -> bool:
         return False
 
 
-def _floats(values: list) -> np.ndarray:
+def _floats(values: list, dtype=np.float32) -> np.ndarray:
     """Prometheus sends values as strings ("42", "NaN", "+Inf"); one bad one becomes NaN."""
     try:
-        return np.asarray(values, dtype=np.float64).astype(np.float32)
+        return np.asarray(values, dtype=np.float64).astype(dtype)
     except (TypeError, ValueError):
-        out = np.full(len(values), np.nan, dtype=np.float32)
+        out = np.full(len(values), np.nan, dtype=dtype)
         for i, v in enumerate(values):
             with contextlib.suppress(TypeError, ValueError):
                 out[i] = float(v)
@@ -131,17 +134,21 @@ class Decoder:
         now: float,
         cpu: Mapping[str, float] | None = None,
         disk: Mapping[str, float] | None = None,
+        cpu_energy: Mapping[str, float] | None = None,
     ) -> Decoded:
         """Per metric its (host, gpu, value) triples, and per node its newest sample time →
         one PackedSamples holding the nodes with GPU data."""
         out = Decoded(None)
-        cpu, disk = cpu or {}, disk or {}
+        cpu, disk, cpu_energy = cpu or {}, disk or {}, cpu_energy or {}
         row_of: dict[str, int] = {}
         cells: list[tuple[int, list[int], list[int], list]] = []
+        energy_cells: list[tuple[str, list[int], list[int], list]] = []
         for metric, result in gpu.items():
             plane = _PLANE.get(metric)
             if plane is not None:
                 cells.append((plane, *self._cells(result, row_of, out.unknown)))
+            elif metric in _ENERGY:
+                energy_cells.append((metric, *self._cells(result, row_of, out.unknown)))
         if not row_of:
             return out
         n = len(row_of)
@@ -153,6 +160,7 @@ class Decoder:
         prof = grid[_PROF]
         grid[_UTIL] = np.where(np.isnan(prof), grid[_UTIL], prof * 100.0)
         grid[_MEM_TOTAL] = grid[_MEM_USED] + grid[_FB_FREE]
+        energy, estimated = self._energy(energy_cells, n)
         hosts = tuple(row_of)
         t = np.full(n, now, dtype=np.float64)
         for s in times:
@@ -169,8 +177,26 @@ class Decoder:
             cpu_percent=np.array([cpu.get(h, np.nan) for h in hosts], dtype=np.float32),
             gpu=np.ascontiguousarray(grid[: len(GPU_FIELDS)]),
             disk_pct=np.array([disk.get(h, np.nan) for h in hosts], dtype=np.float32),
+            energy_j=energy,
+            energy_estimated=estimated,
+            cpu_energy_j=np.array([cpu_energy.get(h, np.nan) for h in hosts], dtype=np.float64),
         )
         return out
+
+    def _energy(self, cells: list, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The counters in joules (DCGM exports mJ), float64, NaN missing; and serve's flag
+        (absent at a dcgm-exporter: NVML's counter is measured)."""
+        energy = np.full((n, self.width), np.nan)
+        estimated = np.zeros((n, self.width), dtype=bool)
+        for metric, rows, cols, values in cells:
+            if not rows:
+                continue
+            v = _floats(values, np.float64)
+            if metric == names.DCGM_ENERGY:
+                energy[rows, cols] = v / 1000.0
+            else:
+                estimated[rows, cols] = v >= 0.5
+        return energy, estimated
 
     def _cells(self, cells: list, row_of: dict[str, int], unknown: set[str]):
         """(rows, columns, value texts) of one metric's (host, gpu, value) triples. The hot
@@ -260,10 +286,11 @@ class Decoder:
             events.append(NodeEvent(node, now, state, message))
         return events
 
-    def serve_values(self, series: Iterable[Series]) -> tuple[dict[str, float], dict[str, float]]:
-        """serve's per-node CPU % and fullest-disk %."""
+    def serve_values(self, series: Iterable[Series]) -> tuple[dict[str, float], ...]:
+        """serve's per-node CPU %, fullest-disk % and CPU package joules."""
         cpu: dict[str, float] = {}
         disk: dict[str, float] = {}
+        cpu_energy: dict[str, float] = {}
         for s in series:
             node = self.hosts.resolve(s.labels.get("node", ""))
             if node is None:
@@ -273,4 +300,6 @@ class Decoder:
                 cpu[node] = s.value
             elif name == names.NODE_DISK_PERCENT:
                 disk[node] = s.value
-        return cpu, disk
+            elif name == names.NODE_CPU_ENERGY:
+                cpu_energy[node] = s.value
+        return cpu, disk, cpu_energy

@@ -20,6 +20,10 @@ GPU_METRICS = (
     names.DCGM_MEM_TEMP,
     names.DCGM_POWER,
 )
+# Per-GPU energy: the counter (mJ, float64 all the way: a float32 loses whole joules of it) and
+# serve's flag saying it is integrated power. `max by` the GPU keeps one series per GPU: MIG
+# instances' rows repeat their GPU's counter.
+ENERGY_METRICS = (names.DCGM_ENERGY, names.GPU_ENERGY_ESTIMATED)
 # The series every dcgm-exporter capture has, MIG or not (GPU_UTIL is absent under MIG): its
 # scrape time is the node's sample time.
 CLOCK_METRIC = names.DCGM_TEMP
@@ -89,9 +93,15 @@ def serve_status() -> str:
 
 
 def serve_node_values() -> str:
-    """serve's own per-node gauges (CPU %, fullest disk %), one query for both."""
-    pattern = f"{names.NODE_CPU_PERCENT}|{names.NODE_DISK_PERCENT}"
+    """serve's own per-node series (CPU %, fullest disk %, CPU joules), one query for all."""
+    pattern = f"{names.NODE_CPU_PERCENT}|{names.NODE_DISK_PERCENT}|{names.NODE_CPU_ENERGY}"
     return f'max by (__name__, node) ({{__name__=~"{pattern}"}})'
+
+
+def node_cpu_energy() -> str:
+    """node_exporter's RAPL package joules, summed over the node's packages (sockets); the
+    core and uncore zones are parts of a package's and are not added again."""
+    return f"sum by (instance) ({names.NODE_RAPL_PACKAGE})"
 
 
 def node_info() -> str:

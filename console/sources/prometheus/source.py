@@ -26,7 +26,7 @@ from console.sources.prometheus.client import PrometheusClient, PrometheusError
 from console.sources.prometheus.decode import Decoder, HostMap
 
 log = logging.getLogger("hangang.prometheus")
-QUERIES_IN_FLIGHT = 8  # 6 per-GPU queries and the small ones: all out at once
+QUERIES_IN_FLIGHT = 10  # 8 per-GPU queries and the small ones: nearly all out at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,11 +106,12 @@ class PrometheusSource:
                 QUERIES_IN_FLIGHT, thread_name_prefix="prometheus-query"
             )
         raw = {m: self._pool.submit(self.client.instant_cells, queries.gpu_values(m))
-               for m in queries.GPU_METRICS}
+               for m in (*queries.GPU_METRICS, *queries.ENERGY_METRICS)}
         side = {name: self._pool.submit(ask, q) for name, q in (
             ("times", queries.gpu_times()), ("up", queries.targets()),
             ("uname", queries.uname()), ("cpu", queries.node_cpu(4 * self.interval)),
-            ("disk", queries.node_disk()), ("serve", queries.serve_node_values()),
+            ("disk", queries.node_disk()), ("rapl", queries.node_cpu_energy()),
+            ("serve", queries.serve_node_values()),
             ("status", queries.serve_status()),
         )}
         try:
@@ -124,10 +125,12 @@ class PrometheusSource:
         self._uname.update(decoder.learn_uname(got["uname"]))
         cpu = decoder.per_node(got["cpu"], self._uname)
         disk = decoder.per_node(got["disk"], self._uname)
-        serve_cpu, serve_disk = decoder.serve_values(got["serve"])
+        cpu_energy = decoder.per_node(got["rapl"], self._uname)
+        serve_cpu, serve_disk, serve_energy = decoder.serve_values(got["serve"])
         cpu.update(serve_cpu)
         disk.update(serve_disk)
-        decoded = decoder.decode(gpu, got["times"], now, cpu, disk)
+        cpu_energy.update(serve_energy)
+        decoded = decoder.decode(gpu, got["times"], now, cpu, disk, cpu_energy)
         events = decoder.serve_events(got["status"], now)  # first: it names the serves
         events += decoder.down_targets(got["up"], now)
         seconds = time.perf_counter() - started
