@@ -17,6 +17,13 @@ from widgets.common.labels import fmt, sector_name, ui_language
 from widgets.common.theme import NO_DATA, SECTOR_COLORS, UNREACHABLE
 from widgets.fleet.heatmap import FleetHeatmap
 from widgets.fleet.sector_cards import SectorCards
+from widgets.fleet.sector_energy import (
+    TodayReader,
+    kw_text,
+    kwh_text,
+    sector_kwh,
+    sector_power_kw,
+)
 from widgets.fleet.utilization_plot import UtilizationPlot
 from widgets.kiosk.page import KioskPage
 from widgets.kiosk.parts import (
@@ -28,6 +35,7 @@ from widgets.kiosk.parts import (
 from widgets.kiosk.style import enlarge_heatmap, enlarge_plot, fit_sector_labels
 
 MAX_ORG_ROWS = 6
+STATS = 7  # figures across the top of a sector page
 
 
 class OverviewPage(KioskPage):
@@ -47,6 +55,9 @@ class OverviewPage(KioskPage):
     def title(self) -> str:
         return self.tr("Fleet overview")
 
+    def set_energy_today(self, reader: TodayReader) -> None:
+        self.cards.set_energy_today(reader)
+
     def show_snapshot(self, snap: FleetSnapshot) -> None:
         self.cards.show_snapshot(snap)
         self.plot.show_snapshot(snap)
@@ -60,8 +71,9 @@ class SectorPage(KioskPage):
         self.sector = sector
         self.index = SECTORS.index(sector)
         self.page_id = f"sector-{sector.value}"
-        self.values = [QLabel("–", objectName="KioskStat") for _ in range(5)]
-        self.captions = [QLabel(objectName="KioskStatCaption") for _ in range(5)]
+        self.values = [QLabel("–", objectName="KioskStat") for _ in range(STATS)]
+        self.captions = [QLabel(objectName="KioskStatCaption") for _ in range(STATS)]
+        self.today = TodayReader()  # the front-end shares the window's
         stats = QGridLayout()
         stats.setHorizontalSpacing(40)
         for col, (value, caption) in enumerate(zip(self.values, self.captions, strict=True)):
@@ -93,6 +105,9 @@ class SectorPage(KioskPage):
     def title(self) -> str:
         return fmt(self.tr("%1 sector"), sector_name(self.sector))
 
+    def set_energy_today(self, reader: TodayReader) -> None:
+        self.today = reader
+
     def retranslate(self) -> None:
         captions = (
             self.tr("GPUs in use / allocated"),
@@ -100,6 +115,8 @@ class SectorPage(KioskPage):
             self.tr("entitled GPUs (share)"),
             self.tr("allocated vs entitlement"),
             self.tr("nodes live"),
+            self.tr("GPU power now"),
+            self.tr("energy today"),
         )
         for label, text in zip(self.captions, captions, strict=True):
             label.setText(text)
@@ -127,6 +144,8 @@ class SectorPage(KioskPage):
             f"{s.entitled_gpus:.0f} ({s.entitled_share:.0%})",
             f"{s.allocated_gpus - s.entitled_gpus:+.0f}",
             f"{int(live.sum())} / {len(mine)}",
+            kw_text(float(sector_power_kw(snap)[self.index]), loc),
+            kwh_text(sector_kwh(self.today.kwh(snap.t), self.sector.value), loc),
         )
         for label, text in zip(self.values, texts, strict=True):
             set_text(label, text)

@@ -24,6 +24,7 @@ from widgets.common.application import qt_application, save_screenshot
 from widgets.common.i18n import Translations, system_language
 from widgets.common.theme import apply_theme, choose_theme
 from widgets.fleet.node_detail import NodeDetail
+from widgets.fleet.sector_energy import TodayReader
 from widgets.history.query import HistoryQueries
 from widgets.reports.dialog import ReportDialog
 from widgets.window.alert_presenter import AlertPresenter
@@ -113,6 +114,7 @@ class WindowFrontend:
         history = services.history
         if history is not None:
             window.status.problem_source = lambda: history.problem
+            window.cards.set_energy_today(TodayReader(history.energy_today))
         services.bridge.snapshot_ready.connect(self._show_details)
         window.closing.connect(self._closing)
         window.report_action.setEnabled(history is not None)
