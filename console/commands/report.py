@@ -146,7 +146,9 @@ def main(argv: list[str]) -> int:
 
     history = default_history_path(args.data_dir or data_dir())
     try:
-        made = make_report(history, request, args.output, csv_dir, settings.accounting)
+        made = make_report(
+            history, request, args.output, csv_dir, settings.accounting, energy=settings.energy
+        )
     except EmptyPeriod as exc:
         return fail(1, f"{say['empty']}: {exc}")
     except (HistoryError, ReportError, OSError) as exc:

@@ -108,7 +108,8 @@ class WindowFrontend:
         """History plots, accounting and node windows: queries on a pool, results on the GUI."""
         self.queries = HistoryQueries(services.history_for_plots(), parent=window)
         window.plot.attach(self.queries)
-        window.accounting.attach(self.queries, services.settings.accounting)
+        settings = services.settings
+        window.accounting.attach(self.queries, settings.accounting, settings.energy)
         window.table.node_activated.connect(self.open_node)
         window.heatmap.node_activated.connect(self.open_node)
         history = services.history
@@ -130,6 +131,7 @@ class WindowFrontend:
                 self.services.settings.accounting,
                 self.services.inventory.centre_name,
                 parent=self.window,
+                energy=self.services.settings.energy,
             )
         if self.report.isVisible():  # already open, maybe behind the main window
             self.report.raise_()
