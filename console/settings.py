@@ -3,7 +3,8 @@
 A missing file means defaults. A broken one is an error naming the file, line and field, like the
 fleet file. Saving (console/settings_save.py) edits the file in place and keeps its comments.
 Only what an operator may set lives here: roles, kiosk behaviour, accounting multipliers, alert
-thresholds and hold times. Secrets are never stored: the kiosk PIN is kept as a salted hash.
+thresholds and hold times, the energy figures that turn kWh into carbon. Secrets are never
+stored: the kiosk PIN is kept as a salted hash.
 """
 
 from __future__ import annotations
@@ -71,6 +72,30 @@ class AccountingSettings:
         return float(self.su_multipliers.get(model or "", 1.0))
 
 
+# Defaults of [energy], with their sources (the settings file and the report's appendix say them):
+DEFAULT_PUE = 1.58
+PUE_SOURCE = "Uptime Institute Global Data Center Survey 2023: average annual PUE 1.58"
+DEFAULT_GRID_KGCO2E_PER_KWH = 0.4594
+GRID_SOURCE = (
+    "Korea's national grid emission factor, Greenhouse Gas Inventory and Research Center of "
+    "Korea (GIR): 0.4594 tCO2e/MWh"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EnergySettings:
+    """kWh → facility kWh (× PUE) → kgCO2e (× the grid's emission factor)."""
+
+    pue: float = DEFAULT_PUE  # facility energy / IT energy, ≥ 1
+    grid_kgco2e_per_kwh: float = DEFAULT_GRID_KGCO2E_PER_KWH
+
+    def facility_kwh(self, it_kwh: float) -> float:
+        return it_kwh * self.pue
+
+    def co2e_kg(self, it_kwh: float) -> float:
+        return it_kwh * self.pue * self.grid_kgco2e_per_kwh
+
+
 @dataclass(frozen=True, slots=True)
 class RuleSettings:
     """One alert rule as the operator set it (defaults: the metric registry's AlertDefault)."""
@@ -119,6 +144,7 @@ class Settings:
     alerts: AlertSettings = field(default_factory=AlertSettings)
     theme: str | None = None  # "dark" or "light"; None: as the desktop (the kiosk is dark)
     alertmanager: AlertmanagerSettings = AlertmanagerSettings()
+    energy: EnergySettings = EnergySettings()
 
 
 def hash_pin(pin: str, salt: str | None = None) -> str:
@@ -223,7 +249,21 @@ def load_settings(path: Path | None = None) -> Settings:
         alerts=_alert_settings(r, r.table(doc, "alerts")),
         theme=theme,
         alertmanager=_alertmanager_settings(r, r.table(doc, "alertmanager")),
+        energy=_energy_settings(r, r.table(doc, "energy")),
     )
+
+
+def _energy_settings(r: _Reader, doc: Mapping) -> EnergySettings:
+    for key in doc:
+        if key not in ("pue", "grid_kgco2e_per_kwh"):
+            r.fail(("energy", key), "unknown key; keys are pue, grid_kgco2e_per_kwh")
+    pue = r.number(doc, ("energy", "pue"), DEFAULT_PUE, 1.0)
+    if pue > 5.0:  # no data centre runs above 3; a larger value is a typo (kWh, percent)
+        r.fail(("energy", "pue"), "must be a number from 1.0 to 5.0")
+    grid = r.number(doc, ("energy", "grid_kgco2e_per_kwh"), DEFAULT_GRID_KGCO2E_PER_KWH, 0.0)
+    if grid > 2.0:  # coal alone is about 1 kg/kWh: a larger value is in g/kWh, not kg/kWh
+        r.fail(("energy", "grid_kgco2e_per_kwh"), "must be kg CO2e per kWh, from 0 to 2")
+    return EnergySettings(pue=pue, grid_kgco2e_per_kwh=grid)
 
 
 def _alertmanager_settings(r: _Reader, doc: Mapping) -> AlertmanagerSettings:

@@ -17,6 +17,10 @@ import tomlkit
 from tomlkit.items import Table
 
 from console.settings import (
+    DEFAULT_GRID_KGCO2E_PER_KWH,
+    DEFAULT_PUE,
+    GRID_SOURCE,
+    PUE_SOURCE,
     RULE_KEYS,
     SCHEMA_VERSION,
     Settings,
@@ -51,6 +55,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     for model, value in settings.accounting.su_multipliers.items():
         multipliers[model] = value
     _write_alerts(_table(doc, "alerts"), settings)
+    _write_energy(doc, settings)
     _replace(path, tomlkit.dumps(doc))
     return path
 
@@ -74,6 +79,23 @@ def _write_alerts(alerts: Table, settings: Settings) -> None:
                 del table[name]
         if table is not None and not table:
             del alerts[key]
+
+
+def _write_energy(doc: Any, settings: Settings) -> None:
+    """[energy] is always written, with where each default comes from, so whoever edits the
+    file sees what the carbon figures rest on."""
+    if not isinstance(doc.get("energy"), dict):
+        table = tomlkit.table()
+        for line in (
+            "kgCO2e = kWh x pue x grid_kgco2e_per_kwh (the report's method appendix)",
+            f"pue default {DEFAULT_PUE}: {PUE_SOURCE}",
+            f"grid_kgco2e_per_kwh default {DEFAULT_GRID_KGCO2E_PER_KWH}: {GRID_SOURCE}",
+        ):
+            table.add(tomlkit.comment(line))
+        doc["energy"] = table
+    energy = doc["energy"]
+    energy["pue"] = settings.energy.pue
+    energy["grid_kgco2e_per_kwh"] = settings.energy.grid_kgco2e_per_kwh
 
 
 def _table(parent: Any, key: str) -> Table:

@@ -4,10 +4,15 @@ Three tables, all additive (a delta adds to a row, never replaces it, so a resta
 a frequent flush just accumulates):
 - node_rollup(res, t, layout, data): one row per bucket with every node's sums as a float32 blob
   (NODE_FIELDS × nodes); 30 days of 15-min rows for 2,048 nodes are 2,880 rows, read in one go;
-- usage(res, t, sector, org, model, alloc_s, live_s, used_s, busy_s): per sector, organisation
-  and GPU model, what accounting and reports read (a month is a few thousand rows);
+- usage(res, t, sector, org, model, alloc_s, live_s, used_s, busy_s, energy_j, energy_est_j,
+  cpu_energy_j): per sector, organisation and GPU model, what accounting and reports read (a
+  month is a few thousand rows);
 - capacity(res, t, sector, entitled_s, span_s): entitlement and the seconds recorded.
 Layouts (which node is which column) are stored once each in `layouts`.
+
+Schema 2 added the energy columns; a schema-1 file is migrated in place when opened for writing
+(ALTER TABLE … ADD COLUMN … DEFAULT 0: the old rows read 0 joules), and a read-only reader of a
+schema-1 file reads 0 for them.
 """
 
 from __future__ import annotations
@@ -21,12 +26,19 @@ import numpy as np
 import pandas as pd
 
 from console.fleet.model import SECTORS
-from console.history.rollup import MAX_FIELDS, NODE_FIELDS, USAGE_FIELDS, Layout, RollupDelta
+from console.history.rollup import (
+    ENERGY_FIELDS,
+    MAX_FIELDS,
+    NODE_FIELDS,
+    USAGE_FIELDS,
+    Layout,
+    RollupDelta,
+)
 
 RESOLUTIONS = (60, 900)
 # 1-min node rows for two days (about 75 kB a row at 2,048 nodes); 15-min rows for good
 RETENTION_S = {60: 2 * 86400, 900: None}
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -38,13 +50,22 @@ CREATE TABLE IF NOT EXISTS node_rollup (
 CREATE TABLE IF NOT EXISTS usage (
     res INTEGER NOT NULL, t INTEGER NOT NULL, sector TEXT NOT NULL, org TEXT NOT NULL,
     model TEXT NOT NULL, alloc_s REAL NOT NULL, live_s REAL NOT NULL, used_s REAL NOT NULL,
-    busy_s REAL NOT NULL, PRIMARY KEY (res, t, sector, org, model)) WITHOUT ROWID;
+    busy_s REAL NOT NULL, energy_j REAL NOT NULL DEFAULT 0, energy_est_j REAL NOT NULL DEFAULT 0,
+    cpu_energy_j REAL NOT NULL DEFAULT 0, PRIMARY KEY (res, t, sector, org, model)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS organisations (
     id TEXT PRIMARY KEY, sector TEXT NOT NULL, name_ko TEXT NOT NULL, name_en TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS capacity (
     res INTEGER NOT NULL, t INTEGER NOT NULL, sector TEXT NOT NULL, entitled_s REAL NOT NULL,
     span_s REAL NOT NULL, PRIMARY KEY (res, t, sector)) WITHOUT ROWID;
 """
+
+
+# every usage sum adds to the stored row: deltas for one bucket add up in any order
+_USAGE_UPSERT = (
+    f"INSERT INTO usage (res, t, sector, org, model, {', '.join(USAGE_FIELDS)}) "
+    f"VALUES ({', '.join('?' * (5 + len(USAGE_FIELDS)))}) ON CONFLICT DO UPDATE SET "
+    + ", ".join(f"{c} = {c} + excluded.{c}" for c in USAGE_FIELDS)
+)
 
 
 class HistoryError(Exception):
@@ -83,10 +104,29 @@ class HistoryDB:
                 self.db.execute(
                     "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
                 )
+                self._migrate()
                 self.db.commit()
+            self._usage_columns = {
+                row[1] for row in self.db.execute("PRAGMA table_info(usage)").fetchall()
+            }
         except (sqlite3.Error, OSError) as exc:
             raise HistoryError(f"{path}: {exc}") from exc
         self._layout_ids: dict[str, int] = {}
+
+    def _migrate(self) -> None:
+        """Bring an older file up to SCHEMA_VERSION (CREATE IF NOT EXISTS left its tables)."""
+        have = {row[1] for row in self.db.execute("PRAGMA table_info(usage)").fetchall()}
+        for name in ENERGY_FIELDS:
+            if name not in have:
+                self.db.execute(f"ALTER TABLE usage ADD COLUMN {name} REAL NOT NULL DEFAULT 0")
+        self.db.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) < ?",
+            (SCHEMA_VERSION, SCHEMA_VERSION),
+        )
+
+    def schema_version(self) -> int:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
 
     def close(self) -> None:
         self.db.close()
@@ -148,10 +188,7 @@ class HistoryDB:
                 (res, t, lid, node.astype(np.float32).tobytes()),
             )
             self.db.executemany(
-                "INSERT INTO usage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT DO UPDATE SET alloc_s = alloc_s + excluded.alloc_s, "
-                "live_s = live_s + excluded.live_s, used_s = used_s + excluded.used_s, "
-                "busy_s = busy_s + excluded.busy_s",
+                _USAGE_UPSERT,
                 [
                     (
                         res,
@@ -200,9 +237,11 @@ class HistoryDB:
         return None if row[0] is None else (row[0], row[1] + 900)
 
     def usage(self, t0: float, t1: float, res: int = 900) -> pd.DataFrame:
-        """Rows of `usage` with t0 <= t < t1 (bucket start times)."""
+        """Rows of `usage` with t0 <= t < t1 (bucket start times); a column an older file
+        lacks reads 0."""
+        columns = [c if c in self._usage_columns else f"0.0 AS {c}" for c in USAGE_FIELDS]
         return pd.read_sql_query(
-            "SELECT t, sector, org, model, " + ", ".join(USAGE_FIELDS) + " FROM usage "
+            "SELECT t, sector, org, model, " + ", ".join(columns) + " FROM usage "
             "WHERE res=? AND t>=? AND t<? ORDER BY t",
             self.db,
             params=(res, int(t0), int(t1)),

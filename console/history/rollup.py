@@ -12,7 +12,10 @@ Definitions (the report's appendix repeats them):
 - used GPU-seconds: Σ utilisation/100 × dt over live GPUs, charged to the organisation of the
   GPU's main process's user when the inventory maps it, else to the node's organisation;
 - busy GPU-seconds: seconds a live GPU was at or above the busy threshold (same charging);
-- entitled GPU-seconds: the sector's share × all GPUs × dt.
+- entitled GPU-seconds: the sector's share × all GPUs × dt;
+- GPU energy (joules, console/energy/meter.py): each GPU's counter delta between samples, charged
+  like used GPU-seconds (a MIG GPU's split by its slices); energy_est_j is the part that is
+  power × dt; CPU package energy is charged to the node's organisation, like allocation.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from console.energy.attribution import attribute
+from console.energy.meter import EnergyMeter
 from console.fleet.model import SECTORS, FleetSnapshot, NodeStatus
 
 # per-node sums (…_dt: value × seconds) and maxima, stored as one float32 row per field
@@ -38,6 +43,8 @@ NODE_FIELDS = (
 )
 MAX_FIELDS = ("util_max", "temp_max")
 USAGE_FIELDS = ("alloc_s", "live_s", "used_s", "busy_s")
+USAGE_FIELDS += ("energy_j", "energy_est_j", "cpu_energy_j")  # joules (console/energy/meter.py)
+ENERGY_FIELDS = USAGE_FIELDS[4:]  # added in history schema 2 (older files read 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +103,17 @@ def layout_of(snap: FleetSnapshot, models: tuple[str | None, ...]) -> Layout:
 class RollupAccumulator:
     """Adds frames up until flushed. GUI thread only; a few numpy reductions per frame."""
 
-    def __init__(self, layout: Layout, max_gap_s: float, busy_threshold: float) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        max_gap_s: float,
+        busy_threshold: float,
+        meter: EnergyMeter | None = None,
+    ) -> None:
+        """`meter` carries the energy counters over from an earlier accumulator (a new layout
+        must not lose the interval in progress)."""
         self.layout = layout
+        self.meter = meter or EnergyMeter(max_gap_s)
         self.max_gap_s = max_gap_s
         self.busy_threshold = busy_threshold
         n = len(layout.nodes)
@@ -120,13 +136,18 @@ class RollupAccumulator:
 
     @property
     def empty(self) -> bool:
-        return self._span == 0.0 and not self._node[NODE_FIELDS.index("node_live_s")].any()
+        return (
+            self._span == 0.0
+            and not self._node[NODE_FIELDS.index("node_live_s")].any()
+            and not self._usage.any()
+        )
 
     def add(self, snap: FleetSnapshot) -> None:
         """Count `snap` for the seconds since the previous frame (0 for the first one)."""
         dt = 0.0 if self.last_t is None else min(max(snap.t - self.last_t, 0.0), self.max_gap_s)
         self.last_t = snap.t
         self.minute = int(snap.t // 60) * 60
+        self._add_energy(snap)  # counted between sample times, whatever the frame's dt
         if dt == 0.0:
             return
         live = snap.node_status == NodeStatus.LIVE
@@ -167,9 +188,27 @@ class RollupAccumulator:
         self._entitled += self._share * self._gpus.sum() * dt
         self._span += dt
 
+    def _add_energy(self, snap: FleetSnapshot) -> None:
+        step = self.meter.step(snap)
+        if not (step.gpu_j.any() or step.cpu_j.any()):
+            return
+        f = {name: i for i, name in enumerate(USAGE_FIELDS)}
+        keys = self.layout.usage_keys
+        sector = np.asarray(snap.node_sector, dtype=np.intp)
+        gpu_org = snap.gpu_org if snap.gpu_org is not None else self._org[:, None]
+        gpu_org = np.broadcast_to(gpu_org, step.gpu_j.shape)
+        rows, orgs, (joules, estimated) = attribute(
+            gpu_org, snap.node_energy_split, step.gpu_j, step.estimated_j
+        )
+        key = self._key(orgs, sector[rows], self._model[rows])
+        self._usage[f["energy_j"]] += np.bincount(key, joules, minlength=keys)
+        self._usage[f["energy_est_j"]] += np.bincount(key, estimated, minlength=keys)
+        node_key = self._key(self._org, sector, self._model)
+        self._usage[f["cpu_energy_j"]] += np.bincount(node_key, step.cpu_j, minlength=keys)
+
     def take(self) -> RollupDelta | None:
         """The sums so far (None if nothing was counted), and start again from zero."""
-        if self.minute is None or self._span == 0.0:
+        if self.minute is None or (self._span == 0.0 and not self._usage.any()):
             return None
         nonzero = np.flatnonzero(self._usage.any(axis=0))
         delta = RollupDelta(

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from console.energy.meter import EnergyMeter
 from console.fleet.model import FleetSnapshot, NodeStatus
 from console.history.database import HistoryDB, HistoryError
 from console.history.ring import FrameRing
@@ -122,7 +123,11 @@ class HistoryStore:
         ring_s: float = RING_S,
         flush_s: float = FLUSH_S,
         busy_threshold: float = 5.0,
+        energy_gap_s: float | None = None,
     ) -> None:
+        """`energy_gap_s`: samples further apart than this add no energy (default: three frame
+        steps, at least 15 s, as the probe's integrator); the fleet's stale age fits a fleet
+        whose nodes report at different rates."""
         self.path = path
         self.frame_step_s = frame_step_s
         self.flush_s = flush_s
@@ -134,6 +139,8 @@ class HistoryStore:
         self._layout: Layout | None = None
         self._last_flush = 0.0
         self._rows: dict[str, int] = {}
+        # outlives the accumulators: a new layout must not lose the interval in progress
+        self._meter = EnergyMeter(energy_gap_s or max(3 * frame_step_s, 15.0))
         self.writer = HistoryWriter(path, inventory.organisations)
 
     @property
@@ -153,7 +160,7 @@ class HistoryStore:
             self._layout = layout = layout_of(snap, models)
             last_t = self._acc.last_t if self._acc else None
             self._acc = RollupAccumulator(
-                layout, max(3 * self.frame_step_s, 5.0), self.busy_threshold
+                layout, max(3 * self.frame_step_s, 5.0), self.busy_threshold, self._meter
             )
             self._acc.last_t = last_t
         acc = self._acc

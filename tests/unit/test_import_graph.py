@@ -23,9 +23,12 @@ UNITS = {
     "settings": ("console.settings", "console.settings_save", "console.access"),
     "wiring": ("console.app", "console.cli", "console.fleet_choice"),
     "bridge": ("console.bridge",),
+    # the energy books read the history; the meter and attribution (unit "energy") feed it
+    "energy.books": ("console.energy.accounting", "console.energy.today"),
 }
 _CONSOLE = {"vocabulary", "settings", "inventory", "history", "fleet", "telemetry", "alerts"}
 _CONSOLE |= {"capacity", "sources", "reports", "commands", "whatif", "scheduler"}
+_CONSOLE |= {"energy", "energy.books"}
 # unit -> the units it may import (its own is always allowed)
 ALLOWED: dict[str, set[str]] = {
     "root": set(),
@@ -33,7 +36,10 @@ ALLOWED: dict[str, set[str]] = {
     "vocabulary": set(),
     "inventory": {"vocabulary"},
     "settings": {"vocabulary", "inventory"},
-    "history": {"vocabulary", "settings", "inventory"},
+    # counters → joules per GPU (console/energy/meter.py): the rollups add them up
+    "energy": {"vocabulary"},
+    "history": {"vocabulary", "settings", "inventory", "energy"},
+    "energy.books": {"vocabulary", "settings", "history", "energy"},
     "fleet": {"vocabulary", "inventory", "history"},
     "telemetry": {"vocabulary", "inventory", "fleet", "node-side"},
     "alerts": {"vocabulary", "settings", "fleet"},
@@ -45,7 +51,7 @@ ALLOWED: dict[str, set[str]] = {
     | {"whatif"},
     # the queue model: jobs in, waits out; knows no backend (the setup hands it a history)
     "whatif": {"vocabulary"},
-    "reports": {"vocabulary", "settings", "history", "alerts", "capacity"},
+    "reports": {"vocabulary", "settings", "history", "alerts", "capacity", "energy.books"},
     # serve and status run the wiring's services without a window (console/room/)
     "commands": _CONSOLE - {"commands"} | {"node-side", "room", "wiring"},
     "bridge": {"vocabulary", "fleet"},
@@ -53,7 +59,7 @@ ALLOWED: dict[str, set[str]] = {
     "wiring": _CONSOLE - {"commands"} | {"bridge", "node-side"},
     "room": _CONSOLE - {"commands"} | {"wiring", "node-side"},
     "widgets.common": {"vocabulary", "settings"},
-    "widgets.history": {"vocabulary", "settings", "history", "widgets.common"},
+    "widgets.history": {"vocabulary", "settings", "history", "energy.books", "widgets.common"},
     "widgets.fleet": {"vocabulary", "settings", "fleet", "history", "widgets.common"}
     | {"widgets.history"},
     "widgets.alerts": {"vocabulary", "settings", "alerts", "widgets.common"},

@@ -1,0 +1,95 @@
+"""A two-node fleet whose snapshots carry energy counters set by the test.
+
+FleetState makes real snapshots (layout, organisations, sectors); the energy fields, the data's
+age and the node status are then set directly, as the fleet state would from its sources.
+public's pub1 (City Hall, H100 × 2) and private's prv1 (Lab, A100 × 2), whose GPUs run for kim,
+a user of Startup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from console.fleet.metrics import default_registry
+from console.fleet.model import (
+    FleetSnapshot,
+    GpuProcess,
+    GpuSample,
+    NodeSample,
+    NodeStatus,
+    Organisation,
+    PollBatch,
+    Sector,
+)
+from console.fleet.state import FleetState
+from console.inventory.model import Inventory, NodeSpec
+
+T0 = 1_795_964_400.0  # 2026-11-30 00:00 Asia/Seoul: on a 15-min boundary
+CITY = Organisation("city", Sector.PUBLIC, "City Hall KO", "City Hall")
+LAB = Organisation("lab", Sector.PRIVATE, "Lab KO", "Lab")
+STARTUP = Organisation("startup", Sector.PRIVATE, "Startup KO", "Startup")
+
+
+def inventory() -> Inventory:
+    return Inventory(
+        nodes=(
+            NodeSpec("pub1", Sector.PUBLIC, CITY, 2, gpu_model="H100"),
+            NodeSpec("prv1", Sector.PRIVATE, LAB, 2, gpu_model="A100"),
+        ),
+        entitlements={Sector.PUBLIC: 0.5, Sector.INTEREST: 0.25, Sector.PRIVATE: 0.25},
+        organisations=(CITY, LAB, STARTUP),
+        user_org={"kim": "startup"},
+    )
+
+
+def base(t: float = T0) -> FleetSnapshot:
+    fleet = FleetState(inventory(), default_registry(), stale_after_s=30.0)
+    kim = (GpuProcess(pid=1, user="kim", used_mib=1000),)
+    fleet.apply(
+        PollBatch(
+            t,
+            samples=(
+                NodeSample("pub1", t, tuple(GpuSample(i, util_gpu=50.0) for i in range(2))),
+                NodeSample(
+                    "prv1", t, tuple(GpuSample(i, util_gpu=90.0, processes=kim) for i in range(2))
+                ),
+            ),
+        )
+    )
+    return fleet.snapshot(t)
+
+
+def frozen(a) -> np.ndarray:
+    a = np.array(a, dtype=float)
+    a.flags.writeable = False
+    return a
+
+
+def snap(
+    template: FleetSnapshot,
+    t: float,
+    energy,
+    power=((300.0, 300.0), (300.0, 300.0)),
+    age=(0.0, 0.0),
+    estimated=None,
+    cpu=None,
+    status=(NodeStatus.LIVE, NodeStatus.LIVE),
+    split=None,
+) -> FleetSnapshot:
+    """`template` at time `t` with these counters (joules, NaN none), power and data ages."""
+    shape = np.shape(energy)
+    return replace(
+        template,
+        t=t,
+        node_age_s=frozen(age),
+        node_status=np.array(status, dtype=np.int8),
+        gpu_power_w=frozen(power),
+        gpu_energy_j=frozen(energy),
+        gpu_energy_estimated=(
+            np.zeros(shape, bool) if estimated is None else np.array(estimated, bool)
+        ),
+        node_cpu_energy_j=None if cpu is None else frozen(cpu),
+        node_energy_split=split if split is not None else ((),) * shape[0],
+    )
