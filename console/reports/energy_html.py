@@ -20,7 +20,7 @@ COLUMNS = [
     ("facility_kwh", "facility_kwh", "num"),
     ("co2e_t", "co2e_t", "num3"),
     ("prev_facility_kwh", "prev_facility_kwh", "num"),
-    ("facility_change_pct", "facility_change_pct", "num"),
+    ("change_pct", "change_pct", "num"),
 ]
 
 

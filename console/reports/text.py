@@ -61,7 +61,7 @@ HEADERS: dict[str, Msg] = {
     "facility_kwh": translate("ReportHeaders", "Facility kWh"),
     "co2e_t": translate("ReportHeaders", "tCO2e"),
     "prev_facility_kwh": translate("ReportHeaders", "Previous facility kWh"),
-    "facility_change_pct": translate("ReportHeaders", "Change %"),
+    "change_pct": translate("ReportHeaders", "Change %"),
 }
 
 WORDS: dict[str, Msg] = {

@@ -96,7 +96,8 @@ class KioskFrontend:
         history = services.history
         if history is None:
             return
-        reader = TodayReader(history.energy_today)
+        # HistoryStore.energy_today (BOOKS); a store without it shows "—"
+        reader = TodayReader(getattr(history, "energy_today", None))
         for page in window.pages:
             if hasattr(page, "set_energy_today"):
                 page.set_energy_today(reader)
