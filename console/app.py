@@ -252,7 +252,13 @@ def _assemble(
     path = default_history_path(store_dir(options))
     registry = fleet.registry
     history = HistoryStore(
-        path, fleet.inventory, frame_step_s, busy_threshold=registry.busy_threshold
+        path,
+        fleet.inventory,
+        frame_step_s,
+        busy_threshold=registry.busy_threshold,
+        # a node's samples further apart than its stale age add no energy: a gap is a gap
+        energy_gap_s=fleet.stale_after_s,
+        tz=options.tz,
     )
     poller = Poller(sources, on_batch=bridge.submit)
     incidents = IncidentStore(incidents_path(path.parent))

@@ -247,6 +247,21 @@ class HistoryDB:
             params=(res, int(t0), int(t1)),
         )
 
+    def energy_by_sector(self, t0: float, res: int = 60) -> np.ndarray:
+        """GPU joules per sector (SECTORS order) in the rows from t0 on."""
+        out = np.zeros(len(SECTORS))
+        if "energy_j" not in self._usage_columns:
+            return out
+        index = {s.value: i for i, s in enumerate(SECTORS)}
+        rows = self.db.execute(
+            "SELECT sector, SUM(energy_j) FROM usage WHERE res=? AND t>=? GROUP BY sector",
+            (res, int(t0)),
+        ).fetchall()
+        for sector, joules in rows:
+            if sector in index:
+                out[index[sector]] = joules or 0.0
+        return out
+
     def organisations(self) -> pd.DataFrame:
         """id, sector, name_ko, name_en of every organisation the history has seen."""
         return pd.read_sql_query("SELECT id, sector, name_ko, name_en FROM organisations", self.db)

@@ -83,6 +83,16 @@ class RollupDelta:
     entitled_s: np.ndarray  # (len(SECTORS),)
     span_s: float
 
+    def sector_energy_j(self) -> np.ndarray:
+        """GPU joules per sector (SECTORS order)."""
+        return _sector_energy(self.layout, self.usage_key, self.usage)
+
+
+def _sector_energy(layout: Layout, keys: np.ndarray, usage: np.ndarray) -> np.ndarray:
+    sector = layout.key_parts(keys)[0]
+    joules = usage[USAGE_FIELDS.index("energy_j")]
+    return np.bincount(sector, joules, minlength=len(SECTORS)).astype(np.float64)
+
 
 def layout_of(snap: FleetSnapshot, models: tuple[str | None, ...]) -> Layout:
     """The layout of a snapshot; `models` is each node's GPU model from the inventory."""
@@ -205,6 +215,13 @@ class RollupAccumulator:
         self._usage[f["energy_est_j"]] += np.bincount(key, estimated, minlength=keys)
         node_key = self._key(self._org, sector, self._model)
         self._usage[f["cpu_energy_j"]] += np.bincount(node_key, step.cpu_j, minlength=keys)
+
+    def unflushed_energy(self) -> tuple[int, np.ndarray] | None:
+        """(minute, GPU joules per sector) added since the last take."""
+        if self.minute is None:
+            return None
+        keys = np.arange(self.layout.usage_keys)
+        return self.minute, _sector_energy(self.layout, keys, self._usage)
 
     def take(self) -> RollupDelta | None:
         """The sums so far (None if nothing was counted), and start again from zero."""

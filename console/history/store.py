@@ -13,15 +13,18 @@ import contextlib
 import logging
 import math
 import queue
+import sqlite3
 import threading
 import time
 from collections import deque
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
 from console.energy.meter import EnergyMeter
+from console.energy.today import TodayEnergy, local_midnight
 from console.fleet.model import FleetSnapshot, NodeStatus
 from console.history.database import HistoryDB, HistoryError
 from console.history.ring import FrameRing
@@ -40,26 +43,37 @@ BACKLOG = 2000  # deltas kept while the disk refuses them (≈ 2.8 h at one per 
 class HistoryWriter:
     """The one thread that writes the history database."""
 
-    def __init__(self, path: Path, organisations: tuple = ()) -> None:
+    def __init__(
+        self, path: Path, organisations: tuple = (), today: TodayEnergy | None = None
+    ) -> None:
         self.path = path
         self.organisations = organisations
+        self.today = today  # kept up to date after each write (HistoryStore.energy_today)
         self.problem: str | None = None  # the last error, until a write succeeds again
         self.written = 0  # deltas written, for tests and the status line
         self.retry_s = RETRY_S
         self.max_pages: int | None = None  # see HistoryDB; tests fill the "disk" with it
-        self._queue: queue.SimpleQueue[RollupDelta | None] = queue.SimpleQueue()
-        self._backlog: deque[RollupDelta] = deque(maxlen=BACKLOG)
+        # deltas are numbered as they are put, so TodayEnergy knows which ones are stored
+        self._queue: queue.SimpleQueue[tuple[int, RollupDelta] | None] = queue.SimpleQueue()
+        self._backlog: deque[tuple[int, RollupDelta]] = deque(maxlen=BACKLOG)
         self._idle = threading.Condition()
         self._pending = 0
+        self._number = 0
         self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
-    def put(self, delta: RollupDelta) -> None:
+    def put(self, delta: RollupDelta) -> int:
+        """Queue `delta` for writing; returns its number (1, 2, …)."""
         with self._idle:
             self._pending += 1
-        self._queue.put(delta)
+            self._number += 1
+            number = self._number
+        if self.today is not None:  # before the writer can see it: it may be stored at once
+            self.today.sent(number, delta.minute, delta.sector_energy_j())
+        self._queue.put((number, delta))
+        return number
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until everything put so far was written or failed (tests, shutdown)."""
@@ -76,7 +90,7 @@ class HistoryWriter:
         last_prune = 0.0
         stopping = False
         while not stopping:
-            items: list[RollupDelta | None] = []
+            items: list[tuple[int, RollupDelta] | None] = []
             # with a backlog, wake up to retry even when nothing new comes
             with contextlib.suppress(queue.Empty):
                 items.append(self._queue.get(timeout=self.retry_s if self._backlog else None))
@@ -93,10 +107,12 @@ class HistoryWriter:
                     if db is None:
                         db = HistoryDB(self.path, max_pages=self.max_pages)
                         db.write_organisations(self.organisations)
-                    db.write(list(self._backlog))
-                    self.written += len(self._backlog)
+                    batch = list(self._backlog)
+                    db.write([d for _, d in batch])
+                    self.written += len(batch)
                     self._backlog.clear()
                     self.problem = None
+                    self._count_today(db, batch)
                     if time.monotonic() - last_prune > PRUNE_S:
                         db.prune()
                         last_prune = time.monotonic()
@@ -113,6 +129,27 @@ class HistoryWriter:
         if db is not None:
             db.close()
 
+    def _count_today(self, db: HistoryDB, batch: list[tuple[int, RollupDelta]]) -> None:
+        """Today's stored energy after `batch` was written: read once a day from the database
+        (rows of an earlier run count too), then added up from what this writes. A failed read
+        leaves the old figure (the batch is written: it must not be written again)."""
+        today = self.today
+        if today is None or not batch:
+            return
+        upto = batch[-1][0]
+        day = local_midnight(max(d.minute for _, d in batch), today.tz)
+        if today.day != day:
+            try:
+                today.stored(day, db.energy_by_sector(day), upto)
+            except sqlite3.Error as exc:
+                log.warning("today's energy not read: %s", exc)
+            return
+        joules = today.stored_joules()
+        for _, d in batch:
+            if d.minute >= day:
+                joules += d.sector_energy_j()
+        today.stored(day, joules, upto)
+
 
 class HistoryStore:
     def __init__(
@@ -124,10 +161,11 @@ class HistoryStore:
         flush_s: float = FLUSH_S,
         busy_threshold: float = 5.0,
         energy_gap_s: float | None = None,
+        tz: str = "Asia/Seoul",
     ) -> None:
         """`energy_gap_s`: samples further apart than this add no energy (default: three frame
         steps, at least 15 s, as the probe's integrator); the fleet's stale age fits a fleet
-        whose nodes report at different rates."""
+        whose nodes report at different rates. `tz`: where today starts (energy_today)."""
         self.path = path
         self.frame_step_s = frame_step_s
         self.flush_s = flush_s
@@ -141,7 +179,8 @@ class HistoryStore:
         self._rows: dict[str, int] = {}
         # outlives the accumulators: a new layout must not lose the interval in progress
         self._meter = EnergyMeter(energy_gap_s or max(3 * frame_step_s, 15.0))
-        self.writer = HistoryWriter(path, inventory.organisations)
+        self._today = TodayEnergy(ZoneInfo(tz))
+        self.writer = HistoryWriter(path, inventory.organisations, self._today)
 
     @property
     def problem(self) -> str | None:
@@ -200,6 +239,13 @@ class HistoryStore:
         """Write what is left and stop the writer (it waits for the last transaction)."""
         self.flush()
         self.writer.stop()
+
+    def energy_today(self, now: float) -> dict[str, float] | None:
+        """GPU kWh per sector (value → kWh) since local midnight: stored rows + what is not
+        stored yet. None before the history could be read. Never touches the database: the
+        GUI thread may call it every frame."""
+        unflushed = self._acc.unflushed_energy() if self._acc is not None else None
+        return self._today.kwh(now, unflushed)
 
     # -- queries (any thread: each opens its own connection) ---------------------------------
 

@@ -24,7 +24,7 @@ UNITS = {
     "wiring": ("console.app", "console.cli", "console.fleet_choice"),
     "bridge": ("console.bridge",),
     # the energy books read the history; the meter and attribution (unit "energy") feed it
-    "energy.books": ("console.energy.accounting", "console.energy.today"),
+    "energy.books": ("console.energy.accounting",),
 }
 _CONSOLE = {"vocabulary", "settings", "inventory", "history", "fleet", "telemetry", "alerts"}
 _CONSOLE |= {"capacity", "sources", "reports", "commands", "whatif", "scheduler"}

@@ -19,37 +19,19 @@ from console.history.database import SCHEMA_VERSION, HistoryDB
 from console.history.rollup import USAGE_FIELDS, RollupAccumulator, layout_of
 from console.history.store import HistoryStore
 from console.settings import EnergySettings
-from tests.unit.energy.fleet import T0, base, inventory, snap
-
-STEP = 10.0
-KWH = 3.6e6
-# per-GPU power (W): pub1's GPU 1 has no counter (estimated from power); prv1's GPU 0 is MIG
-POWER = np.array([[310.0, 120.0], [400.0, 650.0]])
-OFFSET = np.array([[5e6, 0.0], [1.2e8, 3e4]])
-CPU_W = np.array([150.0, 90.0])
-LAB, STARTUP = 1, 2  # index into the snapshot's org_ids (city, lab, startup)
-# prv1 GPU 0: a 4g slice for Lab's job, a 3g slice for Startup's (kim)
-SPLIT = ((), ((0, ((LAB, 4 / 7), (STARTUP, 3 / 7))),))
-
-
-def counters(
-    t: float, reset_at: float | None = None, power: np.ndarray = POWER
-) -> tuple[np.ndarray, np.ndarray]:
-    """Energy counters at `t`: the integral of POWER from an offset; prv1's GPU 1 counter
-    restarts from 0 at `reset_at` (a driver reload)."""
-    gpu = OFFSET + power * (t - T0)
-    if reset_at is not None and t >= reset_at:
-        gpu[1, 1] = power[1, 1] * (t - reset_at)
-    gpu[0, 1] = np.nan
-    cpu = np.array([1e5, 2e5]) + CPU_W * (t - T0)
-    return gpu, cpu
-
-
-def frames(seconds: float, start: float = T0, reset_at: float | None = None, power=POWER):
-    template = base(start)
-    for t in np.arange(start, start + seconds + STEP / 2, STEP):
-        gpu, cpu = counters(float(t), reset_at, power)
-        yield snap(template, float(t), gpu, power=power, cpu=cpu, split=SPLIT)
+from tests.unit.energy.fleet import (
+    CPU_W,
+    KWH,
+    POWER,
+    SPLIT,
+    STEP,
+    T0,
+    base,
+    counters,
+    frames,
+    inventory,
+    snap,
+)
 
 
 def store_run(path, seconds: float, start: float = T0, **kw) -> HistoryStore:
