@@ -3268,8 +3268,8 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>현재 GPU 전력</translation>
     </message>
     <message>
-        <source>energy today</source>
-        <translation>오늘 전력량</translation>
+        <source>GPU energy today</source>
+        <translation>오늘 GPU 전력량</translation>
     </message>
     <message>
         <source>%1 of %2 allocated GPUs report live data; in use means at least %3 % busy.</source>
@@ -3338,8 +3338,8 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>현재 GPU 전력</translation>
     </message>
     <message>
-        <source>energy today</source>
-        <translation>오늘 전력량</translation>
+        <source>GPU energy today</source>
+        <translation>오늘 GPU 전력량</translation>
     </message>
     <message>
         <source>in use</source>

@@ -90,7 +90,7 @@ class SectorCard(QFrame):
         self.allocated_caption.setText(self.tr("allocated"))
         self.balance_caption.setText(self.tr("vs entitlement"))
         self.power_caption.setText(self.tr("GPU power now"))
-        self.today_caption.setText(self.tr("energy today"))
+        self.today_caption.setText(self.tr("GPU energy today"))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -2,9 +2,9 @@
 
 Power now is the snapshot's: Σ power_w of the GPUs on the sector's LIVE nodes (a GPU with no
 power reading adds nothing; a sector with no live GPU has no figure). Energy today is the
-history's (HistoryStore.energy_today: kWh per sector since local midnight), read at most once a
-minute because it is a database read on the GUI thread, and shown as "—" when the history could
-not say.
+history's (HistoryStore.energy_today: GPU kWh per sector since local midnight, from memory, no
+database read), asked every few seconds by one reader per window, and shown as "—" when the
+history could not say.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from console.fleet.model import SECTORS, FleetSnapshot, NodeStatus
 log = logging.getLogger(__name__)
 
 NO_VALUE = "—"
-READ_EVERY_S = 60.0
+READ_EVERY_S = 5.0  # the figure moves by watt-seconds; no need to ask every frame
 
 EnergyToday = Callable[[float], "dict[str, float] | None"]  # HistoryStore.energy_today
 
@@ -58,9 +58,9 @@ def sector_kwh(today: dict[str, float] | None, sector: str) -> float | None:
 
 
 class TodayReader:
-    """HistoryStore.energy_today, read again only when READ_EVERY_S has passed (snapshot time);
-    one reader is shared by every panel of a window, so the history is read once a minute in
-    all. A failing read says None (shown "—"), it never raises."""
+    """HistoryStore.energy_today, asked again only when READ_EVERY_S has passed (snapshot time);
+    one reader is shared by every panel of a window, so they all show the same figure. A failing
+    read says None (shown "—"), it never raises."""
 
     def __init__(self, source: EnergyToday | None = None, every_s: float = READ_EVERY_S) -> None:
         self.source = source

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from console.energy.accounting import energy_table
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
 
+from console.energy.accounting import energy_table
 from console.history.accounting import accounting, resolution_for, with_total
 from console.history.rollup import NODE_FIELDS
 from console.history.store import HistoryStore

@@ -96,8 +96,7 @@ class KioskFrontend:
         history = services.history
         if history is None:
             return
-        # HistoryStore.energy_today (BOOKS); a store without it shows "—"
-        reader = TodayReader(getattr(history, "energy_today", None))
+        reader = TodayReader(history.energy_today)
         for page in window.pages:
             if hasattr(page, "set_energy_today"):
                 page.set_energy_today(reader)

@@ -116,7 +116,7 @@ class SectorPage(KioskPage):
             self.tr("allocated vs entitlement"),
             self.tr("nodes live"),
             self.tr("GPU power now"),
-            self.tr("energy today"),
+            self.tr("GPU energy today"),
         )
         for label, text in zip(self.captions, captions, strict=True):
             label.setText(text)

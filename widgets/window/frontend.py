@@ -115,8 +115,7 @@ class WindowFrontend:
         history = services.history
         if history is not None:
             window.status.problem_source = lambda: history.problem
-            # HistoryStore.energy_today (BOOKS); a store without it shows "—"
-            window.cards.set_energy_today(TodayReader(getattr(history, "energy_today", None)))
+            window.cards.set_energy_today(TodayReader(history.energy_today))
         services.bridge.snapshot_ready.connect(self._show_details)
         window.closing.connect(self._closing)
         window.report_action.setEnabled(history is not None)
