@@ -35,7 +35,7 @@ from widgets.kiosk.parts import (
 from widgets.kiosk.style import enlarge_heatmap, enlarge_plot, fit_sector_labels
 
 MAX_ORG_ROWS = 6
-STATS = 7  # figures across the top of a sector page
+STATS = 5  # figures across the top of a sector page; its energy sits beside the bar's legend
 
 
 class OverviewPage(KioskPage):
@@ -74,6 +74,9 @@ class SectorPage(KioskPage):
         self.values = [QLabel("–", objectName="KioskStat") for _ in range(STATS)]
         self.captions = [QLabel(objectName="KioskStatCaption") for _ in range(STATS)]
         self.today = TodayReader()  # the front-end shares the window's
+        # power now and energy today: a row of their own, seven figures do not fit across
+        self.energy_values = [QLabel("–", objectName="KioskStat") for _ in range(2)]
+        self.energy_captions = [QLabel(objectName="KioskStatCaption") for _ in range(2)]
         stats = QGridLayout()
         stats.setHorizontalSpacing(40)
         for col, (value, caption) in enumerate(zip(self.values, self.captions, strict=True)):
@@ -81,6 +84,16 @@ class SectorPage(KioskPage):
             stats.addWidget(caption, 1, col)
         self.bar = EntitlementBar(SECTOR_COLORS[sector])
         self.bar_legend = QLabel(objectName="KioskBarLegend")
+        energy = QGridLayout()
+        energy.setHorizontalSpacing(40)
+        for col, (value, caption) in enumerate(
+            zip(self.energy_values, self.energy_captions, strict=True)
+        ):
+            energy.addWidget(value, 0, col)
+            energy.addWidget(caption, 1, col)
+        under_bar = QHBoxLayout()
+        under_bar.addWidget(self.bar_legend, 1)
+        under_bar.addLayout(energy)
         self.orgs = StatTable(4, MAX_ORG_ROWS, stretch=(8, 2, 3, 2))
         self.heatmap = FleetHeatmap()
         enlarge_heatmap(self.heatmap)
@@ -97,7 +110,7 @@ class SectorPage(KioskPage):
         layout.setSpacing(14)
         layout.addLayout(stats)
         layout.addWidget(self.bar)
-        layout.addWidget(self.bar_legend)
+        layout.addLayout(under_bar)
         layout.addSpacing(12)
         layout.addLayout(body, 1)
         self.retranslate()
@@ -115,11 +128,11 @@ class SectorPage(KioskPage):
             self.tr("entitled GPUs (share)"),
             self.tr("allocated vs entitlement"),
             self.tr("nodes live"),
-            self.tr("GPU power now"),
-            self.tr("GPU energy today"),
         )
         for label, text in zip(self.captions, captions, strict=True):
             label.setText(text)
+        self.energy_captions[0].setText(self.tr("GPU power now"))
+        self.energy_captions[1].setText(self.tr("GPU energy today"))
         colour = SECTOR_COLORS[self.sector]
         dim = QColor.fromRgbF(colour.redF() * 0.4, colour.greenF() * 0.4, colour.blueF() * 0.4)
         used, allocated, entitled = self.tr("in use"), self.tr("allocated"), self.tr("entitlement")
@@ -144,10 +157,12 @@ class SectorPage(KioskPage):
             f"{s.entitled_gpus:.0f} ({s.entitled_share:.0%})",
             f"{s.allocated_gpus - s.entitled_gpus:+.0f}",
             f"{int(live.sum())} / {len(mine)}",
-            kw_text(float(sector_power_kw(snap)[self.index]), loc),
-            kwh_text(sector_kwh(self.today.kwh(snap.t), self.sector.value), loc),
         )
         for label, text in zip(self.values, texts, strict=True):
+            set_text(label, text)
+        kw = kw_text(float(sector_power_kw(snap)[self.index]), loc)
+        kwh = kwh_text(sector_kwh(self.today.kwh(snap.t), self.sector.value), loc)
+        for label, text in zip(self.energy_values, (kw, kwh), strict=True):
             set_text(label, text)
         self.bar.set_values(s.entitled_gpus, s.allocated_gpus, s.used_gpus)
         self.orgs.set_rows(*self._org_rows(snap, mine))

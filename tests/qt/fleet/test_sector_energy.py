@@ -138,8 +138,8 @@ def test_kiosk_pages_share_one_reader(qtbot):
     overview.show_snapshot(snap)
     for i, page in enumerate(pages):
         page.show_snapshot(snap)
-        assert page.values[-2].text() == f"{by_hand_kw(snap, i):.1f} kW"
-        assert page.values[-1].text() == f"{3.0 + i:.1f} kWh"
-        assert page.captions[-1].text() == "GPU energy today"
+        assert page.energy_values[0].text() == f"{by_hand_kw(snap, i):.1f} kW"
+        assert page.energy_values[1].text() == f"{3.0 + i:.1f} kWh"
+        assert page.energy_captions[1].text() == "GPU energy today"
     assert overview.cards.cards[SECTORS[2]].today.text() == "5.0 kWh"
     assert source.calls == [snap.t]  # four panels, one read

@@ -57,6 +57,9 @@ def test_cards_show_power_now_and_todays_energy_from_the_history(qtbot, console)
         return today is not None and sum(today.values()) > 0
 
     wait_for_data(qtbot, services)
+    qtbot.wait(500)  # a few frames metered
+    # the store reads today's rows once its writer has a delta (at the next minute): hand it one
+    services.history.flush()
     qtbot.waitUntil(shown, timeout=SNAPSHOT_TIMEOUT_MS)
     snap = services.bridge.latest
     cards.show_snapshot(snap)
