@@ -85,9 +85,7 @@ def energy_method(settings: EnergySettings, lang: str) -> list[str]:
     """The appendix's energy items, with the PUE and grid factor used and their sources."""
     default = EnergySettings()
     pue = _source(settings.pue, default.pue, PUE_SOURCE, lang)
-    grid = _source(
-        settings.grid_kgco2e_per_kwh, default.grid_kgco2e_per_kwh, GRID_SOURCE, lang
-    )
+    grid = _source(settings.grid_kgco2e_per_kwh, default.grid_kgco2e_per_kwh, GRID_SOURCE, lang)
     *plain, facility, emissions = METHOD
     return [
         *(m.into(lang) for m in plain),

@@ -65,8 +65,8 @@ def ask(view, qtbot, by: str) -> None:
     view.by.setCurrentIndex(0 if by == "sector" else 1)
     view.set_period(DAY, DAY)
     qtbot.waitUntil(
-        lambda: view.result is not None and view.result.by == by and not view.queries.busy(
-            "accounting"
+        lambda: (
+            view.result is not None and view.result.by == by and not view.queries.busy("accounting")
         ),
         timeout=TIMEOUT_MS,
     )
