@@ -10,7 +10,7 @@ import pandas as pd
 from console.reports.energy_text import energy_method, energy_words
 from console.reports.html_table import data_table, section
 from console.reports.model import Report
-from console.reports.text import period_text
+from console.reports.text import period_text, words
 
 COLUMNS = [
     ("sector_name", "sector", "text"),
@@ -38,7 +38,14 @@ def energy_section(report: Report, shown: dict[str, pd.DataFrame]) -> str:
         grid=f"{settings.grid_kgco2e_per_kwh:g}",
         previous=period_text(prev.first, prev.last, lang),
     )
-    out.append(f'<p class="note">{escape(note)}</p>')
+    notes = [note]
+    if min(report.coverage, report.previous_coverage) < 99.95:  # a change from part of a period
+        notes.append(
+            words(lang)["coverage_note"].format(
+                now=report.coverage, before=report.previous_coverage
+            )
+        )
+    out += [f'<p class="note">{escape(n)}</p>' for n in notes]
     return "".join(out)
 
 
