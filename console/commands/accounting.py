@@ -1,5 +1,6 @@
-"""`hangang-console accounting`: GPU-hours and SUs per sector or organisation for a period;
-with --from-slurm, Slurm's own books beside them (console/commands/accounting_slurm.py)."""
+"""`hangang-console accounting`: GPU-hours, SUs and energy (kWh, facility kWh, kgCO2e) per sector
+or organisation for a period; with --from-slurm, Slurm's own books beside them
+(console/commands/accounting_slurm.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from console.commands import accounting_slurm
+from console.energy.accounting import KWH_COLUMNS, energy_table, with_energy_total
 from console.history.accounting import accounting, period_bounds, with_total
 from console.history.database import HistoryDB, HistoryError, default_history_path
 from console.i18n.catalogue import translate
@@ -32,7 +34,18 @@ HEADERS = {
     "busy_gpu_h": translate("AccountingTable", "Busy GPU-h"),
     "su": translate("AccountingTable", "SU"),
     "util_pct": translate("AccountingTable", "Util %"),
+    "gpu_kwh": translate("AccountingTable", "GPU kWh"),
+    "estimated_kwh": translate("AccountingTable", "Estimated kWh"),
+    "cpu_kwh": translate("AccountingTable", "CPU kWh"),
+    "it_kwh": translate("AccountingTable", "IT kWh"),
+    "facility_kwh": translate("AccountingTable", "Facility kWh"),
+    "co2e_kg": translate("AccountingTable", "kgCO2e"),
 }
+CARBON = translate(
+    "AccountingTable",
+    "Facility kWh = IT kWh (GPU + CPU) × PUE {pue}; kgCO2e = facility kWh × {grid} kgCO2e/kWh "
+    "(settings.toml [energy]). Estimated kWh: GPUs without an energy counter, power × time.",
+)
 
 
 def iso_date(text: str) -> date:
@@ -45,7 +58,8 @@ def iso_date(text: str) -> date:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="hangang-console accounting",
-        description="Allocated, used and busy GPU-hours and service units (SU) for a period.",
+        description="Allocated, used and busy GPU-hours, service units (SU) and energy (GPU and "
+        "CPU kWh, facility kWh, kgCO2e) for a period.",
     )
     p.add_argument("--data-dir", type=Path, metavar="DIR", help="history store (default XDG)")
     p.add_argument("--from", dest="first", type=iso_date, metavar="YYYY-MM-DD")
@@ -71,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "csv"), default="table")
     p.add_argument("--tz", default="Asia/Seoul", help="days start at midnight here (Asia/Seoul)")
     p.add_argument("--lang", choices=("ko", "en"), help="default: from LANG")
-    p.add_argument("--settings", type=Path, metavar="FILE.toml", help="SU multipliers from here")
+    p.add_argument("--settings", type=Path, metavar="FILE.toml",
+                   help="SU multipliers, PUE and grid factor from here")
     return p
 
 
@@ -132,6 +147,7 @@ def main(argv: list[str]) -> int:
         return 2
     try:
         table = accounting(db, t0, t1, args.by, settings.accounting)
+        energy = energy_table(db, t0, t1, args.by, settings.energy)
         names = db.organisations()
         span = db.span()
     finally:
@@ -151,11 +167,28 @@ def main(argv: list[str]) -> int:
         )
         return 1
     if args.by == "sector":
-        table = with_total(table)
-    out = readable(table, names, lang)
+        table, energy = with_total(table), with_energy_total(energy)
+    out = readable(with_energy(table, energy), names, lang)
     if args.format == "csv":
         out.to_csv(sys.stdout, index=False, float_format="%.3f")
     else:
         sys.stdout.write(f"{args.first} – {args.last} ({args.tz})\n")
         sys.stdout.write(out.to_string(index=False, float_format=lambda v: f"{v:,.1f}") + "\n")
+        e = settings.energy
+        note = CARBON.fill(pue=f"{e.pue:g}", grid=f"{e.grid_kgco2e_per_kwh:g}")
+        sys.stdout.write(note.into(lang) + "\n")
     return 0
+
+
+def with_energy(table: pd.DataFrame, energy: pd.DataFrame) -> pd.DataFrame:
+    """The GPU-hour table with the energy columns beside it (an organisation with energy but
+    no GPU-hours, or the other way round, gets zeros for what it lacks)."""
+    keys = ["sector", "org"] if "org" in table else ["sector"]
+    merged = table.merge(energy, on=keys, how="left")  # keeps the table's order
+    seen = pd.MultiIndex.from_frame(table[keys])
+    only_energy = energy[~pd.MultiIndex.from_frame(energy[keys]).isin(seen)]
+    merged = pd.concat([merged, only_energy], ignore_index=True)
+    merged[KWH_COLUMNS] = merged[KWH_COLUMNS].fillna(0.0)
+    hours = [c for c in table.columns if c not in keys and c != "util_pct"]
+    merged[hours] = merged[hours].fillna(0.0)
+    return merged

@@ -77,8 +77,7 @@ class FrameMaker:
             self.template,
             t=t,
             node_status=status,
-            # sampled just now: the energy meter integrates between sample times (t - age)
-            node_age_s=np.zeros(len(r)),
+            node_age_s=np.zeros(len(r)),  # sampled at t: the energy meter counts between frames
             node_cpu_percent=a["cpu"][r],
             gpu_util=a["util"][r],
             gpu_mem_used_mib=a["mem"][r],

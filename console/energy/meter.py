@@ -90,7 +90,7 @@ class EnergyMeter:
         with np.errstate(invalid="ignore"):
             fresh = live & np.isfinite(sample_t) & ~(sample_t <= self._t + SAME_SAMPLE_S)
             dt = sample_t - self._t  # NaN where there was no earlier live sample
-            counted = fresh & (dt > 0) & (dt <= self.max_gap_s)
+            counted = fresh & (dt > 0) & (dt <= self.max_gap_s + SAME_SAMPLE_S)  # float steps
         dt = np.where(counted, dt, 0.0)
 
         delta = energy - self._energy

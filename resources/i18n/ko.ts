@@ -122,6 +122,34 @@ These are set by the site&apos;s administrator in %3.</source>
         <translation>사용률 %</translation>
     </message>
     <message>
+        <source>GPU kWh</source>
+        <translation>GPU kWh</translation>
+    </message>
+    <message>
+        <source>Estimated kWh</source>
+        <translation>추정 kWh</translation>
+    </message>
+    <message>
+        <source>CPU kWh</source>
+        <translation>CPU kWh</translation>
+    </message>
+    <message>
+        <source>IT kWh</source>
+        <translation>IT kWh</translation>
+    </message>
+    <message>
+        <source>Facility kWh</source>
+        <translation>시설 kWh</translation>
+    </message>
+    <message>
+        <source>kgCO2e</source>
+        <translation>kgCO2e</translation>
+    </message>
+    <message>
+        <source>Facility kWh = IT kWh (GPU + CPU) × PUE {pue}; kgCO2e = facility kWh × {grid} kgCO2e/kWh (settings.toml [energy]). Estimated kWh: GPUs without an energy counter, power × time.</source>
+        <translation>시설 kWh = IT kWh(GPU + CPU) × PUE {pue}; kgCO2e = 시설 kWh × {grid} kgCO2e/kWh(settings.toml [energy]). 추정 kWh: 에너지 카운터가 없는 GPU의 전력 × 시간.</translation>
+    </message>
+    <message>
         <source>(no organisation)</source>
         <translation>(기관 없음)</translation>
     </message>

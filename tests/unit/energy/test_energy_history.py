@@ -213,3 +213,20 @@ def test_a_schema_1_file_is_migrated_in_place_and_keeps_its_rows(tmp_path):
     again = HistoryDB(path)  # opening a migrated file again changes nothing
     assert again.usage(T0, T0 + 900, res=60)["alloc_s"].tolist() == [120.0]
     again.close()
+
+
+def test_a_node_moving_sector_takes_its_energy_along_from_that_moment(tmp_path):
+    from dataclasses import replace
+
+    path = tmp_path / "history.sqlite"
+    store = HistoryStore(path, inventory(), frame_step_s=STEP)
+    store.start()
+    moved = np.array([0, 1], dtype=np.int8)  # prv1: private → public-interest at T0 + 300
+    for s in frames(600):
+        store.observe(replace(s, node_sector=moved) if s.t > T0 + 300 else s)
+    store.close()
+    kwh = table(path)
+    private_w = POWER[1].sum()
+    # the interval that ends at the move is the old sector's; none is lost at the new layout
+    assert kwh.loc["private", "gpu_kwh"] == pytest.approx(private_w * 300 / KWH)
+    assert kwh.loc["interest", "gpu_kwh"] == pytest.approx(private_w * 300 / KWH)
