@@ -7,6 +7,9 @@ every 5 minutes through the real FleetState → HistoryStore path:
 - private's prv1 runs both at 100 %, but on the 29th it is unreachable 12:00–18:00: 48
   allocated, 36 live and used, availability 75 % (the 28th: 48 used, 100 %).
 Entitlements 50/25/25 % of 6 GPUs: public 72, interest 36, private 36 GPU-h a day.
+Power: a busy GPU draws 400 W, pub1's 250 W and 100 W (each GPU's energy counter is the integral
+of it); each node's CPU packages 200 W: public 8.4 GPU kWh a day, interest 19.2, private 19.2 on
+the 28th and 14.4 on the 29th (18 h live), CPU 4.8 kWh a day a node (3.6 for prv1 on the 29th).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from console.fleet.metrics import default_registry
 from console.fleet.model import (
     GpuSample,
     NodeEvent,
+    NodeInfo,
     NodeSample,
     NodeStatus,
     Organisation,
@@ -41,6 +45,14 @@ STEP = 300.0  # the outage starts and ends on a frame
 CITY = Organisation("city", Sector.PUBLIC, "시청", "City Hall")
 UNI = Organisation("uni", Sector.INTEREST, "한강대학교", "Hangang University")
 LAB = Organisation("lab", Sector.PRIVATE, "연구소", "Lab")
+
+GPU_W = {"pub1": (250.0, 100.0), "int1": (400.0, 400.0), "prv1": (400.0, 400.0)}
+CPU_W = 200.0
+EXPECTED_KWH_DAY = {  # sector: (GPU, CPU) kWh on the 29th, within a frame at each end of a gap
+    "public": (8.4, 4.8),
+    "interest": (19.2, 4.8),
+    "private": (14.4, 3.6),
+}
 
 EXPECTED_DAY = {  # sector: (entitled, allocated, used, util %) on the 29th
     "public": (72.0, 48.0, 12.0, 25.0),
@@ -62,16 +74,25 @@ def inventory() -> Inventory:
     )
 
 
+def sample(host: str, t: float, utils: tuple[float, float]) -> NodeSample:
+    """One node's sample; energy counters run from PREV0 - 1 h (the probe's start)."""
+    run = t - (PREV0 - H)
+    gpus = tuple(
+        GpuSample(
+            i, util_gpu=u, power_w=w, energy_j=1e6 * (i + 1) + w * run, energy_estimated=False
+        )
+        for i, (u, w) in enumerate(zip(utils, GPU_W[host], strict=True))
+    )
+    return NodeSample(host, t, gpus, info=NodeInfo(cpu_energy_j=CPU_W * run))
+
+
 def batch(t: float) -> PollBatch:
-    samples = [
-        NodeSample("pub1", t, (GpuSample(0, util_gpu=50.0), GpuSample(1, util_gpu=0.0))),
-        NodeSample("int1", t, tuple(GpuSample(i, util_gpu=100.0) for i in range(2))),
-    ]
+    samples = [sample("pub1", t, (50.0, 0.0)), sample("int1", t, (100.0, 100.0))]
     if D0 + 12 * H < t <= D0 + 18 * H:
         return PollBatch(
             t, samples=tuple(samples), events=(NodeEvent("prv1", t, NodeStatus.UNREACHABLE),)
         )
-    samples.append(NodeSample("prv1", t, tuple(GpuSample(i, util_gpu=100.0) for i in range(2))))
+    samples.append(sample("prv1", t, (100.0, 100.0)))
     return PollBatch(t, samples=tuple(samples))
 
 

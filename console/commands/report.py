@@ -169,7 +169,9 @@ def main(argv: list[str]) -> int:
     history = default_history_path(args.data_dir or data_dir())
     try:
         output.parent.mkdir(parents=True, exist_ok=True)  # a timer's reports/ on its first run
-        made = make_report(history, request, output, csv_dir, settings.accounting)
+        made = make_report(
+            history, request, output, csv_dir, settings.accounting, energy=settings.energy
+        )
     except EmptyPeriod as exc:
         return fail(1, f"{say['empty']}: {exc}")
     except (HistoryError, ReportError, OSError) as exc:

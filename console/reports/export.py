@@ -17,17 +17,19 @@ from console.i18n.names import (
     severity_name,
     store_name,
 )
+from console.reports.energy import CO2E_DIGITS
 from console.reports.model import Report
 from console.reports.text import short_moment, words
 
 DIGITS = 1  # GPU-hours, SUs, percentages, GPUs, hours: one decimal everywhere
 
 
-def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+def _rounded(frame: pd.DataFrame, digits: dict[str, int] | None = None) -> pd.DataFrame:
+    """Floats to DIGITS decimals, or to the decimals `digits` gives a column."""
     out = frame.copy()
     for column in out.columns:
         if pd.api.types.is_float_dtype(out[column]):
-            out[column] = out[column].round(DIGITS)
+            out[column] = out[column].round((digits or {}).get(column, DIGITS))
     return out
 
 
@@ -94,6 +96,7 @@ def tables(report: Report) -> dict[str, pd.DataFrame]:
         "incident_types": _rounded(types),
         "incidents": _rounded(incidents),
         "capacity_changes": changes,
+        "energy": _rounded(_with_sector_name(report.energy, lang), {"co2e_t": CO2E_DIGITS}),
         "sources": stores,
     }
 

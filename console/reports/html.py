@@ -13,12 +13,13 @@ from html import escape
 import pandas as pd
 
 from console.i18n.names import audit_action_name, sector_name, store_status_name
+from console.reports.energy_html import energy_method_items, energy_section
 from console.reports.export import tables
+from console.reports.html_table import data_table, section
 from console.reports.model import Report
 from console.reports.sources import GIVEN, READ
 from console.reports.text import (
     default_centre,
-    header,
     method,
     moment_text,
     number,
@@ -49,39 +50,6 @@ tr.total td { font-weight: 600; background-color: #f1f4f7; }
 td.bad { color: #b3261e; font-weight: 600; }
 td.good { color: #1b6e33; }
 """
-
-
-def _cell(value: object, kind: str, lang: str) -> str:
-    if kind == "num":
-        return f'<td class="num">{number(value)}</td>'
-    if kind == "int":
-        return f'<td class="num">{int(value):,}</td>'
-    if kind == "met":
-        ok = bool(value)
-        return f'<td class="{"good" if ok else "bad"}">{words(lang)["yes" if ok else "no"]}</td>'
-    text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
-    return f"<td>{escape(text)}</td>"
-
-
-def data_table(
-    frame: pd.DataFrame, columns: list[tuple[str, str, str]], lang: str, total: bool = False
-) -> str:
-    """columns: (frame column, header key in HEADERS, kind: text|num|int|met). With `total`,
-    the last row is the total row."""
-    head = "".join(
-        f'<th class="{"num" if kind in ("num", "int") else ""}">{escape(header(h, lang))}</th>'
-        for _, h, kind in columns
-    )
-    rows = []
-    last = len(frame) - 1
-    for i, (_, row) in enumerate(frame.iterrows()):
-        cls = ' class="total"' if total and i == last else ""
-        cells = "".join(_cell(row[c], kind, lang) for c, _, kind in columns)
-        rows.append(f"<tr{cls}>{cells}</tr>")
-    return (
-        '<table class="data" width="100%" cellspacing="0" cellpadding="3">'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
 
 
 def _img(name: str) -> str:
@@ -141,11 +109,6 @@ def cover(report: Report, shown: dict[str, pd.DataFrame]) -> str:
     )
 
 
-def _section(title: str, new_page: bool = False) -> str:
-    brk = ' style="page-break-before: always"' if new_page else ""
-    return f"<h2{brk}>{escape(title)}</h2>"
-
-
 def summary_section(report: Report, shown: dict[str, pd.DataFrame]) -> str:
     lang = report.request.lang
     w = words(lang)
@@ -168,7 +131,7 @@ def summary_section(report: Report, shown: dict[str, pd.DataFrame]) -> str:
             w["coverage_note"].format(now=report.coverage, before=report.previous_coverage)
         )
     return (
-        _section(w["summary"], new_page=True)
+        section(w["summary"], new_page=True)
         + data_table(frame, columns, lang, total=True)
         + "".join(f'<p class="note">{escape(n)}</p>' for n in notes)
     )
@@ -178,7 +141,7 @@ def charts_section(report: Report) -> str:
     w = words(report.request.lang)
     hours = report.step // 3600
     return (
-        _section(w["charts"])
+        section(w["charts"])
         + f"<h3>{escape(w['util_chart'].format(step=hours))}</h3>"
         + _img("util")
         + f"<h3>{escape(w['alloc_chart'].format(step=hours))}</h3>"
@@ -192,7 +155,7 @@ def top_orgs_section(report: Report, shown: dict[str, pd.DataFrame]) -> str:
     lang = report.request.lang
     w = words(lang)
     frame = shown["top_organisations"]
-    out = [_section(w["top_orgs"], new_page=True)]
+    out = [section(w["top_orgs"], new_page=True)]
     columns = [
         ("rank", "rank", "int"),
         ("org_name", "org", "text"),
@@ -214,7 +177,7 @@ def top_orgs_section(report: Report, shown: dict[str, pd.DataFrame]) -> str:
 def health_section(report: Report, shown: dict[str, pd.DataFrame]) -> str:
     lang = report.request.lang
     w = words(lang)
-    out = [_section(w["health"], new_page=True), f"<h3>{escape(w['availability'])}</h3>"]
+    out = [section(w["health"], new_page=True), f"<h3>{escape(w['availability'])}</h3>"]
     out.append(
         data_table(
             shown["availability"],
@@ -296,7 +259,7 @@ def health_section(report: Report, shown: dict[str, pd.DataFrame]) -> str:
 def changes_section(report: Report, shown: dict[str, pd.DataFrame]) -> str:
     lang = report.request.lang
     w = words(lang)
-    out = [_section(w["changes"], new_page=True)]
+    out = [section(w["changes"], new_page=True)]
     changes = shown["capacity_changes"]
     if changes.empty:
         out.append(f"<p>{escape(w['no_changes'])}</p>")
@@ -326,10 +289,11 @@ def appendix(report: Report, shown: dict[str, pd.DataFrame]) -> str:
     lang = report.request.lang
     w = words(lang)
     items = "".join(f"<li>{escape(m.format(tz=report.request.tz))}</li>" for m in method(lang))
+    items += energy_method_items(report)
     sources = shown["sources"]
     stores = sources.assign(status_name=sources["status"].map(lambda s: store_status_name(s, lang)))
     return (
-        _section(w["appendix"], new_page=True)
+        section(w["appendix"], new_page=True)
         + f"<ul>{items}</ul>"
         + f"<h3>{escape(w['sources'])}</h3>"
         + data_table(
@@ -355,6 +319,7 @@ def report_html(report: Report) -> str:
         top_orgs_section(report, shown),
         health_section(report, shown),
         changes_section(report, shown),
+        energy_section(report, shown),
         appendix(report, shown),
     ]
     return f"<html><head><style>{STYLE}</style></head><body>{''.join(body)}</body></html>"

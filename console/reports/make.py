@@ -18,7 +18,7 @@ from console.reports.model import Report, build_report
 from console.reports.pdf import render_pdf
 from console.reports.request import ReportRequest
 from console.reports.sources import load_capacity_changes, load_incidents
-from console.settings import AccountingSettings
+from console.settings import AccountingSettings, EnergySettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,7 @@ def make_report(
     csv_dir: Path | None = None,
     settings: AccountingSettings | None = None,
     progress: Callable[[float], None] | None = None,
+    energy: EnergySettings | None = None,
 ) -> Made:
     """Read the history at `history_path` (incidents and the capacity audit log beside it),
     write the PDF and, with `csv_dir`, the CSV files. Raises HistoryError, EmptyPeriod,
@@ -52,6 +53,7 @@ def make_report(
             incidents=load_incidents(data_dir, t0, t1),
             changes=load_capacity_changes(data_dir, t0, t1),
             progress=lambda f: tell(0.6 * f),
+            energy=energy,
         )
     finally:
         db.close()

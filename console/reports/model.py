@@ -7,8 +7,8 @@ rollups, with the same definitions (console/history/rollup.py). The appendix
 (console/reports/text.py) states them.
 
 Each section has its module: usage.py (sectors and organisations), availability.py (nodes),
-events.py (incidents and capacity changes); request.py holds what is asked. This one puts a
-Report together.
+events.py (incidents and capacity changes), energy.py (kWh and carbon); request.py holds what is
+asked. This one puts a Report together.
 """
 
 from __future__ import annotations
@@ -24,12 +24,13 @@ import pandas as pd
 from console.history.accounting import period_bounds, resolution_for
 from console.history.database import HistoryDB
 from console.reports.availability import availability_by_sector, node_tables
+from console.reports.energy import energy_section
 from console.reports.events import changes_in, incident_types, incidents_in
 from console.reports.period import Period
 from console.reports.request import EmptyPeriod, ReportRequest
 from console.reports.sources import CHANGE_COLUMNS, GIVEN, INCIDENT_COLUMNS, READ
 from console.reports.usage import sector_series, sector_summary, series_step, top_orgs
-from console.settings import AccountingSettings
+from console.settings import AccountingSettings, EnergySettings
 
 LEAST_AVAILABLE = 10  # nodes listed by lowest availability
 
@@ -56,6 +57,8 @@ class Report:
     incidents: pd.DataFrame  # every incident in the period with its duration in it
     changes: pd.DataFrame  # CHANGE_COLUMNS, in the period, oldest first
     stores: pd.DataFrame  # store, path, status, rows
+    energy: pd.DataFrame  # per sector: energy.COLUMNS, total last
+    energy_settings: EnergySettings  # PUE and grid factor the energy figures used
     days: tuple[date, ...] = field(default=())
     coverage: float = 100.0  # % of the period's hours the history recorded
     previous_coverage: float = 100.0  # the same for the previous period
@@ -82,11 +85,13 @@ def build_report(
     incidents: pd.DataFrame | None = None,
     changes: pd.DataFrame | None = None,
     progress: Progress | None = None,
+    energy: EnergySettings | None = None,
 ) -> Report:
     """The report for `request` from an open history. `incidents` and `changes` are frames with
     the columns of console/reports/sources.py (None: none recorded, as if no store).
     Raises EmptyPeriod when the history holds nothing in the period."""
     settings = settings or AccountingSettings()
+    energy = energy or EnergySettings()
     tz = ZoneInfo(request.tz)
     period = request.period
     t0, t1 = period_bounds(period.first, period.last, tz)
@@ -103,6 +108,7 @@ def build_report(
     step = series_step(t1 - t0)
     series = sector_series(usage, capacity, request.sectors, t0, step)
     top = top_orgs(db, t0, t1, request.ordered_sectors(), settings)
+    kwh = energy_section(db, request.ordered_sectors(), t0, t1, p0, p1, energy)
     tell(0.2)
     days = tuple(period.first + timedelta(days=i) for i in range(period.days))
     heat, per_node = node_tables(
@@ -140,6 +146,8 @@ def build_report(
         incidents=inc,
         changes=changes_in(changes, request, t0, t1),
         stores=stores,
+        energy=kwh,
+        energy_settings=energy,
         days=days,
         coverage=recorded_pct(capacity, t0, t1),
         previous_coverage=recorded_pct(p_capacity, p0, p1),

@@ -55,6 +55,13 @@ HEADERS: dict[str, Msg] = {
     "path": translate("ReportHeaders", "File"),
     "status": translate("ReportHeaders", "Status"),
     "rows": translate("ReportHeaders", "Rows"),
+    "gpu_kwh": translate("ReportHeaders", "GPU kWh"),
+    "estimated_pct": translate("ReportHeaders", "Estimated %"),
+    "cpu_kwh": translate("ReportHeaders", "CPU kWh"),
+    "facility_kwh": translate("ReportHeaders", "Facility kWh"),
+    "co2e_t": translate("ReportHeaders", "tCO2e"),
+    "prev_facility_kwh": translate("ReportHeaders", "Previous facility kWh"),
+    "change_pct": translate("ReportHeaders", "Change %"),
 }
 
 WORDS: dict[str, Msg] = {

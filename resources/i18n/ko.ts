@@ -280,6 +280,22 @@ These are set by the site&apos;s administrator in %3.</source>
         <source>%1 – %2 · %3</source>
         <translation>%1 – %2 · %3</translation>
     </message>
+    <message>
+        <source>GPU kWh</source>
+        <translation>GPU kWh</translation>
+    </message>
+    <message>
+        <source>CPU kWh</source>
+        <translation>CPU kWh</translation>
+    </message>
+    <message>
+        <source>Facility kWh</source>
+        <translation>시설 kWh</translation>
+    </message>
+    <message>
+        <source>kgCO2e</source>
+        <translation>kgCO2e</translation>
+    </message>
 </context>
 <context>
     <name>AlertPresenter</name>
@@ -2774,6 +2790,61 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>ReportEnergy</name>
+    <message>
+        <source>6. Energy and carbon</source>
+        <translation>6. 에너지와 탄소</translation>
+    </message>
+    <message>
+        <source>Facility kWh = (GPU + CPU kWh) × PUE {pue}; tCO2e = facility kWh × {grid} kgCO2e/kWh ÷ 1,000. Estimated %: the part of the GPU energy integrated from power, not read from a counter. The change is in facility kWh against {previous}.</source>
+        <translation>시설 kWh = (GPU + CPU kWh) × PUE {pue}, tCO2e = 시설 kWh × {grid} kgCO2e/kWh ÷ 1,000. 추정 %: GPU 전력량 중 카운터가 아니라 전력을 적분해 얻은 부분. 변화는 {previous} 대비 시설 kWh의 변화입니다.</translation>
+    </message>
+    <message>
+        <source>No energy was recorded in this period.</source>
+        <translation>이 기간에 기록된 전력량이 없습니다.</translation>
+    </message>
+    <message>
+        <source>the average of the Uptime Institute Global Data Center Survey 2023</source>
+        <translation>Uptime Institute 글로벌 데이터 센터 조사 2023 평균</translation>
+    </message>
+    <message>
+        <source>Korea&apos;s national grid emission factor, Greenhouse Gas Inventory and Research Center (GIR), 0.4594 tCO2e/MWh</source>
+        <translation>한국 국가 전력 배출계수, 온실가스종합정보센터(GIR), 0.4594 tCO2e/MWh</translation>
+    </message>
+    <message>
+        <source>the centre&apos;s own value, from its settings file</source>
+        <translation>센터 설정 파일의 자체 값</translation>
+    </message>
+    <message>
+        <source>GPU energy: the difference between consecutive samples of each GPU&apos;s energy counter (NVML nvmlDeviceGetTotalEnergyConsumption, or DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION through Prometheus).</source>
+        <translation>GPU 전력량: 각 GPU 에너지 카운터(NVML nvmlDeviceGetTotalEnergyConsumption, 또는 Prometheus를 거친 DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION)의 연속된 두 샘플 사이 차이.</translation>
+    </message>
+    <message>
+        <source>Estimated energy: a GPU without a counter (NVML says not supported) has its power integrated over time instead; so has an interval where the counter went back (driver reload, reboot, wrap) or rose more than any GPU draws. The estimated share says how much of each sector&apos;s GPU energy was made so.</source>
+        <translation>추정 전력량: 카운터가 없는 GPU(NVML이 지원하지 않음)는 대신 전력을 시간에 대해 적분합니다. 카운터가 되돌아가거나(드라이버 재적재, 재부팅, 순환) 어떤 GPU도 쓸 수 없을 만큼 오른 구간도 마찬가지입니다. 추정 비율은 각 부문 GPU 전력량 중 이렇게 얻은 몫입니다.</translation>
+    </message>
+    <message>
+        <source>A gap is a gap: while a node does not answer, or when two of its samples are too far apart, no energy is counted; nothing is drawn across the gap.</source>
+        <translation>빈 구간은 빈 구간입니다: 노드가 응답하지 않는 동안이나 두 샘플 사이가 너무 멀 때는 전력량을 세지 않으며, 빈 구간을 직선으로 잇지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Energy is charged as GPU-hours are: to the organisation the GPU worked for and the node&apos;s sector. A MIG GPU&apos;s energy is split by each slice&apos;s share of the GPU, its profile&apos;s compute slices of seven (3g.40gb: 3/7); idle and unallocated slices go to the GPU&apos;s owner.</source>
+        <translation>전력량은 GPU 시간과 똑같이 GPU가 일한 기관과 노드의 부문에 부과됩니다. MIG GPU의 전력량은 각 슬라이스가 GPU에서 차지하는 몫, 곧 프로파일의 연산 슬라이스 수 / 7(3g.40gb: 3/7)로 나누며, 유휴·미할당 슬라이스는 GPU 소유 기관에 갑니다.</translation>
+    </message>
+    <message>
+        <source>CPU energy: the CPU packages&apos; RAPL counters (/sys/class/powercap) where a node exposes them, charged to the node&apos;s organisation and shown apart from the GPUs&apos;. IT energy is GPU + CPU energy.</source>
+        <translation>CPU 전력량: 노드가 제공하는 경우 CPU 패키지의 RAPL 카운터(/sys/class/powercap)로, 노드의 기관에 부과되며 GPU와 따로 표시합니다. IT 전력량 = GPU + CPU 전력량.</translation>
+    </message>
+    <message>
+        <source>Facility energy: IT energy × PUE {pue} ({source}).</source>
+        <translation>시설 전력량: IT 전력량 × PUE {pue} ({source}).</translation>
+    </message>
+    <message>
+        <source>Emissions: facility energy × the grid emission factor {grid} kgCO2e/kWh ({source}); printed in tonnes (tCO2e).</source>
+        <translation>배출량: 시설 전력량 × 전력 배출계수 {grid} kgCO2e/kWh ({source}), 톤 단위(tCO2e)로 표시합니다.</translation>
+    </message>
+</context>
+<context>
     <name>ReportHeaders</name>
     <message>
         <source>Sector</source>
@@ -2918,6 +2989,30 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>Rows</source>
         <translation>행 수</translation>
+    </message>
+    <message>
+        <source>GPU kWh</source>
+        <translation>GPU kWh</translation>
+    </message>
+    <message>
+        <source>Estimated %</source>
+        <translation>추정 %</translation>
+    </message>
+    <message>
+        <source>CPU kWh</source>
+        <translation>CPU kWh</translation>
+    </message>
+    <message>
+        <source>Facility kWh</source>
+        <translation>시설 kWh</translation>
+    </message>
+    <message>
+        <source>tCO2e</source>
+        <translation>tCO2e</translation>
+    </message>
+    <message>
+        <source>Previous facility kWh</source>
+        <translation>이전 시설 kWh</translation>
     </message>
 </context>
 <context>
@@ -3240,6 +3335,14 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>보장량 대비</translation>
     </message>
     <message>
+        <source>GPU power now</source>
+        <translation>현재 GPU 전력</translation>
+    </message>
+    <message>
+        <source>GPU energy today</source>
+        <translation>오늘 GPU 전력량</translation>
+    </message>
+    <message>
         <source>%1 of %2 allocated GPUs report live data; in use means at least %3 % busy.</source>
         <translation>배정된 GPU %2개 중 %1개가 실시간 데이터를 보고합니다. 사용 중은 사용률 %3 % 이상입니다.</translation>
     </message>
@@ -3300,6 +3403,14 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>nodes live</source>
         <translation>실시간 노드</translation>
+    </message>
+    <message>
+        <source>GPU power now</source>
+        <translation>현재 GPU 전력</translation>
+    </message>
+    <message>
+        <source>GPU energy today</source>
+        <translation>오늘 GPU 전력량</translation>
     </message>
     <message>
         <source>in use</source>

@@ -1,4 +1,5 @@
-"""One card per sector: GPUs entitled / allocated / in use and average utilisation."""
+"""One card per sector: GPUs entitled / allocated / in use, average utilisation, and its GPUs'
+power now and energy today (widgets/fleet/sector_energy.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,14 @@ from PySide6.QtWidgets import (
 from console.fleet.model import SECTORS, FleetSnapshot, Sector, SectorSummary
 from widgets.common.labels import fmt, sector_name
 from widgets.common.theme import SECTOR_COLORS
+from widgets.fleet.sector_energy import (
+    NO_VALUE,
+    TodayReader,
+    kw_text,
+    kwh_text,
+    sector_kwh,
+    sector_power_kw,
+)
 
 
 def _set(label: QLabel, text: str) -> None:
@@ -42,6 +51,8 @@ class SectorCard(QFrame):
         self.entitled_caption, self.entitled = QLabel(objectName="CardCaption"), QLabel("–")
         self.allocated_caption, self.allocated = QLabel(objectName="CardCaption"), QLabel("–")
         self.balance_caption, self.balance = QLabel(objectName="CardCaption"), QLabel("–")
+        self.power_caption, self.power = QLabel(objectName="CardCaption"), QLabel(NO_VALUE)
+        self.today_caption, self.today = QLabel(objectName="CardCaption"), QLabel(NO_VALUE)
 
         big = QHBoxLayout()
         for value, caption in ((self.used, self.used_caption), (self.util, self.util_caption)):
@@ -59,6 +70,11 @@ class SectorCard(QFrame):
         ):
             small.addWidget(caption, 0, col)
             small.addWidget(value, 1, col)
+        for col, (caption, value) in enumerate(
+            ((self.power_caption, self.power), (self.today_caption, self.today))
+        ):
+            small.addWidget(caption, 2, col)
+            small.addWidget(value, 3, col)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(big)
@@ -73,6 +89,8 @@ class SectorCard(QFrame):
         self.entitled_caption.setText(self.tr("entitled"))
         self.allocated_caption.setText(self.tr("allocated"))
         self.balance_caption.setText(self.tr("vs entitlement"))
+        self.power_caption.setText(self.tr("GPU power now"))
+        self.today_caption.setText(self.tr("GPU energy today"))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -100,16 +118,31 @@ class SectorCard(QFrame):
             )
         )
 
+    def show_energy(self, kw: float, kwh: float | None) -> None:
+        loc = self.locale()
+        _set(self.power, kw_text(kw, loc))
+        _set(self.today, kwh_text(kwh, loc))
+
 
 class SectorCards(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.cards = {s: SectorCard(s) for s in SECTORS}
+        self.today = TodayReader()  # no history until the front-end gives one
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for card in self.cards.values():
             layout.addWidget(card)
 
+    def set_energy_today(self, reader: TodayReader) -> None:
+        """The history's energy today, shared with the other panels of the window."""
+        self.today = reader
+
     def show_snapshot(self, snap: FleetSnapshot) -> None:
+        kw = sector_power_kw(snap)
+        today = self.today.kwh(snap.t)  # None: the history cannot say (shown "—")
         for summary in snap.sectors:
-            self.cards[summary.sector].show_summary(summary, snap.busy_threshold)
+            card = self.cards[summary.sector]
+            card.show_summary(summary, snap.busy_threshold)
+            kwh = sector_kwh(today, summary.sector.value)
+            card.show_energy(float(kw[SECTORS.index(summary.sector)]), kwh)

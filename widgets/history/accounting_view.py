@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 
 from console.fleet.model import SECTORS
 from console.history.accounting import SECTOR_COLUMNS, period_bounds
-from console.settings import AccountingSettings
+from console.settings import AccountingSettings, EnergySettings
 from widgets.common.csv_export import AskPath, Column, FrameModel, ask_save_path, export_csv
 from widgets.common.labels import fmt, sector_name, ui_language
+from widgets.history.accounting_energy import ENERGY, energy_columns, with_energy
 from widgets.history.query import AccountingResult, HistoryQueries, accounting_report
 from widgets.history.time_range import source_label
 
@@ -53,7 +54,7 @@ def accounting_frame(
     result: AccountingResult, total_label: str, no_org_label: str, lang: str
 ) -> pd.DataFrame:
     """The accounting table as shown: ids and names, numbers rounded to what the screen shows."""
-    table = result.table
+    table = with_energy(result.table, result.energy, result.by)
     sector_names = {s.value: sector_name(s) for s in SECTORS}
     is_total = table["sector"] == "total"
     out = pd.DataFrame({"sector": table["sector"]})
@@ -69,7 +70,7 @@ def accounting_frame(
             "" if t else (names.get(o, o) if o else no_org_label)
             for o, t in zip(table["org"], is_total, strict=True)
         ]
-    for column in NUMBERS:
+    for column in NUMBERS + ENERGY:
         if column in table.columns:
             out[column] = pd.to_numeric(table[column], errors="coerce").round(DIGITS)
     return out.reset_index(drop=True)
@@ -81,6 +82,7 @@ class AccountingView(QWidget):
         self.tz = tz
         self.queries: HistoryQueries | None = None
         self.settings = AccountingSettings()
+        self.energy: EnergySettings | None = None  # None: no energy columns
         self.ask_save_path: AskPath = ask_save_path
         self.result: AccountingResult | None = None
         self.problem: str | None = None
@@ -127,8 +129,13 @@ class AccountingView(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.export_button.clicked.connect(lambda: self.export_csv())
 
-    def attach(self, queries: HistoryQueries, settings: AccountingSettings) -> None:
-        self.queries, self.settings = queries, settings
+    def attach(
+        self,
+        queries: HistoryQueries,
+        settings: AccountingSettings,
+        energy: EnergySettings | None = None,
+    ) -> None:
+        self.queries, self.settings, self.energy = queries, settings, energy
         if self.isVisible():
             self.refresh()
 
@@ -234,9 +241,10 @@ class AccountingView(QWidget):
         self.problem = None
         t0, t1 = period_bounds(first, last, self.tz)
         by, settings, history = self.by.currentData(), self.settings, queries.history
+        energy = self.energy
         queries.ask(
             CHANNEL,
-            lambda: accounting_report(history, t0, t1, by, settings),
+            lambda: accounting_report(history, t0, t1, by, settings, energy),
             self._show,
             self._failed,
         )
@@ -268,6 +276,8 @@ class AccountingView(QWidget):
             Column("su", lambda: self.tr("SU"), DIGITS),
             Column("util_pct", lambda: self.tr("Utilisation %"), DIGITS),
         ]
+        if self.result is not None and self.result.energy is not None:
+            columns += energy_columns(DIGITS)
         return columns
 
     def _show_note(self) -> None:

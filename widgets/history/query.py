@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
 
+from console.energy.accounting import energy_table
 from console.history.accounting import accounting, resolution_for, with_total
 from console.history.rollup import NODE_FIELDS
 from console.history.store import HistoryStore
-from console.settings import AccountingSettings
+from console.settings import AccountingSettings, EnergySettings
 
 log = logging.getLogger(__name__)
 
@@ -163,15 +164,23 @@ class AccountingResult:
     t1: float
     by: str
     res: int
+    energy: pd.DataFrame | None = None  # console.energy.accounting.energy_table, same grouping
 
 
 def accounting_report(
-    history: HistoryStore, t0: float, t1: float, by: str, settings: AccountingSettings
+    history: HistoryStore,
+    t0: float,
+    t1: float,
+    by: str,
+    settings: AccountingSettings,
+    energy: EnergySettings | None = None,
 ) -> AccountingResult:
+    """GPU-hours and, given the energy settings, kWh and kgCO2e of the same keys."""
     db = history.reader()
     try:
         table = with_total(accounting(db, t0, t1, by, settings))
+        kwh = None if energy is None else energy_table(db, t0, t1, by=by, settings=energy)
         organisations = db.organisations()
     finally:
         db.close()
-    return AccountingResult(table, organisations, t0, t1, by, resolution_for(t0, t1))
+    return AccountingResult(table, organisations, t0, t1, by, resolution_for(t0, t1), kwh)

@@ -22,6 +22,7 @@ from console.app import Services
 from console.cli import Options
 from widgets.common.application import qt_application, save_screenshot
 from widgets.common.i18n import Translations
+from widgets.fleet.sector_energy import TodayReader
 from widgets.kiosk.demo_control import DemoControl
 from widgets.kiosk.window import KioskWindow
 
@@ -60,6 +61,7 @@ class KioskFrontend:
         services.bridge.snapshot_ready.connect(window.show_snapshot)
         window.problem_source = services.source_problem
         window.exit_requested.connect(self.app.quit)
+        self._connect_energy(window, services)
         view = services.incident_view  # the room's incidents when attached to a room
         if view is not None:  # the attention page lists open incidents
             for page in window.pages:
@@ -88,6 +90,17 @@ class KioskFrontend:
             QTimer.singleShot(int(options.quit_after * 1000), window, lambda: self._finish(options))
         elif options.screenshot is not None:
             QTimer.singleShot(5000, window, lambda: self.save(options.screenshot))
+
+    @staticmethod
+    def _connect_energy(window: KioskWindow, services: Services) -> None:
+        """Today's kWh from the local history, one reader for every page that shows it."""
+        history = services.history
+        if history is None:
+            return
+        reader = TodayReader(history.energy_today)
+        for page in window.pages:
+            if hasattr(page, "set_energy_today"):
+                page.set_energy_today(reader)
 
     def save(self, path: Path) -> bool:
         """Save what the wall shows; with {page} in the name, one picture per page."""

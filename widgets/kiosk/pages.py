@@ -17,6 +17,13 @@ from widgets.common.labels import fmt, sector_name, ui_language
 from widgets.common.theme import NO_DATA, SECTOR_COLORS, UNREACHABLE
 from widgets.fleet.heatmap import FleetHeatmap
 from widgets.fleet.sector_cards import SectorCards
+from widgets.fleet.sector_energy import (
+    TodayReader,
+    kw_text,
+    kwh_text,
+    sector_kwh,
+    sector_power_kw,
+)
 from widgets.fleet.utilization_plot import UtilizationPlot
 from widgets.kiosk.page import KioskPage
 from widgets.kiosk.parts import (
@@ -28,6 +35,7 @@ from widgets.kiosk.parts import (
 from widgets.kiosk.style import enlarge_heatmap, enlarge_plot, fit_sector_labels
 
 MAX_ORG_ROWS = 6
+STATS = 5  # figures across the top of a sector page; its energy sits beside the bar's legend
 
 
 class OverviewPage(KioskPage):
@@ -47,6 +55,9 @@ class OverviewPage(KioskPage):
     def title(self) -> str:
         return self.tr("Fleet overview")
 
+    def set_energy_today(self, reader: TodayReader) -> None:
+        self.cards.set_energy_today(reader)
+
     def show_snapshot(self, snap: FleetSnapshot) -> None:
         self.cards.show_snapshot(snap)
         self.plot.show_snapshot(snap)
@@ -60,8 +71,12 @@ class SectorPage(KioskPage):
         self.sector = sector
         self.index = SECTORS.index(sector)
         self.page_id = f"sector-{sector.value}"
-        self.values = [QLabel("–", objectName="KioskStat") for _ in range(5)]
-        self.captions = [QLabel(objectName="KioskStatCaption") for _ in range(5)]
+        self.values = [QLabel("–", objectName="KioskStat") for _ in range(STATS)]
+        self.captions = [QLabel(objectName="KioskStatCaption") for _ in range(STATS)]
+        self.today = TodayReader()  # the front-end shares the window's
+        # power now and energy today: a row of their own, seven figures do not fit across
+        self.energy_values = [QLabel("–", objectName="KioskStat") for _ in range(2)]
+        self.energy_captions = [QLabel(objectName="KioskStatCaption") for _ in range(2)]
         stats = QGridLayout()
         stats.setHorizontalSpacing(40)
         for col, (value, caption) in enumerate(zip(self.values, self.captions, strict=True)):
@@ -69,6 +84,16 @@ class SectorPage(KioskPage):
             stats.addWidget(caption, 1, col)
         self.bar = EntitlementBar(SECTOR_COLORS[sector])
         self.bar_legend = QLabel(objectName="KioskBarLegend")
+        energy = QGridLayout()
+        energy.setHorizontalSpacing(40)
+        for col, (value, caption) in enumerate(
+            zip(self.energy_values, self.energy_captions, strict=True)
+        ):
+            energy.addWidget(value, 0, col)
+            energy.addWidget(caption, 1, col)
+        under_bar = QHBoxLayout()
+        under_bar.addWidget(self.bar_legend, 1)
+        under_bar.addLayout(energy)
         self.orgs = StatTable(4, MAX_ORG_ROWS, stretch=(8, 2, 3, 2))
         self.heatmap = FleetHeatmap()
         enlarge_heatmap(self.heatmap)
@@ -85,13 +110,16 @@ class SectorPage(KioskPage):
         layout.setSpacing(14)
         layout.addLayout(stats)
         layout.addWidget(self.bar)
-        layout.addWidget(self.bar_legend)
+        layout.addLayout(under_bar)
         layout.addSpacing(12)
         layout.addLayout(body, 1)
         self.retranslate()
 
     def title(self) -> str:
         return fmt(self.tr("%1 sector"), sector_name(self.sector))
+
+    def set_energy_today(self, reader: TodayReader) -> None:
+        self.today = reader
 
     def retranslate(self) -> None:
         captions = (
@@ -103,6 +131,8 @@ class SectorPage(KioskPage):
         )
         for label, text in zip(self.captions, captions, strict=True):
             label.setText(text)
+        self.energy_captions[0].setText(self.tr("GPU power now"))
+        self.energy_captions[1].setText(self.tr("GPU energy today"))
         colour = SECTOR_COLORS[self.sector]
         dim = QColor.fromRgbF(colour.redF() * 0.4, colour.greenF() * 0.4, colour.blueF() * 0.4)
         used, allocated, entitled = self.tr("in use"), self.tr("allocated"), self.tr("entitlement")
@@ -129,6 +159,10 @@ class SectorPage(KioskPage):
             f"{int(live.sum())} / {len(mine)}",
         )
         for label, text in zip(self.values, texts, strict=True):
+            set_text(label, text)
+        kw = kw_text(float(sector_power_kw(snap)[self.index]), loc)
+        kwh = kwh_text(sector_kwh(self.today.kwh(snap.t), self.sector.value), loc)
+        for label, text in zip(self.energy_values, (kw, kwh), strict=True):
             set_text(label, text)
         self.bar.set_values(s.entitled_gpus, s.allocated_gpus, s.used_gpus)
         self.orgs.set_rows(*self._org_rows(snap, mine))

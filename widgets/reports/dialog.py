@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from console.fleet.model import SECTORS
 from console.i18n.names import language_name
 from console.reports.period import KINDS, Period, last_complete
-from console.settings import AccountingSettings
+from console.settings import AccountingSettings, EnergySettings
 from widgets.common.labels import fmt, sector_name, ui_language
 
 LANGUAGE_NAMES = {code: language_name(code) for code in ("ko", "en")}  # each in its own language
@@ -63,12 +63,14 @@ class ReportDialog(QDialog):
         settings: AccountingSettings | None = None,
         centre_name: str = "",
         parent: QWidget | None = None,
+        energy: EnergySettings | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("ReportDialog")
         self.history_path = history_path
         self.tz = tz
         self.settings = settings or AccountingSettings()
+        self.energy = energy or EnergySettings()
         self.centre_name = centre_name
         # seams for tests: where a file dialog asks, and how the PDF is opened
         self.ask_path: Callable[[QWidget, Path], Path | None] = _ask_pdf_path
@@ -235,6 +237,7 @@ class ReportDialog(QDialog):
             pdf = pdf.with_suffix(".pdf")
         csv_dir = pdf.with_name(f"{pdf.stem}-csv") if self.csv.isChecked() else None
         signals, history, settings = self._signals, self.history_path, self.settings
+        energy = self.energy
 
         def work() -> None:  # on the pool thread: plain values in, signals out
             from console.reports.make import make_report
@@ -242,7 +245,13 @@ class ReportDialog(QDialog):
 
             try:
                 made = make_report(
-                    history, request, pdf, csv_dir, settings, progress=signals.progress.emit
+                    history,
+                    request,
+                    pdf,
+                    csv_dir,
+                    settings,
+                    progress=signals.progress.emit,
+                    energy=energy,
                 )
             except Exception as exc:  # shown in the dialog; the pool thread must live on
                 signals.failed.emit(isinstance(exc, EmptyPeriod), str(exc) or type(exc).__name__)

@@ -24,6 +24,7 @@ from widgets.common.application import qt_application, save_screenshot
 from widgets.common.i18n import Translations, system_language
 from widgets.common.theme import apply_theme, choose_theme
 from widgets.fleet.node_detail import NodeDetail
+from widgets.fleet.sector_energy import TodayReader
 from widgets.history.query import HistoryQueries
 from widgets.reports.dialog import ReportDialog
 from widgets.window.alert_presenter import AlertPresenter
@@ -107,12 +108,14 @@ class WindowFrontend:
         """History plots, accounting and node windows: queries on a pool, results on the GUI."""
         self.queries = HistoryQueries(services.history_for_plots(), parent=window)
         window.plot.attach(self.queries)
-        window.accounting.attach(self.queries, services.settings.accounting)
+        settings = services.settings
+        window.accounting.attach(self.queries, settings.accounting, settings.energy)
         window.table.node_activated.connect(self.open_node)
         window.heatmap.node_activated.connect(self.open_node)
         history = services.history
         if history is not None:
             window.status.problem_source = lambda: history.problem
+            window.cards.set_energy_today(TodayReader(history.energy_today))
         services.bridge.snapshot_ready.connect(self._show_details)
         window.closing.connect(self._closing)
         window.report_action.setEnabled(history is not None)
@@ -128,6 +131,7 @@ class WindowFrontend:
                 self.services.settings.accounting,
                 self.services.inventory.centre_name,
                 parent=self.window,
+                energy=self.services.settings.energy,
             )
         if self.report.isVisible():  # already open, maybe behind the main window
             self.report.raise_()

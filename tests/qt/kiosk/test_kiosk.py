@@ -139,6 +139,22 @@ def test_kiosk_language_and_rotation_follow_the_options(qtbot, frontend):
     assert front.window.rotation.interval() == 7000
 
 
+def test_the_pages_show_todays_energy_from_the_history(qtbot, frontend):
+    front, services = frontend(["--lang", "en"])
+    by_id = {p.page_id: p for p in front.window.pages}
+    overview, public = by_id["overview"], by_id["sector-public"]
+    # one reader for the wall, asking the session's own history store
+    assert overview.cards.today is public.today
+    assert public.today.source == services.history.energy_today
+    qtbot.waitUntil(lambda: services.bridge.latest is not None, timeout=TIMEOUT_MS)
+    services.history.flush()  # the store reads today's rows once its writer has a delta
+    qtbot.waitUntil(lambda: overview.cards.today.value is not None, timeout=TIMEOUT_MS)
+    front.window.show_page(ALL_PAGES.index("sector-public"))
+    public.show_snapshot(services.bridge.latest)
+    assert public.energy_values[1].text().endswith(" kWh")
+    assert public.energy_values[0].text().endswith(" kW")
+
+
 def test_a_screen_that_does_not_exist_falls_back_to_the_primary_one(caplog):
     assert choose_screen(99) is QGuiApplication.primaryScreen()
     assert "no screen 99" in caplog.text

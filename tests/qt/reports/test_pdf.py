@@ -62,7 +62,7 @@ def korean_pdf(history, tmp_path_factory):
     argv += ["--from", str(DAY), "--to", str(DAY), "--lang", "ko", "-o", str(out)]
     done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert str(out) in done.stdout and "CSV 10개" in done.stdout
+    assert str(out) in done.stdout and "CSV 11개" in done.stdout
     return out
 
 

@@ -13,6 +13,7 @@ from console.cli import parse_args
 from console.fleet.model import SECTORS, NodeStatus
 from tests.qt.waiting import wait_for_data
 from widgets.fleet.node_table import Col
+from widgets.fleet.sector_energy import kw_text, kwh_text, sector_power_kw
 from widgets.window.frontend import WindowFrontend
 
 SNAPSHOT_TIMEOUT_MS = 15_000
@@ -44,6 +45,31 @@ def test_window_shows_sector_cards_from_live_data(qtbot, console):
         assert card.entitled.text().startswith(f"{summary.entitled_gpus:.0f} (")
     assert window.cards.cards[SECTORS[0]].title.text() == "Public"
     assert "live" in window.status.nodes.text()
+
+
+def test_cards_show_power_now_and_todays_energy_from_the_history(qtbot, console):
+    frontend, services = console
+    cards = frontend.window.cards
+    locale = cards.locale()
+
+    def shown() -> bool:  # the history has counted some of today's joules, and the cards show it
+        today = cards.today.value
+        return today is not None and sum(today.values()) > 0
+
+    wait_for_data(qtbot, services)
+    qtbot.wait(500)  # a few frames metered
+    # the store reads today's rows once its writer has a delta (at the next minute): hand it one
+    services.history.flush()
+    qtbot.waitUntil(shown, timeout=SNAPSHOT_TIMEOUT_MS)
+    snap = services.bridge.latest
+    cards.show_snapshot(snap)
+    today = cards.today.value
+    kw = sector_power_kw(snap)
+    for i, sector in enumerate(SECTORS):
+        card = cards.cards[sector]
+        assert card.today.text() == kwh_text(today.get(sector.value, 0.0), locale)
+        assert card.power.text() == kw_text(float(kw[i]), locale) and kw[i] > 0
+    assert cards.today.source == services.history.energy_today
 
 
 def test_heatmap_draws_every_gpu_and_updates(qtbot, console):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -29,6 +30,32 @@ def test_simulate_fills_both_resolutions_for_the_period(history):
     db.close()
     assert first == END - 2 * 86400 and last == END
     assert minutes["t"].nunique() == 180  # the last 3 hours minute by minute
+
+
+def test_simulated_energy_is_the_demo_fleets_power_over_time(history):
+    """kWh ≈ mean kW × hours: the frames' power (the mean of each interval's two ends, nodes
+    live at both), integrated by the energy meter."""
+    from console.energy.accounting import energy_table
+    from console.sources.demo.fleet import SimFleet
+
+    db = HistoryDB(history / "history.sqlite", readonly=True)
+    t0, t1 = END - 86400, END - 3 * 3600  # a day of 5-minute frames, before the fine hours
+    try:
+        kwh = energy_table(db, t0, t1)["gpu_kwh"].sum()
+    finally:
+        db.close()
+    sim = SimFleet.build(12)
+    joules = 0.0
+    for t in range(int(t0) + 300, int(t1) + 1, 300):
+        ends = [sim.arrays(float(t - 300))["power"], sim.arrays(float(t))["power"]]
+        live = np.ones(len(ends[0]), bool)
+        for at in (t - 300, t):
+            down = sim.unreachable(float(at))
+            if down is not None:
+                live[down] = False
+        joules += float(np.nansum((ends[0] + ends[1])[live])) / 2 * 300
+    assert kwh > 0
+    assert kwh == pytest.approx(joules / 3.6e6, rel=0.01)
 
 
 def test_accounting_csv_matches_the_store(history, capsys):
