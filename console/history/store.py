@@ -86,7 +86,7 @@ class HistoryWriter:
             self._thread.join(timeout)
 
     def _run(self) -> None:
-        db: HistoryDB | None = None
+        db = self._read_today()
         last_prune = 0.0
         stopping = False
         while not stopping:
@@ -128,6 +128,22 @@ class HistoryWriter:
                 self._idle.notify_all()
         if db is not None:
             db.close()
+
+    def _read_today(self) -> HistoryDB | None:
+        """At start, today's stored energy (earlier runs' rows), so the cards show it from the
+        first frames rather than after the first write; a store that cannot be opened now is
+        retried, and read, at the first write."""
+        if self.today is None:
+            return None
+        try:
+            db = HistoryDB(self.path, max_pages=self.max_pages)
+            db.write_organisations(self.organisations)
+            day = local_midnight(time.time(), self.today.tz)
+            self.today.stored(day, db.energy_by_sector(day), 0)
+            return db
+        except (HistoryError, sqlite3.Error) as exc:
+            log.warning("today's energy not read at start: %s", exc)
+            return None
 
     def _count_today(self, db: HistoryDB, batch: list[tuple[int, RollupDelta]]) -> None:
         """Today's stored energy after `batch` was written: read once a day from the database

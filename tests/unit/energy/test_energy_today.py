@@ -52,7 +52,6 @@ def test_none_before_the_history_was_read_then_stored_plus_unflushed(tmp_path):
     path = tmp_path / "history.sqlite"
     store = started(path)
     try:
-        assert store.energy_today(T0) is None
         last = feed(store, 600, T0)  # ten minutes from midnight
         assert store.writer.wait_idle(10)
         today = store.energy_today(last)
@@ -64,6 +63,29 @@ def test_none_before_the_history_was_read_then_stored_plus_unflushed(tmp_path):
         store.close()
     # once all is stored, the figure is what the database holds for the day
     assert stored_gpu_kwh(path, T0, T0 + DAY) == pytest.approx(store.energy_today(last))
+
+
+def test_a_new_console_shows_todays_stored_energy_before_its_first_write(tmp_path):
+    """The writer reads today's rows when it starts: no "—" on the cards for the first flush."""
+    from zoneinfo import ZoneInfo
+
+    path = tmp_path / "history.sqlite"
+    now = time.time()
+    start = max(local_midnight(now, ZoneInfo("Asia/Seoul")) + 1.0, now - 600)
+    first = started(path)
+    feed(first, 300, start)
+    first.close()
+    stored = stored_gpu_kwh(path, local_midnight(now, ZoneInfo("Asia/Seoul")), now + 3600)
+    assert stored["public"] > 0
+    second = started(path)
+    try:
+        deadline = time.monotonic() + 10
+        while second.energy_today(now) is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert second.energy_today(now) == pytest.approx(stored)  # nothing fed to this one
+        assert second.writer.written == 0
+    finally:
+        second.close()
 
 
 def test_an_earlier_run_of_today_counts_and_yesterday_does_not(tmp_path):
