@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,10 +15,11 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from console.commands import accounting_slurm
+from console.commands.books_source import BooksUnavailable, prometheus_history
 from console.energy.accounting import KWH_COLUMNS, energy_table, with_energy_total
 from console.history.accounting import accounting, period_bounds, with_total
 from console.history.database import HistoryDB, HistoryError, default_history_path
-from console.i18n.catalogue import translate
+from console.i18n.catalogue import reason_of, say, translate
 from console.i18n.names import sector_name
 from console.inventory.model import InventoryError
 from console.paths import data_dir
@@ -78,8 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from-slurm", action="store_true",
                    help="Slurm's books (sacct): allocated GPU-hours and waits, beside the "
                    "console's own numbers")
+    p.add_argument("--prometheus", metavar="URL",
+                   help="the room's books as this Prometheus (or VictoriaMetrics) kept them "
+                   "from serve, instead of a data directory")
     p.add_argument("--inventory", type=Path, metavar="FLEET.toml",
-                   help="with --from-slurm: accounts of sectors and organisations, [slurm]")
+                   help="with --from-slurm: accounts of sectors and organisations, [slurm]; "
+                   "with --prometheus: the organisations' names")
     p.add_argument("--slurm-local", action="store_true",
                    help="with --from-slurm: run sacct here, whatever the fleet file's [slurm] says")
     p.add_argument("--format", choices=("table", "csv"), default="table")
@@ -132,19 +138,32 @@ def main(argv: list[str]) -> int:
         settings = load_settings(args.settings)
         if args.from_slurm:
             inventory = accounting_slurm.inventory_from(args.inventory)
-        elif args.by in ("user", "job") or args.inventory or args.slurm_local:
-            raise ValueError("--by user|job, --inventory and --slurm-local need --from-slurm")
+        elif args.by in ("user", "job") or args.slurm_local:
+            raise ValueError("--by user|job and --slurm-local need --from-slurm")
+        elif args.inventory and not args.prometheus:
+            raise ValueError("--inventory needs --from-slurm or --prometheus")
+        if args.prometheus and args.data_dir:
+            raise ValueError("give either --prometheus or --data-dir, not both")
     except (ValueError, SettingsError, InventoryError) as exc:
         sys.stderr.write(f"hangang-console accounting: {exc}\n")
         return 2
     if args.from_slurm:
         label = f"{args.first} – {args.last} ({args.tz})"
         return accounting_slurm.run(args, inventory, t0, t1, label, lang, settings.accounting)
-    try:
-        db = HistoryDB(default_history_path(args.data_dir or data_dir()), readonly=True)
-    except HistoryError as exc:
-        sys.stderr.write(f"hangang-console accounting: {exc}\n")
-        return 2
+    with tempfile.TemporaryDirectory(prefix="hangang-books-") as scratch:
+        try:
+            path = (
+                prometheus_history(args.prometheus, t0, t1, args.inventory, Path(scratch))
+                if args.prometheus else default_history_path(args.data_dir or data_dir())
+            )
+            db = HistoryDB(path, readonly=True)
+        except (HistoryError, BooksUnavailable, InventoryError, OSError) as exc:
+            sys.stderr.write(f"hangang-console accounting: {say(reason_of(exc), lang)}\n")
+            return 2
+        return _report(args, db, t0, t1, tz, lang, settings)
+
+
+def _report(args, db, t0, t1, tz, lang, settings) -> int:
     try:
         table = accounting(db, t0, t1, args.by, settings.accounting)
         energy = energy_table(db, t0, t1, args.by, settings.energy)

@@ -16,8 +16,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from console.commands.accounting import iso_date, language, period_of
+from console.commands.books_source import BooksUnavailable, prometheus_history
 from console.history.database import HistoryError, default_history_path
-from console.i18n.catalogue import translate
+from console.i18n.catalogue import reason_of, translate
+from console.i18n.catalogue import say as say_reason
 from console.inventory.model import InventoryError
 from console.paths import data_dir
 from console.reports.period import KINDS, Period
@@ -57,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="{period} in it becomes the period (report-{period}.pdf: "
                    "report-2026-11.pdf)")
     p.add_argument("--data-dir", type=Path, metavar="DIR", help="history store (default XDG)")
+    p.add_argument("--prometheus", metavar="URL",
+                   help="the room's books as this Prometheus kept them from serve (GPU-hours "
+                   "and energy; no node sections), instead of a data directory")
     p.add_argument("--from", dest="first", type=iso_date, metavar="YYYY-MM-DD")
     p.add_argument("--to", dest="last", type=iso_date, metavar="YYYY-MM-DD", help="included")
     p.add_argument("--period", choices=KINDS[:3], help="a calendar day, week (Mon–Sun) or month")
@@ -99,6 +104,18 @@ def writable(path: Path, what: str) -> str | None:
     os.close(fd)
     os.unlink(probe)
     return None
+
+
+def _history(args: argparse.Namespace, period: Period, tz: ZoneInfo, scratch: Path) -> Path:
+    """serve's (or this console's) history file, or one made from the room's Prometheus for the
+    period and the one before it (the report compares the two)."""
+    if not args.prometheus:
+        return default_history_path(args.data_dir or data_dir())
+    from console.history.accounting import period_bounds
+
+    t0, _ = period_bounds(period.previous().first, period.previous().last, tz)
+    _, t1 = period_bounds(period.first, period.last, tz)
+    return prometheus_history(args.prometheus, t0, t1, args.inventory, scratch)
 
 
 def period_label(period: Period) -> str:
@@ -152,6 +169,8 @@ def main(argv: list[str]) -> int:
             generated_by=args.author or getpass.getuser(),
         )
         settings = load_settings(args.settings)
+        if args.prometheus and args.data_dir:
+            raise ValueError("give either --prometheus or --data-dir, not both")
     except (ValueError, ZoneInfoNotFoundError, ReportError, SettingsError, InventoryError,
             OSError) as exc:  # a broken fleet file names its file, line and field, no traceback
         return fail(2, str(exc))
@@ -166,16 +185,17 @@ def main(argv: list[str]) -> int:
     began = time.perf_counter()
     from console.reports.make import make_report  # Qt loads only when a report is made
 
-    history = default_history_path(args.data_dir or data_dir())
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)  # a timer's reports/ on its first run
-        made = make_report(
-            history, request, output, csv_dir, settings.accounting, energy=settings.energy
-        )
-    except EmptyPeriod as exc:
-        return fail(1, f"{say['empty']}: {exc}")
-    except (HistoryError, ReportError, OSError) as exc:
-        return fail(2, str(exc))
+    with tempfile.TemporaryDirectory(prefix="hangang-books-") as scratch:
+        try:
+            history = _history(args, period, tz, Path(scratch))
+            output.parent.mkdir(parents=True, exist_ok=True)  # a timer's reports/ at first
+            made = make_report(
+                history, request, output, csv_dir, settings.accounting, energy=settings.energy
+            )
+        except EmptyPeriod as exc:
+            return fail(1, f"{say['empty']}: {exc}")
+        except (HistoryError, ReportError, BooksUnavailable, InventoryError, OSError) as exc:
+            return fail(2, say_reason(reason_of(exc), lang))
     seconds = time.perf_counter() - began
     key = "wrote" if csv_dir else "wrote_no_csv"
     sys.stdout.write(

@@ -210,6 +210,26 @@ class HistoryDB:
                 ],
             )
 
+    def write_rows(self, res: int, usage: pd.DataFrame, capacity: pd.DataFrame) -> None:
+        """Add usage and capacity rows made elsewhere (the room's books read from Prometheus),
+        in usage()'s and capacity()'s columns; no node rows."""
+        try:
+            with self.db:
+                self.db.executemany(_USAGE_UPSERT, [
+                    (res, int(r.t), r.sector, r.org, r.model,
+                     *(float(getattr(r, f)) for f in USAGE_FIELDS))
+                    for r in usage.itertuples(index=False)
+                ])
+                self.db.executemany(
+                    "INSERT INTO capacity VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+                    "entitled_s = entitled_s + excluded.entitled_s, "
+                    "span_s = span_s + excluded.span_s",
+                    [(res, int(r.t), r.sector, float(r.entitled_s), float(r.span_s))
+                     for r in capacity.itertuples(index=False)],
+                )
+        except sqlite3.Error as exc:
+            raise HistoryError(f"{self.path}: {exc}") from exc
+
     def prune(self, now: float | None = None) -> None:
         now = time.time() if now is None else now
         with self.db:

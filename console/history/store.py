@@ -196,6 +196,7 @@ class HistoryStore:
         # outlives the accumulators: a new layout must not lose the interval in progress
         self._meter = EnergyMeter(energy_gap_s or max(3 * frame_step_s, 15.0))
         self._today = TodayEnergy(ZoneInfo(tz))
+        self.delta_listeners: list = []  # told every delta handed to the writer, same thread
         self.writer = HistoryWriter(path, inventory.organisations, self._today)
 
     @property
@@ -247,6 +248,8 @@ class HistoryStore:
             delta = self._acc.take()
             if delta is not None:
                 self.writer.put(delta)
+                for listen in self.delta_listeners:  # serve's book counters (room/books.py)
+                    listen(delta)
 
     def start(self) -> None:
         self.writer.start()

@@ -20,18 +20,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from prometheus_client.core import CounterMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
 from console.fleet.model import SECTORS
 from console.history.rollup import USAGE_FIELDS, RollupDelta
+from console.room.names import (
+    CPU_ENERGY,
+    ENTITLED,
+    GPU_ENERGY,
+    GPU_ENERGY_ESTIMATED,
+    GPU_SECONDS,
+    KIND_OF,
+    MINUTE,
+    RECORDED,
+    STARTED,
+)
 
-GPU_SECONDS = "hangang_books_gpu_seconds"  # + kind=allocated|live|used|busy
-GPU_ENERGY = "hangang_books_gpu_energy_joules"
-GPU_ENERGY_ESTIMATED = "hangang_books_gpu_energy_estimated_joules"  # part of the above
-CPU_ENERGY = "hangang_books_cpu_energy_joules"
-ENTITLED = "hangang_books_entitled_gpu_seconds"  # per sector
-RECORDED = "hangang_books_recorded_seconds"  # per sector: seconds the books cover
-KIND_OF = {"alloc_s": "allocated", "live_s": "live", "used_s": "used", "busy_s": "busy"}
 KEY_LABELS = ("sector", "organisation", "model")
 
 Key = tuple[str, str, str]
@@ -122,4 +126,11 @@ def books_families(totals: BooksTotals | None) -> Iterator[Metric]:
     for i, s in enumerate(SECTORS):
         entitled.add_metric((s.value,), totals.entitled_s[i], created=created)
         recorded.add_metric((s.value,), totals.span_s[i], created=created)
-    yield from (seconds, energy, estimated, cpu, entitled, recorded)
+    minute = GaugeMetricFamily(MINUTE, "Start (Unix time) of the last closed minute the book "
+                               "counters hold.", labels=())
+    if totals.minute is not None:
+        minute.add_metric((), float(totals.minute))
+    started = GaugeMetricFamily(STARTED, "When the book counters started from zero (Unix "
+                                "time): a new value is a restart.", labels=())
+    started.add_metric((), created)
+    yield from (seconds, energy, estimated, cpu, entitled, recorded, minute, started)

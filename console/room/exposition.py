@@ -29,6 +29,7 @@ from prometheus_client.samples import Sample
 from console.fleet.health import Fact
 from console.fleet.model import SECTORS, FleetSnapshot, NodeSample, NodeStatus
 from console.room import names as n
+from console.room.books import books_families
 
 NODE_LABELS = ("node", "Hostname")  # node_exporter's names, one target for the whole fleet
 
@@ -42,6 +43,7 @@ class RoomView:
     models: Mapping[str, str | None] = field(default_factory=dict)  # node → fleet file's model
     demand: Mapping[str, int] = field(default_factory=dict)  # sector id → queued GPUs
     alertmanager: object | None = None  # console.alerts.alertmanager.AlertmanagerState
+    books: object | None = None  # console.room.books.BooksTotals: the closed minutes' books
 
 
 def _gauge(name: str, doc: str, labels: tuple[str, ...]) -> GaugeMetricFamily:
@@ -80,6 +82,7 @@ class FleetCollector(Collector):
         if view is None:
             return
         yield from alertmanager_families(view.alertmanager)
+        yield from books_families(view.books)
         yield from sector_families(view)
         yield from org_families(view)
         yield from node_families(view)

@@ -48,3 +48,17 @@ NODE_CPU_ENERGY = "hangang_node_cpu_energy_joules_total"  # counter, RAPL packag
 SERVE_UP = "hangang_serve_up"            # 1 while serve runs
 ALERTMANAGER_UP = "hangang_alertmanager_up"  # 1 delivered, 0 unreachable
 ALERTMANAGER_PENDING = "hangang_alertmanager_alerts_pending"  # alerts waiting
+
+# The room's books as counters (console/room/books.py; read back by
+# console/sources/prometheus/books.py): closed minutes only, per sector, organisation, model
+GPU_SECONDS = "hangang_books_gpu_seconds"  # + kind=allocated|live|used|busy
+GPU_ENERGY = "hangang_books_gpu_energy_joules"
+GPU_ENERGY_ESTIMATED = "hangang_books_gpu_energy_estimated_joules"  # part of the above
+CPU_ENERGY = "hangang_books_cpu_energy_joules"
+ENTITLED = "hangang_books_entitled_gpu_seconds"  # per sector
+RECORDED = "hangang_books_recorded_seconds"  # per sector: seconds the books cover
+MINUTE = "hangang_books_minute"  # start (epoch s) of the last minute the counters hold
+# when these counters started from zero (serve's start): a reader's restart mark. A gauge of our
+# own, since OpenMetrics' _created samples are not kept by every Prometheus version
+STARTED = "hangang_books_started_time_seconds"
+KIND_OF = {"alloc_s": "allocated", "live_s": "live", "used_s": "used", "busy_s": "busy"}

@@ -19,6 +19,7 @@ from console.app import Services, build_services
 from console.cli import Options
 from console.fleet.model import FleetSnapshot, NodeStatus
 from console.inventory.model import Inventory
+from console.room.books import RoomBooks
 from console.room.exposition import RoomView
 from console.room.http import DEFAULT_LISTEN, RoomHttp
 from console.room.loop import FleetLoop
@@ -86,6 +87,10 @@ class Room:
         self._started = False
         self._view_lock = threading.Lock()
         self._view: RoomView | None = None
+        # the history's own deltas, as counters: accounting/report --prometheus read them
+        self.books = RoomBooks(time.time())
+        if self.services.history is not None:
+            self.services.history.delta_listeners.append(self.books.add)
 
     def start(self) -> None:
         # watched before the sources start, so the very first samples arrive whole
@@ -118,7 +123,8 @@ class Room:
                                and snap.t - old.snapshot.t >= VIEW_EVERY_S):
                 demand = self.services.demand() if self.services.demand is not None else {}
                 self._view = RoomView(snap, self.services.poller.details(), self._models,
-                                      dict(demand), self._alertmanager())
+                                      dict(demand), self._alertmanager(),
+                                      self.books.totals())
             return self._view
 
     def _alertmanager(self):

@@ -47,8 +47,9 @@ ALLOWED: dict[str, set[str]] = {
     "capacity": {"vocabulary", "settings", "inventory", "telemetry"},
     # the scheduler's books: Slurm's commands through the capacity backends' runners
     "scheduler": {"vocabulary", "inventory", "capacity"},
+    # the Prometheus source also reads serve's book counters back into the history's rows
     "sources": {"vocabulary", "inventory", "fleet", "telemetry", "capacity", "node-side"}
-    | {"whatif"},
+    | {"whatif", "history"},
     # the queue model: jobs in, waits out; knows no backend (the setup hands it a history)
     "whatif": {"vocabulary"},
     "reports": {"vocabulary", "settings", "history", "alerts", "capacity", "energy.books"},

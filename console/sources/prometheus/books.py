@@ -6,21 +6,22 @@ The counters move only when a minute closes, a few seconds after it (serve's flu
 scrape). So the counter read at OFFSET_S past the end of a 15-minute bucket holds exactly the
 minutes before that end, and the increase between two such reads is exactly one bucket's
 minutes: one range query per family, step 900 s, aligned so. A serve restart is a counter reset
-(the `_created` series changes, or the value goes down): the new instance's value counts from
-zero; what the old one counted after the last read before it stopped (at most one bucket) is
+(serve's hangang_books_started_time_seconds changes, or a value goes down): the new value counts
+from zero; what the old one counted after the last read before it stopped (at most one bucket) is
 lost, as it would be from serve's own history if it died uncleanly.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 
 import pandas as pd
 
 from console.fleet.model import SECTORS
 from console.history.rollup import USAGE_FIELDS
-from console.room import books as b
+from console.room import names as b
 from console.sources.prometheus.client import PrometheusClient
 
 BUCKET_S = 900
@@ -34,17 +35,22 @@ ENERGY_FIELDS = ((b.GPU_ENERGY, "energy_j"), (b.GPU_ENERGY_ESTIMATED, "energy_es
 Points = list[tuple[float, float]]
 
 
+def bucket_of(read_at: float) -> int:
+    """The bucket a read closes: read at its end + OFFSET_S, or (the bucket still open) now."""
+    return math.ceil((read_at - OFFSET_S) / BUCKET_S) * BUCKET_S - BUCKET_S
+
+
 def bucket_increases(points: Points, created: Points | None, first_bucket: int) -> dict[int, float]:
     """Per bucket start, the counter's increase over it, from reads at bucket end + OFFSET_S.
 
-    `points` are (read time, value); `created` the same reads of its _created series (None when
+    `points` are (read time, value); `created` the same reads of serve's start time (None when
     the server has none: a decrease is then the only sign of a restart)."""
     made = dict(created or ())
     out: dict[int, float] = {}
     prev_v: float | None = None
     prev_c: float | None = None
     for t, v in points:
-        bucket = round(t - OFFSET_S) - BUCKET_S
+        bucket = bucket_of(t)
         c = made.get(t)
         restarted = prev_v is not None and (v < prev_v or (c is not None and prev_c is not None
                                                            and c != prev_c))
@@ -63,9 +69,12 @@ def bucket_increases(points: Points, created: Points | None, first_bucket: int) 
     return out
 
 
-def _reads(client: PrometheusClient, name: str, t0: int, t1: int) -> list[tuple[dict, Points]]:
-    """The counter's series read at every bucket end + OFFSET_S, from the read before t0."""
-    start, end = t0 + OFFSET_S, t1 + OFFSET_S  # the read at t0 + OFFSET_S ends the bucket before
+def _reads(client: PrometheusClient, name: str, t0: int, t1: int,
+           now: float) -> list[tuple[dict, Points]]:
+    """The counter's series read at every bucket end + OFFSET_S, from the read before t0; a
+    bucket still open is read now (a read in the future has no data)."""
+    start, wanted = t0 + OFFSET_S, t1 + OFFSET_S  # the read at t0 + OFFSET_S ends the one before
+    end = min(wanted, start + (now - start) // BUCKET_S * BUCKET_S)
     out: dict[tuple, tuple[dict, Points]] = {}
     chunk = MAX_POINTS * BUCKET_S
     at = start
@@ -76,6 +85,11 @@ def _reads(client: PrometheusClient, name: str, t0: int, t1: int) -> list[tuple[
             key = tuple(sorted(labels.items()))
             out.setdefault(key, (labels, []))[1].extend(points)
         at = stop + BUCKET_S
+    if wanted > now >= start and bucket_of(now) < t1:
+        for series in client.instant(name, at=now):
+            series.labels.pop("__name__", None)
+            key = tuple(sorted(series.labels.items()))
+            out.setdefault(key, (series.labels, []))[1].append((now, series.value))
     return list(out.values())
 
 
@@ -85,20 +99,24 @@ def read_books(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(usage rows, capacity rows) at 15 minutes for [t0, t1), in HistoryDB's columns."""
     t0, t1 = int(t0) // BUCKET_S * BUCKET_S, -(-int(t1) // BUCKET_S) * BUCKET_S
+    now = time.time()
     Rows = dict[tuple[int, str, str, str], dict[str, float]]
     usage_rows: Rows = {}
     capacity: Rows = {}
 
+    started = _reads(client, b.STARTED, t0, t1, now)  # one serve: one series (else by instance)
+    starts = {tuple(sorted((k, v) for k, v in lab.items() if k in ("job", "instance"))): pts
+              for lab, pts in started}
+
     def add(target: Rows, name: str, field_of: Callable[[dict], str | None], key_of) -> None:
         if progress:
             progress(name)
-        created = {tuple(sorted(lab.items())): pts
-                   for lab, pts in _reads(client, name + "_created", t0, t1)}
-        for labels, points in _reads(client, name + "_total", t0, t1):
+        for labels, points in _reads(client, name + "_total", t0, t1, now):
             field = field_of(labels)
             if field is None:
                 continue
-            made = created.get(tuple(sorted(labels.items())))
+            made = starts.get(tuple(sorted((k, v) for k, v in labels.items()
+                                           if k in ("job", "instance"))))
             for bucket, inc in bucket_increases(points, made, t0).items():
                 if bucket >= t1:
                     continue
@@ -127,3 +145,20 @@ def read_books(
           "span_s": row.get("span_s", 0.0)} for k, row in capacity.items() if k[1] in known],
         columns=["t", "sector", "entitled_s", "span_s"])
     return u.sort_values("t").reset_index(drop=True), c.sort_values("t").reset_index(drop=True)
+
+
+def history_from_prometheus(
+    client: PrometheusClient, t0: float, t1: float, path, organisations=()
+):
+    """A history file at `path` holding the room's books for [t0, t1) as Prometheus has them
+    (15-minute usage and capacity rows, no node rows): what accounting and reports read."""
+    from console.history.database import HistoryDB
+
+    usage, capacity = read_books(client, t0, t1)
+    db = HistoryDB(path)
+    try:
+        db.write_organisations(organisations)
+        db.write_rows(BUCKET_S, usage, capacity)
+    finally:
+        db.close()
+    return path
