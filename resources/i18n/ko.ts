@@ -945,6 +945,13 @@ These are set by the site&apos;s administrator in %3.</source>
     </message>
 </context>
 <context>
+    <name>Books</name>
+    <message>
+        <source>the room&apos;s books cannot be read from {url}: {why}</source>
+        <translation>{url}에서 관제실 장부를 읽을 수 없음: {why}</translation>
+    </message>
+</context>
+<context>
     <name>Capacity</name>
     <message>
         <source>No applied plan {plan} in the audit log.</source>
@@ -1066,6 +1073,25 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>host key changed: possible man-in-the-middle</source>
         <translation>호스트 키가 바뀜: 중간자 공격일 수 있음</translation>
+    </message>
+</context>
+<context>
+    <name>EnergyPage</name>
+    <message>
+        <source>PUE (facility energy ÷ IT energy)</source>
+        <translation>PUE (시설 전력량 ÷ IT 전력량)</translation>
+    </message>
+    <message>
+        <source>Grid emission factor</source>
+        <translation>전력 배출계수</translation>
+    </message>
+    <message>
+        <source> kgCO2e/kWh</source>
+        <translation> kgCO2e/kWh</translation>
+    </message>
+    <message>
+        <source>Facility kWh = IT kWh (GPU + CPU) × PUE; kgCO2e = facility kWh × the grid factor. Defaults: PUE %1, the Uptime Institute Global Data Center Survey 2023 average; %2 kgCO2e/kWh, Korea&apos;s national grid emission factor (Greenhouse Gas Inventory and Research Center, GIR). Set the centre&apos;s own measured PUE and the latest published factor; reports print which was used.</source>
+        <translation>시설 kWh = IT kWh(GPU + CPU) × PUE, kgCO2e = 시설 kWh × 전력 배출계수입니다. 기본값: PUE %1(Uptime Institute 2023 글로벌 데이터 센터 조사 평균), %2 kgCO2e/kWh(한국 국가 전력 배출계수, 온실가스종합정보센터 GIR). 센터가 실측한 PUE와 최신 공표 배출계수를 넣으십시오. 보고서에는 사용한 값이 표시됩니다.</translation>
     </message>
 </context>
 <context>
@@ -3536,6 +3562,10 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>Accounting</source>
         <translation>사용량 정산</translation>
+    </message>
+    <message>
+        <source>Energy</source>
+        <translation>에너지</translation>
     </message>
     <message>
         <source>Operators</source>

@@ -108,3 +108,8 @@ class AlertPresenter(QObject):
             self.services.save_settings(settings)
         except (AccessDenied, OSError) as exc:
             QMessageBox.warning(self.window, self.tr("Settings not saved"), str(exc))
+            return
+        # the accounting tab counts with the new SU multipliers and energy factors at once
+        accounting = self.window.accounting
+        if accounting.queries is not None:
+            accounting.attach(accounting.queries, settings.accounting, settings.energy)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from console.fleet.metrics import MetricRegistry
 from console.settings import AlertSettings, RuleSettings, Settings
 from widgets.common.labels import rule_name, severity_name
-from widgets.window.settings_pages import AccessPage, AccountingPage, KioskPage
+from widgets.window.settings_pages import AccessPage, AccountingPage, EnergyPage, KioskPage
 
 ENABLED, RULE, SEVERITY, THRESHOLD, CRITICAL, FIRE, CLEAR = range(7)
 
@@ -63,9 +63,12 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.kiosk_page = KioskPage(settings, editable)
         self.accounting_page = AccountingPage(settings, editable)
+        self.energy_page = EnergyPage(settings, editable)
         self.access_page = AccessPage(settings)
         self.tabs = QTabWidget()
-        for page in (self.table, self.kiosk_page, self.accounting_page, self.access_page):
+        pages = (self.table, self.kiosk_page, self.accounting_page, self.energy_page,
+                 self.access_page)
+        for page in pages:
             self.tabs.addTab(page, "")
         layout = QVBoxLayout(self)
         layout.addWidget(self.read_only_note)
@@ -111,7 +114,8 @@ class SettingsDialog(QDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Settings"))
         for index, title in enumerate(
-            (self.tr("Alerts"), self.tr("Kiosk"), self.tr("Accounting"), self.tr("Operators"))
+            (self.tr("Alerts"), self.tr("Kiosk"), self.tr("Accounting"), self.tr("Energy"),
+             self.tr("Operators"))
         ):
             self.tabs.setTabText(index, title)
         self.table.setHorizontalHeaderLabels(
@@ -154,7 +158,7 @@ class SettingsDialog(QDialog):
             )
         alerts: AlertSettings = replace(self.settings.alerts, rules=rules)
         edited = replace(self.settings, alerts=alerts)
-        for page in (self.kiosk_page, self.accounting_page):
+        for page in (self.kiosk_page, self.accounting_page, self.energy_page):
             edited = page.edited(edited)
         return edited
 

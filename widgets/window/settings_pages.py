@@ -1,4 +1,5 @@
-"""The settings dialog's other pages: kiosk pages and rotation, SU multipliers, who operates.
+"""The settings dialog's other pages: kiosk pages and rotation, SU multipliers, the energy
+factors (PUE, grid emission factor), who operates.
 
 Each page shows a part of Settings and gives back that part edited (`edited(settings)`); operator
 users and groups are shown, never edited here: who may change capacity is decided by the site's
@@ -24,7 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.settings import KIOSK_PAGES, AccountingSettings, Settings
+from console.settings import (
+    DEFAULT_GRID_KGCO2E_PER_KWH,
+    DEFAULT_PUE,
+    KIOSK_PAGES,
+    AccountingSettings,
+    EnergySettings,
+    Settings,
+)
 from widgets.common.labels import fmt
 
 
@@ -149,6 +157,51 @@ class AccountingPage(_Page):
             if model:
                 su[model] = self.table.cellWidget(row, 1).value()
         return replace(settings, accounting=AccountingSettings(su_multipliers=su))
+
+
+class EnergyPage(_Page):
+    """Facility kWh = IT kWh × PUE; kgCO2e = facility kWh × the grid's emission factor."""
+
+    def __init__(self, settings: Settings, editable: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pue = QDoubleSpinBox()
+        self.pue.setRange(1.0, 5.0)
+        self.pue.setDecimals(2)
+        self.pue.setSingleStep(0.01)
+        self.pue.setValue(settings.energy.pue)
+        self.grid = QDoubleSpinBox()
+        self.grid.setRange(0.0, 2.0)
+        self.grid.setDecimals(4)
+        self.grid.setSingleStep(0.001)
+        self.grid.setValue(settings.energy.grid_kgco2e_per_kwh)
+        for box in (self.pue, self.grid):
+            box.setReadOnly(not editable)
+        self.pue_label, self.grid_label = QLabel(), QLabel()
+        self.note = QLabel(wordWrap=True)
+        form = QFormLayout()
+        form.addRow(self.pue_label, self.pue)
+        form.addRow(self.grid_label, self.grid)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.note)
+        layout.addStretch(1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.pue_label.setText(self.tr("PUE (facility energy ÷ IT energy)"))
+        self.grid_label.setText(self.tr("Grid emission factor"))
+        self.grid.setSuffix(self.tr(" kgCO2e/kWh"))
+        self.note.setText(fmt(
+            self.tr("Facility kWh = IT kWh (GPU + CPU) × PUE; kgCO2e = facility kWh × the grid "
+                    "factor. Defaults: PUE %1, the Uptime Institute Global Data Center Survey "
+                    "2023 average; %2 kgCO2e/kWh, Korea's national grid emission factor "
+                    "(Greenhouse Gas Inventory and Research Center, GIR). Set the centre's own "
+                    "measured PUE and the latest published factor; reports print which was used."),
+            f"{DEFAULT_PUE:g}", f"{DEFAULT_GRID_KGCO2E_PER_KWH:g}"))
+
+    def edited(self, settings: Settings) -> Settings:
+        energy = EnergySettings(pue=self.pue.value(), grid_kgco2e_per_kwh=self.grid.value())
+        return replace(settings, energy=energy)
 
 
 class AccessPage(_Page):

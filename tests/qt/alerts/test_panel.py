@@ -148,3 +148,13 @@ def test_settings_dialog_saves_alert_thresholds(qtbot, console, tmp_path):
     assert saved.rule("gpu_temp").threshold == 80.0 and saved.rule("gpu_temp").fire_after_s == 5
     assert not saved.rule("node_stale").enabled
     assert services.alerts.settings.rule("gpu_temp").threshold == 80.0  # applied at once
+
+
+def test_saved_energy_factors_reach_the_accounting_tab_at_once(qtbot, console, tmp_path):
+    frontend, services = console
+    dialog = frontend.alerts.open_settings()
+    qtbot.addWidget(dialog)
+    dialog.energy_page.pue.setValue(1.25)
+    dialog._save()
+    assert services.settings.energy.pue == 1.25
+    assert frontend.window.accounting.energy.pue == 1.25  # the tab counts with it now

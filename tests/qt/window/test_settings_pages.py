@@ -67,3 +67,22 @@ def test_viewers_see_every_page_read_only_and_operators_are_never_editable(qtbot
     text = dialog.access_page.text.text()
     assert "kim" in text and "hangang-operators" in text
     assert dialog.edited().kiosk == settings(tmp_path).kiosk
+
+
+def test_operator_sets_the_energy_factors_and_they_are_saved_with_their_sources(qtbot, tmp_path):
+    path = tmp_path / "settings.toml"
+    dialog = SettingsDialog(settings(tmp_path), default_registry(), editable=True)
+    qtbot.addWidget(dialog)
+    page = dialog.energy_page
+    assert page.pue.value() == 1.58 and page.grid.value() == 0.4594  # the defaults
+    assert "Uptime Institute" in page.note.text() and "GIR" in page.note.text()
+    page.pue.setValue(1.32)
+    page.grid.setValue(0.4781)
+    edited = dialog.edited()
+    assert (edited.energy.pue, edited.energy.grid_kgco2e_per_kwh) == (1.32, 0.4781)
+    save_settings(edited, path)
+    assert load_settings(path).energy == edited.energy
+    # viewers see the factors, never change them
+    viewer = SettingsDialog(settings(tmp_path), default_registry(), editable=False)
+    qtbot.addWidget(viewer)
+    assert viewer.energy_page.pue.isReadOnly() and viewer.energy_page.grid.isReadOnly()
