@@ -62,5 +62,6 @@ def changes_in(frame, req, t0, t1) -> pd.DataFrame:
     ch = ch[(ch["t"] >= t0) & (ch["t"] < t1)]
     if not req.all_sectors:
         moves = ch["moves"].fillna("").astype(str)
-        ch = ch[moves.apply(lambda m: any(s in m for s in req.sectors))]
+        # a bool mask even when empty (an empty object Series would select columns instead)
+        ch = ch[moves.map(lambda m: any(s in m for s in req.sectors)).astype(bool)]
     return ch.sort_values("t").reset_index(drop=True)

@@ -216,3 +216,15 @@ def test_command_refuses_an_unwritable_path_before_reading(history, tmp_path, ca
     missing = ["report", "--data-dir", str(tmp_path / "none"), "--period", "day"]
     assert main([*missing, "-o", str(tmp_path / "r.pdf")]) == 2
     assert "no history here" in capsys.readouterr().err
+
+
+def test_some_sectors_with_no_capacity_change_in_the_period():
+    """No change at all, some sectors asked: an empty table, not a KeyError on 't'."""
+    from console.reports.events import CHANGE_COLUMNS, changes_in
+
+    req = ReportRequest(containing("day", date(2026, 11, 30)), lang="en", sectors=("public",))
+    empty = pd.DataFrame(columns=list(CHANGE_COLUMNS))
+    got = changes_in(empty, req, 0.0, 2e9)
+    assert got.empty and list(got.columns) == list(CHANGE_COLUMNS)
+    one = pd.DataFrame([{c: None for c in CHANGE_COLUMNS} | {"t": 5.0, "moves": "a: public"}])
+    assert len(changes_in(one, req, 0.0, 2e9)) == 1
