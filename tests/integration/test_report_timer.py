@@ -15,23 +15,13 @@ from zoneinfo import ZoneInfo
 
 from tests.paths import REPO
 from tests.peers import require_peer
+from tests.systemd_units import unit_settings
 
 SYSTEMD = REPO / "packaging" / "systemd"
 SERVICE = SYSTEMD / "hangang-console-report.service"
 TIMER = SYSTEMD / "hangang-console-report.timer"
 SEOUL = ZoneInfo("Asia/Seoul")
 INSTALLED = "/usr/bin/hangang-console"
-
-
-def unit_settings(path: Path) -> dict[str, list[str]]:
-    text = path.read_text().replace("\\\n", " ")  # systemd's line continuation
-    out: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith(("#", "[")) and "=" in line:
-            key, value = line.split("=", 1)
-            out.setdefault(key, []).append(value)
-    return out
 
 
 def analyze() -> str:

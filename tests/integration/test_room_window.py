@@ -69,27 +69,29 @@ interval = 1.0
     prom.stop()
 
 
-def open_services(fleet, settings, tmp_path, *extra):
-    options = parse_args(["--inventory", str(fleet), "--settings", str(settings),
-                          "--lang", "en", "--data-dir", str(tmp_path / "data"), *extra])
+def started(qtbot, tmp_path, room, frontend_class, *extra):
+    """The room's first alert filed, then a front-end on the room, its services running."""
     from console.settings import load_settings
 
-    return options, build_services(options, load_inventory_for(options),
-                                   load_settings(settings))
-
-
-def test_the_window_shows_and_acknowledges_the_rooms_incidents(qtbot, tmp_path, room):
     fleet, settings, am = room
     file_alert(am, HOT)
-    options, services = open_services(fleet, settings, tmp_path)
+    options = parse_args(["--inventory", str(fleet), "--settings", str(settings),
+                          "--lang", "en", "--data-dir", str(tmp_path / "data"), *extra])
+    services = build_services(options, load_inventory_for(options), load_settings(settings))
     assert isinstance(services.room_alerts, RoomIncidents)
     assert services.alerts is None and services.incidents is None  # the room fires, not us
-    frontend = WindowFrontend()
+    frontend = frontend_class()
     frontend.create_application([])
     frontend.open(services, options, started_at=0.0)
     qtbot.addWidget(frontend.window)
     services.room_alerts.poll_s = 0.3
     services.start()
+    return frontend, services
+
+
+def test_the_window_shows_and_acknowledges_the_rooms_incidents(qtbot, tmp_path, room):
+    am = room[2]
+    frontend, services = started(qtbot, tmp_path, room, WindowFrontend)
     try:
         panel = frontend.window.alerts
         qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=30_000)
@@ -118,15 +120,7 @@ def test_the_window_shows_and_acknowledges_the_rooms_incidents(qtbot, tmp_path, 
 
 
 def test_the_kiosk_attention_page_lists_the_rooms_incidents(qtbot, tmp_path, room):
-    fleet, settings, am = room
-    file_alert(am, HOT)
-    options, services = open_services(fleet, settings, tmp_path, "--kiosk")
-    frontend = KioskFrontend()
-    frontend.create_application([])
-    frontend.open(services, options, started_at=0.0)
-    qtbot.addWidget(frontend.window)
-    services.room_alerts.poll_s = 0.3
-    services.start()
+    frontend, services = started(qtbot, tmp_path, room, KioskFrontend, "--kiosk")
     try:
         page = next(p for p in frontend.window.pages if isinstance(p, AlertsPage))
         qtbot.waitUntil(lambda: [i.id for i in page.incidents()] == [HOT.id], timeout=30_000)

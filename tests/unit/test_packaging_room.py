@@ -15,6 +15,7 @@ from console.alerts.engine import Incident
 from console.commands.serve import build_parser
 from tests.paths import REPO
 from tests.peers import require_peer
+from tests.systemd_units import unit_settings as read_unit
 
 UNIT = REPO / "packaging" / "systemd" / "hangang-console-serve.service"
 SCRAPE = REPO / "packaging" / "prometheus" / "hangang.yml"
@@ -22,14 +23,7 @@ ROUTES = REPO / "packaging" / "alertmanager" / "hangang.yml"
 
 
 def unit_settings() -> dict[str, list[str]]:
-    text = UNIT.read_text().replace("\\\n", " ")  # systemd's line continuation
-    out: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith(("#", "[")) and "=" in line:
-            key, value = line.split("=", 1)
-            out.setdefault(key, []).append(value)
-    return out
+    return read_unit(UNIT)
 
 
 def test_the_unit_restarts_runs_as_hangang_and_keeps_state_under_var_lib():

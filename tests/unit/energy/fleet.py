@@ -19,29 +19,10 @@ from console.fleet.model import (
     GpuSample,
     NodeSample,
     NodeStatus,
-    Organisation,
     PollBatch,
-    Sector,
 )
 from console.fleet.state import FleetState
-from console.inventory.model import Inventory, NodeSpec
-
-T0 = 1_795_964_400.0  # 2026-11-30 00:00 Asia/Seoul: on a 15-min boundary
-CITY = Organisation("city", Sector.PUBLIC, "City Hall KO", "City Hall")
-LAB = Organisation("lab", Sector.PRIVATE, "Lab KO", "Lab")
-STARTUP = Organisation("startup", Sector.PRIVATE, "Startup KO", "Startup")
-
-
-def inventory() -> Inventory:
-    return Inventory(
-        nodes=(
-            NodeSpec("pub1", Sector.PUBLIC, CITY, 2, gpu_model="H100"),
-            NodeSpec("prv1", Sector.PRIVATE, LAB, 2, gpu_model="A100"),
-        ),
-        entitlements={Sector.PUBLIC: 0.5, Sector.INTEREST: 0.25, Sector.PRIVATE: 0.25},
-        organisations=(CITY, LAB, STARTUP),
-        user_org={"kim": "startup"},
-    )
+from tests.unit.history.test_history import T0, inventory  # one fleet
 
 
 def base(t: float = T0) -> FleetSnapshot:
