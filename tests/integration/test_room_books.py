@@ -5,6 +5,7 @@ directory over the same closed minutes (GPU-hours and energy, per sector and org
 from __future__ import annotations
 
 import io
+import time
 from contextlib import redirect_stdout
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -54,8 +55,10 @@ def local_rows(serve: ServeProcess, upto_minute: float) -> pd.DataFrame:
 def test_prometheus_books_equal_serves_history_minute_for_minute(room):
     serve, prom = room
     prom.wait_up("hangang")
-    # a minute closed (the first may be partial: serve started in it; both sides hold it whole)
-    wait_until(lambda: closed_minute(prom), 150, interval=0.5,
+    # the first minute whose start serve saw has closed (an earlier, partial one may hold only a
+    # second or two: no energy yet, which needs two samples of a GPU)
+    full = (time.time() // 60 + 1) * 60
+    wait_until(lambda: (closed_minute(prom) or 0) >= full, 200, interval=0.5,
                message="serve's book counters never reached Prometheus")
     client = PrometheusClient(prom.url)
     day0 = datetime.now(SEOUL).replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
@@ -92,6 +95,20 @@ def test_prometheus_books_equal_serves_history_minute_for_minute(room):
     assert float(total[allocated].iloc[0]) == pytest.approx(  # the CSV has 3 decimals
         usage["alloc_s"].sum() / 3600.0, abs=0.0006)
 
+
+    # a console attached to the room: its accounting tab reads the same books
+    from console.settings import AccountingSettings, EnergySettings
+    from console.sources.prometheus.history import PrometheusHistory
+    from tests.unit.energy.fleet import inventory
+    from widgets.history.query import accounting_report
+
+    room_history = PrometheusHistory(client, inventory(), local=None, busy_threshold=5.0)
+    tab = accounting_report(room_history, day0, day0 + 86400, "sector", AccountingSettings(),
+                            EnergySettings())
+    assert tab.table["allocated_gpu_h"].iloc[-1] == pytest.approx(
+        usage["alloc_s"].sum() / 3600.0, rel=1e-6)
+    assert tab.energy["gpu_kwh"].sum() == pytest.approx(usage["energy_j"].sum() / 3.6e6,
+                                                        rel=1e-6)
 
     # the report, from Prometheus alone: made, and its CSV holds the same GPU-hours
     from console.commands import report as report_command

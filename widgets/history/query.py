@@ -175,8 +175,10 @@ def accounting_report(
     settings: AccountingSettings,
     energy: EnergySettings | None = None,
 ) -> AccountingResult:
-    """GPU-hours and, given the energy settings, kWh and kgCO2e of the same keys."""
-    db = history.reader()
+    """GPU-hours and, given the energy settings, kWh and kgCO2e of the same keys: the room's
+    books where the history is a room's (PrometheusHistory.books_reader), else the local store."""
+    books = getattr(history, "books_reader", None)
+    db = books(t0, t1) if books is not None else history.reader()
     try:
         table = with_total(accounting(db, t0, t1, by, settings))
         kwh = None if energy is None else energy_table(db, t0, t1, by=by, settings=energy)

@@ -162,3 +162,33 @@ def history_from_prometheus(
     finally:
         db.close()
     return path
+
+
+def temporary_books(client: PrometheusClient, t0: float, t1: float, organisations=()):
+    """A read-only HistoryDB of the room's books for [t0, t1) in a temporary file removed when it
+    is closed; None when Prometheus holds no books for the period."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from console.history.database import HistoryDB
+
+    scratch = Path(tempfile.mkdtemp(prefix="hangang-books-"))
+    try:
+        path = history_from_prometheus(client, t0, t1, scratch / "history.sqlite", organisations)
+        db = HistoryDB(path, readonly=True)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    if db.span() is None:
+        db.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+        return None
+    close = db.close
+
+    def close_and_remove() -> None:
+        close()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    db.close = close_and_remove
+    return db

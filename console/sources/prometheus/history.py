@@ -5,12 +5,14 @@ what this console saw).
 The sectors' members come from the fleet file, never from a PromQL join: each sector's query
 selects its nodes by name (`Hostname=~"gpu01|gpu02|…"`, both label spellings) and the server sums
 and counts over them. The frame has the columns of HistoryStore.sector_series (t, sector,
-allocated, used, busy, entitled, util), so the plot draws it unchanged. Everything else
-(accounting, node windows, reports) still reads the local store.
+allocated, used, busy, entitled, util), so the plot draws it unchanged. The accounting tab reads
+the room's books (serve's book counters, console/sources/prometheus/books.py) when the room keeps
+them, else the local store; node windows still read the local store.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
@@ -20,12 +22,13 @@ import pandas as pd
 from console.fleet.model import SECTORS, Sector
 from console.inventory.model import Inventory
 from console.room import names
-from console.sources.prometheus.client import PrometheusClient
+from console.sources.prometheus.client import PrometheusClient, PrometheusError
 from console.sources.prometheus.queries import CELL
 
 if TYPE_CHECKING:  # the store is handed in by the wiring; sources do not import history
     from console.history.store import HistoryStore
 
+log = logging.getLogger(__name__)
 COLUMNS = ["t", "sector", "allocated", "used", "busy", "entitled", "util"]
 MAX_POINTS = 10_000  # Prometheus refuses more than 11,000 points per series
 
@@ -66,6 +69,21 @@ class PrometheusHistory:
 
     def __getattr__(self, name: str):  # reader(), path, problem, node_frames … : the local store
         return getattr(self.local, name)
+
+    def books_reader(self, t0: float, t1: float):
+        """A read-only history holding the room's books for [t0, t1) as Prometheus has them
+        (the file lives until the reader is closed), or the local store's reader when the room
+        keeps no books for the period (a site's own exporters, no serve) or cannot be read."""
+        from console.sources.prometheus.books import BUCKET_S, temporary_books
+
+        if t0 % BUCKET_S or t1 % BUCKET_S:  # the books are 15-minute rows
+            return self.local.reader()
+        try:
+            reader = temporary_books(self.client, t0, t1, self.inventory.organisations)
+        except (PrometheusError, OSError) as exc:
+            log.warning("the room's books not read, this console's own shown: %s", exc)
+            return self.local.reader()
+        return reader if reader is not None else self.local.reader()
 
     def sector_series(self, t0: float, t1: float, res: int) -> pd.DataFrame:
         """Per bucket of `res` seconds and sector, as HistoryStore.sector_series; raises
