@@ -8,7 +8,6 @@ it the running services and the options, and the front-end owns everything Qt-Wi
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -31,21 +30,13 @@ from console.fleet_choice import load_inventory_for, prometheus_room
 from console.history.database import default_history_path
 from console.history.store import HistoryStore
 from console.inventory.model import Inventory
+from console.launch import display_problem, process_start_time
 from console.paths import config_dir, data_dir
 from console.settings import Settings
 from console.settings_save import save_settings
 
 log = logging.getLogger("hangang")
 BACKFILL_STEP_S = 10.0
-
-NO_DISPLAY_HELP = """\
-hangang-console: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).
-Run it on a virtual screen instead:
-    xvfb-run -a hangang-console --demo 48            (or: xvfb-run -a make run)
-or save a screenshot without any screen:
-    QT_QPA_PLATFORM=offscreen hangang-console --screenshot out.png --quit-after 5
-"""
-
 
 class Frontend(Protocol):
     def create_application(self, argv: list[str]) -> None: ...
@@ -332,16 +323,6 @@ def _demo_services(
     return services
 
 
-def display_problem() -> str | None:
-    if sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY")
-        or os.environ.get("WAYLAND_DISPLAY")
-        or os.environ.get("QT_QPA_PLATFORM")
-    ):
-        return NO_DISPLAY_HELP
-    return None
-
-
 def load_frontend(name: str) -> Frontend:
     found = entry_points(group="hangang_console.frontends", name=name)
     if not found:
@@ -349,15 +330,6 @@ def load_frontend(name: str) -> Frontend:
             f"hangang-console: front-end {name!r} is not installed (run `pip install -e .`)"
         )
     return next(iter(found)).load()()
-
-
-def process_start_time() -> float:
-    try:
-        import psutil
-
-        return psutil.Process().create_time()
-    except Exception:  # pragma: no cover - psutil missing or /proc hidden
-        return time.time()
 
 
 def run_command(name: str, argv: list[str]) -> int:
