@@ -120,8 +120,11 @@ def ranked_lines(ranked: Ranked, lang: str) -> list[str]:
            for s in changed):
         return [effect_line(ranked.effect[s], lang) for s in changed]
     saved = ranked.p90_saved_s
-    key = "saves {time} of p90 wait in all" if saved >= 0 else "adds {time} of p90 wait in all"
-    lines = [translate("WhatIf", key).into(lang, time=hours(abs(saved), lang))]
+    if saved >= 0:
+        net = translate("WhatIf", "saves {time} of p90 wait in all")
+    else:
+        net = translate("WhatIf", "adds {time} of p90 wait in all")
+    lines = [net.into(lang, time=hours(abs(saved), lang))]
     lines += [effect_line(ranked.effect[s], lang) for s in changed]
     lines += [
         translate(
