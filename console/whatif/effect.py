@@ -13,7 +13,7 @@ from console.i18n.catalogue import say, translate
 from console.i18n.names import sector_name
 from console.whatif.jobs import JobHistory
 from console.whatif.predict import MIN_DAYS, MIN_JOBS, Comparison, Forecast, compare
-from console.whatif.rank import Ranked, sectors_changed
+from console.whatif.rank import Ranked, Touched, sectors_changed
 
 HistorySource = Callable[[], JobHistory | None]
 
@@ -126,20 +126,27 @@ def ranked_lines(ranked: Ranked, lang: str) -> list[str]:
         net = translate("WhatIf", "adds {time} of p90 wait in all")
     lines = [net.into(lang, time=hours(abs(saved), lang))]
     lines += [effect_line(ranked.effect[s], lang) for s in changed]
-    lines += [
-        translate(
+    return lines + [touched_line(t, lang) for t in ranked.touched]
+
+
+def touched_line(t: Touched, lang: str) -> str:
+    """A sector the plan takes GPUs from, against its guarantee (below it only by override)."""
+    if t.after >= t.guarantee:
+        text = translate(
             "WhatIf", "{sector}: {before} → {after} GPUs, guarantee {guarantee} ({margin} above it)"
-        ).into(
-            lang,
-            sector=sector_name(t.sector, lang),
-            before=t.before,
-            after=t.after,
-            guarantee=t.guarantee,
-            margin=t.after - t.guarantee,
         )
-        for t in ranked.touched
-    ]
-    return lines
+    else:
+        text = translate(
+            "WhatIf", "{sector}: {before} → {after} GPUs, guarantee {guarantee} ({margin} below it)"
+        )
+    return text.into(
+        lang,
+        sector=sector_name(t.sector, lang),
+        before=t.before,
+        after=t.after,
+        guarantee=t.guarantee,
+        margin=abs(t.after - t.guarantee),
+    )
 
 
 class CachedHistory:

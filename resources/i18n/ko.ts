@@ -4127,6 +4127,10 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>{sector}: GPU {before} → {after}개, 최소 보장 {guarantee}개(보장보다 {margin}개 많음)</translation>
     </message>
     <message>
+        <source>{sector}: {before} → {after} GPUs, guarantee {guarantee} ({margin} below it)</source>
+        <translation>{sector}: GPU {before} → {after}개, 최소 보장 {guarantee}개(보장보다 {margin}개 적음)</translation>
+    </message>
+    <message>
         <source>{jobs} jobs in {days} days</source>
         <translation>{days}일 동안 작업 {jobs}개</translation>
     </message>
