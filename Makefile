@@ -32,6 +32,7 @@ bench: deps-test $(INSTALLED)
 	$(PY) -m tests.bench.bench_prometheus
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench.bench_fault_storm --nodes 300
 	$(PY) -m tests.bench.bench_whatif
+	$(PY) -m tests.bench.bench_whatif_slurm
 
 lint: $(INSTALLED)
 	$(PY) -m ruff check console widgets tests
