@@ -157,7 +157,7 @@ def submit(tb, plans: dict[str, list[Planned]], nodes: dict[str, list[str]], tim
             )
         )
     wait_for(
-        lambda: not tb.run("squeue", "-h", "-o", "%i", check=False).strip(),
+        lambda: not tb.run("squeue", "-h", "-o", "%i", check=False, timeout=60).strip(),
         timeout,
         "the workload did not finish",
     )
