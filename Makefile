@@ -33,6 +33,7 @@ bench: deps-test $(INSTALLED)
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench.bench_fault_storm --nodes 300
 	$(PY) -m tests.bench.bench_whatif
 	$(PY) tests/bench/bench_room_consoles.py
+	$(PY) -m tests.bench.bench_whatif_slurm
 
 lint: $(INSTALLED)
 	$(PY) -m ruff check console widgets tests

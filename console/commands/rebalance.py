@@ -241,7 +241,9 @@ def ranked_recommendations(svc: CapacityService, state, lang: str) -> list[tuple
         return [(rec, "") for rec in recs]
     figures = svc.figures(state)
     before = {s: figures[s].allocated for s in SECTORS}
-    ranked = rank_by_wait(recs, history, before, lambda r: svc.preview(r.plan, state).after)
+    guarantees = {s: figures[s].guarantee for s in SECTORS}
+    ranked = rank_by_wait(recs, history, before, lambda r: svc.preview(r.plan, state).after,
+                          guarantees=guarantees)
     out = []
     for r in ranked:
         parts = ", ".join(

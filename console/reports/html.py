@@ -26,6 +26,7 @@ from console.reports.text import (
     period_text,
     words,
 )
+from console.reports.whatif_text import whatif_method_html
 
 CONTENT_WIDTH = 680  # CSS px between the page margins (A4 less 2 × 15 mm)
 CHARTS = {  # name → (width, height) in CSS px
@@ -295,6 +296,7 @@ def appendix(report: Report, shown: dict[str, pd.DataFrame]) -> str:
     return (
         section(w["appendix"], new_page=True)
         + f"<ul>{items}</ul>"
+        + whatif_method_html(report.job_history, lang)
         + f"<h3>{escape(w['sources'])}</h3>"
         + data_table(
             stores,

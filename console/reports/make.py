@@ -19,6 +19,7 @@ from console.reports.pdf import render_pdf
 from console.reports.request import ReportRequest
 from console.reports.sources import load_capacity_changes, load_incidents
 from console.settings import AccountingSettings, EnergySettings
+from console.whatif.jobs import JobHistory
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ def make_report(
     settings: AccountingSettings | None = None,
     progress: Callable[[float], None] | None = None,
     energy: EnergySettings | None = None,
+    job_history: JobHistory | None = None,
 ) -> Made:
     """Read the history at `history_path` (incidents and the capacity audit log beside it),
     write the PDF and, with `csv_dir`, the CSV files. Raises HistoryError, EmptyPeriod,
@@ -54,6 +56,7 @@ def make_report(
             changes=load_capacity_changes(data_dir, t0, t1),
             progress=lambda f: tell(0.6 * f),
             energy=energy,
+            job_history=job_history,
         )
     finally:
         db.close()

@@ -31,6 +31,7 @@ from console.reports.request import EmptyPeriod, ReportRequest
 from console.reports.sources import CHANGE_COLUMNS, GIVEN, INCIDENT_COLUMNS, READ
 from console.reports.usage import sector_series, sector_summary, series_step, top_orgs
 from console.settings import AccountingSettings, EnergySettings
+from console.whatif.jobs import JobHistory
 
 LEAST_AVAILABLE = 10  # nodes listed by lowest availability
 
@@ -62,6 +63,7 @@ class Report:
     days: tuple[date, ...] = field(default=())
     coverage: float = 100.0  # % of the period's hours the history recorded
     previous_coverage: float = 100.0  # the same for the previous period
+    job_history: JobHistory | None = None  # the what-if's jobs (its appendix names their period)
 
     @property
     def least_available(self) -> pd.DataFrame:
@@ -86,6 +88,7 @@ def build_report(
     changes: pd.DataFrame | None = None,
     progress: Progress | None = None,
     energy: EnergySettings | None = None,
+    job_history: JobHistory | None = None,
 ) -> Report:
     """The report for `request` from an open history. `incidents` and `changes` are frames with
     the columns of console/reports/sources.py (None: none recorded, as if no store).
@@ -151,6 +154,7 @@ def build_report(
         days=days,
         coverage=recorded_pct(capacity, t0, t1),
         previous_coverage=recorded_pct(p_capacity, p0, p1),
+        job_history=job_history,
     )
     tell(1.0)
     return report

@@ -13,6 +13,7 @@ from console.i18n.catalogue import say, translate
 from console.i18n.names import sector_name
 from console.whatif.jobs import JobHistory
 from console.whatif.predict import MIN_DAYS, MIN_JOBS, Comparison, Forecast, compare
+from console.whatif.rank import Ranked, Touched, sectors_changed
 
 HistorySource = Callable[[], JobHistory | None]
 
@@ -62,8 +63,29 @@ def effect_line(c: Comparison, lang: str) -> str:
     return text
 
 
+def too_little(history: JobHistory, lang: str) -> str:
+    """"" when every sector has enough history to predict, else which lack it and why."""
+    short = [
+        translate("WhatIf", "{sector} ({jobs} jobs in {days} days)").into(
+            lang, sector=sector_name(s, lang), jobs=len(history.of_sector(s)), days=history.days
+        )
+        for s in SECTORS
+        if len(history.of_sector(s)) < MIN_JOBS or history.days < MIN_DAYS
+    ]
+    if not short:
+        return ""
+    warning = translate("WhatIf", "Too little history to predict, no figure is guessed: {short}.")
+    return warning.into(lang, short=", ".join(short))
+
+
 def method_text(history: JobHistory, lang: str) -> str:
-    """How the prediction is made and what it cannot see (tooltip, report appendix)."""
+    """How the prediction is made and what it cannot see (tooltip, report appendix); first,
+    which sectors have too little history to predict at all."""
+    warning = too_little(history, lang)
+    return (warning + "\n\n" if warning else "") + _method(history, lang)
+
+
+def _method(history: JobHistory, lang: str) -> str:
     start = time.strftime("%Y-%m-%d", time.gmtime(history.start))
     end = time.strftime("%Y-%m-%d", time.gmtime(history.end - 1))
     return translate(
@@ -88,6 +110,43 @@ def method_text(history: JobHistory, lang: str) -> str:
 
 def effect_lines(effect: Mapping[Sector, Comparison], lang: str) -> list[str]:
     return [effect_line(effect[s], lang) for s in SECTORS if s in effect]
+
+
+def ranked_lines(ranked: Ranked, lang: str) -> list[str]:
+    """A ranked recommendation's predicted effect: the net p90 saving, each sector it changes,
+    and the guarantee margins it uses up (the board's recommendations)."""
+    changed = sectors_changed(ranked.effect)
+    if any(ranked.effect[s].before.insufficient or ranked.effect[s].after.insufficient
+           for s in changed):
+        return [effect_line(ranked.effect[s], lang) for s in changed]
+    saved = ranked.p90_saved_s
+    if saved >= 0:
+        net = translate("WhatIf", "saves {time} of p90 wait in all")
+    else:
+        net = translate("WhatIf", "adds {time} of p90 wait in all")
+    lines = [net.into(lang, time=hours(abs(saved), lang))]
+    lines += [effect_line(ranked.effect[s], lang) for s in changed]
+    return lines + [touched_line(t, lang) for t in ranked.touched]
+
+
+def touched_line(t: Touched, lang: str) -> str:
+    """A sector the plan takes GPUs from, against its guarantee (below it only by override)."""
+    if t.after >= t.guarantee:
+        text = translate(
+            "WhatIf", "{sector}: {before} → {after} GPUs, guarantee {guarantee} ({margin} above it)"
+        )
+    else:
+        text = translate(
+            "WhatIf", "{sector}: {before} → {after} GPUs, guarantee {guarantee} ({margin} below it)"
+        )
+    return text.into(
+        lang,
+        sector=sector_name(t.sector, lang),
+        before=t.before,
+        after=t.after,
+        guarantee=t.guarantee,
+        margin=abs(t.after - t.guarantee),
+    )
 
 
 class CachedHistory:

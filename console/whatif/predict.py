@@ -114,16 +114,21 @@ def compare(
     before: Mapping[Sector, int],
     after: Mapping[Sector, int],
     seed: int = 0,
+    cache: dict | None = None,
 ) -> dict[Sector, Comparison]:
-    """Per sector, the forecast under today's GPUs and under the plan's (same seed, same draws)."""
-    out = {}
-    for sector in SECTORS:
-        now = forecast(history, sector, before.get(sector, 0), seed)
-        planned = now if after.get(sector, 0) == before.get(sector, 0) else None
-        out[sector] = Comparison(
-            now, planned or forecast(history, sector, after.get(sector, 0), seed)
-        )
-    return out
+    """Per sector, the forecast under today's GPUs and under the plan's (same seed, same draws).
+    `cache`: forecasts by (sector, capacity) kept between calls on the same history and seed
+    (ranking several plans replays today's capacity once, not once per plan)."""
+    memo: dict = {} if cache is None else cache
+
+    def of(sector: Sector, capacity: int) -> Forecast:
+        if (sector, capacity) not in memo:
+            memo[sector, capacity] = forecast(history, sector, capacity, seed)
+        return memo[sector, capacity]
+
+    return {
+        s: Comparison(of(s, before.get(s, 0)), of(s, after.get(s, 0))) for s in SECTORS
+    }
 
 
 def _resampled(days: list, start: float, rng: random.Random) -> list[Job]:

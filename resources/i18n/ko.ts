@@ -2169,14 +2169,6 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <source>unknown</source>
         <translation>알 수 없음</translation>
     </message>
-    <message>
-        <source>None now: no idle nodes above a guarantee for a sector with queued work.</source>
-        <translation>지금은 없음: 대기 작업이 있는 부문에 넘길, 최소 보장을 넘는 유휴 노드가 없습니다.</translation>
-    </message>
-    <message>
-        <source>Use this plan</source>
-        <translation>이 계획 사용</translation>
-    </message>
 </context>
 <context>
     <name>Prometheus</name>
@@ -2401,6 +2393,29 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>Predicted waits (from {jobs} jobs over {days} days):</source>
         <translation>예상 대기 ({days}일 동안의 작업 {jobs}개로 계산):</translation>
+    </message>
+</context>
+<context>
+    <name>RecommendationList</name>
+    <message>
+        <source>None now: no idle nodes above a guarantee for a sector with queued work.</source>
+        <translation>지금은 없음: 대기 작업이 있는 부문에 넘길, 최소 보장을 넘는 유휴 노드가 없습니다.</translation>
+    </message>
+    <message>
+        <source>Replaying each plan against the sectors&apos; past jobs…</source>
+        <translation>각 계획을 부문들의 지난 작업으로 다시 돌려 보는 중…</translation>
+    </message>
+    <message>
+        <source>No job history for this fleet: in the planner&apos;s order, no prediction.</source>
+        <translation>이 장비군에는 작업 이력이 없습니다: 플래너의 순서대로이며 예측은 없습니다.</translation>
+    </message>
+    <message>
+        <source>Most p90 wait saved first (then most guarantee margin left).</source>
+        <translation>p90 대기를 가장 많이 줄이는 것부터(같으면 최소 보장 여유가 가장 많이 남는 것부터).</translation>
+    </message>
+    <message>
+        <source>Use this plan</source>
+        <translation>이 계획 사용</translation>
     </message>
 </context>
 <context>
@@ -2699,6 +2714,14 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <source>{day} {month} {year}</source>
         <comment>a date</comment>
         <translation>{year}년 {month} {day}일</translation>
+    </message>
+    <message>
+        <source>Predicted waits (the rebalance board and rebalance --dry-run)</source>
+        <translation>예상 대기(재배분 보드와 rebalance --dry-run)</translation>
+    </message>
+    <message>
+        <source>No job history was given to this report, so it names no period learned from. The prediction replays each sector&apos;s past jobs against its GPUs as Slurm&apos;s backfill would; it does not see work already running at the start, fair share between users, users submitting differently once waits change, or node failures.</source>
+        <translation>이 보고서에는 작업 이력이 주어지지 않아, 학습한 기간을 밝히지 않습니다. 예측은 각 부문의 지난 작업을 그 GPU에 대해 Slurm의 백필처럼 다시 돌려 봅니다. 시작할 때 이미 돌고 있던 작업, 사용자 사이의 공정 배분, 대기가 바뀐 뒤 달라지는 사용자의 제출, 노드 장애는 보지 못합니다.</translation>
     </message>
 </context>
 <context>
@@ -4110,8 +4133,32 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>(작업 {count}개는 아예 들어갈 수 없게 됩니다)</translation>
     </message>
     <message>
+        <source>{sector} ({jobs} jobs in {days} days)</source>
+        <translation>{sector}({days}일 동안 작업 {jobs}개)</translation>
+    </message>
+    <message>
+        <source>Too little history to predict, no figure is guessed: {short}.</source>
+        <translation>이력이 너무 짧아 예측하지 않습니다(어림한 수치도 내지 않음): {short}.</translation>
+    </message>
+    <message>
         <source>Replays the {jobs} jobs each sector submitted from {start} to {end} ({source}) against its GPUs before and after the plan, scheduled as Slurm&apos;s backfill would (submit order, reservations from time limits). The range is the 10th–90th percentile over {days}-day histories drawn again from those days. Needs at least {min_jobs} jobs over {min_days} days per sector. Not seen: work already running at the start, fair share between users, users submitting differently once waits change, node failures.</source>
         <translation>{start}부터 {end}까지 각 부문이 제출한 작업 {jobs}개({source})를 계획 전후의 GPU에 대해 Slurm의 백필처럼(제출 순서, 시간 제한에 따른 예약) 다시 돌려 봅니다. 범위는 그 날들에서 다시 뽑은 {days}일짜리 기록들의 10–90번째 백분위수입니다. 부문마다 {min_days}일 동안 작업이 {min_jobs}개 이상 있어야 합니다. 보지 못하는 것: 시작할 때 이미 돌고 있던 작업, 사용자 사이의 공정 배분, 대기가 바뀐 뒤 달라지는 사용자의 제출, 노드 장애.</translation>
+    </message>
+    <message>
+        <source>saves {time} of p90 wait in all</source>
+        <translation>p90 대기를 모두 합쳐 {time} 줄입니다</translation>
+    </message>
+    <message>
+        <source>adds {time} of p90 wait in all</source>
+        <translation>p90 대기를 모두 합쳐 {time} 늘립니다</translation>
+    </message>
+    <message>
+        <source>{sector}: {before} → {after} GPUs, guarantee {guarantee} ({margin} above it)</source>
+        <translation>{sector}: GPU {before} → {after}개, 최소 보장 {guarantee}개(보장보다 {margin}개 많음)</translation>
+    </message>
+    <message>
+        <source>{sector}: {before} → {after} GPUs, guarantee {guarantee} ({margin} below it)</source>
+        <translation>{sector}: GPU {before} → {after}개, 최소 보장 {guarantee}개(보장보다 {margin}개 적음)</translation>
     </message>
     <message>
         <source>{jobs} jobs in {days} days</source>

@@ -52,7 +52,8 @@ ALLOWED: dict[str, set[str]] = {
     | {"whatif", "history"},
     # the queue model: jobs in, waits out; knows no backend (the setup hands it a history)
     "whatif": {"vocabulary"},
-    "reports": {"vocabulary", "settings", "history", "alerts", "capacity", "energy.books"},
+    "reports": {"vocabulary", "settings", "history", "alerts", "capacity", "energy.books"}
+    | {"whatif"},  # the appendix says how predicted waits are made and from which jobs
     # serve and status run the wiring's services without a window (console/room/)
     "commands": _CONSOLE - {"commands"} | {"node-side", "room", "wiring"},
     "bridge": {"vocabulary", "fleet"},

@@ -70,7 +70,7 @@ class RebalanceBoard(QWidget):
         self.replan_button, self.refresh_button = QPushButton(), QPushButton()
         self.apply_button = QPushButton(objectName="ApplyButton")
         self.status = QLabel(objectName="Legend")
-        self.preview_panel = PreviewPanel(tz)
+        self.preview_panel = PreviewPanel(tz, service.job_history)
         # below the before → after table: what the draft does to each sector's queue
         self.wait_forecast = WaitForecast(service.job_history)
         self.preview_panel.layout().insertWidget(2, self.wait_forecast)
@@ -169,6 +169,7 @@ class RebalanceBoard(QWidget):
         """Stop the timer and the worker's threads (a running apply is cancelled first)."""
         self.refresh_timer.stop()
         self.wait_forecast.shutdown()
+        self.preview_panel.recs.shutdown()
         self.worker.shutdown()
 
     # -- reading ----------------------------------------------------------------------------------
@@ -188,7 +189,9 @@ class RebalanceBoard(QWidget):
             self._rebuild_plan()
         else:  # keep the plan on the version it was made for: a change makes it stale
             self._update_preview()
-        self.preview_panel.show_recommendations(self.service.recommendations(state))
+        recs = self.service.recommendations(state)
+        afters = [self.service.preview(r.plan, state).after for r in recs]
+        self.preview_panel.show_recommendations(recs, self.service.figures(state), afters)
 
     def show_snapshot(self, snap: FleetSnapshot) -> None:
         """Live utilisation colours the chips (only while the board is on screen)."""

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -34,6 +33,7 @@ from console.capacity.planner import Note, Recommendation
 from console.capacity.service import Preview
 from console.capacity.validation import Severity
 from console.fleet.model import SECTORS, Sector
+from widgets.capacity.recommendations import RecommendationList
 from widgets.common.labels import fmt, sector_name, ui_language
 from widgets.history.time_range import format_time
 
@@ -68,13 +68,13 @@ class PreviewPanel(QWidget):
     override_changed = Signal(bool, str)  # override on, justification
     recommendation_chosen = Signal(object)  # Recommendation
 
-    def __init__(self, tz: ZoneInfo, parent: QWidget | None = None) -> None:
+    def __init__(self, tz: ZoneInfo, history=None, parent: QWidget | None = None) -> None:
+        """`history`: the fleet's job history source (the recommendations are ranked on it)."""
         super().__init__(parent)
         self.tz = tz
         self.preview: Preview | None = None
         self.figures: Mapping[Sector, SectorFigures] | None = None
         self.notes: tuple[Note, ...] = ()
-        self.recommendations: list[Recommendation] = []
         self.sectors_title, self.drains_title = _title(), _title()
         self.problems_title, self.recs_title = _title(), _title()
         self.sectors = _table(6)
@@ -94,9 +94,8 @@ class PreviewPanel(QWidget):
         self.override = QCheckBox()
         self.justification = QLineEdit()
         self.justification.setEnabled(False)
-        self.recs_box = QVBoxLayout()
-        self.recs_box.setContentsMargins(0, 0, 0, 0)
-        self.rec_buttons: list[QPushButton] = []
+        self.recs = RecommendationList(history)
+        self.recs.chosen.connect(self.recommendation_chosen)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.addWidget(self.sectors_title)
@@ -111,7 +110,7 @@ class PreviewPanel(QWidget):
         layout.addWidget(self.drains_title)
         layout.addWidget(self.drains, 1)
         layout.addWidget(self.recs_title)
-        layout.addLayout(self.recs_box)
+        layout.addWidget(self.recs)
         self.override.toggled.connect(self._override_edited)
         self.justification.textChanged.connect(self._override_edited)
         self.retranslate()
@@ -141,7 +140,6 @@ class PreviewPanel(QWidget):
         self.override.setText(self.tr("Override guarantee"))
         self.justification.setPlaceholderText(self.tr("Justification (at least 10 characters)"))
         self._render()
-        self._render_recommendations()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -161,13 +159,24 @@ class PreviewPanel(QWidget):
         self.figures = preview.before if preview is not None else figures
         self._render()
 
-    def show_recommendations(self, recommendations: list[Recommendation]) -> None:
-        if [r.text("en") for r in recommendations] == [
-            r.text("en") for r in self.recommendations
-        ]:
-            return  # same advice: keep the buttons (a refresh every few seconds)
-        self.recommendations = recommendations[:MAX_RECOMMENDATIONS]
-        self._render_recommendations()
+    def show_recommendations(
+        self,
+        recommendations: list[Recommendation],
+        figures: Mapping[Sector, SectorFigures],
+        afters: list[Mapping[Sector, int]],
+    ) -> None:
+        """The planner's advice (at most MAX_RECOMMENDATIONS), with each plan's GPUs after."""
+        same = [r.text("en") for r in recommendations[:MAX_RECOMMENDATIONS]] == [
+            r.text("en") for r in self.recs.recommendations
+        ]
+        if same:
+            return  # same advice: keep the buttons and their ranking (a refresh every 3 s)
+        self.recs.show_recommendations(
+            recommendations[:MAX_RECOMMENDATIONS],
+            {s: figures[s].allocated for s in SECTORS},
+            afters[:MAX_RECOMMENDATIONS],
+            {s: figures[s].guarantee for s in SECTORS},
+        )
 
     def reset_override(self) -> None:
         self.override.setChecked(False)
@@ -249,23 +258,3 @@ class PreviewPanel(QWidget):
             )
             for col, text in enumerate((rec.name, move, work, ends)):
                 self.drains.setItem(row, col, QTableWidgetItem(text))
-
-    def _render_recommendations(self) -> None:
-        while self.recs_box.count():
-            widget = self.recs_box.takeAt(0).widget()
-            if widget is not None:
-                widget.deleteLater()
-        self.rec_buttons = []
-        lang = ui_language()
-        if not self.recommendations:
-            none = self.tr(
-                "None now: no idle nodes above a guarantee for a sector with queued work."
-            )
-            self.recs_box.addWidget(QLabel(none, wordWrap=True, objectName="Legend"))
-        for rec in self.recommendations:
-            text = QLabel(rec.text(lang), wordWrap=True)
-            button = QPushButton(self.tr("Use this plan"))
-            button.clicked.connect(lambda _=False, r=rec: self.recommendation_chosen.emit(r))
-            self.recs_box.addWidget(text)
-            self.recs_box.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
-            self.rec_buttons.append(button)

@@ -64,9 +64,13 @@ class ReportDialog(QDialog):
         centre_name: str = "",
         parent: QWidget | None = None,
         energy: EnergySettings | None = None,
+        job_history: Callable[[], object] | None = None,
     ) -> None:
+        """`job_history`: the what-if's job source (the appendix names the period it learned
+        from); read on the report's thread."""
         super().__init__(parent)
         self.setObjectName("ReportDialog")
+        self.job_history = job_history
         self.history_path = history_path
         self.tz = tz
         self.settings = settings or AccountingSettings()
@@ -237,7 +241,7 @@ class ReportDialog(QDialog):
             pdf = pdf.with_suffix(".pdf")
         csv_dir = pdf.with_name(f"{pdf.stem}-csv") if self.csv.isChecked() else None
         signals, history, settings = self._signals, self.history_path, self.settings
-        energy = self.energy
+        energy, jobs = self.energy, self.job_history
 
         def work() -> None:  # on the pool thread: plain values in, signals out
             from console.reports.make import make_report
@@ -252,6 +256,7 @@ class ReportDialog(QDialog):
                     settings,
                     progress=signals.progress.emit,
                     energy=energy,
+                    job_history=jobs() if jobs is not None else None,
                 )
             except Exception as exc:  # shown in the dialog; the pool thread must live on
                 signals.failed.emit(isinstance(exc, EmptyPeriod), str(exc) or type(exc).__name__)

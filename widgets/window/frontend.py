@@ -124,7 +124,7 @@ class WindowFrontend:
     def open_report(self) -> ReportDialog:
         """File → Report…: one dialog, kept (with its choices) while the window lives."""
         if self.report is None:
-            history = self.services.history
+            history, capacity = self.services.history, self.services.capacity
             self.report = ReportDialog(
                 history.path if history is not None else None,
                 self.tz,
@@ -132,6 +132,7 @@ class WindowFrontend:
                 self.services.inventory.centre_name,
                 parent=self.window,
                 energy=self.services.settings.energy,
+                job_history=capacity.job_history if capacity is not None else None,
             )
         if self.report.isVisible():  # already open, maybe behind the main window
             self.report.raise_()

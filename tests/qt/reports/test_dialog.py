@@ -101,6 +101,9 @@ def test_file_menu_opens_the_dialog_on_the_consoles_history(qtbot, tmp_path):
             assert dialog.start()
         assert done.args[0] is not None, dialog.status.text()
         assert done.args[0].pages >= 5
+        # the demo fleet's job history went to the appendix: it names the period it learned from
+        jobs = done.args[0].report.job_history
+        assert jobs is not None and jobs.source == "demo" and len(jobs.jobs) > 0
     finally:
         services.stop()
         frontend.window.close()

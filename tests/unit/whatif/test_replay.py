@@ -92,3 +92,19 @@ def test_dispatch_latency_delays_only_jobs_that_waited_and_is_learned_from_a_rec
     # a record: the second job started 2 s after the first ended; the first never waited
     assert dispatch_latency([0.0, 10.0], [0.0, 102.0], [100.0, 150.0]) == 2.0
     assert dispatch_latency([0.0], [0.0], [5.0]) == 0.0
+
+
+def test_the_dispatch_delay_fitted_on_a_run_is_the_one_that_made_it():
+    import random
+
+    from console.whatif.replay import fit_dispatch
+
+    rng = random.Random(3)
+    t, jobs = 0.0, []
+    for _ in range(40):
+        t += rng.uniform(0, 2)
+        sleep = rng.randint(2, 9)
+        jobs.append(Job(Sector.PUBLIC, t, rng.choice((1, 2, 4, 8)), sleep, 60.0))
+    made = replay(jobs, 8, 0.0, 3600.0, dispatch_s=1.5).waits_s
+    assert fit_dispatch(jobs, 8, 0.0, 3600.0, made) == 1.5
+    assert fit_dispatch(jobs, 8, 0.0, 3600.0, replay(jobs, 8, 0.0, 3600.0).waits_s) == 0.0

@@ -1,0 +1,33 @@
+"""The report appendix's words on predicted waits: how the what-if (console/whatif) predicts, the
+period of jobs it learned from and what it cannot see, so a reader of the report can judge the
+waits the board and `rebalance --dry-run` showed. With too little history it says so first; with
+no job history given, it names no period."""
+
+from __future__ import annotations
+
+from html import escape
+
+from console.i18n.catalogue import translate
+from console.whatif.effect import method_text
+from console.whatif.jobs import JobHistory
+
+HEADING = translate("Report", "Predicted waits (the rebalance board and rebalance --dry-run)")
+NO_HISTORY = translate(
+    "Report",
+    "No job history was given to this report, so it names no period learned from. The "
+    "prediction replays each sector's past jobs against its GPUs as Slurm's backfill would; it "
+    "does not see work already running at the start, fair share between users, users submitting "
+    "differently once waits change, or node failures.",
+)
+
+
+def whatif_method(history: JobHistory | None, lang: str) -> list[str]:
+    """The appendix's items, one per paragraph."""
+    if history is None:
+        return [NO_HISTORY.into(lang)]
+    return [p for p in method_text(history, lang).split("\n\n") if p]
+
+
+def whatif_method_html(history: JobHistory | None, lang: str) -> str:
+    items = "".join(f"<li>{escape(m)}</li>" for m in whatif_method(history, lang))
+    return f"<h3>{escape(HEADING.into(lang))}</h3><ul>{items}</ul>"
