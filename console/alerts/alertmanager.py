@@ -277,6 +277,7 @@ class AlertmanagerSender:
             if every:
                 self._next_resend = now + self.resend_s
             self._publish(up=True, problem=None, sent=self._state.sent + len(body))
+            self._end_acks([i for i in waiting.values() if not i.is_open])
             return
         if not self._failures or problem != self._state.problem:
             log.warning("Alertmanager %s cannot be reached (%s): %d alerts kept for it",
@@ -288,6 +289,19 @@ class AlertmanagerSender:
             log.warning("stopping with %d alerts not delivered to %s", len(self._outbox),
                         self._state.url)
         self._publish(up=False, problem=problem)
+
+    def _end_acks(self, resolved: list[Incident]) -> None:
+        """The consoles' acknowledgements (silences) of incidents that just resolved end with
+        them, also when no console is open to see it (console/alerts/acks.py)."""
+        if not resolved:
+            return
+        from console.alerts.acks import expire_acks  # acks builds on this module
+        from console.alerts.am_api import AlertmanagerApi, AlertmanagerApiError
+
+        try:
+            expire_acks(AlertmanagerApi(self.url, self.timeout_s), resolved, self._open.values())
+        except AlertmanagerApiError as exc:
+            log.info("acknowledgements of resolved incidents not ended: %s", exc)
 
     def _post(self, alerts: list[dict]) -> str | None:
         """None when the Alertmanager took them; else why not."""

@@ -5,8 +5,9 @@ Why silences and not serve's own store: the Alertmanager is where the room's on-
 looks; its silences carry who and until when, survive a restart of serve or of any console, and
 are shared by every console, the kiosk and the receivers without a second write path into serve.
 An acknowledgement is one silence of the incident's labels (severity aside), tagged ACK_TAG; it
-holds ACK_HOLD_S at most and is expired by whichever console sees the incident resolve, so a later
-incident on the same GPU is news again (as a local acknowledgement is).
+holds ACK_HOLD_S at most and is expired when the incident resolves, by serve or by whichever
+console sees it first (console/alerts/acks.py), so a later incident on the same GPU is news again
+(as a local acknowledgement is).
 
 One thread polls (POLL_S, at once after an acknowledgement); the GUI thread only reads the last
 picture (`incidents`, `open_counts`, `silences`, `state`), so a slow or dead Alertmanager never
@@ -23,7 +24,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from console.alerts.alertmanager import labels as incident_labels
+from console.alerts.acks import ACK_HOLD_S, ACK_TAG, ack_matchers, ack_note, expire_acks, is_ack_of
 from console.alerts.am_api import AlertmanagerApi, AlertmanagerApiError, Silence, parse_time
 from console.alerts.engine import SEVERITIES, Incident
 from console.alerts.rules import RULES
@@ -31,8 +32,6 @@ from console.alerts.rules import RULES
 log = logging.getLogger(__name__)
 
 POLL_S = 5.0
-ACK_HOLD_S = 12 * 3600.0
-ACK_TAG = "[hangang ack]"
 KEEP_CLOSED = 500
 
 
@@ -73,19 +72,6 @@ def incident_of(alert: dict) -> Incident | None:
 
 def _fingerprint_id(alert: dict) -> int:
     return int(str(alert["fingerprint"]), 16) & (2**62 - 1)
-
-
-def ack_matchers(inc: Incident) -> dict[str, str]:
-    """The incident's labels but its severity: an incident that gets worse stays acknowledged,
-    as it does in a console of its own."""
-    out = {k: v for k, v in incident_labels(inc).items() if k != "severity"}
-    # an empty value matches only alerts without the label: a node's acknowledgement must not
-    # silence its GPUs' incidents of the same rule
-    return {"node": "", "gpu": ""} | out
-
-
-def ack_note(comment: str) -> str:
-    return comment.removeprefix(ACK_TAG).strip()
 
 
 class RoomIncidents:
@@ -185,8 +171,7 @@ class RoomIncidents:
                                            f"{ACK_TAG} {ack.note}".strip())
                 # acknowledged again (a new note): the new silence replaces the earlier ones
                 for s in self.api.silences():
-                    if (s.id != new and s.state in ("active", "pending")
-                            and s.comment.startswith(ACK_TAG) and dict(s.matchers) == matchers):
+                    if s.id != new and is_ack_of(s, ack.incident):
                         self.api.expire_silence(s.id)
             except AlertmanagerApiError as exc:
                 log.error("acknowledgement of incident %d not filed: %s", ack.incident.id, exc)
@@ -241,23 +226,7 @@ class RoomIncidents:
             self._silences = shown
             with self._lock:
                 self.version += 1
-        self._expire_acks(gone, live, seen)
-
-    def _expire_acks(self, gone: list[Incident], live: list[Silence],
-                     still_open: dict[int, Incident]) -> None:
-        """Our acknowledgement of a resolved incident ends with it (unless it still silences an
-        open one); several consoles may race here: a silence expired twice is harmless."""
-        if not gone:
-            return
-        open_labels = [incident_labels(i) for i in still_open.values()]
-        for inc in gone:
-            mine = ack_matchers(inc)
-            for s in live:
-                if not s.comment.startswith(ACK_TAG) or dict(s.matchers) != mine:
-                    continue
-                if any(s.matches(lab) for lab in open_labels):
-                    continue
-                try:
-                    self.api.expire_silence(s.id)
-                except AlertmanagerApiError as exc:
-                    log.info("silence %s not expired: %s", s.id, exc)
+        try:
+            expire_acks(self.api, gone, seen.values(), live)
+        except AlertmanagerApiError as exc:
+            log.info("acknowledgements of resolved incidents not ended: %s", exc)

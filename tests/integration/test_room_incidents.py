@@ -11,8 +11,9 @@ import time
 
 import pytest
 
+from console.alerts.acks import ACK_HOLD_S, ACK_TAG
 from console.alerts.am_api import AlertmanagerApi
-from console.alerts.room_incidents import ACK_HOLD_S, ACK_TAG, RoomIncidents
+from console.alerts.room_incidents import RoomIncidents
 from tests.integration.alertmanager_testbed import AlertmanagerTestbed
 from tests.integration.serve_process import ServeProcess
 from tests.integration.sshd_testbed import wait_until
@@ -151,3 +152,24 @@ def test_a_peer_that_answers_garbage_is_a_clear_problem():
         view.stop()
         server.shutdown()
         server.server_close()
+
+
+def test_serve_ends_an_acknowledgement_when_its_incident_resolves_with_no_console_open(
+        tmp_path, parts):
+    am, _ = start_room(tmp_path, parts, faults_on=20.0)
+    view = RoomIncidents(am.url, poll_s=POLL_S)
+    view.start()
+    try:
+        hot = wait_until(lambda: next((i for i in view.incidents() if i.rule == "gpu_temp"),
+                                      None), 60, interval=0.25, message="no GPU temperature")
+        view.acknowledge(hot.id, "kim", "night shift", time.time())
+        api = AlertmanagerApi(am.url)
+        silence = wait_until(lambda: next((s for s in api.silences()
+                                           if s.comment.startswith(ACK_TAG)), None), 30,
+                             interval=0.2, message="the acknowledgement was never filed")
+    finally:
+        view.stop()  # the room has no console open from here on
+    assert silence.state == "active"
+    wait_until(lambda: all(s.state == "expired" for s in api.silences() if s.id == silence.id),
+               90, interval=0.25, message="serve left the acknowledgement of a resolved incident")
+    assert "gpu_temp" not in {a["labels"]["rule"] for a in am.alerts()}

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.alerts.acks import ack_note
 from console.alerts.am_api import Silence
-from console.alerts.room_incidents import RoomAlertsState, ack_note
+from console.alerts.room_incidents import RoomAlertsState
 from widgets.common.dates import clock_text, local_time
 from widgets.common.labels import core_text, fmt, rule_name
 from widgets.common.theme import SEVERITY_COLORS
