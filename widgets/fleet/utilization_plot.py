@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from console.fleet.model import SECTORS, FleetSnapshot, Sector
 from widgets.common.csv_export import AskPath, ask_save_path, export_csv
 from widgets.common.labels import fmt, sector_name
+from widgets.common.opaque import opaque_viewport
 from widgets.common.theme import SECTOR_COLORS, colours
 from widgets.fleet.sector_data import SectorArrays, arrays_frame, history_arrays, live_arrays
 from widgets.history.query import HistoryQueries
@@ -129,6 +130,7 @@ class SectorPlot(QWidget):
         self.export_button.clicked.connect(lambda: self.export_csv())
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground(colours().background)
+        opaque_viewport(self.view)
         self.axes = (LocalTimeAxis(tz), LocalTimeAxis(tz))
         self.gpu_plot = self.view.addPlot(row=0, col=0, axisItems={"bottom": self.axes[0]})
         self.util_plot = self.view.addPlot(row=1, col=0, axisItems={"bottom": self.axes[1]})
