@@ -40,6 +40,16 @@ class Col(IntEnum):
     AGE = 11
 
 
+ANSWERED_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        SORT_ROLE,
+        SECTOR_ROLE,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.ToolTipRole,
+    }
+)
 COLUMN_COUNT = len(Col)  # a plain int: Qt asks for it thousands of times a second
 
 
@@ -178,7 +188,9 @@ class NodeTableModel(QAbstractTableModel):
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
         snap = self.snap
-        if snap is None or not index.isValid():
+        # the delegate asks each visible cell for a dozen roles at every paint: the ones this
+        # model never answers go back before any work (they were half the table's paint)
+        if snap is None or role not in ANSWERED_ROLES or not index.isValid():
             return None
         row, col = int(self._order[index.row()]), Col(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
