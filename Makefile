@@ -24,6 +24,7 @@ bench: deps-test $(INSTALLED)
 	$(PY) tests/bench/bench_history.py
 	$(PY) tests/bench/bench_capacity.py
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench.bench_board
+	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench.bench_window_update
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench.bench_startup
 	$(PY) tests/bench/bench_report.py
 	$(PY) -m tests.bench.bench_decode

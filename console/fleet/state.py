@@ -54,6 +54,7 @@ class FleetState:
         self.series_window_s = series_window_s
         self._nodes = inventory.ordered_nodes()
         self._row = {n.name: i for i, n in enumerate(self._nodes)}
+        self._names = tuple(n.name for n in self._nodes)  # one tuple: widgets compare it at once
         n = len(self._nodes)
         width = max((s.gpu_count for s in self._nodes), default=0)
         self._sector = np.array([SECTORS.index(s.sector) for s in self._nodes], dtype=np.int8)
@@ -311,7 +312,7 @@ class FleetState:
         counts = {s: int((status == s).sum()) for s in NodeStatus}
         return FleetSnapshot(
             t=now,
-            node_names=tuple(n.name for n in self._nodes),
+            node_names=self._names,
             node_sector=_frozen(self._sector),
             node_org=tuple(self._orgs),
             org_ids=self.org_ids,

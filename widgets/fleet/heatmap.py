@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from console.fleet.model import SECTORS, FleetSnapshot, NodeStatus
 from widgets.common.labels import core_text, fmt, sector_name, status_name, ui_language
+from widgets.common.opaque import opaque_viewport
 from widgets.common.theme import SECTOR_COLORS, colours
 
 LABEL_PX = 20  # room above each sector's first band for its name, in pixels
@@ -196,6 +197,7 @@ class FleetHeatmap(QWidget):
         self.legend = ColourScale()
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground(colours().background)
+        opaque_viewport(self.view)
         self.box = self.view.addViewBox(lockAspect=True, invertY=True, enableMenu=False)
         self.box.setMouseEnabled(x=False, y=False)
         self.image = _CellImage(self)

@@ -15,9 +15,14 @@ class NodeFilterProxy(QSortFilterProxyModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(True)
         self._text = ""
         self._sector: int | None = None
+        self._follow()
+
+    def _follow(self) -> None:
+        """Filter again on each snapshot only while a filter is set: with none every row
+        passes, and re-asking each row at every snapshot cost a Python call per node."""
+        self.setDynamicSortFilter(bool(self._text) or self._sector is not None)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # only the order changes: the filter the operator typed stays (it once was reset here)
@@ -27,11 +32,13 @@ class NodeFilterProxy(QSortFilterProxyModel):
         self.beginFilterChange()
         self._text = text.strip().casefold()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._follow()
 
     def set_sector(self, sector_index: int | None) -> None:
         self.beginFilterChange()
         self._sector = sector_index
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._follow()
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         model = self.sourceModel()

@@ -17,11 +17,19 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from console.fleet.model import SECTORS, FleetSnapshot, Sector
 from widgets.common.csv_export import AskPath, ask_save_path, export_csv
 from widgets.common.labels import fmt, sector_name
+from widgets.common.opaque import opaque_viewport
 from widgets.common.theme import SECTOR_COLORS, colours
 from widgets.fleet.sector_data import SectorArrays, arrays_frame, history_arrays, live_arrays
 from widgets.history.query import HistoryQueries
@@ -110,6 +118,7 @@ class SectorPlot(QWidget):
         self.source = LIVE
         self.arrays = SectorArrays.empty(LIVE)
         self.loaded: tuple[int, float, float] | None = None  # (res, t0, t1) of history drawn
+        self._live_key: tuple | None = None  # the live series last drawn (length, first, last)
         self.problem: str | None = None
         self.title = QLabel(objectName="PanelTitle")
         self.note = QLabel(objectName="Legend")
@@ -121,6 +130,7 @@ class SectorPlot(QWidget):
         self.export_button.clicked.connect(lambda: self.export_csv())
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground(colours().background)
+        opaque_viewport(self.view)
         self.axes = (LocalTimeAxis(tz), LocalTimeAxis(tz))
         self.gpu_plot = self.view.addPlot(row=0, col=0, axisItems={"bottom": self.axes[0]})
         self.util_plot = self.view.addPlot(row=1, col=0, axisItems={"bottom": self.axes[1]})
@@ -136,8 +146,16 @@ class SectorPlot(QWidget):
             item.setClipToView(True)
             item.setDownsampling(auto=True, mode="peak")
             item.getAxis("left").setWidth(52)
+            for side in ("left", "bottom", "right", "top"):
+                axis = item.getAxis(side)
+                # No units, so no SI prefix: without this every range change re-lays the axis
+                # title out as HTML (the hidden axes' too).
+                axis.enableAutoSIPrefix(False)
             for side in ("left", "bottom"):
-                item.getAxis(side).setTextPen(colours().text)
+                axis = item.getAxis(side)
+                axis.setTextPen(colours().text)
+                # an axis whose range did not move is a blit, not its ticks and text drawn again
+                axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             item.getViewBox().sigRangeChangedManually.connect(self._user_moved)
         self.util_plot.setYRange(0, 105, padding=0)
         self.curves: dict[tuple[str, Sector], pg.PlotDataItem] = {}
@@ -303,13 +321,31 @@ class SectorPlot(QWidget):
             self.set_range(self.range)
         for axis in self.axes:
             axis.follow(snap.t)
-        if self.source == LIVE:
-            self._draw(live_arrays(snap.series, snap.t - LIVE_WINDOW_S, snap.t))
-        if self.range.following:
+        changed = False
+        # The live series gains a point a second; snapshots come up to 4 a second. Redraw
+        # the curves only when it did, and move the view only by whole pixels: each costs a
+        # replot of twelve curves and two axes.
+        series = snap.series
+        key = (len(series.t), float(series.t[0]), float(series.t[-1])) if len(series.t) else ()
+        if self.source == LIVE and key != self._live_key:
+            self._draw(live_arrays(series, snap.t - LIVE_WINDOW_S, snap.t))
+            self._live_key, changed = key, True
+        if self.range.following and self._moved_a_pixel(*self.range.bounds(snap.t)):
             self._set_x(*self.range.bounds(snap.t))
+            changed = True
+        if changed:
+            # Settle the views' ranges now (pyqtgraph defers it to the paint, whose axis
+            # updates then ask for a second paint of the whole plot: twice the paint a frame).
+            self.view.scene().prepareForPaint()
+
+    def _moved_a_pixel(self, t0: float, t1: float) -> bool:
+        v0, v1 = self.visible_range()
+        pixel = (t1 - t0) / max(1.0, self.gpu_plot.getViewBox().width())
+        return abs(t1 - v1) >= pixel or abs(t0 - v0) >= pixel
 
     def _draw(self, arrays: SectorArrays) -> None:
         self.arrays = arrays
+        self._live_key = None  # what show_snapshot drew last is no longer on screen
         for (field, sector), curve in self.curves.items():
             y = arrays.values[field][SECTORS.index(sector)]
             # connect="finite": a gap where nothing was recorded, not a line across it

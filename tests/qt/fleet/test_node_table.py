@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
 
 from console.fleet.metrics import default_registry
-from console.fleet.model import GpuSample, NodeSample, PollBatch, Sector
+from console.fleet.model import GpuSample, NodeEvent, NodeSample, NodeStatus, PollBatch, Sector
 from console.fleet.state import FleetState
 from console.inventory.model import Inventory, NodeSpec
 from widgets.fleet.node_table import Col, NodeTable
@@ -88,3 +88,29 @@ def test_sorting_keeps_the_text_and_sector_filter_across_snapshots(qtbot):
     table.view.sortByColumn(Col.NODE, Qt.SortOrder.DescendingOrder)
     table.show_snapshot(snapshot(state, 3.0, {n: 1.0 for n in names}))
     assert shown() == ["by2", "by1"]
+
+
+def test_a_status_filter_follows_status_changes_and_clearing_it_shows_every_node(qtbot):
+    """The proxy filters again at each snapshot only while a filter is set (with none every row
+    passes): a node that becomes unreachable must still join the rows of that filter."""
+    names = ["a1", "a2", "a3"]
+    inv = Inventory(tuple(NodeSpec(n, Sector.PUBLIC, None, 1) for n in names), SHARES)
+    state = FleetState(inv, default_registry())
+    table = NodeTable()
+    qtbot.addWidget(table)
+    table.show_snapshot(snapshot(state, 1.0, {n: 10.0 for n in names}))
+
+    def shown() -> list[str]:
+        p = table.proxy
+        return [p.data(p.index(r, Col.NODE)) for r in range(p.rowCount())]
+
+    assert not table.proxy.dynamicSortFilter()
+    table.search.setText("unreachable")
+    assert shown() == []
+    state.apply(PollBatch(2.0, events=(NodeEvent("a2", 2.0, NodeStatus.UNREACHABLE, "down"),)))
+    table.show_snapshot(snapshot(state, 2.0, {"a1": 10.0, "a3": 10.0}))
+    assert shown() == ["a2"]
+    table.show_snapshot(snapshot(state, 3.0, {n: 10.0 for n in names}))  # a2 is back
+    assert shown() == []
+    table.search.clear()
+    assert shown() == names and not table.proxy.dynamicSortFilter()
