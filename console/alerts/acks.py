@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from console.alerts.alertmanager import labels as incident_labels
 from console.alerts.am_api import AlertmanagerApi, AlertmanagerApiError, Silence
+from console.alerts.am_labels import labels as incident_labels
 from console.alerts.engine import Incident
 
 log = logging.getLogger(__name__)

@@ -27,6 +27,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from console.alerts.acks import expire_acks
+from console.alerts.am_api import AlertmanagerApi, AlertmanagerApiError
+from console.alerts.am_labels import labels, shown_url
 from console.alerts.engine import AlertUpdate, Incident
 from console.i18n.catalogue import translate
 from console.i18n.names import rule_name, sector_name, severity_name
@@ -54,23 +57,6 @@ class AlertmanagerState:
     def facts(self) -> dict:
         return {"url": self.url, "up": self.up, "pending": self.pending,
                 "problem": self.problem, "sent": self.sent}
-
-
-def shown_url(url: str) -> str:
-    """The URL without a user or password in it: it is shown in /healthz and the log."""
-    parts = urllib.parse.urlsplit(url)
-    host = parts.netloc.rpartition("@")[2]
-    return urllib.parse.urlunsplit(parts._replace(netloc=host))
-
-
-def labels(inc: Incident) -> dict[str, str]:
-    out = {"alertname": inc.rule, "rule": inc.rule, "severity": inc.severity,
-           "sector": inc.sector}
-    if inc.node:  # a sector's incident has no node (an empty label is no label)
-        out["node"] = inc.node
-    if inc.gpu is not None:
-        out["gpu"] = str(inc.gpu)
-    return out
 
 
 def _key(inc: Incident) -> LabelKey:
@@ -295,9 +281,6 @@ class AlertmanagerSender:
         them, also when no console is open to see it (console/alerts/acks.py)."""
         if not resolved:
             return
-        from console.alerts.acks import expire_acks  # acks builds on this module
-        from console.alerts.am_api import AlertmanagerApi, AlertmanagerApiError
-
         try:
             expire_acks(AlertmanagerApi(self.url, self.timeout_s), resolved, self._open.values())
         except AlertmanagerApiError as exc:

@@ -14,7 +14,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from console.alerts.alertmanager import shown_url
+from console.alerts.am_labels import shown_url
 
 ALERTS = "/api/v2/alerts"
 SILENCES = "/api/v2/silences"

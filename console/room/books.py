@@ -25,15 +25,31 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from console.fleet.model import SECTORS
 from console.history.rollup import USAGE_FIELDS, RollupDelta
 from console.room.names import (
-    CPU_ENERGY,
-    ENTITLED,
-    GPU_ENERGY,
-    GPU_ENERGY_ESTIMATED,
-    GPU_SECONDS,
-    KIND_OF,
-    MINUTE,
-    RECORDED,
-    STARTED,
+    BOOKS_CPU_ENERGY as CPU_ENERGY,
+)
+from console.room.names import (
+    BOOKS_ENTITLED as ENTITLED,
+)
+from console.room.names import (
+    BOOKS_GPU_ENERGY as GPU_ENERGY,
+)
+from console.room.names import (
+    BOOKS_GPU_ENERGY_ESTIMATED as GPU_ENERGY_ESTIMATED,
+)
+from console.room.names import (
+    BOOKS_GPU_SECONDS as GPU_SECONDS,
+)
+from console.room.names import (
+    BOOKS_KIND_OF as KIND_OF,
+)
+from console.room.names import (
+    BOOKS_MINUTE as MINUTE,
+)
+from console.room.names import (
+    BOOKS_RECORDED as RECORDED,
+)
+from console.room.names import (
+    BOOKS_STARTED as STARTED,
 )
 
 KEY_LABELS = ("sector", "organisation", "model")

@@ -51,14 +51,14 @@ ALERTMANAGER_PENDING = "hangang_alertmanager_alerts_pending"  # alerts waiting
 
 # The room's books as counters (console/room/books.py; read back by
 # console/sources/prometheus/books.py): closed minutes only, per sector, organisation, model
-GPU_SECONDS = "hangang_books_gpu_seconds"  # + kind=allocated|live|used|busy
-GPU_ENERGY = "hangang_books_gpu_energy_joules"
-GPU_ENERGY_ESTIMATED = "hangang_books_gpu_energy_estimated_joules"  # part of the above
-CPU_ENERGY = "hangang_books_cpu_energy_joules"
-ENTITLED = "hangang_books_entitled_gpu_seconds"  # per sector
-RECORDED = "hangang_books_recorded_seconds"  # per sector: seconds the books cover
-MINUTE = "hangang_books_minute"  # start (epoch s) of the last minute the counters hold
+BOOKS_GPU_SECONDS = "hangang_books_gpu_seconds"  # + kind=allocated|live|used|busy
+BOOKS_GPU_ENERGY = "hangang_books_gpu_energy_joules"
+BOOKS_GPU_ENERGY_ESTIMATED = "hangang_books_gpu_energy_estimated_joules"  # part of the above
+BOOKS_CPU_ENERGY = "hangang_books_cpu_energy_joules"
+BOOKS_ENTITLED = "hangang_books_entitled_gpu_seconds"  # per sector
+BOOKS_RECORDED = "hangang_books_recorded_seconds"  # per sector: seconds the books cover
+BOOKS_MINUTE = "hangang_books_minute"  # start (epoch s) of the last minute the counters hold
 # when these counters started from zero (serve's start): a reader's restart mark. A gauge of our
 # own, since OpenMetrics' _created samples are not kept by every Prometheus version
-STARTED = "hangang_books_started_time_seconds"
-KIND_OF = {"alloc_s": "allocated", "live_s": "live", "used_s": "used", "busy_s": "busy"}
+BOOKS_STARTED = "hangang_books_started_time_seconds"
+BOOKS_KIND_OF = {"alloc_s": "allocated", "live_s": "live", "used_s": "used", "busy_s": "busy"}

@@ -28,9 +28,10 @@ BUCKET_S = 900
 OFFSET_S = 45  # < 60 - (scrape interval + serve's flush): scrapes up to ~40 s apart work
 MAX_POINTS = 10_000  # Prometheus refuses more than 11,000 points per series and query
 
-FIELD_OF_KIND = {kind: field for field, kind in b.KIND_OF.items()}
-ENERGY_FIELDS = ((b.GPU_ENERGY, "energy_j"), (b.GPU_ENERGY_ESTIMATED, "energy_est_j"),
-                 (b.CPU_ENERGY, "cpu_energy_j"))
+FIELD_OF_KIND = {kind: field for field, kind in b.BOOKS_KIND_OF.items()}
+ENERGY_FIELDS = ((b.BOOKS_GPU_ENERGY, "energy_j"),
+                 (b.BOOKS_GPU_ENERGY_ESTIMATED, "energy_est_j"),
+                 (b.BOOKS_CPU_ENERGY, "cpu_energy_j"))
 
 Points = list[tuple[float, float]]
 
@@ -104,7 +105,8 @@ def read_books(
     usage_rows: Rows = {}
     capacity: Rows = {}
 
-    started = _reads(client, b.STARTED, t0, t1, now)  # one serve: one series (else by instance)
+    # one serve: one series (several: one per scrape target)
+    started = _reads(client, b.BOOKS_STARTED, t0, t1, now)
     starts = {tuple(sorted((k, v) for k, v in lab.items() if k in ("job", "instance"))): pts
               for lab, pts in started}
 
@@ -129,11 +131,12 @@ def read_books(
     def sector_key(lab: dict) -> tuple[str, str, str]:
         return lab.get("sector", ""), "", ""
 
-    add(usage_rows, b.GPU_SECONDS, lambda lab: FIELD_OF_KIND.get(lab.get("kind", "")), org_key)
+    kind = lambda lab: FIELD_OF_KIND.get(lab.get("kind", ""))  # noqa: E731
+    add(usage_rows, b.BOOKS_GPU_SECONDS, kind, org_key)
     for name, field in ENERGY_FIELDS:
         add(usage_rows, name, lambda lab, f=field: f, org_key)
-    add(capacity, b.ENTITLED, lambda lab: "entitled_s", sector_key)
-    add(capacity, b.RECORDED, lambda lab: "span_s", sector_key)
+    add(capacity, b.BOOKS_ENTITLED, lambda lab: "entitled_s", sector_key)
+    add(capacity, b.BOOKS_RECORDED, lambda lab: "span_s", sector_key)
     known = {s.value for s in SECTORS}
     u = pd.DataFrame(
         [{"t": k[0], "sector": k[1], "org": k[2], "model": k[3],
