@@ -23,6 +23,7 @@ DCGM_RETIRED_DBE = "DCGM_FI_DEV_RETIRED_DBE"
 DCGM_ROW_REMAP_FAIL = "DCGM_FI_DEV_ROW_REMAP_FAILURE"
 GPU_LABELS = ("gpu", "UUID", "device", "modelName", "Hostname")   # + GPU_I_ID, GPU_I_PROFILE for MIG
 HOSTNAME_LABELS = ("Hostname", "hostname")    # dcgm-exporter spelled it both ways
+HPC_JOB = "hpc_job"                           # dcgm-exporter's job label (its HPC job mapping)
 NODE_CPU = "node_cpu_seconds_total"           # node_exporter names where one exists
 NODE_LOAD1 = "node_load1"
 NODE_MEM_TOTAL = "node_memory_MemTotal_bytes"

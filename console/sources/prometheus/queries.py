@@ -1,9 +1,15 @@
 """The PromQL the source asks, in one place.
 
-Few, wide queries: one for every per-GPU gauge at once (`max by (__name__, …)` keeps the metric
-name and drops the dozen labels dcgm-exporter adds, so the answer is small), one for the newest
-sample time per node, then the node_exporter and `serve` series. No joins: sectors and
-organisations come from the fleet file or serve's info series, never from PromQL.
+One query per per-GPU gauge (`max by (Hostname, hostname, gpu)` drops the dozen labels
+dcgm-exporter adds, so the answer is small), one for the newest sample time per node, then the
+node_exporter and `serve` series. No joins: sectors and organisations come from the fleet file or
+serve's info series, never from PromQL.
+
+A per-GPU query costs the server about 5 µs a series however little it answers (finding the
+series, decoding its newest chunk): at 16,000 GPUs ~100 ms of its CPU for each metric, which was
+most of a refresh. So values that hold still are asked less often (`due`): the busy figures'
+inputs every refresh, temperatures every SLOW_S, the framebuffer's size every STATIC_S; between
+answers the source keeps the last one.
 """
 
 from __future__ import annotations
@@ -27,6 +33,33 @@ ENERGY_METRICS = (names.DCGM_ENERGY, names.GPU_ENERGY_ESTIMATED)
 # The series every dcgm-exporter capture has, MIG or not (GPU_UTIL is absent under MIG): its
 # scrape time is the node's sample time.
 CLOCK_METRIC = names.DCGM_TEMP
+FB_TOTAL = "fb_total"  # the framebuffer's size: used + free, summed by the server (decode.py)
+
+# How often each per-GPU value is asked. Every refresh: what the room's figures are made of
+# (utilisation → busy/used, power, memory in use) and the energy counter (the books' deltas).
+EVERY = (names.DCGM_UTIL, names.DCGM_FB_USED, names.DCGM_POWER, names.DCGM_ENERGY)
+# Temperatures move in tens of seconds; dcgm-exporter itself reads them every 30 s by default.
+SLOW_S = 30.0
+JOBS = names.HPC_JOB  # which job each GPU runs, where the exporter maps jobs (gpu_jobs)
+SLOW = (names.DCGM_TEMP, names.DCGM_MEM_TEMP, JOBS)
+# What a GPU is rather than what it does: its memory size, whether its counter is estimated.
+STATIC_S = 300.0
+STATIC = (FB_TOTAL, names.GPU_ENERGY_ESTIMATED)
+
+
+def due(refresh: int, interval_s: float, have: frozenset[str] | set[str] = frozenset()
+        ) -> list[str]:
+    """The per-GPU values refresh number `refresh` asks: EVERY, and each slower one once per
+    its period, on its own refresh of the period (so at a 5 s interval one slow query at most
+    joins a refresh); any value not in `have` (never answered yet) at once."""
+    out = list(EVERY)
+    lanes = ((SLOW_S, SLOW, 0), (STATIC_S, STATIC, len(SLOW)))
+    for period, metrics, first in lanes:
+        k = max(1, round(period / max(interval_s, 1e-3)))
+        for i, metric in enumerate(metrics):
+            if metric not in have or refresh % k == (first + i) % k:
+                out.append(metric)
+    return out
 # Both spellings of the host label, and where the exporter runs (for `up`).
 CELL = (*names.HOSTNAME_LABELS, "gpu")
 HOST_GROUP = (*names.HOSTNAME_LABELS, "instance")
@@ -42,6 +75,9 @@ def gpu_values(metric: str) -> str:
     (asked in parallel) answers in a fraction of one `__name__=~` query's time, and small."""
     if metric == names.DCGM_UTIL:
         return gpu_util()
+    if metric == FB_TOTAL:
+        cell = _by(CELL)
+        return f"max by ({cell}) ({names.DCGM_FB_USED}) + max by ({cell}) ({names.DCGM_FB_FREE})"
     return f"max by ({_by(CELL)}) ({metric})"
 
 
@@ -51,6 +87,12 @@ def gpu_util() -> str:
     cell = _by(CELL)
     return (f"max by ({cell}) ({names.DCGM_PROF_ACTIVE}) * 100 "
             f"or max by ({cell}) ({names.DCGM_UTIL})")
+
+
+def gpu_jobs() -> str:
+    """dcgm-exporter's hpc_job label, per GPU that has one (nothing at most sites: cheap)."""
+    return (f"count by ({_by((*CELL, names.HPC_JOB))}) "
+            f'({CLOCK_METRIC}{{{names.HPC_JOB}!=""}})')
 
 
 def gpu_times() -> str:
