@@ -70,20 +70,25 @@ def test_hpc_job_reaches_the_snapshot_and_the_node_window(tmp_path):
 
 
 def test_slow_values_are_asked_less_often_and_kept_meanwhile(tmp_path):
-    """At a 5 s interval a refresh asks the busy figures' inputs, and at most one slower value;
-    the values not asked are the last answer's, for the nodes this answer has."""
-    slow, static = round(queries.SLOW_S / 5), round(queries.STATIC_S / 5)
-    have = set(queries.SLOW + queries.STATIC)
-    asked = [queries.due(r, 5.0, have) for r in range(static)]
-    heavy = set(queries.SLOW + queries.STATIC) - {queries.JOBS}
-    assert all(set(queries.EVERY) <= set(a) for a in asked)
-    assert max(len(heavy & set(a)) for a in asked) == 1
-    for metric in queries.SLOW:
-        assert sum(metric in a for a in asked) == static // slow
-    for metric in queries.STATIC:
-        assert sum(metric in a for a in asked) == 1
-    assert set(queries.due(7, 5.0, set())) >= have  # never answered: asked at once
-    assert set(queries.due(3, 300.0, have)) >= have  # a slow interval: everything, every time
+    """At a 5 s interval a refresh asks the busy figures' inputs, and one slower value at most,
+    each within twice its period; the values not asked are the last answer's."""
+    last: dict[str, int] = {}
+    gaps: dict[str, list[float]] = {m: [] for m in queries.LANES}
+    assert set(queries.due(0, 5.0, last)) == set(queries.EVERY) | set(queries.LANES)
+    for r in range(200):
+        asked = queries.due(r, 5.0, last)
+        assert set(queries.EVERY) <= set(asked)
+        lanes = [m for m in asked if m in queries.LANES]
+        if r:
+            assert len(set(lanes) - {queries.JOBS}) <= 1, (r, lanes)
+        for m in lanes:
+            if m in last:
+                gaps[m].append((r - last[m]) * 5.0)
+            last[m] = r
+    for metric, period in queries.LANES.items():
+        assert gaps[metric] and period <= min(gaps[metric]) <= max(gaps[metric]) <= 1.5 * period
+    every = {m: 0 for m in queries.LANES}  # a long interval: every value, every refresh
+    assert set(queries.due(5, 300.0, every)) == set(queries.EVERY) | set(queries.LANES)
 
     need(PrometheusTestbed)
     exporter = FixtureExporter(["gpu01", "gpu02"], gpus=2).start()
@@ -93,12 +98,15 @@ def test_slow_values_are_asked_less_often_and_kept_meanwhile(tmp_path):
         with PrometheusTestbed(tmp_path, [exporter.target], interval_s=1.0) as prom:
             prom.wait_for(n.DCGM_TEMP, 4)
             source = PrometheusSource(PrometheusClient(prom.url), inventory, interval=5.0)
+            assert not source.lanes  # 4 GPUs: everything, every refresh, unless told
+            source.lanes = True
             first = source.refresh()  # everything
             second = source.refresh()  # refresh 1: no GPU temperature, no framebuffer size
             source.stop()
     finally:
         exporter.stop()
-    assert not {n.DCGM_TEMP, queries.FB_TOTAL} & set(queries.due(1, 5.0, have))
+    asked_second = {m for m, r in source._asked_at.items() if r == 1}
+    assert asked_second and not {n.DCGM_TEMP, queries.FB_TOTAL} & asked_second
     for name in ("temp_c", "mem_total_mib", "util_gpu"):
         a, b = first.packed.field(name), second.packed.field(name)
         assert np.isfinite(a).all() and np.array_equal(a, b), name

@@ -59,6 +59,9 @@ class PrometheusSource:
         self._decoder = Decoder(HostMap(inventory.nodes, hosts or {}), width)
         self._uname: dict[str, str] = {}
         self._kept: dict[str, tuple] = {}  # each per-GPU value's last answer (queries.due)
+        self._asked_at: dict[str, int] = {}  # and the refresh that asked it
+        # slower values less often (queries.LANES) only where asking them costs the server
+        self.lanes = sum(n.gpu_count for n in inventory.nodes) >= queries.LANES_FROM_GPUS
         self._lock = threading.Lock()
         self._problem: Phrase | str | None = None
         self._stop = threading.Event()
@@ -106,7 +109,8 @@ class PrometheusSource:
             self._pool = ThreadPoolExecutor(
                 QUERIES_IN_FLIGHT, thread_name_prefix="prometheus-query"
             )
-        asked = queries.due(self.refreshes, self.interval, set(self._kept))
+        asked = (queries.due(self.refreshes, self.interval, self._asked_at) if self.lanes
+                 else [*queries.EVERY, *queries.LANES])
         raw = {m: self._pool.submit(self.client.instant_columns, queries.gpu_values(m))
                for m in asked if m != queries.JOBS}
         if queries.JOBS in asked:
@@ -137,6 +141,7 @@ class PrometheusSource:
         disk.update(serve_disk)
         cpu_energy.update(serve_energy)
         self._kept.update(gpu)
+        self._asked_at.update(dict.fromkeys(gpu, self.refreshes))
         kept = {m: cells for m, cells in self._kept.items() if m not in gpu}
         decoded = decoder.decode(gpu, got["times"], now, cpu, disk, cpu_energy, kept)
         events = decoder.serve_events(got["status"], now)  # first: it names the serves
