@@ -250,6 +250,9 @@ class FleetSnapshot:
     # energy (console/energy): counters in joules (float64, NaN missing), see GpuSample.energy_j
     gpu_energy_j: np.ndarray | None = None  # (nodes, GPUs)
     gpu_energy_estimated: np.ndarray | None = None  # (nodes, GPUs) bool: integrated power
+    # (nodes, GPUs) object: the job id each GPU runs (PackedSamples.job), None none; None when
+    # no source knows jobs
+    gpu_job: np.ndarray | None = None
     node_cpu_energy_j: np.ndarray | None = None  # (nodes,) RAPL package joules, NaN missing
     # MIG GPUs' energy split, per node: () or ((gpu column, ((org index or -1, fraction), ...)),
     # ...) with fractions adding up to 1 (a slice's share is its profile's slices of seven; idle

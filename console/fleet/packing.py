@@ -44,6 +44,9 @@ class PackedSamples:
     # per node () or ((gpu column, ((user login or None, fraction), ...)), ...) for MIG GPUs;
     # None: the GPU's owner (the node's organisation). Fractions add up to 1.
     energy_split: tuple | None = None
+    # (nodes, width) object: the scheduler's job on each GPU (dcgm-exporter's hpc_job label,
+    # read by the Prometheus source), None where none is known; None: no source knows jobs
+    job: np.ndarray | None = None
 
     def field(self, name: str) -> np.ndarray:
         return self.gpu[GPU_FIELDS.index(name)]
@@ -202,6 +205,8 @@ def merge(packs: Sequence[PackedSamples]) -> PackedSamples:
         energy_estimated=estimated[keep],
         cpu_energy_j=cpu_energy[keep],
         energy_split=tuple(splits[k] for k in keep),
+        job=None if all(p.job is None for p in packs) else np.concatenate(
+            [_padded(p, p.job, width, None, object) for p in packs])[keep],
     )
 
 

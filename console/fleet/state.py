@@ -76,6 +76,7 @@ class FleetState:
         # energy counters (joules) stay float64: float32 would lose whole kilojoules of a counter
         self._energy = np.full(shape, np.nan)
         self._energy_est = np.zeros(shape, dtype=bool)
+        self._job: np.ndarray | None = None  # made when a source first knows jobs
         self._cpu_energy = np.full(n, np.nan)
         # per node: the wire's MIG energy split (users) and the same resolved to org indices
         self._split_raw: list[tuple] = [()] * n
@@ -172,6 +173,12 @@ class FleetState:
             arr[rows, :width] = p.field(name)[known, :width]
         self._apply_health(p, rows, known)
         self._apply_energy(p, rows, known)
+        if p.job is not None or self._job is not None:
+            if self._job is None:
+                self._job = np.full(self._util.shape, None, dtype=object)
+            self._job[rows, :] = None  # a sample without jobs ends the node's
+            if p.job is not None:
+                self._job[rows, :width] = p.job[known, :width]
         self._gpu_org[rows, :] = self._node_org[rows, None]
         if p.user is not None and self._user_org:
             users = p.user[known, :width]
@@ -332,6 +339,7 @@ class FleetState:
             gpu_temp_mem_c=_frozen(self._temp_mem),
             gpu_energy_j=_frozen(self._energy),
             gpu_energy_estimated=_frozen(self._energy_est),
+            gpu_job=None if self._job is None else _frozen(self._job),
             node_cpu_energy_j=_frozen(self._cpu_energy),
             node_energy_split=tuple(self._split),
             node_disk_pct=_frozen(self._disk_pct),

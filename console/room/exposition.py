@@ -63,7 +63,11 @@ SAMPLE_GPU = (
     (n.DCGM_SM_CLOCK, "SM clock frequency (in MHz).", "sm_clock_mhz"),
     (n.DCGM_MEM_CLOCK, "Memory clock frequency (in MHz).", "mem_clock_mhz"),
     (n.DCGM_ECC_DBE, "Volatile uncorrected (double-bit) ECC errors.", "ecc_uncorrected_volatile"),
+    (n.DCGM_ECC_DBE_AGG, "Total uncorrected (double-bit) ECC errors (aggregate).",
+     "ecc_uncorrected_aggregate"),
     (n.DCGM_ROW_REMAP_FAIL, "Whether remapping of rows has failed.", "remapped_rows_failure"),
+    (n.DCGM_ROW_REMAP_PENDING, "Whether remapping of rows is pending (a reset is needed).",
+     "remapped_rows_pending"),
 )
 
 
@@ -263,6 +267,11 @@ def gpu_families(view: RoomView) -> Iterator[Metric]:
     arrays = [(fam, fam.samples.append, fam.name, _plain(a)) for fam, a in arrays
               if a is not None]
     free = _gauge(n.DCGM_FB_FREE, "Framebuffer memory free (in MiB).", labels)
+    # the profiling family dashboards (and the console's source) prefer: here NVML's
+    # utilisation as a ratio, as dcgm-exporter gives it, so a panel reads serve and DCGM alike
+    prof = _gauge(n.DCGM_PROF_ACTIVE, "Ratio of time the graphics engine is active "
+                  "(utilization / 100).", labels)
+    util_l = _plain(snap.gpu_util)
     used_l, total_l = _plain(snap.gpu_mem_used_mib), _plain(snap.gpu_mem_total_mib)
     from_sample = [(_gauge(name, doc, labels), attr) for name, doc, attr in SAMPLE_GPU]
     xid = _gauge(n.DCGM_XID, "Value of the last XID error encountered (0: none lately).", labels)
@@ -279,7 +288,7 @@ def gpu_families(view: RoomView) -> Iterator[Metric]:
     counts = snap.node_gpu_count.tolist()
     live = np.flatnonzero(snap.node_status == NodeStatus.LIVE).tolist()
     health = snap.node_health or ()
-    add_free, add_xid = free.samples.append, xid.samples.append
+    add_free, add_xid, add_prof = free.samples.append, xid.samples.append, prof.samples.append
     for row in live:
         node = snap.node_names[row]
         sample = view.samples.get(node)
@@ -297,6 +306,9 @@ def gpu_families(view: RoomView) -> Iterator[Metric]:
                 v = values[row][g]
                 if v == v:  # not NaN
                     add(Sample(name, lab, v))
+            u = util_l[row][g]
+            if u == u:
+                add_prof(Sample(n.DCGM_PROF_ACTIVE, lab, round(u / 100.0, 6)))
             u, t = used_l[row][g], total_l[row][g]
             if u == u and t == t:
                 add_free(Sample(n.DCGM_FB_FREE, lab, max(0.0, t - u)))
@@ -318,6 +330,7 @@ def gpu_families(view: RoomView) -> Iterator[Metric]:
     fb_used.samples.extend(mig_used.samples)  # the GPUs', then their MIG instances'
     free.samples.extend(mig_free.samples)
     yield from families
+    yield prof
     yield free
     yield xid
     yield energy

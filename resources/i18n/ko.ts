@@ -1738,6 +1738,10 @@ These are set by the site&apos;s administrator in %3.</source>
         <translation>사용 기관</translation>
     </message>
     <message>
+        <source>Job</source>
+        <translation>작업</translation>
+    </message>
+    <message>
         <source>PID</source>
         <translation>PID</translation>
     </message>

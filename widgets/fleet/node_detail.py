@@ -59,6 +59,7 @@ def gpu_frame(
     """The node's GPUs as the snapshot has them, and whose work each runs."""
     count = int(snap.node_gpu_count[row])
     work = snap.gpu_org[row, :count] if snap.gpu_org is not None else np.full(count, -1)
+    jobs = snap.gpu_job[row, :count].tolist() if snap.gpu_job is not None else [None] * count
     return pd.DataFrame(
         {
             "gpu": np.arange(count),
@@ -71,6 +72,7 @@ def gpu_frame(
                 organisation_name(organisations.get(snap.org_ids[i]) if i >= 0 else None)
                 for i in work.tolist()
             ],
+            "job": [job or "" for job in jobs],  # the scheduler's (dcgm-exporter's hpc_job)
         }
     )
 
@@ -201,6 +203,7 @@ class NodeDetail(QDialog):
             Column("temp_c", lambda: self.tr("°C"), 0),
             Column("power_w", lambda: self.tr("Power W"), 0),
             Column("organisation", lambda: self.tr("Working for")),
+            Column("job", lambda: self.tr("Job")),
         ]
 
     def _process_columns(self) -> list[Column]:

@@ -15,6 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from operator import itemgetter
 
 from console.i18n.catalogue import Phrase, translate
 
@@ -23,10 +24,33 @@ MAX_ANSWER_BYTES = 256 * 1024 * 1024  # 80,000 GPUs × a few series is far below
 
 
 _VECTOR_HEAD = '{"status":"success","data":{"resultType":"vector","result":['
+_NUMBER = r"[-+0-9.eE]+"
+
+
+def _layouts(second: str) -> tuple[re.Pattern, re.Pattern, bool]:
+    """The compact cell of a vector grouped by (host, `second`) in each host spelling, and
+    whether the lower-case one names `second` first. Labels come sorted ("Hostname" < "gpu" <
+    "hostname" < "instance"), and a fixed layout reads ~4x faster than optional groups."""
+    value = r'\},"value":\[' + _NUMBER + r',"([^"\\]*)"\]\}'
+    head, pair = r'\{"metric":\{', r'"{}":"([^"\\]*)"'
+    upper = re.compile(head + pair.format("Hostname") + "," + pair.format(second) + value)
+    swapped = second < "hostname"
+    lower = (pair.format(second) + "," + pair.format("hostname") if swapped
+             else pair.format("hostname") + "," + pair.format(second))
+    return upper, re.compile(head + lower + value), swapped
+
+
+_LAYOUTS = {label: _layouts(label) for label in ("gpu", "instance")}
 _CELL = re.compile(
     r'\{"metric":\{(?:"Hostname":"([^"\\]*)",?)?(?:"gpu":"([^"\\]*)",?)?'
-    r'(?:"hostname":"([^"\\]*)")?\},"value":\[[-+0-9.eE]+,"([^"\\]*)"\]\}'
+    r'(?:"hostname":"([^"\\]*)")?\},"value":\[' + _NUMBER + r',"([^"\\]*)"\]\}'
 )
+Columns = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # hosts, GPUs, value texts
+
+
+def as_columns(found: list[tuple[str, str, str]]) -> Columns:
+    """Triples → columns; itemgetter maps in C, ~8x faster than zip(*found) at 16,000."""
+    return tuple(tuple(map(itemgetter(k), found)) for k in range(3))  # type: ignore[return-value]
 
 
 class PrometheusError(Exception):
@@ -64,17 +88,33 @@ class PrometheusClient:
     # -- queries ------------------------------------------------------------------------------
 
     def instant_cells(self, query: str) -> list[tuple[str, str, str]]:
-        """A per-GPU vector grouped by (Hostname, hostname, gpu) as (host, gpu, value text)
-        triples: the hot path of a refresh (16,000 series a metric at 2,000 nodes). Prometheus
-        and VictoriaMetrics write these answers compactly with sorted labels, so one regular
-        expression reads them; any answer it does not fully account for (escapes, other
-        labels, another server's layout) goes through the JSON decoder instead."""
+        """instant_columns as (host, gpu, value text) triples."""
+        return list(zip(*self.instant_columns(query), strict=True))
+
+    def instant_columns(self, query: str, second: str = "gpu") -> Columns:
+        """A vector grouped by (Hostname, hostname, `second`) as three columns: hosts,
+        `second`'s values, value texts. The hot path of a refresh (16,000 series a metric at
+        2,000 nodes): Prometheus and VictoriaMetrics write these answers compactly with sorted
+        labels, so regular expressions read them, and columns (zip, in C) leave the decoder no
+        loop per GPU; any answer they do not fully account for (escapes, other labels, another
+        server's layout) goes through the JSON decoder instead."""
         body = self._body("/api/v1/query", {"query": query})
         text = body.decode("utf-8", "replace")
         if text.startswith(_VECTOR_HEAD):
-            found = _CELL.findall(text)
-            if len(found) == text.count('"metric":'):
-                return [(h or lower, gpu, value) for h, gpu, lower, value in found]
+            total = text.count('"metric":')
+            upper, lower, swapped = _LAYOUTS[second]
+            found = upper.findall(text)
+            if len(found) == total:
+                return as_columns(found)
+            more = lower.findall(text)
+            if swapped:
+                more = [(h, g, v) for g, h, v in more]
+            if len(found) + len(more) == total:
+                return as_columns(found + more)
+            if second == "gpu":
+                cells = _CELL.findall(text)
+                if len(cells) == total:
+                    return as_columns([(h or low, g, v) for h, g, low, v in cells])
         data = self._decode(body)
         if data.get("resultType") != "vector" or not isinstance(data.get("result"), list):
             raise PrometheusError(
@@ -85,10 +125,10 @@ class PrometheusClient:
         for item in data["result"]:
             try:
                 labels, value = item["metric"], item["value"][1]
-                out.append((labels.get("Hostname") or labels["hostname"], labels["gpu"], value))
+                out.append((labels.get("Hostname") or labels["hostname"], labels[second], value))
             except (KeyError, TypeError, IndexError, AttributeError):
                 continue
-        return out
+        return as_columns(out)
 
     def instant(self, query: str, at: float | None = None) -> list[Series]:
         params = {"query": query}

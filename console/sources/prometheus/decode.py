@@ -23,7 +23,8 @@ from console.fleet.packing import GPU_FIELDS, MAX_GPUS_PER_NODE, PackedSamples
 from console.i18n.catalogue import translate
 from console.inventory.model import NodeSpec
 from console.room import names
-from console.sources.prometheus.client import Series
+from console.sources.prometheus import queries
+from console.sources.prometheus.client import Series, as_columns
 
 # metric → (its column in GPU_FIELDS, or a name for the ones combined later)
 _UTIL, _MEM_USED, _MEM_TOTAL, _TEMP, _POWER, _TEMP_MEM = range(6)
@@ -42,6 +43,8 @@ _PLANE = {
 
 
 _ENERGY = (names.DCGM_ENERGY, names.GPU_ENERGY_ESTIMATED)  # float64 planes of their own
+FB_TOTAL = queries.FB_TOTAL  # the framebuffer's size, asked rarely: it holds still
+_PLANE[FB_TOTAL] = _MEM_TOTAL
 
 
 class _GpuIndex(dict):
@@ -56,13 +59,6 @@ class _GpuIndex(dict):
             raise KeyError(key)
         self[key] = value
         return value
-
-
-def _is_index(text: object) -> bool:
-    try:
-        return 0 <= int(str(text)) < MAX_GPUS_PER_NODE
-    except ValueError:
-        return False
 
 
 def _floats(values: list, dtype=np.float32) -> np.ndarray:
@@ -81,7 +77,8 @@ class HostMap:
     """Label values (Hostname, instance, nodename) → the fleet's node names."""
 
     def __init__(self, nodes: Sequence[NodeSpec], configured: Mapping[str, str] = ()) -> None:
-        known = {n.name for n in nodes}
+        self.names = tuple(n.name for n in nodes)  # the fleet's order: the decoder's rows
+        known = set(self.names)
         self._exact: dict[str, str] = {}
         for n in nodes:
             self._exact.setdefault(n.name, n.name)
@@ -113,15 +110,18 @@ class Decoded:
 
 class Decoder:
     """Stateful across refreshes: which nodes each target served, so a target that went down
-    still names its nodes."""
+    still names its nodes; and each metric's last layout (which fleet row and GPU column each
+    cell is), reused while the server answers the same series in the same order."""
 
     def __init__(self, hosts: HostMap, width: int) -> None:
         self.hosts = hosts
         self.width = max(1, min(width, MAX_GPUS_PER_NODE))
         self.served: dict[str, set[str]] = {}  # instance → nodes seen in its series
         self.aggregators: set[str] = set()  # instances that are a serve: never one node's
-        self._node_of: dict[str, str | None] = {}  # Hostname label value → node (cache)
+        self._row_of = {name: i for i, name in enumerate(hosts.names)}
         self._col_of = _GpuIndex()
+        self._layouts: dict[str, tuple] = {}  # metric → (hosts, gpus, rows, cols, unknown)
+        self._served_from: tuple = ()  # the times answer `served` was last learned from
 
     def host_of(self, labels: Mapping[str, str]) -> str | None:
         value = labels.get("Hostname") or labels.get("hostname") or labels.get("node")
@@ -129,103 +129,141 @@ class Decoder:
 
     def decode(
         self,
-        gpu: Mapping[str, list],
+        gpu: Mapping[str, Sequence],
         times: Sequence[Series],
         now: float,
         cpu: Mapping[str, float] | None = None,
         disk: Mapping[str, float] | None = None,
         cpu_energy: Mapping[str, float] | None = None,
+        kept: Mapping[str, Sequence] | None = None,
     ) -> Decoded:
-        """Per metric its (host, gpu, value) triples, and per node its newest sample time →
-        one PackedSamples holding the nodes with GPU data."""
+        """Per metric its cells ((hosts, gpus, values) columns, or (host, gpu, value)
+        triples), and per node its newest sample time → one PackedSamples holding the nodes
+        with GPU data. `kept`: cells of metrics not asked this time (their last answer): they
+        fill in values, but only a node in this time's answers is in the result."""
         out = Decoded(None)
         cpu, disk, cpu_energy = cpu or {}, disk or {}, cpu_energy or {}
-        row_of: dict[str, int] = {}
-        cells: list[tuple[int, list[int], list[int], list]] = []
-        energy_cells: list[tuple[str, list[int], list[int], list]] = []
-        for metric, result in gpu.items():
-            plane = _PLANE.get(metric)
-            if plane is not None:
-                cells.append((plane, *self._cells(result, row_of, out.unknown)))
-            elif metric in _ENERGY:
-                energy_cells.append((metric, *self._cells(result, row_of, out.unknown)))
-        if not row_of:
+        width, fleet = self.width, len(self.hosts.names)
+        present = np.zeros(fleet, dtype=bool)
+        grid = np.full((9, fleet, width), np.nan, dtype=np.float32)  # + FB_TOTAL's scratch
+        energy = np.full((fleet, width), np.nan)
+        estimated = np.zeros((fleet, width), dtype=bool)
+        for fresh, given in ((True, gpu), (False, kept or {})):
+            for metric, cells in given.items():
+                plane = _PLANE.get(metric)
+                if plane is None and metric not in _ENERGY:
+                    continue
+                rows, cols, values = self._placed(metric, cells, out.unknown)
+                if not len(rows):
+                    continue
+                if fresh:
+                    present[rows] = True
+                if metric == names.DCGM_ENERGY:
+                    energy[rows, cols] = _floats(values, np.float64) / 1000.0
+                elif metric == names.GPU_ENERGY_ESTIMATED:
+                    estimated[rows, cols] = _floats(values, np.float64) >= 0.5
+                else:
+                    grid[8 if metric == FB_TOTAL else plane, rows, cols] = _floats(values)
+        keep = np.flatnonzero(present)
+        if not len(keep):
             return out
-        n = len(row_of)
-        grid = np.full((8, n, self.width), np.nan, dtype=np.float32)
-        for plane, rows, cols, values in cells:
-            if rows:
-                grid[plane, np.asarray(rows), np.asarray(cols)] = _floats(values)
+        grid = grid[:, keep]
         # the profiling counter is what the GPU's engines really did; prefer it when exported
         prof = grid[_PROF]
         grid[_UTIL] = np.where(np.isnan(prof), grid[_UTIL], prof * 100.0)
-        grid[_MEM_TOTAL] = grid[_MEM_USED] + grid[_FB_FREE]
-        energy, estimated = self._energy(energy_cells, n)
-        hosts = tuple(row_of)
-        t = np.full(n, now, dtype=np.float64)
-        for s in times:
-            node = self.host_of(s.labels)
-            row = row_of.get(node or "")
-            if row is not None:
-                t[row] = s.value  # the newest scrape of that node's GPUs
-            instance = s.labels.get("instance")
-            if node is not None and instance is not None:
-                self.served.setdefault(instance, set()).add(node)
+        free = grid[_FB_FREE]
+        grid[_MEM_TOTAL] = np.where(np.isnan(free), grid[8], grid[_MEM_USED] + free)
+        hosts = tuple(self.hosts.names[i] for i in keep.tolist())
+        jobs = gpu.get(queries.JOBS, (kept or {}).get(queries.JOBS))
+        t = self._times(times, keep, now)
         out.packed = PackedSamples(
             hosts=hosts,
             t=t,
             cpu_percent=np.array([cpu.get(h, np.nan) for h in hosts], dtype=np.float32),
             gpu=np.ascontiguousarray(grid[: len(GPU_FIELDS)]),
             disk_pct=np.array([disk.get(h, np.nan) for h in hosts], dtype=np.float32),
-            energy_j=energy,
-            energy_estimated=estimated,
+            energy_j=energy[keep],
+            energy_estimated=estimated[keep],
             cpu_energy_j=np.array([cpu_energy.get(h, np.nan) for h in hosts], dtype=np.float64),
+            job=self._jobs(jobs, keep) if jobs else None,
         )
         return out
 
-    def _energy(self, cells: list, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """The counters in joules (DCGM exports mJ), float64, NaN missing; and serve's flag
-        (absent at a dcgm-exporter: NVML's counter is measured)."""
-        energy = np.full((n, self.width), np.nan)
-        estimated = np.zeros((n, self.width), dtype=bool)
-        for metric, rows, cols, values in cells:
-            if not rows:
-                continue
-            v = _floats(values, np.float64)
-            if metric == names.DCGM_ENERGY:
-                energy[rows, cols] = v / 1000.0
-            else:
-                estimated[rows, cols] = v >= 0.5
-        return energy, estimated
-
-    def _cells(self, cells: list, row_of: dict[str, int], unknown: set[str]):
-        """(rows, columns, value texts) of one metric's (host, gpu, value) triples. The hot
-        loop of a refresh: dict lookups only, host label → node cached across refreshes."""
-        rows: list[int] = []
-        cols: list[int] = []
-        values: list = []
-        node_of, col_of, width = self._node_of, self._col_of, self.width
-        for host, gpu, value in cells:
+    def _jobs(self, series: Iterable[Series], keep: np.ndarray) -> np.ndarray:
+        """hpc_job per GPU (None where a GPU has none), rows as the packed hosts'."""
+        out = np.full((len(self.hosts.names), self.width), None, dtype=object)
+        for s in series:
+            node, job = self.host_of(s.labels), s.labels.get(names.HPC_JOB)
             try:
-                col = col_of[gpu]
-                node = node_of[host]
+                col = self._col_of[s.labels.get("gpu", "")]
             except KeyError:
-                if gpu not in col_of and not _is_index(gpu):
-                    continue
-                col = col_of[gpu]
-                node = node_of[host] = self.hosts.resolve(str(host)) if host else None
-            if node is None:
-                unknown.add(str(host))
                 continue
-            if col >= width:
-                continue
-            row = row_of.get(node)
-            if row is None:
-                row = row_of[node] = len(row_of)
-            rows.append(row)
-            cols.append(col)
-            values.append(value)
+            if node is not None and job and col < self.width:
+                out[self._row_of[node], col] = job
+        return out[keep]
+
+    def _times(self, times, keep: np.ndarray, now: float) -> np.ndarray:
+        """Each kept node's newest GPU scrape (`now` where none is known), from (hosts,
+        instances, times) columns or Series; and which target served the node."""
+        if not isinstance(times, tuple):  # Series
+            times = ((s.labels.get("Hostname") or s.labels.get("hostname") or "",
+                      s.labels.get("instance", ""), s.value) for s in times)
+            times = as_columns(list(times))
+        hosts, instances, values = times
+        fleet = np.full(len(self.hosts.names), now, dtype=np.float64)
+        if len(hosts):
+            rows, _, found = self._placed("times", (hosts, ("0",) * len(hosts), values), set())
+            if len(rows):
+                fleet[rows] = _floats(found, np.float64)
+            if self._served_from != (hosts, instances):
+                self._served_from = (hosts, instances)
+                for host, instance in zip(hosts, instances, strict=True):
+                    node = self.hosts.resolve(host) if host else None
+                    if node is not None and instance:
+                        self.served.setdefault(instance, set()).add(node)
+        return fleet[keep]
+
+    def _placed(self, metric: str, cells: Sequence, unknown: set[str]):
+        """(fleet rows, GPU columns, value texts) of one metric's cells. The layout is worked
+        out once and kept while the answer names the same (host, GPU) series in the same
+        order, as a server answers refresh after refresh: then a refresh costs two tuple
+        comparisons and a fancy index, no Python loop per GPU."""
+        if isinstance(cells, list):  # (host, gpu, value) triples
+            cells = as_columns(cells)
+        hosts, gpus, values = cells
+        cached = self._layouts.get(metric)
+        if cached is None or cached[0] != hosts or cached[1] != gpus:
+            cached = self._layouts[metric] = (hosts, gpus, *self._layout(hosts, gpus))
+        _, _, rows, cols, missing, take = cached
+        unknown.update(missing)
+        if take is not None:
+            values = np.asarray(values, dtype=object)[take] if len(values) else values
         return rows, cols, values
+
+    def _layout(self, hosts: Sequence[str], gpus: Sequence[str]):
+        """Rows, columns, the label values that are no node of ours, and which cells to take
+        (None: all of them)."""
+        node_of: dict[str, int] = {}
+        missing: set[str] = set()
+        for host in dict.fromkeys(hosts):  # each host once, not each GPU
+            node = self.hosts.resolve(str(host)) if host else None
+            node_of[host] = -1 if node is None else self._row_of[node]
+            if node is None:
+                missing.add(str(host))
+        col_of, width = self._col_of, self.width
+        cols_of: dict[str, int] = {}
+        for g in dict.fromkeys(gpus):
+            try:
+                cols_of[g] = col_of[g] if col_of[g] < width else -1
+            except KeyError:
+                cols_of[g] = -1
+        rows = np.fromiter((node_of[h] for h in hosts), dtype=np.intp, count=len(hosts))
+        cols = np.fromiter((cols_of[g] for g in gpus), dtype=np.intp, count=len(gpus))
+        ok = (rows >= 0) & (cols >= 0)
+        if ok.all():
+            return rows, cols, frozenset(missing), None
+        take = np.flatnonzero(ok)
+        return rows[take], cols[take], frozenset(missing), take
 
     def per_node(self, series: Iterable[Series], uname: Mapping[str, str]) -> dict[str, float]:
         """Series keyed by instance (node_exporter's) → value per node."""

@@ -1,12 +1,21 @@
 """The PromQL the source asks, in one place.
 
-Few, wide queries: one for every per-GPU gauge at once (`max by (__name__, …)` keeps the metric
-name and drops the dozen labels dcgm-exporter adds, so the answer is small), one for the newest
-sample time per node, then the node_exporter and `serve` series. No joins: sectors and
-organisations come from the fleet file or serve's info series, never from PromQL.
+One query per per-GPU gauge (`max by (Hostname, hostname, gpu)` drops the dozen labels
+dcgm-exporter adds, so the answer is small), one for the newest sample time per node, then the
+node_exporter and `serve` series. No joins: sectors and organisations come from the fleet file or
+serve's info series, never from PromQL.
+
+A per-GPU query costs the server about 5 µs a series however little it answers (finding the
+series, decoding its newest chunk): at 16,000 GPUs ~100 ms of its CPU for each metric, which was
+most of a refresh. So values that hold still are asked less often (`due`): the busy figures'
+inputs every refresh, memory in use, temperatures and the framebuffer's size in turn (LANES);
+between answers the source keeps the last one.
 """
 
 from __future__ import annotations
+
+import math
+from collections.abc import Mapping
 
 from console.room import names
 
@@ -27,6 +36,46 @@ ENERGY_METRICS = (names.DCGM_ENERGY, names.GPU_ENERGY_ESTIMATED)
 # The series every dcgm-exporter capture has, MIG or not (GPU_UTIL is absent under MIG): its
 # scrape time is the node's sample time.
 CLOCK_METRIC = names.DCGM_TEMP
+FB_TOTAL = "fb_total"  # the framebuffer's size: used + free, summed by the server (decode.py)
+
+# How often each per-GPU value is asked. Every refresh: what the room's figures are made of
+# (utilisation → busy/used, power) and the energy counter (the books' deltas).
+EVERY = (names.DCGM_UTIL, names.DCGM_POWER, names.DCGM_ENERGY)
+JOBS = names.HPC_JOB  # which job each GPU runs, where the exporter maps jobs (gpu_jobs)
+# The others, in a fleet of LANES_FROM_GPUS or more, each at most this often (s): memory in
+# use moves with jobs (dcgm-exporter itself reads every 30 s by default), temperatures over
+# minutes, and what a GPU is rather than what it does (its memory size, whether its counter
+# is estimated) hardly ever. A smaller fleet asks everything every refresh: it costs little.
+LANES = {
+    names.DCGM_FB_USED: 30.0,
+    names.DCGM_TEMP: 60.0,
+    names.DCGM_MEM_TEMP: 60.0,
+    JOBS: 30.0,
+    FB_TOTAL: 300.0,
+    names.GPU_ENERGY_ESTIMATED: 300.0,
+}
+LANES_FROM_GPUS = 2000
+
+
+def due(refresh: int, interval_s: float, last: Mapping[str, int]) -> list[str]:
+    """The per-GPU values refresh number `refresh` asks: EVERY; of the others, those never
+    answered (`last`: the refresh that last asked each) at once, then the most overdue for
+    their period, as few a refresh as their periods allow (one at a 5 s interval), so the
+    server's work per refresh stays flat."""
+    out = list(EVERY)
+    never = [m for m in LANES if m not in last]
+    if never:
+        return out + never
+    interval_s = max(interval_s, 1e-3)
+    heavy = {m: p for m, p in LANES.items() if m != JOBS}  # JOBS finds nothing at most sites
+    budget = max(1, math.ceil(sum(interval_s / p for p in heavy.values()) - 1e-9))
+    late = sorted(((refresh - last[m]) * interval_s / p, m) for m, p in heavy.items())
+    out += [m for lateness, m in reversed(late) if lateness >= 1.0][:budget]
+    if (refresh - last[JOBS]) * interval_s >= LANES[JOBS]:
+        out.append(JOBS)
+    return out
+
+
 # Both spellings of the host label, and where the exporter runs (for `up`).
 CELL = (*names.HOSTNAME_LABELS, "gpu")
 HOST_GROUP = (*names.HOSTNAME_LABELS, "instance")
@@ -42,6 +91,9 @@ def gpu_values(metric: str) -> str:
     (asked in parallel) answers in a fraction of one `__name__=~` query's time, and small."""
     if metric == names.DCGM_UTIL:
         return gpu_util()
+    if metric == FB_TOTAL:
+        cell = _by(CELL)
+        return f"max by ({cell}) ({names.DCGM_FB_USED}) + max by ({cell}) ({names.DCGM_FB_FREE})"
     return f"max by ({_by(CELL)}) ({metric})"
 
 
@@ -51,6 +103,12 @@ def gpu_util() -> str:
     cell = _by(CELL)
     return (f"max by ({cell}) ({names.DCGM_PROF_ACTIVE}) * 100 "
             f"or max by ({cell}) ({names.DCGM_UTIL})")
+
+
+def gpu_jobs() -> str:
+    """dcgm-exporter's hpc_job label, per GPU that has one (nothing at most sites: cheap)."""
+    return (f"count by ({_by((*CELL, names.HPC_JOB))}) "
+            f'({CLOCK_METRIC}{{{names.HPC_JOB}!=""}})')
 
 
 def gpu_times() -> str:

@@ -58,6 +58,10 @@ class PrometheusSource:
         width = max((n.gpu_count for n in inventory.nodes), default=8)
         self._decoder = Decoder(HostMap(inventory.nodes, hosts or {}), width)
         self._uname: dict[str, str] = {}
+        self._kept: dict[str, tuple] = {}  # each per-GPU value's last answer (queries.due)
+        self._asked_at: dict[str, int] = {}  # and the refresh that asked it
+        # slower values less often (queries.LANES) only where asking them costs the server
+        self.lanes = sum(n.gpu_count for n in inventory.nodes) >= queries.LANES_FROM_GPUS
         self._lock = threading.Lock()
         self._problem: Phrase | str | None = None
         self._stop = threading.Event()
@@ -105,10 +109,15 @@ class PrometheusSource:
             self._pool = ThreadPoolExecutor(
                 QUERIES_IN_FLIGHT, thread_name_prefix="prometheus-query"
             )
-        raw = {m: self._pool.submit(self.client.instant_cells, queries.gpu_values(m))
-               for m in (*queries.GPU_METRICS, *queries.ENERGY_METRICS)}
+        asked = (queries.due(self.refreshes, self.interval, self._asked_at) if self.lanes
+                 else [*queries.EVERY, *queries.LANES])
+        raw = {m: self._pool.submit(self.client.instant_columns, queries.gpu_values(m))
+               for m in asked if m != queries.JOBS}
+        if queries.JOBS in asked:
+            raw[queries.JOBS] = self._pool.submit(ask, queries.gpu_jobs())
+        times = self._pool.submit(self.client.instant_columns, queries.gpu_times(), "instance")
         side = {name: self._pool.submit(ask, q) for name, q in (
-            ("times", queries.gpu_times()), ("up", queries.targets()),
+            ("up", queries.targets()),
             ("uname", queries.uname()), ("cpu", queries.node_cpu(4 * self.interval)),
             ("disk", queries.node_disk()), ("rapl", queries.node_cpu_energy()),
             ("serve", queries.serve_node_values()),
@@ -117,8 +126,9 @@ class PrometheusSource:
         try:
             gpu = {m: f.result() for m, f in raw.items()}
             got = {name: f.result() for name, f in side.items()}
+            got["times"] = times.result()
         finally:
-            for f in (*raw.values(), *side.values()):
+            for f in (*raw.values(), *side.values(), times):
                 f.cancel()
         answered = time.perf_counter()
         # node_exporter's and serve's series: absent at many sites, never an error
@@ -130,7 +140,10 @@ class PrometheusSource:
         cpu.update(serve_cpu)
         disk.update(serve_disk)
         cpu_energy.update(serve_energy)
-        decoded = decoder.decode(gpu, got["times"], now, cpu, disk, cpu_energy)
+        self._kept.update(gpu)
+        self._asked_at.update(dict.fromkeys(gpu, self.refreshes))
+        kept = {m: cells for m, cells in self._kept.items() if m not in gpu}
+        decoded = decoder.decode(gpu, got["times"], now, cpu, disk, cpu_energy, kept)
         events = decoder.serve_events(got["status"], now)  # first: it names the serves
         events += decoder.down_targets(got["up"], now)
         seconds = time.perf_counter() - started

@@ -156,3 +156,29 @@ def test_no_series_is_repeated_even_when_a_probe_repeats_itself():
     assert len(keys) == len(set(keys))
     mounts = {s.labels["mountpoint"] for s in fams[n.NODE_FS_SIZE].samples}
     assert mounts == {"/", "/scratch"}
+
+
+def test_profiling_ratio_and_memory_health_families_as_dcgm_exporter_has_them():
+    """DCGM_FI_PROF_GR_ENGINE_ACTIVE is utilisation / 100 on every GPU with a value; the
+    aggregate DBE count and row-remap pending where the sample has them, and nowhere else."""
+    view, samples = demo_view()
+    first = samples[0]
+    g0 = dataclasses.replace(first.gpus[0], ecc_uncorrected_aggregate=3,
+                             remapped_rows_pending=True)
+    g1 = dataclasses.replace(first.gpus[1], ecc_uncorrected_aggregate=None,
+                             remapped_rows_pending=None)
+    changed = dataclasses.replace(first, gpus=(g0, g1, *first.gpus[2:]))
+    fams = families(dataclasses.replace(view, samples=dict(view.samples) | {first.host: changed}))
+    key = lambda s: (s.labels["Hostname"], s.labels["gpu"])  # noqa: E731
+    util = {key(s): s.value for s in fams[n.DCGM_UTIL].samples}
+    prof = {key(s): s.value for s in fams[n.DCGM_PROF_ACTIVE].samples}
+    assert set(prof) == set(util) and len(prof) == 64
+    assert all(prof[k] == pytest.approx(util[k] / 100.0, abs=1e-6) for k in util)
+    assert all(0.0 <= v <= 1.0 for v in prof.values())
+    agg = {key(s): s.value for s in fams[n.DCGM_ECC_DBE_AGG].samples}
+    pending = {key(s): s.value for s in fams[n.DCGM_ROW_REMAP_PENDING].samples}
+    assert agg[(first.host, "0")] == 3.0 and pending[(first.host, "0")] == 1.0
+    assert (first.host, "1") not in agg and (first.host, "1") not in pending
+    # the source reads serve's profiling ratio back as the same utilisation
+    labels = fams[n.DCGM_PROF_ACTIVE].samples[0].labels
+    assert set(labels) == set(n.GPU_LABELS)
