@@ -87,7 +87,9 @@ class HistoryWriter:
 
     def _run(self) -> None:
         db = self._read_today()
-        last_prune = 0.0
+        # the first write after a start prunes, then at most every PRUNE_S (whatever the uptime)
+        last_prune = -math.inf
+        newest = -math.inf  # the newest minute written: retention counts back from it
         stopping = False
         while not stopping:
             items: list[tuple[int, RollupDelta] | None] = []
@@ -113,8 +115,11 @@ class HistoryWriter:
                     self._backlog.clear()
                     self.problem = None
                     self._count_today(db, batch)
+                    newest = max(newest, max(d.minute for _, d in batch))
                     if time.monotonic() - last_prune > PRUNE_S:
-                        db.prune()
+                        # from the newest data, not the wall clock: the same while collecting,
+                        # and a store filled for a past period (simulate --end, tests) keeps it
+                        db.prune(min(newest, time.time()))
                         last_prune = time.monotonic()
                 except HistoryError as exc:
                     if self.problem != str(exc):
