@@ -156,7 +156,10 @@ def test_kill_9_mid_apply_on_the_local_store_then_recover(tmp_path, capsys, choi
     # the next console says so and applies nothing else until it is settled
     code, out, err = run_cli(capsys, *fleet)
     assert code == 0 and "An apply was interrupted" in err and run.plan.plan_id in err
-    other = next(n for n, r in state.nodes.items() if n not in (quick, slow) and r.idle)
+    # any other node: the interrupted apply refuses every move (the demo's load follows the
+    # clock, so an idle node may not exist at this hour)
+    others = [n for n in state.nodes if n not in (quick, slow)]
+    other = next((n for n in others if state.nodes[n].idle), others[0])
     code, _, err = run_cli(capsys, *fleet, "--move", f"{other}={slow_sector.value}",
                            "--reason", "x", "--yes", "--lang", "ko")
     assert code == 1 and run.plan.plan_id in err and "--recover" in err
