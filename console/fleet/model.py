@@ -61,6 +61,7 @@ class GpuProcess:
     used_mib: float | None = None
     command: str | None = None
     gpu_instance_id: int | None = None  # the MIG GPU instance it runs in (None: whole GPU)
+    job: str | None = None  # the Slurm job it runs in (the probe's cgroup/environ reading)
 
 
 @dataclass(frozen=True, slots=True)
