@@ -39,6 +39,7 @@ class Charging:
         self._user = np.full(shape, -1, dtype=np.int16)  # org by the user map, -1 none
         self._has_process = np.zeros(shape, dtype=bool)
         self.job: np.ndarray | None = None  # (nodes, GPUs) object: the probe's (or label's) job
+        self._has_job = np.zeros(shape, dtype=bool)  # job is not None
         self._probe_job_org = np.full(shape, -1, dtype=np.int16)
         self._holder_org = np.full(shape, -1, dtype=np.int16)
         self._holder_job: np.ndarray | None = None  # object, the scheduler's holder job ids
@@ -60,18 +61,26 @@ class Charging:
         if jobs is not None or self.job is not None:
             if self.job is None:
                 self.job = np.full(self._user.shape, None, dtype=object)
-            self.job[rows, :] = None  # a sample without jobs ends the node's
-            self._probe_job_org[rows, :] = -1
-            if jobs is not None:
-                self.job[rows, :width] = jobs[known, :width]
-                self._map_jobs(rows)
+            new = np.full((len(rows), self._user.shape[1]), None, dtype=object)
+            if jobs is not None:  # else a sample without jobs ends the node's
+                new[:, :width] = jobs[known, :width]
+            # jobs run for hours: look up only the nodes whose jobs changed since their last
+            # sample (comparing strings is C work, a dict lookup per GPU is Python work)
+            changed = ~(self.job[rows] == new).all(axis=1)
+            if changed.any():
+                moved = rows[changed]
+                self.job[moved] = new[changed]
+                self._has_job[moved] = np.not_equal(new[changed], None)
+                self._map_jobs(moved)
 
     def _map_jobs(self, rows: np.ndarray | None = None) -> None:
         """The organisation of the probe's job of each GPU in `rows` (None: every row)."""
         job = self.job if rows is None else self.job[rows]
-        r, c = np.nonzero(np.not_equal(job, None))
+        r, c = np.nonzero(self._has_job if rows is None else self._has_job[rows])
         if rows is None:
             self._probe_job_org[:] = -1
+        else:
+            self._probe_job_org[rows] = -1
         if not len(r):
             return
         org = np.array([self._job_org.get(j, -1) for j in job[r, c]], dtype=np.int16)
@@ -105,17 +114,15 @@ class Charging:
             return self.job
         if self.job is None:
             return self._holder_job
-        return np.where(np.not_equal(self.job, None), self.job, self._holder_job)
+        return np.where(self._has_job, self.job, self._holder_job)
 
     def resolve(self, node_org: np.ndarray, util: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(gpu_org int16, gpu_rule int8), both (nodes, GPUs)."""
-        has_probe_job = self.job is not None
         job_org = self._probe_job_org
-        if has_probe_job or self._holder_job is not None:
+        if self._holder_job is not None:
             # the probe's job wins even when its account maps nowhere: then the next rule, not
             # the holder's (the probe saw the process; holders are the scheduler's plan)
-            probe_known = np.not_equal(self.job, None) if has_probe_job else False
-            job_org = np.where(probe_known, self._probe_job_org, self._holder_org)
+            job_org = np.where(self._has_job, self._probe_job_org, self._holder_org)
         org = np.broadcast_to(node_org[:, None], util.shape)
         with np.errstate(invalid="ignore"):
             in_use = (util > 0) | self._has_process
