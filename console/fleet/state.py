@@ -183,6 +183,11 @@ class FleetState:
         GPU's use is charged to its job's account's organisation where the fleet maps one."""
         self._charging.set_scheduler_jobs(jobs)
 
+    @property
+    def scheduler_jobs(self) -> SchedulerJobs | None:
+        """The last scheduler read given to set_scheduler_jobs (None before the first)."""
+        return self._charging.scheduler
+
     def _apply_energy(self, p: PackedSamples, rows: np.ndarray, known: np.ndarray) -> None:
         """The sample's counters replace the node's; a GPU or node without one has NaN now."""
         self._energy[rows, :] = np.nan
