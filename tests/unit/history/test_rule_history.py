@@ -159,3 +159,32 @@ def test_a_schema_2_file_is_migrated_in_place_and_adds_per_rule(tmp_path):
         db.close()
     columns = {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(usage)")}
     assert set(RULE_FIELDS) <= columns
+
+
+def test_energy_follows_the_job_accounts_organisation():
+    """GPU joules are attributed with gpu_org, so a job's GPU's energy is its account's
+    organisation's, not the node's nor its user's."""
+    state = fleet()
+    snaps = []
+    for t in range(0, 121, 10):  # GPU 0 runs job 11 (flood's) and draws 100 J/s
+        gpus = (
+            GpuSample(0, util_gpu=50, energy_j=1e6 + 100.0 * t, energy_estimated=False,
+                      processes=(GpuProcess(1, "kim", 10, job="11"),)),
+            GpuSample(1, util_gpu=50, energy_j=2e6 + 10.0 * t, energy_estimated=False,
+                      processes=(GpuProcess(2, "kim", 10),)),
+        )  # fmt: skip
+        state.apply(PollBatch(T0 + t, samples=(NodeSample("a-node", T0 + t, gpus),)))
+        snaps.append(state.snapshot(T0 + t))
+    acc = RollupAccumulator(layout_of(snaps[0], ("H100",)), 30.0, 5.0)
+    for s in snaps:
+        acc.add(s)
+    delta = acc.take()
+    _, org, _ = delta.layout.key_parts(delta.usage_key)
+    ids = ("", *delta.layout.org_ids)
+    joules = {
+        ids[org[i] + 1]: delta.usage[USAGE_FIELDS.index("energy_j"), i]
+        for i in range(len(delta.usage_key))
+    }
+    assert joules["flood"] == pytest.approx(100.0 * 120)
+    assert joules["lab"] == pytest.approx(10.0 * 120)  # kim's GPU without a job: the user map
+    assert joules.get("city", 0.0) == 0.0
