@@ -71,6 +71,7 @@ class Services:
     alert_listeners: list[Callable[[AlertUpdate], None]] = field(default_factory=list)
     # a console attached to a room shows the room's incidents (console/alerts/room_incidents.py)
     room_alerts: object | None = None
+    scheduler_feed: object | None = None  # console/scheduler/running.py: jobs into the bridge
 
     @property
     def incident_view(self):
@@ -89,6 +90,8 @@ class Services:
             self.room_alerts.start()
         self.bridge.start()
         self.poller.start()
+        if self.scheduler_feed is not None:
+            self.scheduler_feed.start()
         if self.capacity is not None:
             self.follower = AllocationFollower(self.capacity.backend, self._follow_allocation)
             self.follower.start()
@@ -103,6 +106,8 @@ class Services:
         return {s.value: n for s, n in latest.demand.items()} if latest is not None else {}
 
     def stop(self) -> None:
+        if self.scheduler_feed is not None:
+            self.scheduler_feed.stop()
         if self.follower is not None:
             self.follower.stop()
         self.poller.stop()
@@ -233,6 +238,10 @@ def build_services(
         capacity = local_capacity(store_dir(options), inventory, policy)
     services = _assemble(options, fleet, bridge, sources, settings, policy, frame_step_s=fastest)
     services.capacity = capacity
+    if inventory.slurm is not None:  # the scheduler's jobs: GPU use charged to job accounts
+        from console.scheduler.running import feed_for
+
+        services.scheduler_feed = feed_for(inventory, bridge.submit_scheduler_jobs)
     if room is not None and settings.alertmanager.url:  # the room alerts: do not fire twice
         from console.alerts.room_incidents import RoomIncidents
 
