@@ -141,8 +141,14 @@ class QuotaService:
         self.policy.require(Action.REBALANCE_UNDO if plan.undoes else Action.REBALANCE_APPLY)
         return self._apply(plan, who, reason)
 
-    def undo(self, plan_id: str, who: str | None = None, reason: str = "",
-             override: bool = False, justification: str = "") -> QuotaApplyResult:
+    def undo(
+        self,
+        plan_id: str,
+        who: str | None = None,
+        reason: str = "",
+        override: bool = False,
+        justification: str = "",
+    ) -> QuotaApplyResult:
         """Put back the caps an applied plan replaced, against the caps now (below what a
         sector runs by then only with an override and a justification)."""
         self.policy.require(Action.REBALANCE_UNDO)
