@@ -5,7 +5,7 @@ refused."""
 from __future__ import annotations
 
 from console.capacity.audit import AuditLog, audit_path
-from console.commands import rebalance
+from console.commands import audit, rebalance
 
 FLEET = """\
 [sectors.public]
@@ -27,8 +27,8 @@ def fleet(tmp_path):
     return path
 
 
-def run(capsys, *argv):
-    code = rebalance.main(list(argv))
+def run(capsys, *argv, module=None):
+    code = (module or rebalance).main(list(argv))
     out = capsys.readouterr()
     return code, out.out, out.err
 
@@ -51,7 +51,10 @@ def test_quota_mode_shows_moves_applies_and_undoes_caps(tmp_path, capsys):
     code, out, _ = run(capsys, *base, "--undo", entry.plan_id, "--yes", "--reason", "over")
     assert code == 0 and "Result: applied" in out
     code, out, _ = run(capsys, *base, "--lang", "ko")
-    assert code == 0
+    assert code == 0 and "한도" in out
+    code, out, _ = run(capsys, "list", "--data-dir", str(tmp_path), module=audit)
+    assert code == 0 and "interest cap 22→26" in out and "apply caps" in out
+    assert "interest cap 26→22" in out and "undo caps" in out
     assert AuditLog(audit_path(tmp_path)).entries()[-1].body["after"]["interest"] == 22
 
 
