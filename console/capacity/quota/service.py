@@ -246,7 +246,7 @@ class QuotaService:
         try:
             now = self.read()
         except BackendError:
-            return FAILED  # cannot tell: the journal keeps the run for a recovery
+            return FAILED  # cannot tell: audited as failed, the next read shows the caps
         back = {
             s: state.caps()[s]
             for s in SECTORS

@@ -90,3 +90,9 @@ def test_refusals_and_bad_input(tmp_path, capsys):
         "viewer",
     )
     assert code == 3
+
+
+def test_the_demo_fleet_in_quota_mode(tmp_path, capsys):
+    code, out, err = run(capsys, "--demo", "24", "--data-dir", str(tmp_path), "--mode", "quota")
+    assert code == 0, err
+    assert "borrowing via QOS hangang_borrow" in out and "192 healthy GPUs" in out
