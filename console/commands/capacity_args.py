@@ -97,9 +97,8 @@ def open_quota(args, kiosk: bool = False):
     if args.demo:
         if slurm:
             raise ValueError("--slurm drives a real scheduler: use it without --demo")
-        from console.sources.demo.fleet import SimFleet
-
         from console.capacity.quota.setup import demo_quota_capacity
+        from console.sources.demo.fleet import SimFleet
 
         sim = SimFleet.build(args.demo, seed=args.seed)
         return demo_quota_capacity(store_dir(args), sim, policy)

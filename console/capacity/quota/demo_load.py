@@ -20,8 +20,13 @@ PHASE = {Sector.PUBLIC: 0.0, Sector.INTEREST: 0.33, Sector.PRIVATE: 0.66}
 
 
 class DemoQuotaLoad:
-    def __init__(self, capacity: int, shares: Mapping[Sector, float], borrow: bool = True,
-                 swing: float = 0.45) -> None:
+    def __init__(
+        self,
+        capacity: int,
+        shares: Mapping[Sector, float],
+        borrow: bool = True,
+        swing: float = 0.45,
+    ) -> None:
         self.capacity = capacity
         self.shares = dict(shares)
         self.borrow = borrow
