@@ -71,6 +71,8 @@ class Services:
     alert_listeners: list[Callable[[AlertUpdate], None]] = field(default_factory=list)
     # a console attached to a room shows the room's incidents (console/alerts/room_incidents.py)
     room_alerts: object | None = None
+    # pending jobs and waits per sector from Slurm (console/scheduler/watch.py), with [slurm]
+    scheduler: object | None = None
 
     @property
     def incident_view(self):
@@ -89,6 +91,8 @@ class Services:
             self.room_alerts.start()
         self.bridge.start()
         self.poller.start()
+        if self.scheduler is not None:
+            self.scheduler.start()
         if self.capacity is not None:
             self.follower = AllocationFollower(self.capacity.backend, self._follow_allocation)
             self.follower.start()
@@ -105,6 +109,8 @@ class Services:
     def stop(self) -> None:
         if self.follower is not None:
             self.follower.stop()
+        if self.scheduler is not None:
+            self.scheduler.stop()
         self.poller.stop()
         self.bridge.stop()
         if self.history is not None:
@@ -233,6 +239,10 @@ def build_services(
         capacity = local_capacity(store_dir(options), inventory, policy)
     services = _assemble(options, fleet, bridge, sources, settings, policy, frame_step_s=fastest)
     services.capacity = capacity
+    if inventory.slurm is not None:  # the queue and its waits, read on a thread of their own
+        from console.scheduler.watch import watch_for
+
+        services.scheduler = watch_for(inventory)
     if room is not None and settings.alertmanager.url:  # the room alerts: do not fire twice
         from console.alerts.room_incidents import RoomIncidents
 

@@ -24,6 +24,7 @@ from widgets.fleet.sector_energy import (
     sector_kwh,
     sector_power_kw,
 )
+from widgets.fleet.sector_waits import SectorWaits
 from widgets.fleet.utilization_plot import UtilizationPlot
 from widgets.kiosk.page import KioskPage
 from widgets.kiosk.parts import (
@@ -57,6 +58,9 @@ class OverviewPage(KioskPage):
 
     def set_energy_today(self, reader: TodayReader) -> None:
         self.cards.set_energy_today(reader)
+
+    def show_scheduler(self, view) -> None:
+        self.cards.show_scheduler(view)
 
     def show_snapshot(self, snap: FleetSnapshot) -> None:
         self.cards.show_snapshot(snap)
@@ -94,6 +98,7 @@ class SectorPage(KioskPage):
         under_bar = QHBoxLayout()
         under_bar.addWidget(self.bar_legend, 1)
         under_bar.addLayout(energy)
+        self.waits = SectorWaits(sector.value, big=True)  # with Slurm: its queue and waits
         self.orgs = StatTable(4, MAX_ORG_ROWS, stretch=(8, 2, 3, 2))
         self.heatmap = FleetHeatmap()
         enlarge_heatmap(self.heatmap)
@@ -111,6 +116,7 @@ class SectorPage(KioskPage):
         layout.addLayout(stats)
         layout.addWidget(self.bar)
         layout.addLayout(under_bar)
+        layout.addWidget(self.waits)
         layout.addSpacing(12)
         layout.addLayout(body, 1)
         self.retranslate()
@@ -120,6 +126,10 @@ class SectorPage(KioskPage):
 
     def set_energy_today(self, reader: TodayReader) -> None:
         self.today = reader
+
+    def show_scheduler(self, view) -> None:
+        """A SchedulerView, or None without Slurm (then nothing is shown)."""
+        self.waits.show_view(view)
 
     def retranslate(self) -> None:
         captions = (
