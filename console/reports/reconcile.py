@@ -25,19 +25,32 @@ WHY: dict[str, Msg] = {
     "agree": translate("ReportReconcile", "agree"),
     "idle_nodes": translate(
         "ReportReconcile",
-        "the console charges every GPU allocated to the sector, held by a job or not"),
-    "not_collecting": translate(
-        "ReportReconcile", "the console recorded only part of the period"),
+        "the console charges every GPU allocated to the sector, held by a job or not",
+    ),
+    "not_collecting": translate("ReportReconcile", "the console recorded only part of the period"),
     "elsewhere": translate(
         "ReportReconcile",
-        "jobs charged to the sector in Slurm ran on GPUs the console charges elsewhere"),
-    "unmapped": translate(
-        "ReportReconcile", "jobs whose account and partition map to no sector"),
+        "jobs charged to the sector in Slurm ran on GPUs the console charges elsewhere",
+    ),
+    "unmapped": translate("ReportReconcile", "jobs whose account and partition map to no sector"),
     "no_console": translate("ReportReconcile", "the console has no such sector"),
 }
-COLUMNS = ["sector", "slurm_gpu_h", "console_gpu_h", "difference_gpu_h", "why",
-           "used_gpu_h", "efficiency_pct", "idle_allocated_gpu_h", "jobs_started",
-           "wait_p50_min", "wait_p90_min", "pending_jobs", "pending_gpus", "top_reason"]
+COLUMNS = [
+    "sector",
+    "slurm_gpu_h",
+    "console_gpu_h",
+    "difference_gpu_h",
+    "why",
+    "used_gpu_h",
+    "efficiency_pct",
+    "idle_allocated_gpu_h",
+    "jobs_started",
+    "wait_p50_min",
+    "wait_p90_min",
+    "pending_jobs",
+    "pending_gpus",
+    "top_reason",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +102,9 @@ def _why(slurm: float, console: float | None, coverage: float, sector: str) -> s
     return "not_collecting" if coverage < 99.95 else "elsewhere"
 
 
-def reconcile_frame(slurm: SlurmBooks, summary: pd.DataFrame, coverage: float,
-                    sectors: tuple[str, ...]) -> pd.DataFrame:
+def reconcile_frame(
+    slurm: SlurmBooks, summary: pd.DataFrame, coverage: float, sectors: tuple[str, ...]
+) -> pd.DataFrame:
     """One row per sector of the report (unmapped after them when Slurm has any), the total
     last. `summary` is the report's (console accounting per sector, "total" last)."""
     books = slurm.books
@@ -107,28 +121,39 @@ def reconcile_frame(slurm: SlurmBooks, summary: pd.DataFrame, coverage: float,
         w = books.waits.get(key)
         queue = (slurm.pending or {}).get(key, {})
         top = max(queue.items(), key=lambda kv: (kv[1].gpus, kv[1].jobs), default=(None, None))
-        rows.append({
-            "sector": key or "unmapped",
-            "slurm_gpu_h": hours,
-            "console_gpu_h": console,
-            "difference_gpu_h": None if console is None else hours - console,
-            "why": _why(hours, console, coverage, key),
-            "used_gpu_h": used,
-            "efficiency_pct": None if used is None or hours <= 0 else 100.0 * used / hours,
-            "idle_allocated_gpu_h": None if busy is None else max(0.0, hours - busy),
-            "jobs_started": w.jobs if w else 0,
-            "wait_p50_min": None if w is None or w.p50_s is None else w.p50_s / 60,
-            "wait_p90_min": None if w is None or w.p90_s is None else w.p90_s / 60,
-            "pending_jobs": sum(x.jobs for x in queue.values()) if slurm.pending is not None
-            else None,
-            "pending_gpus": sum(x.gpus for x in queue.values()) if slurm.pending is not None
-            else None,
-            "top_reason": top[0] or "",
-        })
+        rows.append(
+            {
+                "sector": key or "unmapped",
+                "slurm_gpu_h": hours,
+                "console_gpu_h": console,
+                "difference_gpu_h": None if console is None else hours - console,
+                "why": _why(hours, console, coverage, key),
+                "used_gpu_h": used,
+                "efficiency_pct": None if used is None or hours <= 0 else 100.0 * used / hours,
+                "idle_allocated_gpu_h": None if busy is None else max(0.0, hours - busy),
+                "jobs_started": w.jobs if w else 0,
+                "wait_p50_min": None if w is None or w.p50_s is None else w.p50_s / 60,
+                "wait_p90_min": None if w is None or w.p90_s is None else w.p90_s / 60,
+                "pending_jobs": sum(x.jobs for x in queue.values())
+                if slurm.pending is not None
+                else None,
+                "pending_gpus": sum(x.gpus for x in queue.values())
+                if slurm.pending is not None
+                else None,
+                "top_reason": top[0] or "",
+            }
+        )
     out = pd.DataFrame(rows, columns=COLUMNS)
     total = {c: None for c in COLUMNS}
-    for c in ("slurm_gpu_h", "console_gpu_h", "used_gpu_h", "idle_allocated_gpu_h",
-              "jobs_started", "pending_jobs", "pending_gpus"):
+    for c in (
+        "slurm_gpu_h",
+        "console_gpu_h",
+        "used_gpu_h",
+        "idle_allocated_gpu_h",
+        "jobs_started",
+        "pending_jobs",
+        "pending_gpus",
+    ):
         total[c] = out[c].sum(min_count=1)
     total["sector"] = "total"
     total["why"] = ""

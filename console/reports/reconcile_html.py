@@ -18,7 +18,8 @@ WORDS: dict[str, Msg] = {
     "absent": translate(
         "ReportReconcile",
         "Slurm's books are absent from this report: it was made without --from-slurm (or the "
-        "fleet file has no [slurm] table), so only the console's own accounting is shown."),
+        "fleet file has no [slurm] table), so only the console's own accounting is shown.",
+    ),
     "failed": translate("ReportReconcile", "Slurm's books could not be read: {error}"),
     "how": translate("ReportReconcile", "Read from {how}, at {at}."),
     "lead": translate(
@@ -26,15 +27,16 @@ WORDS: dict[str, Msg] = {
         "Allocated GPU-hours per sector as Slurm's accounting holds them (sacct, each job "
         "clipped to the period) and as the console counted them from its samples; efficiency is "
         "the console's used GPU-hours ÷ Slurm's allocated; idle-allocated is what Slurm "
-        "allocated minus the GPU-hours the GPUs were busy."),
+        "allocated minus the GPU-hours the GPUs were busy.",
+    ),
     "waits": translate(
         "ReportReconcile",
         "Waits: submit → start of the jobs that started in the period (p50, p90, minutes); "
         "pending: the jobs in the queue when the report was made, and the reason holding the "
-        "most GPUs."),
+        "most GPUs.",
+    ),
     "rules": translate("ReportReconcile", "Charged by Slurm: {rules}."),
-    "coverage": translate(
-        "ReportReconcile", "The console recorded {pct} % of the period's hours."),
+    "coverage": translate("ReportReconcile", "The console recorded {pct} % of the period's hours."),
     "queue_failed": translate("ReportReconcile", "The queue could not be read: {error}"),
     "unmapped_name": translate("ReportReconcile", "(unmapped)"),
     "total": translate("ReportReconcile", "Total"),
@@ -73,8 +75,9 @@ def shown_frame(report) -> pd.DataFrame | None:
     if slurm is None or slurm.books is None:
         return None
     lang = report.request.lang
-    frame = reconcile_frame(slurm, report.summary, report.coverage,
-                            tuple(report.request.ordered_sectors()))
+    frame = reconcile_frame(
+        slurm, report.summary, report.coverage, tuple(report.request.ordered_sectors())
+    )
     names = []
     for key in frame["sector"]:
         if key == "total":
@@ -84,8 +87,11 @@ def shown_frame(report) -> pd.DataFrame | None:
         else:
             names.append(sector_name(key, lang))
     frame.insert(1, "sector_name", names)
-    frame.insert(frame.columns.get_loc("why") + 1, "why_text",
-                 [WHY[w].into(lang) if w in WHY else "" for w in frame["why"]])
+    frame.insert(
+        frame.columns.get_loc("why") + 1,
+        "why_text",
+        [WHY[w].into(lang) if w in WHY else "" for w in frame["why"]],
+    )
     frame["top_reason_name"] = [reason_name(r, lang) if r else "" for r in frame["top_reason"]]
     for column in frame.columns:
         if column.endswith(("_gpu_h", "_pct", "_min")):
@@ -102,14 +108,18 @@ def _cell(value: object, kind: str) -> str:
 
 
 def _table(frame: pd.DataFrame, columns: list[tuple[str, Msg, str]], lang: str) -> str:
-    head = "".join(f'<th class="{"num" if kind != "text" else ""}">{escape(m.into(lang))}</th>'
-                   for _, m, kind in columns)
+    head = "".join(
+        f'<th class="{"num" if kind != "text" else ""}">{escape(m.into(lang))}</th>'
+        for _, m, kind in columns
+    )
     rows = []
     for i, (_, row) in enumerate(frame.iterrows()):
         cls = ' class="total"' if i == len(frame) - 1 else ""
         rows.append(f"<tr{cls}>" + "".join(_cell(row[c], k) for c, _, k in columns) + "</tr>")
-    return ('<table class="data" width="100%" cellspacing="0" cellpadding="3">'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    return (
+        '<table class="data" width="100%" cellspacing="0" cellpadding="3">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def reconcile_section(report) -> str:
@@ -129,8 +139,10 @@ def reconcile_section(report) -> str:
     out += [f"<li><b>{escape(s)}</b>: {escape(t)}</li>" for s, t in why]
     out.append("</ul>")
     out.append(f"<h3>{escape(WAITS_TITLE.into(lang))}</h3>" + _table(frame, WAITS, lang))
-    rules = ", ".join(f"{RULE_NAMES[r].into(lang) if r in RULE_NAMES else r} "
-                      f"{number(h)} GPU-h" for r, h in slurm.books.by_rule.items())
+    rules = ", ".join(
+        f"{RULE_NAMES[r].into(lang) if r in RULE_NAMES else r} {number(h)} GPU-h"
+        for r, h in slurm.books.by_rule.items()
+    )
     notes = [w["waits"].into(lang)]
     if rules:
         notes.append(w["rules"].into(lang, rules=rules))
@@ -138,8 +150,7 @@ def reconcile_section(report) -> str:
     if slurm.queue_problem:
         notes.append(w["queue_failed"].into(lang, error=say(slurm.queue_problem, lang)))
     if slurm.how:
-        at = pd.Timestamp(slurm.read_at, unit="s", tz=report.request.tz).strftime(
-            "%Y-%m-%d %H:%M")
+        at = pd.Timestamp(slurm.read_at, unit="s", tz=report.request.tz).strftime("%Y-%m-%d %H:%M")
         notes.append(w["how"].into(lang, how=say(slurm.how, lang), at=at))
     out += [f'<p class="note">{escape(n)}</p>' for n in notes]
     return "".join(out)

@@ -55,7 +55,8 @@ class SchedulerView:
     def stale(self) -> bool:
         """Figures are shown but the last read of them failed."""
         return (self.queue_problem is not None and self.pending is not None) or (
-            self.accounting_problem is not None and self.waits is not None)
+            self.accounting_problem is not None and self.waits is not None
+        )
 
     def problems(self) -> tuple[Phrase, ...]:
         """The clear states, accounting's first (the one the issue names)."""
@@ -78,12 +79,12 @@ class SchedulerView:
 
 def accounting_state(error: object) -> Phrase:
     return translate("SchedulerWatch", "Slurm's accounting cannot be read: {error}").fill(
-        error=error)
+        error=error
+    )
 
 
 def queue_state(error: object) -> Phrase:
-    return translate("SchedulerWatch", "Slurm's queue cannot be read: {error}").fill(
-        error=error)
+    return translate("SchedulerWatch", "Slurm's queue cannot be read: {error}").fill(error=error)
 
 
 def slurm_why(exc: BaseException) -> str:
@@ -169,8 +170,7 @@ class SchedulerWatch:
 
     def _read_pending(self) -> None:
         try:
-            table = waiting(pending_jobs(self.runner, self.reader.json is not False),
-                            self.accounts)
+            table = waiting(pending_jobs(self.runner, self.reader.json is not False), self.accounts)
         except (BackendError, OSError, ValueError) as exc:
             log.warning("squeue: %s", exc)
             self._publish(queue_problem=queue_state(slurm_why(exc)))
@@ -190,8 +190,14 @@ class SchedulerWatch:
             self._publish(accounting_problem=accounting_state(slurm_why(exc)))
             return False
         found = books(jobs, self.accounts, t0, t1, t1)
-        self._publish(waits=MappingProxyType(dict(found.waits)), waits_t0=t0, waits_t1=t1,
-                      waits_at=self.clock(), accounting_problem=None, how=self.reader.how())
+        self._publish(
+            waits=MappingProxyType(dict(found.waits)),
+            waits_t0=t0,
+            waits_t1=t1,
+            waits_at=self.clock(),
+            accounting_problem=None,
+            how=self.reader.how(),
+        )
         return True
 
     def _publish(self, **changes) -> None:
@@ -213,5 +219,6 @@ def watch_for(inventory) -> SchedulerWatch | None:
     from console.capacity.backends.slurm_setup import slurm_options_for, slurm_runner
 
     options = slurm_options_for(inventory)
-    return SchedulerWatch(slurm_runner(options),
-                          AccountMap.from_inventory(inventory, options.partitions))
+    return SchedulerWatch(
+        slurm_runner(options), AccountMap.from_inventory(inventory, options.partitions)
+    )

@@ -29,9 +29,15 @@ def history(slurm_books, tmp_path_factory):
     tb = slurm_books
     tb.reset()
     since = time.time() - 1
-    ids = [tb.sbatch("-p", p, f"--account={a}", f"--gres=gpu:{n}", "--wrap", "sleep 2")
-           for p, a, n in (("public", "pub_transit", 2), ("private", "prv_chip", 8),
-                           ("private", "prv_chip", 8), ("private", "prv_chip", 8))]
+    ids = [
+        tb.sbatch("-p", p, f"--account={a}", f"--gres=gpu:{n}", "--wrap", "sleep 2")
+        for p, a, n in (
+            ("public", "pub_transit", 2),
+            ("private", "prv_chip", 8),
+            ("private", "prv_chip", 8),
+            ("private", "prv_chip", 8),
+        )
+    ]
     runner = LocalRunner(tb.env)
 
     def ended() -> bool:
@@ -45,8 +51,14 @@ def history(slurm_books, tmp_path_factory):
 
 
 def _watch(tb, accounts, seen: list[SchedulerView]) -> SchedulerWatch:
-    return SchedulerWatch(LocalRunner(tb.env), accounts, seen.append, period_s=6 * 3600,
-                          pending_every_s=0.5, waits_every_s=1.0).start()
+    return SchedulerWatch(
+        LocalRunner(tb.env),
+        accounts,
+        seen.append,
+        period_s=6 * 3600,
+        pending_every_s=0.5,
+        waits_every_s=1.0,
+    ).start()
 
 
 def test_a_sector_at_its_cap_waits_for_qos_and_the_waits_match_the_books(history):
@@ -54,19 +66,28 @@ def test_a_sector_at_its_cap_waits_for_qos_and_the_waits_match_the_books(history
     seen: list[SchedulerView] = []
     watch = _watch(tb, accounts, seen)
     try:
-        first = tb.sbatch("-p", "interest", "--account=int_flood", "--gres=gpu:8", "--wrap",
-                          "sleep 300")
+        first = tb.sbatch(
+            "-p", "interest", "--account=int_flood", "--gres=gpu:8", "--wrap", "sleep 300"
+        )
         tb.sbatch("-p", "interest", "--account=int_flood", "--gres=gpu:8", "--wrap", "sleep 300")
         wait_for(lambda: tb.job_state(first) == "RUNNING", 20, "the first job did not start")
-        wait_for(lambda: watch.latest.reasons("interest") == [("QOSGrpGRES", Waiting(1, 8))],
-                 20, f"interest waits for {watch.latest.reasons('interest')}")
+        wait_for(
+            lambda: watch.latest.reasons("interest") == [("QOSGrpGRES", Waiting(1, 8))],
+            20,
+            f"interest waits for {watch.latest.reasons('interest')}",
+        )
         view = watch.latest
         assert view.queued("interest") == Waiting(1, 8)
         assert view.queued("public") == Waiting(0, 0) and not view.problems()
         wait_for(lambda: watch.latest.waits is not None, 20, "no waits read")
         view = watch.latest
-        expected = books(SacctReader(LocalRunner(tb.env)).jobs(view.waits_t0, view.waits_t1),
-                         accounts, view.waits_t0, view.waits_t1, view.waits_t1).waits
+        expected = books(
+            SacctReader(LocalRunner(tb.env)).jobs(view.waits_t0, view.waits_t1),
+            accounts,
+            view.waits_t0,
+            view.waits_t1,
+            view.waits_t1,
+        ).waits
         assert dict(view.waits) == expected
         assert view.wait("private").jobs >= 3  # the three of this module, at least
         assert view.wait("private").p90_s >= view.wait("private").p50_s
@@ -89,8 +110,11 @@ def test_slurmdbd_down_is_a_clear_state_then_recovers(history):
         tb.stop_dbd()
         started = time.monotonic()
         try:
-            wait_for(lambda: watch.latest.accounting_problem is not None, 30,
-                     "slurmdbd stopped, yet the view has no problem")
+            wait_for(
+                lambda: watch.latest.accounting_problem is not None,
+                30,
+                "slurmdbd stopped, yet the view has no problem",
+            )
             took = time.monotonic() - started
             view = watch.latest
             assert str(view.accounting_problem).startswith("Slurm's accounting cannot be read: ")
@@ -99,8 +123,11 @@ def test_slurmdbd_down_is_a_clear_state_then_recovers(history):
             assert took < 30
         finally:
             tb.start_dbd()
-        wait_for(lambda: watch.latest.accounting_problem is None, 30,
-                 f"no recovery: {watch.latest.accounting_problem}")
+        wait_for(
+            lambda: watch.latest.accounting_problem is None,
+            30,
+            f"no recovery: {watch.latest.accounting_problem}",
+        )
         assert not watch.latest.stale and watch.latest.waits is not None
     finally:
         watch.stop()

@@ -19,27 +19,27 @@ STALE = "#9aa3b2"
 PROBLEM = "#e0a030"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SectorWaits", text)
-
-
 def wait_text(seconds: float | None) -> str:
     """A wait as a person reads it: "40 s", "12 min", "3.5 h", "–" when none started."""
     if seconds is None:
         return "–"
     loc = QLocale()
     if seconds < 120:
-        return fmt(_tr("%1 s"), loc.toString(round(seconds)))
+        return fmt(QCoreApplication.translate("SectorWaits", "%1 s"), loc.toString(round(seconds)))
     if seconds < 7200:
-        return fmt(_tr("%1 min"), loc.toString(round(seconds / 60)))
-    return fmt(_tr("%1 h"), loc.toString(seconds / 3600, "f", 1))
+        return fmt(
+            QCoreApplication.translate("SectorWaits", "%1 min"), loc.toString(round(seconds / 60))
+        )
+    return fmt(
+        QCoreApplication.translate("SectorWaits", "%1 h"), loc.toString(seconds / 3600, "f", 1)
+    )
 
 
 def queued_text(view: SchedulerView, sector: str) -> str:
     if view.pending is None:
         return "–"
     q = view.queued(sector)
-    return fmt(_tr("%1 jobs / %2 GPUs"), q.jobs, q.gpus)
+    return fmt(QCoreApplication.translate("SectorWaits", "%1 jobs / %2 GPUs"), q.jobs, q.gpus)
 
 
 def reasons_text(view: SchedulerView, sector: str, most: int = 3) -> str:
@@ -47,9 +47,11 @@ def reasons_text(view: SchedulerView, sector: str, most: int = 3) -> str:
     if view.pending is None:
         return ""
     lang = ui_language()
-    parts = [fmt(_tr("%1: %2 GPUs"), reason_name(r, lang), w.gpus)
-             for r, w in view.reasons(sector, most)]
-    return " · ".join(parts) if parts else _tr("no job waits")
+    parts = [
+        fmt(QCoreApplication.translate("SectorWaits", "%1: %2 GPUs"), reason_name(r, lang), w.gpus)
+        for r, w in view.reasons(sector, most)
+    ]
+    return " · ".join(parts) if parts else QCoreApplication.translate("SectorWaits", "no job waits")
 
 
 def waits_text(view: SchedulerView, sector: str) -> str:
@@ -57,8 +59,10 @@ def waits_text(view: SchedulerView, sector: str) -> str:
     if view.waits is None:
         return "–"
     if w is None or w.jobs == 0:
-        return _tr("no job started")
-    return fmt(_tr("%1 / %2"), wait_text(w.p50_s), wait_text(w.p90_s))
+        return QCoreApplication.translate("SectorWaits", "no job started")
+    return fmt(
+        QCoreApplication.translate("SectorWaits", "%1 / %2"), wait_text(w.p50_s), wait_text(w.p90_s)
+    )
 
 
 def period_days(view: SchedulerView) -> int:
@@ -87,8 +91,9 @@ class SectorWaits(QWidget):
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(40 if big else 12)
-        for col, (v, c) in enumerate(((self.queued, self.queued_caption),
-                                      (self.waits, self.waits_caption))):
+        for col, (v, c) in enumerate(
+            ((self.queued, self.queued_caption), (self.waits, self.waits_caption))
+        ):
             grid.addWidget(v, 0, col)
             grid.addWidget(c, 1, col)
         layout = QVBoxLayout(self)
@@ -102,10 +107,13 @@ class SectorWaits(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.queued_caption.setText(_tr("waiting now"))
+        self.queued_caption.setText(QCoreApplication.translate("SectorWaits", "waiting now"))
         days = period_days(self.view) if self.view is not None else 0
         self.waits_caption.setText(
-            fmt(_tr("wait p50 / p90, %1 days"), days) if days else _tr("wait p50 / p90"))
+            fmt(QCoreApplication.translate("SectorWaits", "wait p50 / p90, %1 days"), days)
+            if days
+            else QCoreApplication.translate("SectorWaits", "wait p50 / p90")
+        )
         if self.view is not None:
             self.show_view(self.view)
 
@@ -115,8 +123,9 @@ class SectorWaits(QWidget):
         super().changeEvent(event)
 
     def show_view(self, view: SchedulerView | None) -> None:
-        first = self.view is None or (view is not None and period_days(view)
-                                      != period_days(self.view))
+        first = self.view is None or (
+            view is not None and period_days(view) != period_days(self.view)
+        )
         self.view = view
         self.setVisible(view is not None)
         if view is None:
@@ -132,9 +141,19 @@ class SectorWaits(QWidget):
         self.state.setVisible(bool(problems))
         stale_q = view.queue_problem is not None
         stale_w = view.accounting_problem is not None
-        for label, stale in ((self.queued, stale_q), (self.reasons, stale_q),
-                             (self.waits, stale_w)):
+        for label, stale in (
+            (self.queued, stale_q),
+            (self.reasons, stale_q),
+            (self.waits, stale_w),
+        ):
             label.setStyleSheet(f"QLabel {{ color: {STALE}; }}" if stale else "")
-        self.setToolTip(_tr("Figures from Slurm: pending jobs by squeue, waits (submit to "
-                            "start) by sacct") if not problems else
-                        _tr("Slurm cannot be read now: the dimmed figures are the last read"))
+        self.setToolTip(
+            QCoreApplication.translate(
+                "SectorWaits",
+                "Figures from Slurm: pending jobs by squeue, waits (submit to start) by sacct",
+            )
+            if not problems
+            else QCoreApplication.translate(
+                "SectorWaits", "Slurm cannot be read now: the dimmed figures are the last read"
+            )
+        )

@@ -30,13 +30,15 @@ def waits_frame(waits: Mapping[str, Waits], unmapped: str) -> pd.DataFrame:
     rows = []
     for key in keys:
         w = waits.get(key)
-        rows.append({
-            "sector": key or "unmapped",
-            "sector_name": names[key],
-            "started": w.jobs if w else 0,
-            "wait_p50_min": None if w is None or w.p50_s is None else w.p50_s / 60,
-            "wait_p90_min": None if w is None or w.p90_s is None else w.p90_s / 60,
-        })
+        rows.append(
+            {
+                "sector": key or "unmapped",
+                "sector_name": names[key],
+                "started": w.jobs if w else 0,
+                "wait_p50_min": None if w is None or w.p50_s is None else w.p50_s / 60,
+                "wait_p90_min": None if w is None or w.p90_s is None else w.p90_s / 60,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -59,8 +61,7 @@ class WaitsTable(QWidget):
         self.view.setModel(self.model)
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(22)
-        self.view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.setMaximumHeight(22 * 5 + 30)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)

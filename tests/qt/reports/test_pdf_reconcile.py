@@ -29,16 +29,30 @@ from console.settings import AccountingSettings
 from tests.qt.reports.test_pdf import pdftotext
 from tests.report_history import D0, DAY, H, build_history
 
-ACCOUNTS = AccountMap({"city_a": "city"}, {"city": Sector.PUBLIC, "uni": Sector.INTEREST,
-                                            "lab": Sector.PRIVATE},
-                      {"public": Sector.PUBLIC, "interest": Sector.INTEREST,
-                       "private": Sector.PRIVATE}, {})
+ACCOUNTS = AccountMap(
+    {"city_a": "city"},
+    {"city": Sector.PUBLIC, "uni": Sector.INTEREST, "lab": Sector.PRIVATE},
+    {"public": Sector.PUBLIC, "interest": Sector.INTEREST, "private": Sector.PRIVATE},
+    {},
+)
 
 
 def job(i: int, account: str, gpus: int, start_h: float, end_h: float, wait_s: float):
     start, end = D0 + start_h * H, D0 + end_h * H
-    return JobRecord(str(i), account, "u", "normal", "p", gpus, int(end - start),
-                     start - wait_s, start - wait_s, start, end, "COMPLETED")
+    return JobRecord(
+        str(i),
+        account,
+        "u",
+        "normal",
+        "p",
+        gpus,
+        int(end - start),
+        start - wait_s,
+        start - wait_s,
+        start,
+        end,
+        "COMPLETED",
+    )
 
 
 JOBS = [
@@ -80,12 +94,12 @@ def the_books(t0: float, t1: float):
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_the_numbers_are_the_books_and_the_history_of_the_same_day(qapp, history, tmp_path,
-                                                                    lang):
+def test_the_numbers_are_the_books_and_the_history_of_the_same_day(qapp, history, tmp_path, lang):
     t0, t1 = period_bounds(DAY, DAY, ZoneInfo("Asia/Seoul"))
     theirs = the_books(t0, t1)
-    report, mine, text, rows = made(history, tmp_path, lang,
-                                    SlurmBooks(theirs, PENDING, "Slurm 22.05.8", read_at=t1))
+    _, mine, text, rows = made(
+        history, tmp_path, lang, SlurmBooks(theirs, PENDING, "Slurm 22.05.8", read_at=t1)
+    )
     assert set(rows) == {"public", "interest", "private", "unmapped", "total"}
     for sector in ("public", "interest", "private"):
         row = rows[sector]
@@ -95,8 +109,7 @@ def test_the_numbers_are_the_books_and_the_history_of_the_same_day(qapp, history
         assert float(row["console_gpu_h"]) == pytest.approx(console, abs=0.05)
         assert float(row["difference_gpu_h"]) == pytest.approx(slurm - console, abs=0.05)
         assert float(row["efficiency_pct"]) == pytest.approx(100 * used / slurm, abs=0.05)
-        assert float(row["idle_allocated_gpu_h"]) == pytest.approx(max(0, slurm - busy),
-                                                                   abs=0.05)
+        assert float(row["idle_allocated_gpu_h"]) == pytest.approx(max(0, slurm - busy), abs=0.05)
         w = theirs.waits[sector]
         assert int(row["jobs_started"]) == w.jobs
         assert float(row["wait_p90_min"]) == pytest.approx(w.p90_s / 60, abs=0.05)
@@ -108,7 +121,7 @@ def test_the_numbers_are_the_books_and_the_history_of_the_same_day(qapp, history
     assert (rows["interest"]["pending_jobs"], rows["interest"]["pending_gpus"]) == ("3", "17")
     assert rows["interest"]["top_reason"] == "QOSGrpGRES"
     # the PDF prints the same rows
-    section = text[text.rindex("7. "):]
+    section = text[text.rindex("7. ") :]
     for sector in ("public", "interest", "private"):
         assert f"{float(rows[sector]['slurm_gpu_h']):,.1f}" in section
         assert f"{float(rows[sector]['console_gpu_h']):,.1f}" in section
