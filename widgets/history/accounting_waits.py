@@ -62,7 +62,7 @@ class WaitsTable(QWidget):
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(22)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.setMaximumHeight(22 * 5 + 30)
+        self.view.setFixedHeight(22 * 4 + 30)  # every sector's row, the table above stretches
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.title)
@@ -76,7 +76,7 @@ class WaitsTable(QWidget):
     def _columns(self) -> list[Column]:
         return [
             Column("sector_name", lambda: self.tr("Sector")),
-            Column("started", lambda: self.tr("Jobs started")),
+            Column("started", lambda: self.tr("Jobs started"), 0),
             Column("wait_p50_min", lambda: self.tr("Wait p50 (min)"), MINUTES),
             Column("wait_p90_min", lambda: self.tr("Wait p90 (min)"), MINUTES),
         ]

@@ -88,6 +88,7 @@ class SectorPage(KioskPage):
             stats.addWidget(caption, 1, col)
         self.bar = EntitlementBar(SECTOR_COLORS[sector])
         self.bar_legend = QLabel(objectName="KioskBarLegend")
+        self.waits = SectorWaits(sector.value, big=True)  # with Slurm: its queue and waits
         energy = QGridLayout()
         energy.setHorizontalSpacing(40)
         for col, (value, caption) in enumerate(
@@ -95,10 +96,12 @@ class SectorPage(KioskPage):
         ):
             energy.addWidget(value, 0, col)
             energy.addWidget(caption, 1, col)
+        left = QVBoxLayout()  # the queue sits under the legend, beside the energy: no new row
+        left.addWidget(self.bar_legend)
+        left.addWidget(self.waits)
         under_bar = QHBoxLayout()
-        under_bar.addWidget(self.bar_legend, 1)
+        under_bar.addLayout(left, 1)
         under_bar.addLayout(energy)
-        self.waits = SectorWaits(sector.value, big=True)  # with Slurm: its queue and waits
         self.orgs = StatTable(4, MAX_ORG_ROWS, stretch=(8, 2, 3, 2))
         self.heatmap = FleetHeatmap()
         enlarge_heatmap(self.heatmap)
@@ -116,7 +119,6 @@ class SectorPage(KioskPage):
         layout.addLayout(stats)
         layout.addWidget(self.bar)
         layout.addLayout(under_bar)
-        layout.addWidget(self.waits)
         layout.addSpacing(12)
         layout.addLayout(body, 1)
         self.retranslate()
