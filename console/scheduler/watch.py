@@ -211,14 +211,15 @@ class SchedulerWatch:
                 log.exception("scheduler view listener")
 
 
-def watch_for(inventory) -> SchedulerWatch | None:
+def watch_for(inventory, **options) -> SchedulerWatch | None:
     """The watch for a fleet file with a [slurm] table (its controller, its accounts); None
-    without one (the demo fleet has no queue history with starts: its waits stay absent)."""
+    without one (the demo fleet has no queue history with starts: its waits stay absent).
+    `options` go to SchedulerWatch (period_s, pending_every_s, …)."""
     if inventory is None or inventory.slurm is None:
         return None
     from console.capacity.backends.slurm_setup import slurm_options_for, slurm_runner
 
-    options = slurm_options_for(inventory)
+    slurm = slurm_options_for(inventory)
     return SchedulerWatch(
-        slurm_runner(options), AccountMap.from_inventory(inventory, options.partitions)
+        slurm_runner(slurm), AccountMap.from_inventory(inventory, slurm.partitions), **options
     )

@@ -5,17 +5,29 @@ as stale, and recovers once slurmdbd is back."""
 
 from __future__ import annotations
 
+import csv
+import re
+import subprocess
 import time
+from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 
 from console.capacity.backends.slurm_runner import LocalRunner
-from console.fleet.model import Sector
+from console.commands import report
+from console.fleet.metrics import default_registry
+from console.fleet.model import GpuSample, NodeSample, PollBatch, Sector
+from console.fleet.state import FleetState
+from console.history.accounting import accounting
+from console.history.database import HistoryDB, default_history_path
+from console.history.store import HistoryStore
 from console.inventory.loader import load_inventory
-from console.scheduler.books import AccountMap, books
+from console.scheduler.books import AccountMap, Waits, books
 from console.scheduler.queue import Waiting
 from console.scheduler.reader import SacctReader
-from console.scheduler.watch import SchedulerView, SchedulerWatch
+from console.scheduler.watch import SchedulerView, SchedulerWatch, watch_for
+from console.settings import AccountingSettings
 from tests.integration.slurm_testbed import wait_for
 from tests.integration.test_slurm_books import fleet_file
 
@@ -62,9 +74,13 @@ def _watch(tb, accounts, seen: list[SchedulerView]) -> SchedulerWatch:
 
 
 def test_a_sector_at_its_cap_waits_for_qos_and_the_waits_match_the_books(history):
-    tb, _, accounts = history
+    """The watch the console starts for a fleet file's [slurm] (watch_for), its controller
+    and accounts from the file."""
+    tb, inventory, accounts = history
     seen: list[SchedulerView] = []
-    watch = _watch(tb, accounts, seen)
+    watch = watch_for(inventory, period_s=6 * 3600, pending_every_s=0.5, waits_every_s=1.0)
+    watch.subscribe(seen.append)
+    watch.start()
     try:
         first = tb.sbatch(
             "-p", "interest", "--account=int_flood", "--gres=gpu:8", "--wrap", "sleep 300"
@@ -135,3 +151,95 @@ def test_slurmdbd_down_is_a_clear_state_then_recovers(history):
         assert not watch.latest.stale and watch.latest.waits is not None
     finally:
         watch.stop()
+
+
+# -- the report reconciles Slurm's books with the console's ---------------------------------
+
+STEP = 300.0
+
+
+def console_history(inventory, data_dir, t0: float, t1: float) -> None:
+    """The console's own record of [t0, t1) through the real FleetState → HistoryStore path:
+    every node answers, GPU 0 of each busy, the rest idle (what it observed, not Slurm's)."""
+    path = default_history_path(data_dir)
+    store = HistoryStore(path, inventory, frame_step_s=STEP)
+    store.start()
+    fleet = FleetState(inventory, default_registry(), stale_after_s=1.5 * STEP)
+    try:
+        for t in np.arange(t0 - STEP, t1 - STEP / 2, STEP):
+            samples = tuple(
+                NodeSample(
+                    n.name,
+                    float(t),
+                    tuple(
+                        GpuSample(i, util_gpu=100.0 if i == 0 else 0.0) for i in range(n.gpu_count)
+                    ),
+                )
+                for n in inventory.nodes
+            )
+            fleet.apply(PollBatch(float(t), samples=samples))
+            store.observe(fleet.snapshot(float(t)))
+    finally:
+        store.close()
+
+
+def test_report_from_slurm_reconciles_the_books_with_the_history(history, tmp_path):
+    """`report --from-slurm`: reconciliation.csv and the PDF hold sacct's GPU-hours per sector
+    and the console's accounting of the same day, side by side, and their difference."""
+    tb, inventory, accounts = history
+    today = datetime.now(UTC).date()
+    t0 = datetime.combine(today, datetime.min.time(), UTC).timestamp()
+    now = time.time()
+    data = tmp_path / "data"
+    console_history(inventory, data, t0, now - STEP)
+    fleet = fleet_file(tb, tmp_path)
+    out = tmp_path / "report.pdf"
+    argv = [
+        "-o",
+        str(out),
+        "--data-dir",
+        str(data),
+        "--period",
+        "day",
+        "--date",
+        today.isoformat(),
+        "--tz",
+        "UTC",
+        "--lang",
+        "en",
+        "--inventory",
+        str(fleet),
+    ]
+    assert report.main([*argv, "--from-slurm"]) == 0
+    with (tmp_path / "report-csv" / "reconciliation.csv").open(encoding="utf-8-sig") as f:
+        rows = {r["sector"]: r for r in csv.DictReader(f)}
+    t1 = t0 + 86400
+    theirs = books(SacctReader(LocalRunner(tb.env)).jobs(t0, t1), accounts, t0, t1, time.time())
+    db = HistoryDB(default_history_path(data), readonly=True)
+    try:
+        mine = accounting(db, t0, t1, "sector", AccountingSettings()).set_index("sector")
+    finally:
+        db.close()
+    assert theirs.by_sector["private"] > 0  # this module's jobs are in the day
+    for sector in ("public", "interest", "private"):
+        slurm, console = theirs.by_sector[sector], float(mine.at[sector, "allocated_gpu_h"])
+        assert console > 0, sector
+        assert float(rows[sector]["slurm_gpu_h"]) == pytest.approx(slurm, abs=0.05), sector
+        assert float(rows[sector]["console_gpu_h"]) == pytest.approx(console, abs=0.05), sector
+        assert float(rows[sector]["difference_gpu_h"]) == pytest.approx(slurm - console, abs=0.1)
+        assert int(rows[sector]["jobs_started"]) == theirs.waits.get(sector, Waits(0, 0, 0)).jobs
+    text = re.sub(
+        r"\s+",
+        " ",
+        subprocess.run(
+            ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+        ).stdout,
+    )
+    assert "7. Slurm's books beside the console's" in text
+    assert "Read from Slurm 22.05" in text and "Slurm's books are absent" not in text
+    assert report.main([*argv, "--no-slurm", "-o", str(tmp_path / "plain.pdf")]) == 0
+    plain = subprocess.run(
+        ["pdftotext", str(tmp_path / "plain.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Slurm's books are absent" in re.sub(r"\s+", " ", plain)
+    assert not (tmp_path / "plain-csv" / "reconciliation.csv").exists()
