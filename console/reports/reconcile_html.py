@@ -65,6 +65,7 @@ WAITS: list[tuple[str, Msg, str]] = [
     ("top_reason_name", translate("ReportReconcile", "Main reason"), "text"),
 ]
 WAITS_TITLE = translate("ReportReconcile", "Waits and the queue")
+RULE_HOURS = translate("ReportReconcile", "{rule} {hours} GPU-h")
 WHY_HEADER = translate("ReportReconcile", "Why they differ")
 DIGITS = 1
 
@@ -125,12 +126,12 @@ def _table(frame: pd.DataFrame, columns: list[tuple[str, Msg, str]], lang: str) 
 def reconcile_section(report) -> str:
     lang = report.request.lang
     w = {k: m for k, m in WORDS.items()}
-    out = [f'<h2 style="page-break-before: always">{escape(w["title"].into(lang))}</h2>']
     slurm = getattr(report, "slurm", None)
-    if slurm is None:
-        return "".join(out) + f"<p>{escape(w['absent'].into(lang))}</p>"
-    if slurm.books is None:
-        return "".join(out) + f'<p class="bad">{escape(say(slurm.problem, lang))}</p>'
+    title = escape(w["title"].into(lang))
+    if slurm is None or slurm.books is None:  # a line under the energy, not a page of its own
+        text = w["absent"].into(lang) if slurm is None else say(slurm.problem, lang)
+        return f"<h2>{title}</h2><p>{escape(text)}</p>"
+    out = [f'<h2 style="page-break-before: always">{title}</h2>']
     frame = shown_frame(report)
     out.append(f"<p>{escape(w['lead'].into(lang))}</p>")
     out.append(_table(frame, HOURS, lang))
@@ -140,7 +141,9 @@ def reconcile_section(report) -> str:
     out.append("</ul>")
     out.append(f"<h3>{escape(WAITS_TITLE.into(lang))}</h3>" + _table(frame, WAITS, lang))
     rules = ", ".join(
-        f"{RULE_NAMES[r].into(lang) if r in RULE_NAMES else r} {number(h)} GPU-h"
+        RULE_HOURS.into(
+            lang, rule=RULE_NAMES[r].into(lang) if r in RULE_NAMES else r, hours=number(h)
+        )
         for r, h in slurm.books.by_rule.items()
     )
     notes = [w["waits"].into(lang)]

@@ -3309,6 +3309,10 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>대기 시간과 대기열</translation>
     </message>
     <message>
+        <source>{rule} {hours} GPU-h</source>
+        <translation>{rule} {hours} GPU시간</translation>
+    </message>
+    <message>
         <source>Why they differ</source>
         <translation>차이의 이유</translation>
     </message>
