@@ -10,6 +10,7 @@ import re
 import subprocess
 import time
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -32,6 +33,7 @@ from tests.integration.slurm_testbed import wait_for
 from tests.integration.test_slurm_books import fleet_file
 
 PARTS = {s: s.value for s in Sector}
+UTC_ZONE = ZoneInfo("UTC")
 
 
 @pytest.fixture(scope="module")
@@ -183,15 +185,27 @@ def console_history(inventory, data_dir, t0: float, t1: float) -> None:
         store.close()
 
 
-def test_report_from_slurm_reconciles_the_books_with_the_history(history, tmp_path):
-    """`report --from-slurm`: reconciliation.csv and the PDF hold sacct's GPU-hours per sector
-    and the console's accounting of the same day, side by side, and their difference."""
-    tb, inventory, accounts = history
+@pytest.fixture(scope="module")
+def day(history, tmp_path_factory):
+    """Today (UTC, the day of this module's jobs) in the console's history too."""
+    _, inventory, _ = history
     today = datetime.now(UTC).date()
     t0 = datetime.combine(today, datetime.min.time(), UTC).timestamp()
-    now = time.time()
-    data = tmp_path / "data"
-    console_history(inventory, data, t0, now - STEP)
+    data = tmp_path_factory.mktemp("day") / "data"
+    console_history(inventory, data, t0, max(time.time(), t0 + 2 * STEP))
+    return today, t0, data
+
+
+def reconciliation(path) -> dict[str, dict]:
+    with path.open(encoding="utf-8-sig") as f:
+        return {r["sector"]: r for r in csv.DictReader(f)}
+
+
+def test_report_from_slurm_reconciles_the_books_with_the_history(qapp, history, day, tmp_path):
+    """`report --from-slurm`: reconciliation.csv and the PDF hold sacct's GPU-hours per sector
+    and the console's accounting of the same day, side by side, and their difference."""
+    tb, _, accounts = history
+    today, t0, data = day
     fleet = fleet_file(tb, tmp_path)
     out = tmp_path / "report.pdf"
     argv = [
@@ -211,8 +225,7 @@ def test_report_from_slurm_reconciles_the_books_with_the_history(history, tmp_pa
         str(fleet),
     ]
     assert report.main([*argv, "--from-slurm"]) == 0
-    with (tmp_path / "report-csv" / "reconciliation.csv").open(encoding="utf-8-sig") as f:
-        rows = {r["sector"]: r for r in csv.DictReader(f)}
+    rows = reconciliation(tmp_path / "report-csv" / "reconciliation.csv")
     t1 = t0 + 86400
     theirs = books(SacctReader(LocalRunner(tb.env)).jobs(t0, t1), accounts, t0, t1, time.time())
     db = HistoryDB(default_history_path(data), readonly=True)
@@ -243,3 +256,31 @@ def test_report_from_slurm_reconciles_the_books_with_the_history(history, tmp_pa
     ).stdout
     assert "Slurm's books are absent" in re.sub(r"\s+", " ", plain)
     assert not (tmp_path / "plain-csv" / "reconciliation.csv").exists()
+
+
+def test_the_report_dialog_reads_slurms_books_through_the_watch(qtbot, history, day, tmp_path):
+    """File → Report… in a session with [slurm]: the dialog reads sacct for its period with the
+    watch's runner and accounts, on its own thread, and the PDF reconciles."""
+    from widgets.reports.dialog import ReportDialog
+
+    tb, inventory, accounts = history
+    today, t0, data = day
+    watch = watch_for(inventory)  # not started: the dialog borrows its runner and accounts
+    try:
+        dialog = ReportDialog(default_history_path(data), UTC_ZONE, scheduler=watch)
+        qtbot.addWidget(dialog)
+        dialog.open_file = lambda _path: None
+        dialog.output.setText(str(tmp_path / "day.pdf"))
+        dialog.set_period("day", today, today)
+        with qtbot.waitSignal(dialog.finished_report, timeout=120_000) as done:
+            assert dialog.start()
+        assert done.args[0] is not None, dialog.status.text()
+    finally:
+        watch.stop()
+    rows = reconciliation(tmp_path / "day-csv" / "reconciliation.csv")
+    t1 = t0 + 86400
+    theirs = books(SacctReader(LocalRunner(tb.env)).jobs(t0, t1), accounts, t0, t1, time.time())
+    for sector in ("public", "interest", "private"):
+        assert float(rows[sector]["slurm_gpu_h"]) == pytest.approx(
+            theirs.by_sector[sector], abs=0.05
+        )

@@ -139,6 +139,7 @@ class WindowFrontend:
                 parent=self.window,
                 energy=self.services.settings.energy,
                 job_history=capacity.job_history if capacity is not None else None,
+                scheduler=self.services.scheduler,
             )
         if self.report.isVisible():  # already open, maybe behind the main window
             self.report.raise_()
