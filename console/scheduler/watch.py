@@ -32,7 +32,9 @@ THREAD_NAME = "scheduler-watch"
 PERIOD_S = 7 * 86400.0
 PENDING_EVERY_S = 30.0
 WAITS_EVERY_S = 300.0
-NO_WAITING = Waiting(0, 0)
+# a read that takes longer is a failure said in words: the view must not wait on a hung Slurm
+PENDING_TIMEOUT_S = 15.0
+SACCT_TIMEOUT_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,8 @@ def queue_state(error: object) -> Phrase:
 
 def slurm_why(exc: BaseException) -> str:
     """Slurm's own last word where it said one (not the whole argv: a card is narrow)."""
+    if isinstance(exc, CommandFailed) and exc.rc is None:
+        return translate("Slurm", "timed out").fill()
     if isinstance(exc, CommandFailed) and exc.stderr:
         return exc.stderr.splitlines()[-1]
     return reason_of(exc)
@@ -117,7 +121,7 @@ class SchedulerWatch:
         self.waits_every_s = waits_every_s
         self.clock = clock
         self.close_runner = close_runner
-        self.reader = SacctReader(runner)
+        self.reader = SacctReader(runner, SACCT_TIMEOUT_S)
         self.latest = SchedulerView(clock())
         self._listeners: list[Callable[[SchedulerView], None]] = [on_view] if on_view else []
         self._lock = threading.Lock()
@@ -170,7 +174,8 @@ class SchedulerWatch:
 
     def _read_pending(self) -> None:
         try:
-            table = waiting(pending_jobs(self.runner, self.reader.json is not False), self.accounts)
+            jobs = pending_jobs(self.runner, self.reader.json is not False, PENDING_TIMEOUT_S)
+            table = waiting(jobs, self.accounts)
         except (BackendError, OSError, ValueError) as exc:
             log.warning("squeue: %s", exc)
             self._publish(queue_problem=queue_state(slurm_why(exc)))
