@@ -3781,12 +3781,21 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>%1시간</translation>
     </message>
     <message>
-        <source>%1 jobs / %2 GPUs</source>
-        <translation>작업 %1개 / GPU %2개</translation>
+        <source>%1 / %2</source>
+        <comment>jobs / GPUs</comment>
+        <translation>작업 %1 / GPU %2</translation>
     </message>
     <message>
-        <source>%1: %2 GPUs</source>
+        <source>%1: %2 GPU</source>
         <translation>%1: GPU %2개</translation>
+    </message>
+    <message>
+        <source>jobs / GPUs waiting now</source>
+        <translation>지금 대기 중인 작업 / GPU</translation>
+    </message>
+    <message>
+        <source>wait p50 / p90, last %1 d</source>
+        <translation>대기 p50 / p90, 최근 %1일</translation>
     </message>
     <message>
         <source>no job waits</source>
@@ -3799,14 +3808,6 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>%1 / %2</source>
         <translation>%1 / %2</translation>
-    </message>
-    <message>
-        <source>waiting now</source>
-        <translation>지금 대기 중</translation>
-    </message>
-    <message>
-        <source>wait p50 / p90, %1 days</source>
-        <translation>대기 p50 / p90, %1일</translation>
     </message>
     <message>
         <source>wait p50 / p90</source>

@@ -39,7 +39,7 @@ def queued_text(view: SchedulerView, sector: str) -> str:
     if view.pending is None:
         return "–"
     q = view.queued(sector)
-    return fmt(QCoreApplication.translate("SectorWaits", "%1 jobs / %2 GPUs"), q.jobs, q.gpus)
+    return fmt(QCoreApplication.translate("SectorWaits", "%1 / %2", "jobs / GPUs"), q.jobs, q.gpus)
 
 
 def reasons_text(view: SchedulerView, sector: str, most: int = 3) -> str:
@@ -48,7 +48,7 @@ def reasons_text(view: SchedulerView, sector: str, most: int = 3) -> str:
         return ""
     lang = ui_language()
     parts = [
-        fmt(QCoreApplication.translate("SectorWaits", "%1: %2 GPUs"), reason_name(r, lang), w.gpus)
+        fmt(QCoreApplication.translate("SectorWaits", "%1: %2 GPU"), reason_name(r, lang), w.gpus)
         for r, w in view.reasons(sector, most)
     ]
     return " · ".join(parts) if parts else QCoreApplication.translate("SectorWaits", "no job waits")
@@ -107,10 +107,12 @@ class SectorWaits(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.queued_caption.setText(QCoreApplication.translate("SectorWaits", "waiting now"))
+        self.queued_caption.setText(
+            QCoreApplication.translate("SectorWaits", "jobs / GPUs waiting now")
+        )
         days = period_days(self.view) if self.view is not None else 0
         self.waits_caption.setText(
-            fmt(QCoreApplication.translate("SectorWaits", "wait p50 / p90, %1 days"), days)
+            fmt(QCoreApplication.translate("SectorWaits", "wait p50 / p90, last %1 d"), days)
             if days
             else QCoreApplication.translate("SectorWaits", "wait p50 / p90")
         )

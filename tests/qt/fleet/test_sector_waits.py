@@ -58,15 +58,15 @@ def test_the_cards_show_the_queue_and_the_waits(qtbot):
     assert interest.isHidden()  # no Slurm: no rows
     cards.show_scheduler(VIEW)
     assert interest.isVisible()
-    assert interest.queued.text() == "4 jobs / 21 GPUs"
+    assert interest.queued.text() == "4 / 21"
     assert (
         interest.reasons.text()
-        == "at its cap: 16 GPUs · no free GPUs: 4 GPUs · others first: 1 GPUs"
+        == "at its cap: 16 GPU · no free GPUs: 4 GPU · others first: 1 GPU"
     )
     assert interest.waits.text() == "4 min / 2.1 h"
-    assert interest.waits_caption.text() == "wait p50 / p90, 7 days"
+    assert interest.waits_caption.text() == "wait p50 / p90, last 7 d"
     public = cards.cards[Sector.PUBLIC].waits
-    assert public.queued.text() == "0 jobs / 0 GPUs" and public.waits.text() == "40 s / 90 s"
+    assert public.queued.text() == "0 / 0" and public.waits.text() == "40 s / 90 s"
     assert cards.cards[Sector.PRIVATE].waits.waits.text() == "no job started"
     assert not interest.state.isVisible()
 
@@ -97,7 +97,7 @@ def test_korean_names_the_reasons_from_the_catalogue(qtbot, korean):
     assert reason_name("QOSGrpGRES", "ko") in text and "at its cap" not in text
     assert reason_name("QOSGrpGRES", "ko") != "at its cap"
     assert page.waits.queued.objectName() == "KioskStat"  # the kiosk's big type
-    assert page.waits.queued.text() == "작업 4개 / GPU 21개"
+    assert page.waits.queued.text() == "작업 4 / GPU 21"
     down = replace(VIEW, accounting_problem=accounting_state("Connection refused"))
     page.show_scheduler(down)
     assert (
