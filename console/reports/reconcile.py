@@ -89,6 +89,15 @@ def read_slurm_books(runner, accounts, t0: float, t1: float) -> SlurmBooks:
     return SlurmBooks(found, pending, reader.how(), "", queue_problem, now)
 
 
+def read_period_books(watch, period, tz) -> SlurmBooks:
+    """The same for a report's Period (days in `tz`), with a SchedulerWatch's runner and
+    accounts (the window's report dialog borrows the session's)."""
+    from console.history.accounting import period_bounds
+
+    t0, t1 = period_bounds(period.first, period.last, tz)
+    return read_slurm_books(watch.runner, watch.accounts, t0, t1)
+
+
 def _why(slurm: float, console: float | None, coverage: float, sector: str) -> str:
     if sector == UNMAPPED:
         return "unmapped"

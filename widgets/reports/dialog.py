@@ -253,11 +253,9 @@ class ReportDialog(QDialog):
             try:
                 slurm = None
                 if scheduler is not None:  # sacct for the period: a failure is said in the PDF
-                    from console.history.accounting import period_bounds
-                    from console.reports.reconcile import read_slurm_books
+                    from console.reports.reconcile import read_period_books
 
-                    t0, t1 = period_bounds(request.period.first, request.period.last, tz)
-                    slurm = read_slurm_books(scheduler.runner, scheduler.accounts, t0, t1)
+                    slurm = read_period_books(scheduler, request.period, tz)
                 made = make_report(
                     history,
                     request,
