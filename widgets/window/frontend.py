@@ -22,7 +22,7 @@ from widgets.capacity.audit_view import AuditView
 from widgets.capacity.board import RebalanceBoard
 from widgets.common.application import qt_application, save_screenshot
 from widgets.common.i18n import Translations, system_language
-from widgets.common.scheduler_feed import SchedulerFeed
+from widgets.common.queue_views import QueueViews
 from widgets.common.theme import apply_theme, choose_theme
 from widgets.fleet.node_detail import NodeDetail
 from widgets.fleet.sector_energy import TodayReader
@@ -74,7 +74,7 @@ class WindowFrontend:
         self._connect_history(window, services)
         self._connect_capacity(window, services)
         if services.scheduler is not None:  # Slurm's queue and waits on the cards and accounting
-            feed = SchedulerFeed(window)
+            feed = QueueViews(window)
             feed.view_ready.connect(window.cards.show_scheduler)
             window.accounting.waits_source = services.scheduler.waits_between
             feed.attach(services.scheduler)

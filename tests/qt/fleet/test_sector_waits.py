@@ -17,7 +17,7 @@ from console.scheduler.queue import Waiting
 from console.scheduler.reasons import reason_name
 from console.scheduler.watch import SchedulerView, accounting_state
 from widgets.common.i18n import Translations
-from widgets.common.scheduler_feed import SchedulerFeed
+from widgets.common.queue_views import QueueViews
 from widgets.fleet.sector_cards import SectorCards
 from widgets.history.accounting_waits import WaitsTable
 from widgets.history.query import HistoryQueries
@@ -119,7 +119,7 @@ def test_the_feed_brings_views_from_another_thread(qtbot):
 
     cards = SectorCards()
     qtbot.addWidget(cards)
-    feed = SchedulerFeed(cards)
+    feed = QueueViews(cards)
     feed.view_ready.connect(cards.show_scheduler)
     feed.attach(Watch())
     waits = cards.cards[Sector.INTEREST].waits

@@ -34,6 +34,9 @@ class NoBridge:
     def submit(self, batch) -> None:
         raise AssertionError("no batch is expected")
 
+    def submit_scheduler_jobs(self, jobs) -> None:  # where job charging feeds the bridge
+        raise AssertionError("no jobs are expected")
+
 
 def inventory(tmp_path, slurm: bool):
     path = tmp_path / "fleet.toml"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 
-class SchedulerFeed(QObject):
+class QueueViews(QObject):
     view_ready = Signal(object)  # SchedulerView
 
     def attach(self, watch) -> None:
