@@ -72,6 +72,8 @@ class Services:
     # a console attached to a room shows the room's incidents (console/alerts/room_incidents.py)
     room_alerts: object | None = None
     scheduler_feed: object | None = None  # console/scheduler/running.py: jobs into the bridge
+    # pending jobs and waits per sector from Slurm (console/scheduler/watch.py), with [slurm]
+    scheduler: object | None = None
 
     @property
     def incident_view(self):
@@ -92,6 +94,8 @@ class Services:
         self.poller.start()
         if self.scheduler_feed is not None:
             self.scheduler_feed.start()
+        if self.scheduler is not None:
+            self.scheduler.start()
         if self.capacity is not None:
             self.follower = AllocationFollower(self.capacity.backend, self._follow_allocation)
             self.follower.start()
@@ -110,6 +114,8 @@ class Services:
             self.scheduler_feed.stop()
         if self.follower is not None:
             self.follower.stop()
+        if self.scheduler is not None:
+            self.scheduler.stop()
         self.poller.stop()
         self.bridge.stop()
         if self.history is not None:
@@ -242,6 +248,10 @@ def build_services(
         from console.scheduler.running import feed_for
 
         services.scheduler_feed = feed_for(inventory, bridge.submit_scheduler_jobs)
+    if inventory.slurm is not None:  # the queue and its waits, read on a thread of their own
+        from console.scheduler.watch import watch_for
+
+        services.scheduler = watch_for(inventory)
     if room is not None and settings.alertmanager.url:  # the room alerts: do not fire twice
         from console.alerts.room_incidents import RoomIncidents
 

@@ -17,6 +17,7 @@ from console.reports.energy_html import energy_method_items, energy_section
 from console.reports.export import tables
 from console.reports.html_table import data_table, section
 from console.reports.model import Report
+from console.reports.reconcile_html import reconcile_section
 from console.reports.sources import GIVEN, READ
 from console.reports.text import (
     default_centre,
@@ -322,6 +323,7 @@ def report_html(report: Report) -> str:
         health_section(report, shown),
         changes_section(report, shown),
         energy_section(report, shown),
+        reconcile_section(report),
         appendix(report, shown),
     ]
     return f"<html><head><style>{STYLE}</style></head><body>{''.join(body)}</body></html>"

@@ -64,6 +64,7 @@ class Report:
     coverage: float = 100.0  # % of the period's hours the history recorded
     previous_coverage: float = 100.0  # the same for the previous period
     job_history: JobHistory | None = None  # the what-if's jobs (its appendix names their period)
+    slurm: object | None = None  # reconcile.SlurmBooks (report --from-slurm); None: not asked
 
     @property
     def least_available(self) -> pd.DataFrame:

@@ -2098,6 +2098,61 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>PendingReason</name>
+    <message>
+        <source>at its cap</source>
+        <translation>한도 도달</translation>
+    </message>
+    <message>
+        <source>out of GPU-minutes</source>
+        <translation>GPU-분 소진</translation>
+    </message>
+    <message>
+        <source>user at the QOS limit</source>
+        <translation>사용자 QOS 한도 도달</translation>
+    </message>
+    <message>
+        <source>account at its cap</source>
+        <translation>계정 한도 도달</translation>
+    </message>
+    <message>
+        <source>no free GPUs</source>
+        <translation>남는 GPU 없음</translation>
+    </message>
+    <message>
+        <source>others first</source>
+        <translation>우선순위 대기</translation>
+    </message>
+    <message>
+        <source>waits for another job</source>
+        <translation>다른 작업 대기</translation>
+    </message>
+    <message>
+        <source>starts later</source>
+        <translation>예약 시각 대기</translation>
+    </message>
+    <message>
+        <source>held by its user</source>
+        <translation>사용자가 보류</translation>
+    </message>
+    <message>
+        <source>held by an administrator</source>
+        <translation>관리자가 보류</translation>
+    </message>
+    <message>
+        <source>its nodes are unavailable</source>
+        <translation>요청 노드 사용 불가</translation>
+    </message>
+    <message>
+        <source>partition down</source>
+        <translation>파티션 중단</translation>
+    </message>
+    <message>
+        <source>not yet considered</source>
+        <translation>아직 검토 전</translation>
+    </message>
+</context>
+<context>
     <name>PinDialog</name>
     <message>
         <source>Leave kiosk mode</source>
@@ -3280,6 +3335,153 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>ReportReconcile</name>
+    <message>
+        <source>agree</source>
+        <translation>일치</translation>
+    </message>
+    <message>
+        <source>the console charges every GPU allocated to the sector, held by a job or not</source>
+        <translation>콘솔은 작업이 점유했는지와 관계없이 부문에 할당된 모든 GPU를 집계함</translation>
+    </message>
+    <message>
+        <source>the console recorded only part of the period</source>
+        <translation>콘솔이 기간의 일부만 기록함</translation>
+    </message>
+    <message>
+        <source>jobs charged to the sector in Slurm ran on GPUs the console charges elsewhere</source>
+        <translation>Slurm에서 이 부문에 집계된 작업이 콘솔에서는 다른 곳에 집계되는 GPU에서 실행됨</translation>
+    </message>
+    <message>
+        <source>jobs whose account and partition map to no sector</source>
+        <translation>계정과 파티션이 어느 부문에도 연결되지 않은 작업</translation>
+    </message>
+    <message>
+        <source>the console has no such sector</source>
+        <translation>콘솔에 없는 부문</translation>
+    </message>
+    <message>
+        <source>7. Slurm&apos;s books beside the console&apos;s</source>
+        <translation>7. Slurm 장부와 콘솔 장부 대조</translation>
+    </message>
+    <message>
+        <source>Slurm&apos;s books are absent from this report: it was made without --from-slurm (or the fleet file has no [slurm] table), so only the console&apos;s own accounting is shown.</source>
+        <translation>이 보고서에는 Slurm 장부가 없습니다. --from-slurm 없이(또는 플릿 파일에 [slurm] 표 없이) 만들어져 콘솔 자체 집계만 보여 줍니다.</translation>
+    </message>
+    <message>
+        <source>Slurm&apos;s books could not be read: {error}</source>
+        <translation>Slurm 장부를 읽을 수 없음: {error}</translation>
+    </message>
+    <message>
+        <source>Read from {how}, at {at}.</source>
+        <translation>{how}에서 {at}에 읽음.</translation>
+    </message>
+    <message>
+        <source>Allocated GPU-hours per sector as Slurm&apos;s accounting holds them (sacct, each job clipped to the period) and as the console counted them from its samples; efficiency is the console&apos;s used GPU-hours ÷ Slurm&apos;s allocated; idle-allocated is what Slurm allocated minus the GPU-hours the GPUs were busy.</source>
+        <translation>부문별 할당 GPU시간: Slurm 회계 기록(sacct, 작업마다 기간 안으로 자름)과 콘솔이 샘플로 집계한 값. 효율은 콘솔의 사용 GPU시간 ÷ Slurm 할당, 유휴 할당은 Slurm 할당에서 GPU가 바빴던 GPU시간을 뺀 값입니다.</translation>
+    </message>
+    <message>
+        <source>Waits: submit → start of the jobs that started in the period (p50, p90, minutes); pending: the jobs in the queue when the report was made, and the reason holding the most GPUs.</source>
+        <translation>대기: 기간 안에 시작한 작업의 제출 → 시작 시간(p50, p90, 분). 대기 중: 보고서를 만들 때 대기열에 있던 작업과 가장 많은 GPU를 붙잡은 사유.</translation>
+    </message>
+    <message>
+        <source>Charged by Slurm: {rules}.</source>
+        <translation>Slurm 집계 기준: {rules}.</translation>
+    </message>
+    <message>
+        <source>The console recorded {pct} % of the period&apos;s hours.</source>
+        <translation>콘솔은 기간의 {pct} %를 기록했습니다.</translation>
+    </message>
+    <message>
+        <source>The queue could not be read: {error}</source>
+        <translation>대기열을 읽을 수 없음: {error}</translation>
+    </message>
+    <message>
+        <source>(unmapped)</source>
+        <translation>(미연결)</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>합계</translation>
+    </message>
+    <message>
+        <source>organisation account</source>
+        <translation>기관 계정</translation>
+    </message>
+    <message>
+        <source>sector account</source>
+        <translation>부문 계정</translation>
+    </message>
+    <message>
+        <source>partition</source>
+        <translation>파티션</translation>
+    </message>
+    <message>
+        <source>unmapped</source>
+        <translation>미연결</translation>
+    </message>
+    <message>
+        <source>Sector</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>Slurm GPU-h</source>
+        <translation>Slurm GPU시간</translation>
+    </message>
+    <message>
+        <source>Console GPU-h</source>
+        <translation>콘솔 GPU시간</translation>
+    </message>
+    <message>
+        <source>Difference GPU-h</source>
+        <translation>차이 GPU시간</translation>
+    </message>
+    <message>
+        <source>Efficiency %</source>
+        <translation>효율 %</translation>
+    </message>
+    <message>
+        <source>Idle-allocated GPU-h</source>
+        <translation>유휴 할당 GPU시간</translation>
+    </message>
+    <message>
+        <source>Jobs started</source>
+        <translation>시작된 작업</translation>
+    </message>
+    <message>
+        <source>Wait p50 (min)</source>
+        <translation>대기 p50 (분)</translation>
+    </message>
+    <message>
+        <source>Wait p90 (min)</source>
+        <translation>대기 p90 (분)</translation>
+    </message>
+    <message>
+        <source>Pending jobs</source>
+        <translation>대기 작업</translation>
+    </message>
+    <message>
+        <source>Pending GPUs</source>
+        <translation>대기 GPU</translation>
+    </message>
+    <message>
+        <source>Main reason</source>
+        <translation>주된 사유</translation>
+    </message>
+    <message>
+        <source>Waits and the queue</source>
+        <translation>대기 시간과 대기열</translation>
+    </message>
+    <message>
+        <source>{rule} {hours} GPU-h</source>
+        <translation>{rule} {hours} GPU시간</translation>
+    </message>
+    <message>
+        <source>Why they differ</source>
+        <translation>차이의 이유</translation>
+    </message>
+</context>
+<context>
     <name>Roles</name>
     <message>
         <source>operator</source>
@@ -3530,6 +3732,17 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>SchedulerWatch</name>
+    <message>
+        <source>Slurm&apos;s accounting cannot be read: {error}</source>
+        <translation>Slurm 회계를 읽을 수 없음: {error}</translation>
+    </message>
+    <message>
+        <source>Slurm&apos;s queue cannot be read: {error}</source>
+        <translation>Slurm 대기열을 읽을 수 없음: {error}</translation>
+    </message>
+</context>
+<context>
     <name>SectorCard</name>
     <message>
         <source>GPUs in use</source>
@@ -3715,6 +3928,62 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>No history recorded in this range</source>
         <translation>이 기간의 기록이 없습니다</translation>
+    </message>
+</context>
+<context>
+    <name>SectorWaits</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1초</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1분</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1시간</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <comment>jobs / GPUs</comment>
+        <translation>작업 %1 / GPU %2</translation>
+    </message>
+    <message>
+        <source>%1: %2 GPU</source>
+        <translation>%1: GPU %2개</translation>
+    </message>
+    <message>
+        <source>jobs / GPUs waiting now</source>
+        <translation>지금 대기 중인 작업 / GPU</translation>
+    </message>
+    <message>
+        <source>wait p50 / p90, last %1 d</source>
+        <translation>대기 p50 / p90, 최근 %1일</translation>
+    </message>
+    <message>
+        <source>no job waits</source>
+        <translation>대기 작업 없음</translation>
+    </message>
+    <message>
+        <source>no job started</source>
+        <translation>시작한 작업 없음</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>wait p50 / p90</source>
+        <translation>대기 p50 / p90</translation>
+    </message>
+    <message>
+        <source>Figures from Slurm: pending jobs by squeue, waits (submit to start) by sacct</source>
+        <translation>Slurm의 수치: 대기 작업은 squeue, 대기 시간(제출 → 시작)은 sacct</translation>
+    </message>
+    <message>
+        <source>Slurm cannot be read now: the dimmed figures are the last read</source>
+        <translation>지금 Slurm을 읽을 수 없음: 흐린 수치는 마지막으로 읽은 값</translation>
     </message>
 </context>
 <context>
@@ -4299,6 +4568,41 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>No job history for this fleet: no prediction.</source>
         <translation>이 클러스터에는 작업 기록이 없어 예측하지 않습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>WaitsTable</name>
+    <message>
+        <source>Sector</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>Jobs started</source>
+        <translation>시작된 작업</translation>
+    </message>
+    <message>
+        <source>Wait p50 (min)</source>
+        <translation>대기 p50 (분)</translation>
+    </message>
+    <message>
+        <source>Wait p90 (min)</source>
+        <translation>대기 p90 (분)</translation>
+    </message>
+    <message>
+        <source>Waits in Slurm (submit to start), jobs started in the period</source>
+        <translation>Slurm 대기 시간(제출 → 시작), 기간 안에 시작한 작업</translation>
+    </message>
+    <message>
+        <source>Waits per sector</source>
+        <translation>부문별 대기 시간</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>불러오는 중…</translation>
+    </message>
+    <message>
+        <source>(unmapped account)</source>
+        <translation>(연결되지 않은 계정)</translation>
     </message>
 </context>
 <context>

@@ -53,7 +53,8 @@ ALLOWED: dict[str, set[str]] = {
     # the queue model: jobs in, waits out; knows no backend (the setup hands it a history)
     "whatif": {"vocabulary"},
     "reports": {"vocabulary", "settings", "history", "alerts", "capacity", "energy.books"}
-    | {"whatif"},  # the appendix says how predicted waits are made and from which jobs
+    | {"whatif"}  # the appendix says how predicted waits are made and from which jobs
+    | {"scheduler"},  # the reconciliation: Slurm's books beside the console's
     # serve and status run the wiring's services without a window (console/room/)
     "commands": _CONSOLE - {"commands"} | {"node-side", "room", "wiring"},
     "bridge": {"vocabulary", "fleet"},
@@ -61,9 +62,10 @@ ALLOWED: dict[str, set[str]] = {
     "wiring": _CONSOLE - {"commands"} | {"bridge", "node-side"},
     "room": _CONSOLE - {"commands"} | {"wiring", "node-side"},
     "widgets.common": {"vocabulary", "settings"},
-    "widgets.history": {"vocabulary", "settings", "history", "energy.books", "widgets.common"},
+    "widgets.history": {"vocabulary", "settings", "history", "energy.books", "widgets.common"}
+    | {"scheduler"},  # the waits table reads sacct through the watch
     "widgets.fleet": {"vocabulary", "settings", "fleet", "history", "widgets.common"}
-    | {"widgets.history"},
+    | {"widgets.history", "scheduler"},  # the cards show the scheduler watch's view
     "widgets.alerts": {"vocabulary", "settings", "alerts", "widgets.common"},
     "widgets.capacity": {"vocabulary", "settings", "capacity", "widgets.common", "widgets.fleet"}
     | {"widgets.history", "whatif"},

@@ -31,6 +31,7 @@ from console.settings import AccountingSettings, EnergySettings
 from widgets.common.csv_export import AskPath, Column, FrameModel, ask_save_path, export_csv
 from widgets.common.labels import fmt, sector_name, ui_language
 from widgets.history.accounting_energy import ENERGY, energy_columns, with_energy
+from widgets.history.accounting_waits import WaitsSource, WaitsTable
 from widgets.history.query import AccountingResult, HistoryQueries, accounting_report
 from widgets.history.time_range import source_label
 
@@ -86,6 +87,8 @@ class AccountingView(QWidget):
         self.ask_save_path: AskPath = ask_save_path
         self.result: AccountingResult | None = None
         self.problem: str | None = None
+        self.waits_source: WaitsSource | None = None  # with Slurm: sacct's waits per sector
+        self.waits = WaitsTable()
         self.preset = QComboBox()
         self.first = QDateEdit(calendarPopup=True)
         self.last = QDateEdit(calendarPopup=True)
@@ -119,6 +122,7 @@ class AccountingView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.waits)
         self.retranslate()
         self.preset.setCurrentIndex(PRESETS.index("month"))
         self._preset_chosen()
@@ -248,6 +252,7 @@ class AccountingView(QWidget):
             self._show,
             self._failed,
         )
+        self.waits.refresh(queries, self.waits_source, t0, t1)
         self._show_note()
 
     def _failed(self, message: str) -> None:

@@ -22,6 +22,7 @@ from console.app import Services
 from console.cli import Options
 from widgets.common.application import qt_application, save_screenshot
 from widgets.common.i18n import Translations
+from widgets.common.queue_views import QueueViews
 from widgets.fleet.sector_energy import TodayReader
 from widgets.kiosk.demo_control import DemoControl
 from widgets.kiosk.window import KioskWindow
@@ -62,6 +63,12 @@ class KioskFrontend:
         window.problem_source = services.source_problem
         window.exit_requested.connect(self.app.quit)
         self._connect_energy(window, services)
+        if services.scheduler is not None:  # Slurm's queue and waits on the sector pages
+            feed = QueueViews(window)
+            for page in window.pages:
+                if hasattr(page, "show_scheduler"):
+                    feed.view_ready.connect(page.show_scheduler)
+            feed.attach(services.scheduler)
         view = services.incident_view  # the room's incidents when attached to a room
         if view is not None:  # the attention page lists open incidents
             for page in window.pages:

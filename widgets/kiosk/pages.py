@@ -24,6 +24,7 @@ from widgets.fleet.sector_energy import (
     sector_kwh,
     sector_power_kw,
 )
+from widgets.fleet.sector_waits import SectorWaits
 from widgets.fleet.utilization_plot import UtilizationPlot
 from widgets.kiosk.page import KioskPage
 from widgets.kiosk.parts import (
@@ -58,6 +59,9 @@ class OverviewPage(KioskPage):
     def set_energy_today(self, reader: TodayReader) -> None:
         self.cards.set_energy_today(reader)
 
+    def show_scheduler(self, view) -> None:
+        self.cards.show_scheduler(view)
+
     def show_snapshot(self, snap: FleetSnapshot) -> None:
         self.cards.show_snapshot(snap)
         self.plot.show_snapshot(snap)
@@ -84,6 +88,7 @@ class SectorPage(KioskPage):
             stats.addWidget(caption, 1, col)
         self.bar = EntitlementBar(SECTOR_COLORS[sector])
         self.bar_legend = QLabel(objectName="KioskBarLegend")
+        self.waits = SectorWaits(sector.value, big=True)  # with Slurm: its queue and waits
         energy = QGridLayout()
         energy.setHorizontalSpacing(40)
         for col, (value, caption) in enumerate(
@@ -91,8 +96,11 @@ class SectorPage(KioskPage):
         ):
             energy.addWidget(value, 0, col)
             energy.addWidget(caption, 1, col)
+        left = QVBoxLayout()  # the queue sits under the legend, beside the energy: no new row
+        left.addWidget(self.bar_legend)
+        left.addWidget(self.waits)
         under_bar = QHBoxLayout()
-        under_bar.addWidget(self.bar_legend, 1)
+        under_bar.addLayout(left, 1)
         under_bar.addLayout(energy)
         self.orgs = StatTable(4, MAX_ORG_ROWS, stretch=(8, 2, 3, 2))
         self.heatmap = FleetHeatmap()
@@ -120,6 +128,10 @@ class SectorPage(KioskPage):
 
     def set_energy_today(self, reader: TodayReader) -> None:
         self.today = reader
+
+    def show_scheduler(self, view) -> None:
+        """A SchedulerView, or None without Slurm (then nothing is shown)."""
+        self.waits.show_view(view)
 
     def retranslate(self) -> None:
         captions = (

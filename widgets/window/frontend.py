@@ -22,6 +22,7 @@ from widgets.capacity.audit_view import AuditView
 from widgets.capacity.board import RebalanceBoard
 from widgets.common.application import qt_application, save_screenshot
 from widgets.common.i18n import Translations, system_language
+from widgets.common.queue_views import QueueViews
 from widgets.common.theme import apply_theme, choose_theme
 from widgets.fleet.node_detail import NodeDetail
 from widgets.fleet.sector_energy import TodayReader
@@ -72,6 +73,11 @@ class WindowFrontend:
         self.services, self.tz = services, tz
         self._connect_history(window, services)
         self._connect_capacity(window, services)
+        if services.scheduler is not None:  # Slurm's queue and waits on the cards and accounting
+            feed = QueueViews(window)
+            feed.view_ready.connect(window.cards.show_scheduler)
+            window.accounting.waits_source = services.scheduler.waits_between
+            feed.attach(services.scheduler)
         self.alerts = AlertPresenter(window, services)
         window.alerts.node_activated.connect(self.open_node)
         if options.timing:
@@ -133,6 +139,7 @@ class WindowFrontend:
                 parent=self.window,
                 energy=self.services.settings.energy,
                 job_history=capacity.job_history if capacity is not None else None,
+                scheduler=self.services.scheduler,
             )
         if self.report.isVisible():  # already open, maybe behind the main window
             self.report.raise_()
