@@ -157,9 +157,13 @@ def parse_accounts_text(text: str) -> dict[str, dict[str, str]]:
     return {r["account"]: r for r in _rows(text, ACCOUNT_FIELDS)}
 
 
-def parse_qos_text(text: str) -> dict[str, Qos]:
+def parse_qos_text(text: str) -> list[dict[str, str]]:
+    return list(_rows(text, QOS_FIELDS))
+
+
+def qos_of(rows: list[dict[str, str]]) -> dict[str, Qos]:
     out = {}
-    for r in _rows(text, QOS_FIELDS):
+    for r in rows:
         out[r["name"]] = Qos(
             name=r["name"], description=r["description"], priority=int(r["priority"] or 0),
             preempt=_list(r["preempt"]), preempt_mode=r["preemptmode"].lower(),
@@ -169,8 +173,8 @@ def parse_qos_text(text: str) -> dict[str, Qos]:
 
 
 def build_tree(assocs: list[dict[str, str]], accounts: Mapping[str, Mapping[str, str]],
-               qos: Mapping[str, Qos], cluster: str | None) -> AssocTree:
-    """One cluster's tree from association rows (the same dict shape from text or JSON)."""
+               qos: list[dict[str, str]], cluster: str | None) -> AssocTree:
+    """One cluster's tree from sacctmgr's rows (the same dict shapes from text or JSON)."""
     clusters = sorted({r["cluster"] for r in assocs})
     if cluster is None:
         if len(clusters) > 1:
@@ -197,7 +201,7 @@ def build_tree(assocs: list[dict[str, str]], accounts: Mapping[str, Mapping[str,
             fairshare=r.get("fairshare", ""), description=info.get("description", ""),
             organization=info.get("organization", ""))
     tree = {name: _with_users(a, users.get(name, ())) for name, a in found.items()}
-    return AssocTree(cluster, tree, tuple(user_rows), dict(qos))
+    return AssocTree(cluster, tree, tuple(user_rows), qos_of(qos))
 
 
 def _with_users(account: Account, users) -> Account:

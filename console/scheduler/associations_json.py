@@ -12,7 +12,6 @@ import json
 from collections.abc import Mapping
 
 from console.capacity.backends.slurm_parse import ParseError
-from console.scheduler.associations import Qos, tres_map
 
 
 def _load(text: str, key: str) -> list[dict]:
@@ -106,18 +105,19 @@ def _preempt_mode(modes: object) -> str:
     return "cluster" if words[0] in ("disabled", "off") else words[0]
 
 
-def parse_qos_json(text: str) -> dict[str, Qos]:
-    out = {}
+def parse_qos_json(text: str) -> list[dict[str, str]]:
+    """Rows shaped as the -P text's (associations.QOS_FIELDS), so one builder makes the Qos."""
+    rows = []
     for q in _load(text, "qos"):
         limits = q.get("limits") or {}
-        out[str(q["name"])] = Qos(
-            name=str(q["name"]), description=str(q.get("description") or ""),
-            priority=int(_number(q.get("priority")) or 0),
-            preempt=tuple(sorted(_at(q, "preempt", "list") or [])),
-            preempt_mode=_preempt_mode(_at(q, "preempt", "mode")),
-            grace_time_s=int(_number(limits.get("grace_time")) or 0),
-            grp_tres=tres_map(_tres(_at(limits, "max", "tres", "total"))),
-            max_tres_per_user=tres_map(_tres(_at(limits, "max", "tres", "per", "user"))),
-            flags=tuple(sorted(str(f).lower() for f in q.get("flags") or [])))
-    return out
-
+        rows.append({
+            "name": str(q["name"]), "description": str(q.get("description") or ""),
+            "priority": _number(q.get("priority")) or "0",
+            "preempt": ",".join(_at(q, "preempt", "list") or []),
+            "preemptmode": _preempt_mode(_at(q, "preempt", "mode")),
+            "gracetime": _number(limits.get("grace_time")) or "0",
+            "grptres": _tres(_at(limits, "max", "tres", "total")),
+            "maxtresperuser": _tres(_at(limits, "max", "tres", "per", "user")),
+            "flags": ",".join(str(f).lower() for f in q.get("flags") or []),
+        })
+    return rows

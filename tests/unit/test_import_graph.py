@@ -45,8 +45,9 @@ ALLOWED: dict[str, set[str]] = {
     "alerts": {"vocabulary", "settings", "fleet"},
     # Slurm over SSH uses the telemetry's SSH transport and host-key checks
     "capacity": {"vocabulary", "settings", "inventory", "telemetry"},
-    # the scheduler's books: Slurm's commands through the capacity backends' runners
-    "scheduler": {"vocabulary", "inventory", "capacity"},
+    # the scheduler's books: Slurm's commands through the capacity backends' runners; the
+    # access policy (settings) before reconciling accounts
+    "scheduler": {"vocabulary", "inventory", "capacity", "settings"},
     # the Prometheus source also reads serve's book counters back into the history's rows
     "sources": {"vocabulary", "inventory", "fleet", "telemetry", "capacity", "node-side"}
     | {"whatif", "history"},
