@@ -41,7 +41,7 @@ def fleets(slurm_books, tmp_path_factory):
 
 
 def test_show_reads_the_tree_the_testbed_built(fleets, capsys):
-    tb, same, _, data = fleets
+    _, same, _, data = fleets
     code, out, _ = run(capsys, "show", "--inventory", str(same), "--format", "json")
     assert code == 0
     tree = json.loads(out)
