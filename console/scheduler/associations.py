@@ -229,10 +229,13 @@ class AssocReader:
     def _run(self, argv: list[str]) -> str:
         try:
             return self.runner.run(argv, timeout=SACCTMGR_TIMEOUT_S)
-        except CommandFailed as exc:
+        except CommandFailed as exc:  # sacctmgr's own last words, not its whole argv
+            why = exc.stderr.splitlines()[-1] if exc.stderr else str(exc)
+            if exc.rc is None:
+                why = translate("Accounts", "no answer in {s:.0f} s").fill(s=SACCTMGR_TIMEOUT_S)
             raise AssocError(translate(
-                "Accounts", "Slurm's accounting cannot be read (is slurmdbd up?): {error}").fill(
-                error=str(exc))) from exc
+                "Accounts", "Slurm's accounting cannot be read on {where} (is slurmdbd up?): "
+                "{error}").fill(where=self.runner.where, error=why)) from exc
 
     def read(self) -> AssocTree:
         if self.version is None:

@@ -104,3 +104,34 @@ class AccountsReconciler:
         except AssocError:  # recorded above; what is left is unknown until Slurm answers
             after = todo
         return ReconcileResult(todo, tuple(steps), entry, after)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountsRead:
+    """One read for a view: the tree, the diff the fleet file implies, and how it was read."""
+
+    tree: AssocTree
+    diff: Diff
+    how: str  # a Phrase: render with .into(lang)
+
+
+def read_accounts(runner: Runner, inventory: Inventory, cluster: str | None = None
+                  ) -> AccountsRead:
+    """Read-only (no policy, no audit): what the GUI shows. Raises AssocError."""
+    reader = AssocReader(runner, cluster)
+    tree = reader.read()
+    return AccountsRead(tree, fleet_diff(inventory, tree), reader.how())
+
+
+def fleet_accounts_reader(inventory: Inventory):
+    """A callable reading the fleet's Slurm (its [slurm] controller) afresh on each call."""
+    from console.capacity.backends.slurm_setup import slurm_options_for, slurm_runner
+
+    def read() -> AccountsRead:
+        runner = slurm_runner(slurm_options_for(inventory))
+        try:
+            return read_accounts(runner, inventory)
+        finally:
+            runner.close()
+
+    return read

@@ -62,7 +62,8 @@ ALLOWED: dict[str, set[str]] = {
     "wiring": _CONSOLE - {"commands"} | {"bridge", "node-side"},
     "room": _CONSOLE - {"commands"} | {"wiring", "node-side"},
     "widgets.common": {"vocabulary", "settings"},
-    "widgets.history": {"vocabulary", "settings", "history", "energy.books", "widgets.common"},
+    "widgets.history": {"vocabulary", "settings", "history", "energy.books", "widgets.common"}
+    | {"scheduler"},  # Slurm's accounts beside the accounting
     "widgets.fleet": {"vocabulary", "settings", "fleet", "history", "widgets.common"}
     | {"widgets.history"},
     "widgets.alerts": {"vocabulary", "settings", "alerts", "widgets.common"},
@@ -74,7 +75,7 @@ ALLOWED: dict[str, set[str]] = {
     | {"widgets.fleet", "widgets.history"},
     "widgets.window": {"vocabulary", "settings", "alerts", "fleet", "history", "wiring", "bridge"}
     | {f"widgets.{page}" for page in ("common", "fleet", "history", "alerts", "capacity")}
-    | {"widgets.reports"},
+    | {"widgets.reports", "scheduler"},
 }
 
 
