@@ -948,6 +948,10 @@ These are set by the site&apos;s administrator in %3.</source>
         <source>interrupted</source>
         <translation>중단됨</translation>
     </message>
+    <message>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
 </context>
 <context>
     <name>AuditActions</name>
@@ -986,6 +990,10 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>acknowledge an alert</source>
         <translation>알림 확인</translation>
+    </message>
+    <message>
+        <source>reconcile Slurm accounts</source>
+        <translation>Slurm 계정 맞추기</translation>
     </message>
 </context>
 <context>
@@ -1123,6 +1131,10 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>Reason: %1</source>
         <translation>사유: %1</translation>
+    </message>
+    <message>
+        <source>Commands:</source>
+        <translation>명령:</translation>
     </message>
     <message>
         <source>Undoes plan %1</source>

@@ -70,3 +70,22 @@ def test_the_accounting_tab_opens_it_only_with_slurm(qtbot):
     assert view.accounts_button.isVisible()
     view.accounts_button.click()
     assert asked == [1]
+
+
+def test_the_audit_view_shows_a_reconcile_as_its_commands(qtbot, tmp_path):
+    from console.access import AccessPolicy, Identity, Role
+    from console.capacity.audit import AuditLog
+    from tests.unit.scheduler.test_associations import WritingRunner, reconciler
+    from widgets.capacity.audit_view import AuditView
+
+    runner = WritingRunner("22.05.8", fail="pub_bus")
+    reconciler(runner, tmp_path).apply("issue 18")
+    view = AuditView(AuditLog(tmp_path / "audit.sqlite"), ZoneInfo("Asia/Seoul"),
+                     AccessPolicy(Identity("kim", ()), Role.OPERATOR))
+    qtbot.addWidget(view)
+    view.refresh()
+    assert view.table.item(0, 3).text() == "reconcile Slurm accounts"
+    assert view.table.item(0, 7).text() == "failed"
+    text = view.describe(view.entries[0])
+    assert "Commands:" in text and "✓ sacctmgr -i add account prv_sector" in text
+    assert "✗ sacctmgr -i add account pub_bus" in text and "Nothing modified" in text

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from console.access import AccessDenied, AccessPolicy, Identity, Role
+from console.capacity.audit import AuditLog
 from console.capacity.backends.slurm_runner import CommandFailed
 from console.fleet.model import Organisation, Sector
 from console.inventory.model import Inventory
@@ -34,6 +36,7 @@ from console.scheduler.associations_json import (
     parse_qos_json,
 )
 from console.scheduler.reconcile import fleet_diff, wanted_tree
+from console.scheduler.reconcile_apply import AccountsReconciler, ReasonRequired
 
 HERE = Path(__file__).parent
 
@@ -193,3 +196,60 @@ def test_quota_mode_wants_sector_qos_and_a_preemptible_borrow_qos():
     order = [c.kind for c in found.changes]
     assert order.index("add-qos") < order.index("allow-qos")
     assert not any("GrpTRES" in " ".join(c.argv) for c in found.changes)  # caps: quota service's
+
+
+# -- applying ---------------------------------------------------------------------------------
+
+
+class WritingRunner(FakeRunner):
+    """Reads from the captures; `sacctmgr -i …` writes are recorded, the one named fails."""
+
+    def __init__(self, version: str, fail: str = "") -> None:
+        super().__init__(version)
+        self.fail, self.writes = fail, []
+
+    def run(self, argv, stdin=None, timeout=30.0):
+        if tuple(argv[:2]) == ("sacctmgr", "-i"):
+            self.writes.append(tuple(argv))
+            if self.fail and self.fail in argv:
+                raise CommandFailed(argv, 1, " Nothing modified", self.where)
+            return " Adding Account(s)\n"
+        return super().run(argv, stdin, timeout)
+
+
+def reconciler(runner, tmp_path, role=Role.OPERATOR):
+    inv = dataclasses.replace(inventory(), organisations=(
+        *inventory().organisations, Organisation("pub_bus", Sector.PUBLIC, "b", "Bus")),
+        org_accounts={**inventory().org_accounts, "pub_bus": "pub_bus"},
+        sector_accounts={**inventory().sector_accounts, Sector.PRIVATE: "prv_sector"})
+    policy = AccessPolicy(Identity("kim", ("ops",)), role)
+    return AccountsReconciler(runner, inv, policy, AuditLog(tmp_path / "audit.sqlite"))
+
+
+def test_apply_runs_in_order_and_records_each_result(tmp_path):
+    runner = WritingRunner("22.05.8")
+    result = reconciler(runner, tmp_path).apply("issue 18")
+    assert [w[3:5] for w in runner.writes] == [("account", "prv_sector"), ("account", "pub_bus"),
+                                               ("account", "where")]
+    assert result.ok and result.entry.action == "accounts-reconcile"
+    assert result.entry.body["result"] == "applied" and len(result.entry.body["results"]) == 3
+    assert not result.after.empty  # the captures do not change: what is left is read again
+
+
+def test_apply_stops_at_the_first_failure(tmp_path):
+    runner = WritingRunner("22.05.8", fail="pub_bus")
+    result = reconciler(runner, tmp_path).apply("issue 18")
+    assert len(runner.writes) == 2 and not result.ok
+    assert [s.ok for s in result.steps] == [True, False]
+    assert result.steps[1].output == "Nothing modified"
+    assert result.entry.body["result"] == "failed"
+    assert AuditLog(tmp_path / "audit.sqlite").verify().ok
+
+
+def test_a_viewer_or_no_reason_changes_nothing(tmp_path):
+    runner = WritingRunner("22.05.8")
+    with pytest.raises(AccessDenied):
+        reconciler(runner, tmp_path, Role.VIEWER).apply("why not")
+    with pytest.raises(ReasonRequired):
+        reconciler(runner, tmp_path).apply("  ")
+    assert runner.writes == [] and not (tmp_path / "audit.sqlite").exists()
