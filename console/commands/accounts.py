@@ -19,7 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-from console.access import AccessDenied
+from console.access import AccessDenied, Action
 from console.i18n.catalogue import reason_of, say, translate
 from console.inventory.model import Inventory
 from console.scheduler.associations import AssocError, AssocTree
@@ -71,8 +71,7 @@ def main(argv: list[str]) -> int:
             found = reconciler.diff(args.remove_unmanaged)
             _out(args, found.as_dict() if args.format == "json" else diff_lines(found, lang))
             return 0 if found.empty else 1
-        if not reconciler.can_apply():
-            reconciler.apply(args.reason)  # raises AccessDenied with the reason
+        reconciler.policy.require(Action.ACCOUNTS_RECONCILE)  # before listing what it would do
         if args.remove_unmanaged and args.format == "table":
             shown = reconciler.diff(True)  # the list first, as the operator asked to remove
             _out(args, diff_lines(shown, lang))
