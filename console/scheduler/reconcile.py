@@ -28,8 +28,8 @@ SACCTMGR = ("sacctmgr", "-i")
 KEEP = frozenset({"root"})  # never removed, whatever the flags
 # commands run in this order: QOS before the associations that allow them, parents before
 # children, moves before removals, accounts before the QOS they may still reference
-ORDER = ("add-qos", "set-qos", "add-account", "set-parent", "allow-qos", "remove-account",
-         "remove-qos")
+ORDER = ("add-qos", "set-qos", "add-account", "set-parent", "allow-qos", "allow-user-qos",
+         "remove-account", "remove-qos")
 
 KIND_TEXT = {
     "add-qos": translate("Accounts", "add QOS {name}"),
@@ -37,6 +37,7 @@ KIND_TEXT = {
     "add-account": translate("Accounts", "add account {name} under {detail}"),
     "set-parent": translate("Accounts", "move account {name} under {detail}"),
     "allow-qos": translate("Accounts", "allow QOS {detail} on account {name}"),
+    "allow-user-qos": translate("Accounts", "allow QOS {detail} for user {name}"),
     "remove-account": translate("Accounts", "remove account {name}"),
     "remove-qos": translate("Accounts", "remove QOS {name}"),
 }
@@ -189,6 +190,7 @@ def diff(wanted: Wanted, tree: AssocTree, remove_unmanaged: bool = False,
                 changes.append(Change("allow-qos", a.name, q,
                                       (*SACCTMGR, "modify", "account", "where", f"name={a.name}",
                                        cluster, "set", f"QOS+={q}")))
+    changes += _user_qos(wanted, tree)
     extra = [acc for _, acc in tree.walk() if acc.name not in names and acc.name not in KEEP]
     left_alone = tuple(acc.name for acc in extra if not acc.managed and not remove_unmanaged)
     depth = {acc.name: d for d, acc in tree.walk()}
@@ -205,6 +207,40 @@ def diff(wanted: Wanted, tree: AssocTree, remove_unmanaged: bool = False,
     changes.sort(key=lambda c: ORDER.index(c.kind))  # stable: parents stay before children
     return Diff(tree.cluster, tuple(changes), tuple(sorted(left_alone)), remove_unmanaged,
                 quota)
+
+
+def _user_qos(wanted: Wanted, tree: AssocTree) -> list[Change]:
+    """A user association with a QOS list of its own does not follow its account's: each under
+    a sector (in the tree as it will be) must allow the sector's QOS too, or its jobs cannot use
+    them. Only added, never taken away."""
+    by_name = {a.name: a for a in wanted.accounts}
+
+    def parent(name: str) -> str | None:
+        if name in by_name:
+            return by_name[name].parent
+        have = tree.accounts.get(name)
+        return have.parent if have is not None else None
+
+    def sector_qos(name: str | None) -> tuple[str, ...]:
+        seen = set()
+        while name is not None and name not in seen:
+            seen.add(name)
+            if name in by_name and by_name[name].qos:
+                return by_name[name].qos
+            name = parent(name)
+        return ()
+
+    out = []
+    for u in tree.users:
+        where = [f"name={u.user}", f"account={u.account}", f"cluster={tree.cluster}"]
+        if u.partition:
+            where.append(f"partition={u.partition}")
+        for q in sector_qos(u.account):
+            if q not in u.qos:
+                out.append(Change("allow-user-qos", f"{u.user} ({u.account})", q,
+                                  (*SACCTMGR, "modify", "user", "where", *where, "set",
+                                   f"QOS+={q}")))
+    return out
 
 
 def _qos_settings(q: WantedQos) -> list[str]:

@@ -348,6 +348,10 @@ These are set by the site&apos;s administrator in %3.</source>
         <translation>계정 {name}에 QOS {detail} 허용</translation>
     </message>
     <message>
+        <source>allow QOS {detail} for user {name}</source>
+        <translation>사용자 {name}에 QOS {detail} 허용</translation>
+    </message>
+    <message>
         <source>remove account {name}</source>
         <translation>계정 {name} 삭제</translation>
     </message>

@@ -124,7 +124,7 @@ def test_quota_mode_qos_made_on_real_slurm(fleets):
     operator = AccessPolicy(Identity("root", ("root",)), Role.OPERATOR)
     rec = AccountsReconciler(LocalRunner(tb.env), inv, operator, AuditLog(audit_path(data)))
     before = rec.diff()
-    assert {c.kind for c in before.changes} == {"add-qos", "allow-qos"}
+    assert {c.kind for c in before.changes} == {"add-qos", "allow-qos", "allow-user-qos"}
     result = rec.apply("quota mode's QOS")
     assert result.ok and result.after.empty, result.steps
     tree = rec.tree()
@@ -132,6 +132,12 @@ def test_quota_mode_qos_made_on_real_slurm(fleets):
     assert (borrow.preempt_mode, borrow.grace_time_s, borrow.managed) == ("requeue", 90, True)
     assert tree.qos["hangang_public"].preempt == ("hangang_borrow",)
     assert {"hangang_interest", "hangang_borrow"} <= set(tree.accounts["interest"].qos)
+    flood = next(u for u in tree.users if (u.account, u.user) == ("int_flood", "root"))
+    assert {"hangang_interest", "hangang_borrow", "interest_q"} <= set(flood.qos)  # kept its own
+    # a job of int_flood's may now run under its sector's QOS (the association allows it)
+    job = tb.sbatch("-p", "interest", "--account=int_flood", "--qos=hangang_interest",
+                    "--gres=gpu:1", "--wrap", "true")
+    assert job
 
 
 def test_slurmdbd_stopped_is_exit_2_with_a_clear_message(fleets, capsys):

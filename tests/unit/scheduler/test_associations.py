@@ -193,6 +193,13 @@ def test_quota_mode_wants_sector_qos_and_a_preemptible_borrow_qos():
     assert ("allow-qos", "interest", "hangang_interest") in got
     assert ("allow-qos", "interest", "hangang_borrow") in got
     assert ("add-qos", "hangang_borrow", "") not in got
+    users = {(c.name, c.detail) for c in found.changes if c.kind == "allow-user-qos"}
+    assert users == {(f"root ({a})", q) for a, s in (("public", "public"),
+                                                     ("pub_transit", "public"),
+                                                     ("int_flood", "interest"))
+                     for q in (f"hangang_{s}", "hangang_borrow")}  # root's own: no sector
+    assert ("sacctmgr", "-i", "modify", "user", "where", "name=root", "account=int_flood",
+            "cluster=hangang24", "set", "QOS+=hangang_interest") in {c.argv for c in found.changes}
     order = [c.kind for c in found.changes]
     assert order.index("add-qos") < order.index("allow-qos")
     assert not any("GrpTRES" in " ".join(c.argv) for c in found.changes)  # caps: quota service's
