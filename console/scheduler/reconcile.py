@@ -5,7 +5,8 @@ The fleet file names a Slurm account per sector and per organisation (inventory.
 org_accounts): sector accounts sit under root, organisations under their sector's account. In
 quota mode (`[slurm] mode = "quota"`) each sector also has a QOS, allowed on its account's
 association (and on the user associations below it that keep a QOS list of their own), and an
-optional borrow QOS (PreemptMode=requeue with a GraceTime) that every sector QOS may preempt. Caps (GrpTRES) are not touched here: moving them is the quota service's.
+optional borrow QOS (PreemptMode=requeue with a GraceTime) that every sector QOS may preempt.
+Caps (GrpTRES) are not touched here: moving them is the quota service's.
 
 What the console creates carries Description=hangang-console; only that is removed when the
 fleet file no longer names it. Anything else Slurm holds is left alone and listed, unless the
