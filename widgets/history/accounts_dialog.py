@@ -75,13 +75,13 @@ class AccountsDialog(QDialog):
         side = QVBoxLayout(right)
         side.setContentsMargins(0, 0, 0, 0)
         self.qos_label = QLabel()
-        for w, stretch in ((self.qos_label, 0), (self.qos, 2), (self.changes_label, 0),
-                           (self.changes, 3), (self.hint, 0)):
+        for w, stretch in ((self.qos_label, 0), (self.qos, 1), (self.changes_label, 0),
+                           (self.changes, 1), (self.hint, 0)):
             side.addWidget(w, stretch)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.tree)
         split.addWidget(right)
-        split.setSizes([560, 520])
+        split.setSizes([470, 630])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
