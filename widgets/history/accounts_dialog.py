@@ -81,7 +81,7 @@ class AccountsDialog(QDialog):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.tree)
         split.addWidget(right)
-        split.setSizes([470, 630])
+        split.setSizes([560, 540])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
