@@ -43,6 +43,7 @@ class Options:
 COMMANDS = {
     "simulate": "console.commands.simulate",
     "accounting": "console.commands.accounting",
+    "accounts": "console.commands.accounts",
     "rebalance": "console.commands.rebalance",
     "audit": "console.commands.audit",
     "alerts": "console.commands.alerts",

@@ -37,6 +37,7 @@ OUR_THREADS = (
     "prometheus-",
     "scheduler-jobs",
     "scheduler-watch",
+    "accounts-read",
 )
 
 

@@ -86,7 +86,7 @@ APPLY_RESULTS = {
     "rolled back": QT_TRANSLATE_NOOP("ApplyResults", "rolled back"),
     "rollback incomplete": QT_TRANSLATE_NOOP("ApplyResults", "rollback incomplete"),
     "interrupted": QT_TRANSLATE_NOOP("ApplyResults", "interrupted"),
-    "failed": QT_TRANSLATE_NOOP("ApplyResults", "failed"),  # quota mode: the scheduler refused
+    "failed": QT_TRANSLATE_NOOP("ApplyResults", "failed"),  # quota: Slurm refused; reconcile: a command
 }
 
 # an audit entry's action, and the actions access control guards (console/access.py Action)
@@ -103,6 +103,7 @@ AUDIT_ACTIONS = {
     "rebalance-recover": QT_TRANSLATE_NOOP("AuditActions", "recover an interrupted apply"),
     "edit-settings": QT_TRANSLATE_NOOP("AuditActions", "edit settings"),
     "acknowledge-alert": QT_TRANSLATE_NOOP("AuditActions", "acknowledge an alert"),
+    "accounts-reconcile": QT_TRANSLATE_NOOP("AuditActions", "reconcile Slurm accounts"),
 }
 
 ROLES = {

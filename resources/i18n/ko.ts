@@ -213,6 +213,10 @@ These are set by the site&apos;s administrator in %3.</source>
         <translation>CSV 내보내기…</translation>
     </message>
     <message>
+        <source>Slurm accounts…</source>
+        <translation>Slurm 계정…</translation>
+    </message>
+    <message>
         <source>Accounting period</source>
         <translation>정산 기간</translation>
     </message>
@@ -323,6 +327,227 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>kgCO2e</source>
         <translation>kgCO2e</translation>
+    </message>
+</context>
+<context>
+    <name>Accounts</name>
+    <message>
+        <source>slurmdbd holds several clusters ({clusters}): name one</source>
+        <translation>slurmdbd에 클러스터가 여럿 있습니다({clusters}). 하나를 지정하십시오</translation>
+    </message>
+    <message>
+        <source>no answer in {s:.0f} s</source>
+        <translation>{s:.0f}초 동안 응답 없음</translation>
+    </message>
+    <message>
+        <source>Slurm&apos;s accounting cannot be read on {where} (is slurmdbd up?): {error}</source>
+        <translation>{where}에서 Slurm 회계 정보를 읽을 수 없습니다(slurmdbd가 실행 중입니까?): {error}</translation>
+    </message>
+    <message>
+        <source>sacctmgr printed what the console cannot read: {error}</source>
+        <translation>sacctmgr 출력을 해석할 수 없습니다: {error}</translation>
+    </message>
+    <message>
+        <source>sacctmgr shows no associations for cluster {cluster}</source>
+        <translation>sacctmgr에 클러스터 {cluster}의 연관(association)이 없습니다</translation>
+    </message>
+    <message>
+        <source>Slurm {version}, read with {form} on {where}</source>
+        <translation>Slurm {version}, {where}에서 {form}(으)로 읽음</translation>
+    </message>
+    <message>
+        <source>add QOS {name}</source>
+        <translation>QOS {name} 추가</translation>
+    </message>
+    <message>
+        <source>set QOS {name}: {detail}</source>
+        <translation>QOS {name} 설정: {detail}</translation>
+    </message>
+    <message>
+        <source>add account {name} under {detail}</source>
+        <translation>{detail} 아래에 계정 {name} 추가</translation>
+    </message>
+    <message>
+        <source>move account {name} under {detail}</source>
+        <translation>계정 {name}을(를) {detail} 아래로 이동</translation>
+    </message>
+    <message>
+        <source>allow QOS {detail} on account {name}</source>
+        <translation>계정 {name}에 QOS {detail} 허용</translation>
+    </message>
+    <message>
+        <source>allow QOS {detail} for user {name}</source>
+        <translation>사용자 {name}에 QOS {detail} 허용</translation>
+    </message>
+    <message>
+        <source>remove account {name}</source>
+        <translation>계정 {name} 삭제</translation>
+    </message>
+    <message>
+        <source>remove QOS {name}</source>
+        <translation>QOS {name} 삭제</translation>
+    </message>
+    <message>
+        <source>a reason is required to change Slurm&apos;s accounts</source>
+        <translation>Slurm 계정을 바꾸려면 사유가 필요합니다</translation>
+    </message>
+</context>
+<context>
+    <name>AccountsCommand</name>
+    <message>
+        <source>reconcile needs --inventory FILE</source>
+        <translation>reconcile에는 --inventory FILE이 필요합니다</translation>
+    </message>
+    <message>
+        <source>--apply goes with reconcile</source>
+        <translation>--apply는 reconcile과 함께 씁니다</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>계정</translation>
+    </message>
+    <message>
+        <source>QOS</source>
+        <translation>QOS</translation>
+    </message>
+    <message>
+        <source>Limits</source>
+        <translation>제한</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>우선순위</translation>
+    </message>
+    <message>
+        <source>Preempt mode</source>
+        <translation>선점 방식</translation>
+    </message>
+    <message>
+        <source>Grace time</source>
+        <translation>유예 시간</translation>
+    </message>
+    <message>
+        <source>Preempts</source>
+        <translation>선점 대상</translation>
+    </message>
+    <message>
+        <source>Group TRES</source>
+        <translation>그룹 TRES</translation>
+    </message>
+    <message>
+        <source>* created by the console</source>
+        <translation>* 콘솔이 만든 항목</translation>
+    </message>
+    <message>
+        <source>{how}; cluster {cluster}</source>
+        <translation>{how}; 클러스터 {cluster}</translation>
+    </message>
+    <message>
+        <source>Cluster {cluster}: Slurm holds what the fleet file implies; nothing to change.</source>
+        <translation>클러스터 {cluster}: Slurm이 클러스터 구성 파일과 일치합니다. 바꿀 것이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Cluster {cluster}: {n} change(s)</source>
+        <translation>클러스터 {cluster}: 변경 {n}건</translation>
+    </message>
+    <message>
+        <source>Removed although the console did not create them (--remove-unmanaged): {names}</source>
+        <translation>콘솔이 만들지 않았지만 삭제함(--remove-unmanaged): {names}</translation>
+    </message>
+    <message>
+        <source>Left alone (in Slurm, not in the fleet file, not created by the console): {names}</source>
+        <translation>그대로 둠(Slurm에는 있으나 구성 파일에 없고 콘솔이 만들지 않음): {names}</translation>
+    </message>
+    <message>
+        <source>{done} of {total} command(s) run; audit entry {entry}</source>
+        <translation>명령 {total}개 중 {done}개 실행, 감사 기록 {entry}</translation>
+    </message>
+</context>
+<context>
+    <name>AccountsDialog</name>
+    <message>
+        <source>Reading Slurm&apos;s accounts…</source>
+        <translation>Slurm 계정을 읽는 중…</translation>
+    </message>
+    <message>
+        <source>Slurm accounts</source>
+        <translation>Slurm 계정</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>계정</translation>
+    </message>
+    <message>
+        <source>QOS allowed</source>
+        <translation>허용 QOS</translation>
+    </message>
+    <message>
+        <source>Limits</source>
+        <translation>제한</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>QOS</source>
+        <translation>QOS</translation>
+    </message>
+    <message>
+        <source>Preempt mode</source>
+        <translation>선점 방식</translation>
+    </message>
+    <message>
+        <source>Grace time</source>
+        <translation>유예 시간</translation>
+    </message>
+    <message>
+        <source>Preempts</source>
+        <translation>선점 대상</translation>
+    </message>
+    <message>
+        <source>Group limit</source>
+        <translation>그룹 제한</translation>
+    </message>
+    <message>
+        <source>Quality of service</source>
+        <translation>서비스 품질(QOS)</translation>
+    </message>
+    <message>
+        <source>What the fleet file implies</source>
+        <translation>클러스터 구성 파일에 따른 변경</translation>
+    </message>
+    <message>
+        <source>Read-only. Apply with: hangang-console accounts reconcile --inventory FILE --apply --reason …  (* created by the console)</source>
+        <translation>읽기 전용입니다. 적용: hangang-console accounts reconcile --inventory FILE --apply --reason …  (* 콘솔이 만든 항목)</translation>
+    </message>
+    <message>
+        <source>Slurm association tree</source>
+        <translation>Slurm 연관 트리</translation>
+    </message>
+    <message>
+        <source>{how}; cluster {cluster}</source>
+        <translation>{how}; 클러스터 {cluster}</translation>
+    </message>
+    <message>
+        <source>{n} s</source>
+        <translation>{n}초</translation>
+    </message>
+    <message>
+        <source>Nothing: Slurm holds what the fleet file implies.</source>
+        <translation>없음: Slurm이 클러스터 구성 파일과 일치합니다.</translation>
+    </message>
+    <message>
+        <source>Left alone (not the console&apos;s): {names}</source>
+        <translation>그대로 둠(콘솔이 만들지 않음): {names}</translation>
     </message>
 </context>
 <context>
@@ -810,6 +1035,10 @@ These are set by the site&apos;s administrator in %3.</source>
         <source>acknowledge an alert</source>
         <translation>알림 확인</translation>
     </message>
+    <message>
+        <source>reconcile Slurm accounts</source>
+        <translation>Slurm 계정 맞추기</translation>
+    </message>
 </context>
 <context>
     <name>AuditCommand</name>
@@ -946,6 +1175,10 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>Reason: %1</source>
         <translation>사유: %1</translation>
+    </message>
+    <message>
+        <source>Commands:</source>
+        <translation>명령:</translation>
     </message>
     <message>
         <source>Undoes plan %1</source>

@@ -45,8 +45,9 @@ ALLOWED: dict[str, set[str]] = {
     "alerts": {"vocabulary", "settings", "fleet"},
     # Slurm over SSH uses the telemetry's SSH transport and host-key checks
     "capacity": {"vocabulary", "settings", "inventory", "telemetry"},
-    # the scheduler's books: Slurm's commands through the capacity backends' runners
-    "scheduler": {"vocabulary", "inventory", "capacity", "fleet"},
+    # the scheduler's books: Slurm's commands through the capacity backends' runners; the
+    # access policy (settings) before reconciling accounts; SchedulerJobs (fleet)
+    "scheduler": {"vocabulary", "inventory", "capacity", "fleet", "settings"},
     # the Prometheus source also reads serve's book counters back into the history's rows
     "sources": {"vocabulary", "inventory", "fleet", "telemetry", "capacity", "node-side"}
     | {"whatif", "history"},
@@ -63,7 +64,7 @@ ALLOWED: dict[str, set[str]] = {
     "room": _CONSOLE - {"commands"} | {"wiring", "node-side"},
     "widgets.common": {"vocabulary", "settings"},
     "widgets.history": {"vocabulary", "settings", "history", "energy.books", "widgets.common"}
-    | {"scheduler"},  # the waits table reads sacct through the watch
+    | {"scheduler"},  # the waits table (sacct through the watch), Slurm's accounts
     "widgets.fleet": {"vocabulary", "settings", "fleet", "history", "widgets.common"}
     | {"widgets.history", "scheduler"},  # the cards show the scheduler watch's view
     "widgets.alerts": {"vocabulary", "settings", "alerts", "widgets.common"},
@@ -75,7 +76,7 @@ ALLOWED: dict[str, set[str]] = {
     | {"widgets.fleet", "widgets.history"},
     "widgets.window": {"vocabulary", "settings", "alerts", "fleet", "history", "wiring", "bridge"}
     | {f"widgets.{page}" for page in ("common", "fleet", "history", "alerts", "capacity")}
-    | {"widgets.reports"},
+    | {"widgets.reports", "scheduler"},
 }
 
 

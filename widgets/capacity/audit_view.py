@@ -235,6 +235,12 @@ class AuditView(QWidget):
             ),
             fmt(self.tr("Reason: %1"), e.reason),
         ]
+        if e.body.get("kind") == "accounts":  # Slurm accounts reconciled: commands, not moves
+            return "\n".join(lines + ["", self.tr("Commands:")] + [
+                f"  {'✓' if r.get('ok') else '✗'} {' '.join(r.get('argv', []))}"
+                + ("" if r.get("ok") else f" ({r.get('output', '')})")
+                for r in e.body.get("results", [])
+            ] + ["", fmt(self.tr("Hash %1"), e.hash), fmt(self.tr("After %1"), e.prev_hash)])
         if plan.get("undoes"):
             lines.append(fmt(self.tr("Undoes plan %1"), plan["undoes"]))
         if plan.get("override"):

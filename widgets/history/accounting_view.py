@@ -7,6 +7,7 @@ are the same DataFrame (numbers rounded as shown), with the total row last.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -95,6 +96,8 @@ class AccountingView(QWidget):
         self.by = QComboBox()
         self.refresh_button = QPushButton()
         self.export_button = QPushButton()
+        self.accounts_button = QPushButton(visible=False)  # shown when the fleet has Slurm
+        self.open_accounts: Callable[[], object] | None = None
         self.note = QLabel(objectName="Legend")
         self.from_label, self.to_label = QLabel(), QLabel()
         self.model = FrameModel([], self)
@@ -118,6 +121,7 @@ class AccountingView(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.note)
         bar.addWidget(self.export_button)
+        bar.addWidget(self.accounts_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
@@ -132,6 +136,7 @@ class AccountingView(QWidget):
         self.by.currentIndexChanged.connect(lambda _: self.refresh())
         self.refresh_button.clicked.connect(self.refresh)
         self.export_button.clicked.connect(lambda: self.export_csv())
+        self.accounts_button.clicked.connect(lambda: self.open_accounts and self.open_accounts())
 
     def attach(
         self,
@@ -142,6 +147,11 @@ class AccountingView(QWidget):
         self.queries, self.settings, self.energy = queries, settings, energy
         if self.isVisible():
             self.refresh()
+
+    def set_accounts(self, opener: Callable[[], object]) -> None:
+        """Show "Slurm accounts…", which calls `opener` (the fleet file names a Slurm)."""
+        self.open_accounts = opener
+        self.accounts_button.setVisible(True)
 
     def today(self) -> date:
         return datetime.now(self.tz).date()
@@ -161,6 +171,7 @@ class AccountingView(QWidget):
         self.to_label.setText(self.tr("to"))
         self.refresh_button.setText(self.tr("Refresh"))
         self.export_button.setText(self.tr("Export CSV…"))
+        self.accounts_button.setText(self.tr("Slurm accounts…"))
         self.preset.setAccessibleName(self.tr("Accounting period"))
         self.by.setAccessibleName(self.tr("Group accounting by"))
         self.first.setAccessibleName(self.tr("First day"))

@@ -26,6 +26,7 @@ from widgets.common.queue_views import QueueViews
 from widgets.common.theme import apply_theme, choose_theme
 from widgets.fleet.node_detail import NodeDetail
 from widgets.fleet.sector_energy import TodayReader
+from widgets.history.accounts_dialog import AccountsDialog
 from widgets.history.query import HistoryQueries
 from widgets.reports.dialog import ReportDialog
 from widgets.window.alert_presenter import AlertPresenter
@@ -46,6 +47,7 @@ class WindowFrontend:
         self.queries: HistoryQueries | None = None
         self.details: dict[str, NodeDetail] = {}  # open node windows by node name
         self.report: ReportDialog | None = None
+        self.accounts: AccountsDialog | None = None
         self.tz = ZoneInfo("Asia/Seoul")
         self.exit_code = 0
 
@@ -116,6 +118,8 @@ class WindowFrontend:
         window.plot.attach(self.queries)
         settings = services.settings
         window.accounting.attach(self.queries, settings.accounting, settings.energy)
+        if services.inventory.slurm is not None:
+            window.accounting.set_accounts(self.open_accounts)
         window.table.node_activated.connect(self.open_node)
         window.heatmap.node_activated.connect(self.open_node)
         history = services.history
@@ -126,6 +130,17 @@ class WindowFrontend:
         window.closing.connect(self._closing)
         window.report_action.setEnabled(history is not None)
         window.report_requested.connect(self.open_report)
+
+    def open_accounts(self) -> AccountsDialog:
+        """Accounting → Slurm accounts…: the association tree, read-only, kept while open."""
+        if self.accounts is None:
+            from console.scheduler.reconcile_apply import fleet_accounts_reader
+
+            self.accounts = AccountsDialog(fleet_accounts_reader(self.services.inventory),
+                                           parent=self.window)
+        self.accounts.show()
+        self.accounts.raise_()
+        return self.accounts
 
     def open_report(self) -> ReportDialog:
         """File → Report…: one dialog, kept (with its choices) while the window lives."""
