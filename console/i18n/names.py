@@ -86,7 +86,7 @@ APPLY_RESULTS = {
     "rolled back": QT_TRANSLATE_NOOP("ApplyResults", "rolled back"),
     "rollback incomplete": QT_TRANSLATE_NOOP("ApplyResults", "rollback incomplete"),
     "interrupted": QT_TRANSLATE_NOOP("ApplyResults", "interrupted"),
-    "failed": QT_TRANSLATE_NOOP("ApplyResults", "failed"),  # quota: Slurm refused; reconcile: a command
+    "failed": QT_TRANSLATE_NOOP("ApplyResults", "failed"),  # Slurm refused it
 }
 
 # an audit entry's action, and the actions access control guards (console/access.py Action)
