@@ -62,6 +62,7 @@ class Services:
         default_factory=lambda: AccessPolicy.for_session(Settings().roles, kiosk=True)
     )
     capacity: CapacityService | None = None
+    quota: object | None = None  # QuotaService in quota mode: the board moves GPU caps, not nodes
     follower: AllocationFollower | None = None  # reads capacity.backend; feeds the bridge
     alerts: AlertEngine | None = None
     incidents: IncidentStore | None = None
@@ -224,7 +225,12 @@ def build_services(
         )
     fleet = FleetState(inventory, registry, stale_after_s=3 * slowest + 1)
     bridge = bridge_factory(fleet)
-    if inventory.slurm is not None:  # the fleet file names a Slurm cluster: moves go there
+    quota = None
+    if capacity_mode(options, inventory) == "quota":  # caps of the sectors' QOS, no node moves
+        from console.capacity.quota.setup import quota_capacity
+
+        capacity, quota = None, quota_capacity(store_dir(options), inventory, policy)
+    elif inventory.slurm is not None:  # the fleet file names a Slurm cluster: moves go there
         from console.capacity.backends.slurm_setup import slurm_capacity, slurm_options_for
 
         capacity = slurm_capacity(store_dir(options), inventory, policy,
@@ -232,13 +238,21 @@ def build_services(
     else:
         capacity = local_capacity(store_dir(options), inventory, policy)
     services = _assemble(options, fleet, bridge, sources, settings, policy, frame_step_s=fastest)
-    services.capacity = capacity
+    services.capacity, services.quota = capacity, quota
     if room is not None and settings.alertmanager.url:  # the room alerts: do not fire twice
         from console.alerts.room_incidents import RoomIncidents
 
         services.room_alerts = RoomIncidents.of(settings.alertmanager)
         services.alerts = services.incidents = None
     return services
+
+
+def capacity_mode(options: Options, inventory: Inventory | None) -> str:
+    """"nodes" or "quota": --capacity-mode, else the fleet file's [slurm] mode, else nodes."""
+    if options.capacity_mode is not None:
+        return options.capacity_mode
+    slurm = inventory.slurm if inventory is not None else None
+    return str((slurm or {}).get("mode") or "nodes")
 
 
 def store_dir(options: Options):
@@ -318,6 +332,10 @@ def _demo_services(
         options, fleet, bridge, sources, settings, policy, frame_step_s=options.interval
     )
     services.capacity = capacity
+    if capacity_mode(options, None) == "quota":  # the demo's caps live beside its node store
+        from console.capacity.quota.setup import quota_capacity
+
+        services.quota = quota_capacity(store_dir(options), sim.inventory, policy, sim=sim)
     if faults_from is not None:  # the demo's stand-in for the capacity backend's queue
         services.demand = lambda: demo_faults.pending_demand(faults_from, time.time(), on_s)
     return services

@@ -1,0 +1,56 @@
+"""Small pieces of the quota board: the banner's look, the guarantees, the change to undo, the legend."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from console.capacity.quota.model import QuotaState
+from console.fleet.model import SECTORS, Sector
+from widgets.capacity.quota_column import LENT_COLOR
+
+BANNER_STYLE = (
+    "QLabel#QuotaBanner { background: #5c1f1a; color: #ffffff; padding: 8px;"
+    " border-radius: 4px; font-weight: bold; }"
+)
+APPLY_ACTIONS = ("quota-apply", "quota-undo")
+
+
+def guarantees_of(service, state: QuotaState) -> dict[Sector, int]:
+    """Each sector's guarantee on the shared partition's GPUs (the core's, when it says)."""
+    own = getattr(service, "guarantees", None)
+    if callable(own):
+        return dict(own(state))
+    entitlements = getattr(service, "entitlements", {}) or {}
+    return {s: entitlements[s].guarantee(state.capacity) for s in SECTORS if s in entitlements}
+
+
+def last_undoable_plan(audit) -> str | None:
+    """The plan id of the newest quota change that was applied and not undone since."""
+    if audit is None:
+        return None
+    undone: set[str] = set()
+    for entry in reversed(audit.entries()):
+        if entry.action not in APPLY_ACTIONS or entry.result != "applied":
+            continue
+        if entry.action == "quota-undo":
+            undoes = entry.body.get("plan", {}).get("undoes")
+            if undoes:
+                undone.add(undoes)
+            continue
+        if entry.plan_id not in undone:
+            return entry.plan_id
+    return None
+
+
+def legend_html() -> str:
+    """What the cap bars' colours mean."""
+    tr = QCoreApplication.translate
+    return (
+        f"■ {tr('QuotaBoard', 'running')} &nbsp; "
+        f"<span style='color:{LENT_COLOR.name()}'>▨</span> "
+        f"{tr('QuotaBoard', 'lent (others borrow its unused cap)')} &nbsp; "
+        f"▩ {tr('QuotaBoard', 'borrowed above its cap')} &nbsp; "
+        f"□ {tr('QuotaBoard', 'cap')} &nbsp; "
+        f"<b>┃</b> {tr('QuotaBoard', 'guarantee')} &nbsp; "
+        f"┆ {tr('QuotaBoard', 'new cap')}"
+    )
