@@ -93,8 +93,16 @@ class QuotaBoard(QWidget):
 
     def _layout(self) -> None:
         moves = QHBoxLayout()
-        for w in (self.step_label, self.step, self.from_label, self.source, self.to_label,
-                  self.target, self.move_button, self.clear_button):
+        for w in (
+            self.step_label,
+            self.step,
+            self.from_label,
+            self.source,
+            self.to_label,
+            self.target,
+            self.move_button,
+            self.clear_button,
+        ):
             moves.addWidget(w)
         moves.addStretch(1)
         moves.addWidget(self.status)
@@ -137,8 +145,9 @@ class QuotaBoard(QWidget):
             column.cap_dropped.connect(lambda src, dst: self.move(src, dst, self.step.value()))
             column.cap_edited.connect(self.set_cap)
         self.move_button.clicked.connect(
-            lambda: self.move(self.source.currentData(), self.target.currentData(),
-                              self.step.value())
+            lambda: self.move(
+                self.source.currentData(), self.target.currentData(), self.step.value()
+            )
         )
         self.clear_button.clicked.connect(self.clear_plan)
         self.refresh_button.clicked.connect(self.refresh)
@@ -148,9 +157,18 @@ class QuotaBoard(QWidget):
 
     def _set_editable(self, on: bool) -> None:
         """A viewer or the kiosk sees the caps and no control to change them."""
-        for w in (self.step_label, self.step, self.from_label, self.source, self.to_label,
-                  self.target, self.move_button, self.clear_button, self.undo_button,
-                  self.apply_button):
+        for w in (
+            self.step_label,
+            self.step,
+            self.from_label,
+            self.source,
+            self.to_label,
+            self.target,
+            self.move_button,
+            self.clear_button,
+            self.undo_button,
+            self.apply_button,
+        ):
             w.setVisible(on)
         for column in self.columns.values():
             column.set_editable(on)
@@ -232,8 +250,7 @@ class QuotaBoard(QWidget):
         try:
             changed = move_cap(caps, source, target, gpus)
         except ValueError:
-            self.plan_problem = self.tr(
-                "Choose two different sectors that both have a GPU cap.")
+            self.plan_problem = self.tr("Choose two different sectors that both have a GPU cap.")
             self._update()
             return
         self.targets.update(changed)
@@ -263,8 +280,9 @@ class QuotaBoard(QWidget):
         self.plan = None
         if state is not None and targets:
             try:
-                self.plan = self.service.plan(targets, state, override=self.override,
-                                              justification=self.justification)
+                self.plan = self.service.plan(
+                    targets, state, override=self.override, justification=self.justification
+                )
             except ValueError as exc:
                 self.plan_problem = core_text(str(exc))
         self._update_preview()
@@ -300,24 +318,37 @@ class QuotaBoard(QWidget):
             lent = state.lent()
             guarantees = self._guarantees()
             after = self.plan.caps() if self.plan is not None else state.caps()
-            scale = max([state.capacity] + [(c or 0) for c in after.values()]
-                        + [q.running + q.borrowed for q in state.sectors.values()])
+            scale = max(
+                [state.capacity]
+                + [(c or 0) for c in after.values()]
+                + [q.running + q.borrowed for q in state.sectors.values()]
+            )
             for sector, column in self.columns.items():
-                column.show_quota(state.sectors[sector], lent[sector], guarantees.get(sector),
-                                  after[sector], scale)
+                column.show_quota(
+                    state.sectors[sector],
+                    lent[sector],
+                    guarantees.get(sector),
+                    after[sector],
+                    scale,
+                )
             self.step.setMaximum(max(1, state.capacity))
         refusal = self.apply_refusal()
         self.apply_button.setEnabled(refusal is None)
         self.apply_button.setToolTip(refusal or self.tr("Apply the new caps (asks for a reason)"))
         self.clear_button.setEnabled(bool(self.targets))
         self.move_button.setEnabled(state is not None and not self.worker.applying)
-        self.undo_button.setEnabled(self.undoable is not None and not self.worker.applying
-                                    and state is not None)
+        self.undo_button.setEnabled(
+            self.undoable is not None and not self.worker.applying and state is not None
+        )
         if self.read_problem:
-            when = (datetime.fromtimestamp(state.read_at, self.tz).strftime("%H:%M:%S")
-                    if state is not None else None)
-            text = fmt(self.tr("Cannot read the sector caps from the scheduler: %1"),
-                       self.read_problem)
+            when = (
+                datetime.fromtimestamp(state.read_at, self.tz).strftime("%H:%M:%S")
+                if state is not None
+                else None
+            )
+            text = fmt(
+                self.tr("Cannot read the sector caps from the scheduler: %1"), self.read_problem
+            )
             if when:
                 text += " " + fmt(self.tr("The board shows the read of %1."), when)
             self.banner.setText(text)
@@ -326,8 +357,14 @@ class QuotaBoard(QWidget):
             self.status.setText(self.tr("Reading the caps…") if not self.read_problem else "")
         else:
             when = datetime.fromtimestamp(state.read_at, self.tz).strftime("%H:%M:%S")
-            self.status.setText(fmt(self.tr("Read %1 · %2 GPUs shared · version %3"), when,
-                                    state.capacity, state.version))
+            self.status.setText(
+                fmt(
+                    self.tr("Read %1 · %2 GPUs shared · version %3"),
+                    when,
+                    state.capacity,
+                    state.version,
+                )
+            )
 
     # -- apply and undo ---------------------------------------------------------------------------
 
@@ -354,8 +391,12 @@ class QuotaBoard(QWidget):
         before = {Sector(k): v for k, v in entry.body.get("before", {}).items()}
         after = {Sector(k): v for k, v in entry.body.get("after", {}).items()}
         # what the confirmation lists: the caps now back to what that change replaced
-        shown = QuotaPlan(after, {s: v for s, v in before.items() if v is not None},
-                          self.state.version, undoes=plan_id)
+        shown = QuotaPlan(
+            after,
+            {s: v for s, v in before.items() if v is not None},
+            self.state.version,
+            undoes=plan_id,
+        )
         dialog = QuotaApplyDialog(shown, undo=True, parent=self)
         dialog.accepted.connect(lambda: self._start(None, dialog.reason(), undo_of=plan_id))
         return self._open(dialog)
@@ -370,11 +411,14 @@ class QuotaBoard(QWidget):
     def _start(self, plan: QuotaPlan | None, reason: str, undo_of: str | None = None) -> None:
         service, who = self.service, self.service.policy.identity.user
         if undo_of is None:
+
             def work(progress, cancel):
                 return service.apply(plan, who, reason)
         else:
+
             def work(progress, cancel):
                 return service.undo(undo_of, who, reason)
+
         if self.worker.start_apply(work):
             self.result.setStyleSheet("")
             self.result.setText(self.tr("Applying the new caps…"))
@@ -384,8 +428,12 @@ class QuotaBoard(QWidget):
         entry = result.entry
         self.last_result = entry.result
         self.undoable = last_undoable_plan(self.service.audit)
-        self._say(self.tr("Applied: the new caps are in force.") if entry.action == "quota-apply"
-                  else self.tr("Undone: the caps are back."), ok=True)
+        self._say(
+            self.tr("Applied: the new caps are in force.")
+            if entry.action == "quota-apply"
+            else self.tr("Undone: the caps are back."),
+            ok=True,
+        )
         self.targets, self.plan = {}, None
         self.preview_panel.reset_override()
         self.refresh()

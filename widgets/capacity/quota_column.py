@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QMimeData, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QDrag, QPainter, QPen
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from console.capacity.quota.model import SectorQuota
 from console.fleet.model import Sector
@@ -20,6 +28,7 @@ from widgets.common.theme import SECTOR_COLORS
 
 MIME_TYPE = "application/x-hangang-quota-cap"  # data: the source sector's value
 LENT_COLOR = QColor("#ffab00")  # others' jobs in this sector's unused cap
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 NO_CAP = -1  # the spin box's "no limit" (a sector whose QOS sets no GPU limit)
 
 
@@ -41,8 +50,14 @@ class CapBar(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setCursor(Qt.CursorShape.OpenHandCursor)
 
-    def set_values(self, quota: SectorQuota | None, lent: int, guarantee: int | None,
-                   new_cap: int | None, scale: int) -> None:
+    def set_values(
+        self,
+        quota: SectorQuota | None,
+        lent: int,
+        guarantee: int | None,
+        new_cap: int | None,
+        scale: int,
+    ) -> None:
         self.quota, self.lent, self.guarantee = quota, lent, guarantee
         self.new_cap, self.scale = new_cap, max(1, scale)
         self.update()
@@ -67,12 +82,16 @@ class CapBar(QWidget):
         p.fillRect(QRectF(1, top, x(cap) - 1, bar_h), dim)
         p.fillRect(QRectF(1, top, x(q.running) - 1, bar_h), self.colour)
         if self.lent:  # others' borrowing sits in the unused part of the cap
-            p.fillRect(QRectF(x(q.running), top, x(q.running + self.lent) - x(q.running), bar_h),
-                       QBrush(LENT_COLOR, Qt.BrushStyle.BDiagPattern))
+            p.fillRect(
+                QRectF(x(q.running), top, x(q.running + self.lent) - x(q.running), bar_h),
+                QBrush(LENT_COLOR, Qt.BrushStyle.BDiagPattern),
+            )
         if q.borrowed:  # its own jobs above the cap, through the borrow QOS
             start = max(cap, q.running)
-            p.fillRect(QRectF(x(start), top, x(start + q.borrowed) - x(start), bar_h),
-                       QBrush(self.colour, Qt.BrushStyle.Dense4Pattern))
+            p.fillRect(
+                QRectF(x(start), top, x(start + q.borrowed) - x(start), bar_h),
+                QBrush(self.colour, Qt.BrushStyle.Dense4Pattern),
+            )
         if q.cap is not None:
             p.setPen(QPen(self.colour.lighter(140), 2))
             p.drawRect(QRectF(1, top, x(cap) - 1, bar_h))
@@ -150,7 +169,7 @@ class QuotaColumn(QFrame):
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(2)
         for row, key in enumerate(self.CAPTIONS):
-            self.values[key].setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.values[key].setAlignment(RIGHT)
             grid.addWidget(self.captions[key], row, 0)
             grid.addWidget(self.values[key], row, 1)
         grid.setColumnStretch(0, 1)
@@ -188,8 +207,9 @@ class QuotaColumn(QFrame):
             self.tr("Drag onto another sector to move the step's GPUs of cap there")
         )
 
-    def show_quota(self, quota: SectorQuota, lent: int, guarantee: int | None,
-                   new_cap: int | None, scale: int) -> None:
+    def show_quota(
+        self, quota: SectorQuota, lent: int, guarantee: int | None, new_cap: int | None, scale: int
+    ) -> None:
         self.bar.set_values(quota, lent, guarantee, new_cap, scale)
         cap = "–" if quota.cap is None else str(quota.cap)
         if new_cap is not None and new_cap != quota.cap:

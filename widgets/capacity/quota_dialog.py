@@ -18,15 +18,27 @@ class QuotaApplyDialog(QDialog):
 
     def __init__(self, plan: QuotaPlan, undo: bool, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Undo the last cap change") if undo else self.tr("Apply the new caps"))
+        self.setWindowTitle(
+            self.tr("Undo the last cap change") if undo else self.tr("Apply the new caps")
+        )
         changes = plan.changes()
-        lines = [fmt(self.tr("%1 sector caps change, %2 GPUs of cap move:"), len(changes),
-                     plan.gpus_moved())]
+        lines = [
+            fmt(
+                self.tr("%1 sector caps change, %2 GPUs of cap move:"),
+                len(changes),
+                plan.gpus_moved(),
+            )
+        ]
         for sector, before, after in changes:
-            lines.append(fmt("  %1: %2 → %3", sector_name(sector),
-                             "–" if before is None else before, after))
-        lines.append(self.tr("Slurm applies the caps at once: running jobs are not touched; "
-                             "new jobs above a cap wait."))
+            lines.append(
+                fmt("  %1: %2 → %3", sector_name(sector), "–" if before is None else before, after)
+            )
+        lines.append(
+            self.tr(
+                "Slurm applies the caps at once: running jobs are not touched; "
+                "new jobs above a cap wait."
+            )
+        )
         if plan.override:
             lines.append(fmt(self.tr("Checks overridden: %1"), plan.justification))
         self.summary = QLabel("\n".join(lines), wordWrap=True)

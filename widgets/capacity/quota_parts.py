@@ -1,4 +1,4 @@
-"""Small pieces of the quota board: the banner's look, the guarantees, the change to undo, the legend."""
+"""Pieces of the quota board: the banner's look, the guarantees, the change to undo, the legend."""
 
 from __future__ import annotations
 
@@ -44,13 +44,13 @@ def last_undoable_plan(audit) -> str | None:
 
 def legend_html() -> str:
     """What the cap bars' colours mean."""
-    tr = QCoreApplication.translate
-    return (
-        f"■ {tr('QuotaBoard', 'running')} &nbsp; "
+    parts = (
+        "■ " + QCoreApplication.translate("QuotaBoard", "running"),
         f"<span style='color:{LENT_COLOR.name()}'>▨</span> "
-        f"{tr('QuotaBoard', 'lent (others borrow its unused cap)')} &nbsp; "
-        f"▩ {tr('QuotaBoard', 'borrowed above its cap')} &nbsp; "
-        f"□ {tr('QuotaBoard', 'cap')} &nbsp; "
-        f"<b>┃</b> {tr('QuotaBoard', 'guarantee')} &nbsp; "
-        f"┆ {tr('QuotaBoard', 'new cap')}"
+        + QCoreApplication.translate("QuotaBoard", "lent (others borrow its unused cap)"),
+        "▩ " + QCoreApplication.translate("QuotaBoard", "borrowed above its cap"),
+        "□ " + QCoreApplication.translate("QuotaBoard", "cap"),
+        "<b>┃</b> " + QCoreApplication.translate("QuotaBoard", "guarantee"),
+        "┆ " + QCoreApplication.translate("QuotaBoard", "new cap"),
     )
+    return " &nbsp; ".join(parts)

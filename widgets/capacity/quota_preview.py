@@ -33,6 +33,7 @@ from widgets.common.labels import fmt, sector_name, ui_language
 SEVERITY_COLORS = {Severity.ERROR: QColor("#ff5630"), Severity.WARNING: QColor("#ffab00")}
 OK_COLOR = QColor("#36b37e")
 ROW_H = 22
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 class QuotaPreviewPanel(QWidget):
@@ -85,12 +86,19 @@ class QuotaPreviewPanel(QWidget):
         self.caps.setAccessibleName(self.tr("Caps before → after"))
         self.problems.setAccessibleName(self.tr("Checks"))
         self.caps.setHorizontalHeaderLabels(
-            [self.tr("Sector"), self.tr("Cap"), self.tr("Running"), self.tr("Guarantee"),
-             self.tr("Pending at cap")]
+            [
+                self.tr("Sector"),
+                self.tr("Cap"),
+                self.tr("Running"),
+                self.tr("Guarantee"),
+                self.tr("Pending at cap"),
+            ]
         )
         self.effect.setText(
-            self.tr("A new cap takes effect at once: running jobs carry on, new jobs above "
-                    "the cap wait (QOSGrpGRES). Nothing drains.")
+            self.tr(
+                "A new cap takes effect at once: running jobs carry on, new jobs above "
+                "the cap wait (QOSGrpGRES). Nothing drains."
+            )
         )
         self.override.setText(self.tr("Override the checks"))
         self.override.setAccessibleName(self.tr("Override the checks"))
@@ -103,7 +111,9 @@ class QuotaPreviewPanel(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
-    def show_preview(self, state: QuotaState | None, preview, guarantees: dict[Sector, int]) -> None:
+    def show_preview(
+        self, state: QuotaState | None, preview, guarantees: dict[Sector, int]
+    ) -> None:
         """The draft's preview, or with none the caps as they are."""
         self.state, self.preview, self.guarantees = state, preview, guarantees
         self._render()
@@ -133,20 +143,22 @@ class QuotaPreviewPanel(QWidget):
                 new = after[sector] if after is not None else before
                 if new != before:
                     change = (new or 0) - (before or 0)
-                    cells[1] = fmt("%1 → %2 (%3)", "–" if before is None else before, new,
-                                   f"{change:+d}")
+                    cells[1] = fmt(
+                        "%1 → %2 (%3)", "–" if before is None else before, new, f"{change:+d}"
+                    )
                 else:
                     cells[1] = "–" if before is None else str(before)
                 guarantee = self.guarantees.get(sector)
-                below = new is not None and (new < q.running or
-                                             (guarantee is not None and new < guarantee))
+                below = new is not None and (
+                    new < q.running or (guarantee is not None and new < guarantee)
+                )
                 cells[2] = str(q.running)
                 cells[3] = "–" if guarantee is None else str(guarantee)
                 cells[4] = str(q.pending_at_cap)
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    item.setTextAlignment(RIGHT)
                 if col == 1 and below and after is not None:
                     item.setForeground(SEVERITY_COLORS[Severity.ERROR])
                 self.caps.setItem(row, col, item)
@@ -156,9 +168,11 @@ class QuotaPreviewPanel(QWidget):
         self.problems.clear()
         preview = self.preview
         if preview is None:
-            self.problems.addItem(QListWidgetItem(
-                self.tr("No change: set a new cap, or move GPUs of cap between sectors.")
-            ))
+            self.problems.addItem(
+                QListWidgetItem(
+                    self.tr("No change: set a new cap, or move GPUs of cap between sectors.")
+                )
+            )
             return
         lang = ui_language()
         for p in preview.problems:
