@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from console.access import Action
 from console.capacity.quota.model import QuotaPlan, QuotaState, move_cap
+from console.capacity.service import PlanRejected
 from console.fleet.model import SECTORS, Sector
 from widgets.capacity.outcome_text import failure_text
 from widgets.capacity.quota_column import QuotaColumn
@@ -42,7 +43,7 @@ from widgets.capacity.quota_parts import (
 from widgets.capacity.quota_preview import QuotaPreviewPanel
 from widgets.capacity.refusal import refusal_text
 from widgets.capacity.worker import CapacityWorker
-from widgets.common.labels import core_text, fmt, sector_name
+from widgets.common.labels import core_text, fmt, sector_name, ui_language
 
 REFRESH_MS = 5000
 DEFAULT_STEP = 8  # GPUs of cap one move or one drop carries (one node's worth)
@@ -288,7 +289,13 @@ class QuotaBoard(QWidget):
         self._update_preview()
 
     def _update_preview(self) -> None:
-        self.preview = self.service.preview(self.plan) if self.plan is not None else None
+        # on the last read: a preview must not read the scheduler on the GUI thread
+        state = self.state
+        self.preview = (
+            self.service.preview(self.plan, state)
+            if self.plan is not None and state is not None
+            else None
+        )
         self.preview_panel.show_preview(self.state, self.preview, self._guarantees())
         self._update()
         self.plan_changed.emit()
@@ -384,19 +391,11 @@ class QuotaBoard(QWidget):
         if refused or self.worker.applying or self.state is None or plan_id is None:
             self._say(refused or self.tr("Nothing to undo now."), ok=False)
             return None
-        entry = self.service.audit.entry_for_plan(plan_id)
-        if entry is None:
-            self._say(self.tr("That change is not in the audit log."), ok=False)
+        try:  # the caps it would put back, against the last read (no read here)
+            shown = self.service.inverse_of(plan_id, self.state)
+        except PlanRejected as exc:
+            self._say(" ".join(p.text(ui_language()) for p in exc.problems), ok=False)
             return None
-        before = {Sector(k): v for k, v in entry.body.get("before", {}).items()}
-        after = {Sector(k): v for k, v in entry.body.get("after", {}).items()}
-        # what the confirmation lists: the caps now back to what that change replaced
-        shown = QuotaPlan(
-            after,
-            {s: v for s, v in before.items() if v is not None},
-            self.state.version,
-            undoes=plan_id,
-        )
         dialog = QuotaApplyDialog(shown, undo=True, parent=self)
         dialog.accepted.connect(lambda: self._start(None, dialog.reason(), undo_of=plan_id))
         return self._open(dialog)

@@ -11,6 +11,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from console.access import AccessDenied
+from console.capacity.validation import Code
 from console.fleet.model import Sector
 from tests.qt.capacity.quota_setup import (
     VIEWER,
@@ -145,17 +146,20 @@ def test_the_viewer_sees_the_caps_and_cannot_change_them(qtbot, tmp_path, make_b
 def test_preview_blocks_a_cap_below_the_running_gpus_without_override(
     qtbot, tmp_path, make_board
 ):
-    service, backend = quota_service(tmp_path, running={P: 40})
+    service, backend = quota_service(tmp_path, running={P: 56})
     board = make_board(service)
     read_once(qtbot, board)
     state = board.state
-    assert state.sectors[P].running == 40
-    assert board.columns[P].values["running"].text() == "40"
-    board.columns[P].new_cap.setValue(32)  # below the 40 GPUs public runs now
-    assert board.plan is not None and board.plan.caps_after[P] == 32
+    assert state.sectors[P].running == 56
+    assert board.columns[P].values["running"].text() == "56"
+    guarantee = service.entitlements[P].guarantee(state.capacity)
+    assert guarantee <= 48 < 56 <= state.sectors[P].cap  # below running, not the guarantee
+    board.columns[P].new_cap.setValue(48)
+    assert board.plan is not None and board.plan.caps_after == {P: 48}
     assert board.preview is not None and not board.preview.ok
+    assert [p.code for p in board.preview.problems] == [Code.BELOW_RUNNING]
     assert not board.apply_button.isEnabled()
-    assert board.preview_panel.problems.count() >= 1
+    assert "56" in board.preview_panel.problems.item(0).text()
     assert board.preview_panel.caps.item(0, 1).foreground().color().name() == "#ff5630"
     assert board.ask_apply() is None
 
@@ -166,7 +170,7 @@ def test_preview_blocks_a_cap_below_the_running_gpus_without_override(
     assert board.apply_button.isEnabled()
     with qtbot.waitSignal(board.applied, timeout=TIMEOUT_MS):
         confirm(qtbot, board, "storm response")
-    assert backend.read().caps()[P] == 32
+    assert backend.read().caps()[P] == 48
     entry = quota_audit_entries(service)[-1]
     assert entry.body["plan"]["override"] is True
 
