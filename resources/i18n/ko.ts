@@ -2367,10 +2367,6 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>지금 되돌릴 변경이 없습니다.</translation>
     </message>
     <message>
-        <source>That change is not in the audit log.</source>
-        <translation>그 변경은 감사 기록에 없습니다.</translation>
-    </message>
-    <message>
         <source>Applying the new caps…</source>
         <translation>새 상한을 적용하는 중…</translation>
     </message>

@@ -7,13 +7,17 @@ as if they were current.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
-from console.capacity.quota.model import QuotaState
 from console.fleet.model import Sector
 from widgets.common.labels import fmt
 from widgets.kiosk.parts import set_text
+
+if TYPE_CHECKING:  # the kiosk only shows what the wiring's quota service reads
+    from console.capacity.quota.model import QuotaState
 
 KEYS = ("cap", "running", "borrowed", "lent", "at cap")
 
