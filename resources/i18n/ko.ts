@@ -952,6 +952,45 @@ These are set by the site&apos;s administrator in %3.</source>
     </message>
 </context>
 <context>
+    <name>CapMoveRow</name>
+    <message>
+        <source>Move</source>
+        <translation>상한 이동</translation>
+    </message>
+    <message>
+        <source> GPUs</source>
+        <translation> GPU</translation>
+    </message>
+    <message>
+        <source>GPUs of cap to move</source>
+        <translation>옮길 상한 GPU 수</translation>
+    </message>
+    <message>
+        <source>of cap from</source>
+        <translation>보내는 부문</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>받는 부문</translation>
+    </message>
+    <message>
+        <source>Sector giving cap</source>
+        <translation>상한을 내주는 부문</translation>
+    </message>
+    <message>
+        <source>Sector receiving cap</source>
+        <translation>상한을 받는 부문</translation>
+    </message>
+    <message>
+        <source>Move cap</source>
+        <translation>상한 옮기기</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>지우기</translation>
+    </message>
+</context>
+<context>
     <name>Capacity</name>
     <message>
         <source>No applied plan {plan} in the audit log.</source>
@@ -2270,42 +2309,6 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
 </context>
 <context>
     <name>QuotaBoard</name>
-    <message>
-        <source>Move</source>
-        <translation>상한 이동</translation>
-    </message>
-    <message>
-        <source> GPUs</source>
-        <translation> GPU</translation>
-    </message>
-    <message>
-        <source>GPUs of cap to move</source>
-        <translation>옮길 상한 GPU 수</translation>
-    </message>
-    <message>
-        <source>of cap from</source>
-        <translation>보내는 부문</translation>
-    </message>
-    <message>
-        <source>to</source>
-        <translation>받는 부문</translation>
-    </message>
-    <message>
-        <source>Sector giving cap</source>
-        <translation>상한을 내주는 부문</translation>
-    </message>
-    <message>
-        <source>Sector receiving cap</source>
-        <translation>상한을 받는 부문</translation>
-    </message>
-    <message>
-        <source>Move cap</source>
-        <translation>상한 옮기기</translation>
-    </message>
-    <message>
-        <source>Clear</source>
-        <translation>지우기</translation>
-    </message>
     <message>
         <source>Refresh</source>
         <translation>새로 고침</translation>

@@ -12,16 +12,13 @@ checks the role again on apply and undo: the absent controls only say early what
 
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -34,19 +31,20 @@ from console.fleet.model import SECTORS, Sector
 from widgets.capacity.outcome_text import failure_text
 from widgets.capacity.quota_column import QuotaColumn
 from widgets.capacity.quota_dialog import QuotaApplyDialog
+from widgets.capacity.quota_move_row import CapMoveRow
 from widgets.capacity.quota_parts import (
     BANNER_STYLE,
     guarantees_of,
     last_undoable_plan,
     legend_html,
+    read_texts,
 )
 from widgets.capacity.quota_preview import QuotaPreviewPanel
 from widgets.capacity.refusal import refusal_text
 from widgets.capacity.worker import CapacityWorker
-from widgets.common.labels import core_text, fmt, sector_name, ui_language
+from widgets.common.labels import core_text, ui_language
 
 REFRESH_MS = 5000
-DEFAULT_STEP = 8  # GPUs of cap one move or one drop carries (one node's worth)
 
 
 class QuotaBoard(QWidget):
@@ -73,10 +71,10 @@ class QuotaBoard(QWidget):
         self.banner = QLabel(objectName="QuotaBanner", wordWrap=True)
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.hide()
-        self.step = QSpinBox(minimum=1, maximum=100_000, value=DEFAULT_STEP)
-        self.source, self.target = QComboBox(), QComboBox()
-        self.step_label, self.from_label, self.to_label = QLabel(), QLabel(), QLabel()
-        self.move_button, self.clear_button = QPushButton(), QPushButton()
+        self.move_row = CapMoveRow()
+        row = self.move_row
+        self.step, self.source, self.target = row.step, row.source, row.target
+        self.move_button, self.clear_button = row.move_button, row.clear_button
         self.refresh_button, self.undo_button = QPushButton(), QPushButton()
         self.apply_button = QPushButton(objectName="ApplyButton")
         self.status = QLabel(objectName="Legend")
@@ -94,17 +92,7 @@ class QuotaBoard(QWidget):
 
     def _layout(self) -> None:
         moves = QHBoxLayout()
-        for w in (
-            self.step_label,
-            self.step,
-            self.from_label,
-            self.source,
-            self.to_label,
-            self.target,
-            self.move_button,
-            self.clear_button,
-        ):
-            moves.addWidget(w)
+        moves.addWidget(self.move_row)
         moves.addStretch(1)
         moves.addWidget(self.status)
         moves.addWidget(self.refresh_button)
@@ -145,12 +133,8 @@ class QuotaBoard(QWidget):
         for column in self.columns.values():
             column.cap_dropped.connect(lambda src, dst: self.move(src, dst, self.step.value()))
             column.cap_edited.connect(self.set_cap)
-        self.move_button.clicked.connect(
-            lambda: self.move(
-                self.source.currentData(), self.target.currentData(), self.step.value()
-            )
-        )
-        self.clear_button.clicked.connect(self.clear_plan)
+        self.move_row.move_requested.connect(self.move)
+        self.move_row.clear_requested.connect(self.clear_plan)
         self.refresh_button.clicked.connect(self.refresh)
         self.undo_button.clicked.connect(self.ask_undo)
         self.apply_button.clicked.connect(self.ask_apply)
@@ -158,18 +142,7 @@ class QuotaBoard(QWidget):
 
     def _set_editable(self, on: bool) -> None:
         """A viewer or the kiosk sees the caps and no control to change them."""
-        for w in (
-            self.step_label,
-            self.step,
-            self.from_label,
-            self.source,
-            self.to_label,
-            self.target,
-            self.move_button,
-            self.clear_button,
-            self.undo_button,
-            self.apply_button,
-        ):
+        for w in (self.move_row, self.undo_button, self.apply_button):
             w.setVisible(on)
         for column in self.columns.values():
             column.set_editable(on)
@@ -177,21 +150,6 @@ class QuotaBoard(QWidget):
         self.read_only.setVisible(not on)
 
     def retranslate(self) -> None:
-        self.step_label.setText(self.tr("Move"))
-        self.step.setSuffix(self.tr(" GPUs"))
-        self.step.setAccessibleName(self.tr("GPUs of cap to move"))
-        self.from_label.setText(self.tr("of cap from"))
-        self.to_label.setText(self.tr("to"))
-        self.source.setAccessibleName(self.tr("Sector giving cap"))
-        self.target.setAccessibleName(self.tr("Sector receiving cap"))
-        for combo, default in ((self.source, 0), (self.target, 1)):
-            index = combo.currentIndex() if combo.count() else default
-            combo.clear()
-            for sector in SECTORS:
-                combo.addItem(sector_name(sector), sector)
-            combo.setCurrentIndex(index)
-        self.move_button.setText(self.tr("Move cap"))
-        self.clear_button.setText(self.tr("Clear"))
         self.refresh_button.setText(self.tr("Refresh"))
         self.undo_button.setText(self.tr("Undo last change…"))
         self.apply_button.setText(self.tr("Apply…"))
@@ -347,31 +305,10 @@ class QuotaBoard(QWidget):
         self.undo_button.setEnabled(
             self.undoable is not None and not self.worker.applying and state is not None
         )
-        if self.read_problem:
-            when = (
-                datetime.fromtimestamp(state.read_at, self.tz).strftime("%H:%M:%S")
-                if state is not None
-                else None
-            )
-            text = fmt(
-                self.tr("Cannot read the sector caps from the scheduler: %1"), self.read_problem
-            )
-            if when:
-                text += " " + fmt(self.tr("The board shows the read of %1."), when)
-            self.banner.setText(text)
-        self.banner.setVisible(bool(self.read_problem))
-        if state is None:
-            self.status.setText(self.tr("Reading the caps…") if not self.read_problem else "")
-        else:
-            when = datetime.fromtimestamp(state.read_at, self.tz).strftime("%H:%M:%S")
-            self.status.setText(
-                fmt(
-                    self.tr("Read %1 · %2 GPUs shared · version %3"),
-                    when,
-                    state.capacity,
-                    state.version,
-                )
-            )
+        banner, status = read_texts(state, self.read_problem, self.tz)
+        self.banner.setText(banner)
+        self.banner.setVisible(bool(banner))
+        self.status.setText(status)
 
     # -- apply and undo ---------------------------------------------------------------------------
 

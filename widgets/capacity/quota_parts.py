@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import QCoreApplication
 
 from console.capacity.quota.model import QuotaState
 from console.fleet.model import SECTORS, Sector
 from widgets.capacity.quota_column import LENT_COLOR
+from widgets.common.labels import fmt
 
 BANNER_STYLE = (
     "QLabel#QuotaBanner { background: #5c1f1a; color: #ffffff; padding: 8px;"
@@ -40,6 +43,37 @@ def last_undoable_plan(audit) -> str | None:
         if entry.plan_id not in undone:
             return entry.plan_id
     return None
+
+
+def read_texts(state: QuotaState | None, problem: str | None, tz) -> tuple[str, str]:
+    """(banner, status): why the caps cannot be read now and which read the board shows."""
+    when = (
+        datetime.fromtimestamp(state.read_at, tz).strftime("%H:%M:%S")
+        if state is not None
+        else None
+    )
+    banner = ""
+    if problem:
+        banner = fmt(
+            QCoreApplication.translate(
+                "QuotaBoard", "Cannot read the sector caps from the scheduler: %1"
+            ),
+            problem,
+        )
+        if when:
+            banner += " " + fmt(
+                QCoreApplication.translate("QuotaBoard", "The board shows the read of %1."), when
+            )
+    if state is None:
+        status = "" if problem else QCoreApplication.translate("QuotaBoard", "Reading the caps…")
+    else:
+        status = fmt(
+            QCoreApplication.translate("QuotaBoard", "Read %1 · %2 GPUs shared · version %3"),
+            when,
+            state.capacity,
+            state.version,
+        )
+    return banner, status
 
 
 def legend_html() -> str:
