@@ -195,6 +195,9 @@ class QuotaBoard(QWidget):
         else:  # someone changed the caps since the plan: keep it, it is stale (Conflict)
             self._update_preview()
 
+    def show_snapshot(self, snap) -> None:
+        """The window hands every panel its snapshots; the caps come from the scheduler."""
+
     def _read_failed(self, message) -> None:
         self.read_problem = core_text(message)
         self._update()
