@@ -1,4 +1,4 @@
-"""The quota board on a real local quota store: move cap, preview, apply, undo, roles, read failures."""
+"""The quota board on a real local quota store: move cap, preview, apply, undo, roles, failures."""
 
 from __future__ import annotations
 

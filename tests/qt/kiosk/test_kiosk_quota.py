@@ -13,7 +13,7 @@ TIMEOUT_MS = 15_000
 
 
 def test_a_sector_page_shows_its_quota_once_read_and_dashes_when_it_cannot(qtbot, tmp_path):
-    service, backend = quota_service(tmp_path, running={Sector.INTEREST: 16})
+    _, backend = quota_service(tmp_path, running={Sector.INTEREST: 16})
     page = SectorPage(Sector.INTEREST)
     qtbot.addWidget(page)
     page.resize(1800, 900)
