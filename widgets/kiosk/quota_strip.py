@@ -20,6 +20,9 @@ if TYPE_CHECKING:  # the kiosk only shows what the wiring's quota service reads
     from console.capacity.quota.model import QuotaState
 
 KEYS = ("cap", "running", "borrowed", "lent", "at cap")
+# smaller than the page's own figures: the strip must leave the organisations their rows
+VALUE_STYLE = "QLabel { font-size: 32pt; font-weight: 800; } QLabel:disabled { color: #6b7280; }"
+CAPTION_STYLE = "QLabel { font-size: 16pt; } QLabel:disabled { color: #6b7280; }"
 
 
 class QuotaStrip(QWidget):
@@ -32,6 +35,10 @@ class QuotaStrip(QWidget):
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(40)
+        grid.setVerticalSpacing(0)
+        for key in KEYS:
+            self.values[key].setStyleSheet(VALUE_STYLE)
+            self.captions[key].setStyleSheet(CAPTION_STYLE)
         for col, key in enumerate(KEYS):
             grid.addWidget(self.values[key], 0, col)
             grid.addWidget(self.captions[key], 1, col)
