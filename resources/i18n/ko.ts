@@ -916,6 +916,14 @@ These are set by the site&apos;s administrator in %3.</source>
         <translation>오류: %1</translation>
     </message>
     <message>
+        <source>GPU cap per sector (before → after):</source>
+        <translation>부문별 GPU 상한 (변경 전 → 후):</translation>
+    </message>
+    <message>
+        <source>no cap changed</source>
+        <translation>바뀐 상한 없음</translation>
+    </message>
+    <message>
         <source>Per sector (nodes before → after, GPUs moved):</source>
         <translation>부문별 (노드 수 이전 → 이후, 이동한 GPU):</translation>
     </message>

@@ -227,7 +227,8 @@ class QuotaColumn(QFrame):
             self.values[key].setText(text)
         self._showing = True
         self.new_cap.setMaximum(max(scale, 1))
-        self.new_cap.setValue(NO_CAP if new_cap is None else new_cap)
+        if not self.new_cap.hasFocus():  # a read every few seconds must not undo typing
+            self.new_cap.setValue(NO_CAP if new_cap is None else new_cap)
         self._showing = False
 
     def set_editable(self, on: bool) -> None:

@@ -169,6 +169,12 @@ class WindowFrontend:
         board = QuotaBoard(quota, self.tz)
         audit = AuditView(quota.audit, self.tz, quota.policy)
         board.applied.connect(lambda _: audit.refresh())
+
+        def undo(plan_id: str) -> None:
+            window.tabs.setCurrentWidget(board)
+            board.ask_undo(plan_id)
+
+        audit.undo_requested.connect(undo)
         window.add_capacity(board, audit)
         window.closing.connect(board.shutdown)
 

@@ -19,6 +19,7 @@ from tests.qt.capacity.quota_setup import (
     quota_audit_entries,
     quota_service,
 )
+from widgets.capacity.audit_view import AuditView
 from widgets.capacity.quota_board import QuotaBoard
 from widgets.capacity.quota_column import cap_mime
 
@@ -108,6 +109,16 @@ def test_moving_8_gpus_of_cap_from_the_board_changes_the_caps_and_logs_it(
     qtbot.waitUntil(lambda: board.state is not None and board.state.caps() == after,
                     timeout=TIMEOUT_MS)
     assert board.plan is None and not board.apply_button.isEnabled()
+    # the audit tab lists it as a cap change and offers its undo
+    audit = AuditView(service.audit, TZ, service.policy)
+    qtbot.addWidget(audit)
+    audit.refresh()
+    assert audit.table.item(0, 6).text() == (
+        f"Public {before[P]}→{before[P] - 8}; Private {before[V]}→{before[V] + 8}"
+    )
+    audit.table.selectRow(0)
+    assert audit.undo_button.isEnabled()
+    assert f"Public {before[P]}→{before[P] - 8}" in audit.details.toPlainText()
 
     # a drag of the private column's cap onto interest moves the step there; undo first
     assert board.undo_button.isEnabled()
