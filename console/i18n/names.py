@@ -86,6 +86,7 @@ APPLY_RESULTS = {
     "rolled back": QT_TRANSLATE_NOOP("ApplyResults", "rolled back"),
     "rollback incomplete": QT_TRANSLATE_NOOP("ApplyResults", "rollback incomplete"),
     "interrupted": QT_TRANSLATE_NOOP("ApplyResults", "interrupted"),
+    "failed": QT_TRANSLATE_NOOP("ApplyResults", "failed"),  # quota mode: the scheduler refused
 }
 
 # an audit entry's action, and the actions access control guards (console/access.py Action)
@@ -93,6 +94,9 @@ AUDIT_ACTIONS = {
     "apply": QT_TRANSLATE_NOOP("AuditActions", "apply"),
     "undo": QT_TRANSLATE_NOOP("AuditActions", "undo"),
     "interrupted": QT_TRANSLATE_NOOP("AuditActions", "interrupted"),
+    "quota-apply": QT_TRANSLATE_NOOP("AuditActions", "apply caps"),
+    "quota-undo": QT_TRANSLATE_NOOP("AuditActions", "undo caps"),
+    "quota-interrupted": QT_TRANSLATE_NOOP("AuditActions", "cap apply interrupted"),
     "trust-host-key": QT_TRANSLATE_NOOP("AuditActions", "trust a host key"),
     "rebalance-apply": QT_TRANSLATE_NOOP("AuditActions", "apply a rebalance"),
     "rebalance-undo": QT_TRANSLATE_NOOP("AuditActions", "undo a rebalance"),

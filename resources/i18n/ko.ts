@@ -727,6 +727,10 @@ These are set by the site&apos;s administrator in %3.</source>
         <source>interrupted</source>
         <translation>중단됨</translation>
     </message>
+    <message>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
 </context>
 <context>
     <name>AuditActions</name>
@@ -741,6 +745,18 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>interrupted</source>
         <translation>중단됨</translation>
+    </message>
+    <message>
+        <source>apply caps</source>
+        <translation>한도 적용</translation>
+    </message>
+    <message>
+        <source>undo caps</source>
+        <translation>한도 되돌리기</translation>
+    </message>
+    <message>
+        <source>cap apply interrupted</source>
+        <translation>한도 적용 중단됨</translation>
     </message>
     <message>
         <source>trust a host key</source>
@@ -2316,6 +2332,25 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>QuotaBackend</name>
+    <message>
+        <source>Cannot read the caps in {path}: {error}</source>
+        <translation>{path}에서 한도를 읽을 수 없습니다: {error}</translation>
+    </message>
+    <message>
+        <source>The caps changed since they were read (version {planned}, now {now}): plan again.</source>
+        <translation>한도를 읽은 뒤 바뀌었습니다(버전 {planned} → {now}). 다시 계획하십시오.</translation>
+    </message>
+    <message>
+        <source>GPU caps per sector in the console&apos;s own store (no scheduler)</source>
+        <translation>부문별 GPU 한도를 콘솔 자체 저장소에 보관(스케줄러 없음)</translation>
+    </message>
+    <message>
+        <source>borrowing via QOS {qos}</source>
+        <translation>QOS {qos}로 빌려 쓰기</translation>
+    </message>
+</context>
+<context>
     <name>QuotaBoard</name>
     <message>
         <source>Refresh</source>
@@ -2358,22 +2393,6 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>새 상한 적용 (사유를 묻습니다)</translation>
     </message>
     <message>
-        <source>Cannot read the sector caps from the scheduler: %1</source>
-        <translation>스케줄러에서 부문 상한을 읽을 수 없습니다: %1</translation>
-    </message>
-    <message>
-        <source>The board shows the read of %1.</source>
-        <translation>보드는 %1에 읽은 값을 보여 줍니다.</translation>
-    </message>
-    <message>
-        <source>Reading the caps…</source>
-        <translation>상한을 읽는 중…</translation>
-    </message>
-    <message>
-        <source>Read %1 · %2 GPUs shared · version %3</source>
-        <translation>%1에 읽음 · 공유 GPU %2 · 버전 %3</translation>
-    </message>
-    <message>
         <source>Nothing to undo now.</source>
         <translation>지금 되돌릴 변경이 없습니다.</translation>
     </message>
@@ -2388,6 +2407,22 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>Undone: the caps are back.</source>
         <translation>되돌림: 상한이 이전으로 돌아갔습니다.</translation>
+    </message>
+    <message>
+        <source>Cannot read the sector caps from the scheduler: %1</source>
+        <translation>스케줄러에서 부문 상한을 읽을 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>The board shows the read of %1.</source>
+        <translation>보드는 %1에 읽은 값을 보여 줍니다.</translation>
+    </message>
+    <message>
+        <source>Reading the caps…</source>
+        <translation>상한을 읽는 중…</translation>
+    </message>
+    <message>
+        <source>Read %1 · %2 GPUs shared · version %3</source>
+        <translation>%1에 읽음 · 공유 GPU %2 · 버전 %3</translation>
     </message>
     <message>
         <source>running</source>
@@ -2466,6 +2501,37 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>QuotaCommand</name>
+    <message>
+        <source>Result: {result}; audit entry {entry}, plan {plan}, caps set in {s} s</source>
+        <translation>결과: {result}; 감사 기록 {entry}, 계획 {plan}, 한도 설정 {s}초</translation>
+    </message>
+    <message>
+        <source>Caps version {version}; shared partition: {gpus} healthy GPUs</source>
+        <translation>한도 버전 {version}; 공유 파티션: 정상 GPU {gpus}개</translation>
+    </message>
+    <message>
+        <source>sector           cap  guarantee  running  borrowed  lent  pending  at cap</source>
+        <translation>부문             한도  최소보장   실행중   빌려씀    빌려줌  대기   한도대기</translation>
+    </message>
+    <message>
+        <source>Cap plan {plan} against caps version {version}: {gpus} GPUs of cap move</source>
+        <translation>한도 계획 {plan} (한도 버전 {version} 기준): 한도 GPU {gpus}개 이동</translation>
+    </message>
+    <message>
+        <source>(runs {running}, waits at cap {waiting})</source>
+        <translation>(실행 {running}, 한도로 대기 {waiting})</translation>
+    </message>
+    <message>
+        <source>A cap apply was interrupted: plan {plan} by {user} ({reason}). Finish it: hangang-console rebalance --mode quota --recover finish --yes; roll it back: … --recover rollback --yes (with the same fleet options).</source>
+        <translation>한도 적용이 중단되었습니다: {user}의 계획 {plan} ({reason}). 마치기: hangang-console rebalance --mode quota --recover finish --yes; 되돌리기: … --recover rollback --yes (같은 장비 옵션으로).</translation>
+    </message>
+    <message>
+        <source>Recovered ({choice}): caps now {caps}; audit entry {entry}</source>
+        <translation>복구됨({choice}): 현재 한도 {caps}; 감사 기록 {entry}</translation>
+    </message>
+</context>
+<context>
     <name>QuotaPreviewPanel</name>
     <message>
         <source>Caps before → after</source>
@@ -2521,6 +2587,33 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>QuotaService</name>
+    <message>
+        <source>A cap apply was interrupted: plan {plan} by {user} ({reason}). Finish it or roll it back first (rebalance --mode quota --recover finish|rollback).</source>
+        <translation>한도 적용이 중단되었습니다: {user}의 계획 {plan} ({reason}). 먼저 마치거나 되돌리십시오(rebalance --mode quota --recover finish|rollback).</translation>
+    </message>
+    <message>
+        <source>{error}</source>
+        <translation>{error}</translation>
+    </message>
+    <message>
+        <source>No applied cap plan {plan} in the audit log.</source>
+        <translation>감사 기록에 적용된 한도 계획 {plan}이(가) 없습니다.</translation>
+    </message>
+    <message>
+        <source>Cap plan {plan} was already undone (entry {entry}).</source>
+        <translation>한도 계획 {plan}은(는) 이미 되돌렸습니다(기록 {entry}).</translation>
+    </message>
+    <message>
+        <source>A reason is required.</source>
+        <translation>사유를 적어야 합니다.</translation>
+    </message>
+    <message>
+        <source>No interrupted cap apply to recover.</source>
+        <translation>복구할 중단된 한도 적용이 없습니다.</translation>
+    </message>
+</context>
+<context>
     <name>QuotaStrip</name>
     <message>
         <source>GPU cap (Slurm QOS)</source>
@@ -2545,6 +2638,49 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>Caps cannot be read: %1</source>
         <translation>상한을 읽을 수 없습니다: %1</translation>
+    </message>
+</context>
+<context>
+    <name>QuotaValidation</name>
+    <message>
+        <source>The plan changes no cap.</source>
+        <translation>이 계획은 바꾸는 한도가 없습니다.</translation>
+    </message>
+    <message>
+        <source>The caps changed since this plan was made (version {planned}, now {now}): someone else changed a QOS first. Plan again.</source>
+        <translation>계획을 만든 뒤 한도가 바뀌었습니다(버전 {planned} → {now}). 다른 사람이 먼저 QOS를 바꿨습니다. 다시 계획하십시오.</translation>
+    </message>
+    <message>
+        <source>{sector}: a cap cannot be negative ({cap}).</source>
+        <translation>{sector}: 한도는 음수일 수 없습니다({cap}).</translation>
+    </message>
+    <message>
+        <source>The caps would add up to {caps} GPUs but the shared partition has {capacity} healthy GPUs.</source>
+        <translation>한도 합계가 {caps} GPU가 되지만 공유 파티션의 정상 GPU는 {capacity}개입니다.</translation>
+    </message>
+    <message>
+        <source>{below} Needs an override with a reason.</source>
+        <translation>{below} 사유를 적은 예외 승인이 필요합니다.</translation>
+    </message>
+    <message>
+        <source>{below} The override needs a written justification (at least {chars} characters).</source>
+        <translation>{below} 예외 승인에는 {chars}자 이상의 사유가 필요합니다.</translation>
+    </message>
+    <message>
+        <source>{below} Overridden: {why}</source>
+        <translation>{below} 예외 승인: {why}</translation>
+    </message>
+    <message>
+        <source>{sector} would have a cap of {cap} GPUs, below its guarantee of {guarantee}.</source>
+        <translation>{sector} 부문의 한도가 {cap} GPU로 최소 보장량 {guarantee} GPU보다 적어집니다.</translation>
+    </message>
+    <message>
+        <source>{sector} would have a cap of {cap} GPUs, above its maximum of {maximum}.</source>
+        <translation>{sector} 부문의 한도가 {cap} GPU로 상한 {maximum} GPU를 넘습니다.</translation>
+    </message>
+    <message>
+        <source>{sector} runs {running} GPUs now, above the new cap of {cap}: its jobs carry on, new ones wait until it is under the cap.</source>
+        <translation>{sector} 부문은 지금 GPU {running}개를 쓰고 있어 새 한도 {cap}보다 많습니다. 실행 중인 작업은 계속되고, 새 작업은 한도 아래로 내려갈 때까지 기다립니다.</translation>
     </message>
 </context>
 <context>
@@ -4088,6 +4224,33 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>Slurm controller {where}: {error}</source>
         <translation>Slurm 컨트롤러 {where}: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>SlurmQuota</name>
+    <message>
+        <source>Slurm&apos;s accounting (slurmdbd) did not answer, so the sector caps cannot be read or changed: {error}</source>
+        <translation>Slurm 회계(slurmdbd)가 응답하지 않아 부문 한도를 읽거나 바꿀 수 없습니다: {error}</translation>
+    </message>
+    <message>
+        <source>Slurm has no QOS {missing} (quota mode needs one per sector; `accounts reconcile` creates them).</source>
+        <translation>Slurm에 QOS {missing}이(가) 없습니다(한도 모드는 부문마다 QOS가 필요합니다. `accounts reconcile`로 만듭니다).</translation>
+    </message>
+    <message>
+        <source>Slurm has no node in the shared partition {partition}.</source>
+        <translation>Slurm의 공유 파티션 {partition}에 노드가 없습니다.</translation>
+    </message>
+    <message>
+        <source>A sector QOS changed since the plan was made (version {planned}, now {now}): plan again.</source>
+        <translation>계획을 만든 뒤 부문 QOS가 바뀌었습니다(버전 {planned} → {now}). 다시 계획하십시오.</translation>
+    </message>
+    <message>
+        <source>sector caps as GrpTRES=gres/gpu of QOS {names} over partition {partition}</source>
+        <translation>부문 한도는 파티션 {partition} 위의 QOS {names}의 GrpTRES=gres/gpu</translation>
+    </message>
+    <message>
+        <source>borrowing via QOS {qos} (requeued after a grace time of {grace} s)</source>
+        <translation>QOS {qos}로 빌려 쓰기(유예 {grace}초 뒤 재대기열)</translation>
     </message>
 </context>
 <context>

@@ -11,7 +11,7 @@ from console.fleet.model import Sector
 
 APPLY, UNDO, INTERRUPTED = "quota-apply", "quota-undo", "quota-interrupted"
 ACTIONS = (APPLY, UNDO)
-APPLIED, ROLLED_BACK, FAILED = "applied", "rolled-back", "failed"
+APPLIED, ROLLED_BACK, FAILED = "applied", "rolled back", "failed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,5 +20,5 @@ class QuotaApplyResult:
     entry: AuditEntry
     before: Mapping[Sector, int | None]
     after: Mapping[Sector, int | None]
-    result: str  # applied | rolled-back | failed
+    result: str  # applied | rolled back | failed
     elapsed_s: float  # plan handed in → caps read back

@@ -141,10 +141,15 @@ class QuotaService:
         self.policy.require(Action.REBALANCE_UNDO if plan.undoes else Action.REBALANCE_APPLY)
         return self._apply(plan, who, reason)
 
-    def undo(self, plan_id: str, who: str | None = None, reason: str = "") -> QuotaApplyResult:
-        """Put back the caps an applied plan replaced, against the caps now."""
+    def undo(self, plan_id: str, who: str | None = None, reason: str = "",
+             override: bool = False, justification: str = "") -> QuotaApplyResult:
+        """Put back the caps an applied plan replaced, against the caps now (below what a
+        sector runs by then only with an override and a justification)."""
         self.policy.require(Action.REBALANCE_UNDO)
-        return self._apply(self.inverse_of(plan_id), who, reason)
+        plan = self.inverse_of(plan_id)
+        if override:
+            plan = dataclasses.replace(plan, override=True, justification=justification.strip())
+        return self._apply(plan, who, reason)
 
     def inverse_of(self, plan_id: str, state: QuotaState | None = None) -> QuotaPlan:
         entry = self.audit.entry_for_plan(plan_id)
