@@ -2409,6 +2409,10 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>되돌림: 상한이 이전으로 돌아갔습니다.</translation>
     </message>
     <message>
+        <source>Tick “Override the checks”, write why, and undo again.</source>
+        <translation>“검사 무시”를 선택하고 사유를 적은 뒤 다시 되돌리십시오.</translation>
+    </message>
+    <message>
         <source>Cannot read the sector caps from the scheduler: %1</source>
         <translation>스케줄러에서 부문 상한을 읽을 수 없습니다: %1</translation>
     </message>

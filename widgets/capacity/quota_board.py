@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from console.access import Action
 from console.capacity.quota.model import QuotaPlan, QuotaState, move_cap
-from console.capacity.service import PlanRejected
 from console.fleet.model import SECTORS, Sector
 from widgets.capacity.outcome_text import failure_text
 from widgets.capacity.quota_column import QuotaColumn
@@ -34,6 +33,7 @@ from widgets.capacity.quota_dialog import QuotaApplyDialog
 from widgets.capacity.quota_move_row import CapMoveRow
 from widgets.capacity.quota_parts import (
     BANNER_STYLE,
+    checked_inverse,
     guarantees_of,
     last_undoable_plan,
     legend_html,
@@ -42,7 +42,7 @@ from widgets.capacity.quota_parts import (
 from widgets.capacity.quota_preview import QuotaPreviewPanel
 from widgets.capacity.refusal import refusal_text
 from widgets.capacity.worker import CapacityWorker
-from widgets.common.labels import core_text, ui_language
+from widgets.common.labels import core_text
 
 REFRESH_MS = 5000
 
@@ -331,13 +331,15 @@ class QuotaBoard(QWidget):
         if refused or self.worker.applying or self.state is None or plan_id is None:
             self._say(refused or self.tr("Nothing to undo now."), ok=False)
             return None
-        try:  # the caps it would put back, against the last read (no read here)
-            shown = self.service.inverse_of(plan_id, self.state)
-        except PlanRejected as exc:
-            self._say(" ".join(p.text(ui_language()) for p in exc.problems), ok=False)
+        override, why = self.override, self.justification
+        shown, problem = checked_inverse(self.service, plan_id, self.state, override, why)
+        if shown is None:
+            self._say(problem, ok=False)
             return None
         dialog = QuotaApplyDialog(shown, undo=True, parent=self)
-        dialog.accepted.connect(lambda: self._start(None, dialog.reason(), undo_of=plan_id))
+        dialog.accepted.connect(
+            lambda: self._start(None, dialog.reason(), undo_of=plan_id, override=(override, why))
+        )
         return self._open(dialog)
 
     def _open(self, dialog: QuotaApplyDialog) -> QuotaApplyDialog:
@@ -347,7 +349,9 @@ class QuotaBoard(QWidget):
         dialog.open()
         return dialog
 
-    def _start(self, plan: QuotaPlan | None, reason: str, undo_of: str | None = None) -> None:
+    def _start(
+        self, plan: QuotaPlan | None, reason: str, undo_of: str | None = None, override=(False, "")
+    ) -> None:
         service, who = self.service, self.service.policy.identity.user
         if undo_of is None:
 
@@ -356,7 +360,7 @@ class QuotaBoard(QWidget):
         else:
 
             def work(progress, cancel):
-                return service.undo(undo_of, who, reason)
+                return service.undo(undo_of, who, reason, *override)
 
         if self.worker.start_apply(work):
             self.result.setStyleSheet("")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication
 
 from console.capacity.quota.model import QuotaState
+from console.capacity.service import PlanRejected
 from console.fleet.model import SECTORS, Sector
 from widgets.capacity.quota_column import LENT_COLOR
-from widgets.common.labels import fmt
+from widgets.common.labels import fmt, ui_language
 
 BANNER_STYLE = (
     "QLabel#QuotaBanner { background: #5c1f1a; color: #ffffff; padding: 8px;"
@@ -43,6 +45,26 @@ def last_undoable_plan(audit) -> str | None:
         if entry.plan_id not in undone:
             return entry.plan_id
     return None
+
+
+def checked_inverse(service, plan_id: str, state: QuotaState, override: bool, why: str):
+    """(the plan that undoes `plan_id`, None) when it passes the checks on the last read (no
+    read here), else (None, why not) in the interface's language."""
+    try:
+        plan = service.inverse_of(plan_id, state)
+    except PlanRejected as exc:
+        return None, " ".join(p.text(ui_language()) for p in exc.problems)
+    if override:
+        plan = replace(plan, override=True, justification=why)
+    preview = service.preview(plan, state)
+    if preview.ok:
+        return plan, ""
+    # e.g. a sector runs more now than the cap it would get back
+    problems = " ".join(p.text(ui_language()) for p in preview.problems)
+    hint = QCoreApplication.translate(
+        "QuotaBoard", "Tick “Override the checks”, write why, and undo again."
+    )
+    return None, f"{problems} {hint}"
 
 
 def read_texts(state: QuotaState | None, problem: str | None, tz) -> tuple[str, str]:

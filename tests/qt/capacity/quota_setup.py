@@ -34,9 +34,11 @@ class FailingBackend:
             self.waiting.set()
             gate.wait(30)
         if self.down:
-            raise BackendError(translate(
-                "Tests", "sacctmgr: error: slurmdbd is not answering (connection refused)"
-            ).fill())
+            raise BackendError(
+                translate(
+                    "Tests", "sacctmgr: error: slurmdbd is not answering (connection refused)"
+                ).fill()
+            )
         return self.inner.read()
 
     def set_caps(self, caps, expect_version: str) -> None:
@@ -46,14 +48,24 @@ class FailingBackend:
         return self.inner.features()
 
 
-def quota_service(tmp_path, identity=OPERATOR, kiosk: bool = False,
-                  running: Mapping[Sector, int] | None = None, wrap=None):
+def quota_service(
+    tmp_path,
+    identity=OPERATOR,
+    kiosk: bool = False,
+    running: Mapping[Sector, int] | None = None,
+    wrap=None,
+):
     """(service, backend) on a LocalQuotaBackend in tmp_path; `running`: GPUs per sector its
-    jobs hold now; `wrap`: a class around the backend (FailingBackend)."""
+    jobs hold now (read at every read: a test may change it); `wrap`: a class around the
+    backend (FailingBackend)."""
     inventory = small_inventory()
-    use = {s: SectorUse(running=n) for s, n in (running or {}).items()}
-    backend = LocalQuotaBackend(tmp_path / "quota.sqlite", inventory,
-                                (lambda caps, now: use) if use else None)
+
+    def use(caps, now):  # read live: a test may change what runs between reads
+        return {s: SectorUse(running=n) for s, n in running.items()}
+
+    backend = LocalQuotaBackend(
+        tmp_path / "quota.sqlite", inventory, use if running is not None else None
+    )
     if wrap is not None:
         backend = wrap(backend)
     policy = AccessPolicy.for_session(RoleSettings(), identity, kiosk=kiosk)

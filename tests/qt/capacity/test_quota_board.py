@@ -213,3 +213,29 @@ def test_a_read_failure_shows_the_banner_and_the_board_still_answers(
     assert board.plan is not None
     backend.gate.set()
     qtbot.waitUntil(lambda: not board.banner.isVisible(), timeout=TIMEOUT_MS)
+
+
+def test_undo_below_what_runs_now_asks_for_the_override(qtbot, tmp_path, make_board):
+    running = {N: 40}
+    service, backend = quota_service(tmp_path, running=running)
+    board = make_board(service)
+    read_once(qtbot, board)
+    before = backend.read().caps()
+    board.move(P, N, 8)
+    with qtbot.waitSignal(board.applied, timeout=TIMEOUT_MS):
+        confirm(qtbot, board, "interest's flood model")
+    running[N] = before[N] + 4  # interest now runs above the cap it had
+    board.refresh()
+    qtbot.waitUntil(lambda: board.state.sectors[N].running == before[N] + 4, timeout=TIMEOUT_MS)
+
+    qtbot.mouseClick(board.undo_button, Qt.MouseButton.LeftButton)
+    assert board.apply_dialog is None  # refused before asking: it needs the override
+    assert str(before[N] + 4) in board.result.text() and "Override" in board.result.text()
+    board.preview_panel.override.setChecked(True)
+    board.preview_panel.justification.setText("its running jobs may finish above the cap")
+    with qtbot.waitSignal(board.applied, timeout=TIMEOUT_MS):
+        confirm(qtbot, board, "back as it was", button=board.undo_button)
+    assert backend.read().caps() == before
+    entry = quota_audit_entries(service)[-1]
+    assert entry.action == "quota-undo" and entry.body["plan"]["override"] is True
+    assert not board.undo_button.isEnabled()  # nothing left to undo
