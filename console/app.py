@@ -249,10 +249,11 @@ def build_services(
 
 def capacity_mode(options: Options, inventory: Inventory | None) -> str:
     """"nodes" or "quota": --capacity-mode, else the fleet file's [slurm] mode, else nodes."""
+    from console.capacity.quota.setup import fleet_mode
+
     if options.capacity_mode is not None:
         return options.capacity_mode
-    slurm = inventory.slurm if inventory is not None else None
-    return str((slurm or {}).get("mode") or "nodes")
+    return fleet_mode(inventory).value
 
 
 def store_dir(options: Options):
