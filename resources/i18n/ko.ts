@@ -2377,6 +2377,10 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>변경을 적용하는 중입니다.</translation>
     </message>
     <message>
+        <source>The caps cannot be read now: apply once a read succeeds.</source>
+        <translation>지금은 상한을 읽을 수 없습니다. 읽기에 성공한 뒤 적용하십시오.</translation>
+    </message>
+    <message>
         <source>Set a new cap or move cap between sectors first.</source>
         <translation>먼저 새 상한을 정하거나 부문 사이에 상한을 옮기십시오.</translation>
     </message>

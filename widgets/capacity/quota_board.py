@@ -272,6 +272,8 @@ class QuotaBoard(QWidget):
             return refused
         if self.worker.applying:
             return self.tr("A change is being applied.")
+        if self.read_problem:
+            return self.tr("The caps cannot be read now: apply once a read succeeds.")
         if self.plan is None:
             return self.plan_problem or self.tr("Set a new cap or move cap between sectors first.")
         if self.state is not None and self.plan.base_version != self.state.version:

@@ -202,6 +202,7 @@ def test_a_read_failure_shows_the_banner_and_the_board_still_answers(
     assert board.state is not None and board.state.caps() == caps  # the last read stays
     board.move(P, N, 8)  # the board still plans on the last read
     assert board.plan is not None and board.plan.caps_after[N] == caps[N] + 8
+    assert board.preview.ok and not board.apply_button.isEnabled()  # not on a failed read
 
     # a read that hangs does not hang the board: the GUI thread keeps answering
     backend.down, backend.gate = False, threading.Event()
