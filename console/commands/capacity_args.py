@@ -97,10 +97,11 @@ def open_quota(args, kiosk: bool = False):
     if args.demo:
         if slurm:
             raise ValueError("--slurm drives a real scheduler: use it without --demo")
+        from console.capacity.quota.setup import demo_quota_capacity
         from console.sources.demo.fleet import SimFleet
 
         sim = SimFleet.build(args.demo, seed=args.seed)
-        return quota_capacity(store_dir(args), sim.inventory, policy, slurm=False)
+        return demo_quota_capacity(store_dir(args), sim, policy)
     if args.inventory is None and not slurm:
         raise ValueError("one of --demo N, --inventory FILE or --slurm is required")
     inventory = None

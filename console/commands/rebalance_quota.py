@@ -32,7 +32,8 @@ def parse_move_cap(text: str) -> tuple[int, Sector, Sector]:
         return count, Sector(source.strip()), Sector(target.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected GPUS:FROM:TO (e.g. 8:private:public), not {text!r}") from None
+            f"expected GPUS:FROM:TO (e.g. 8:private:public), not {text!r}"
+        ) from None
 
 
 def mode_of(args) -> CapacityMode:
@@ -57,8 +58,10 @@ def _line(out, text: str) -> None:
 def run(args, svc: QuotaService, lang: str) -> int:
     out = sys.stdout
     if args.move:
-        sys.stderr.write("hangang-console rebalance: --move moves nodes; in quota mode use "
-                         "--move-cap GPUS:FROM:TO or --set\n")
+        sys.stderr.write(
+            "hangang-console rebalance: --move moves nodes; in quota mode use "
+            "--move-cap GPUS:FROM:TO or --set\n"
+        )
         return 2
     if args.recover:
         return recover(args, svc, lang)
@@ -94,27 +97,43 @@ def run(args, svc: QuotaService, lang: str) -> int:
         _line(out, translate("RebalanceCommand", "Not applied.").into(lang))
         return 1
     if not args.reason.strip():
-        sys.stderr.write(translate("RebalanceCommand", "A --reason is required to apply.")
-                         .into(lang) + "\n")
+        sys.stderr.write(
+            translate("RebalanceCommand", "A --reason is required to apply.").into(lang) + "\n"
+        )
         return 2
     result = svc.apply(plan, reason=args.reason)
-    _line(out, translate(
-        "QuotaCommand", "Result: {result}; audit entry {entry}, plan {plan}, caps set in {s} s"
-    ).into(lang, result=apply_result_name(result.result, lang), entry=result.entry.id,
-           plan=plan.plan_id, s=f"{result.elapsed_s:.2f}"))
+    _line(
+        out,
+        translate(
+            "QuotaCommand", "Result: {result}; audit entry {entry}, plan {plan}, caps set in {s} s"
+        ).into(
+            lang,
+            result=apply_result_name(result.result, lang),
+            entry=result.entry.id,
+            plan=plan.plan_id,
+            s=f"{result.elapsed_s:.2f}",
+        ),
+    )
     return 0 if result.result == "applied" else 1
 
 
 def confirm(lang: str) -> bool:
     """y at the prompt (a terminal only); node moves ask the same way."""
     if not sys.stdin.isatty():
-        sys.stderr.write(translate(
-            "RebalanceCommand", "Not a terminal: add --yes to apply or --dry-run."
-        ).into(lang) + "\n")
+        sys.stderr.write(
+            translate("RebalanceCommand", "Not a terminal: add --yes to apply or --dry-run.").into(
+                lang
+            )
+            + "\n"
+        )
         return False
     answer = input(translate("RebalanceCommand", "Apply this plan? [y/N] ").into(lang))
-    yes = {"y", "yes", translate("Recovery", "yes").into(lang),
-           translate("Recovery", "y (on a Korean keyboard layout)").into(lang)}
+    yes = {
+        "y",
+        "yes",
+        translate("Recovery", "yes").into(lang),
+        translate("Recovery", "y (on a Korean keyboard layout)").into(lang),
+    }
     return answer.strip().lower() in yes
 
 
@@ -123,18 +142,30 @@ def _cap(value: int | None) -> str:
 
 
 def print_sectors(svc: QuotaService, state, lang: str, out) -> None:
-    _line(out, translate("QuotaCommand", "Caps version {version}; shared partition: {gpus} "
-                         "healthy GPUs").into(lang, version=state.version, gpus=state.capacity))
+    _line(
+        out,
+        translate(
+            "QuotaCommand", "Caps version {version}; shared partition: {gpus} healthy GPUs"
+        ).into(lang, version=state.version, gpus=state.capacity),
+    )
     for line in _features(svc, lang):
         _line(out, "  " + line)
-    _line(out, translate("QuotaCommand", "sector           cap  guarantee  running  borrowed  "
-                         "lent  pending  at cap").into(lang))
+    _line(
+        out,
+        translate(
+            "QuotaCommand",
+            "sector           cap  guarantee  running  borrowed  lent  pending  at cap",
+        ).into(lang),
+    )
     lent = state.lent()
     for s in SECTORS:
         q = state.sectors[s]
         g = svc.entitlements[s].guarantee(state.capacity)
-        _line(out, f"{sector_name(s, lang):<16} {_cap(q.cap):>3}  {g:>9}  {q.running:>7}  "
-                   f"{q.borrowed:>8}  {lent[s]:>4}  {q.pending_gpus:>7}  {q.pending_at_cap:>6}")
+        _line(
+            out,
+            f"{sector_name(s, lang):<16} {_cap(q.cap):>3}  {g:>9}  {q.running:>7}  "
+            f"{q.borrowed:>8}  {lent[s]:>4}  {q.pending_gpus:>7}  {q.pending_at_cap:>6}",
+        )
 
 
 def _features(svc: QuotaService, lang: str) -> tuple[str, ...]:
@@ -144,17 +175,25 @@ def _features(svc: QuotaService, lang: str) -> tuple[str, ...]:
 
 def print_plan(preview: QuotaPreview, lang: str, out) -> None:
     plan = preview.plan
-    _line(out, translate(
-        "QuotaCommand", "Cap plan {plan} against caps version {version}: {gpus} GPUs of cap move"
-    ).into(lang, plan=plan.plan_id, version=plan.base_version, gpus=plan.gpus_moved()))
+    _line(
+        out,
+        translate(
+            "QuotaCommand",
+            "Cap plan {plan} against caps version {version}: {gpus} GPUs of cap move",
+        ).into(lang, plan=plan.plan_id, version=plan.base_version, gpus=plan.gpus_moved()),
+    )
     after = plan.caps()
     for s in SECTORS:
         q = preview.state.sectors[s]
         mark = "*" if after[s] != plan.caps_before.get(s) else " "
-        _line(out, f" {mark} {sector_name(s, lang):<16} {_cap(plan.caps_before.get(s)):>4} → "
-                   f"{_cap(after[s]):<4} " + translate(
-                       "QuotaCommand", "(runs {running}, waits at cap {waiting})").into(
-                       lang, running=q.running, waiting=q.pending_at_cap))
+        _line(
+            out,
+            f" {mark} {sector_name(s, lang):<16} {_cap(plan.caps_before.get(s)):>4} → "
+            f"{_cap(after[s]):<4} "
+            + translate("QuotaCommand", "(runs {running}, waits at cap {waiting})").into(
+                lang, running=q.running, waiting=q.pending_at_cap
+            ),
+        )
     for problem in preview.problems:
         mark = "✗" if problem.severity == "error" else "!"
         _line(out, f"  {mark} {problem.text(lang)}")
@@ -164,26 +203,39 @@ def say_unfinished(svc: QuotaService, lang: str, out=None) -> list:
     out = out or sys.stderr
     found = svc.unfinished()
     for run in found:
-        _line(out, "! " + translate(
-            "QuotaCommand", "A cap apply was interrupted: plan {plan} by {user} ({reason}). "
-            "Finish it: hangang-console rebalance --mode quota --recover finish --yes; roll it "
-            "back: … --recover rollback --yes (with the same fleet options).").into(
-            lang, plan=run.plan.plan_id, user=run.user, reason=run.reason))
+        _line(
+            out,
+            "! "
+            + translate(
+                "QuotaCommand",
+                "A cap apply was interrupted: plan {plan} by {user} ({reason}). "
+                "Finish it: hangang-console rebalance --mode quota --recover finish --yes; roll it "
+                "back: … --recover rollback --yes (with the same fleet options).",
+            ).into(lang, plan=run.plan.plan_id, user=run.user, reason=run.reason),
+        )
     return found
 
 
 def recover(args, svc: QuotaService, lang: str) -> int:
     out = sys.stdout
     if not say_unfinished(svc, lang):
-        _line(out, translate("Recovery", "Nothing to recover: no apply was interrupted.")
-              .into(lang))
+        _line(
+            out, translate("Recovery", "Nothing to recover: no apply was interrupted.").into(lang)
+        )
         return 0
     if not args.yes and not confirm(lang):
         _line(out, translate("RebalanceCommand", "Not applied.").into(lang))
         return 1
     result = svc.recover(args.recover, reason=args.reason)
-    _line(out, translate(
-        "QuotaCommand", "Recovered ({choice}): caps now {caps}; audit entry {entry}").into(
-        lang, choice=args.recover, entry=result.entry.id,
-        caps=", ".join(f"{sector_name(s, lang)} {_cap(result.after.get(s))}" for s in SECTORS)))
+    _line(
+        out,
+        translate(
+            "QuotaCommand", "Recovered ({choice}): caps now {caps}; audit entry {entry}"
+        ).into(
+            lang,
+            choice=args.recover,
+            entry=result.entry.id,
+            caps=", ".join(f"{sector_name(s, lang)} {_cap(result.after.get(s))}" for s in SECTORS),
+        ),
+    )
     return 0

@@ -31,8 +31,10 @@ def qos_of(sector: str) -> str:
 class QuotaTestbed(AccountingTestbed):
     @property
     def accounting_lines(self) -> str:  # type: ignore[override]
-        return (super().accounting_lines + "\nPreemptType=preempt/qos\nPreemptMode=REQUEUE\n"
-                "JobRequeue=1\nSchedulerParameters=sched_interval=1,bf_interval=1")
+        return (
+            super().accounting_lines + "\nPreemptType=preempt/qos\nPreemptMode=REQUEUE\n"
+            "JobRequeue=1\nSchedulerParameters=sched_interval=1,bf_interval=1"
+        )
 
     def _write_include(self) -> None:
         super()._write_include()
@@ -46,18 +48,34 @@ class QuotaTestbed(AccountingTestbed):
         self.sacctmgr("add", "qos", BORROW_QOS, *names)
         for sector, orgs in ACCOUNTS.items():
             accounts = ",".join((sector, *orgs))
-            self.sacctmgr("modify", "user", "where", "name=root", f"account={accounts}", "set",
-                          f"QOS+={qos_of(sector)},{BORROW_QOS}", f"DefaultQOS={qos_of(sector)}")
+            self.sacctmgr(
+                "modify",
+                "user",
+                "where",
+                "name=root",
+                f"account={accounts}",
+                "set",
+                f"QOS+={qos_of(sector)},{BORROW_QOS}",
+                f"DefaultQOS={qos_of(sector)}",
+            )
 
     def start(self) -> QuotaTestbed:
         super().start()
         try:
-            self.sacctmgr("modify", "qos", BORROW_QOS, "set", "Priority=0",
-                          f"GraceTime={GRACE_TIME_S}", "PreemptMode=requeue")
+            self.sacctmgr(
+                "modify",
+                "qos",
+                BORROW_QOS,
+                "set",
+                "Priority=0",
+                f"GraceTime={GRACE_TIME_S}",
+                "PreemptMode=requeue",
+            )
             self.set_caps(CAPS)
             for sector in ACCOUNTS:
-                self.sacctmgr("modify", "qos", qos_of(sector), "set", "Priority=100",
-                              f"Preempt={BORROW_QOS}")
+                self.sacctmgr(
+                    "modify", "qos", qos_of(sector), "set", "Priority=100", f"Preempt={BORROW_QOS}"
+                )
         except BaseException:
             self.stop(check=False)
             raise

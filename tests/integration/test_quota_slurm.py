@@ -90,15 +90,20 @@ def service(tb, tmp_path) -> QuotaService:
     settings = QuotaSettings(SHARED, borrow_qos=BORROW_QOS, grace_time_s=GRACE_TIME_S)
     backend = SlurmQuotaBackend(LocalRunner(tb.env), settings, sector_of_account=ACCOUNT_SECTOR)
     policy = AccessPolicy(Identity("root", ("root",)), Role.OPERATOR)
-    return QuotaService(backend, entitlements_from_shares(SHARES), policy,
-                        AuditLog(audit_path(tmp_path)),
-                        journal=QuotaJournal(quota_journal_path(tmp_path)))
+    return QuotaService(
+        backend,
+        entitlements_from_shares(SHARES),
+        policy,
+        AuditLog(audit_path(tmp_path)),
+        journal=QuotaJournal(quota_journal_path(tmp_path)),
+    )
 
 
 def gpu_job(tb, account: str, gpus: int = 8, qos: str | None = None) -> str:
     extra = [f"--qos={qos}"] if qos else []
-    return tb.sbatch("-p", SHARED, f"--account={account}", f"--gres=gpu:{gpus}", *extra,
-                     "--wrap", "sleep 600")
+    return tb.sbatch(
+        "-p", SHARED, f"--account={account}", f"--gres=gpu:{gpus}", *extra, "--wrap", "sleep 600"
+    )
 
 
 def running(tb, jobs) -> bool:
@@ -111,8 +116,11 @@ def test_a_cap_move_starts_the_waiting_job_without_draining_and_undo_restores(be
     first = [gpu_job(bed, "int_flood") for _ in range(2)]
     wait_for(lambda: running(bed, first), 30, "interest's first two jobs did not start")
     waiting = gpu_job(bed, "int_flood")
-    wait_for(lambda: bed.jobs().get(waiting) == ("PENDING", "QOSGrpGRES"), 30,
-             f"the third job does not wait on interest's cap: {bed.jobs()}")
+    wait_for(
+        lambda: bed.jobs().get(waiting) == ("PENDING", "QOSGrpGRES"),
+        30,
+        f"the third job does not wait on interest's cap: {bed.jobs()}",
+    )
     state = svc.read()
     assert state.capacity == 64 and state.caps() == {P: 28, N: 16, R: 16}
     assert state.sectors[N].running == 16 and state.sectors[N].pending_at_cap == 8
@@ -120,8 +128,7 @@ def test_a_cap_move_starts_the_waiting_job_without_draining_and_undo_restores(be
     plan = svc.plan_move(P, N, 8, state)
     assert svc.preview(plan).ok
     done = svc.apply(plan, reason="interest's flood model is due")
-    assert done.result == "applied" and bed.caps() == {"public": 20, "interest": 24,
-                                                       "private": 16}
+    assert done.result == "applied" and bed.caps() == {"public": 20, "interest": 24, "private": 16}
     wait_for(lambda: running(bed, [waiting]), 30, f"the waiting job did not start: {bed.jobs()}")
     assert bed.drained() == set() and bed.partition_nodes() == layout  # no node moved
     assert svc.read().sectors[N].running == 24
@@ -129,8 +136,12 @@ def test_a_cap_move_starts_the_waiting_job_without_draining_and_undo_restores(be
     with pytest.raises(PlanRejected) as refused:
         svc.undo(plan.plan_id, reason="back")
     assert any(p.code == Code.BELOW_RUNNING for p in refused.value.problems)
-    undone = svc.undo(plan.plan_id, reason="back", override=True,
-                      justification="running jobs may finish above the cap")
+    undone = svc.undo(
+        plan.plan_id,
+        reason="back",
+        override=True,
+        justification="running jobs may finish above the cap",
+    )
     assert undone.plan.undoes == plan.plan_id and bed.caps() == CAPS
     assert running(bed, [*first, waiting])  # caps never stop running jobs
     assert [e.action for e in svc.audit.entries()] == [APPLY, UNDO]
@@ -204,14 +215,30 @@ def killed_apply(tb, tmp_path) -> list[str]:
     fleet.write_text(FLEET.format(conf=tb.conf))
     args = ["--inventory", str(fleet), "--data-dir", str(tmp_path / "data")]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "console.commands.rebalance", *args, "--move-cap",
-         "8:public:interest", "--yes", "--reason", "before the crash"],
-        cwd=REPO, env={**os.environ, **tb.env, "PATH": f"{bindir}:{os.environ['PATH']}"},
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "console.commands.rebalance",
+            *args,
+            "--move-cap",
+            "8:public:interest",
+            "--yes",
+            "--reason",
+            "before the crash",
+        ],
+        cwd=REPO,
+        env={**os.environ, **tb.env, "PATH": f"{bindir}:{os.environ['PATH']}"},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
-        wait_for(lambda: tb.caps()["public"] == 20 or proc.poll() is not None, 60,
-                 "public's cap was never set")
+        wait_for(
+            lambda: tb.caps()["public"] == 20 or proc.poll() is not None,
+            60,
+            "public's cap was never set",
+        )
         assert proc.poll() is None, proc.communicate()
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(10)
@@ -226,8 +253,10 @@ def killed_apply(tb, tmp_path) -> list[str]:
     return args
 
 
-@pytest.mark.parametrize(("choice", "caps"), [
-    ("rollback", CAPS), ("finish", {"public": 20, "interest": 24, "private": 16})])
+@pytest.mark.parametrize(
+    ("choice", "caps"),
+    [("rollback", CAPS), ("finish", {"public": 20, "interest": 24, "private": 16})],
+)
 def test_kill_9_mid_apply_is_found_and_recovered(bed, tmp_path, capsys, choice, caps):
     args = killed_apply(bed, tmp_path)
     code = rebalance.main([*args, "--move-cap", "1:private:public", "--yes", "--reason", "new"])

@@ -141,8 +141,14 @@ class QuotaService:
         self.policy.require(Action.REBALANCE_UNDO if plan.undoes else Action.REBALANCE_APPLY)
         return self._apply(plan, who, reason)
 
-    def undo(self, plan_id: str, who: str | None = None, reason: str = "",
-             override: bool = False, justification: str = "") -> QuotaApplyResult:
+    def undo(
+        self,
+        plan_id: str,
+        who: str | None = None,
+        reason: str = "",
+        override: bool = False,
+        justification: str = "",
+    ) -> QuotaApplyResult:
         """Put back the caps an applied plan replaced, against the caps now (below what a
         sector runs by then only with an override and a justification)."""
         self.policy.require(Action.REBALANCE_UNDO)
@@ -240,7 +246,7 @@ class QuotaService:
         try:
             now = self.read()
         except BackendError:
-            return FAILED  # cannot tell: the journal keeps the run for a recovery
+            return FAILED  # cannot tell: audited as failed, the next read shows the caps
         back = {
             s: state.caps()[s]
             for s in SECTORS

@@ -81,3 +81,16 @@ def quota_capacity(
         runner = slurm_runner(slurm_options_for(inventory, local=bool(slurm)))
     backend = SlurmQuotaBackend(runner, settings, inventory=inventory)
     return quota_service(data_dir, backend, inventory, policy)
+
+
+def demo_quota_capacity(data_dir: Path, sim, policy: AccessPolicy) -> QuotaService:
+    """Quota mode on the demo fleet: the embedded store (one per demo shape, as for node moves)
+    with the demo's load (console/capacity/quota/demo_load.py), borrowing on."""
+    from console.capacity.quota.demo_load import DemoQuotaLoad
+
+    inventory = sim.inventory
+    path = quota_path(data_dir).with_name(f"quota-demo{len(inventory.nodes)}-{sim.seed}.sqlite")
+    load = DemoQuotaLoad(inventory.gpu_total, inventory.entitlements)
+    settings = QuotaSettings(partition="shared", borrow_qos="hangang_borrow")
+    backend = LocalQuotaBackend(path, inventory, load, settings)
+    return quota_service(data_dir, backend, inventory, policy)

@@ -62,10 +62,14 @@ def accounts_of(inventory: Inventory | None) -> dict[str, Sector]:
 class SlurmQuotaBackend:
     name = "slurm-quota"
 
-    def __init__(self, runner: Runner, settings: QuotaSettings,
-                 inventory: Inventory | None = None,
-                 sector_of_account: Mapping[str, Sector] | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        runner: Runner,
+        settings: QuotaSettings,
+        inventory: Inventory | None = None,
+        sector_of_account: Mapping[str, Sector] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.runner = runner
         self.settings = settings
         self.sector_of_account = dict(sector_of_account or accounts_of(inventory))
@@ -79,9 +83,13 @@ class SlurmQuotaBackend:
         try:
             return self.runner.run(("sacctmgr", *args), timeout=SACCTMGR_TIMEOUT_S)
         except CommandFailed as exc:
-            raise BackendError(translate(
-                "SlurmQuota", "Slurm's accounting (slurmdbd) did not answer, so the sector caps "
-                "cannot be read or changed: {error}").fill(error=exc.args[0])) from exc
+            raise BackendError(
+                translate(
+                    "SlurmQuota",
+                    "Slurm's accounting (slurmdbd) did not answer, so the sector caps "
+                    "cannot be read or changed: {error}",
+                ).fill(error=exc.args[0])
+            ) from exc
 
     def slurm_version(self) -> tuple[int, int, int]:
         if self._version is None:
@@ -101,9 +109,13 @@ class SlurmQuotaBackend:
                 found[name] = grptres
         missing = [q for q in self.settings.qos.values() if q not in found]
         if missing:
-            raise BackendError(translate(
-                "SlurmQuota", "Slurm has no QOS {missing} (quota mode needs one per sector; "
-                "`accounts reconcile` creates them).").fill(missing=", ".join(sorted(missing))))
+            raise BackendError(
+                translate(
+                    "SlurmQuota",
+                    "Slurm has no QOS {missing} (quota mode needs one per sector; "
+                    "`accounts reconcile` creates them).",
+                ).fill(missing=", ".join(sorted(missing)))
+            )
         return {s: tres_gpus(found[self.settings.qos[s]]) for s in SECTORS}
 
     def _jobs(self) -> list[JobInfo]:
@@ -114,18 +126,31 @@ class SlurmQuotaBackend:
                 return parse_squeue_json(self.runner.run(("squeue", "--json")))
             except (CommandFailed, ParseError):
                 self._json = False  # no JSON plugin here: the text format from now on
-        out = self.runner.run(("squeue", "-h", "-t", "PENDING,RUNNING,COMPLETING,SUSPENDED,"
-                               "CONFIGURING", "-O", SQUEUE_FORMAT))
+        out = self.runner.run(
+            (
+                "squeue",
+                "-h",
+                "-t",
+                "PENDING,RUNNING,COMPLETING,SUSPENDED,CONFIGURING",
+                "-O",
+                SQUEUE_FORMAT,
+            )
+        )
         return parse_squeue_text(out)
 
     def capacity(self) -> int:
         """GPUs of the shared partition's nodes that are up and not drained."""
-        nodes = [n for n in parse_nodes(self.runner.run(("scontrol", "show", "node", "-o")))
-                 if self.settings.partition in n.partitions]
+        nodes = [
+            n
+            for n in parse_nodes(self.runner.run(("scontrol", "show", "node", "-o")))
+            if self.settings.partition in n.partitions
+        ]
         if not nodes:
-            raise BackendError(translate(
-                "SlurmQuota", "Slurm has no node in the shared partition {partition}.").fill(
-                partition=self.settings.partition))
+            raise BackendError(
+                translate(
+                    "SlurmQuota", "Slurm has no node in the shared partition {partition}."
+                ).fill(partition=self.settings.partition)
+            )
         return sum(n.gpus for n in nodes if not n.state.down and not n.state.drain)
 
     def sector_of(self, job: JobInfo) -> tuple[Sector | None, bool]:
@@ -150,9 +175,18 @@ class SlurmQuotaBackend:
                 u["pending"] += job.gpus
                 if job.reason in AT_CAP:
                     u["at_cap"] += job.gpus
-        sectors = {s: SectorQuota(s, self.settings.qos[s], caps[s], use[s]["running"],
-                                  use[s]["borrowed"], use[s]["pending"], use[s]["at_cap"])
-                   for s in SECTORS}
+        sectors = {
+            s: SectorQuota(
+                s,
+                self.settings.qos[s],
+                caps[s],
+                use[s]["running"],
+                use[s]["borrowed"],
+                use[s]["pending"],
+                use[s]["at_cap"],
+            )
+            for s in SECTORS
+        }
         return QuotaState(caps_version(caps), self.capacity(), sectors, self.clock())
 
     # -- writing -----------------------------------------------------------------------------
@@ -160,13 +194,24 @@ class SlurmQuotaBackend:
     def set_caps(self, caps: Mapping[Sector, int], expect_version: str) -> None:
         now = caps_version(self.read_caps())
         if now != expect_version:
-            raise Conflict(translate(
-                "SlurmQuota", "A sector QOS changed since the plan was made (version {planned}, "
-                "now {now}): plan again.").fill(planned=expect_version, now=now))
+            raise Conflict(
+                translate(
+                    "SlurmQuota",
+                    "A sector QOS changed since the plan was made (version {planned}, "
+                    "now {now}): plan again.",
+                ).fill(planned=expect_version, now=now)
+            )
         for sector in SECTORS:  # one QOS per call, in a fixed order (a recovery reads which)
             if sector in caps:
-                self._sacctmgr("-i", "modify", "qos", "where", f"name={self.settings.qos[sector]}",
-                               "set", f"GrpTRES=gres/gpu={int(caps[sector])}")
+                self._sacctmgr(
+                    "-i",
+                    "modify",
+                    "qos",
+                    "where",
+                    f"name={self.settings.qos[sector]}",
+                    "set",
+                    f"GrpTRES=gres/gpu={int(caps[sector])}",
+                )
 
     # -- what it can do ----------------------------------------------------------------------
 
@@ -178,20 +223,29 @@ class SlurmQuotaBackend:
         if self._json is None:
             with contextlib.suppress(BackendError):
                 self._jobs()
-        out = [translate("Slurm", "Slurm {version} on {where}").fill(
-            version=f"{v[0]}.{v[1]:02d}.{v[2]}", where=self.runner.where),
-            translate("SlurmQuota", "sector caps as GrpTRES=gres/gpu of QOS {names} over "
-                      "partition {partition}").fill(
+        out = [
+            translate("Slurm", "Slurm {version} on {where}").fill(
+                version=f"{v[0]}.{v[1]:02d}.{v[2]}", where=self.runner.where
+            ),
+            translate(
+                "SlurmQuota",
+                "sector caps as GrpTRES=gres/gpu of QOS {names} over partition {partition}",
+            ).fill(
                 names=", ".join(self.settings.qos[s] for s in SECTORS),
-                partition=self.settings.partition)]
+                partition=self.settings.partition,
+            ),
+        ]
         if self._json:
             out.append(translate("Slurm", "queue read with squeue --json").fill())
         else:
             out.append(translate("Slurm", "queue read with squeue -O (no JSON output here)").fill())
         if self.settings.borrow_qos:
-            out.append(translate("SlurmQuota", "borrowing via QOS {qos} (requeued after a grace "
-                                 "time of {grace} s)").fill(qos=self.settings.borrow_qos,
-                                                            grace=self.settings.grace_time_s))
+            out.append(
+                translate(
+                    "SlurmQuota",
+                    "borrowing via QOS {qos} (requeued after a grace time of {grace} s)",
+                ).fill(qos=self.settings.borrow_qos, grace=self.settings.grace_time_s)
+            )
         return out
 
     def feature_lines(self, lang: str = "en") -> tuple[str, ...]:

@@ -198,3 +198,21 @@ def test_a_crash_mid_apply_is_found_and_finished_or_rolled_back(
     assert svc.audit.verify().ok
     with pytest.raises(PlanRejected):
         svc.recover(choice)
+
+
+def test_the_demo_load_runs_up_to_the_caps_and_borrows_idle_gpus(tmp_path):
+    from console.capacity.quota.demo_load import DemoQuotaLoad
+
+    load = DemoQuotaLoad(144, SHARES)
+    now = 6 * 3600.0  # public's demand at its peak: above its cap
+    use = load({P: 58, N: 50, R: 36}, now)
+    assert load.demand(P, now) > 58 and use[P].running == 58
+    held = sum(u.running + u.borrowed for u in use.values())
+    assert held <= 144 and use[P].borrowed + use[P].pending_gpus == load.demand(P, now) - 58
+    svc = service(tmp_path, workload=load)
+    svc.backend.clock = lambda: now
+    st = svc.read()
+    assert st.sectors[P].running == 58 and st.borrowed_total() == sum(u.borrowed
+                                                                      for u in use.values())
+    plain = DemoQuotaLoad(144, SHARES, borrow=False)({P: 58, N: 50, R: 36}, now)
+    assert plain[P].borrowed == 0 and plain[P].pending_at_cap == load.demand(P, now) - 58
