@@ -334,23 +334,12 @@ def _demo_services(
     )
     services.capacity = capacity
     if capacity_mode(options, None) == "quota":  # the demo's caps live beside its node store
-        services.quota = _demo_quota(options, sim, policy)
+        from console.capacity.quota.setup import demo_quota_capacity
+
+        services.quota = demo_quota_capacity(store_dir(options), sim, policy)
     if faults_from is not None:  # the demo's stand-in for the capacity backend's queue
         services.demand = lambda: demo_faults.pending_demand(faults_from, time.time(), on_s)
     return services
-
-
-def _demo_quota(options: Options, sim, policy: AccessPolicy):
-    """The demo's quota service: caps in the embedded store, use from the demo's load."""
-    from console.capacity.quota.local import LocalQuotaBackend, quota_path
-    from console.capacity.quota.setup import quota_service
-    from console.sources.demo.quota_load import sim_quota_workload
-
-    # demo fleets of other sizes have other totals: one store per shape, as for node moves
-    path = quota_path(store_dir(options))
-    path = path.with_name(f"quota-demo{len(sim.inventory.nodes)}-{sim.seed}.sqlite")
-    backend = LocalQuotaBackend(path, sim.inventory, sim_quota_workload(sim))
-    return quota_service(store_dir(options), backend, sim.inventory, policy)
 
 
 def load_frontend(name: str) -> Frontend:
