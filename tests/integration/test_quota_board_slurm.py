@@ -49,6 +49,7 @@ def test_a_cap_move_from_the_board_starts_the_waiting_job_and_slurmdbd_down_is_a
         assert board.columns[N].values["cap"].text() == "16"
         assert board.columns[N].values["running"].text() == "16"
         assert board.columns[N].values["at cap"].text() == "8"
+        assert "Slurm " in board.about.text() and "hangang_borrow" in board.about.text()
 
         board.step.setValue(8)
         board.source.setCurrentIndex(board.source.findData(P))

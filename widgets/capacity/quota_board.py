@@ -1,13 +1,12 @@
 """The quota board: each sector's GPU cap (its QOS's GrpTRES) and use, and moving cap between them.
 
-In quota mode a sector's capacity is a number Slurm applies at once, so the board edits numbers,
-not nodes: a new cap per sector, or N GPUs of cap moved from one sector to another (the keyboard
-row, or a sector's cap bar dropped on another column). The draft is previewed against the last
-read (before → after, the core's checks, the override with its justification) and applied with
-a reason through the same confirmation as a node move; the last change can be undone. Reads and
-applies run on the CapacityWorker's threads (sacctmgr may be slow, slurmdbd may be down): a read
-that fails shows a banner and the board keeps the last read and keeps answering. The service
-checks the role again on apply and undo: the absent controls only say early what it refuses.
+In quota mode capacity is a number Slurm applies at once: the board edits a new cap per sector, or
+moves N GPUs of cap between sectors (the keyboard row, or a cap bar dropped on another column).
+The draft is previewed on the last read (before → after, the core's checks, the override) and
+applied with a reason through the same confirmation as a node move; the last change can be undone.
+Reads and applies run on the CapacityWorker's threads (sacctmgr may be slow, slurmdbd down): a
+failed read shows a banner, the board keeps the last read and keeps answering. The service checks
+the role again on apply and undo: the absent controls only say early what it refuses.
 """
 
 from __future__ import annotations
@@ -15,14 +14,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from console.access import Action
 from console.capacity.quota.model import QuotaPlan, QuotaState, move_cap
@@ -34,6 +26,7 @@ from widgets.capacity.quota_move_row import CapMoveRow
 from widgets.capacity.quota_parts import (
     BANNER_STYLE,
     checked_inverse,
+    feature_texts,
     guarantees_of,
     last_undoable_plan,
     legend_html,
@@ -42,7 +35,7 @@ from widgets.capacity.quota_parts import (
 from widgets.capacity.quota_preview import QuotaPreviewPanel
 from widgets.capacity.refusal import refusal_text
 from widgets.capacity.worker import CapacityWorker
-from widgets.common.labels import core_text
+from widgets.common.labels import core_text, ui_language
 
 REFRESH_MS = 5000
 
@@ -66,7 +59,8 @@ class QuotaBoard(QWidget):
         self.last_result = ""
         self.editable = bool(service.can_change())
         self.undoable: str | None = None  # plan id "Undo last" reverses
-        self.worker = CapacityWorker(service.read, self)
+        self.features: dict[str, str] | None = None  # what the backend is, per language
+        self.worker = CapacityWorker(self._read, self)
         self.columns = {s: QuotaColumn(s) for s in SECTORS}
         self.banner = QLabel(objectName="QuotaBanner", wordWrap=True)
         self.banner.setStyleSheet(BANNER_STYLE)
@@ -79,6 +73,7 @@ class QuotaBoard(QWidget):
         self.apply_button = QPushButton(objectName="ApplyButton")
         self.status = QLabel(objectName="Legend")
         self.legend = QLabel(objectName="Legend", wordWrap=True)
+        self.about = QLabel(objectName="Legend", wordWrap=True)  # Slurm version, borrowing
         self.read_only = QLabel(objectName="Legend", wordWrap=True)
         self.result = QLabel(wordWrap=True)
         self.preview_panel = QuotaPreviewPanel()
@@ -107,6 +102,7 @@ class QuotaBoard(QWidget):
         left.setContentsMargins(0, 0, 0, 0)
         left.addLayout(cols, 1)
         left.addWidget(self.legend)
+        left.addWidget(self.about)
         side = QWidget()
         right = QVBoxLayout(side)
         right.setContentsMargins(0, 0, 0, 0)
@@ -184,6 +180,13 @@ class QuotaBoard(QWidget):
 
     def refresh(self) -> None:
         self.worker.request_read()
+
+    def _read(self) -> QuotaState:
+        """On the reader thread: the caps, and once what the backend is (may run scontrol)."""
+        state = self.service.read()
+        if self.features is None:
+            self.features = feature_texts(self.service.backend)
+        return state
 
     def show_state(self, state: QuotaState) -> None:
         self.state, self.read_problem = state, None
@@ -310,6 +313,7 @@ class QuotaBoard(QWidget):
         self.undo_button.setEnabled(
             self.undoable is not None and not self.worker.applying and state is not None
         )
+        self.about.setText((self.features or {}).get(ui_language(), ""))
         banner, status = read_texts(state, self.read_problem, self.tz)
         self.banner.setText(banner)
         self.banner.setVisible(bool(banner))
@@ -355,14 +359,11 @@ class QuotaBoard(QWidget):
         self, plan: QuotaPlan | None, reason: str, undo_of: str | None = None, override=(False, "")
     ) -> None:
         service, who = self.service, self.service.policy.identity.user
-        if undo_of is None:
 
-            def work(progress, cancel):
+        def work(progress, cancel):  # on the apply thread; no steps to report
+            if undo_of is None:
                 return service.apply(plan, who, reason)
-        else:
-
-            def work(progress, cancel):
-                return service.undo(undo_of, who, reason, *override)
+            return service.undo(undo_of, who, reason, *override)
 
         if self.worker.start_apply(work):
             self.result.setStyleSheet("")

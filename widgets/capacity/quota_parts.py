@@ -47,6 +47,15 @@ def last_undoable_plan(audit) -> str | None:
     return None
 
 
+def feature_texts(backend) -> dict[str, str]:
+    """What the backend says it is (Slurm version, how it reads, borrowing) per language; it
+    may run scontrol, so only on the reader thread."""
+    lines = getattr(backend, "feature_lines", None)
+    if lines is None:
+        return {}
+    return {lang: " · ".join(lines(lang)) for lang in ("en", "ko")}
+
+
 def checked_inverse(service, plan_id: str, state: QuotaState, override: bool, why: str):
     """(the plan that undoes `plan_id`, None) when it passes the checks on the last read (no
     read here), else (None, why not) in the interface's language."""

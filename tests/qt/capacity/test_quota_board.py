@@ -138,6 +138,7 @@ def test_the_viewer_sees_the_caps_and_cannot_change_them(qtbot, tmp_path, make_b
     read_once(qtbot, board)
     before = backend.read().caps()
     assert board.columns[P].values["cap"].text() == str(before[P])
+    assert "own store" in board.about.text()  # what the backend is, read off the GUI thread
     assert board.read_only.isVisible() and "lee" in board.read_only.text()
     for control in (board.apply_button, board.move_button, board.undo_button, board.step):
         assert not control.isVisible()
