@@ -1193,6 +1193,14 @@ These are set by the site&apos;s administrator in %3.</source>
         <translation>오류: %1</translation>
     </message>
     <message>
+        <source>GPU cap per sector (before → after):</source>
+        <translation>부문별 GPU 상한 (변경 전 → 후):</translation>
+    </message>
+    <message>
+        <source>no cap changed</source>
+        <translation>바뀐 상한 없음</translation>
+    </message>
+    <message>
         <source>Per sector (nodes before → after, GPUs moved):</source>
         <translation>부문별 (노드 수 이전 → 이후, 이동한 GPU):</translation>
     </message>
@@ -1226,6 +1234,45 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>the room&apos;s books cannot be read from {url}: {why}</source>
         <translation>{url}에서 관제실 장부를 읽을 수 없음: {why}</translation>
+    </message>
+</context>
+<context>
+    <name>CapMoveRow</name>
+    <message>
+        <source>Move</source>
+        <translation>상한 이동</translation>
+    </message>
+    <message>
+        <source> GPUs</source>
+        <translation> GPU</translation>
+    </message>
+    <message>
+        <source>GPUs of cap to move</source>
+        <translation>옮길 상한 GPU 수</translation>
+    </message>
+    <message>
+        <source>of cap from</source>
+        <translation>보내는 부문</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>받는 부문</translation>
+    </message>
+    <message>
+        <source>Sector giving cap</source>
+        <translation>상한을 내주는 부문</translation>
+    </message>
+    <message>
+        <source>Sector receiving cap</source>
+        <translation>상한을 받는 부문</translation>
+    </message>
+    <message>
+        <source>Move cap</source>
+        <translation>상한 옮기기</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>지우기</translation>
     </message>
 </context>
 <context>
@@ -2558,6 +2605,49 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>QuotaApplyDialog</name>
+    <message>
+        <source>Undo the last cap change</source>
+        <translation>마지막 상한 변경 되돌리기</translation>
+    </message>
+    <message>
+        <source>Apply the new caps</source>
+        <translation>새 상한 적용</translation>
+    </message>
+    <message>
+        <source>%1 sector caps change, %2 GPUs of cap move:</source>
+        <translation>부문 상한 %1개가 바뀌고 상한 %2 GPU가 옮겨집니다:</translation>
+    </message>
+    <message>
+        <source>Slurm applies the caps at once: running jobs are not touched; new jobs above a cap wait.</source>
+        <translation>Slurm이 상한을 즉시 적용합니다. 실행 중인 작업은 그대로 두고, 상한을 넘는 새 작업은 대기합니다.</translation>
+    </message>
+    <message>
+        <source>Checks overridden: %1</source>
+        <translation>검사 무시: %1</translation>
+    </message>
+    <message>
+        <source>Why (written to the audit log)</source>
+        <translation>사유 (감사 기록에 남습니다)</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>사유</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>되돌리기</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>적용</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>사유:</translation>
+    </message>
+</context>
+<context>
     <name>QuotaBackend</name>
     <message>
         <source>Cannot read the caps in {path}: {error}</source>
@@ -2574,6 +2664,164 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>borrowing via QOS {qos}</source>
         <translation>QOS {qos}로 빌려 쓰기</translation>
+    </message>
+</context>
+<context>
+    <name>QuotaBoard</name>
+    <message>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <source>Undo last change…</source>
+        <translation>마지막 변경 되돌리기…</translation>
+    </message>
+    <message>
+        <source>Apply…</source>
+        <translation>적용…</translation>
+    </message>
+    <message>
+        <source>Read-only: this session may not change caps.</source>
+        <translation>읽기 전용: 이 세션은 상한을 바꿀 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Choose two different sectors that both have a GPU cap.</source>
+        <translation>GPU 상한이 있는 서로 다른 두 부문을 고르십시오.</translation>
+    </message>
+    <message>
+        <source>A change is being applied.</source>
+        <translation>변경을 적용하는 중입니다.</translation>
+    </message>
+    <message>
+        <source>The caps cannot be read now: apply once a read succeeds.</source>
+        <translation>지금은 상한을 읽을 수 없습니다. 읽기에 성공한 뒤 적용하십시오.</translation>
+    </message>
+    <message>
+        <source>Set a new cap or move cap between sectors first.</source>
+        <translation>먼저 새 상한을 정하거나 부문 사이에 상한을 옮기십시오.</translation>
+    </message>
+    <message>
+        <source>The caps changed since this plan: clear it and plan again.</source>
+        <translation>이 계획 이후 상한이 바뀌었습니다. 계획을 지우고 다시 세우십시오.</translation>
+    </message>
+    <message>
+        <source>The new caps fail a check (see Checks).</source>
+        <translation>새 상한이 검사를 통과하지 못했습니다 (검사 참조).</translation>
+    </message>
+    <message>
+        <source>Apply the new caps (asks for a reason)</source>
+        <translation>새 상한 적용 (사유를 묻습니다)</translation>
+    </message>
+    <message>
+        <source>Nothing to undo now.</source>
+        <translation>지금 되돌릴 변경이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Applying the new caps…</source>
+        <translation>새 상한을 적용하는 중…</translation>
+    </message>
+    <message>
+        <source>Applied: the new caps are in force.</source>
+        <translation>적용됨: 새 상한이 적용되었습니다.</translation>
+    </message>
+    <message>
+        <source>Undone: the caps are back.</source>
+        <translation>되돌림: 상한이 이전으로 돌아갔습니다.</translation>
+    </message>
+    <message>
+        <source>Tick “Override the checks”, write why, and undo again.</source>
+        <translation>“검사 무시”를 선택하고 사유를 적은 뒤 다시 되돌리십시오.</translation>
+    </message>
+    <message>
+        <source>Cannot read the sector caps from the scheduler: %1</source>
+        <translation>스케줄러에서 부문 상한을 읽을 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>The board shows the read of %1.</source>
+        <translation>보드는 %1에 읽은 값을 보여 줍니다.</translation>
+    </message>
+    <message>
+        <source>Reading the caps…</source>
+        <translation>상한을 읽는 중…</translation>
+    </message>
+    <message>
+        <source>Read %1 · %2 GPUs shared · version %3</source>
+        <translation>%1에 읽음 · 공유 GPU %2 · 버전 %3</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <source>lent (others borrow its unused cap)</source>
+        <translation>빌려줌 (다른 부문이 남는 상한을 사용)</translation>
+    </message>
+    <message>
+        <source>borrowed above its cap</source>
+        <translation>상한 초과 차용</translation>
+    </message>
+    <message>
+        <source>cap</source>
+        <translation>상한</translation>
+    </message>
+    <message>
+        <source>guarantee</source>
+        <translation>최소 보장</translation>
+    </message>
+    <message>
+        <source>new cap</source>
+        <translation>새 상한</translation>
+    </message>
+</context>
+<context>
+    <name>QuotaColumn</name>
+    <message>
+        <source>Cap (GPUs)</source>
+        <translation>상한 (GPU)</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <source>Borrowed above its cap</source>
+        <translation>상한 초과 차용</translation>
+    </message>
+    <message>
+        <source>Lent to other sectors</source>
+        <translation>다른 부문에 빌려줌</translation>
+    </message>
+    <message>
+        <source>Pending GPUs</source>
+        <translation>대기 GPU</translation>
+    </message>
+    <message>
+        <source>… pending at the cap</source>
+        <translation>… 상한 때문에 대기</translation>
+    </message>
+    <message>
+        <source>Guarantee</source>
+        <translation>최소 보장</translation>
+    </message>
+    <message>
+        <source>New cap</source>
+        <translation>새 상한</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>제한 없음</translation>
+    </message>
+    <message>
+        <source>New GPU cap of %1</source>
+        <translation>%1의 새 GPU 상한</translation>
+    </message>
+    <message>
+        <source>Cap of %1 (drag to another sector)</source>
+        <translation>%1의 상한 (다른 부문으로 끌어 놓기)</translation>
+    </message>
+    <message>
+        <source>Drag onto another sector to move the step&apos;s GPUs of cap there</source>
+        <translation>다른 부문에 끌어 놓으면 이동 단위만큼 상한 GPU를 그 부문으로 옮깁니다</translation>
     </message>
 </context>
 <context>
@@ -2608,6 +2856,61 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>QuotaPreviewPanel</name>
+    <message>
+        <source>Caps before → after</source>
+        <translation>상한 변경 전 → 후</translation>
+    </message>
+    <message>
+        <source>Checks</source>
+        <translation>검사</translation>
+    </message>
+    <message>
+        <source>Sector</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>Cap</source>
+        <translation>상한</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <source>Guarantee</source>
+        <translation>최소 보장</translation>
+    </message>
+    <message>
+        <source>Pending at cap</source>
+        <translation>상한 대기</translation>
+    </message>
+    <message>
+        <source>A new cap takes effect at once: running jobs carry on, new jobs above the cap wait (QOSGrpGRES). Nothing drains.</source>
+        <translation>새 상한은 즉시 적용됩니다. 실행 중인 작업은 계속되고 상한을 넘는 새 작업은 대기합니다 (QOSGrpGRES). 드레인은 없습니다.</translation>
+    </message>
+    <message>
+        <source>Override the checks</source>
+        <translation>검사 무시</translation>
+    </message>
+    <message>
+        <source>Justification (at least 10 characters)</source>
+        <translation>사유 (10자 이상)</translation>
+    </message>
+    <message>
+        <source>Why the checks are overridden</source>
+        <translation>검사를 무시하는 사유</translation>
+    </message>
+    <message>
+        <source>No change: set a new cap, or move GPUs of cap between sectors.</source>
+        <translation>변경 없음: 새 상한을 정하거나 부문 사이에 상한 GPU를 옮기십시오.</translation>
+    </message>
+    <message>
+        <source>The new caps pass every check.</source>
+        <translation>새 상한이 모든 검사를 통과합니다.</translation>
+    </message>
+</context>
+<context>
     <name>QuotaService</name>
     <message>
         <source>A cap apply was interrupted: plan {plan} by {user} ({reason}). Finish it or roll it back first (rebalance --mode quota --recover finish|rollback).</source>
@@ -2632,6 +2935,33 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>No interrupted cap apply to recover.</source>
         <translation>복구할 중단된 한도 적용이 없습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>QuotaStrip</name>
+    <message>
+        <source>GPU cap (Slurm QOS)</source>
+        <translation>GPU 상한 (Slurm QOS)</translation>
+    </message>
+    <message>
+        <source>running within the cap</source>
+        <translation>상한 안에서 실행 중</translation>
+    </message>
+    <message>
+        <source>borrowed above the cap</source>
+        <translation>상한 초과 차용</translation>
+    </message>
+    <message>
+        <source>lent to other sectors</source>
+        <translation>다른 부문에 빌려줌</translation>
+    </message>
+    <message>
+        <source>GPUs waiting at the cap</source>
+        <translation>상한 때문에 대기 중인 GPU</translation>
+    </message>
+    <message>
+        <source>Caps cannot be read: %1</source>
+        <translation>상한을 읽을 수 없습니다: %1</translation>
     </message>
 </context>
 <context>

@@ -73,7 +73,8 @@ ALLOWED: dict[str, set[str]] = {
     "widgets.reports": {"vocabulary", "settings", "reports", "widgets.common"},
     # the two front-ends: the wiring hands them its services and options
     "widgets.kiosk": {"vocabulary", "settings", "alerts", "fleet", "wiring", "widgets.common"}
-    | {"widgets.fleet", "widgets.history"},
+    | {"widgets.fleet", "widgets.history"}
+    | {"widgets.capacity"},  # quota mode: the sector pages' caps come through its read worker
     "widgets.window": {"vocabulary", "settings", "alerts", "fleet", "history", "wiring", "bridge"}
     | {f"widgets.{page}" for page in ("common", "fleet", "history", "alerts", "capacity")}
     | {"widgets.reports", "scheduler"},

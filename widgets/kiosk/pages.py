@@ -33,6 +33,7 @@ from widgets.kiosk.parts import (
     sector_view,
     set_text,
 )
+from widgets.kiosk.quota_strip import QuotaStrip
 from widgets.kiosk.style import enlarge_heatmap, enlarge_plot, fit_sector_labels
 
 MAX_ORG_ROWS = 6
@@ -102,6 +103,7 @@ class SectorPage(KioskPage):
         under_bar = QHBoxLayout()
         under_bar.addLayout(left, 1)
         under_bar.addLayout(energy)
+        self.quota = QuotaStrip(sector)  # quota mode only: shown once a read arrives
         self.orgs = StatTable(4, MAX_ORG_ROWS, stretch=(8, 2, 3, 2))
         self.heatmap = FleetHeatmap()
         enlarge_heatmap(self.heatmap)
@@ -119,6 +121,7 @@ class SectorPage(KioskPage):
         layout.addLayout(stats)
         layout.addWidget(self.bar)
         layout.addLayout(under_bar)
+        layout.addWidget(self.quota)
         layout.addSpacing(12)
         layout.addLayout(body, 1)
         self.retranslate()
@@ -157,6 +160,13 @@ class SectorPage(KioskPage):
             (self.tr("Organisation"), self.tr("nodes"), self.tr("GPUs in use"), self.tr("util."))
         )
         self.nodes_title.setText(self.tr("Its nodes: GPU utilisation, one column per node"))
+
+    def show_quota(self, state) -> None:
+        """Quota mode: the sector's cap, running, borrowed and lent GPUs (a QuotaState)."""
+        self.quota.show_quota(state)
+
+    def show_quota_problem(self, text: str) -> None:
+        self.quota.show_problem(text)
 
     def show_snapshot(self, snap: FleetSnapshot) -> None:
         s = snap.sectors[self.index]

@@ -20,6 +20,7 @@ from console.cli import Options
 from console.fleet.model import FleetSnapshot
 from widgets.capacity.audit_view import AuditView
 from widgets.capacity.board import RebalanceBoard
+from widgets.capacity.quota_board import QuotaBoard
 from widgets.common.application import qt_application, save_screenshot
 from widgets.common.i18n import Translations, system_language
 from widgets.common.queue_views import QueueViews
@@ -94,7 +95,8 @@ class WindowFrontend:
         self.layout.restore()
         window.reset_layout_requested.connect(self.layout.reset)
         window.closing.connect(self.layout.save)
-        if window.board is not None and window.board.recovery.pending:
+        recovery = getattr(window.board, "recovery", None)  # the quota board has none
+        if recovery is not None and recovery.pending:
             window.tabs.setCurrentWidget(window.board)  # a settled crash outranks the last tab
         window.show()
         self.layout.restore_splitters()
@@ -164,6 +166,9 @@ class WindowFrontend:
 
     def _connect_capacity(self, window: MainWindow, services: Services) -> None:
         """The rebalance board and audit tabs, when the session has a capacity service."""
+        if services.quota is not None:  # quota mode: the board moves GPU caps, not nodes
+            self._connect_quota(window, services.quota)
+            return
         capacity = services.capacity
         if capacity is None:
             return
@@ -181,6 +186,19 @@ class WindowFrontend:
         board.recovery.refresh()
         if board.recovery.pending:  # a crash cut an apply short: start where it is settled
             window.tabs.setCurrentWidget(board)
+
+    def _connect_quota(self, window: MainWindow, quota) -> None:
+        board = QuotaBoard(quota, self.tz)
+        audit = AuditView(quota.audit, self.tz, quota.policy)
+        board.applied.connect(lambda _: audit.refresh())
+
+        def undo(plan_id: str) -> None:
+            window.tabs.setCurrentWidget(board)
+            board.ask_undo(plan_id)
+
+        audit.undo_requested.connect(undo)
+        window.add_capacity(board, audit)
+        window.closing.connect(board.shutdown)
 
     def open_node(self, name: str) -> NodeDetail:
         """The node's window (one per node): built, then the node watched, so it says it waits
