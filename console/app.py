@@ -18,9 +18,10 @@ from typing import Protocol
 from console.access import AccessPolicy, Action
 from console.alerts.engine import AlertEngine, AlertUpdate, Incident
 from console.alerts.incidents import IncidentStore, incidents_path
+from console.capacity.choice import fleet_capacity
 from console.capacity.follower import AllocationFollower
 from console.capacity.service import CapacityService
-from console.capacity.setup import fleet_capacity, local_capacity
+from console.capacity.setup import local_capacity
 from console.cli import COMMANDS, Options, parse_args
 from console.fleet.metrics import MetricRegistry, default_registry
 from console.fleet.model import NodeSample
