@@ -111,10 +111,6 @@ class JobUsageTracker:
         dt = t - before
         if dt <= 0 or dt > self.max_gap_s or t - jobs.read_at > MAX_JOBS_AGE_S:
             return
-        hour = int(t // HOUR_S * HOUR_S)
-        if self._hour is not None and hour != self._hour:
-            self._pending_hours.extend(self._hours_of(range(len(self._ids))))
-        self._hour = hour
         if snap.node_names is not self._names:
             self._place(snap)
         n = len(self._ids)
@@ -124,25 +120,39 @@ class JobUsageTracker:
         known = ~np.isnan(util)
         with np.errstate(invalid="ignore"):
             zero = known & (util < self.idle_util_pct) & ~(mem >= self.idle_mem_mib)
-        used = np.bincount(job_of, np.where(known, util, 0.0) / 100.0, n) * dt
         zeros = np.bincount(job_of, zero, n)
         knowns = np.bincount(job_of, known, n)
         all_idle = (self._count > 0) & (zeros == self._count)
         busy = knowns > zeros  # some GPU with a value works
+        # per second of the step: held GPUs, used GPUs, GPUs at ~0 %, all idle (0 or 1)
+        rates = (
+            self._count,
+            np.bincount(job_of, np.where(known, util, 0.0) / 100.0, n),
+            zeros,
+            all_idle.astype(float),
+        )
         a = self._arr
-        held = self._count * dt
-        a["held"] += held
-        a["h_held"] += held
-        a["used"] += used
-        a["h_used"] += used
-        a["zero"] += zeros * dt
-        a["h_zero"] += zeros * dt
-        a["idle"] += all_idle * dt
-        a["h_idle"] += all_idle * dt
+        for name, rate in zip(("held", "used", "zero", "idle"), rates, strict=True):
+            a[name] += rate * dt
         a["streak"] = np.where(busy, 0.0, a["streak"] + all_idle * dt)
         np.maximum(a["longest"], a["streak"], out=a["longest"])
+        # the hour rows: a step across the hour is split at it
+        hour, prev = int(t // HOUR_S * HOUR_S), int(before // HOUR_S * HOUR_S)
+        if self._hour is not None and self._hour != prev:  # rows of an earlier hour (a gap)
+            self._pending_hours.extend(self._hours_of(range(n)))
+        self._hour = prev
+        if hour != prev:
+            self._add_hourly(rates, hour - before)
+            self._pending_hours.extend(self._hours_of(range(n)))
+            self._hour = hour
+            dt = t - hour
+        self._add_hourly(rates, dt)
         a["first"] = np.where(np.isnan(a["first"]), before, a["first"])
         a["last"][:] = t
+
+    def _add_hourly(self, rates: tuple[np.ndarray, ...], seconds: float) -> None:
+        for name, rate in zip(_HOURLY, rates, strict=True):
+            self._arr[name] += rate * seconds
 
     def _place(self, snap: FleetSnapshot) -> None:
         """(row, column, job) of every held GPU the snapshot has."""

@@ -24,6 +24,9 @@ from console.scheduler.sacct import TIME_FORMAT
 # one GPU GRES with its indices: "gpu:2(IDX:0-1)", "gpu:a100:2(IDX:0,2)"; IDX:N/A holds none
 _GPU_GRES = re.compile(r"(?:^|,)gpu(?::[^:(,]+)?:(\d+)\(IDX:([^)]*)\)")
 HELD_STATES = ("RUNNING", "SUSPENDED")  # a suspended job keeps its GPUs
+# the lines of a job's block that carry what we read, by their first key (the rest is skipped:
+# most of the time goes into parsing key=value lines)
+_WANTED_LINES = frozenset({"JobId", "UserId", "Priority", "JobState", "StartTime", "Partition"})
 
 
 def show_job_argv(use_json: bool) -> list[str]:
@@ -118,7 +121,7 @@ def _text_jobs(text: str) -> Iterable[tuple[RunningJob, list[tuple[str, int]]]]:
                 detail = parse_record(stripped)  # the per-node lines of -d
                 indices = gpu_indices(detail.get("GRES", ""))
                 held += [(n, i) for n in _nodes(detail["Nodes"]) for i in indices]
-            elif "=" in stripped:
+            elif stripped.split("=", 1)[0] in _WANTED_LINES:
                 try:
                     record = parse_record(stripped)
                 except ParseError:
