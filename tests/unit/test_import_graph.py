@@ -46,7 +46,8 @@ ALLOWED: dict[str, set[str]] = {
     # Slurm over SSH uses the telemetry's SSH transport and host-key checks
     "capacity": {"vocabulary", "settings", "inventory", "telemetry"},
     # the scheduler's books: Slurm's commands through the capacity backends' runners
-    "scheduler": {"vocabulary", "inventory", "capacity", "fleet"},  # fleet/jobs.py SchedulerJobs
+    # fleet/jobs.py SchedulerJobs; history/job_usage_db.py the per-job usage efficiency reads
+    "scheduler": {"vocabulary", "inventory", "capacity", "fleet", "history"},
     # the Prometheus source also reads serve's book counters back into the history's rows
     "sources": {"vocabulary", "inventory", "fleet", "telemetry", "capacity", "node-side"}
     | {"whatif", "history"},
