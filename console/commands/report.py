@@ -145,6 +145,19 @@ def _centre(args: argparse.Namespace) -> str:
     return ""
 
 
+def _accounts(args: argparse.Namespace):
+    """Who a Slurm job is charged to in the idle-jobs section: the fleet file's accounts and
+    partitions; None (by partition, named as the sectors) without one."""
+    if not args.inventory:
+        return None
+    from console.capacity.backends.slurm_setup import slurm_options_for
+    from console.inventory.loader import load_inventory
+    from console.scheduler.books import AccountMap
+
+    inventory = load_inventory(args.inventory)
+    return AccountMap.from_inventory(inventory, slurm_options_for(inventory).partitions)
+
+
 def main(argv: list[str]) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -190,7 +203,8 @@ def main(argv: list[str]) -> int:
             history = _history(args, period, tz, Path(scratch))
             output.parent.mkdir(parents=True, exist_ok=True)  # a timer's reports/ at first
             made = make_report(
-                history, request, output, csv_dir, settings.accounting, energy=settings.energy
+                history, request, output, csv_dir, settings.accounting, energy=settings.energy,
+                accounts=_accounts(args),
             )
         except EmptyPeriod as exc:
             return fail(1, f"{say['empty']}: {exc}")

@@ -19,11 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from console.fleet.jobs import RunningJob, SchedulerJobs
-from console.fleet.model import FleetSnapshot
-from console.history.job_usage_db import HOUR_S, JobHour, JobMeta
+from console.fleet.model import FleetSnapshot, NodeStatus
+from console.history.job_usage_db import HOUR_S, IDLE_MEM_MIB, IDLE_UTIL_PCT, JobHour, JobMeta
 
-IDLE_UTIL_PCT = 1.0
-IDLE_MEM_MIB = 256.0
+__all__ = ["IDLE_MEM_MIB", "IDLE_UTIL_PCT", "JobUsage", "JobUsageTracker"]
 MAX_GAP_S = 120.0
 MAX_JOBS_AGE_S = 300.0  # holders older than this are not trusted to say who holds what
 
@@ -117,7 +116,8 @@ class JobUsageTracker:
         rows, cols, job_of = self._rows, self._cols, self._job_of
         util = snap.gpu_util[rows, cols]
         mem = snap.gpu_mem_used_mib[rows, cols]
-        known = ~np.isnan(util)
+        # a node that is not live says nothing now: its last values are not this moment's
+        known = ~np.isnan(util) & (snap.node_status[rows] == NodeStatus.LIVE)
         with np.errstate(invalid="ignore"):
             zero = known & (util < self.idle_util_pct) & ~(mem >= self.idle_mem_mib)
         zeros = np.bincount(job_of, zero, n)

@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HOUR_S = 3600
+# what "at ~0 %" means for a GPU (console/fleet/job_usage.py counts it): under this utilisation
+# and this much memory in use (a GPU no process touches shows a few MiB)
+IDLE_UTIL_PCT = 1.0
+IDLE_MEM_MIB = 256.0
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS job_meta (
