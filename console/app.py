@@ -32,6 +32,7 @@ from console.history.store import HistoryStore
 from console.inventory.model import Inventory
 from console.launch import display_problem, process_start_time
 from console.paths import config_dir, data_dir
+from console.scheduler.job_books import job_books_for
 from console.settings import Settings
 from console.settings_save import save_settings
 
@@ -71,6 +72,7 @@ class Services:
     alert_listeners: list[Callable[[AlertUpdate], None]] = field(default_factory=list)
     # a console attached to a room shows the room's incidents (console/alerts/room_incidents.py)
     room_alerts: object | None = None
+    job_books: object | None = None  # console.scheduler.job_books.JobBooks: Slurm jobs' GPU use
 
     @property
     def incident_view(self):
@@ -81,6 +83,9 @@ class Services:
         if self.history is not None:
             self.history.start()
             self.bridge.snapshot_ready.connect(self.history.observe)
+        if self.job_books is not None:  # before the alerts: they read its idle jobs
+            self.job_books.start()
+            self.bridge.snapshot_ready.connect(self.job_books.observe)
         if self.alerts is not None:
             if self.incidents is not None:
                 self.incidents.start()
@@ -113,11 +118,15 @@ class Services:
             self.incidents.close()
         if self.room_alerts is not None:
             self.room_alerts.stop()
+        if self.job_books is not None:
+            self.job_books.stop()
 
     def observe_alerts(self, snap) -> None:
         """Every snapshot: evaluate the alert rules, hand what changed to the incident store."""
         if self.demand is not None:
             self.alerts.set_demand(self.demand())
+        if self.job_books is not None:
+            self.alerts.set_idle_jobs(self.job_books.idle_jobs())
         update = self.alerts.evaluate(snap)
         if self.incidents is not None and (update or self.incidents.has_dirty):
             self.incidents.observe(update, snap.t)
@@ -233,6 +242,7 @@ def build_services(
         capacity = local_capacity(store_dir(options), inventory, policy)
     services = _assemble(options, fleet, bridge, sources, settings, policy, frame_step_s=fastest)
     services.capacity = capacity
+    services.job_books = job_books_for(inventory, store_dir(options))
     if room is not None and settings.alertmanager.url:  # the room alerts: do not fire twice
         from console.alerts.room_incidents import RoomIncidents
 

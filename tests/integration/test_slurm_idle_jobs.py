@@ -128,3 +128,30 @@ def test_a_controller_that_does_not_answer_is_a_failed_read_not_a_hang(slurm, tm
     read = watch.read_once()
     assert not read.ok and read.jobs is None
     assert "scontrol" in read.error and "local" in read.error
+
+
+def test_the_consoles_job_books_record_the_idle_job(slurm, tmp_path):
+    """JobBooks as the console runs it: the watch on its thread, snapshots on the caller's,
+    rows in job-usage.sqlite when it stops."""
+    from console.history.job_usage_db import JobUsageStore
+    from console.scheduler.job_books import JobBooks
+
+    job = slurm.sbatch("-p", "private", "-w", "n08", "--gres=gpu:2", "--wrap", "sleep 600")
+    wait_for(lambda: slurm.job_state(job) == "RUNNING", 20, f"job {job} did not start")
+    books = JobBooks(LocalRunner(slurm.env), tmp_path / "job-usage.sqlite", interval_s=0.2)
+    state = fleet(slurm)
+    books.start()
+    try:
+        wait_for(lambda: books.read_at is not None, 20, f"no read: {books.problem}")
+        t0 = books.read_at
+        for k in range(0, 13):  # two minutes of samples, 10 s apart
+            state.apply(samples(slurm, t0 + 10 * k, {}))
+            books.observe(state.snapshot(t0 + 10 * k))
+        assert [(n, g) for n, g, _ in books.idle_jobs()] == [("n08", 0)]
+    finally:
+        books.stop()
+    store = JobUsageStore(tmp_path / "job-usage.sqlite", readonly=True)
+    (row,) = [r for r in store.totals(t0 - 3600, t0 + 3600) if r.meta.job_id == job]
+    store.close()
+    assert row.held_gpu_s == 2 * 120.0 and row.zero_gpu_s == 2 * 120.0
+    assert row.meta.nodes == "n08" and row.efficiency == 0.0
