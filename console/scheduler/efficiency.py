@@ -11,9 +11,10 @@ period (summed, not only in one stretch); its GPU-hours at 0 % count each idle G
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from console.fleet.model import Organisation
 from console.history.job_usage_db import JobTotals
 from console.scheduler.books import AccountMap
 
@@ -106,3 +107,24 @@ def by_group(rows: Sequence[JobRow], by: str, sectors: Sequence[str]) -> list[Gr
     rank = {s: i for i, s in enumerate(sectors)}
     keys = sorted(sums, key=lambda k: (rank.get(k[0], len(rank)), -sums[k][1], k[1]))
     return [GroupRow(k[0], k[1], int(sums[k][0]), *sums[k][1:]) for k in keys]
+
+
+IDLE_COLUMNS = ("job", "user", "account", "org_name", "sector_name", "gpus", "held_gpu_h",
+                "zero_gpu_h", "idle_h", "efficiency_pct")
+
+
+def idle_records(rows: Iterable[JobRow], lang: str, org_names: Mapping[str, Organisation]
+                 ) -> list[dict]:
+    """The idle list as rows for a table (IDLE_COLUMNS), names in `lang`."""
+    from console.i18n.names import sector_name
+
+    out = []
+    for r in rows:
+        org = org_names.get(r.org)
+        eff = r.efficiency
+        out.append({"job": r.job_id, "user": r.user, "account": r.account,
+                    "org_name": org.name(lang) if org else r.org,
+                    "sector_name": sector_name(r.sector, lang) if r.sector else "",
+                    "gpus": r.gpus, "held_gpu_h": r.held_gpu_h, "zero_gpu_h": r.zero_gpu_h,
+                    "idle_h": r.idle_h, "efficiency_pct": None if eff is None else 100.0 * eff})
+    return out

@@ -20,6 +20,8 @@ from console.fleet.jobs import SchedulerJobs
 from console.fleet.model import FleetSnapshot
 from console.history.job_usage_db import JobHour, JobMeta, JobUsageStore, job_usage_path
 from console.inventory.model import Inventory
+from console.scheduler.books import AccountMap
+from console.scheduler.efficiency import idle_jobs, idle_records, job_rows
 from console.scheduler.running_watch import RunningRead, RunningWatch
 
 log = logging.getLogger(__name__)
@@ -28,7 +30,10 @@ DRAIN_EVERY_S = 60.0
 
 
 class JobBooks:
-    def __init__(self, runner: Runner, store_path: Path, interval_s: float = 30.0) -> None:
+    def __init__(self, runner: Runner, store_path: Path, interval_s: float = 30.0,
+                 accounts: AccountMap | None = None, inventory: Inventory | None = None) -> None:
+        self.accounts = accounts or AccountMap.from_inventory(inventory, {})
+        self.organisations = {o.id: o for o in (inventory.organisations if inventory else ())}
         self.tracker = JobUsageTracker()
         self.store_path = Path(store_path)
         self.watch = RunningWatch(runner, self._on_read, interval_s=interval_s)
@@ -100,6 +105,20 @@ class JobBooks:
     def usage(self) -> list[JobUsage]:
         return self.tracker.usage()
 
+    def idle_table(self, t0: float, t1: float, lang: str,
+                   min_minutes: float = 60.0) -> list[dict]:
+        """The "GPU-hours at 0 %" list for [t0, t1) from the store (any thread: its own
+        read-only connection), rows as efficiency.IDLE_COLUMNS."""
+        if not self.store_path.exists():
+            return []
+        store = JobUsageStore(self.store_path, readonly=True)
+        try:
+            totals = store.totals(t0, t1)
+        finally:
+            store.close()
+        rows = idle_jobs(job_rows(totals, self.accounts), min_minutes)
+        return idle_records(rows, lang, self.organisations)
+
 
 def job_books_for(inventory: Inventory, data_dir: Path) -> JobBooks | None:
     """The books for a fleet file that names a Slurm cluster ([slurm]); None without one."""
@@ -107,4 +126,7 @@ def job_books_for(inventory: Inventory, data_dir: Path) -> JobBooks | None:
         return None
     from console.capacity.backends.slurm_setup import slurm_options_for, slurm_runner
 
-    return JobBooks(slurm_runner(slurm_options_for(inventory)), job_usage_path(data_dir))
+    options = slurm_options_for(inventory)
+    return JobBooks(slurm_runner(options), job_usage_path(data_dir),
+                    accounts=AccountMap.from_inventory(inventory, options.partitions),
+                    inventory=inventory)

@@ -31,6 +31,7 @@ from console.settings import AccountingSettings, EnergySettings
 from widgets.common.csv_export import AskPath, Column, FrameModel, ask_save_path, export_csv
 from widgets.common.labels import fmt, sector_name, ui_language
 from widgets.history.accounting_energy import ENERGY, energy_columns, with_energy
+from widgets.history.idle_jobs_table import IdleJobsTable
 from widgets.history.query import AccountingResult, HistoryQueries, accounting_report
 from widgets.history.time_range import source_label
 
@@ -119,6 +120,8 @@ class AccountingView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
+        self.idle = IdleJobsTable()  # the jobs at ~0 % in the same period (hidden without Slurm)
+        layout.addWidget(self.idle, 1)
         self.retranslate()
         self.preset.setCurrentIndex(PRESETS.index("month"))
         self._preset_chosen()
@@ -242,6 +245,7 @@ class AccountingView(QWidget):
         t0, t1 = period_bounds(first, last, self.tz)
         by, settings, history = self.by.currentData(), self.settings, queries.history
         energy = self.energy
+        self.idle.refresh(queries, t0, t1)
         queries.ask(
             CHANNEL,
             lambda: accounting_report(history, t0, t1, by, settings, energy),

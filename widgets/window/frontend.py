@@ -110,6 +110,8 @@ class WindowFrontend:
         window.plot.attach(self.queries)
         settings = services.settings
         window.accounting.attach(self.queries, settings.accounting, settings.energy)
+        books = services.job_books  # Slurm's jobs at ~0 %, under the accounting table
+        window.accounting.idle.attach(books.idle_table if books is not None else None)
         window.table.node_activated.connect(self.open_node)
         window.heatmap.node_activated.connect(self.open_node)
         history = services.history
