@@ -49,6 +49,7 @@ def make_report(
     tell = progress or (lambda _f: None)
     data_dir = Path(history_path).parent
     t0, t1 = period_bounds(request.period.first, request.period.last, ZoneInfo(request.tz))
+    idle = idle_jobs_section(data_dir, t0, t1, request.ordered_sectors(), accounts)
     db = HistoryDB(Path(history_path), readonly=True)
     try:
         report = build_report(
@@ -60,7 +61,7 @@ def make_report(
             progress=lambda f: tell(0.6 * f),
             energy=energy,
             job_history=job_history,
-            idle_jobs=idle_jobs_section(data_dir, t0, t1, request.ordered_sectors(), accounts),
+            idle_jobs=idle if idle.recorded else None,  # a site without Slurm: no section
         )
     finally:
         db.close()
