@@ -29,9 +29,23 @@ log = logging.getLogger(__name__)
 DRAIN_EVERY_S = 60.0
 
 
+class RunningJobsUnavailable(Exception):
+    """Slurm's running jobs could not be read; the message (a Phrase) says why."""
+
+
 class JobBooks:
-    def __init__(self, runner: Runner, store_path: Path, interval_s: float = 30.0,
-                 accounts: AccountMap | None = None, inventory: Inventory | None = None) -> None:
+    def __init__(
+        self,
+        runner: Runner,
+        store_path: Path,
+        interval_s: float = 30.0,
+        accounts: AccountMap | None = None,
+        inventory: Inventory | None = None,
+        own_thread: bool = True,
+    ) -> None:
+        """`own_thread=False`: no thread of its own; someone else's calls `read()` (a feed that
+        also hands the jobs on, so Slurm is asked once)."""
+        self.own_thread = own_thread
         self.accounts = accounts or AccountMap.from_inventory(inventory, {})
         self.organisations = {o.id: o for o in (inventory.organisations if inventory else ())}
         self.tracker = JobUsageTracker()
@@ -47,9 +61,11 @@ class JobBooks:
 
     def start(self) -> None:
         self._store = JobUsageStore(self.store_path)
-        self.watch.start()
+        if self.own_thread:
+            self.watch.start()
 
     def stop(self) -> None:
+        """After whoever calls read() has stopped: the last rows are written."""
         self.watch.stop()
         self.watch.runner.close()
         self._drain()
@@ -59,6 +75,15 @@ class JobBooks:
             self._store = None
 
     # -- the watch's thread -----------------------------------------------------------------
+
+    def read(self) -> SchedulerJobs:
+        """One read of Slurm's holders, booked as the thread's would be; raises on a failed
+        read with the reason (for a feed that keeps the last jobs and says why)."""
+        read = self.watch.read_once()
+        self._on_read(read)
+        if read.jobs is None:
+            raise RunningJobsUnavailable(read.error)
+        return read.jobs
 
     def _on_read(self, read: RunningRead) -> None:
         with self._lock:
@@ -105,8 +130,7 @@ class JobBooks:
     def usage(self) -> list[JobUsage]:
         return self.tracker.usage()
 
-    def idle_table(self, t0: float, t1: float, lang: str,
-                   min_minutes: float = 60.0) -> list[dict]:
+    def idle_table(self, t0: float, t1: float, lang: str, min_minutes: float = 60.0) -> list[dict]:
         """The "GPU-hours at 0 %" list for [t0, t1) from the store (any thread: its own
         read-only connection), rows as efficiency.IDLE_COLUMNS."""
         if not self.store_path.exists():
@@ -127,6 +151,9 @@ def job_books_for(inventory: Inventory, data_dir: Path) -> JobBooks | None:
     from console.capacity.backends.slurm_setup import slurm_options_for, slurm_runner
 
     options = slurm_options_for(inventory)
-    return JobBooks(slurm_runner(options), job_usage_path(data_dir),
-                    accounts=AccountMap.from_inventory(inventory, options.partitions),
-                    inventory=inventory)
+    return JobBooks(
+        slurm_runner(options),
+        job_usage_path(data_dir),
+        accounts=AccountMap.from_inventory(inventory, options.partitions),
+        inventory=inventory,
+    )

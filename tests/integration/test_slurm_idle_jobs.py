@@ -155,3 +155,29 @@ def test_the_consoles_job_books_record_the_idle_job(slurm, tmp_path):
     store.close()
     assert row.held_gpu_s == 2 * 120.0 and row.zero_gpu_s == 2 * 120.0
     assert row.meta.nodes == "n08" and row.efficiency == 0.0
+
+
+def test_job_books_read_for_a_feed_and_say_why_it_fails(slurm, tmp_path):
+    """Without a thread of its own, read() books each answer and raises with the reason."""
+    import pytest
+
+    from console.scheduler.job_books import JobBooks, RunningJobsUnavailable
+
+    job = slurm.sbatch("-p", "public", "-w", "n02", "--gres=gpu:1", "--wrap", "sleep 600")
+    wait_for(lambda: slurm.job_state(job) == "RUNNING", 20, f"job {job} did not start")
+    books = JobBooks(LocalRunner(slurm.env), tmp_path / "u.sqlite", own_thread=False)
+    books.start()
+    try:
+        jobs = books.read()
+        assert jobs.holders == {("n02", 0): job} and books.read_at == jobs.read_at
+        dead = tmp_path / "slurm.conf"  # the controller gone quiet
+        dead.write_text(
+            slurm.conf.read_text().replace(f"SlurmctldPort={slurm.ctld_port}", "SlurmctldPort=9")
+        )
+        books.watch.runner = LocalRunner({**slurm.env, "SLURM_CONF": str(dead)})
+        books.watch.timeout_s = 2
+        with pytest.raises(RunningJobsUnavailable, match="scontrol"):
+            books.read()
+        assert "scontrol" in books.problem
+    finally:
+        books.stop()
