@@ -32,7 +32,6 @@ from console.history.store import HistoryStore
 from console.inventory.model import Inventory
 from console.launch import display_problem, process_start_time
 from console.paths import config_dir, data_dir
-from console.scheduler.job_books import job_books_for
 from console.settings import Settings
 from console.settings_save import save_settings
 
@@ -72,6 +71,7 @@ class Services:
     alert_listeners: list[Callable[[AlertUpdate], None]] = field(default_factory=list)
     # a console attached to a room shows the room's incidents (console/alerts/room_incidents.py)
     room_alerts: object | None = None
+    scheduler_feed: object | None = None  # console/scheduler/running.py: jobs into the bridge
     job_books: object | None = None  # console.scheduler.job_books.JobBooks: Slurm jobs' GPU use
 
     @property
@@ -94,6 +94,8 @@ class Services:
             self.room_alerts.start()
         self.bridge.start()
         self.poller.start()
+        if self.scheduler_feed is not None:
+            self.scheduler_feed.start()
         if self.capacity is not None:
             self.follower = AllocationFollower(self.capacity.backend, self._follow_allocation)
             self.follower.start()
@@ -108,6 +110,8 @@ class Services:
         return {s.value: n for s, n in latest.demand.items()} if latest is not None else {}
 
     def stop(self) -> None:
+        if self.scheduler_feed is not None:
+            self.scheduler_feed.stop()
         if self.follower is not None:
             self.follower.stop()
         self.poller.stop()
@@ -242,7 +246,12 @@ def build_services(
         capacity = local_capacity(store_dir(options), inventory, policy)
     services = _assemble(options, fleet, bridge, sources, settings, policy, frame_step_s=fastest)
     services.capacity = capacity
-    services.job_books = job_books_for(inventory, store_dir(options))
+    if inventory.slurm is not None:  # one read of the GPU holders: charging and the job books
+        from console.scheduler.job_books import job_books_for
+        from console.scheduler.running import feed_for
+
+        books = services.job_books = job_books_for(inventory, store_dir(options), own_thread=False)
+        services.scheduler_feed = feed_for(inventory, bridge.submit_scheduler_jobs, read=books.read)
     if room is not None and settings.alertmanager.url:  # the room alerts: do not fire twice
         from console.alerts.room_incidents import RoomIncidents
 

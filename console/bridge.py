@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
+from console.fleet.jobs import SchedulerJobs
 from console.fleet.model import FleetSnapshot, PollBatch, Sector
 from console.fleet.state import FleetState
 
@@ -37,6 +38,7 @@ class Bridge(QObject):
         self._lock = threading.Lock()
         self._pending: list[PollBatch] = []
         self._allocation: Mapping[str, Sector] | None = None  # newest from the capacity backend
+        self._scheduler_jobs: SchedulerJobs | None = None  # newest scheduler read, not applied
         self._wake_queued = False
         self._dirty = True
         self._had_data = False
@@ -71,13 +73,27 @@ class Bridge(QObject):
         if wake:
             self._batches_waiting.emit()
 
+    def submit_scheduler_jobs(self, jobs: SchedulerJobs) -> None:
+        """Thread-safe: the scheduler's running jobs (console/scheduler/running.py), applied on
+        the GUI thread (a GPU's use is charged to its job's account from then on)."""
+        with self._lock:
+            self._scheduler_jobs = jobs
+            wake = not self._wake_queued
+            self._wake_queued = True
+        if wake:
+            self._batches_waiting.emit()
+
     @Slot()
     def _drain(self) -> None:
         with self._lock:
             batches, self._pending = self._pending, []
             allocation, self._allocation = self._allocation, None
+            jobs, self._scheduler_jobs = self._scheduler_jobs, None
             self._wake_queued = False
         if allocation is not None and self.fleet.reallocate(allocation):
+            self._dirty = True
+        if jobs is not None:
+            self.fleet.set_scheduler_jobs(jobs)
             self._dirty = True
         for batch in batches:
             self.fleet.apply(batch)

@@ -36,6 +36,7 @@ OUR_THREADS = (
     "room-alerts",
     "prometheus-",
     "running-jobs",
+    "scheduler-jobs",
 )
 
 

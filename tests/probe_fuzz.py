@@ -43,7 +43,7 @@ from tests.probe_process import run_probe
 SEED_SPECS = (
     "count=8,seed=1",
     "count=4,model=A100,load=busy,mig=1,seed=7",
-    "count=8,load=training,seed=3,faults=lost:0;xid79:1;ecc:2;throttle:3;remapfail:4",
+    "count=8,load=training,seed=3,faults=lost:0;xid79:1;ecc:2;throttle:3;remapfail:4,jobs=1-5:4242",
     "count=2,load=idle,seed=11,faults=hot:0;powerbrake:1;hotmem:1",
     "count=0",
     *ENERGY_SPECS,

@@ -36,6 +36,9 @@ HEADERS = {
     "busy_gpu_h": translate("AccountingTable", "Busy GPU-h"),
     "su": translate("AccountingTable", "SU"),
     "util_pct": translate("AccountingTable", "Util %"),
+    "job_gpu_h": translate("AccountingTable", "Used GPU-h by job account"),
+    "user_gpu_h": translate("AccountingTable", "Used GPU-h by user map"),
+    "node_gpu_h": translate("AccountingTable", "Used GPU-h by node"),
     "gpu_kwh": translate("AccountingTable", "GPU kWh"),
     "estimated_kwh": translate("AccountingTable", "Estimated kWh"),
     "cpu_kwh": translate("AccountingTable", "CPU kWh"),
@@ -47,6 +50,12 @@ CARBON = translate(
     "AccountingTable",
     "Facility kWh = IT kWh (GPU + CPU) × PUE {pue}; kgCO2e = facility kWh × {grid} kgCO2e/kWh "
     "(settings.toml [energy]). Estimated kWh: GPUs without an energy counter, power × time.",
+)
+RULES = translate(
+    "AccountingTable",
+    "Used GPU-h are charged to the GPU's Slurm job's account when the fleet file gives it an "
+    "organisation, else to the organisation of the user of its main process (user map), else "
+    "to the node's organisation; the by-rule columns add up to used GPU-h.",
 )
 
 
@@ -196,6 +205,7 @@ def _report(args, db, t0, t1, tz, lang, settings) -> int:
         e = settings.energy
         note = CARBON.fill(pue=f"{e.pue:g}", grid=f"{e.grid_kgco2e_per_kwh:g}")
         sys.stdout.write(note.into(lang) + "\n")
+        sys.stdout.write(RULES.into(lang) + "\n")
     return 0
 
 

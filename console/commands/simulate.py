@@ -86,6 +86,7 @@ class FrameMaker:
             gpu_temp_c=a["temp"][r],
             gpu_power_w=a["power"][r],
             gpu_org=self.sim.work_org(t)[r].astype(np.int16),
+            gpu_rule=None,  # the demo runs no Slurm: the rollup infers user map or node
             # the demo's counters, as a live console reads them: frames only go forward in time
             # (the counters integrate from the first frame)
             gpu_energy_j=gpu_j[r],

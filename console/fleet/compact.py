@@ -36,6 +36,7 @@ class CompactSample:
     energy_estimated: tuple[bool | None, ...] = ()
     cpu_energy_j: float | None = None  # RAPL package joules
     energy_split: tuple = ()  # ((gpu index, ((user or None, fraction), ...)), ...) of MIG GPUs
+    jobs: tuple[str | None, ...] = ()  # per GPU in cols: its largest process's Slurm job
 
     @property
     def health(self) -> tuple[Fact3, ...]:

@@ -61,6 +61,7 @@ class GpuProcess:
     used_mib: float | None = None
     command: str | None = None
     gpu_instance_id: int | None = None  # the MIG GPU instance it runs in (None: whole GPU)
+    job: str | None = None  # the Slurm job it runs in (the probe's cgroup/environ reading)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,10 +236,13 @@ class FleetSnapshot:
     series: SectorSeries
     busy_threshold: float
     counts: dict[NodeStatus, int] = field(default_factory=dict)
-    # organisation each GPU works for (index into org_ids, -1 none): its main process's user's
-    # organisation when the inventory maps the user, else the node's
+    # organisation each GPU works for (index into org_ids, -1 none): its job's account's
+    # organisation, else its main process's user's when the inventory maps the user, else the
+    # node's (console/fleet/charging.py); gpu_rule says which (int8: 2 job account, 1 user map,
+    # 0 node organisation, -1 no use); None: the source does not say
     org_ids: tuple[str, ...] = ()
     gpu_org: np.ndarray | None = None
+    gpu_rule: np.ndarray | None = None
     oldest_age_s: float | None = None  # age of the oldest data among nodes that have data
     # whose host key node_fingerprint is: the node's "[host]:port" or a jump host's; () or None
     node_key_host: tuple[str | None, ...] = ()

@@ -44,8 +44,9 @@ class PackedSamples:
     # per node () or ((gpu column, ((user login or None, fraction), ...)), ...) for MIG GPUs;
     # None: the GPU's owner (the node's organisation). Fractions add up to 1.
     energy_split: tuple | None = None
-    # (nodes, width) object: the scheduler's job on each GPU (dcgm-exporter's hpc_job label,
-    # read by the Prometheus source), None where none is known; None: no source knows jobs
+    # (nodes, width) object: the scheduler's job on each GPU: its largest process's job as the
+    # probe read it (cgroup/environ), or dcgm-exporter's hpc_job label (the Prometheus source);
+    # None where none is known; None: no sample of the pack knows a job
     job: np.ndarray | None = None
 
     def field(self, name: str) -> np.ndarray:
@@ -57,6 +58,7 @@ def pack(samples: Sequence[NodeSample | CompactSample]) -> PackedSamples:
     cols: list[int] = []
     values: list[tuple] = []
     users: list[str | None] = []
+    jobs: list[str | None] = []
     energy: list[float | None] = []
     estimated: list[bool | None] = []
     cpu_energy: list[float | None] = []
@@ -68,6 +70,7 @@ def pack(samples: Sequence[NodeSample | CompactSample]) -> PackedSamples:
             values.extend(s.values)
             users.extend(s.users)
             n = len(s.cols)
+            jobs.extend(s.jobs if len(s.jobs) == n else (None,) * n)
             energy.extend(s.energy_j if len(s.energy_j) == n else (None,) * n)
             estimated.extend(s.energy_estimated if len(s.energy_estimated) == n else (None,) * n)
             cpu_energy.append(s.cpu_energy_j)
@@ -80,7 +83,9 @@ def pack(samples: Sequence[NodeSample | CompactSample]) -> PackedSamples:
             values.append(
                 (g.util_gpu, g.mem_used_mib, g.mem_total_mib, g.temp_c, g.power_w, g.temp_mem_c)
             )
-            users.append(_main_user(g.processes) if g.processes else None)
+            main = main_process(g.processes) if g.processes else None
+            users.append(None if main is None else main.user)
+            jobs.append(None if main is None else main.job)
             energy.append(g.energy_j)
             estimated.append(g.energy_estimated)
             if g.mig_mode and 0 <= g.index < MAX_GPUS_PER_NODE:
@@ -101,6 +106,10 @@ def pack(samples: Sequence[NodeSample | CompactSample]) -> PackedSamples:
     energy_j[r[ok], c[ok]] = np.asarray(energy, dtype=np.float64).reshape(-1)[ok]
     energy_estimated = np.zeros((len(samples), width), dtype=bool)
     energy_estimated[r[ok], c[ok]] = np.array([e is True for e in estimated], dtype=bool)[ok]
+    job = None
+    if any(j is not None for j in jobs):  # most fleets run no Slurm: no array to carry then
+        job = np.full((len(samples), width), None, dtype=object)
+        job[r[ok], c[ok]] = np.array(jobs, dtype=object)[ok]
     return PackedSamples(
         hosts=tuple(s.host for s in samples),
         t=np.array([s.t for s in samples], dtype=np.float64),
@@ -118,6 +127,7 @@ def pack(samples: Sequence[NodeSample | CompactSample]) -> PackedSamples:
         energy_estimated=energy_estimated,
         cpu_energy_j=np.asarray(cpu_energy, dtype=np.float64).reshape(-1),
         energy_split=tuple(splits),
+        job=job,
     )
 
 
@@ -138,7 +148,7 @@ def mig_energy_split(name: str | None, mig_devices, processes) -> Split:
     shares: dict[str | None, float] = {}
     for key, slices in sizes.items():
         inside = [p for p in processes if p.gpu_instance_id == key] if type(key) is int else []
-        user = _main_user(inside) if inside else None
+        user = main_process(inside).user if inside else None
         if user is not None:
             shares[user] = shares.get(user, 0.0) + slices / total
     owner = 1.0 - sum(shares.values())
@@ -146,10 +156,10 @@ def mig_energy_split(name: str | None, mig_devices, processes) -> Split:
     return (*out, (None, owner)) if owner > 1e-9 or not out else out
 
 
-def _main_user(processes) -> str | None:
-    """The user of the process holding the most GPU memory (ties: the first listed)."""
-    best = max(processes, key=lambda p: p.used_mib or 0.0)
-    return best.user
+def main_process(processes):
+    """The process holding the most GPU memory (ties: the first listed): its user and job are
+    the GPU's."""
+    return max(processes, key=lambda p: p.used_mib or 0.0)
 
 
 def merge(packs: Sequence[PackedSamples]) -> PackedSamples:

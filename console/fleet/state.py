@@ -13,7 +13,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from console.fleet.charging import Charging
 from console.fleet.health import Fact
+from console.fleet.jobs import SchedulerJobs
 from console.fleet.metrics import MetricRegistry
 from console.fleet.model import (
     SECTORS,
@@ -76,7 +78,6 @@ class FleetState:
         # energy counters (joules) stay float64: float32 would lose whole kilojoules of a counter
         self._energy = np.full(shape, np.nan)
         self._energy_est = np.zeros(shape, dtype=bool)
-        self._job: np.ndarray | None = None  # made when a source first knows jobs
         self._cpu_energy = np.full(n, np.nan)
         # per node: the wire's MIG energy split (users) and the same resolved to org indices
         self._split_raw: list[tuple] = [()] * n
@@ -94,8 +95,8 @@ class FleetState:
         self._health: list[tuple] = [()] * n
         self._disk_pct = np.full(n, np.nan, dtype=np.float32)
         self._xids: dict[int, list[tuple[float, tuple]]] = {}
-        # whose work runs on each GPU: the organisation of its main process's user when the
-        # inventory maps that user, else the node's own organisation (index into org_ids, -1 none)
+        # whose work runs on each GPU (index into org_ids, -1 none) and by which rule: the job's
+        # account, the user map, the node's own organisation (console/fleet/charging.py)
         self.org_ids = tuple(o.id for o in inventory.organisations)
         org_index = {o: i for i, o in enumerate(self.org_ids)}
         self._user_org = {u: org_index.get(o, -1) for u, o in inventory.user_org.items()}
@@ -103,7 +104,10 @@ class FleetState:
             [org_index.get(n.organisation.id, -1) if n.organisation else -1 for n in self._nodes],
             dtype=np.int16,
         )
-        self._gpu_org = np.repeat(self._node_org[:, None], width, axis=1)
+        account_org = {
+            a.lower(): org_index[o] for o, a in inventory.org_accounts.items() if o in org_index
+        }
+        self._charging = Charging(shape, self._row, self._user_org, account_org)
         self._orgs = [n.organisation for n in self._nodes]  # changes when a node moves sector
         self._org_index = org_index
         capacity = math.ceil(series_window_s / SERIES_STEP_S) + 2
@@ -148,7 +152,6 @@ class FleetState:
             keep = own if own is not None and own.sector == sector else None
             self._orgs[row] = keep
             self._node_org[row] = self._org_index.get(keep.id, -1) if keep else -1
-            self._gpu_org[row, :] = self._node_org[row]
             self._split[row] = self._resolve_split(row, self._split_raw[row])
         return moved
 
@@ -173,21 +176,17 @@ class FleetState:
             arr[rows, :width] = p.field(name)[known, :width]
         self._apply_health(p, rows, known)
         self._apply_energy(p, rows, known)
-        if p.job is not None or self._job is not None:
-            if self._job is None:
-                self._job = np.full(self._util.shape, None, dtype=object)
-            self._job[rows, :] = None  # a sample without jobs ends the node's
-            if p.job is not None:
-                self._job[rows, :width] = p.job[known, :width]
-        self._gpu_org[rows, :] = self._node_org[rows, None]
-        if p.user is not None and self._user_org:
-            users = p.user[known, :width]
-            named = np.not_equal(users, None)
-            if named.any():
-                r, c = np.nonzero(named)
-                org = np.array([self._user_org.get(u, -1) for u in users[r, c]], dtype=np.int16)
-                mapped = org >= 0
-                self._gpu_org[rows[r[mapped]], c[mapped]] = org[mapped]
+        self._charging.apply(rows, known, width, p.user, p.job)
+
+    def set_scheduler_jobs(self, jobs: SchedulerJobs) -> None:
+        """The scheduler's running jobs and GPU holders (console/scheduler/), newest read: a
+        GPU's use is charged to its job's account's organisation where the fleet maps one."""
+        self._charging.set_scheduler_jobs(jobs)
+
+    @property
+    def scheduler_jobs(self) -> SchedulerJobs | None:
+        """The last scheduler read given to set_scheduler_jobs (None before the first)."""
+        return self._charging.scheduler
 
     def _apply_energy(self, p: PackedSamples, rows: np.ndarray, known: np.ndarray) -> None:
         """The sample's counters replace the node's; a GPU or node without one has NaN now."""
@@ -317,13 +316,17 @@ class FleetState:
         age = now - self._last_sample_t
         has_data = ~np.isnan(age)
         counts = {s: int((status == s).sum()) for s in NodeStatus}
+        gpu_org, gpu_rule = self._charging.resolve(self._node_org, self._util)  # fresh arrays
+        gpu_org.flags.writeable = gpu_rule.flags.writeable = False
+        gpu_job = self._charging.gpu_job()
         return FleetSnapshot(
             t=now,
             node_names=self._names,
             node_sector=_frozen(self._sector),
             node_org=tuple(self._orgs),
             org_ids=self.org_ids,
-            gpu_org=_frozen(self._gpu_org),
+            gpu_org=gpu_org,
+            gpu_rule=gpu_rule,
             node_gpu_count=_frozen(self._gpu_count),
             node_status=_frozen(status),
             node_age_s=_frozen(age),
@@ -339,7 +342,7 @@ class FleetState:
             gpu_temp_mem_c=_frozen(self._temp_mem),
             gpu_energy_j=_frozen(self._energy),
             gpu_energy_estimated=_frozen(self._energy_est),
-            gpu_job=None if self._job is None else _frozen(self._job),
+            gpu_job=None if gpu_job is None else _frozen(gpu_job),
             node_cpu_energy_j=_frozen(self._cpu_energy),
             node_energy_split=tuple(self._split),
             node_disk_pct=_frozen(self._disk_pct),

@@ -3,6 +3,9 @@
 - allocated GPU-hours: GPUs assigned to the sector (its nodes), whether busy or not;
 - used GPU-hours: utilisation-weighted (one GPU at 50 % for 2 h = 1 used GPU-hour), charged to the
   organisation whose user's process ran on the GPU, else the node's organisation;
+- used GPU-hours by rule: the used GPU-hours split by the rule that charged them: the job's
+  Slurm account (job_gpu_h), the inventory's user map (user_gpu_h), the node's organisation
+  (node_gpu_h); they add up to used GPU-hours (history before schema 3 has zeros there);
 - busy GPU-hours: hours a GPU was at or above the busy threshold;
 - live GPU-hours: hours a GPU reported (its node answered); utilisation % = used / live;
 - SU (service units) = used GPU-hours × the multiplier of the GPU model (settings; default 1.0);
@@ -18,8 +21,11 @@ import pandas as pd
 
 from console.fleet.model import SECTORS
 from console.history.database import HistoryDB
+from console.history.rollup import RULE_FIELDS
 from console.settings import AccountingSettings
 
+# used GPU-hours by the rule that charged them (RULE_FIELDS order: node, user map, job account)
+RULE_COLUMNS = ["node_gpu_h", "user_gpu_h", "job_gpu_h"]
 SECTOR_COLUMNS = [
     "sector",
     "entitled_gpu_h",
@@ -29,6 +35,7 @@ SECTOR_COLUMNS = [
     "busy_gpu_h",
     "su",
     "util_pct",
+    *RULE_COLUMNS,
 ]
 ORG_COLUMNS = [
     "sector",
@@ -39,6 +46,7 @@ ORG_COLUMNS = [
     "busy_gpu_h",
     "su",
     "util_pct",
+    *RULE_COLUMNS,
 ]
 
 
@@ -64,6 +72,8 @@ def _hours(frame: pd.DataFrame) -> pd.DataFrame:
     out["busy_gpu_h"] = frame["busy_s"] / 3600.0
     out["su"] = frame["su"]
     out["util_pct"] = 100.0 * frame["used_s"] / frame["live_s"].where(frame["live_s"] > 0)
+    for field, column in zip(RULE_FIELDS, RULE_COLUMNS, strict=True):
+        out[column] = frame[field] / 3600.0
     return out
 
 
@@ -82,7 +92,7 @@ def accounting(
     usage = db.usage(t0, t1, res)
     multipliers = {m: settings.multiplier(m) for m in usage["model"].unique()}
     usage["su"] = usage["used_s"] / 3600.0 * usage["model"].map(multipliers).astype(float)
-    sums = ["alloc_s", "live_s", "used_s", "busy_s", "su"]
+    sums = ["alloc_s", "live_s", "used_s", "busy_s", "su", *RULE_FIELDS]
     if by == "org":
         grouped = usage.groupby(["sector", "org"], as_index=False)[sums].sum()
         out = pd.concat([grouped[["sector", "org"]], _hours(grouped)], axis=1)

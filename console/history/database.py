@@ -5,14 +5,15 @@ a frequent flush just accumulates):
 - node_rollup(res, t, layout, data): one row per bucket with every node's sums as a float32 blob
   (NODE_FIELDS × nodes); 30 days of 15-min rows for 2,048 nodes are 2,880 rows, read in one go;
 - usage(res, t, sector, org, model, alloc_s, live_s, used_s, busy_s, energy_j, energy_est_j,
-  cpu_energy_j): per sector, organisation and GPU model, what accounting and reports read (a
-  month is a few thousand rows);
+  cpu_energy_j, used_node_s, used_user_s, used_job_s): per sector, organisation and GPU model,
+  what accounting and reports read (a month is a few thousand rows);
 - capacity(res, t, sector, entitled_s, span_s): entitlement and the seconds recorded.
 Layouts (which node is which column) are stored once each in `layouts`.
 
-Schema 2 added the energy columns; a schema-1 file is migrated in place when opened for writing
-(ALTER TABLE … ADD COLUMN … DEFAULT 0: the old rows read 0 joules), and a read-only reader of a
-schema-1 file reads 0 for them.
+Schema 2 added the energy columns, schema 3 the used GPU-seconds per charging rule (node
+organisation, user map, job account); an older file is migrated in place when opened for writing
+(ALTER TABLE … ADD COLUMN … DEFAULT 0: the old rows read 0), and a read-only reader of an older
+file reads 0 for them.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from console.history.rollup import (
     ENERGY_FIELDS,
     MAX_FIELDS,
     NODE_FIELDS,
+    RULE_FIELDS,
     USAGE_FIELDS,
     Layout,
     RollupDelta,
@@ -38,7 +40,7 @@ from console.history.rollup import (
 RESOLUTIONS = (60, 900)
 # 1-min node rows for two days (about 75 kB a row at 2,048 nodes); 15-min rows for good
 RETENTION_S = {60: 2 * 86400, 900: None}
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -51,7 +53,9 @@ CREATE TABLE IF NOT EXISTS usage (
     res INTEGER NOT NULL, t INTEGER NOT NULL, sector TEXT NOT NULL, org TEXT NOT NULL,
     model TEXT NOT NULL, alloc_s REAL NOT NULL, live_s REAL NOT NULL, used_s REAL NOT NULL,
     busy_s REAL NOT NULL, energy_j REAL NOT NULL DEFAULT 0, energy_est_j REAL NOT NULL DEFAULT 0,
-    cpu_energy_j REAL NOT NULL DEFAULT 0, PRIMARY KEY (res, t, sector, org, model)) WITHOUT ROWID;
+    cpu_energy_j REAL NOT NULL DEFAULT 0, used_node_s REAL NOT NULL DEFAULT 0,
+    used_user_s REAL NOT NULL DEFAULT 0, used_job_s REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (res, t, sector, org, model)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS organisations (
     id TEXT PRIMARY KEY, sector TEXT NOT NULL, name_ko TEXT NOT NULL, name_en TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS capacity (
@@ -116,7 +120,7 @@ class HistoryDB:
     def _migrate(self) -> None:
         """Bring an older file up to SCHEMA_VERSION (CREATE IF NOT EXISTS left its tables)."""
         have = {row[1] for row in self.db.execute("PRAGMA table_info(usage)").fetchall()}
-        for name in ENERGY_FIELDS:
+        for name in (*ENERGY_FIELDS, *RULE_FIELDS):
             if name not in have:
                 self.db.execute(f"ALTER TABLE usage ADD COLUMN {name} REAL NOT NULL DEFAULT 0")
         self.db.execute(

@@ -11,6 +11,9 @@ Definitions (the report's appendix repeats them):
 - live GPU-seconds: the GPU reported (its node was live);
 - used GPU-seconds: Σ utilisation/100 × dt over live GPUs, charged to the organisation of the
   GPU's main process's user when the inventory maps it, else to the node's organisation;
+- used GPU-seconds by rule (used_node_s, used_user_s, used_job_s): the same used GPU-seconds,
+  split by the rule that charged them (FleetSnapshot.gpu_rule: the node's organisation, the
+  user map, the job's account; console/fleet/charging.py); they add up to used_s;
 - busy GPU-seconds: seconds a live GPU was at or above the busy threshold (same charging);
 - entitled GPU-seconds: the sector's share × all GPUs × dt;
 - GPU energy (joules, console/energy/meter.py): each GPU's counter delta between samples, charged
@@ -45,6 +48,8 @@ MAX_FIELDS = ("util_max", "temp_max")
 USAGE_FIELDS = ("alloc_s", "live_s", "used_s", "busy_s")
 USAGE_FIELDS += ("energy_j", "energy_est_j", "cpu_energy_j")  # joules (console/energy/meter.py)
 ENERGY_FIELDS = USAGE_FIELDS[4:]  # added in history schema 2 (older files read 0)
+RULE_FIELDS = ("used_node_s", "used_user_s", "used_job_s")  # gpu_rule 0, 1, 2; schema 3
+USAGE_FIELDS += RULE_FIELDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,10 +198,27 @@ class RollupAccumulator:
             self._model[:, None],
         ).ravel()
         self._usage[1] += np.bincount(gpu_key, (reporting * dt).ravel(), minlength=keys)
-        self._usage[2] += np.bincount(gpu_key, (u / 100.0 * dt).ravel(), minlength=keys)
+        used = (u / 100.0 * dt).ravel()
+        self._usage[2] += np.bincount(gpu_key, used, minlength=keys)
+        self._add_rules(snap, gpu_key, used)
         self._usage[3] += np.bincount(gpu_key, (busy * dt).ravel(), minlength=keys)
         self._entitled += self._share * self._gpus.sum() * dt
         self._span += dt
+
+    def _add_rules(self, snap: FleetSnapshot, gpu_key: np.ndarray, used: np.ndarray) -> None:
+        """Used GPU-seconds per charging rule, in one bincount over (key, rule)."""
+        rule = snap.gpu_rule
+        if rule is None or rule.shape != snap.gpu_util.shape:
+            # a source that does not say (the simulated history): a GPU charged elsewhere than
+            # its node's organisation was charged by its user
+            rule = np.zeros(snap.gpu_util.shape, dtype=np.int8)
+            if snap.gpu_org is not None and snap.gpu_org.shape == rule.shape:
+                rule[snap.gpu_org != self._org[:, None]] = 1
+        rules = len(RULE_FIELDS)
+        key = gpu_key * rules + np.clip(rule, 0, rules - 1).astype(np.intp).ravel()
+        sums = np.bincount(key, used, minlength=self.layout.usage_keys * rules)
+        first = USAGE_FIELDS.index(RULE_FIELDS[0])
+        self._usage[first : first + rules] += sums.reshape(-1, rules).T
 
     def _add_energy(self, snap: FleetSnapshot) -> None:
         step = self.meter.step(snap)

@@ -1,6 +1,7 @@
 """The bridge of a process without a window: one "fleet" thread instead of the Qt event loop.
 
-Same duties and interface as console/bridge.py (submit, submit_allocation, snapshot_ready,
+Same duties and interface as console/bridge.py (submit, submit_allocation,
+submit_scheduler_jobs, snapshot_ready,
 start, stop, latest), so console/app.py's Services wire it unchanged: batches from the poller
 queue under a lock, the fleet thread alone touches the FleetState, and it makes at most
 `max_rate_hz` snapshots a second (one a second when nothing arrives, so ages keep moving).
@@ -14,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 
+from console.fleet.jobs import SchedulerJobs
 from console.fleet.model import FleetSnapshot, PollBatch, Sector
 from console.fleet.state import FleetState
 
@@ -52,6 +54,7 @@ class FleetLoop:
         self._wake = threading.Condition()
         self._pending: list[PollBatch] = []
         self._allocation: Mapping[str, Sector] | None = None
+        self._scheduler_jobs: SchedulerJobs | None = None
         self._dirty = True
         self._stop = False
         self._thread: threading.Thread | None = None
@@ -69,6 +72,12 @@ class FleetLoop:
         """Thread-safe: the capacity backend's allocation, applied on the fleet thread."""
         with self._wake:
             self._allocation = dict(allocation)
+            self._wake.notify()
+
+    def submit_scheduler_jobs(self, jobs: SchedulerJobs) -> None:
+        """Thread-safe: the scheduler's running jobs, applied on the fleet thread."""
+        with self._wake:
+            self._scheduler_jobs = jobs
             self._wake.notify()
 
     def start(self) -> None:
@@ -89,13 +98,18 @@ class FleetLoop:
         last_emit = 0.0
         while True:
             with self._wake:
-                if not self._stop and not self._pending and self._allocation is None:
+                idle = self._allocation is None and self._scheduler_jobs is None
+                if not self._stop and not self._pending and idle:
                     self._wake.wait(self._period)
                 if self._stop:
                     return
                 batches, self._pending = self._pending, []
                 allocation, self._allocation = self._allocation, None
+                jobs, self._scheduler_jobs = self._scheduler_jobs, None
             if allocation is not None and self.fleet.reallocate(allocation):
+                self._dirty = True
+            if jobs is not None:
+                self.fleet.set_scheduler_jobs(jobs)
                 self._dirty = True
             for batch in batches:
                 self.fleet.apply(batch)

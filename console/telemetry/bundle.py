@@ -30,6 +30,7 @@ NODE_SIM = "nvml_sim"  # the probe imports the simulation by this name
 # module that is not registered yet. __init__ comes last: nvml_sim's imports its modules.
 PROBE_MODULES = (
     "fields",
+    "jobs",
     "procfs",
     "smi_csv",
     "funnel",

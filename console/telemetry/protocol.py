@@ -301,6 +301,7 @@ class _Reader:
                     used_mib=self.number(p, "used_mib", at, 0.0),
                     command=self.text(p, "command", at),
                     gpu_instance_id=self.instance(p, "gpu_instance_id", at),
+                    job=self.text(p, "job", at),
                 )
             )
         return tuple(out)

@@ -20,7 +20,7 @@ from collections import namedtuple
 from console.fleet.compact import CompactSample
 from console.fleet.health import POWER_BRAKE_REASONS, THERMAL_REASONS, Fact, fullest_pct
 from console.fleet.model import NodeSample
-from console.fleet.packing import GPU_FIELDS, _main_user, mig_energy_split
+from console.fleet.packing import GPU_FIELDS, main_process, mig_energy_split
 from console.telemetry.protocol import (
     _GPU_NUMBERS,
     MAX_DISKS,
@@ -43,8 +43,9 @@ MAX_FIELDS = 256  # names in a header's field lists
 _BOUNDS = {name: (lo, hi) for name, lo, hi in _GPU_NUMBERS}
 _ECC = "ecc_uncorrected_volatile"
 _Disk = namedtuple("_Disk", "used_bytes total_bytes")
-# (lost, facts before ECC, facts after ECC, main user, energy estimated, MIG energy split)
-_HEALTHY = (False, (), (), None, None, None)
+# (lost, facts before ECC, facts after ECC, main user, energy estimated, MIG energy split,
+#  main process's Slurm job)
+_HEALTHY = (False, (), (), None, None, None, None)
 
 
 def _num(value, lo, hi):
@@ -178,11 +179,12 @@ class StreamDecoder:
                                     "fields")
         if changes:
             self._apply(h, changes)
-        values, users, facts, energy, estimated, split = [], [], [], [], [], []
+        values, users, facts, energy, estimated, split, jobs = [], [], [], [], [], [], []
         for k, row in enumerate(rows):
             index = h.indices[k]
-            lost, before, after, user, is_estimated, mig_split = self.derived[k]
+            lost, before, after, user, is_estimated, mig_split, job = self.derived[k]
             users.append(user)
+            jobs.append(job)
             estimated.append(None if lost else is_estimated)
             if mig_split is not None:
                 split.append((index, mig_split))
@@ -218,6 +220,7 @@ class StreamDecoder:
             cols=h.indices,
             values=tuple(values),
             users=tuple(users),
+            jobs=tuple(jobs),
             facts=tuple(facts),
             disk_pct=self.disk_pct,
             xids=xids,
@@ -270,10 +273,10 @@ def _fullest_disk(disks: object) -> float:
 
 
 def _derive(slow: dict, index: int, name: object = None) -> tuple:
-    """(lost, facts before ECC, facts after ECC, main user) of one GPU's slow fields, read
-    leniently as v1 reads them."""
+    """(lost, facts before ECC, facts after ECC, main user, …, main job) of one GPU's slow
+    fields, read leniently as v1 reads them."""
     if slow.get("lost") is True:
-        return (True, (), (), None, None, None)
+        return (True, (), (), None, None, None, None)
     reader = _Reader()
     reasons = {r for r in reader.items(slow, "clock_event_reasons", "", MAX_REASONS)
                if type(r) is str}  # fmt: skip
@@ -290,13 +293,14 @@ def _derive(slow: dict, index: int, name: object = None) -> tuple:
         if reader.flag(rows, "failure", ""):
             after.append((index, Fact.REMAP_FAILURE, 1.0))
     processes = reader.processes(slow, "")
-    user = _main_user(processes) if processes else None
+    main = main_process(processes) if processes else None
+    user, job = (None, None) if main is None else (main.user, main.job)
     estimated = reader.flag(slow, "energy_estimated", "")
     split = None
     if reader.flag(slow, "mig_mode", ""):
         devices = reader.mig_devices(slow, "")
         split = mig_energy_split(name if type(name) is str else None, devices, processes)
-    return (False, tuple(before), tuple(after), user, estimated, split)
+    return (False, tuple(before), tuple(after), user, estimated, split, job)
 
 
 def _rebuild(h: _Header, host, t, node, rows, gpu_slow, node_slow, xid, errors) -> NodeSample:

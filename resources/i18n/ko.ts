@@ -122,6 +122,18 @@ These are set by the site&apos;s administrator in %3.</source>
         <translation>사용률 %</translation>
     </message>
     <message>
+        <source>Used GPU-h by job account</source>
+        <translation>작업 계정별 사용 GPU시간</translation>
+    </message>
+    <message>
+        <source>Used GPU-h by user map</source>
+        <translation>사용자 매핑별 사용 GPU시간</translation>
+    </message>
+    <message>
+        <source>Used GPU-h by node</source>
+        <translation>노드 기관별 사용 GPU시간</translation>
+    </message>
+    <message>
         <source>GPU kWh</source>
         <translation>GPU kWh</translation>
     </message>
@@ -148,6 +160,10 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>Facility kWh = IT kWh (GPU + CPU) × PUE {pue}; kgCO2e = facility kWh × {grid} kgCO2e/kWh (settings.toml [energy]). Estimated kWh: GPUs without an energy counter, power × time.</source>
         <translation>시설 kWh = IT kWh(GPU + CPU) × PUE {pue}; kgCO2e = 시설 kWh × {grid} kgCO2e/kWh(settings.toml [energy]). 추정 kWh: 에너지 카운터가 없는 GPU의 전력 × 시간.</translation>
+    </message>
+    <message>
+        <source>Used GPU-h are charged to the GPU&apos;s Slurm job&apos;s account when the fleet file gives it an organisation, else to the organisation of the user of its main process (user map), else to the node&apos;s organisation; the by-rule columns add up to used GPU-h.</source>
+        <translation>사용 GPU시간은 플릿 파일이 기관을 지정한 경우 GPU의 Slurm 작업 계정에, 아니면 주 프로세스 사용자의 기관(사용자 매핑)에, 그것도 아니면 노드의 기관에 부과됩니다. 규칙별 열의 합은 사용 GPU시간과 같습니다.</translation>
     </message>
     <message>
         <source>(no organisation)</source>
@@ -271,6 +287,18 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>Utilisation %</source>
         <translation>사용률 %</translation>
+    </message>
+    <message>
+        <source>Used GPU-h by job account</source>
+        <translation>작업 계정별 사용 GPU시간</translation>
+    </message>
+    <message>
+        <source>Used GPU-h by user map</source>
+        <translation>사용자 매핑별 사용 GPU시간</translation>
+    </message>
+    <message>
+        <source>Used GPU-h by node</source>
+        <translation>노드 기관별 사용 GPU시간</translation>
     </message>
     <message>
         <source>Loading…</source>

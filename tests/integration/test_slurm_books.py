@@ -212,6 +212,44 @@ def test_jobs_waiting_for_their_sectors_cap_are_counted_by_reason(ran, tmp_path,
         tb.cancel_all()
 
 
+def test_a_running_jobs_account_reaches_scheduler_jobs_and_charges_its_gpus(ran, tmp_path):
+    """squeue's running jobs (both forms) → SchedulerJobs → FleetState charges the GPU a probe
+    saw the job's process on to the job account's organisation (rule 2)."""
+    from console.fleet.charging import RULE_JOB
+    from console.fleet.metrics import default_registry
+    from console.fleet.model import GpuProcess, GpuSample, NodeSample, PollBatch
+    from console.fleet.state import FleetState
+    from console.scheduler.running import RunningReader
+
+    tb = ran[0]
+    job = tb.sbatch("-p", "interest", "--account=int_flood", "--gres=gpu:2", "--wrap", "sleep 300")
+    try:
+        wait_for(lambda: tb.job_state(job) == "RUNNING", 30, f"job {job} does not start")
+        reader = RunningReader(LocalRunner(tb.env))
+        jobs = reader.read()
+        text = RunningReader(LocalRunner(tb.env))
+        text.json = False  # the -O text form, as where squeue has no --json
+        for read in (jobs, text.read()):
+            found = read.jobs.get(job)
+            assert found is not None, f"job {job} not in {sorted(read.jobs)}"
+            assert (found.account, found.user, found.gpus) == ("int_flood", "root", 2)
+            assert found.partition == "interest" and read.holders == {}
+        inventory = load_inventory(fleet_file(tb, tmp_path))
+        state = FleetState(inventory, default_registry(), stale_after_s=1e9)
+        state.set_scheduler_jobs(jobs)
+        now = time.time()
+        gpu = GpuSample(0, util_gpu=80, processes=(GpuProcess(4242, "root", 100.0, job=job),))
+        state.apply(PollBatch(now, samples=(NodeSample("n04", now, (gpu,)),)))
+        snap = state.snapshot(now)
+        row = snap.node_names.index("n04")
+        assert snap.gpu_rule[row, 0] == RULE_JOB
+        assert snap.org_ids[snap.gpu_org[row, 0]] == "int_flood"
+    finally:
+        tb.run("scancel", job, check=False)
+        wait_for(lambda: tb.job_state(job) not in ("RUNNING", "PENDING", "COMPLETING"), 30,
+                 f"job {job} does not end")
+
+
 def _today() -> str:
     return datetime.now(UTC).date().isoformat()
 

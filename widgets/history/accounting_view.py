@@ -279,6 +279,10 @@ class AccountingView(QWidget):
             Column("busy_gpu_h", lambda: self.tr("Busy GPU-h"), DIGITS),
             Column("su", lambda: self.tr("SU"), DIGITS),
             Column("util_pct", lambda: self.tr("Utilisation %"), DIGITS),
+            # which rule charged the used GPU-hours (console/fleet/charging.py)
+            Column("job_gpu_h", lambda: self.tr("Used GPU-h by job account"), DIGITS),
+            Column("user_gpu_h", lambda: self.tr("Used GPU-h by user map"), DIGITS),
+            Column("node_gpu_h", lambda: self.tr("Used GPU-h by node"), DIGITS),
         ]
         if self.result is not None and self.result.energy is not None:
             columns += energy_columns(DIGITS)

@@ -186,21 +186,24 @@ class SimMigDevice:
 
 
 class SimProcess:
-    """Like pynvml's friendly process object, plus user and command for pids that do not exist."""
+    """Like pynvml's friendly process object, plus user, command and Slurm job for pids that do
+    not exist."""
 
-    def __init__(self, pid, used_bytes, user, command, gpu_instance_id=0xFFFFFFFF):
+    def __init__(self, pid, used_bytes, user, command, gpu_instance_id=0xFFFFFFFF, job=None):
         self.pid = pid
         self.usedGpuMemory = used_bytes
         self.gpuInstanceId = gpu_instance_id
         self.computeInstanceId = 0xFFFFFFFF
         self.user = user
         self.command = command
+        self.job = job
 
 
 def _processes(device, now):
     # pids above Linux's pid_max (4194304) so /proc never holds a real process with that number
     slot = int(now) // 1200
     count = 1 + int(_unit(device.spec.seed, device.index, slot, "procs") * 2)
+    job = device.spec.jobs.get(device.index)
     if device.mig_devices:
         # in MIG mode each process runs in one instance (the first `count`; the rest stay idle)
         return [
@@ -210,12 +213,13 @@ def _processes(device, now):
                 "sim",
                 "python train.py",
                 mig.gpu_instance_id,
+                job,
             )
             for k, mig in enumerate(device.mig_devices[:count])
         ]
     used = int(device.mem_total_mib * 0.88 / count) * 1048576
     return [
-        SimProcess(90000000 + device.index * 100 + k, used, "sim", "python train.py")
+        SimProcess(90000000 + device.index * 100 + k, used, "sim", "python train.py", job=job)
         for k in range(count)
     ]
 

@@ -34,6 +34,7 @@ class SimSpec:
         self.seed = default_seed() if seed is None else seed
         self.faults = faults or {}  # GPU index → set of fault names
         self.windows = {}  # (GPU index, fault) → (from, to) seconds after nvmlInit
+        self.jobs = {}  # GPU index → Slurm job id its processes belong to
 
     def faults_of(self, index, elapsed=None):
         """The GPU's faults; with `elapsed` (seconds since nvmlInit) only those active then."""
@@ -50,7 +51,8 @@ class SimSpec:
     def __repr__(self):
         return (
             f"SimSpec(count={self.count}, model={self.model!r}, load={self.load!r}, "
-            f"mig={self.mig}, seed={self.seed}, energy={self.energy}, faults={self.faults!r})"
+            f"mig={self.mig}, seed={self.seed}, energy={self.energy}, faults={self.faults!r}, "
+            f"jobs={self.jobs!r})"
         )
 
 
@@ -62,7 +64,8 @@ def default_seed():
 
 
 def parse_spec(text):
-    """Parse "8" or "count=8,model=H100,load=busy,mig=1,seed=42,energy=0,faults=lost:3;xid79:5".
+    """Parse "8" or "count=8,model=H100,load=busy,mig=1,seed=42,energy=0,faults=lost:3;xid79:5,
+    jobs=0-3:1234;4:1240" (jobs: GPU or GPU range, then the Slurm job its processes run in).
 
     Raises ValueError with a message that names the bad part.
     """
@@ -89,7 +92,8 @@ def parse_spec(text):
     spec.mig = _switch(values.get("mig", "0"))
     spec.energy = _switch(values.get("energy", "1"))
     spec.faults, spec.windows = _parse_faults(values.get("faults", ""), spec.count)
-    unknown = set(values) - {"count", "model", "load", "mig", "seed", "faults", "energy"}
+    spec.jobs = _parse_jobs(values.get("jobs", ""), spec.count)
+    unknown = set(values) - {"count", "model", "load", "mig", "seed", "faults", "energy", "jobs"}
     if unknown:
         raise ValueError(f"sim spec: unknown key(s) {', '.join(sorted(unknown))}")
     return spec
@@ -136,3 +140,19 @@ def _parse_faults(text, count):
                 message = f"sim spec: fault window must be FROM-TO seconds, got {item!r}"
                 raise ValueError(message) from None
     return faults, windows
+
+
+def _parse_jobs(text, count):
+    """Jobs joined by ";": GPU:JOB or FIRST-LAST:JOB, JOB a Slurm job id (digits)."""
+    jobs = {}
+    for item in filter(None, (s.strip() for s in text.split(";"))):
+        gpus, sep, job = item.partition(":")
+        first, dash, last = gpus.partition("-")
+        last = last if dash else first
+        if not (sep and first.isdigit() and last.isdigit() and job.isdigit()):
+            raise ValueError(f"sim spec: a job must be GPU[-GPU]:JOBID, got {item!r}")
+        if int(last) >= count or int(first) > int(last):
+            raise ValueError(f"sim spec: job {item!r} names GPUs beyond count={count}")
+        for index in range(int(first), int(last) + 1):
+            jobs[index] = job
+    return jobs

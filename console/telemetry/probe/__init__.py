@@ -16,7 +16,8 @@ HANGANG_NVML_SIM environment variable), or, when NVML cannot be loaded, from one
 turns errors into null fields plus one entry in the line's "errors", so one broken GPU never costs
 the node its line.
 
-Modules, in the order the bundle loads them: fields (the line's shape), procfs (/proc readers),
+Modules, in the order the bundle loads them: fields (the line's shape), jobs (a process's Slurm
+job from /proc), procfs (/proc readers),
 smi_csv (nvidia-smi CSV), funnel (the NVML funnel), energy (the power integral standing in for
 a missing energy counter), nvml_gpus, smi_gpus (the nvidia-smi fallback), rapl (CPU package
 energy), node (host numbers), sources (choosing a GPU source), sample (the line), cli (the

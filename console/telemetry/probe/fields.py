@@ -14,6 +14,7 @@ GPU_FIELDS = (
     "ecc_uncorrected_aggregate", "remapped_rows", "clock_event_reasons", "clock_event_mask",
     "mig_mode", "mig_devices", "processes", "lost",
 )  # fmt: skip
+PROCESS_FIELDS = ("pid", "user", "used_mib", "command", "gpu_instance_id", "job")
 NODE_FIELDS = (
     "hostname", "kernel", "driver", "cuda", "cpu_pct", "load1", "load5", "load15",
     "mem_used_bytes", "mem_total_bytes", "swap_used_bytes", "swap_total_bytes", "disks",

@@ -274,7 +274,7 @@ class NvmlGpus:
         for proc in (compute or []) + (graphics or []):
             if proc.pid in merged:
                 continue
-            user, command = self.names.describe(proc.pid, proc)
+            user, command, job = self.names.describe(proc.pid, proc)
             used = getattr(proc, "usedGpuMemory", None)
             merged[proc.pid] = {
                 "pid": proc.pid,
@@ -282,6 +282,7 @@ class NvmlGpus:
                 "used_mib": _mib(used),
                 "command": command,
                 "gpu_instance_id": _instance_id(getattr(proc, "gpuInstanceId", None)),
+                "job": job,
             }
         processes = sorted(merged.values(), key=lambda p: -(p["used_mib"] or 0))
         return processes[:MAX_PROCESSES]

@@ -5,6 +5,10 @@ Runs on a node: standard library only, Python 3.8 (see __init__.py).
 
 from __future__ import annotations
 
+import os
+
+from .jobs import read_job
+
 COMMAND_CHARS = 200
 
 
@@ -107,9 +111,12 @@ def read_text(path):
 
 
 class ProcessNames:
-    """User and command line of GPU processes from /proc, cached while the pid stays."""
+    """User, command line and Slurm job of GPU processes from /proc, cached while the pid stays.
 
-    def __init__(self):
+    `proc` is the /proc root (tests lay out real files under a tmp dir)."""
+
+    def __init__(self, proc="/proc"):
+        self.proc = proc
         self.cache = {}
         self.seen = set()
         self.users = {}
@@ -126,15 +133,17 @@ class ProcessNames:
         self.seen = set()
 
     def _read(self, pid, proc):
-        base = f"/proc/{pid}/"
+        """(user, command, job)."""
+        base = os.path.join(self.proc, str(pid))
         try:
-            uid = parse_status_uid(read_text(base + "status"))
-            with open(base + "cmdline", "rb") as cmdline:
+            uid = parse_status_uid(read_text(os.path.join(base, "status")))
+            with open(os.path.join(base, "cmdline"), "rb") as cmdline:
                 command = parse_cmdline(cmdline.read())
         except OSError:
             # another pid namespace (containers) or gone: keep what the library knows, if anything
-            return getattr(proc, "user", None), getattr(proc, "command", None)
-        return self._user(uid), command
+            known = getattr(proc, "user", None), getattr(proc, "command", None)
+            return (*known, getattr(proc, "job", None))
+        return self._user(uid), command, read_job(pid, self.proc)
 
     def _user(self, uid):
         if uid is None:

@@ -191,9 +191,9 @@ def test_a_schema_1_file_is_migrated_in_place_and_keeps_its_rows(tmp_path):
     v1_file(path)
     db = HistoryDB(path)
     try:
-        assert db.schema_version() == SCHEMA_VERSION == 2
+        assert db.schema_version() == SCHEMA_VERSION == 3
         usage = db.usage(T0, T0 + 900)
-        assert usage.iloc[0][list(USAGE_FIELDS)].tolist() == [1800, 1800, 900, 1800, 0, 0, 0]
+        assert usage.iloc[0][list(USAGE_FIELDS)].tolist() == [1800, 1800, 900, 1800] + [0] * 6
         # a delta for the same bucket adds to the old row, energy included, twice over
         template = base(T0)
         acc = RollupAccumulator(layout_of(template, ("H100", "A100")), 30.0, 5.0)

@@ -43,3 +43,41 @@ def test_batches_and_allocations_reach_the_snapshot_listeners():
     finally:
         loop.stop()
     assert not any(t.name == "fleet-loop" for t in threading.enumerate())
+
+
+def test_scheduler_jobs_reach_the_fleet_on_its_thread():
+    import dataclasses
+
+    from console.fleet.charging import RULE_JOB
+    from console.fleet.jobs import RunningJob, SchedulerJobs
+
+    sim = SimFleet.build(6)
+    node = next(n for n in sim.inventory.nodes if n.organisation is not None)
+    org, account = node.organisation.id, "acct_x"
+    inventory = dataclasses.replace(sim.inventory, org_accounts={org: account})
+    loop = FleetLoop(FleetState(inventory, default_registry()))
+    seen: list = []
+    got = threading.Condition()
+
+    def listener(snap) -> None:
+        with got:
+            seen.append(snap)
+            got.notify_all()
+
+    loop.snapshot_ready.connect(listener)
+    loop.start()
+    try:
+        running = {"9": RunningJob("9", account, "u")}
+        jobs = SchedulerJobs(time.time(), running, {(node.name, 0): "9"})
+        loop.submit_scheduler_jobs(jobs)
+
+        def charged() -> bool:
+            if not seen:
+                return False
+            snap, row = seen[-1], seen[-1].node_names.index(node.name)
+            return snap.gpu_rule[row, 0] == RULE_JOB and snap.org_ids[snap.gpu_org[row, 0]] == org
+
+        with got:
+            assert got.wait_for(charged, timeout=10)
+    finally:
+        loop.stop()

@@ -70,7 +70,7 @@ def test_process_readers_on_this_process():
     assert len(procfs.parse_cmdline(b"x" * 500)) == procfs.COMMAND_CHARS
     assert procfs.parse_cmdline(b"") is None
     names = procfs.ProcessNames()
-    user, command = names.describe(os.getpid(), object())
+    user, command, _job = names.describe(os.getpid(), object())
     assert command and Path(sys.executable).name in command and user
 
 
