@@ -144,7 +144,8 @@ class JobBooks:
         return idle_records(rows, lang, self.organisations)
 
 
-def job_books_for(inventory: Inventory, data_dir: Path) -> JobBooks | None:
+def job_books_for(inventory: Inventory, data_dir: Path, own_thread: bool = True
+                  ) -> JobBooks | None:
     """The books for a fleet file that names a Slurm cluster ([slurm]); None without one."""
     if inventory.slurm is None:
         return None
@@ -156,4 +157,5 @@ def job_books_for(inventory: Inventory, data_dir: Path) -> JobBooks | None:
         job_usage_path(data_dir),
         accounts=AccountMap.from_inventory(inventory, options.partitions),
         inventory=inventory,
+        own_thread=own_thread,
     )

@@ -53,8 +53,9 @@ ALLOWED: dict[str, set[str]] = {
     | {"whatif", "history"},
     # the queue model: jobs in, waits out; knows no backend (the setup hands it a history)
     "whatif": {"vocabulary"},
+    # scheduler: the idle-jobs section charges jobs by the books' rules (reports/idle_jobs.py)
     "reports": {"vocabulary", "settings", "history", "alerts", "capacity", "energy.books"}
-    | {"whatif", "scheduler"},  # scheduler: the jobs' efficiency charged by the books' rules  # the appendix says how predicted waits are made and from which jobs
+    | {"whatif", "scheduler"},  # the appendix says how predicted waits are made and from which jobs
     # serve and status run the wiring's services without a window (console/room/)
     "commands": _CONSOLE - {"commands"} | {"node-side", "room", "wiring"},
     "bridge": {"vocabulary", "fleet"},
