@@ -1360,8 +1360,8 @@ These are set by the site&apos;s administrator in %3.</source>
 <context>
     <name>IdleJobsTable</name>
     <message>
-        <source>%1 jobs, %2 GPU-hours at 0 %</source>
-        <translation>작업 %1개, 0 % GPU시간 %2</translation>
+        <source>Jobs: %1 · GPU-h at 0 %: %2</source>
+        <translation>작업: %1 · 0 % GPU시간: %2</translation>
     </message>
     <message>
         <source>Per-job usage unavailable: %1</source>

@@ -62,7 +62,7 @@ class IdleJobsTable(QWidget):
         self.model.set_frame(frame, self._columns())
         hours = sum(r["zero_gpu_h"] for r in rows)
         self.note.setText(
-            fmt(self.tr("%1 jobs, %2 GPU-hours at 0 %"), str(len(rows)), f"{hours:,.1f}")
+            fmt(self.tr("Jobs: %1 · GPU-h at 0 %: %2"), str(len(rows)), f"{hours:,.1f}")
         )
 
     def _failed(self, message: str) -> None:
