@@ -31,6 +31,7 @@ class Action(StrEnum):
     REBALANCE_RECOVER = "rebalance-recover"  # finish or roll back an apply a crash interrupted
     EDIT_SETTINGS = "edit-settings"
     ACKNOWLEDGE_ALERT = "acknowledge-alert"
+    ACCOUNTS_RECONCILE = "accounts-reconcile"  # add/move/remove Slurm accounts and QOS
 
 
 class AccessDenied(PermissionError):

@@ -20,7 +20,7 @@ from console.alerts.engine import AlertEngine, AlertUpdate, Incident
 from console.alerts.incidents import IncidentStore, incidents_path
 from console.capacity.follower import AllocationFollower
 from console.capacity.service import CapacityService
-from console.capacity.setup import local_capacity
+from console.capacity.setup import fleet_capacity, local_capacity
 from console.cli import COMMANDS, Options, parse_args
 from console.fleet.metrics import MetricRegistry, default_registry
 from console.fleet.model import NodeSample
@@ -62,6 +62,7 @@ class Services:
         default_factory=lambda: AccessPolicy.for_session(Settings().roles, kiosk=True)
     )
     capacity: CapacityService | None = None
+    quota: object | None = None  # QuotaService in quota mode: the board moves GPU caps, not nodes
     follower: AllocationFollower | None = None  # reads capacity.backend; feeds the bridge
     alerts: AlertEngine | None = None
     incidents: IncidentStore | None = None
@@ -72,7 +73,9 @@ class Services:
     # a console attached to a room shows the room's incidents (console/alerts/room_incidents.py)
     room_alerts: object | None = None
     scheduler_feed: object | None = None  # console/scheduler/running.py: jobs into the bridge
-    job_books: object | None = None  # console.scheduler.job_books.JobBooks: Slurm jobs' GPU use
+    job_books: object | None = None  # scheduler/job_books.py: jobs' GPU use (after the feed)
+    # pending jobs and waits per sector from Slurm (console/scheduler/watch.py), with [slurm]
+    scheduler: object | None = None
 
     @property
     def incident_view(self):
@@ -83,8 +86,7 @@ class Services:
         if self.history is not None:
             self.history.start()
             self.bridge.snapshot_ready.connect(self.history.observe)
-        if self.job_books is not None:  # before the alerts: they read its idle jobs
-            self.job_books.start()
+        if self.job_books is not None:  # before the alerts: it hands them its idle jobs
             self.bridge.snapshot_ready.connect(self.job_books.observe)
         if self.alerts is not None:
             if self.incidents is not None:
@@ -94,13 +96,16 @@ class Services:
             self.room_alerts.start()
         self.bridge.start()
         self.poller.start()
-        if self.scheduler_feed is not None:
-            self.scheduler_feed.start()
+        for reader in self._scheduler_readers():
+            reader.start()
         if self.capacity is not None:
             self.follower = AllocationFollower(self.capacity.backend, self._follow_allocation)
             self.follower.start()
             if self.demand is None:  # the "starved sector" rule reads the scheduler's queue
                 self.demand = self._backend_demand
+
+    def _scheduler_readers(self) -> list:
+        return [r for r in (self.scheduler_feed, self.scheduler, self.job_books) if r is not None]
 
     def _follow_allocation(self, state) -> None:
         self.bridge.submit_allocation(state.allocation())
@@ -110,8 +115,8 @@ class Services:
         return {s.value: n for s, n in latest.demand.items()} if latest is not None else {}
 
     def stop(self) -> None:
-        if self.scheduler_feed is not None:
-            self.scheduler_feed.stop()
+        for reader in self._scheduler_readers():
+            reader.stop()
         if self.follower is not None:
             self.follower.stop()
         self.poller.stop()
@@ -122,15 +127,11 @@ class Services:
             self.incidents.close()
         if self.room_alerts is not None:
             self.room_alerts.stop()
-        if self.job_books is not None:
-            self.job_books.stop()
 
     def observe_alerts(self, snap) -> None:
         """Every snapshot: evaluate the alert rules, hand what changed to the incident store."""
         if self.demand is not None:
             self.alerts.set_demand(self.demand())
-        if self.job_books is not None:
-            self.alerts.set_idle_jobs(self.job_books.idle_jobs())
         update = self.alerts.evaluate(snap)
         if self.incidents is not None and (update or self.incidents.has_dirty):
             self.incidents.observe(update, snap.t)
@@ -237,27 +238,30 @@ def build_services(
         )
     fleet = FleetState(inventory, registry, stale_after_s=3 * slowest + 1)
     bridge = bridge_factory(fleet)
-    if inventory.slurm is not None:  # the fleet file names a Slurm cluster: moves go there
-        from console.capacity.backends.slurm_setup import slurm_capacity, slurm_options_for
-
-        capacity = slurm_capacity(store_dir(options), inventory, policy,
-                                  slurm_options_for(inventory))
-    else:
-        capacity = local_capacity(store_dir(options), inventory, policy)
+    capacity, quota = fleet_capacity(store_dir(options), inventory, policy,
+                                     capacity_mode(options, inventory))
     services = _assemble(options, fleet, bridge, sources, settings, policy, frame_step_s=fastest)
-    services.capacity = capacity
-    if inventory.slurm is not None:  # one read of the GPU holders: charging and the job books
-        from console.scheduler.job_books import job_books_for
-        from console.scheduler.running import feed_for
+    services.capacity, services.quota = capacity, quota
+    if inventory.slurm is not None:  # jobs to charge GPU use to and to book; the queue, waits
+        from console.scheduler.job_books import slurm_readers
 
-        books = services.job_books = job_books_for(inventory, store_dir(options), own_thread=False)
-        services.scheduler_feed = feed_for(inventory, bridge.submit_scheduler_jobs, read=books.read)
+        services.scheduler_feed, services.scheduler, services.job_books = slurm_readers(
+            inventory, store_dir(options), bridge.submit_scheduler_jobs, services.alerts)
     if room is not None and settings.alertmanager.url:  # the room alerts: do not fire twice
         from console.alerts.room_incidents import RoomIncidents
 
         services.room_alerts = RoomIncidents.of(settings.alertmanager)
         services.alerts = services.incidents = None
     return services
+
+
+def capacity_mode(options: Options, inventory: Inventory | None) -> str:
+    """"nodes" or "quota": --capacity-mode, else the fleet file's [slurm] mode, else nodes."""
+    from console.capacity.quota.setup import fleet_mode
+
+    if options.capacity_mode is not None:
+        return options.capacity_mode
+    return fleet_mode(inventory).value
 
 
 def store_dir(options: Options):
@@ -291,14 +295,7 @@ def _assemble(
     incidents = IncidentStore(incidents_path(path.parent))
     restored, next_id = incidents.load()
     return Services(
-        fleet.inventory,
-        registry,
-        fleet,
-        poller,
-        bridge,
-        sources,
-        settings,
-        policy=policy,
+        fleet.inventory, registry, fleet, poller, bridge, sources, settings, policy=policy,
         history=history,
         alerts=AlertEngine(registry, settings.alerts, restored, next_id),
         incidents=incidents,
@@ -337,6 +334,10 @@ def _demo_services(
         options, fleet, bridge, sources, settings, policy, frame_step_s=options.interval
     )
     services.capacity = capacity
+    if capacity_mode(options, None) == "quota":  # the demo's caps live beside its node store
+        from console.capacity.quota.setup import demo_quota_capacity
+
+        services.quota = demo_quota_capacity(store_dir(options), sim, policy)
     if faults_from is not None:  # the demo's stand-in for the capacity backend's queue
         services.demand = lambda: demo_faults.pending_demand(faults_from, time.time(), on_s)
     return services

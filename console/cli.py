@@ -37,12 +37,14 @@ class Options:
     theme: str | None = None  # the window's: "dark" or "light"; None: settings, then desktop
     prometheus: str | None = None  # read the fleet from this Prometheus query API, not over SSH
     interval_given: bool = False  # --interval on the command line (it then wins over the file)
+    capacity_mode: str | None = None  # "nodes" | "quota"; None: the fleet file's [slurm] mode
 
 
 # `hangang-console NAME …` runs a command instead of the window; each module has main(argv).
 COMMANDS = {
     "simulate": "console.commands.simulate",
     "accounting": "console.commands.accounting",
+    "accounts": "console.commands.accounts",
     "rebalance": "console.commands.rebalance",
     "audit": "console.commands.audit",
     "alerts": "console.commands.alerts",
@@ -141,6 +143,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="sampling interval of the demo fleet (default 1 s); with --prometheus, the scrape "
         "interval (default: the fleet file's [prometheus] interval, else 15 s)",
+    )
+    p.add_argument(
+        "--capacity-mode",
+        choices=("nodes", "quota"),
+        default=None,
+        help="how the board moves capacity: whole nodes between partitions, or GPU caps of the "
+        "sectors' QOS (default: the fleet file's [slurm] mode; the demo: nodes)",
     )
     p.add_argument(
         "--lang",
@@ -247,4 +256,5 @@ def parse_args(argv: list[str] | None = None) -> Options:
         ssh_config=ns.ssh_config,
         theme=ns.theme,
         prometheus=ns.prometheus,
+        capacity_mode=ns.capacity_mode,
     )

@@ -37,6 +37,8 @@ OUR_THREADS = (
     "prometheus-",
     "running-jobs",
     "scheduler-jobs",
+    "scheduler-watch",
+    "accounts-read",
 )
 
 

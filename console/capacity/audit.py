@@ -219,11 +219,25 @@ def describe_moves(moves: list[dict]) -> str:
     return "; ".join(f"{m['node']} {m['source']}→{m['target']}" for m in moves)
 
 
+def describe_entry(entry: AuditEntry) -> str:
+    """What an entry changed, in one line: node moves, or (quota mode) each cap that changed."""
+    if entry.body.get("kind") != "quota":
+        return describe_moves(entry.moves)
+    before, after = entry.body.get("before") or {}, entry.body.get("after") or {}
+    return "; ".join(f"{s} cap {before.get(s)}→{after[s]}" for s in sorted(after)
+                     if after[s] != before.get(s))
+
+
+def gpus_of(entry: AuditEntry) -> int:
+    if entry.body.get("kind") == "quota":
+        return int(entry.body.get("gpus_moved", 0))
+    return int(sum(int(m.get("gpus", 0)) for m in entry.moves))
+
+
 def read_changes(path: Path, t0: float, t1: float) -> pd.DataFrame:
     """Every plan applied or undone in [t0, t1), for reports: one row per audit entry."""
     rows = []
     for e in AuditLog(path).entries(t0, t1):
-        moves = e.moves
         rows.append(
             {
                 "t": e.t,
@@ -232,8 +246,8 @@ def read_changes(path: Path, t0: float, t1: float) -> pd.DataFrame:
                 "plan_id": e.plan_id,
                 "action": e.action,
                 "reason": e.reason,
-                "moves": describe_moves(moves),
-                "gpus_moved": int(sum(int(m.get("gpus", 0)) for m in moves)),
+                "moves": describe_entry(e),
+                "gpus_moved": gpus_of(e),
                 "result": e.result,
             }
         )

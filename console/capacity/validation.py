@@ -32,6 +32,10 @@ class Code(StrEnum):
     STALE_VERSION = "stale-allocation"
     NO_REASON = "no-reason"
     NOT_APPLIED = "not-applied"
+    # quota mode (console/capacity/quota/validation.py)
+    CAPS_EXCEED = "caps-exceed-capacity"
+    BELOW_RUNNING = "cap-below-running"
+    BAD_CAP = "bad-cap"
 
 
 class Severity(StrEnum):

@@ -12,7 +12,7 @@ import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from console.capacity.audit import AuditLog, audit_path, describe_moves
+from console.capacity.audit import AuditLog, audit_path, describe_entry
 from console.commands.capacity_args import add_store_args, store_dir
 from console.i18n.catalogue import translate
 from console.i18n.names import apply_result_name, audit_action_name
@@ -74,7 +74,7 @@ def main(argv: list[str]) -> int:
         action = audit_action_name(e.action, lang)  # "interrupted": a crash mid-apply
         result = apply_result_name(e.result, lang)
         rows.append((e.id, when, e.user, e.role, action, e.plan_id, result,
-                     describe_moves(e.moves), e.reason))
+                     describe_entry(e), e.reason))
     if args.format == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow([h.into(lang) for h in HEADERS])

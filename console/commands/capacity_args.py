@@ -80,3 +80,37 @@ def open_capacity(args, kiosk: bool = False) -> CapacityService:
         options = slurm_options_for(inventory, slurm, getattr(args, "slurm_include", None))
         return slurm_capacity(store_dir(args), inventory, policy, options)
     return local_capacity(store_dir(args), inventory, policy)
+
+
+def open_quota(args, kiosk: bool = False):
+    """The quota-mode service for this fleet (console/capacity/quota/setup.py): Slurm's QOS
+    with --slurm or a fleet file's [slurm] table, else the embedded store in the data dir."""
+    from console.capacity.quota.setup import quota_capacity
+    from console.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(args.settings)
+    except SettingsError as exc:
+        raise ValueError(str(exc)) from None
+    policy = AccessPolicy.for_session(settings.roles, kiosk=kiosk)
+    slurm = getattr(args, "slurm", False)
+    if args.demo:
+        if slurm:
+            raise ValueError("--slurm drives a real scheduler: use it without --demo")
+        from console.capacity.quota.setup import demo_quota_capacity
+        from console.sources.demo.fleet import SimFleet
+
+        sim = SimFleet.build(args.demo, seed=args.seed)
+        return demo_quota_capacity(store_dir(args), sim, policy)
+    if args.inventory is None and not slurm:
+        raise ValueError("one of --demo N, --inventory FILE or --slurm is required")
+    inventory = None
+    if args.inventory is not None:
+        from console.inventory.loader import InventoryError, load_inventory
+
+        try:
+            inventory = load_inventory(args.inventory)
+        except InventoryError as exc:
+            raise ValueError(str(exc)) from None
+    return quota_capacity(store_dir(args), inventory, policy,
+                          slurm=True if slurm else None)

@@ -20,7 +20,9 @@ from console.capacity.model import Plan
 from console.capacity.planner import PlanDraft
 from console.capacity.recovery import CHOICES, UnfinishedApply
 from console.capacity.service import CapacityService, PlanRejected, Preview
-from console.commands.capacity_args import add_fleet_args, open_capacity
+from console.commands import rebalance_quota
+from console.commands.capacity_args import add_fleet_args, open_capacity, open_quota
+from console.commands.rebalance_quota import confirm as _confirm
 from console.commands.rebalance_recover import recover, say_interrupted
 from console.fleet.model import SECTORS, Sector
 from console.i18n.catalogue import reason_of, say, translate
@@ -68,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Move GPU capacity between the sectors, drain first, with an audit record.",
     )
     add_fleet_args(p)
+    p.add_argument("--mode", choices=("nodes", "quota"),
+                   help="move whole nodes, or sector GPU caps (QOS GrpTRES) over a shared "
+                   "partition (default: the fleet file's [slurm] mode, else nodes)")
+    p.add_argument("--move-cap", action="append", type=rebalance_quota.parse_move_cap,
+                   default=[], metavar="GPUS:FROM:TO",
+                   help="quota mode: move GPUs of cap, e.g. 8:private:public (repeatable)")
     p.add_argument("--set", dest="targets", type=parse_targets, metavar="S=GPUS,…",
                    help="target GPUs per sector, e.g. public=120,interest=144,private=120")
     p.add_argument("--move", action="append", type=parse_move, default=[], metavar="NODE=S",
@@ -92,12 +100,15 @@ def main(argv: list[str]) -> int:
         sys.stderr.write("hangang-console rebalance: use --set or --move, not both\n")
         return 2
     try:
-        svc = open_capacity(args, kiosk=False)
+        quota = rebalance_quota.mode_of(args) == "quota"
+        if args.move_cap and not quota:
+            raise ValueError("--move-cap moves quota caps: add --mode quota")
+        svc = open_quota(args) if quota else open_capacity(args, kiosk=False)
     except (OSError, ValueError) as exc:
         sys.stderr.write(f"hangang-console rebalance: {exc}\n")
         return 2
     try:
-        return _run(args, svc, lang)
+        return (rebalance_quota.run if quota else _run)(args, svc, lang)
     except AccessDenied as exc:
         sys.stderr.write(f"hangang-console rebalance: {say(reason_of(exc), lang)}\n")
         return 3
@@ -173,18 +184,6 @@ def _run(args, svc: CapacityService, lang: str) -> int:
            error=f" ({outcome.error})" if outcome.error else "",
            entry=result.entry.id, plan=plan.plan_id) + "\n")
     return 0 if outcome.applied else 1
-
-
-def _confirm(lang: str) -> bool:
-    if not sys.stdin.isatty():
-        sys.stderr.write(translate(
-            "RebalanceCommand", "Not a terminal: add --yes to apply or --dry-run."
-        ).into(lang) + "\n")
-        return False
-    answer = input(translate("RebalanceCommand", "Apply this plan? [y/N] ").into(lang))
-    yes = {"y", "yes", translate("Recovery", "yes").into(lang),
-           translate("Recovery", "y (on a Korean keyboard layout)").into(lang)}
-    return answer.strip().lower() in yes
 
 
 def print_sectors(svc: CapacityService, state, lang: str, out) -> None:

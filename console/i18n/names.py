@@ -87,6 +87,7 @@ APPLY_RESULTS = {
     "rolled back": QT_TRANSLATE_NOOP("ApplyResults", "rolled back"),
     "rollback incomplete": QT_TRANSLATE_NOOP("ApplyResults", "rollback incomplete"),
     "interrupted": QT_TRANSLATE_NOOP("ApplyResults", "interrupted"),
+    "failed": QT_TRANSLATE_NOOP("ApplyResults", "failed"),  # Slurm refused it
 }
 
 # an audit entry's action, and the actions access control guards (console/access.py Action)
@@ -94,12 +95,16 @@ AUDIT_ACTIONS = {
     "apply": QT_TRANSLATE_NOOP("AuditActions", "apply"),
     "undo": QT_TRANSLATE_NOOP("AuditActions", "undo"),
     "interrupted": QT_TRANSLATE_NOOP("AuditActions", "interrupted"),
+    "quota-apply": QT_TRANSLATE_NOOP("AuditActions", "apply caps"),
+    "quota-undo": QT_TRANSLATE_NOOP("AuditActions", "undo caps"),
+    "quota-interrupted": QT_TRANSLATE_NOOP("AuditActions", "cap apply interrupted"),
     "trust-host-key": QT_TRANSLATE_NOOP("AuditActions", "trust a host key"),
     "rebalance-apply": QT_TRANSLATE_NOOP("AuditActions", "apply a rebalance"),
     "rebalance-undo": QT_TRANSLATE_NOOP("AuditActions", "undo a rebalance"),
     "rebalance-recover": QT_TRANSLATE_NOOP("AuditActions", "recover an interrupted apply"),
     "edit-settings": QT_TRANSLATE_NOOP("AuditActions", "edit settings"),
     "acknowledge-alert": QT_TRANSLATE_NOOP("AuditActions", "acknowledge an alert"),
+    "accounts-reconcile": QT_TRANSLATE_NOOP("AuditActions", "reconcile Slurm accounts"),
 }
 
 ROLES = {

@@ -21,7 +21,13 @@ SLURM_KEYS = (
     "include_file",
     "slurm_conf",
     "keep_versions",
+    "mode",
+    "quota",
 )
+QUOTA_KEYS = ("partition", "borrow_qos", "grace_time", "qos")
+MODES = ("nodes", "quota")
+# a Slurm QOS or partition name: one word, no list or assignment characters
+_SLURM_NAME = re.compile(r"^[A-Za-z0-9_.\-]+$")
 
 # a Slurm account name: sacctmgr stores it in lower case, and it is one word of a -P line
 _ACCOUNT = re.compile(r"^[A-Za-z0-9_.\-]+$")
@@ -76,6 +82,47 @@ class SectionReader:
         if len(set(names)) != len(names):
             self.fail((*keys, "partitions"), "two sectors name the same partition")
         out["partitions"] = partitions
+        out["mode"] = "nodes"
+        if "mode" in table:
+            out["mode"] = self.get(table, keys, "mode", str, required=True).strip()
+            if out["mode"] not in MODES:
+                self.fail((*keys, "mode"), f"mode must be 'nodes' or 'quota', got "
+                          f"{out['mode']!r}")
+        if "quota" in table or out["mode"] == "quota":
+            out["quota"] = self.slurm_quota(table)
+        return out
+
+    def slurm_quota(self, table: dict) -> dict[str, Any]:
+        """[slurm.quota]: the shared partition, the sectors' QOS, the optional borrow QOS
+        (console/capacity/quota/setup.py). Defaults: partition "shared", QOS hangang_<sector>."""
+        keys = ("slurm", "quota")
+        quota = self.table(table, ("slurm",), "quota")
+        self.check_keys(quota, keys, QUOTA_KEYS)
+        out: dict[str, Any] = {"partition": "shared", "grace_time": 120,
+                               "qos": {s.value: f"hangang_{s.value}" for s in SECTORS}}
+        for key in ("partition", "borrow_qos"):
+            if key in quota:
+                value = self.get(quota, keys, key, str, required=True).strip()
+                if not _SLURM_NAME.match(value):
+                    self.fail((*keys, key), f"{value!r} is not a Slurm {key.split('_')[-1]} "
+                              "name")
+                out[key] = value
+        if "grace_time" in quota:
+            out["grace_time"] = self.get(quota, keys, "grace_time", int)
+            if not 0 <= out["grace_time"] <= 86400:
+                self.fail((*keys, "grace_time"), "grace_time must be 0–86400 s")
+        given = self.table(quota, keys, "qos")
+        for name in given:
+            qkeys = (*keys, "qos", name)
+            if name not in SECTORS:
+                self.fail(qkeys, f"unknown sector '{name}' (expected {sector_list()})")
+            value = self.get(given, qkeys[:-1], name, str, required=True).strip()
+            if not _SLURM_NAME.match(value):
+                self.fail(qkeys, f"{value!r} is not a Slurm QOS name")
+            out["qos"][name] = value
+        names = list(out["qos"].values())
+        if len(set(names)) != len(names) or out.get("borrow_qos") in names:
+            self.fail((*keys, "qos"), "each sector and the borrow QOS need a QOS of their own")
         return out
 
     def accounts(self, data: dict, sectors: dict) -> tuple[dict[Sector, str], dict[str, str]]:

@@ -100,7 +100,15 @@ def tables(report: Report) -> dict[str, pd.DataFrame]:
         "energy": _rounded(_with_sector_name(report.energy, lang), {"co2e_t": CO2E_DIGITS}),
         **idle_tables(report, names, no_org),
         "sources": stores,
-    }
+    } | _reconciliation(report)
+
+
+def _reconciliation(report: Report) -> dict[str, pd.DataFrame]:
+    """Slurm's books beside the console's, when the report was given them."""
+    from console.reports.reconcile_html import shown_frame
+
+    frame = shown_frame(report)
+    return {} if frame is None else {"reconciliation": frame}
 
 
 def write_csv_dir(report: Report, directory: Path) -> list[Path]:

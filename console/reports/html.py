@@ -18,6 +18,7 @@ from console.reports.export import tables
 from console.reports.html_table import data_table, section
 from console.reports.idle_jobs_html import idle_jobs_section
 from console.reports.model import Report
+from console.reports.reconcile_html import reconcile_section
 from console.reports.sources import GIVEN, READ
 from console.reports.text import (
     default_centre,
@@ -323,6 +324,7 @@ def report_html(report: Report) -> str:
         health_section(report, shown),
         changes_section(report, shown),
         energy_section(report, shown),
+        reconcile_section(report),
         idle_jobs_section(report, shown),
         appendix(report, shown),
     ]

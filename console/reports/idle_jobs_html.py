@@ -14,7 +14,7 @@ from console.reports.html_table import NUMERIC, _cell, section
 from console.reports.model import Report
 
 WORDS: dict[str, Msg] = {
-    "title": translate("ReportIdleJobs", "7. Idle-allocated GPUs and efficiency"),
+    "title": translate("ReportIdleJobs", "8. Idle-allocated GPUs and efficiency"),
     "by_sector": translate("ReportIdleJobs", "Efficiency by sector"),
     "top": translate("ReportIdleJobs", "Jobs with the most GPU-hours at 0 %"),
     "by_org": translate("ReportIdleJobs", "Efficiency by organisation"),

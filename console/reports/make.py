@@ -7,7 +7,7 @@ Runs on any thread: it opens its own read-only connection. Progress goes 0 → 1
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -42,6 +42,7 @@ def make_report(
     energy: EnergySettings | None = None,
     job_history: JobHistory | None = None,
     accounts: AccountMap | None = None,
+    slurm=None,
 ) -> Made:
     """Read the history at `history_path` (incidents and the capacity audit log beside it),
     write the PDF and, with `csv_dir`, the CSV files. Raises HistoryError, EmptyPeriod,
@@ -65,6 +66,8 @@ def make_report(
         )
     finally:
         db.close()
+    if slurm is not None:  # reconcile.SlurmBooks: Slurm's books beside the console's
+        report = replace(report, slurm=slurm)
     pages = render_pdf(report, pdf_path, progress=lambda f: tell(0.6 + 0.35 * f))
     csv_files = tuple(write_csv_dir(report, csv_dir)) if csv_dir is not None else ()
     tell(1.0)

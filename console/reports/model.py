@@ -66,6 +66,7 @@ class Report:
     previous_coverage: float = 100.0  # the same for the previous period
     job_history: JobHistory | None = None  # the what-if's jobs (its appendix names their period)
     idle_jobs: IdleJobs | None = None  # per-job efficiency and GPU-hours at 0 % (idle_jobs.py)
+    slurm: object | None = None  # reconcile.SlurmBooks (report --from-slurm); None: not asked
 
     @property
     def least_available(self) -> pd.DataFrame:

@@ -46,6 +46,7 @@ class JobBooks:
         """`own_thread=False`: no thread of its own; someone else's calls `read()` (a feed that
         also hands the jobs on, so Slurm is asked once)."""
         self.own_thread = own_thread
+        self.alerts = None  # an AlertEngine to hand the idle jobs to with every snapshot
         self.accounts = accounts or AccountMap.from_inventory(inventory, {})
         self.organisations = {o.id: o for o in (inventory.organisations if inventory else ())}
         self.tracker = JobUsageTracker()
@@ -113,6 +114,8 @@ class JobBooks:
         if latest is not None:
             self.tracker.set_jobs(latest)
         self.tracker.update(snap)
+        if self.alerts is not None:  # the idle_job rule's input, fresh for this snapshot
+            self.alerts.set_idle_jobs(self.idle_jobs())
         if self._drained_at is None or snap.t - self._drained_at >= DRAIN_EVERY_S:
             self._drained_at = snap.t
             self._drain()
@@ -159,3 +162,15 @@ def job_books_for(inventory: Inventory, data_dir: Path, own_thread: bool = True
         inventory=inventory,
         own_thread=own_thread,
     )
+
+
+def slurm_readers(inventory: Inventory, data_dir: Path, deliver, alerts=None) -> tuple:
+    """What a console with [slurm] starts together, in this order (the books write their last
+    rows once the feed has stopped): the jobs feed, which reads the GPU holders through the
+    books (one Slurm read for charging and for the books), the queue watch, the books."""
+    from console.scheduler.running import feed_for
+    from console.scheduler.watch import watch_for
+
+    books = job_books_for(inventory, data_dir, own_thread=False)
+    books.alerts = alerts
+    return feed_for(inventory, deliver, read=books.read), watch_for(inventory), books

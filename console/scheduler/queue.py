@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from console.capacity.backends.slurm_parse import ParseError
-from console.capacity.backends.slurm_runner import CommandFailed, Runner
+from console.capacity.backends.slurm_runner import DEFAULT_TIMEOUT_S, CommandFailed, Runner
 from console.capacity.backends.slurm_squeue import (
     SQUEUE_FORMAT,
     JobInfo,
@@ -39,14 +39,19 @@ def waiting(jobs: Iterable[JobInfo], accounts: AccountMap) -> dict[str, dict[str
     return {s: {r: Waiting(*c) for r, c in sorted(rs.items())} for s, rs in counts.items()}
 
 
-def pending_jobs(runner: Runner, use_json: bool) -> list[JobInfo]:
+def pending_jobs(runner: Runner, use_json: bool, timeout: float = DEFAULT_TIMEOUT_S
+                 ) -> list[JobInfo]:
     """Pending jobs with their reasons: squeue --json where it works, else the -O text."""
     if use_json:
         try:
-            return [j for j in parse_squeue_json(runner.run(["squeue", "--json"])) if j.pending]
-        except (CommandFailed, ParseError):
+            out = runner.run(["squeue", "--json"], timeout=timeout)
+            return [j for j in parse_squeue_json(out) if j.pending]
+        except CommandFailed as exc:
+            if exc.rc is None:
+                raise  # it timed out: the text would wait as long
+        except ParseError:
             pass  # no JSON here: the text below
-    out = runner.run(["squeue", "-h", "-t", "PENDING", "-O", SQUEUE_FORMAT])
+    out = runner.run(["squeue", "-h", "-t", "PENDING", "-O", SQUEUE_FORMAT], timeout=timeout)
     return [j for j in parse_squeue_text(out) if j.pending]
 
 

@@ -18,8 +18,9 @@ SACCT_TIMEOUT_S = 120.0  # a month of a busy centre is a large answer
 
 
 class SacctReader:
-    def __init__(self, runner: Runner) -> None:
+    def __init__(self, runner: Runner, timeout: float = SACCT_TIMEOUT_S) -> None:
         self.runner = runner
+        self.timeout = timeout  # per sacct call
         self.json: bool | None = None  # None: not tried yet
         self.version: tuple[int, int, int] | None = None  # sacct's, once jobs() has run
 
@@ -34,7 +35,7 @@ class SacctReader:
         if self.json is not False:
             try:
                 found = parse_sacct_json(self.runner.run(sacct_argv(t0, t1, True),
-                                                         timeout=SACCT_TIMEOUT_S))
+                                                         timeout=self.timeout))
             except (CommandFailed, SacctError):
                 if self.json:  # it worked before: this is a real failure, not a missing form
                     raise
@@ -43,7 +44,7 @@ class SacctReader:
                 self.json = True
                 return found
         return parse_sacct_text(self.runner.run(sacct_argv(t0, t1, False),
-                                                timeout=SACCT_TIMEOUT_S))
+                                                timeout=self.timeout))
 
     def how(self) -> Phrase:
         v = self.version or (0, 0, 0)

@@ -213,6 +213,10 @@ These are set by the site&apos;s administrator in %3.</source>
         <translation>CSV 내보내기…</translation>
     </message>
     <message>
+        <source>Slurm accounts…</source>
+        <translation>Slurm 계정…</translation>
+    </message>
+    <message>
         <source>Accounting period</source>
         <translation>정산 기간</translation>
     </message>
@@ -323,6 +327,227 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>kgCO2e</source>
         <translation>kgCO2e</translation>
+    </message>
+</context>
+<context>
+    <name>Accounts</name>
+    <message>
+        <source>slurmdbd holds several clusters ({clusters}): name one</source>
+        <translation>slurmdbd에 클러스터가 여럿 있습니다({clusters}). 하나를 지정하십시오</translation>
+    </message>
+    <message>
+        <source>no answer in {s:.0f} s</source>
+        <translation>{s:.0f}초 동안 응답 없음</translation>
+    </message>
+    <message>
+        <source>Slurm&apos;s accounting cannot be read on {where} (is slurmdbd up?): {error}</source>
+        <translation>{where}에서 Slurm 회계 정보를 읽을 수 없습니다(slurmdbd가 실행 중입니까?): {error}</translation>
+    </message>
+    <message>
+        <source>sacctmgr printed what the console cannot read: {error}</source>
+        <translation>sacctmgr 출력을 해석할 수 없습니다: {error}</translation>
+    </message>
+    <message>
+        <source>sacctmgr shows no associations for cluster {cluster}</source>
+        <translation>sacctmgr에 클러스터 {cluster}의 연관(association)이 없습니다</translation>
+    </message>
+    <message>
+        <source>Slurm {version}, read with {form} on {where}</source>
+        <translation>Slurm {version}, {where}에서 {form}(으)로 읽음</translation>
+    </message>
+    <message>
+        <source>add QOS {name}</source>
+        <translation>QOS {name} 추가</translation>
+    </message>
+    <message>
+        <source>set QOS {name}: {detail}</source>
+        <translation>QOS {name} 설정: {detail}</translation>
+    </message>
+    <message>
+        <source>add account {name} under {detail}</source>
+        <translation>{detail} 아래에 계정 {name} 추가</translation>
+    </message>
+    <message>
+        <source>move account {name} under {detail}</source>
+        <translation>계정 {name}을(를) {detail} 아래로 이동</translation>
+    </message>
+    <message>
+        <source>allow QOS {detail} on account {name}</source>
+        <translation>계정 {name}에 QOS {detail} 허용</translation>
+    </message>
+    <message>
+        <source>allow QOS {detail} for user {name}</source>
+        <translation>사용자 {name}에 QOS {detail} 허용</translation>
+    </message>
+    <message>
+        <source>remove account {name}</source>
+        <translation>계정 {name} 삭제</translation>
+    </message>
+    <message>
+        <source>remove QOS {name}</source>
+        <translation>QOS {name} 삭제</translation>
+    </message>
+    <message>
+        <source>a reason is required to change Slurm&apos;s accounts</source>
+        <translation>Slurm 계정을 바꾸려면 사유가 필요합니다</translation>
+    </message>
+</context>
+<context>
+    <name>AccountsCommand</name>
+    <message>
+        <source>reconcile needs --inventory FILE</source>
+        <translation>reconcile에는 --inventory FILE이 필요합니다</translation>
+    </message>
+    <message>
+        <source>--apply goes with reconcile</source>
+        <translation>--apply는 reconcile과 함께 씁니다</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>계정</translation>
+    </message>
+    <message>
+        <source>QOS</source>
+        <translation>QOS</translation>
+    </message>
+    <message>
+        <source>Limits</source>
+        <translation>제한</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>우선순위</translation>
+    </message>
+    <message>
+        <source>Preempt mode</source>
+        <translation>선점 방식</translation>
+    </message>
+    <message>
+        <source>Grace time</source>
+        <translation>유예 시간</translation>
+    </message>
+    <message>
+        <source>Preempts</source>
+        <translation>선점 대상</translation>
+    </message>
+    <message>
+        <source>Group TRES</source>
+        <translation>그룹 TRES</translation>
+    </message>
+    <message>
+        <source>* created by the console</source>
+        <translation>* 콘솔이 만든 항목</translation>
+    </message>
+    <message>
+        <source>{how}; cluster {cluster}</source>
+        <translation>{how}; 클러스터 {cluster}</translation>
+    </message>
+    <message>
+        <source>Cluster {cluster}: Slurm holds what the fleet file implies; nothing to change.</source>
+        <translation>클러스터 {cluster}: Slurm이 클러스터 구성 파일과 일치합니다. 바꿀 것이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Cluster {cluster}: {n} change(s)</source>
+        <translation>클러스터 {cluster}: 변경 {n}건</translation>
+    </message>
+    <message>
+        <source>Removed although the console did not create them (--remove-unmanaged): {names}</source>
+        <translation>콘솔이 만들지 않았지만 삭제함(--remove-unmanaged): {names}</translation>
+    </message>
+    <message>
+        <source>Left alone (in Slurm, not in the fleet file, not created by the console): {names}</source>
+        <translation>그대로 둠(Slurm에는 있으나 구성 파일에 없고 콘솔이 만들지 않음): {names}</translation>
+    </message>
+    <message>
+        <source>{done} of {total} command(s) run; audit entry {entry}</source>
+        <translation>명령 {total}개 중 {done}개 실행, 감사 기록 {entry}</translation>
+    </message>
+</context>
+<context>
+    <name>AccountsDialog</name>
+    <message>
+        <source>Reading Slurm&apos;s accounts…</source>
+        <translation>Slurm 계정을 읽는 중…</translation>
+    </message>
+    <message>
+        <source>Slurm accounts</source>
+        <translation>Slurm 계정</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>계정</translation>
+    </message>
+    <message>
+        <source>QOS allowed</source>
+        <translation>허용 QOS</translation>
+    </message>
+    <message>
+        <source>Limits</source>
+        <translation>제한</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>QOS</source>
+        <translation>QOS</translation>
+    </message>
+    <message>
+        <source>Preempt mode</source>
+        <translation>선점 방식</translation>
+    </message>
+    <message>
+        <source>Grace time</source>
+        <translation>유예 시간</translation>
+    </message>
+    <message>
+        <source>Preempts</source>
+        <translation>선점 대상</translation>
+    </message>
+    <message>
+        <source>Group limit</source>
+        <translation>그룹 제한</translation>
+    </message>
+    <message>
+        <source>Quality of service</source>
+        <translation>서비스 품질(QOS)</translation>
+    </message>
+    <message>
+        <source>What the fleet file implies</source>
+        <translation>클러스터 구성 파일에 따른 변경</translation>
+    </message>
+    <message>
+        <source>Read-only. Apply with: hangang-console accounts reconcile --inventory FILE --apply --reason …  (* created by the console)</source>
+        <translation>읽기 전용입니다. 적용: hangang-console accounts reconcile --inventory FILE --apply --reason …  (* 콘솔이 만든 항목)</translation>
+    </message>
+    <message>
+        <source>Slurm association tree</source>
+        <translation>Slurm 연관 트리</translation>
+    </message>
+    <message>
+        <source>{how}; cluster {cluster}</source>
+        <translation>{how}; 클러스터 {cluster}</translation>
+    </message>
+    <message>
+        <source>{n} s</source>
+        <translation>{n}초</translation>
+    </message>
+    <message>
+        <source>Nothing: Slurm holds what the fleet file implies.</source>
+        <translation>없음: Slurm이 클러스터 구성 파일과 일치합니다.</translation>
+    </message>
+    <message>
+        <source>Left alone (not the console&apos;s): {names}</source>
+        <translation>그대로 둠(콘솔이 만들지 않음): {names}</translation>
     </message>
 </context>
 <context>
@@ -759,6 +984,10 @@ These are set by the site&apos;s administrator in %3.</source>
         <source>interrupted</source>
         <translation>중단됨</translation>
     </message>
+    <message>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
 </context>
 <context>
     <name>AuditActions</name>
@@ -773,6 +1002,18 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>interrupted</source>
         <translation>중단됨</translation>
+    </message>
+    <message>
+        <source>apply caps</source>
+        <translation>한도 적용</translation>
+    </message>
+    <message>
+        <source>undo caps</source>
+        <translation>한도 되돌리기</translation>
+    </message>
+    <message>
+        <source>cap apply interrupted</source>
+        <translation>한도 적용 중단됨</translation>
     </message>
     <message>
         <source>trust a host key</source>
@@ -797,6 +1038,10 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>acknowledge an alert</source>
         <translation>알림 확인</translation>
+    </message>
+    <message>
+        <source>reconcile Slurm accounts</source>
+        <translation>Slurm 계정 맞추기</translation>
     </message>
 </context>
 <context>
@@ -936,6 +1181,10 @@ These are set by the site&apos;s administrator in %3.</source>
         <translation>사유: %1</translation>
     </message>
     <message>
+        <source>Commands:</source>
+        <translation>명령:</translation>
+    </message>
+    <message>
         <source>Undoes plan %1</source>
         <translation>계획 %1을(를) 되돌림</translation>
     </message>
@@ -946,6 +1195,14 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>Error: %1</source>
         <translation>오류: %1</translation>
+    </message>
+    <message>
+        <source>GPU cap per sector (before → after):</source>
+        <translation>부문별 GPU 상한 (변경 전 → 후):</translation>
+    </message>
+    <message>
+        <source>no cap changed</source>
+        <translation>바뀐 상한 없음</translation>
     </message>
     <message>
         <source>Per sector (nodes before → after, GPUs moved):</source>
@@ -981,6 +1238,45 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>the room&apos;s books cannot be read from {url}: {why}</source>
         <translation>{url}에서 관제실 장부를 읽을 수 없음: {why}</translation>
+    </message>
+</context>
+<context>
+    <name>CapMoveRow</name>
+    <message>
+        <source>Move</source>
+        <translation>상한 이동</translation>
+    </message>
+    <message>
+        <source> GPUs</source>
+        <translation> GPU</translation>
+    </message>
+    <message>
+        <source>GPUs of cap to move</source>
+        <translation>옮길 상한 GPU 수</translation>
+    </message>
+    <message>
+        <source>of cap from</source>
+        <translation>보내는 부문</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>받는 부문</translation>
+    </message>
+    <message>
+        <source>Sector giving cap</source>
+        <translation>상한을 내주는 부문</translation>
+    </message>
+    <message>
+        <source>Sector receiving cap</source>
+        <translation>상한을 받는 부문</translation>
+    </message>
+    <message>
+        <source>Move cap</source>
+        <translation>상한 옮기기</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>지우기</translation>
     </message>
 </context>
 <context>
@@ -2220,6 +2516,61 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>PendingReason</name>
+    <message>
+        <source>at its cap</source>
+        <translation>한도 도달</translation>
+    </message>
+    <message>
+        <source>out of GPU-minutes</source>
+        <translation>GPU-분 소진</translation>
+    </message>
+    <message>
+        <source>user at the QOS limit</source>
+        <translation>사용자 QOS 한도 도달</translation>
+    </message>
+    <message>
+        <source>account at its cap</source>
+        <translation>계정 한도 도달</translation>
+    </message>
+    <message>
+        <source>no free GPUs</source>
+        <translation>남는 GPU 없음</translation>
+    </message>
+    <message>
+        <source>others first</source>
+        <translation>우선순위 대기</translation>
+    </message>
+    <message>
+        <source>waits for another job</source>
+        <translation>다른 작업 대기</translation>
+    </message>
+    <message>
+        <source>starts later</source>
+        <translation>예약 시각 대기</translation>
+    </message>
+    <message>
+        <source>held by its user</source>
+        <translation>사용자가 보류</translation>
+    </message>
+    <message>
+        <source>held by an administrator</source>
+        <translation>관리자가 보류</translation>
+    </message>
+    <message>
+        <source>its nodes are unavailable</source>
+        <translation>요청 노드 사용 불가</translation>
+    </message>
+    <message>
+        <source>partition down</source>
+        <translation>파티션 중단</translation>
+    </message>
+    <message>
+        <source>not yet considered</source>
+        <translation>아직 검토 전</translation>
+    </message>
+</context>
+<context>
     <name>PinDialog</name>
     <message>
         <source>Leave kiosk mode</source>
@@ -2389,6 +2740,409 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>{url} has no {series} series: start `hangang-console serve` and let Prometheus scrape it, or give the fleet file with --inventory</source>
         <translation>{url}에 {series} 시계열이 없습니다: `hangang-console serve`를 시작해 Prometheus가 수집하게 하거나, --inventory로 플릿 파일을 지정하세요</translation>
+    </message>
+</context>
+<context>
+    <name>QuotaApplyDialog</name>
+    <message>
+        <source>Undo the last cap change</source>
+        <translation>마지막 상한 변경 되돌리기</translation>
+    </message>
+    <message>
+        <source>Apply the new caps</source>
+        <translation>새 상한 적용</translation>
+    </message>
+    <message>
+        <source>%1 sector caps change, %2 GPUs of cap move:</source>
+        <translation>부문 상한 %1개가 바뀌고 상한 %2 GPU가 옮겨집니다:</translation>
+    </message>
+    <message>
+        <source>Slurm applies the caps at once: running jobs are not touched; new jobs above a cap wait.</source>
+        <translation>Slurm이 상한을 즉시 적용합니다. 실행 중인 작업은 그대로 두고, 상한을 넘는 새 작업은 대기합니다.</translation>
+    </message>
+    <message>
+        <source>Checks overridden: %1</source>
+        <translation>검사 무시: %1</translation>
+    </message>
+    <message>
+        <source>Why (written to the audit log)</source>
+        <translation>사유 (감사 기록에 남습니다)</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>사유</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>되돌리기</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>적용</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>사유:</translation>
+    </message>
+</context>
+<context>
+    <name>QuotaBackend</name>
+    <message>
+        <source>Cannot read the caps in {path}: {error}</source>
+        <translation>{path}에서 한도를 읽을 수 없습니다: {error}</translation>
+    </message>
+    <message>
+        <source>The caps changed since they were read (version {planned}, now {now}): plan again.</source>
+        <translation>한도를 읽은 뒤 바뀌었습니다(버전 {planned} → {now}). 다시 계획하십시오.</translation>
+    </message>
+    <message>
+        <source>GPU caps per sector in the console&apos;s own store (no scheduler)</source>
+        <translation>부문별 GPU 한도를 콘솔 자체 저장소에 보관(스케줄러 없음)</translation>
+    </message>
+    <message>
+        <source>borrowing via QOS {qos}</source>
+        <translation>QOS {qos}로 빌려 쓰기</translation>
+    </message>
+</context>
+<context>
+    <name>QuotaBoard</name>
+    <message>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <source>Undo last change…</source>
+        <translation>마지막 변경 되돌리기…</translation>
+    </message>
+    <message>
+        <source>Apply…</source>
+        <translation>적용…</translation>
+    </message>
+    <message>
+        <source>Read-only: this session may not change caps.</source>
+        <translation>읽기 전용: 이 세션은 상한을 바꿀 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Choose two different sectors that both have a GPU cap.</source>
+        <translation>GPU 상한이 있는 서로 다른 두 부문을 고르십시오.</translation>
+    </message>
+    <message>
+        <source>A change is being applied.</source>
+        <translation>변경을 적용하는 중입니다.</translation>
+    </message>
+    <message>
+        <source>The caps cannot be read now: apply once a read succeeds.</source>
+        <translation>지금은 상한을 읽을 수 없습니다. 읽기에 성공한 뒤 적용하십시오.</translation>
+    </message>
+    <message>
+        <source>Set a new cap or move cap between sectors first.</source>
+        <translation>먼저 새 상한을 정하거나 부문 사이에 상한을 옮기십시오.</translation>
+    </message>
+    <message>
+        <source>The caps changed since this plan: clear it and plan again.</source>
+        <translation>이 계획 이후 상한이 바뀌었습니다. 계획을 지우고 다시 세우십시오.</translation>
+    </message>
+    <message>
+        <source>The new caps fail a check (see Checks).</source>
+        <translation>새 상한이 검사를 통과하지 못했습니다 (검사 참조).</translation>
+    </message>
+    <message>
+        <source>Apply the new caps (asks for a reason)</source>
+        <translation>새 상한 적용 (사유를 묻습니다)</translation>
+    </message>
+    <message>
+        <source>Nothing to undo now.</source>
+        <translation>지금 되돌릴 변경이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Applying the new caps…</source>
+        <translation>새 상한을 적용하는 중…</translation>
+    </message>
+    <message>
+        <source>Applied: the new caps are in force.</source>
+        <translation>적용됨: 새 상한이 적용되었습니다.</translation>
+    </message>
+    <message>
+        <source>Undone: the caps are back.</source>
+        <translation>되돌림: 상한이 이전으로 돌아갔습니다.</translation>
+    </message>
+    <message>
+        <source>Tick “Override the checks”, write why, and undo again.</source>
+        <translation>“검사 무시”를 선택하고 사유를 적은 뒤 다시 되돌리십시오.</translation>
+    </message>
+    <message>
+        <source>Cannot read the sector caps from the scheduler: %1</source>
+        <translation>스케줄러에서 부문 상한을 읽을 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>The board shows the read of %1.</source>
+        <translation>보드는 %1에 읽은 값을 보여 줍니다.</translation>
+    </message>
+    <message>
+        <source>Reading the caps…</source>
+        <translation>상한을 읽는 중…</translation>
+    </message>
+    <message>
+        <source>Read %1 · %2 GPUs shared · version %3</source>
+        <translation>%1에 읽음 · 공유 GPU %2 · 버전 %3</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <source>lent (others borrow its unused cap)</source>
+        <translation>빌려줌 (다른 부문이 남는 상한을 사용)</translation>
+    </message>
+    <message>
+        <source>borrowed above its cap</source>
+        <translation>상한 초과 차용</translation>
+    </message>
+    <message>
+        <source>cap</source>
+        <translation>상한</translation>
+    </message>
+    <message>
+        <source>guarantee</source>
+        <translation>최소 보장</translation>
+    </message>
+    <message>
+        <source>new cap</source>
+        <translation>새 상한</translation>
+    </message>
+</context>
+<context>
+    <name>QuotaColumn</name>
+    <message>
+        <source>Cap (GPUs)</source>
+        <translation>상한 (GPU)</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <source>Borrowed above its cap</source>
+        <translation>상한 초과 차용</translation>
+    </message>
+    <message>
+        <source>Lent to other sectors</source>
+        <translation>다른 부문에 빌려줌</translation>
+    </message>
+    <message>
+        <source>Pending GPUs</source>
+        <translation>대기 GPU</translation>
+    </message>
+    <message>
+        <source>… pending at the cap</source>
+        <translation>… 상한 때문에 대기</translation>
+    </message>
+    <message>
+        <source>Guarantee</source>
+        <translation>최소 보장</translation>
+    </message>
+    <message>
+        <source>New cap</source>
+        <translation>새 상한</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>제한 없음</translation>
+    </message>
+    <message>
+        <source>New GPU cap of %1</source>
+        <translation>%1의 새 GPU 상한</translation>
+    </message>
+    <message>
+        <source>Cap of %1 (drag to another sector)</source>
+        <translation>%1의 상한 (다른 부문으로 끌어 놓기)</translation>
+    </message>
+    <message>
+        <source>Drag onto another sector to move the step&apos;s GPUs of cap there</source>
+        <translation>다른 부문에 끌어 놓으면 이동 단위만큼 상한 GPU를 그 부문으로 옮깁니다</translation>
+    </message>
+</context>
+<context>
+    <name>QuotaCommand</name>
+    <message>
+        <source>Result: {result}; audit entry {entry}, plan {plan}, caps set in {s} s</source>
+        <translation>결과: {result}; 감사 기록 {entry}, 계획 {plan}, 한도 설정 {s}초</translation>
+    </message>
+    <message>
+        <source>Caps version {version}; shared partition: {gpus} healthy GPUs</source>
+        <translation>한도 버전 {version}; 공유 파티션: 정상 GPU {gpus}개</translation>
+    </message>
+    <message>
+        <source>sector           cap  guarantee  running  borrowed  lent  pending  at cap</source>
+        <translation>부문             한도  최소보장   실행중   빌려씀    빌려줌  대기   한도대기</translation>
+    </message>
+    <message>
+        <source>Cap plan {plan} against caps version {version}: {gpus} GPUs of cap move</source>
+        <translation>한도 계획 {plan} (한도 버전 {version} 기준): 한도 GPU {gpus}개 이동</translation>
+    </message>
+    <message>
+        <source>(runs {running}, waits at cap {waiting})</source>
+        <translation>(실행 {running}, 한도로 대기 {waiting})</translation>
+    </message>
+    <message>
+        <source>A cap apply was interrupted: plan {plan} by {user} ({reason}). Finish it: hangang-console rebalance --mode quota --recover finish --yes; roll it back: … --recover rollback --yes (with the same fleet options).</source>
+        <translation>한도 적용이 중단되었습니다: {user}의 계획 {plan} ({reason}). 마치기: hangang-console rebalance --mode quota --recover finish --yes; 되돌리기: … --recover rollback --yes (같은 장비 옵션으로).</translation>
+    </message>
+    <message>
+        <source>Recovered ({choice}): caps now {caps}; audit entry {entry}</source>
+        <translation>복구됨({choice}): 현재 한도 {caps}; 감사 기록 {entry}</translation>
+    </message>
+</context>
+<context>
+    <name>QuotaPreviewPanel</name>
+    <message>
+        <source>Caps before → after</source>
+        <translation>상한 변경 전 → 후</translation>
+    </message>
+    <message>
+        <source>Checks</source>
+        <translation>검사</translation>
+    </message>
+    <message>
+        <source>Sector</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>Cap</source>
+        <translation>상한</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <source>Guarantee</source>
+        <translation>최소 보장</translation>
+    </message>
+    <message>
+        <source>Pending at cap</source>
+        <translation>상한 대기</translation>
+    </message>
+    <message>
+        <source>A new cap takes effect at once: running jobs carry on, new jobs above the cap wait (QOSGrpGRES). Nothing drains.</source>
+        <translation>새 상한은 즉시 적용됩니다. 실행 중인 작업은 계속되고 상한을 넘는 새 작업은 대기합니다 (QOSGrpGRES). 드레인은 없습니다.</translation>
+    </message>
+    <message>
+        <source>Override the checks</source>
+        <translation>검사 무시</translation>
+    </message>
+    <message>
+        <source>Justification (at least 10 characters)</source>
+        <translation>사유 (10자 이상)</translation>
+    </message>
+    <message>
+        <source>Why the checks are overridden</source>
+        <translation>검사를 무시하는 사유</translation>
+    </message>
+    <message>
+        <source>No change: set a new cap, or move GPUs of cap between sectors.</source>
+        <translation>변경 없음: 새 상한을 정하거나 부문 사이에 상한 GPU를 옮기십시오.</translation>
+    </message>
+    <message>
+        <source>The new caps pass every check.</source>
+        <translation>새 상한이 모든 검사를 통과합니다.</translation>
+    </message>
+</context>
+<context>
+    <name>QuotaService</name>
+    <message>
+        <source>A cap apply was interrupted: plan {plan} by {user} ({reason}). Finish it or roll it back first (rebalance --mode quota --recover finish|rollback).</source>
+        <translation>한도 적용이 중단되었습니다: {user}의 계획 {plan} ({reason}). 먼저 마치거나 되돌리십시오(rebalance --mode quota --recover finish|rollback).</translation>
+    </message>
+    <message>
+        <source>{error}</source>
+        <translation>{error}</translation>
+    </message>
+    <message>
+        <source>No applied cap plan {plan} in the audit log.</source>
+        <translation>감사 기록에 적용된 한도 계획 {plan}이(가) 없습니다.</translation>
+    </message>
+    <message>
+        <source>Cap plan {plan} was already undone (entry {entry}).</source>
+        <translation>한도 계획 {plan}은(는) 이미 되돌렸습니다(기록 {entry}).</translation>
+    </message>
+    <message>
+        <source>A reason is required.</source>
+        <translation>사유를 적어야 합니다.</translation>
+    </message>
+    <message>
+        <source>No interrupted cap apply to recover.</source>
+        <translation>복구할 중단된 한도 적용이 없습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>QuotaStrip</name>
+    <message>
+        <source>GPU cap (Slurm QOS)</source>
+        <translation>GPU 상한 (Slurm QOS)</translation>
+    </message>
+    <message>
+        <source>running within the cap</source>
+        <translation>상한 안에서 실행 중</translation>
+    </message>
+    <message>
+        <source>borrowed above the cap</source>
+        <translation>상한 초과 차용</translation>
+    </message>
+    <message>
+        <source>lent to other sectors</source>
+        <translation>다른 부문에 빌려줌</translation>
+    </message>
+    <message>
+        <source>GPUs waiting at the cap</source>
+        <translation>상한 때문에 대기 중인 GPU</translation>
+    </message>
+    <message>
+        <source>Caps cannot be read: %1</source>
+        <translation>상한을 읽을 수 없습니다: %1</translation>
+    </message>
+</context>
+<context>
+    <name>QuotaValidation</name>
+    <message>
+        <source>The plan changes no cap.</source>
+        <translation>이 계획은 바꾸는 한도가 없습니다.</translation>
+    </message>
+    <message>
+        <source>The caps changed since this plan was made (version {planned}, now {now}): someone else changed a QOS first. Plan again.</source>
+        <translation>계획을 만든 뒤 한도가 바뀌었습니다(버전 {planned} → {now}). 다른 사람이 먼저 QOS를 바꿨습니다. 다시 계획하십시오.</translation>
+    </message>
+    <message>
+        <source>{sector}: a cap cannot be negative ({cap}).</source>
+        <translation>{sector}: 한도는 음수일 수 없습니다({cap}).</translation>
+    </message>
+    <message>
+        <source>The caps would add up to {caps} GPUs but the shared partition has {capacity} healthy GPUs.</source>
+        <translation>한도 합계가 {caps} GPU가 되지만 공유 파티션의 정상 GPU는 {capacity}개입니다.</translation>
+    </message>
+    <message>
+        <source>{below} Needs an override with a reason.</source>
+        <translation>{below} 사유를 적은 예외 승인이 필요합니다.</translation>
+    </message>
+    <message>
+        <source>{below} The override needs a written justification (at least {chars} characters).</source>
+        <translation>{below} 예외 승인에는 {chars}자 이상의 사유가 필요합니다.</translation>
+    </message>
+    <message>
+        <source>{below} Overridden: {why}</source>
+        <translation>{below} 예외 승인: {why}</translation>
+    </message>
+    <message>
+        <source>{sector} would have a cap of {cap} GPUs, below its guarantee of {guarantee}.</source>
+        <translation>{sector} 부문의 한도가 {cap} GPU로 최소 보장량 {guarantee} GPU보다 적어집니다.</translation>
+    </message>
+    <message>
+        <source>{sector} would have a cap of {cap} GPUs, above its maximum of {maximum}.</source>
+        <translation>{sector} 부문의 한도가 {cap} GPU로 상한 {maximum} GPU를 넘습니다.</translation>
+    </message>
+    <message>
+        <source>{sector} runs {running} GPUs now, above the new cap of {cap}: its jobs carry on, new ones wait until it is under the cap.</source>
+        <translation>{sector} 부문은 지금 GPU {running}개를 쓰고 있어 새 한도 {cap}보다 많습니다. 실행 중인 작업은 계속되고, 새 작업은 한도 아래로 내려갈 때까지 기다립니다.</translation>
     </message>
 </context>
 <context>
@@ -3237,8 +3991,8 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
 <context>
     <name>ReportIdleJobs</name>
     <message>
-        <source>7. Idle-allocated GPUs and efficiency</source>
-        <translation>7. 배정되었으나 쓰지 않은 GPU와 효율</translation>
+        <source>8. Idle-allocated GPUs and efficiency</source>
+        <translation>8. 배정되었으나 쓰지 않은 GPU와 효율</translation>
     </message>
     <message>
         <source>Efficiency by sector</source>
@@ -3366,6 +4120,153 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>Incident durations count only the part inside the period (start to resolution; an open incident to the end of the period).</source>
         <translation>장애 지속 시간: 보고 기간 안에 든 부분만 (시작 ~ 해소, 미해소는 기간 끝까지).</translation>
+    </message>
+</context>
+<context>
+    <name>ReportReconcile</name>
+    <message>
+        <source>agree</source>
+        <translation>일치</translation>
+    </message>
+    <message>
+        <source>the console charges every GPU allocated to the sector, held by a job or not</source>
+        <translation>콘솔은 작업이 점유했는지와 관계없이 부문에 할당된 모든 GPU를 집계함</translation>
+    </message>
+    <message>
+        <source>the console recorded only part of the period</source>
+        <translation>콘솔이 기간의 일부만 기록함</translation>
+    </message>
+    <message>
+        <source>jobs charged to the sector in Slurm ran on GPUs the console charges elsewhere</source>
+        <translation>Slurm에서 이 부문에 집계된 작업이 콘솔에서는 다른 곳에 집계되는 GPU에서 실행됨</translation>
+    </message>
+    <message>
+        <source>jobs whose account and partition map to no sector</source>
+        <translation>계정과 파티션이 어느 부문에도 연결되지 않은 작업</translation>
+    </message>
+    <message>
+        <source>the console has no such sector</source>
+        <translation>콘솔에 없는 부문</translation>
+    </message>
+    <message>
+        <source>7. Slurm&apos;s books beside the console&apos;s</source>
+        <translation>7. Slurm 장부와 콘솔 장부 대조</translation>
+    </message>
+    <message>
+        <source>Slurm&apos;s books are absent from this report: it was made without --from-slurm (or the fleet file has no [slurm] table), so only the console&apos;s own accounting is shown.</source>
+        <translation>이 보고서에는 Slurm 장부가 없습니다. --from-slurm 없이(또는 플릿 파일에 [slurm] 표 없이) 만들어져 콘솔 자체 집계만 보여 줍니다.</translation>
+    </message>
+    <message>
+        <source>Slurm&apos;s books could not be read: {error}</source>
+        <translation>Slurm 장부를 읽을 수 없음: {error}</translation>
+    </message>
+    <message>
+        <source>Read from {how}, at {at}.</source>
+        <translation>{how}에서 {at}에 읽음.</translation>
+    </message>
+    <message>
+        <source>Allocated GPU-hours per sector as Slurm&apos;s accounting holds them (sacct, each job clipped to the period) and as the console counted them from its samples; efficiency is the console&apos;s used GPU-hours ÷ Slurm&apos;s allocated; idle-allocated is what Slurm allocated minus the GPU-hours the GPUs were busy.</source>
+        <translation>부문별 할당 GPU시간: Slurm 회계 기록(sacct, 작업마다 기간 안으로 자름)과 콘솔이 샘플로 집계한 값. 효율은 콘솔의 사용 GPU시간 ÷ Slurm 할당, 유휴 할당은 Slurm 할당에서 GPU가 바빴던 GPU시간을 뺀 값입니다.</translation>
+    </message>
+    <message>
+        <source>Waits: submit → start of the jobs that started in the period (p50, p90, minutes); pending: the jobs in the queue when the report was made, and the reason holding the most GPUs.</source>
+        <translation>대기: 기간 안에 시작한 작업의 제출 → 시작 시간(p50, p90, 분). 대기 중: 보고서를 만들 때 대기열에 있던 작업과 가장 많은 GPU를 붙잡은 사유.</translation>
+    </message>
+    <message>
+        <source>Charged by Slurm: {rules}.</source>
+        <translation>Slurm 집계 기준: {rules}.</translation>
+    </message>
+    <message>
+        <source>The console recorded {pct} % of the period&apos;s hours.</source>
+        <translation>콘솔은 기간의 {pct} %를 기록했습니다.</translation>
+    </message>
+    <message>
+        <source>The queue could not be read: {error}</source>
+        <translation>대기열을 읽을 수 없음: {error}</translation>
+    </message>
+    <message>
+        <source>(unmapped)</source>
+        <translation>(미연결)</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>합계</translation>
+    </message>
+    <message>
+        <source>organisation account</source>
+        <translation>기관 계정</translation>
+    </message>
+    <message>
+        <source>sector account</source>
+        <translation>부문 계정</translation>
+    </message>
+    <message>
+        <source>partition</source>
+        <translation>파티션</translation>
+    </message>
+    <message>
+        <source>unmapped</source>
+        <translation>미연결</translation>
+    </message>
+    <message>
+        <source>Sector</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>Slurm GPU-h</source>
+        <translation>Slurm GPU시간</translation>
+    </message>
+    <message>
+        <source>Console GPU-h</source>
+        <translation>콘솔 GPU시간</translation>
+    </message>
+    <message>
+        <source>Difference GPU-h</source>
+        <translation>차이 GPU시간</translation>
+    </message>
+    <message>
+        <source>Efficiency %</source>
+        <translation>효율 %</translation>
+    </message>
+    <message>
+        <source>Idle-allocated GPU-h</source>
+        <translation>유휴 할당 GPU시간</translation>
+    </message>
+    <message>
+        <source>Jobs started</source>
+        <translation>시작된 작업</translation>
+    </message>
+    <message>
+        <source>Wait p50 (min)</source>
+        <translation>대기 p50 (분)</translation>
+    </message>
+    <message>
+        <source>Wait p90 (min)</source>
+        <translation>대기 p90 (분)</translation>
+    </message>
+    <message>
+        <source>Pending jobs</source>
+        <translation>대기 작업</translation>
+    </message>
+    <message>
+        <source>Pending GPUs</source>
+        <translation>대기 GPU</translation>
+    </message>
+    <message>
+        <source>Main reason</source>
+        <translation>주된 사유</translation>
+    </message>
+    <message>
+        <source>Waits and the queue</source>
+        <translation>대기 시간과 대기열</translation>
+    </message>
+    <message>
+        <source>{rule} {hours} GPU-h</source>
+        <translation>{rule} {hours} GPU시간</translation>
+    </message>
+    <message>
+        <source>Why they differ</source>
+        <translation>차이의 이유</translation>
     </message>
 </context>
 <context>
@@ -3626,6 +4527,17 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>SchedulerWatch</name>
+    <message>
+        <source>Slurm&apos;s accounting cannot be read: {error}</source>
+        <translation>Slurm 회계를 읽을 수 없음: {error}</translation>
+    </message>
+    <message>
+        <source>Slurm&apos;s queue cannot be read: {error}</source>
+        <translation>Slurm 대기열을 읽을 수 없음: {error}</translation>
+    </message>
+</context>
+<context>
     <name>SectorCard</name>
     <message>
         <source>GPUs in use</source>
@@ -3811,6 +4723,62 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>No history recorded in this range</source>
         <translation>이 기간의 기록이 없습니다</translation>
+    </message>
+</context>
+<context>
+    <name>SectorWaits</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1초</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1분</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1시간</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <comment>jobs / GPUs</comment>
+        <translation>작업 %1 / GPU %2</translation>
+    </message>
+    <message>
+        <source>%1: %2 GPU</source>
+        <translation>%1: GPU %2개</translation>
+    </message>
+    <message>
+        <source>jobs / GPUs waiting now</source>
+        <translation>지금 대기 중인 작업 / GPU</translation>
+    </message>
+    <message>
+        <source>wait p50 / p90, last %1 d</source>
+        <translation>대기 p50 / p90, 최근 %1일</translation>
+    </message>
+    <message>
+        <source>no job waits</source>
+        <translation>대기 작업 없음</translation>
+    </message>
+    <message>
+        <source>no job started</source>
+        <translation>시작한 작업 없음</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>wait p50 / p90</source>
+        <translation>대기 p50 / p90</translation>
+    </message>
+    <message>
+        <source>Figures from Slurm: pending jobs by squeue, waits (submit to start) by sacct</source>
+        <translation>Slurm의 수치: 대기 작업은 squeue, 대기 시간(제출 → 시작)은 sacct</translation>
+    </message>
+    <message>
+        <source>Slurm cannot be read now: the dimmed figures are the last read</source>
+        <translation>지금 Slurm을 읽을 수 없음: 흐린 수치는 마지막으로 읽은 값</translation>
     </message>
 </context>
 <context>
@@ -4026,6 +4994,33 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>Slurm controller {where}: {error}</source>
         <translation>Slurm 컨트롤러 {where}: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>SlurmQuota</name>
+    <message>
+        <source>Slurm&apos;s accounting (slurmdbd) did not answer, so the sector caps cannot be read or changed: {error}</source>
+        <translation>Slurm 회계(slurmdbd)가 응답하지 않아 부문 한도를 읽거나 바꿀 수 없습니다: {error}</translation>
+    </message>
+    <message>
+        <source>Slurm has no QOS {missing} (quota mode needs one per sector; `accounts reconcile` creates them).</source>
+        <translation>Slurm에 QOS {missing}이(가) 없습니다(한도 모드는 부문마다 QOS가 필요합니다. `accounts reconcile`로 만듭니다).</translation>
+    </message>
+    <message>
+        <source>Slurm has no node in the shared partition {partition}.</source>
+        <translation>Slurm의 공유 파티션 {partition}에 노드가 없습니다.</translation>
+    </message>
+    <message>
+        <source>A sector QOS changed since the plan was made (version {planned}, now {now}): plan again.</source>
+        <translation>계획을 만든 뒤 부문 QOS가 바뀌었습니다(버전 {planned} → {now}). 다시 계획하십시오.</translation>
+    </message>
+    <message>
+        <source>sector caps as GrpTRES=gres/gpu of QOS {names} over partition {partition}</source>
+        <translation>부문 한도는 파티션 {partition} 위의 QOS {names}의 GrpTRES=gres/gpu</translation>
+    </message>
+    <message>
+        <source>borrowing via QOS {qos} (requeued after a grace time of {grace} s)</source>
+        <translation>QOS {qos}로 빌려 쓰기(유예 {grace}초 뒤 재대기열)</translation>
     </message>
 </context>
 <context>
@@ -4368,6 +5363,41 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>No job history for this fleet: no prediction.</source>
         <translation>이 클러스터에는 작업 기록이 없어 예측하지 않습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>WaitsTable</name>
+    <message>
+        <source>Sector</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>Jobs started</source>
+        <translation>시작된 작업</translation>
+    </message>
+    <message>
+        <source>Wait p50 (min)</source>
+        <translation>대기 p50 (분)</translation>
+    </message>
+    <message>
+        <source>Wait p90 (min)</source>
+        <translation>대기 p90 (분)</translation>
+    </message>
+    <message>
+        <source>Waits in Slurm (submit to start), jobs started in the period</source>
+        <translation>Slurm 대기 시간(제출 → 시작), 기간 안에 시작한 작업</translation>
+    </message>
+    <message>
+        <source>Waits per sector</source>
+        <translation>부문별 대기 시간</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>불러오는 중…</translation>
+    </message>
+    <message>
+        <source>(unmapped account)</source>
+        <translation>(연결되지 않은 계정)</translation>
     </message>
 </context>
 <context>

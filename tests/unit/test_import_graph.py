@@ -45,17 +45,18 @@ ALLOWED: dict[str, set[str]] = {
     "alerts": {"vocabulary", "settings", "fleet"},
     # Slurm over SSH uses the telemetry's SSH transport and host-key checks
     "capacity": {"vocabulary", "settings", "inventory", "telemetry"},
-    # the scheduler's books: Slurm's commands through the capacity backends' runners
-    # fleet/jobs.py SchedulerJobs; history/job_usage_db.py the per-job usage efficiency reads
-    "scheduler": {"vocabulary", "inventory", "capacity", "fleet", "history"},
+    # the scheduler's books: Slurm's commands through the capacity backends' runners; the
+    # access policy (settings) before reconciling accounts; SchedulerJobs (fleet); the per-job
+    # usage store efficiency reads (history)
+    "scheduler": {"vocabulary", "inventory", "capacity", "fleet", "settings", "history"},
     # the Prometheus source also reads serve's book counters back into the history's rows
     "sources": {"vocabulary", "inventory", "fleet", "telemetry", "capacity", "node-side"}
     | {"whatif", "history"},
     # the queue model: jobs in, waits out; knows no backend (the setup hands it a history)
     "whatif": {"vocabulary"},
-    # scheduler: the idle-jobs section charges jobs by the books' rules (reports/idle_jobs.py)
     "reports": {"vocabulary", "settings", "history", "alerts", "capacity", "energy.books"}
-    | {"whatif", "scheduler"},  # the appendix says how predicted waits are made and from which jobs
+    | {"whatif"}  # the appendix says how predicted waits are made and from which jobs
+    | {"scheduler"},  # the reconciliation: Slurm's books beside the console's; idle jobs
     # serve and status run the wiring's services without a window (console/room/)
     "commands": _CONSOLE - {"commands"} | {"node-side", "room", "wiring"},
     "bridge": {"vocabulary", "fleet"},
@@ -63,19 +64,21 @@ ALLOWED: dict[str, set[str]] = {
     "wiring": _CONSOLE - {"commands"} | {"bridge", "node-side"},
     "room": _CONSOLE - {"commands"} | {"wiring", "node-side"},
     "widgets.common": {"vocabulary", "settings"},
-    "widgets.history": {"vocabulary", "settings", "history", "energy.books", "widgets.common"},
+    "widgets.history": {"vocabulary", "settings", "history", "energy.books", "widgets.common"}
+    | {"scheduler"},  # the waits table (sacct through the watch), Slurm's accounts
     "widgets.fleet": {"vocabulary", "settings", "fleet", "history", "widgets.common"}
-    | {"widgets.history"},
+    | {"widgets.history", "scheduler"},  # the cards show the scheduler watch's view
     "widgets.alerts": {"vocabulary", "settings", "alerts", "widgets.common"},
     "widgets.capacity": {"vocabulary", "settings", "capacity", "widgets.common", "widgets.fleet"}
     | {"widgets.history", "whatif"},
     "widgets.reports": {"vocabulary", "settings", "reports", "widgets.common"},
     # the two front-ends: the wiring hands them its services and options
     "widgets.kiosk": {"vocabulary", "settings", "alerts", "fleet", "wiring", "widgets.common"}
-    | {"widgets.fleet", "widgets.history"},
+    | {"widgets.fleet", "widgets.history"}
+    | {"widgets.capacity"},  # quota mode: the sector pages' caps come through its read worker
     "widgets.window": {"vocabulary", "settings", "alerts", "fleet", "history", "wiring", "bridge"}
     | {f"widgets.{page}" for page in ("common", "fleet", "history", "alerts", "capacity")}
-    | {"widgets.reports"},
+    | {"widgets.reports", "scheduler"},
 }
 
 

@@ -49,6 +49,25 @@ BROKEN = QColor("#ff5630")
 OK = QColor("#36b37e")
 
 
+def is_quota(entry: AuditEntry) -> bool:
+    """A change of the sectors' GPU caps (quota mode), not of nodes."""
+    return entry.body.get("kind") == "quota"
+
+
+def cap_change(entry: AuditEntry) -> dict[Sector, tuple[int | None, int | None]]:
+    """Per sector: its GPU cap before and after a quota change."""
+    before, after = entry.body.get("before", {}), entry.body.get("after", {})
+    return {s: (before.get(s.value), after.get(s.value)) for s in SECTORS}
+
+
+def caps_text(entry: AuditEntry) -> str:
+    return "; ".join(
+        f"{sector_name(s)} {'–' if b is None else b}→{'–' if a is None else a}"
+        for s, (b, a) in cap_change(entry).items()
+        if b != a
+    )
+
+
 def sector_change(entry: AuditEntry) -> dict[Sector, tuple[int, int, int]]:
     """Per sector: nodes before, nodes after, GPUs gained (negative: given)."""
     before = Counter(entry.body.get("before", {}).values())
@@ -172,7 +191,7 @@ class AuditView(QWidget):
                 self._action_name(e.action),
                 e.plan_id,
                 e.reason,
-                moves_text(e.moves),
+                caps_text(e) if is_quota(e) else moves_text(e.moves),
                 self._result_name(e.result),
             )
             for col, text in enumerate(cells):
@@ -211,7 +230,11 @@ class AuditView(QWidget):
     def _selected(self) -> None:
         entry = self.selected_entry()
         self.details.setPlainText(self.describe(entry) if entry is not None else "")
-        undoable = entry is not None and entry.action == "apply" and entry.result == "applied"
+        undoable = (
+            entry is not None
+            and entry.action in ("apply", "quota-apply")
+            and entry.result == "applied"
+        )
         refused = refusal_text(self.policy, Action.REBALANCE_UNDO)
         self.undo_button.setEnabled(undoable and refused is None)
         self.undo_button.setToolTip(
@@ -235,12 +258,23 @@ class AuditView(QWidget):
             ),
             fmt(self.tr("Reason: %1"), e.reason),
         ]
+        if e.body.get("kind") == "accounts":  # Slurm accounts reconciled: commands, not moves
+            return "\n".join(lines + ["", self.tr("Commands:")] + [
+                f"  {'✓' if r.get('ok') else '✗'} {' '.join(r.get('argv', []))}"
+                + ("" if r.get("ok") else f" ({r.get('output', '')})")
+                for r in e.body.get("results", [])
+            ] + ["", fmt(self.tr("Hash %1"), e.hash), fmt(self.tr("After %1"), e.prev_hash)])
         if plan.get("undoes"):
             lines.append(fmt(self.tr("Undoes plan %1"), plan["undoes"]))
         if plan.get("override"):
             lines.append(fmt(self.tr("Guarantee overridden: %1"), plan.get("justification", "")))
         if e.body.get("error"):
             lines.append(fmt(self.tr("Error: %1"), e.body["error"]))
+        if is_quota(e):  # caps, not nodes: no moves and no steps to list
+            lines += ["", self.tr("GPU cap per sector (before → after):")]
+            lines.append(caps_text(e) or self.tr("no cap changed"))
+            lines += ["", fmt(self.tr("Hash %1"), e.hash), fmt(self.tr("After %1"), e.prev_hash)]
+            return "\n".join(lines)
         lines += ["", self.tr("Per sector (nodes before → after, GPUs moved):")]
         for sector, (before, after, gained) in sector_change(e).items():
             lines.append(f"  {sector_name(sector)}: {before} → {after} ({gained:+d} GPU)")

@@ -1,5 +1,6 @@
-"""One card per sector: GPUs entitled / allocated / in use, average utilisation, and its GPUs'
-power now and energy today (widgets/fleet/sector_energy.py)."""
+"""One card per sector: GPUs entitled / allocated / in use, average utilisation, its GPUs'
+power now and energy today (widgets/fleet/sector_energy.py) and, with Slurm, what waits in its
+queue (widgets/fleet/sector_waits.py)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from widgets.fleet.sector_energy import (
     sector_kwh,
     sector_power_kw,
 )
+from widgets.fleet.sector_waits import SectorWaits
 
 
 def _set(label: QLabel, text: str) -> None:
@@ -80,6 +82,8 @@ class SectorCard(QFrame):
         layout.addLayout(big)
         layout.addWidget(self.bar)
         layout.addLayout(small)
+        self.waits = SectorWaits(sector.value)
+        layout.addWidget(self.waits)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -137,6 +141,11 @@ class SectorCards(QWidget):
     def set_energy_today(self, reader: TodayReader) -> None:
         """The history's energy today, shared with the other panels of the window."""
         self.today = reader
+
+    def show_scheduler(self, view) -> None:
+        """A SchedulerView (console/scheduler/watch.py), or None: no Slurm, no queue rows."""
+        for card in self.cards.values():
+            card.waits.show_view(view)
 
     def show_snapshot(self, snap: FleetSnapshot) -> None:
         kw = sector_power_kw(snap)

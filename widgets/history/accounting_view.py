@@ -7,6 +7,7 @@ are the same DataFrame (numbers rounded as shown), with the total row last.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -31,6 +32,7 @@ from console.settings import AccountingSettings, EnergySettings
 from widgets.common.csv_export import AskPath, Column, FrameModel, ask_save_path, export_csv
 from widgets.common.labels import fmt, sector_name, ui_language
 from widgets.history.accounting_energy import ENERGY, energy_columns, with_energy
+from widgets.history.accounting_waits import WaitsSource, WaitsTable
 from widgets.history.idle_jobs_table import IdleJobsTable
 from widgets.history.query import AccountingResult, HistoryQueries, accounting_report
 from widgets.history.time_range import source_label
@@ -87,12 +89,16 @@ class AccountingView(QWidget):
         self.ask_save_path: AskPath = ask_save_path
         self.result: AccountingResult | None = None
         self.problem: str | None = None
+        self.waits_source: WaitsSource | None = None  # with Slurm: sacct's waits per sector
+        self.waits = WaitsTable()
         self.preset = QComboBox()
         self.first = QDateEdit(calendarPopup=True)
         self.last = QDateEdit(calendarPopup=True)
         self.by = QComboBox()
         self.refresh_button = QPushButton()
         self.export_button = QPushButton()
+        self.accounts_button = QPushButton(visible=False)  # shown when the fleet has Slurm
+        self.open_accounts: Callable[[], object] | None = None
         self.note = QLabel(objectName="Legend")
         self.from_label, self.to_label = QLabel(), QLabel()
         self.model = FrameModel([], self)
@@ -116,10 +122,12 @@ class AccountingView(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.note)
         bar.addWidget(self.export_button)
+        bar.addWidget(self.accounts_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.waits)
         self.idle = IdleJobsTable()  # the jobs at ~0 % in the same period (hidden without Slurm)
         layout.addWidget(self.idle, 1)
         self.retranslate()
@@ -131,6 +139,7 @@ class AccountingView(QWidget):
         self.by.currentIndexChanged.connect(lambda _: self.refresh())
         self.refresh_button.clicked.connect(self.refresh)
         self.export_button.clicked.connect(lambda: self.export_csv())
+        self.accounts_button.clicked.connect(lambda: self.open_accounts and self.open_accounts())
 
     def attach(
         self,
@@ -141,6 +150,11 @@ class AccountingView(QWidget):
         self.queries, self.settings, self.energy = queries, settings, energy
         if self.isVisible():
             self.refresh()
+
+    def set_accounts(self, opener: Callable[[], object]) -> None:
+        """Show "Slurm accounts…", which calls `opener` (the fleet file names a Slurm)."""
+        self.open_accounts = opener
+        self.accounts_button.setVisible(True)
 
     def today(self) -> date:
         return datetime.now(self.tz).date()
@@ -160,6 +174,7 @@ class AccountingView(QWidget):
         self.to_label.setText(self.tr("to"))
         self.refresh_button.setText(self.tr("Refresh"))
         self.export_button.setText(self.tr("Export CSV…"))
+        self.accounts_button.setText(self.tr("Slurm accounts…"))
         self.preset.setAccessibleName(self.tr("Accounting period"))
         self.by.setAccessibleName(self.tr("Group accounting by"))
         self.first.setAccessibleName(self.tr("First day"))
@@ -252,6 +267,7 @@ class AccountingView(QWidget):
             self._show,
             self._failed,
         )
+        self.waits.refresh(queries, self.waits_source, t0, t1)
         self._show_note()
 
     def _failed(self, message: str) -> None:

@@ -22,8 +22,10 @@ from console.app import Services
 from console.cli import Options
 from widgets.common.application import qt_application, save_screenshot
 from widgets.common.i18n import Translations
+from widgets.common.queue_views import QueueViews
 from widgets.fleet.sector_energy import TodayReader
 from widgets.kiosk.demo_control import DemoControl
+from widgets.kiosk.quota_feed import QuotaFeed
 from widgets.kiosk.window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,7 @@ class KioskFrontend:
         self.window: KioskWindow | None = None
         self.translations: Translations | None = None
         self.control: DemoControl | None = None  # --demo-control only
+        self.quota_feed: QuotaFeed | None = None  # quota mode: caps on the sector pages
         self.exit_code = 0
 
     def create_application(self, argv: list[str]) -> None:
@@ -62,6 +65,16 @@ class KioskFrontend:
         window.problem_source = services.source_problem
         window.exit_requested.connect(self.app.quit)
         self._connect_energy(window, services)
+        if services.scheduler is not None:  # Slurm's queue and waits on the sector pages
+            feed = QueueViews(window)
+            for page in window.pages:
+                if hasattr(page, "show_scheduler"):
+                    feed.view_ready.connect(page.show_scheduler)
+            feed.attach(services.scheduler)
+        if services.quota is not None:
+            self.quota_feed = QuotaFeed(services.quota.read, window.pages, window)
+            window.exit_requested.connect(self.quota_feed.shutdown)
+            self.quota_feed.start()
         view = services.incident_view  # the room's incidents when attached to a room
         if view is not None:  # the attention page lists open incidents
             for page in window.pages:
@@ -127,4 +140,6 @@ class KioskFrontend:
 
     def exec(self) -> int:
         rc = self.app.exec()
+        if self.quota_feed is not None:
+            self.quota_feed.shutdown()
         return rc or self.exit_code

@@ -24,6 +24,7 @@ from widgets.fleet.sector_energy import (
     sector_kwh,
     sector_power_kw,
 )
+from widgets.fleet.sector_waits import SectorWaits
 from widgets.fleet.utilization_plot import UtilizationPlot
 from widgets.kiosk.page import KioskPage
 from widgets.kiosk.parts import (
@@ -32,6 +33,7 @@ from widgets.kiosk.parts import (
     sector_view,
     set_text,
 )
+from widgets.kiosk.quota_strip import QuotaStrip
 from widgets.kiosk.style import enlarge_heatmap, enlarge_plot, fit_sector_labels
 
 MAX_ORG_ROWS = 6
@@ -57,6 +59,9 @@ class OverviewPage(KioskPage):
 
     def set_energy_today(self, reader: TodayReader) -> None:
         self.cards.set_energy_today(reader)
+
+    def show_scheduler(self, view) -> None:
+        self.cards.show_scheduler(view)
 
     def show_snapshot(self, snap: FleetSnapshot) -> None:
         self.cards.show_snapshot(snap)
@@ -84,6 +89,7 @@ class SectorPage(KioskPage):
             stats.addWidget(caption, 1, col)
         self.bar = EntitlementBar(SECTOR_COLORS[sector])
         self.bar_legend = QLabel(objectName="KioskBarLegend")
+        self.waits = SectorWaits(sector.value, big=True)  # with Slurm: its queue and waits
         energy = QGridLayout()
         energy.setHorizontalSpacing(40)
         for col, (value, caption) in enumerate(
@@ -91,9 +97,13 @@ class SectorPage(KioskPage):
         ):
             energy.addWidget(value, 0, col)
             energy.addWidget(caption, 1, col)
+        left = QVBoxLayout()  # the queue sits under the legend, beside the energy: no new row
+        left.addWidget(self.bar_legend)
+        left.addWidget(self.waits)
         under_bar = QHBoxLayout()
-        under_bar.addWidget(self.bar_legend, 1)
+        under_bar.addLayout(left, 1)
         under_bar.addLayout(energy)
+        self.quota = QuotaStrip(sector)  # quota mode only: shown once a read arrives
         self.orgs = StatTable(4, MAX_ORG_ROWS, stretch=(8, 2, 3, 2))
         self.heatmap = FleetHeatmap()
         enlarge_heatmap(self.heatmap)
@@ -111,6 +121,7 @@ class SectorPage(KioskPage):
         layout.addLayout(stats)
         layout.addWidget(self.bar)
         layout.addLayout(under_bar)
+        layout.addWidget(self.quota)
         layout.addSpacing(12)
         layout.addLayout(body, 1)
         self.retranslate()
@@ -120,6 +131,10 @@ class SectorPage(KioskPage):
 
     def set_energy_today(self, reader: TodayReader) -> None:
         self.today = reader
+
+    def show_scheduler(self, view) -> None:
+        """A SchedulerView, or None without Slurm (then nothing is shown)."""
+        self.waits.show_view(view)
 
     def retranslate(self) -> None:
         captions = (
@@ -145,6 +160,13 @@ class SectorPage(KioskPage):
             (self.tr("Organisation"), self.tr("nodes"), self.tr("GPUs in use"), self.tr("util."))
         )
         self.nodes_title.setText(self.tr("Its nodes: GPU utilisation, one column per node"))
+
+    def show_quota(self, state) -> None:
+        """Quota mode: the sector's cap, running, borrowed and lent GPUs (a QuotaState)."""
+        self.quota.show_quota(state)
+
+    def show_quota_problem(self, text: str) -> None:
+        self.quota.show_problem(text)
 
     def show_snapshot(self, snap: FleetSnapshot) -> None:
         s = snap.sectors[self.index]

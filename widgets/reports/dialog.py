@@ -65,12 +65,15 @@ class ReportDialog(QDialog):
         parent: QWidget | None = None,
         energy: EnergySettings | None = None,
         job_history: Callable[[], object] | None = None,
+        scheduler: object | None = None,
     ) -> None:
         """`job_history`: the what-if's job source (the appendix names the period it learned
-        from); read on the report's thread."""
+        from); read on the report's thread. `scheduler`: the session's SchedulerWatch (with
+        [slurm]): Slurm's books for the period, read on that thread, reconciled in the report."""
         super().__init__(parent)
         self.setObjectName("ReportDialog")
         self.job_history = job_history
+        self.scheduler = scheduler
         self.history_path = history_path
         self.tz = tz
         self.settings = settings or AccountingSettings()
@@ -241,13 +244,18 @@ class ReportDialog(QDialog):
             pdf = pdf.with_suffix(".pdf")
         csv_dir = pdf.with_name(f"{pdf.stem}-csv") if self.csv.isChecked() else None
         signals, history, settings = self._signals, self.history_path, self.settings
-        energy, jobs = self.energy, self.job_history
+        energy, jobs, scheduler, tz = self.energy, self.job_history, self.scheduler, self.tz
 
         def work() -> None:  # on the pool thread: plain values in, signals out
             from console.reports.make import make_report
             from console.reports.request import EmptyPeriod
 
             try:
+                slurm = None
+                if scheduler is not None:  # sacct for the period: a failure is said in the PDF
+                    from console.reports.reconcile import read_period_books
+
+                    slurm = read_period_books(scheduler, request.period, tz)
                 made = make_report(
                     history,
                     request,
@@ -257,6 +265,7 @@ class ReportDialog(QDialog):
                     progress=signals.progress.emit,
                     energy=energy,
                     job_history=jobs() if jobs is not None else None,
+                    slurm=slurm,
                 )
             except Exception as exc:  # shown in the dialog; the pool thread must live on
                 signals.failed.emit(isinstance(exc, EmptyPeriod), str(exc) or type(exc).__name__)

@@ -20,11 +20,14 @@ from console.cli import Options
 from console.fleet.model import FleetSnapshot
 from widgets.capacity.audit_view import AuditView
 from widgets.capacity.board import RebalanceBoard
+from widgets.capacity.quota_board import QuotaBoard
 from widgets.common.application import qt_application, save_screenshot
 from widgets.common.i18n import Translations, system_language
+from widgets.common.queue_views import QueueViews
 from widgets.common.theme import apply_theme, choose_theme
 from widgets.fleet.node_detail import NodeDetail
 from widgets.fleet.sector_energy import TodayReader
+from widgets.history.accounts_dialog import AccountsDialog
 from widgets.history.query import HistoryQueries
 from widgets.reports.dialog import ReportDialog
 from widgets.window.alert_presenter import AlertPresenter
@@ -45,6 +48,7 @@ class WindowFrontend:
         self.queries: HistoryQueries | None = None
         self.details: dict[str, NodeDetail] = {}  # open node windows by node name
         self.report: ReportDialog | None = None
+        self.accounts: AccountsDialog | None = None
         self.tz = ZoneInfo("Asia/Seoul")
         self.exit_code = 0
 
@@ -72,6 +76,11 @@ class WindowFrontend:
         self.services, self.tz = services, tz
         self._connect_history(window, services)
         self._connect_capacity(window, services)
+        if services.scheduler is not None:  # Slurm's queue and waits on the cards and accounting
+            feed = QueueViews(window)
+            feed.view_ready.connect(window.cards.show_scheduler)
+            window.accounting.waits_source = services.scheduler.waits_between
+            feed.attach(services.scheduler)
         self.alerts = AlertPresenter(window, services)
         window.alerts.node_activated.connect(self.open_node)
         if options.timing:
@@ -86,7 +95,8 @@ class WindowFrontend:
         self.layout.restore()
         window.reset_layout_requested.connect(self.layout.reset)
         window.closing.connect(self.layout.save)
-        if window.board is not None and window.board.recovery.pending:
+        recovery = getattr(window.board, "recovery", None)  # the quota board has none
+        if recovery is not None and recovery.pending:
             window.tabs.setCurrentWidget(window.board)  # a settled crash outranks the last tab
         window.show()
         self.layout.restore_splitters()
@@ -110,6 +120,8 @@ class WindowFrontend:
         window.plot.attach(self.queries)
         settings = services.settings
         window.accounting.attach(self.queries, settings.accounting, settings.energy)
+        if services.inventory.slurm is not None:
+            window.accounting.set_accounts(self.open_accounts)
         books = services.job_books  # Slurm's jobs at ~0 %, under the accounting table
         window.accounting.idle.attach(books.idle_table if books is not None else None)
         window.table.node_activated.connect(self.open_node)
@@ -123,6 +135,17 @@ class WindowFrontend:
         window.report_action.setEnabled(history is not None)
         window.report_requested.connect(self.open_report)
 
+    def open_accounts(self) -> AccountsDialog:
+        """Accounting → Slurm accounts…: the association tree, read-only, kept while open."""
+        if self.accounts is None:
+            from console.scheduler.reconcile_apply import fleet_accounts_reader
+
+            self.accounts = AccountsDialog(fleet_accounts_reader(self.services.inventory),
+                                           parent=self.window)
+        self.accounts.show()
+        self.accounts.raise_()
+        return self.accounts
+
     def open_report(self) -> ReportDialog:
         """File → Report…: one dialog, kept (with its choices) while the window lives."""
         if self.report is None:
@@ -135,6 +158,7 @@ class WindowFrontend:
                 parent=self.window,
                 energy=self.services.settings.energy,
                 job_history=capacity.job_history if capacity is not None else None,
+                scheduler=self.services.scheduler,
             )
         if self.report.isVisible():  # already open, maybe behind the main window
             self.report.raise_()
@@ -144,6 +168,9 @@ class WindowFrontend:
 
     def _connect_capacity(self, window: MainWindow, services: Services) -> None:
         """The rebalance board and audit tabs, when the session has a capacity service."""
+        if services.quota is not None:  # quota mode: the board moves GPU caps, not nodes
+            self._connect_quota(window, services.quota)
+            return
         capacity = services.capacity
         if capacity is None:
             return
@@ -161,6 +188,19 @@ class WindowFrontend:
         board.recovery.refresh()
         if board.recovery.pending:  # a crash cut an apply short: start where it is settled
             window.tabs.setCurrentWidget(board)
+
+    def _connect_quota(self, window: MainWindow, quota) -> None:
+        board = QuotaBoard(quota, self.tz)
+        audit = AuditView(quota.audit, self.tz, quota.policy)
+        board.applied.connect(lambda _: audit.refresh())
+
+        def undo(plan_id: str) -> None:
+            window.tabs.setCurrentWidget(board)
+            board.ask_undo(plan_id)
+
+        audit.undo_requested.connect(undo)
+        window.add_capacity(board, audit)
+        window.closing.connect(board.shutdown)
 
     def open_node(self, name: str) -> NodeDetail:
         """The node's window (one per node): built, then the node watched, so it says it waits

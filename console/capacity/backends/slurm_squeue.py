@@ -27,6 +27,7 @@ class JobInfo:
     user: str
     account: str
     reason: str = ""  # why it pends (QOSGrpGRES, Resources, Priority, …); "" when it does not
+    qos: str = ""  # the job's QOS (quota mode: a sector's, or the borrow QOS)
 
     @property
     def running(self) -> bool:
@@ -93,6 +94,7 @@ def parse_squeue_json(text: str) -> list[JobInfo]:
                 str(job.get("user_name") or ""),
                 null(str(job.get("account") or "")),
                 null(str(job.get("state_reason") or "")),
+                null(str(job.get("qos") or "")),
             )
         )
     return out
@@ -113,6 +115,7 @@ SQUEUE_FIELDS = (
     "tres-per-job",
     "NodeList",
     "Reason",
+    "QOS",
 )
 _MIN_FIELDS = 10  # lines from before Reason was asked for still read
 SQUEUE_FORMAT = ",".join(f"{f}:|" for f in SQUEUE_FIELDS)
@@ -144,6 +147,7 @@ def parse_squeue_text(text: str, tz=None) -> list[JobInfo]:
                 user,
                 null(account),
                 null(fields[10]) if len(fields) > 10 else "",
+                null(fields[11]) if len(fields) > 11 else "",
             )
         )
     return out

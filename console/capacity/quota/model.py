@@ -44,6 +44,11 @@ class QuotaSettings:
     borrow_qos: str | None = None  # None: no borrowing above the caps
     grace_time_s: int = DEFAULT_GRACE_TIME_S
 
+    @classmethod
+    def from_table(cls, table: Mapping[str, object] | None) -> QuotaSettings:
+        """From the fleet file's checked `[slurm.quota]` table (defaults where it says nothing)."""
+        return quota_settings_from_table(table)
+
     def sector_of_qos(self, name: str) -> Sector | None:
         for sector, qos in self.qos.items():
             if qos == name:
@@ -187,3 +192,14 @@ class QuotaBackend(Protocol):
     def features(self) -> tuple[str, ...]:
         """What this backend can do, in words for the operator (version, borrowing)."""
         ...
+
+
+def quota_settings_from_table(table: Mapping[str, object] | None) -> QuotaSettings:
+    """The checked `[slurm.quota]` table (console/inventory/sections.py) as settings."""
+    table = dict(table or {})
+    names = dict(table.get("qos") or {})
+    qos = {s: str(names.get(s.value, default_qos_name(s))) for s in SECTORS}
+    borrow = table.get("borrow_qos") or None
+    return QuotaSettings(partition=str(table.get("partition", "shared")), qos=qos,
+                         borrow_qos=None if borrow is None else str(borrow),
+                         grace_time_s=int(table.get("grace_time", DEFAULT_GRACE_TIME_S)))

@@ -28,8 +28,8 @@ def data(tmp_path_factory):
 @pytest.mark.parametrize(
     ("lang", "title", "org"),
     [
-        ("ko", "7. 배정되었으나 쓰지 않은 GPU와 효율", "시청"),
-        ("en", "7. Idle-allocated GPUs and efficiency", "City Hall"),
+        ("ko", "8. 배정되었으나 쓰지 않은 GPU와 효율", "시청"),
+        ("en", "8. Idle-allocated GPUs and efficiency", "City Hall"),
     ],
 )
 def test_section_in_the_pdf_and_its_csv(data, tmp_path, lang, title, org):

@@ -174,7 +174,7 @@ def test_partitions_22_05_line():
 
 
 def test_squeue_text_format():
-    assert len(SQUEUE_FIELDS) == 11
+    assert len(SQUEUE_FIELDS) == 12
     text = ("4|PENDING|interest,public|3|N/A|root|(null)|gres:gpu:8||\n"
             "3|RUNNING|interest|3|2026-11-25T04:00:00|kim|proj|gres:gpu:8||n[04-06]|\n"
             "5|PENDING|public|1|N/A|lee|(null)||gres:gpu:16||\n")

@@ -1,0 +1,186 @@
+"""The quota board's preview: every sector's cap before → after, the checks, the override.
+
+A cap is a QOS limit Slurm applies at once: nothing drains and no running job stops, but a
+sector whose new cap is below what it runs now starts nothing new until it is back under the cap.
+The core refuses such a cap (and one below the guarantee) unless the operator overrides with a
+written justification; the panel says so in the checks and carries the override to the plan.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.capacity.quota.model import QuotaState
+from console.capacity.validation import Severity
+from console.fleet.model import SECTORS, Sector
+from widgets.common.labels import fmt, sector_name, ui_language
+
+SEVERITY_COLORS = {Severity.ERROR: QColor("#ff5630"), Severity.WARNING: QColor("#ffab00")}
+OK_COLOR = QColor("#36b37e")
+ROW_H = 22
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class QuotaPreviewPanel(QWidget):
+    override_changed = Signal(bool, str)  # override on, justification
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state: QuotaState | None = None
+        self.preview = None  # QuotaPreview
+        self.guarantees: dict[Sector, int] = {}
+        self.caps_title = QLabel(objectName="PanelTitle")
+        self.checks_title = QLabel(objectName="PanelTitle")
+        self.caps = QTableWidget(len(SECTORS), 5)
+        self.caps.verticalHeader().setVisible(False)
+        self.caps.verticalHeader().setDefaultSectionSize(ROW_H)
+        self.caps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.caps.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.caps.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.caps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = self.caps.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.caps.setFixedHeight(header.sizeHint().height() + ROW_H * len(SECTORS) + 4)
+        self.problems = QListWidget()
+        self.problems.setWordWrap(True)
+        self.problems.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.problems.setMinimumHeight(90)
+        self.effect = QLabel(objectName="Legend", wordWrap=True)
+        self.override = QCheckBox()
+        self.justification = QLineEdit()
+        self.justification.setEnabled(False)
+        row = QHBoxLayout()
+        row.addWidget(self.override)
+        row.addWidget(self.justification, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(self.caps_title)
+        layout.addWidget(self.caps)
+        layout.addWidget(self.effect)
+        layout.addWidget(self.checks_title)
+        layout.addWidget(self.problems, 1)
+        layout.addLayout(row)
+        self.override.toggled.connect(self._override_edited)
+        self.justification.textChanged.connect(self._override_edited)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.caps_title.setText(self.tr("Caps before → after"))
+        self.checks_title.setText(self.tr("Checks"))
+        self.caps.setAccessibleName(self.tr("Caps before → after"))
+        self.problems.setAccessibleName(self.tr("Checks"))
+        self.caps.setHorizontalHeaderLabels(
+            [
+                self.tr("Sector"),
+                self.tr("Cap"),
+                self.tr("Running"),
+                self.tr("Guarantee"),
+                self.tr("Pending at cap"),
+            ]
+        )
+        self.effect.setText(
+            self.tr(
+                "A new cap takes effect at once: running jobs carry on, new jobs above "
+                "the cap wait (QOSGrpGRES). Nothing drains."
+            )
+        )
+        self.override.setText(self.tr("Override the checks"))
+        self.override.setAccessibleName(self.tr("Override the checks"))
+        self.justification.setPlaceholderText(self.tr("Justification (at least 10 characters)"))
+        self.justification.setAccessibleName(self.tr("Why the checks are overridden"))
+        self._render()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def show_preview(
+        self, state: QuotaState | None, preview, guarantees: dict[Sector, int]
+    ) -> None:
+        """The draft's preview, or with none the caps as they are."""
+        self.state, self.preview, self.guarantees = state, preview, guarantees
+        self._render()
+
+    def reset_override(self) -> None:
+        self.override.setChecked(False)
+        self.justification.clear()
+
+    def set_editable(self, on: bool) -> None:
+        self.override.setEnabled(on)
+        self.justification.setEnabled(on and self.override.isChecked())
+
+    def _override_edited(self) -> None:
+        on = self.override.isChecked()
+        self.justification.setEnabled(on and self.override.isEnabled())
+        self.override_changed.emit(on, self.justification.text().strip() if on else "")
+
+    def _render(self) -> None:
+        state, preview = self.state, self.preview
+        after = preview.plan.caps() if preview is not None else None
+        for row, sector in enumerate(SECTORS):
+            cells = [sector_name(sector), "", "", "", ""]
+            below = False
+            if state is not None:
+                q = state.sectors[sector]
+                before = q.cap
+                new = after[sector] if after is not None else before
+                if new != before:
+                    change = (new or 0) - (before or 0)
+                    cells[1] = fmt(
+                        "%1 → %2 (%3)", "–" if before is None else before, new, f"{change:+d}"
+                    )
+                else:
+                    cells[1] = "–" if before is None else str(before)
+                guarantee = self.guarantees.get(sector)
+                below = new is not None and (
+                    new < q.running or (guarantee is not None and new < guarantee)
+                )
+                cells[2] = str(q.running)
+                cells[3] = "–" if guarantee is None else str(guarantee)
+                cells[4] = str(q.pending_at_cap)
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col:
+                    item.setTextAlignment(RIGHT)
+                if col == 1 and below and after is not None:
+                    item.setForeground(SEVERITY_COLORS[Severity.ERROR])
+                self.caps.setItem(row, col, item)
+        self._render_problems()
+
+    def _render_problems(self) -> None:
+        self.problems.clear()
+        preview = self.preview
+        if preview is None:
+            self.problems.addItem(
+                QListWidgetItem(
+                    self.tr("No change: set a new cap, or move GPUs of cap between sectors.")
+                )
+            )
+            return
+        lang = ui_language()
+        for p in preview.problems:
+            item = QListWidgetItem(p.text(lang))
+            item.setForeground(SEVERITY_COLORS.get(p.severity, SEVERITY_COLORS[Severity.ERROR]))
+            item.setData(Qt.ItemDataRole.UserRole, getattr(p.code, "value", str(p.code)))
+            self.problems.addItem(item)
+        if not preview.problems:
+            item = QListWidgetItem(self.tr("The new caps pass every check."))
+            item.setForeground(OK_COLOR)
+            self.problems.addItem(item)

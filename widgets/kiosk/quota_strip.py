@@ -1,0 +1,87 @@
+"""The kiosk's quota figures for one sector (quota mode only): cap, running, borrowed, lent.
+
+The strip is hidden until a quota read arrives (a site in node mode never shows it). A read that
+fails leaves the figures as dashes with the reason under them: the wall never shows stale caps
+as if they were current.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+
+from console.fleet.model import Sector
+from widgets.common.labels import fmt
+from widgets.kiosk.parts import set_text
+
+if TYPE_CHECKING:  # the kiosk only shows what the wiring's quota service reads
+    from console.capacity.quota.model import QuotaState
+
+KEYS = ("cap", "running", "borrowed", "lent", "at cap")
+# smaller than the page's own figures: the strip must leave the organisations their rows
+VALUE_STYLE = "QLabel { font-size: 32pt; font-weight: 800; } QLabel:disabled { color: #6b7280; }"
+CAPTION_STYLE = "QLabel { font-size: 16pt; } QLabel:disabled { color: #6b7280; }"
+
+
+class QuotaStrip(QWidget):
+    def __init__(self, sector: Sector, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sector = sector
+        self.values = {k: QLabel("–", objectName="KioskStat") for k in KEYS}
+        self.captions = {k: QLabel(objectName="KioskStatCaption") for k in KEYS}
+        self.problem = QLabel(objectName="KioskStatCaption", wordWrap=True)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(40)
+        grid.setVerticalSpacing(0)
+        for key in KEYS:
+            self.values[key].setStyleSheet(VALUE_STYLE)
+            self.captions[key].setStyleSheet(CAPTION_STYLE)
+        for col, key in enumerate(KEYS):
+            grid.addWidget(self.values[key], 0, col)
+            grid.addWidget(self.captions[key], 1, col)
+        grid.addWidget(self.problem, 2, 0, 1, len(KEYS))
+        self.problem.hide()
+        self.hide()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        texts = {
+            "cap": self.tr("GPU cap (Slurm QOS)"),
+            "running": self.tr("running within the cap"),
+            "borrowed": self.tr("borrowed above the cap"),
+            "lent": self.tr("lent to other sectors"),
+            "at cap": self.tr("GPUs waiting at the cap"),
+        }
+        for key, text in texts.items():
+            set_text(self.captions[key], text)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def show_quota(self, state: QuotaState) -> None:
+        q = state.sectors[self.sector]
+        lent = state.lent()[self.sector]
+        texts = {
+            "cap": "–" if q.cap is None else str(q.cap),
+            "running": str(q.running),
+            "borrowed": str(q.borrowed),
+            "lent": str(lent),
+            "at cap": str(q.pending_at_cap),
+        }
+        for key, text in texts.items():
+            set_text(self.values[key], text)
+        self.problem.hide()
+        self.show()
+
+    def show_problem(self, text: str) -> None:
+        """The quotas cannot be read (slurmdbd down): dashes, and why."""
+        for label in self.values.values():
+            set_text(label, "–")
+        set_text(self.problem, fmt(self.tr("Caps cannot be read: %1"), text))
+        self.problem.show()
+        self.show()
