@@ -74,6 +74,7 @@ class Services:
     # a console attached to a room shows the room's incidents (console/alerts/room_incidents.py)
     room_alerts: object | None = None
     scheduler_feed: object | None = None  # console/scheduler/running.py: jobs into the bridge
+    job_books: object | None = None  # scheduler/job_books.py: jobs' GPU use (after the feed)
     # pending jobs and waits per sector from Slurm (console/scheduler/watch.py), with [slurm]
     scheduler: object | None = None
 
@@ -86,6 +87,8 @@ class Services:
         if self.history is not None:
             self.history.start()
             self.bridge.snapshot_ready.connect(self.history.observe)
+        if self.job_books is not None:  # before the alerts: it hands them its idle jobs
+            self.bridge.snapshot_ready.connect(self.job_books.observe)
         if self.alerts is not None:
             if self.incidents is not None:
                 self.incidents.start()
@@ -103,7 +106,7 @@ class Services:
                 self.demand = self._backend_demand
 
     def _scheduler_readers(self) -> list:
-        return [r for r in (self.scheduler_feed, self.scheduler) if r is not None]
+        return [r for r in (self.scheduler_feed, self.scheduler, self.job_books) if r is not None]
 
     def _follow_allocation(self, state) -> None:
         self.bridge.submit_allocation(state.allocation())
@@ -240,12 +243,11 @@ def build_services(
                                      capacity_mode(options, inventory))
     services = _assemble(options, fleet, bridge, sources, settings, policy, frame_step_s=fastest)
     services.capacity, services.quota = capacity, quota
-    if inventory.slurm is not None:  # jobs to charge GPU use to; the queue and its waits
-        from console.scheduler.running import feed_for
-        from console.scheduler.watch import watch_for
+    if inventory.slurm is not None:  # jobs to charge GPU use to and to book; the queue, waits
+        from console.scheduler.job_books import slurm_readers
 
-        services.scheduler_feed = feed_for(inventory, bridge.submit_scheduler_jobs)
-        services.scheduler = watch_for(inventory)
+        services.scheduler_feed, services.scheduler, services.job_books = slurm_readers(
+            inventory, store_dir(options), bridge.submit_scheduler_jobs, services.alerts)
     if room is not None and settings.alertmanager.url:  # the room alerts: do not fire twice
         from console.alerts.room_incidents import RoomIncidents
 

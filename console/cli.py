@@ -53,6 +53,7 @@ COMMANDS = {
     "serve": "console.commands.serve",
     "status": "console.commands.status",
     "prometheus-rules": "console.commands.prometheus_rules",
+    "jobs": "console.commands.jobs",
 }
 
 

@@ -15,7 +15,7 @@ import re
 import secrets
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -281,7 +281,7 @@ def _alertmanager_settings(r: _Reader, doc: Mapping) -> AlertmanagerSettings:
 def _alert_settings(r: _Reader, doc: Mapping) -> AlertSettings:
     rules = default_rules()
     for key, value in doc.items():
-        if key in ("xid_critical", "notify"):
+        if key in ("xid_critical", "notify", "idle_job_minutes"):
             continue
         where = ("alerts", key)
         if key not in rules:
@@ -311,6 +311,9 @@ def _alert_settings(r: _Reader, doc: Mapping) -> AlertSettings:
             fire_after_s=r.number(table, (*where, "fire_after_s"), base.fire_after_s, 0.0),
             clear_after_s=r.number(table, (*where, "clear_after_s"), base.clear_after_s, 0.0),
         )
+    if "idle_job_minutes" in doc:  # the idle-job rule's threshold, said the way people say it
+        minutes = r.number(doc, ("alerts", "idle_job_minutes"), 60.0, 1.0)
+        rules["idle_job"] = replace(rules["idle_job"], threshold=minutes)
     codes = doc.get("xid_critical", list(XID_CRITICAL_CODES))
     if not isinstance(codes, list) or not all(type(c) is int and c > 0 for c in codes):
         r.fail(("alerts", "xid_critical"), "must be a list of XID numbers")

@@ -63,6 +63,8 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
 def _write_alerts(alerts: Table, settings: Settings) -> None:
     alerts["xid_critical"] = list(settings.alerts.xid_critical)
     alerts["notify"] = settings.alerts.notify
+    if "idle_job_minutes" in alerts:  # the operator's own key for the idle-job threshold
+        alerts["idle_job_minutes"] = settings.alerts.rule("idle_job").threshold
     defaults = default_rules()
     for key, rule in settings.alerts.rules.items():
         base = defaults.get(key)

@@ -35,6 +35,7 @@ OUR_THREADS = (
     "room-http",
     "room-alerts",
     "prometheus-",
+    "running-jobs",
     "scheduler-jobs",
     "scheduler-watch",
     "accounts-read",

@@ -98,6 +98,7 @@ class AlertEngine:
         self.min_interval_s = min_interval_s
         self.version = 0  # goes up with every change: views redraw when it moved
         self._demand: Mapping[str, int] = {}
+        self._idle_jobs: tuple[tuple[str, int, float], ...] = ()
         self._open: dict[tuple, Incident] = {}
         self._last_true: dict[tuple, float] = {}
         self._pending: dict[tuple, _Pending] = {}
@@ -124,6 +125,11 @@ class AlertEngine:
         fire (nothing is known to wait)."""
         self._demand = dict(demand)
 
+    def set_idle_jobs(self, idle: Iterable[tuple[str, int, float]]) -> None:
+        """Slurm jobs whose GPUs are all at ~0 % now, as (node, GPU, seconds) of each job's
+        first GPU (console/fleet/job_usage.py idle_now); `idle_job` fires past its minutes."""
+        self._idle_jobs = tuple(idle)
+
     def evaluate(self, snap: FleetSnapshot) -> AlertUpdate:
         now = snap.t
         if self._last_eval is not None and now - self._last_eval < self.min_interval_s:
@@ -138,7 +144,8 @@ class AlertEngine:
             self._names = snap.node_names
             self._rows = {n: i for i, n in enumerate(snap.node_names)}
         live = np.asarray(snap.node_status) == NodeStatus.LIVE
-        ctx = RuleContext(snap, self.settings, self.registry, self._demand, live)
+        idle = tuple((self._rows[n], g, s) for n, g, s in self._idle_jobs if n in self._rows)
+        ctx = RuleContext(snap, self.settings, self.registry, self._demand, live, idle)
         hits: dict[tuple, Hit] = {}
         for rule, evaluate in RULES.items():
             if not self.settings.rule(rule).enabled:

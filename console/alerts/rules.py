@@ -40,6 +40,8 @@ class RuleContext:
     registry: MetricRegistry
     demand: Mapping[str, int]
     live: np.ndarray  # (nodes,) bool: the node's values are current
+    # Slurm jobs whose GPUs are all at ~0 % now: (row of its first GPU's node, that GPU, seconds)
+    idle_jobs: tuple[tuple[int, int, float], ...] = ()
 
     def rule(self, key: str) -> tuple[RuleSettings, AlertDefault]:
         return self.settings.rule(key), self.registry.alert(key)
@@ -219,6 +221,19 @@ def sector_starved(ctx: RuleContext) -> list[Hit]:
     return out
 
 
+def idle_job(ctx: RuleContext) -> list[Hit]:
+    """A job that has held GPUs at ~0 % for `idle_job_minutes`: one hit per job, at its first
+    GPU; the value is the minutes so far."""
+    rs, default = ctx.rule("idle_job")
+    out = []
+    for row, gpu, streak_s in ctx.idle_jobs:
+        minutes = streak_s / 60.0
+        if minutes >= rs.threshold:
+            sector = int(ctx.snap.node_sector[row])
+            out.append(Hit("idle_job", row, gpu, sector, minutes, _severity(default, rs, minutes)))
+    return out
+
+
 RULES: dict[str, Callable[[RuleContext], list[Hit]]] = {
     "gpu_temp": gpu_temp,
     "mem_temp": mem_temp,
@@ -236,6 +251,7 @@ RULES: dict[str, Callable[[RuleContext], list[Hit]]] = {
     "disk_full": disk_full,
     "sector_over_entitlement": sector_over_entitlement,
     "sector_starved": sector_starved,
+    "idle_job": idle_job,
 }
 # rules over a node's measured values: they say nothing while the node is not live
 MEASURED = frozenset(RULES) - {

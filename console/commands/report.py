@@ -178,6 +178,19 @@ def _centre(args: argparse.Namespace) -> str:
     return ""
 
 
+def _accounts(args: argparse.Namespace):
+    """Who a Slurm job is charged to in the idle-jobs section: the fleet file's accounts and
+    partitions; None (by partition, named as the sectors) without one."""
+    if not args.inventory:
+        return None
+    from console.capacity.backends.slurm_setup import slurm_options_for
+    from console.inventory.loader import load_inventory
+    from console.scheduler.books import AccountMap
+
+    inventory = load_inventory(args.inventory)
+    return AccountMap.from_inventory(inventory, slurm_options_for(inventory).partitions)
+
+
 def main(argv: list[str]) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -225,6 +238,7 @@ def main(argv: list[str]) -> int:
             slurm = slurm_books(args, period, tz)
             made = make_report(
                 history, request, output, csv_dir, settings.accounting, energy=settings.energy,
+                accounts=_accounts(args),
                 slurm=slurm,
             )
         except EmptyPeriod as exc:

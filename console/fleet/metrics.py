@@ -114,4 +114,8 @@ def default_alerts(metrics: tuple[Metric, ...]) -> tuple[AlertDefault, ...]:
         ),
         # pending demand (from the capacity backend) while GPUs idle in other sectors
         AlertDefault("sector_starved", "sector", "error", 1.0, None, 0.0, "GPU", 30, 60),
+        # a Slurm job whose GPUs have all been at ~0 % this many minutes ([alerts]
+        # idle_job_minutes); the streak is the tracker's (console/fleet/job_usage.py), so no
+        # hold time here, and it closes as soon as the job works or ends
+        AlertDefault("idle_job", "gpu", "warning", 60.0, None, 0.0, "min", 0.0, 0.0),
     )

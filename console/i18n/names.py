@@ -37,6 +37,7 @@ ALERT_RULES = {
     "disk_full": QT_TRANSLATE_NOOP("AlertRules", "Disk almost full"),
     "sector_over_entitlement": QT_TRANSLATE_NOOP("AlertRules", "Sector above entitlement"),
     "sector_starved": QT_TRANSLATE_NOOP("AlertRules", "Sector starved"),
+    "idle_job": QT_TRANSLATE_NOOP("AlertRules", "Job idle on its GPUs"),
 }
 
 SEVERITIES = {

@@ -18,6 +18,7 @@ from console.i18n.names import (
     store_name,
 )
 from console.reports.energy import CO2E_DIGITS
+from console.reports.idle_jobs_html import idle_tables
 from console.reports.model import Report
 from console.reports.text import short_moment, words
 
@@ -97,6 +98,7 @@ def tables(report: Report) -> dict[str, pd.DataFrame]:
         "incidents": _rounded(incidents),
         "capacity_changes": changes,
         "energy": _rounded(_with_sector_name(report.energy, lang), {"co2e_t": CO2E_DIGITS}),
+        **idle_tables(report, names, no_org),
         "sources": stores,
     } | _reconciliation(report)
 

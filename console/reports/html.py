@@ -16,6 +16,7 @@ from console.i18n.names import audit_action_name, sector_name, store_status_name
 from console.reports.energy_html import energy_method_items, energy_section
 from console.reports.export import tables
 from console.reports.html_table import data_table, section
+from console.reports.idle_jobs_html import idle_jobs_section
 from console.reports.model import Report
 from console.reports.reconcile_html import reconcile_section
 from console.reports.sources import GIVEN, READ
@@ -324,6 +325,7 @@ def report_html(report: Report) -> str:
         changes_section(report, shown),
         energy_section(report, shown),
         reconcile_section(report),
+        idle_jobs_section(report, shown),
         appendix(report, shown),
     ]
     return f"<html><head><style>{STYLE}</style></head><body>{''.join(body)}</body></html>"

@@ -14,10 +14,12 @@ from zoneinfo import ZoneInfo
 from console.history.accounting import period_bounds
 from console.history.database import HistoryDB
 from console.reports.export import write_csv_dir
+from console.reports.idle_jobs import idle_jobs_section
 from console.reports.model import Report, build_report
 from console.reports.pdf import render_pdf
 from console.reports.request import ReportRequest
 from console.reports.sources import load_capacity_changes, load_incidents
+from console.scheduler.books import AccountMap
 from console.settings import AccountingSettings, EnergySettings
 from console.whatif.jobs import JobHistory
 
@@ -39,6 +41,7 @@ def make_report(
     progress: Callable[[float], None] | None = None,
     energy: EnergySettings | None = None,
     job_history: JobHistory | None = None,
+    accounts: AccountMap | None = None,
     slurm=None,
 ) -> Made:
     """Read the history at `history_path` (incidents and the capacity audit log beside it),
@@ -47,6 +50,7 @@ def make_report(
     tell = progress or (lambda _f: None)
     data_dir = Path(history_path).parent
     t0, t1 = period_bounds(request.period.first, request.period.last, ZoneInfo(request.tz))
+    idle = idle_jobs_section(data_dir, t0, t1, request.ordered_sectors(), accounts)
     db = HistoryDB(Path(history_path), readonly=True)
     try:
         report = build_report(
@@ -58,6 +62,7 @@ def make_report(
             progress=lambda f: tell(0.6 * f),
             energy=energy,
             job_history=job_history,
+            idle_jobs=idle if idle.recorded else None,  # a site without Slurm: no section
         )
     finally:
         db.close()

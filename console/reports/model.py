@@ -26,6 +26,7 @@ from console.history.database import HistoryDB
 from console.reports.availability import availability_by_sector, node_tables
 from console.reports.energy import energy_section
 from console.reports.events import changes_in, incident_types, incidents_in
+from console.reports.idle_jobs import IdleJobs
 from console.reports.period import Period
 from console.reports.request import EmptyPeriod, ReportRequest
 from console.reports.sources import CHANGE_COLUMNS, GIVEN, INCIDENT_COLUMNS, READ
@@ -64,6 +65,7 @@ class Report:
     coverage: float = 100.0  # % of the period's hours the history recorded
     previous_coverage: float = 100.0  # the same for the previous period
     job_history: JobHistory | None = None  # the what-if's jobs (its appendix names their period)
+    idle_jobs: IdleJobs | None = None  # per-job efficiency and GPU-hours at 0 % (idle_jobs.py)
     slurm: object | None = None  # reconcile.SlurmBooks (report --from-slurm); None: not asked
 
     @property
@@ -90,6 +92,7 @@ def build_report(
     progress: Progress | None = None,
     energy: EnergySettings | None = None,
     job_history: JobHistory | None = None,
+    idle_jobs: IdleJobs | None = None,
 ) -> Report:
     """The report for `request` from an open history. `incidents` and `changes` are frames with
     the columns of console/reports/sources.py (None: none recorded, as if no store).
@@ -156,6 +159,7 @@ def build_report(
         coverage=recorded_pct(capacity, t0, t1),
         previous_coverage=recorded_pct(p_capacity, p0, p1),
         job_history=job_history,
+        idle_jobs=idle_jobs,
     )
     tell(1.0)
     return report

@@ -639,6 +639,10 @@ These are set by the site&apos;s administrator in %3.</source>
         <source>Sector starved</source>
         <translation>부문 자원 부족</translation>
     </message>
+    <message>
+        <source>Job idle on its GPUs</source>
+        <translation>GPU를 쓰지 않는 작업</translation>
+    </message>
 </context>
 <context>
     <name>Alertmanager</name>
@@ -1572,6 +1576,140 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>Close</source>
         <translation>닫기</translation>
+    </message>
+</context>
+<context>
+    <name>IdleJobs</name>
+    <message>
+        <source>Job</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>계정</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>기관</translation>
+    </message>
+    <message>
+        <source>Sector</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>작업 수</translation>
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation>GPU 수</translation>
+    </message>
+    <message>
+        <source>Allocated GPU-h</source>
+        <translation>배정 GPU시간</translation>
+    </message>
+    <message>
+        <source>Used GPU-h</source>
+        <translation>사용 GPU시간</translation>
+    </message>
+    <message>
+        <source>GPU-h at 0 %</source>
+        <translation>0 % GPU시간</translation>
+    </message>
+    <message>
+        <source>Hours at 0 %</source>
+        <translation>0 % 시간</translation>
+    </message>
+    <message>
+        <source>Efficiency %</source>
+        <translation>효율 %</translation>
+    </message>
+    <message>
+        <source>(unmapped account)</source>
+        <translation>(연결되지 않은 계정)</translation>
+    </message>
+    <message>
+        <source>(no organisation)</source>
+        <translation>(기관 없음)</translation>
+    </message>
+    <message>
+        <source>hangang-console jobs: no per-job usage recorded yet ({path}): the console records it while it reads Slurm&apos;s running jobs</source>
+        <translation>hangang-console jobs: 작업별 사용 기록이 아직 없습니다 ({path}): 콘솔은 Slurm의 실행 중 작업을 읽는 동안 이를 기록합니다</translation>
+    </message>
+    <message>
+        <source>{period}: {n} jobs held GPUs all at ~0 % for {m} min or more, {hours} GPU-h at 0 %</source>
+        <translation>{period}: GPU를 모두 ~0 %로 {m}분 이상 잡고 있던 작업 {n}개, 0 % GPU시간 {hours}</translation>
+    </message>
+    <message>
+        <source>{period}: efficiency (used ÷ allocated GPU-h) of {n} jobs</source>
+        <translation>{period}: 작업 {n}개의 효율 (사용 ÷ 배정 GPU시간)</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(없음)</translation>
+    </message>
+</context>
+<context>
+    <name>IdleJobsTable</name>
+    <message>
+        <source>Jobs: %1 · GPU-h at 0 %: %2</source>
+        <translation>작업: %1 · 0 % GPU시간: %2</translation>
+    </message>
+    <message>
+        <source>Per-job usage unavailable: %1</source>
+        <translation>작업별 사용량을 읽을 수 없음: %1</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>계정</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>기관</translation>
+    </message>
+    <message>
+        <source>Sector</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation>GPU 수</translation>
+    </message>
+    <message>
+        <source>Allocated GPU-h</source>
+        <translation>배정 GPU시간</translation>
+    </message>
+    <message>
+        <source>GPU-h at 0 %</source>
+        <translation>0 % GPU시간</translation>
+    </message>
+    <message>
+        <source>Hours at 0 %</source>
+        <translation>0 % 시간</translation>
+    </message>
+    <message>
+        <source>Efficiency %</source>
+        <translation>효율 %</translation>
+    </message>
+    <message>
+        <source>Jobs that held GPUs at ~0 % for %1 minutes or more</source>
+        <translation>GPU를 ~0 %로 %1분 이상 잡고 있던 작업</translation>
+    </message>
+    <message>
+        <source>Idle jobs</source>
+        <translation>유휴 작업</translation>
     </message>
 </context>
 <context>
@@ -3851,6 +3989,93 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     </message>
 </context>
 <context>
+    <name>ReportIdleJobs</name>
+    <message>
+        <source>8. Idle-allocated GPUs and efficiency</source>
+        <translation>8. 배정되었으나 쓰지 않은 GPU와 효율</translation>
+    </message>
+    <message>
+        <source>Efficiency by sector</source>
+        <translation>부문별 효율</translation>
+    </message>
+    <message>
+        <source>Jobs with the most GPU-hours at 0 %</source>
+        <translation>0 % GPU시간이 가장 많은 작업</translation>
+    </message>
+    <message>
+        <source>Efficiency by organisation</source>
+        <translation>기관별 효율</translation>
+    </message>
+    <message>
+        <source>The console recorded no per-job usage: it does so while it reads Slurm&apos;s running jobs (scontrol show job -d).</source>
+        <translation>콘솔에 작업별 사용 기록이 없습니다: 콘솔은 Slurm의 실행 중 작업을 읽는 동안(scontrol show job -d) 이를 기록합니다.</translation>
+    </message>
+    <message>
+        <source>No Slurm job held GPUs in this period.</source>
+        <translation>이 기간에 GPU를 배정받은 Slurm 작업이 없습니다.</translation>
+    </message>
+    <message>
+        <source>No job held its GPUs all at ~0 % for {m} minutes or more.</source>
+        <translation>GPU를 모두 ~0 %로 {m}분 이상 잡고 있던 작업이 없습니다.</translation>
+    </message>
+    <message>
+        <source>From the console&apos;s samples of the GPUs Slurm allocated to each job (scontrol show job -d). Efficiency = used ÷ allocated GPU-hours, used being utilisation × time. A GPU is at ~0 % below {util} % utilisation and {mem} MiB of memory; GPU-hours at 0 % count each such GPU. Jobs are listed when all their GPUs were at ~0 % for {m} minutes or more in the period (hours at 0 %). Jobs are charged to organisations and sectors by their account, else their partition.</source>
+        <translation>Slurm이 각 작업에 배정한 GPU(scontrol show job -d)를 콘솔이 측정한 값으로 계산합니다. 효율 = 사용 ÷ 배정 GPU시간이며, 사용은 사용률 × 시간입니다. 사용률 {util} % 미만이고 메모리 {mem} MiB 미만인 GPU를 ~0 %로 봅니다. 0 % GPU시간은 그런 GPU를 하나씩 셉니다. 기간 중 모든 GPU가 ~0 %였던 시간(0 % 시간)이 {m}분 이상인 작업을 나열합니다. 작업은 계정으로, 계정이 없으면 파티션으로 기관과 부문에 배정됩니다.</translation>
+    </message>
+    <message>
+        <source>(unmapped account)</source>
+        <translation>(연결되지 않은 계정)</translation>
+    </message>
+    <message>
+        <source>Sector</source>
+        <translation>부문</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>기관</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>사용자</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>계정</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>작업 수</translation>
+    </message>
+    <message>
+        <source>GPUs</source>
+        <translation>GPU 수</translation>
+    </message>
+    <message>
+        <source>Allocated GPU-h</source>
+        <translation>배정 GPU시간</translation>
+    </message>
+    <message>
+        <source>Used GPU-h</source>
+        <translation>사용 GPU시간</translation>
+    </message>
+    <message>
+        <source>GPU-h at 0 %</source>
+        <translation>0 % GPU시간</translation>
+    </message>
+    <message>
+        <source>Hours at 0 %</source>
+        <translation>0 % 시간</translation>
+    </message>
+    <message>
+        <source>Efficiency %</source>
+        <translation>효율 %</translation>
+    </message>
+</context>
+<context>
     <name>ReportMethod</name>
     <message>
         <source>Every figure comes from the history the console recorded (15-minute rollups). Days start at midnight in {tz}.</source>
@@ -4193,6 +4418,13 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>Slurm {version}, read with sacct -P on {where}</source>
         <translation>Slurm {version}, {where}에서 sacct -P로 읽음</translation>
+    </message>
+</context>
+<context>
+    <name>Scheduler</name>
+    <message>
+        <source>Cannot read Slurm&apos;s running jobs ({where}): {why}</source>
+        <translation>Slurm의 실행 중 작업을 읽을 수 없음 ({where}): {why}</translation>
     </message>
 </context>
 <context>

@@ -46,8 +46,9 @@ ALLOWED: dict[str, set[str]] = {
     # Slurm over SSH uses the telemetry's SSH transport and host-key checks
     "capacity": {"vocabulary", "settings", "inventory", "telemetry"},
     # the scheduler's books: Slurm's commands through the capacity backends' runners; the
-    # access policy (settings) before reconciling accounts; SchedulerJobs (fleet)
-    "scheduler": {"vocabulary", "inventory", "capacity", "fleet", "settings"},
+    # access policy (settings) before reconciling accounts; SchedulerJobs (fleet); the per-job
+    # usage store efficiency reads (history)
+    "scheduler": {"vocabulary", "inventory", "capacity", "fleet", "settings", "history"},
     # the Prometheus source also reads serve's book counters back into the history's rows
     "sources": {"vocabulary", "inventory", "fleet", "telemetry", "capacity", "node-side"}
     | {"whatif", "history"},
@@ -55,7 +56,7 @@ ALLOWED: dict[str, set[str]] = {
     "whatif": {"vocabulary"},
     "reports": {"vocabulary", "settings", "history", "alerts", "capacity", "energy.books"}
     | {"whatif"}  # the appendix says how predicted waits are made and from which jobs
-    | {"scheduler"},  # the reconciliation: Slurm's books beside the console's
+    | {"scheduler"},  # the reconciliation: Slurm's books beside the console's; idle jobs
     # serve and status run the wiring's services without a window (console/room/)
     "commands": _CONSOLE - {"commands"} | {"node-side", "room", "wiring"},
     "bridge": {"vocabulary", "fleet"},

@@ -33,6 +33,7 @@ from widgets.common.csv_export import AskPath, Column, FrameModel, ask_save_path
 from widgets.common.labels import fmt, sector_name, ui_language
 from widgets.history.accounting_energy import ENERGY, energy_columns, with_energy
 from widgets.history.accounting_waits import WaitsSource, WaitsTable
+from widgets.history.idle_jobs_table import IdleJobsTable
 from widgets.history.query import AccountingResult, HistoryQueries, accounting_report
 from widgets.history.time_range import source_label
 
@@ -127,6 +128,8 @@ class AccountingView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.waits)
+        self.idle = IdleJobsTable()  # the jobs at ~0 % in the same period (hidden without Slurm)
+        layout.addWidget(self.idle, 1)
         self.retranslate()
         self.preset.setCurrentIndex(PRESETS.index("month"))
         self._preset_chosen()
@@ -257,6 +260,7 @@ class AccountingView(QWidget):
         t0, t1 = period_bounds(first, last, self.tz)
         by, settings, history = self.by.currentData(), self.settings, queries.history
         energy = self.energy
+        self.idle.refresh(queries, t0, t1)
         queries.ask(
             CHANNEL,
             lambda: accounting_report(history, t0, t1, by, settings, energy),

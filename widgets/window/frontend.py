@@ -122,6 +122,8 @@ class WindowFrontend:
         window.accounting.attach(self.queries, settings.accounting, settings.energy)
         if services.inventory.slurm is not None:
             window.accounting.set_accounts(self.open_accounts)
+        books = services.job_books  # Slurm's jobs at ~0 %, under the accounting table
+        window.accounting.idle.attach(books.idle_table if books is not None else None)
         window.table.node_activated.connect(self.open_node)
         window.heatmap.node_activated.connect(self.open_node)
         history = services.history
