@@ -108,11 +108,79 @@ def slurm(slurm_cluster):
     slurm_cluster.cancel_all()
 
 
+@pytest.fixture(scope="session")
+def slurm24_root() -> Path | None:
+    """The Debian 13 root with Slurm 24.11 (slurm24.py), built once per machine into its cache
+    dir and once per session checked; None where this machine's own Slurm is the newer one."""
+    from tests.integration import slurm24
+
+    native = slurm24.native_version()
+    if native is not None and native[:2] >= slurm24.NEWER_SINCE:
+        return None
+    try:
+        root, seconds = slurm24.trixie_root()
+    except slurm24.RootUnavailable as exc:
+        require_peer("slurm 24.11", str(exc))
+    _TIMES.append(f"Debian 13 root {root}: " + (f"built in {seconds:.0f} s" if seconds
+                                                 else "reused from the cache"))
+    return root
+
+
+_TIMES: list[str] = []  # what the 24.11 testbed cost, said at the end of the run
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for line in _TIMES:
+        terminalreporter.write_line(f"slurm24: {line}")
+
+
+def _slurm24_testbed(tmp: Path, root: Path | None):
+    """A started 24.11 accounting testbed reached over SSH; its peers missing or not starting
+    skip here and fail under CI=true, with the reason."""
+    import time
+
+    from tests.integration.slurm24 import RootUnavailable, Slurm24Testbed
+
+    if os.geteuid() != 0:
+        require_peer("slurm 24.11", "the 24.11 testbed enters a root and runs daemons as root")
+    started = time.monotonic()
+    testbed = Slurm24Testbed(tmp, root)
+    try:
+        testbed.start()
+    except (RootUnavailable, TimeoutError, RuntimeError) as exc:
+        require_peer("slurm 24.11", f"{type(exc).__name__}: {exc}")
+    _TIMES.append(f"Slurm {testbed.version_text} testbed for {tmp.name} up in "
+                  f"{time.monotonic() - started:.1f} s")
+    return testbed
+
+
+def _slurm24_books(tmp_path_factory: pytest.TempPathFactory, root: Path | None):
+    testbed = _slurm24_testbed(tmp_path_factory.mktemp("books24"), root)
+    yield testbed
+    testbed.stop()
+    assert not testbed.leftovers()
+
+
 @pytest.fixture(scope="module")
-def slurm_books(tmp_path_factory: pytest.TempPathFactory):
+def slurm24_books(tmp_path_factory: pytest.TempPathFactory, slurm24_root):
+    """slurm_books on Slurm 24.11: the same testbed inside the Debian 13 root (slurm24.py),
+    the console reaching it over SSH (`testbed.console_runner()`, `testbed.slurm_table()`)."""
+    yield from _slurm24_books(tmp_path_factory, slurm24_root)
+
+
+@pytest.fixture(scope="module")
+def slurm_books(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """One Slurm cluster with accounting per test module (slurm_accounting.py): the testbed's
     8 nodes and partitions, a MariaDB and slurmdbd of its own, sector and organisation
-    accounts, partition QOS. Stopped at the end like slurm_cluster."""
+    accounts, partition QOS. Stopped at the end like slurm_cluster.
+
+    This machine's Slurm (Debian 12: 22.05) unless a module asks for both versions with
+    `pytestmark = BOTH_VERSIONS` (slurm24.py): then once natively and once on 24.11 over SSH.
+    Tests reach it through `testbed.console_runner()` and `testbed.slurm_table()`, never
+    LocalRunner(testbed.env), so they run unchanged on either."""
+    if getattr(request, "param", "native") == "24.11":
+        yield from _slurm24_books(tmp_path_factory, request.getfixturevalue("slurm24_root"))
+        return
     from tests.integration.slurm_accounting import AccountingTestbed, accounting_installed
 
     missing = accounting_installed()

@@ -80,8 +80,9 @@ class AccountingTestbed(SlurmTestbed):
     # -- the database and slurmdbd -----------------------------------------------------------
 
     def _mariadb(self, sql: str, check: bool = True) -> subprocess.CompletedProcess:
-        done = subprocess.run(["mariadb", "--no-defaults", "-S", str(self.dir / "db" / "sock"),
-                               "-uroot", "-e", sql], capture_output=True, text=True, timeout=10)
+        done = subprocess.run(self.command(["mariadb", "--no-defaults", "-S",
+                                            str(self.dir / "db" / "sock"), "-uroot", "-e", sql]),
+                              capture_output=True, text=True, timeout=10)
         if check and done.returncode != 0:
             raise RuntimeError(f"mariadb: {done.stderr.strip()}")
         return done
@@ -142,8 +143,9 @@ LogFile={self.dir / 'log' / 'slurmdbd.log'}
 
     def _dbd_answers(self) -> bool:
         try:
-            subprocess.run(["sacctmgr", "-n", "list", "cluster"], capture_output=True,
-                           timeout=5, check=True, env={**os.environ, **self.env})
+            subprocess.run(self.command(["sacctmgr", "-n", "list", "cluster"]),
+                           capture_output=True, timeout=5, check=True,
+                           env={**os.environ, **self.env})
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
             return False
         return True
