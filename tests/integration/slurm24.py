@@ -15,7 +15,7 @@ slurmdbd 24.11.5 cannot use Debian 13's MariaDB 11.8.9 (measured: slurmdbd exits
 query, `_check_mysql_concat_is_sane: ... 5027 Number of columns in result (=1) set execeeds
 maxmimum allowed number of columns (=0)`), while against 10.11 it starts and keeps its books.
 So a site on Debian 13 needs another MariaDB for slurmdbd; the testbed says so when it finds
-only 11.8 (`DBD_ON_TRIXIE_MARIADB`).
+only 11.8 (slurm_accounting.DBD_ON_MARIADB_11_8).
 
 Where this machine's own Slurm is already ≥ 23.11 (Debian 13 as the image), no root is built:
 the same testbed runs natively, still reached over SSH.
@@ -45,22 +45,27 @@ from tests.integration.sshd_testbed import _write_key, banner_ok, free_port, wai
 
 CACHE = Path(os.environ.get("HANGANG_TEST_CACHE", "/var/cache/hangang-test"))
 SUITE = "trixie"
-PACKAGES = ("slurmctld", "slurmd", "slurm-client", "slurmdbd", "mariadb-server",
-            "openssh-server", "python3")
+PACKAGES = (
+    "slurmctld",
+    "slurmd",
+    "slurm-client",
+    "slurmdbd",
+    "mariadb-server",
+    "openssh-server",
+    "python3",
+)
 NEWER_SINCE = (23, 11)  # what this suite calls "the newer Slurm": --json everywhere, Nodes+=
 BUILD_TIMEOUT_S = 1200
 # run on this machine even when the rest is in the root (see above)
 DB_PROGRAMS = frozenset({"mariadb-install-db", "/usr/sbin/mariadbd", "mariadb"})
-DBD_ON_TRIXIE_MARIADB = ("Debian 13's slurmdbd 24.11 fails against Debian 13's MariaDB 11.8 "
-                         "(error 5027 on its first query); install Debian 12's mariadb-server on "
-                         "this machine for the testbed")
 
 # A module's tests on both versions (conftest.py's slurm_books, parametrised): put
 #     pytestmark = BOTH_VERSIONS
 # in it; its tests then reach the cluster only through testbed.console_runner() (or
 # testbed.slurm_table() in a fleet file), testbed.run() for a test's own looks.
-BOTH_VERSIONS = pytest.mark.parametrize("slurm_books", ["native", "24.11"], indirect=True,
-                                        scope="module")
+BOTH_VERSIONS = pytest.mark.parametrize(
+    "slurm_books", ["native", "24.11"], indirect=True, scope="module"
+)
 
 # runs as the first process of a new mount namespace, then becomes the command in the root
 _ENTER = """set -e
@@ -79,8 +84,7 @@ def native_version() -> tuple[int, int, int] | None:
     """This machine's own slurmctld version, or None without one."""
     if not Path("/usr/sbin/slurmctld").exists():
         return None
-    done = subprocess.run(["/usr/sbin/slurmctld", "-V"], capture_output=True, text=True,
-                          timeout=10)
+    done = subprocess.run(["/usr/sbin/slurmctld", "-V"], capture_output=True, text=True, timeout=10)
     try:
         return version_tuple(done.stdout)
     except ParseError:
@@ -91,10 +95,17 @@ def _installed(root: Path) -> list[str]:
     """The packages of PACKAGES that are not fully installed in `root`."""
     if not (root / "usr/bin/dpkg-query").exists():
         return list(PACKAGES)
-    done = subprocess.run(["chroot", str(root), "dpkg-query", "-W", "-f=${Package} ${Status}\\n",
-                           *PACKAGES], capture_output=True, text=True, timeout=30)
-    ok = {line.split()[0] for line in done.stdout.splitlines()
-          if line.endswith("install ok installed")}
+    done = subprocess.run(
+        ["chroot", str(root), "dpkg-query", "-W", "-f=${Package} ${Status}\\n", *PACKAGES],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    ok = {
+        line.split()[0]
+        for line in done.stdout.splitlines()
+        if line.endswith("install ok installed")
+    }
     return [p for p in PACKAGES if p not in ok]
 
 
@@ -128,20 +139,30 @@ def trixie_root(cache: Path = CACHE) -> tuple[Path, float | None]:
         shutil.rmtree(building, ignore_errors=True)
         log = cache / f"{SUITE}.debootstrap.log"
         mirror = _mirror()
-        argv = ["debootstrap", "--variant=minbase", f"--include={','.join(PACKAGES)}", SUITE,
-                str(building), *([mirror] if mirror else [])]
+        argv = [
+            "debootstrap",
+            "--variant=minbase",
+            f"--include={','.join(PACKAGES)}",
+            SUITE,
+            str(building),
+            *([mirror] if mirror else []),
+        ]
         with open(log, "wb") as out:
             try:
-                done = subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT,
-                                      timeout=BUILD_TIMEOUT_S)
+                done = subprocess.run(
+                    argv, stdout=out, stderr=subprocess.STDOUT, timeout=BUILD_TIMEOUT_S
+                )
             except subprocess.TimeoutExpired as exc:
-                raise RootUnavailable(f"debootstrap {SUITE} took over {BUILD_TIMEOUT_S} s "
-                                      f"(log: {log})") from exc
+                raise RootUnavailable(
+                    f"debootstrap {SUITE} took over {BUILD_TIMEOUT_S} s (log: {log})"
+                ) from exc
         missing = _installed(building)
         if done.returncode != 0 or missing:
             tail = log.read_text(errors="replace")[-800:]
-            raise RootUnavailable(f"debootstrap {SUITE} failed (exit {done.returncode}, "
-                                  f"missing {missing}; {log}): {tail}")
+            raise RootUnavailable(
+                f"debootstrap {SUITE} failed (exit {done.returncode}, "
+                f"missing {missing}; {log}): {tail}"
+            )
         shutil.rmtree(root, ignore_errors=True)
         building.rename(root)
         _prepare(root)
@@ -187,8 +208,17 @@ class Slurm24Testbed(AccountingTestbed):
     def command(self, argv) -> list[str]:
         if self.root is None or (self.db_here and argv[0] in DB_PROGRAMS):
             return list(argv)
-        return ["/usr/bin/unshare", "-m", "/bin/sh", "-c", _ENTER, "sh", str(self.root),
-                str(self.dir), *argv]
+        return [
+            "/usr/bin/unshare",
+            "-m",
+            "/bin/sh",
+            "-c",
+            _ENTER,
+            "sh",
+            str(self.root),
+            str(self.dir),
+            *argv,
+        ]
 
     def direct_runner(self) -> LocalRunner:
         return ChrootRunner(self) if self.root is not None else LocalRunner(self.env)
@@ -208,12 +238,7 @@ class Slurm24Testbed(AccountingTestbed):
     # -- sshd --------------------------------------------------------------------------------
 
     def _before_controller(self) -> None:
-        try:
-            super()._before_controller()
-        except TimeoutError as exc:
-            if "Number of columns in result" in self._log("slurmdbd.stdout"):
-                raise RootUnavailable(f"{DBD_ON_TRIXIE_MARIADB}: {exc}") from exc
-            raise
+        super()._before_controller()
         self._start_sshd()
 
     def _start_sshd(self) -> None:
@@ -223,22 +248,44 @@ class Slurm24Testbed(AccountingTestbed):
         (ssh / "authorized_keys").write_text(_write_key(self.client_key) + "\n")
         self.ssh_port = free_port()
         config = ssh / "sshd_config"
-        config.write_text("\n".join([
-            f"Port {self.ssh_port}", "ListenAddress 127.0.0.1", "AddressFamily inet",
-            "AllowUsers root@127.0.0.0/8", f"HostKey {self.host_key}",
-            f"PidFile {ssh / 'sshd.pid'}", f"AuthorizedKeysFile {ssh / 'authorized_keys'}",
-            "StrictModes no", "UsePAM no", "PubkeyAuthentication yes",
-            "PasswordAuthentication no", "KbdInteractiveAuthentication no",
-            "PermitRootLogin prohibit-password", "PermitUserEnvironment no", "UseDNS no",
-            "PrintMotd no", "MaxSessions 50", "LogLevel INFO", "",
-        ]))
+        config.write_text(
+            "\n".join(
+                [
+                    f"Port {self.ssh_port}",
+                    "ListenAddress 127.0.0.1",
+                    "AddressFamily inet",
+                    "AllowUsers root@127.0.0.0/8",
+                    f"HostKey {self.host_key}",
+                    f"PidFile {ssh / 'sshd.pid'}",
+                    f"AuthorizedKeysFile {ssh / 'authorized_keys'}",
+                    "StrictModes no",
+                    "UsePAM no",
+                    "PubkeyAuthentication yes",
+                    "PasswordAuthentication no",
+                    "KbdInteractiveAuthentication no",
+                    "PermitRootLogin prohibit-password",
+                    "PermitUserEnvironment no",
+                    "UseDNS no",
+                    "PrintMotd no",
+                    "MaxSessions 50",
+                    "LogLevel INFO",
+                    "",
+                ]
+            )
+        )
         self._spawn("sshd", "/usr/sbin/sshd", "-D", "-e", "-f", str(config))
-        wait_until(lambda: banner_ok("127.0.0.1", self.ssh_port), 20, 0.05,
-                   f"sshd in the root did not answer: {self._log('sshd.stdout')}")
+        wait_until(
+            lambda: banner_ok("127.0.0.1", self.ssh_port),
+            20,
+            0.05,
+            f"sshd in the root did not answer: {self._log('sshd.stdout')}",
+        )
         self.trust(self.known_hosts)
         # ssh -G reads this instead of the runner's ~/.ssh/config and /etc/ssh/ssh_config
-        (ssh / "ssh_config").write_text(f"Host *\n    UserKnownHostsFile {self.known_hosts}\n"
-                                        f"    GlobalKnownHostsFile {ssh / 'none'}\n")
+        (ssh / "ssh_config").write_text(
+            f"Host *\n    UserKnownHostsFile {self.known_hosts}\n"
+            f"    GlobalKnownHostsFile {ssh / 'none'}\n"
+        )
 
     @property
     def controller(self) -> str:
@@ -252,14 +299,23 @@ class Slurm24Testbed(AccountingTestbed):
 
     def console_runner(self) -> SshRunner:
         if self._runner is None:
-            self._runner = SshRunner("127.0.0.1", self.ssh_port, "root", self.known_hosts, (),
-                                     str(self.client_key), str(self.conf),
-                                     resolver=SshResolver(self.dir / "ssh" / "ssh_config"))
+            self._runner = SshRunner(
+                "127.0.0.1",
+                self.ssh_port,
+                "root",
+                self.known_hosts,
+                (),
+                str(self.client_key),
+                str(self.conf),
+                resolver=SshResolver(self.dir / "ssh" / "ssh_config"),
+            )
         return self._runner
 
     def slurm_table(self) -> str:
-        return (f'controller = "{self.controller}"\nidentity_file = "{self.client_key}"\n'
-                f'slurm_conf = "{self.conf}"\n')
+        return (
+            f'controller = "{self.controller}"\nidentity_file = "{self.client_key}"\n'
+            f'slurm_conf = "{self.conf}"\n'
+        )
 
     def stop(self, check: bool = True) -> None:
         try:
@@ -271,4 +327,3 @@ class Slurm24Testbed(AccountingTestbed):
                 except OSError:
                     break
             self._made = []
-

@@ -39,6 +39,12 @@ SITE_SETTINGS = {
     "private": "MaxTime=2-00:00:00 State=UP DenyAccounts=pub_transit AllowQos=normal,private_q "
                "DefMemPerNode=500 MaxMemPerCPU=400 PriorityTier=2",
 }
+# measured: Debian 13's slurmdbd 24.11.5 exits at its first query against Debian 13's MariaDB
+# 11.8.9 ("5027 Number of columns in result (=1) set execeeds maxmimum allowed number of
+# columns (=0)" on `select @var := concat('')`); against Debian 12's 10.11 it works
+DBD_ON_MARIADB_11_8 = ("slurmdbd cannot use this MariaDB (Debian 13's slurmdbd 24.11 with "
+                       "MariaDB 11.8: error 5027 on its first query); give the testbed a "
+                       "MariaDB 10.11 (Debian 12's mariadb-server)")
 PROGRAMS = ("/usr/sbin/mariadbd", "/usr/bin/mariadb-install-db", "/usr/bin/mariadb",
             "/usr/sbin/slurmdbd", "/usr/bin/sacctmgr", "/usr/bin/sacct", "/usr/bin/sreport")
 
@@ -136,7 +142,12 @@ LogFile={self.dir / 'log' / 'slurmdbd.log'}
 
     def start_dbd(self) -> None:
         self._spawn("slurmdbd", "/usr/sbin/slurmdbd", "-D")
-        wait_for(self._dbd_answers, 60, f"slurmdbd did not start: {self._log('slurmdbd.log')}")
+        try:
+            wait_for(self._dbd_answers, 60, f"slurmdbd did not start: {self._log('slurmdbd.log')}")
+        except TimeoutError as exc:
+            if "Number of columns in result" in self._log("slurmdbd.stdout"):
+                raise TimeoutError(f"{DBD_ON_MARIADB_11_8}: {exc}") from exc
+            raise
 
     def stop_dbd(self) -> None:
         self._end("slurmdbd", signal.SIGTERM)

@@ -152,3 +152,24 @@ def test_the_rebalance_command_moves_a_node_and_says_which_slurm(books, tmp_path
     assert settings(books) == before
     books.restart_controller()
     assert settings(books) == before and len(books.partition_nodes()["public"]) == 4
+
+
+def test_the_board_says_which_slurm_it_drives(books, qtbot):
+    """The rebalance board's bar names the Slurm version and host after a read, the tooltip
+    how it reads the queue and moves nodes (feature-detected on this Slurm)."""
+    from widgets.capacity.scheduler_label import SchedulerLabel
+    from widgets.capacity.worker import CapacityWorker
+
+    backend = SlurmBackend(books.console_runner(), include_file=books.include)
+    worker = CapacityWorker(backend.read)
+    label = SchedulerLabel(backend, worker)
+    qtbot.addWidget(label)
+    try:
+        worker.request_read()
+        qtbot.waitUntil(lambda: not label.isHidden(), timeout=20_000)
+    finally:
+        worker.shutdown()
+    assert label.text() == f"Slurm {books.version_text} on {books.console_runner().where}"
+    assert "squeue --json" in label.toolTip()
+    newer = books.version[:2] >= (23, 11)
+    assert ("changed with Nodes+=" in label.toolTip()) == newer
