@@ -134,38 +134,48 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.write_line(f"slurm24: {line}")
 
 
-def _slurm24_testbed(tmp: Path, root: Path | None):
-    """A started 24.11 accounting testbed reached over SSH; its peers missing or not starting
-    skip here and fail under CI=true, with the reason."""
+def slurm_testbed(request: pytest.FixtureRequest, cls: type, tmp: Path):
+    """For a module fixture: yields a started `cls` (AccountingTestbed or a subclass), on this
+    machine's Slurm, or on 24.11 (slurm24.py) when the fixture is parametrised "24.11"
+    (`pytestmark = both_versions("fixture")`); stops it after, no process left. A peer that is
+    missing or does not start skips with the reason, and fails under CI=true.
+
+        @pytest.fixture(scope="module")
+        def quota_bed(request, tmp_path_factory):
+            yield from slurm_testbed(request, QuotaTestbed, tmp_path_factory.mktemp("quota"))
+    """
+    yield from _testbed(request, cls, tmp, getattr(request, "param", "native") == "24.11")
+
+
+def _testbed(request: pytest.FixtureRequest, cls: type, tmp: Path, newer: bool):
     import time
 
-    from tests.integration.slurm24 import RootUnavailable, Slurm24Testbed
+    from tests.integration import slurm24
+    from tests.integration.slurm_accounting import accounting_installed
 
     if os.geteuid() != 0:
-        require_peer("slurm 24.11", "the 24.11 testbed enters a root and runs daemons as root")
+        require_peer("slurmdbd", "the accounting testbed runs MariaDB and slurmdbd as root")
+    if newer:
+        root = request.getfixturevalue("slurm24_root")
+        testbed = slurm24.on_newer_slurm(cls)(tmp, root=root)
+    else:
+        missing = accounting_installed()
+        if missing:
+            require_peer("slurmdbd", f"{missing} not installed (packaging/debian-packages.sh test)")
+        testbed = cls(tmp)
     started = time.monotonic()
-    testbed = Slurm24Testbed(tmp, root)
     try:
         testbed.start()
-    except (RootUnavailable, TimeoutError, RuntimeError) as exc:
+    except (slurm24.RootUnavailable, TimeoutError, RuntimeError) as exc:
+        if not newer:
+            raise
         require_peer("slurm 24.11", f"{type(exc).__name__}: {exc}")
-    _TIMES.append(f"Slurm {testbed.version_text} testbed for {tmp.name} up in "
-                  f"{time.monotonic() - started:.1f} s")
-    return testbed
-
-
-def _slurm24_books(tmp_path_factory: pytest.TempPathFactory, root: Path | None):
-    testbed = _slurm24_testbed(tmp_path_factory.mktemp("books24"), root)
+    if newer:
+        _TIMES.append(f"Slurm {testbed.version_text} {cls.__name__} for {tmp.name} up in "
+                      f"{time.monotonic() - started:.1f} s")
     yield testbed
     testbed.stop()
     assert not testbed.leftovers()
-
-
-@pytest.fixture(scope="module")
-def slurm24_books(tmp_path_factory: pytest.TempPathFactory, slurm24_root):
-    """slurm_books on Slurm 24.11: the same testbed inside the Debian 13 root (slurm24.py),
-    the console reaching it over SSH (`testbed.console_runner()`, `testbed.slurm_table()`)."""
-    yield from _slurm24_books(tmp_path_factory, slurm24_root)
 
 
 @pytest.fixture(scope="module")
@@ -178,20 +188,17 @@ def slurm_books(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
     `pytestmark = BOTH_VERSIONS` (slurm24.py): then once natively and once on 24.11 over SSH.
     Tests reach it through `testbed.console_runner()` and `testbed.slurm_table()`, never
     LocalRunner(testbed.env), so they run unchanged on either."""
-    if getattr(request, "param", "native") == "24.11":
-        yield from _slurm24_books(tmp_path_factory, request.getfixturevalue("slurm24_root"))
-        return
-    from tests.integration.slurm_accounting import AccountingTestbed, accounting_installed
+    from tests.integration.slurm_accounting import AccountingTestbed
 
-    missing = accounting_installed()
-    if missing:
-        require_peer("slurmdbd", f"{missing} not installed (packaging/debian-packages.sh test)")
-    if os.geteuid() != 0:
-        require_peer("slurmdbd", "the accounting testbed runs MariaDB and slurmdbd as root")
-    testbed = AccountingTestbed(tmp_path_factory.mktemp("books")).start()
-    yield testbed
-    testbed.stop()
-    assert not testbed.leftovers()
+    yield from slurm_testbed(request, AccountingTestbed, tmp_path_factory.mktemp("books"))
+
+
+@pytest.fixture(scope="module")
+def slurm24_books(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """slurm_books on Slurm 24.11 only (a module that needs no 22.05 run)."""
+    from tests.integration.slurm_accounting import AccountingTestbed
+
+    yield from _testbed(request, AccountingTestbed, tmp_path_factory.mktemp("books24"), True)
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ only 11.8 (slurm_accounting.DBD_ON_MARIADB_11_8).
 Where this machine's own Slurm is already ≥ 23.11 (Debian 13 as the image), no root is built:
 the same testbed runs natively, still reached over SSH.
 
-    root = trixie_root()                       # RootUnavailable(reason) when it cannot be had
-    tb = Slurm24Testbed(tmp_dir, root).start()
+    root, _ = trixie_root()                    # RootUnavailable(reason) when it cannot be had
+    tb = Slurm24Testbed(tmp_dir, root=root).start()     # or on_newer_slurm(QuotaTestbed)(…)
     tb.console_runner()                        # SshRunner to root@127.0.0.1:<port>
     tb.run("sacct", ...)                       # a test's own look, inside the root
 """
@@ -59,13 +59,6 @@ BUILD_TIMEOUT_S = 1200
 # run on this machine even when the rest is in the root (see above)
 DB_PROGRAMS = frozenset({"mariadb-install-db", "/usr/sbin/mariadbd", "mariadb"})
 
-# A module's tests on both versions (conftest.py's slurm_books, parametrised): put
-#     pytestmark = BOTH_VERSIONS
-# in it; its tests then reach the cluster only through testbed.console_runner() (or
-# testbed.slurm_table() in a fleet file), testbed.run() for a test's own looks.
-BOTH_VERSIONS = pytest.mark.parametrize(
-    "slurm_books", ["native", "24.11"], indirect=True, scope="module"
-)
 
 # runs as the first process of a new mount namespace, then becomes the command in the root
 _ENTER = """set -e
@@ -190,13 +183,14 @@ class ChrootRunner(LocalRunner):
         return super().run(self.testbed.command(argv), stdin=stdin, timeout=timeout)
 
 
-class Slurm24Testbed(AccountingTestbed):
-    """AccountingTestbed inside `root` (None: this machine's own newer Slurm), plus an sshd."""
+class InNewerRoot:
+    """Put before a SlurmTestbed subclass (on_newer_slurm does): its commands and daemons run
+    inside `root` (None: this machine's own newer Slurm), plus an sshd there for the console."""
 
     over_ssh = True
 
-    def __init__(self, tmp: Path, root: Path | None, nodes: int = 8) -> None:
-        super().__init__(tmp, nodes)
+    def __init__(self, tmp: Path, *args, root: Path | None = None, **kwargs) -> None:
+        super().__init__(tmp, *args, **kwargs)
         self.root = Path(root) if root is not None else None
         self.ssh_port = 0
         self.host_key = self.dir / "ssh" / "host_ed25519"
@@ -327,3 +321,24 @@ class Slurm24Testbed(AccountingTestbed):
                 except OSError:
                     break
             self._made = []
+
+
+def on_newer_slurm(cls: type) -> type:
+    """`cls` (AccountingTestbed or a subclass of it: a quota testbed, …) on Slurm 24.11:
+    `on_newer_slurm(cls)(tmp, root=root)`. Everything cls writes and runs works unchanged."""
+    return type(f"{cls.__name__}On24", (InNewerRoot, cls), {"__doc__": InNewerRoot.__doc__})
+
+
+Slurm24Testbed = on_newer_slurm(AccountingTestbed)
+
+
+def both_versions(fixture: str):
+    """`pytestmark = both_versions("my_bed")`: a module fixture made with conftest.py's
+    `slurm_testbed(request, cls, …)`, run once natively and once on 24.11 (ids native, 24.11)."""
+    return pytest.mark.parametrize(fixture, ["native", "24.11"], indirect=True, scope="module")
+
+
+# A module's tests on both versions of slurm_books: `pytestmark = BOTH_VERSIONS`. Its tests then
+# reach the cluster only through testbed.console_runner() (or testbed.slurm_table() and
+# testbed.trust(known_hosts) for a fleet file), and testbed.run() for a test's own looks.
+BOTH_VERSIONS = both_versions("slurm_books")
