@@ -41,7 +41,13 @@ from console.capacity.backends.slurm_parse import ParseError, version_tuple
 from console.capacity.backends.slurm_runner import LocalRunner, SshRunner
 from console.telemetry.ssh_resolve import SshResolver
 from tests.integration.slurm_accounting import AccountingTestbed
-from tests.integration.sshd_testbed import _write_key, banner_ok, free_port, wait_until
+from tests.integration.sshd_testbed import (
+    _process_table,
+    _write_key,
+    banner_ok,
+    free_port,
+    wait_until,
+)
 
 CACHE = Path(os.environ.get("HANGANG_TEST_CACHE", "/var/cache/hangang-test"))
 SUITE = "trixie"
@@ -310,6 +316,21 @@ class InNewerRoot:
             f'controller = "{self.controller}"\nidentity_file = "{self.client_key}"\n'
             f'slurm_conf = "{self.conf}"\n'
         )
+
+    def leftovers(self) -> list[int]:
+        """Also every process still in one of this testbed's mount namespaces, tag or not (an
+        SSH session has a clean environment): they all see its dir bound into the root."""
+        found = set(super().leftovers())
+        if self.root is not None:
+            mark = f" {self.dir} "  # a chrooted process's mountinfo shows paths from its root
+            for pid, (_, state) in _process_table().items():
+                try:
+                    mounts = Path(f"/proc/{pid}/mountinfo").read_text()
+                except OSError:
+                    continue
+                if state not in "ZX" and mark in mounts:
+                    found.add(pid)
+        return sorted(found)
 
     def stop(self, check: bool = True) -> None:
         try:
