@@ -126,7 +126,10 @@ def trixie_root(cache: Path = CACHE) -> tuple[Path, float | None]:
     for tool in ("debootstrap", "unshare", "chroot"):
         if shutil.which(tool) is None:
             raise RootUnavailable(f"{tool} not installed (packaging/debian-packages.sh test)")
-    cache.mkdir(parents=True, exist_ok=True)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RootUnavailable(f"no cache dir for the Debian 13 root: {exc}") from exc
     root = cache / SUITE
     with open(cache / f"{SUITE}.lock", "w") as lock:  # another session may be building it
         fcntl.flock(lock, fcntl.LOCK_EX)

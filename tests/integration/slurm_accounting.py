@@ -142,8 +142,15 @@ LogFile={self.dir / 'log' / 'slurmdbd.log'}
 
     def start_dbd(self) -> None:
         self._spawn("slurmdbd", "/usr/sbin/slurmdbd", "-D")
+        reaper = self._reapers["slurmdbd"]
+
+        def answers() -> bool:  # a slurmdbd that exited will not answer: say so at once
+            if reaper.poll() is not None:
+                raise TimeoutError(f"slurmdbd exited: {self._log('slurmdbd.stdout')}")
+            return self._dbd_answers()
+
         try:
-            wait_for(self._dbd_answers, 60, f"slurmdbd did not start: {self._log('slurmdbd.log')}")
+            wait_for(answers, 60, f"slurmdbd did not start: {self._log('slurmdbd.log')}")
         except TimeoutError as exc:
             if "Number of columns in result" in self._log("slurmdbd.stdout"):
                 raise TimeoutError(f"{DBD_ON_MARIADB_11_8}: {exc}") from exc
