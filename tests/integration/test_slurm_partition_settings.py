@@ -6,7 +6,10 @@ whole rebalance command moves a node there too."""
 
 from __future__ import annotations
 
+import pytest
+
 from console.capacity.audit import AuditLog, audit_path
+from console.capacity.backends.base import BackendError
 from console.capacity.backends.slurm import SlurmBackend
 from console.capacity.backends.slurm_parse import parse_partitions
 from console.commands import rebalance
@@ -51,6 +54,23 @@ def move_n04_to_public(tb) -> list[tuple[str, ...]]:
     backend.resume("n04", "settings test")
     assert "n04" in tb.partition_nodes()["public"]
     return runner.updates
+
+
+def test_a_move_whose_include_file_cannot_be_written_is_undone_in_slurm(books):
+    """Live change first, then the file: when the file cannot be written the live change is
+    taken back (24.11: with Nodes-=/Nodes+= of the one node), so Slurm and the file agree."""
+    before, settings_before = books.partition_nodes(), settings(books)
+    runner = Recording(books.console_runner())
+    backend = SlurmBackend(runner, include_file=books.dir / "no-such-dir" / "partitions.conf")
+    backend.drain("n04", "rollback test")
+    wait_for(lambda: backend.is_drained("n04"), 20, "n04 did not drain")
+    with pytest.raises(BackendError):
+        backend.assign("n04", Sector.INTEREST, Sector.PUBLIC)
+    assert books.partition_nodes() == before and settings(books) == settings_before
+    if books.version[:2] >= (23, 11):
+        assert runner.updates[-2:] == [("PartitionName=public", "Nodes-=n04"),
+                                       ("PartitionName=interest", "Nodes+=n04")]
+    backend.resume("n04", "rollback test")
 
 
 def test_the_site_settings_are_live_as_written(books):
