@@ -2,9 +2,9 @@
 # Installs the Debian packages the console needs, only those missing (fast when all are there).
 #   runtime: what Qt needs on X11/Xvfb and offscreen, Korean fonts, venv support, and the
 #            OpenSSH client (`ssh -G` tells the console each node's settings as ssh sees them)
-#   test:    runtime + a virtual X server and the PDF tools the tests use, and the operations
+#   test:    runtime + a virtual X server and the PDF tools the tests use, the operations
 #            room's engines (Prometheus, node_exporter, VictoriaMetrics, Alertmanager: tests
-#            start them)
+#            start them), Slurm with its books, and debootstrap for the Slurm 24.11 root
 #   package: runtime + what `make deb` / `make package-test` use (debootstrap, the validators)
 # Runs apt-get as root, or through sudo for a normal user.
 set -euo pipefail
@@ -16,6 +16,7 @@ runtime=(libgl1 libegl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3
 test=(xvfb xauth poppler-utils openssh-server slurmctld slurmd slurm-client
       prometheus prometheus-node-exporter victoria-metrics prometheus-alertmanager)
 test+=(mariadb-server slurmdbd)  # the Slurm testbed's books: tests/integration/slurm_accounting.py
+test+=(debootstrap)  # Slurm 24.11 in a Debian 13 root beside 22.05: tests/integration/slurm24.py
 
 case "${1:-runtime}" in
   runtime) wanted=("${runtime[@]}") ;;

@@ -134,6 +134,9 @@ def _run(args, svc: CapacityService, lang: str) -> int:
     say_interrupted(svc, lang)
     state = svc.state()
     out = sys.stdout
+    # which scheduler, where, and what it can do (Slurm: version, JSON, Nodes+=)
+    for line in getattr(svc.backend, "feature_lines", lambda _lang: ())(lang):
+        out.write(line + "\n")
     if args.undo:
         plan = svc.inverse_of(args.undo, state)
         draft = None

@@ -4952,8 +4952,8 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>대기열은 squeue -O로 읽음(JSON 출력 없음)</translation>
     </message>
     <message>
-        <source>partitions rewritten as full Nodes= lists (Nodes+= exists but is not needed)</source>
-        <translation>파티션은 전체 Nodes= 목록으로 고침(Nodes+= 사용 안 함)</translation>
+        <source>partitions changed with Nodes+= / Nodes-= (only the moved node)</source>
+        <translation>파티션은 Nodes+= / Nodes-=로 고침(옮기는 노드만)</translation>
     </message>
     <message>
         <source>partitions rewritten as full Nodes= lists (Nodes+= needs Slurm 23.11)</source>

@@ -108,22 +108,97 @@ def slurm(slurm_cluster):
     slurm_cluster.cancel_all()
 
 
-@pytest.fixture(scope="module")
-def slurm_books(tmp_path_factory: pytest.TempPathFactory):
-    """One Slurm cluster with accounting per test module (slurm_accounting.py): the testbed's
-    8 nodes and partitions, a MariaDB and slurmdbd of its own, sector and organisation
-    accounts, partition QOS. Stopped at the end like slurm_cluster."""
-    from tests.integration.slurm_accounting import AccountingTestbed, accounting_installed
+@pytest.fixture(scope="session")
+def slurm24_root() -> Path | None:
+    """The Debian 13 root with Slurm 24.11 (slurm24.py), built once per machine into its cache
+    dir and once per session checked; None where this machine's own Slurm is the newer one."""
+    from tests.integration import slurm24
 
-    missing = accounting_installed()
-    if missing:
-        require_peer("slurmdbd", f"{missing} not installed (packaging/debian-packages.sh test)")
+    native = slurm24.native_version()
+    if native is not None and native[:2] >= slurm24.NEWER_SINCE:
+        return None
+    try:
+        root, seconds = slurm24.trixie_root()
+    except slurm24.RootUnavailable as exc:
+        require_peer("slurm 24.11", str(exc))
+    _TIMES.append(f"Debian 13 root {root}: " + (f"built in {seconds:.0f} s" if seconds
+                                                 else "reused from the cache"))
+    return root
+
+
+_TIMES: list[str] = []  # what the 24.11 testbed cost, said at the end of the run
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for line in _TIMES:
+        terminalreporter.write_line(f"slurm24: {line}")
+
+
+def slurm_testbed(request: pytest.FixtureRequest, cls: type, tmp: Path):
+    """For a module fixture: yields a started `cls` (AccountingTestbed or a subclass), on this
+    machine's Slurm, or on 24.11 (slurm24.py) when the fixture is parametrised "24.11"
+    (`pytestmark = both_versions("fixture")`); stops it after, no process left. A peer that is
+    missing or does not start skips with the reason, and fails under CI=true.
+
+        @pytest.fixture(scope="module")
+        def quota_bed(request, tmp_path_factory):
+            yield from slurm_testbed(request, QuotaTestbed, tmp_path_factory.mktemp("quota"))
+    """
+    yield from _testbed(request, cls, tmp, getattr(request, "param", "native") == "24.11")
+
+
+def _testbed(request: pytest.FixtureRequest, cls: type, tmp: Path, newer: bool):
+    import time
+
+    from tests.integration import slurm24
+    from tests.integration.slurm_accounting import accounting_installed
+
     if os.geteuid() != 0:
         require_peer("slurmdbd", "the accounting testbed runs MariaDB and slurmdbd as root")
-    testbed = AccountingTestbed(tmp_path_factory.mktemp("books")).start()
+    if newer:
+        root = request.getfixturevalue("slurm24_root")
+        testbed = slurm24.on_newer_slurm(cls)(tmp, root=root)
+    else:
+        missing = accounting_installed()
+        if missing:
+            require_peer("slurmdbd", f"{missing} not installed (packaging/debian-packages.sh test)")
+        testbed = cls(tmp)
+    started = time.monotonic()
+    try:
+        testbed.start()
+    except (slurm24.RootUnavailable, TimeoutError, RuntimeError) as exc:
+        if not newer:
+            raise
+        require_peer("slurm 24.11", f"{type(exc).__name__}: {exc}")
+    if newer:
+        _TIMES.append(f"Slurm {testbed.version_text} {cls.__name__} for {tmp.name} up in "
+                      f"{time.monotonic() - started:.1f} s")
     yield testbed
     testbed.stop()
     assert not testbed.leftovers()
+
+
+@pytest.fixture(scope="module")
+def slurm_books(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """One Slurm cluster with accounting per test module (slurm_accounting.py): the testbed's
+    8 nodes and partitions, a MariaDB and slurmdbd of its own, sector and organisation
+    accounts, partition QOS. Stopped at the end like slurm_cluster.
+
+    This machine's Slurm (Debian 12: 22.05) unless a module asks for both versions with
+    `pytestmark = BOTH_VERSIONS` (slurm24.py): then once natively and once on 24.11 over SSH.
+    Tests reach it through `testbed.console_runner()` and `testbed.slurm_table()`, never
+    LocalRunner(testbed.env), so they run unchanged on either."""
+    from tests.integration.slurm_accounting import AccountingTestbed
+
+    yield from slurm_testbed(request, AccountingTestbed, tmp_path_factory.mktemp("books"))
+
+
+@pytest.fixture(scope="module")
+def slurm24_books(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """slurm_books on Slurm 24.11 only (a module that needs no 22.05 run)."""
+    from tests.integration.slurm_accounting import AccountingTestbed
+
+    yield from _testbed(request, AccountingTestbed, tmp_path_factory.mktemp("books24"), True)
 
 
 @pytest.fixture

@@ -39,6 +39,12 @@ SITE_SETTINGS = {
     "private": "MaxTime=2-00:00:00 State=UP DenyAccounts=pub_transit AllowQos=normal,private_q "
                "DefMemPerNode=500 MaxMemPerCPU=400 PriorityTier=2",
 }
+# measured: Debian 13's slurmdbd 24.11.5 exits at its first query against Debian 13's MariaDB
+# 11.8.9 ("5027 Number of columns in result (=1) set execeeds maxmimum allowed number of
+# columns (=0)" on `select @var := concat('')`); against Debian 12's 10.11 it works
+DBD_ON_MARIADB_11_8 = ("slurmdbd cannot use this MariaDB (Debian 13's slurmdbd 24.11 with "
+                       "MariaDB 11.8: error 5027 on its first query); give the testbed a "
+                       "MariaDB 10.11 (Debian 12's mariadb-server)")
 PROGRAMS = ("/usr/sbin/mariadbd", "/usr/bin/mariadb-install-db", "/usr/bin/mariadb",
             "/usr/sbin/slurmdbd", "/usr/bin/sacctmgr", "/usr/bin/sacct", "/usr/bin/sreport")
 
@@ -80,8 +86,9 @@ class AccountingTestbed(SlurmTestbed):
     # -- the database and slurmdbd -----------------------------------------------------------
 
     def _mariadb(self, sql: str, check: bool = True) -> subprocess.CompletedProcess:
-        done = subprocess.run(["mariadb", "--no-defaults", "-S", str(self.dir / "db" / "sock"),
-                               "-uroot", "-e", sql], capture_output=True, text=True, timeout=10)
+        done = subprocess.run(self.command(["mariadb", "--no-defaults", "-S",
+                                            str(self.dir / "db" / "sock"), "-uroot", "-e", sql]),
+                              capture_output=True, text=True, timeout=10)
         if check and done.returncode != 0:
             raise RuntimeError(f"mariadb: {done.stderr.strip()}")
         return done
@@ -135,15 +142,28 @@ LogFile={self.dir / 'log' / 'slurmdbd.log'}
 
     def start_dbd(self) -> None:
         self._spawn("slurmdbd", "/usr/sbin/slurmdbd", "-D")
-        wait_for(self._dbd_answers, 60, f"slurmdbd did not start: {self._log('slurmdbd.log')}")
+        reaper = self._reapers["slurmdbd"]
+
+        def answers() -> bool:  # a slurmdbd that exited will not answer: say so at once
+            if reaper.poll() is not None:
+                raise TimeoutError(f"slurmdbd exited: {self._log('slurmdbd.stdout')}")
+            return self._dbd_answers()
+
+        try:
+            wait_for(answers, 60, f"slurmdbd did not start: {self._log('slurmdbd.log')}")
+        except TimeoutError as exc:
+            if "Number of columns in result" in self._log("slurmdbd.stdout"):
+                raise TimeoutError(f"{DBD_ON_MARIADB_11_8}: {exc}") from exc
+            raise
 
     def stop_dbd(self) -> None:
         self._end("slurmdbd", signal.SIGTERM)
 
     def _dbd_answers(self) -> bool:
         try:
-            subprocess.run(["sacctmgr", "-n", "list", "cluster"], capture_output=True,
-                           timeout=5, check=True, env={**os.environ, **self.env})
+            subprocess.run(self.command(["sacctmgr", "-n", "list", "cluster"]),
+                           capture_output=True, timeout=5, check=True,
+                           env={**os.environ, **self.env})
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
             return False
         return True

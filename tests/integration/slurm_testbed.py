@@ -26,6 +26,8 @@ import sys
 import uuid
 from pathlib import Path
 
+from console.capacity.backends.slurm_parse import version_tuple
+from console.capacity.backends.slurm_runner import LocalRunner
 from tests.integration.sshd_testbed import _REAPER, _process_table, wait_until
 
 TAG_VAR = "HANGANG_SLURM_TESTBED"
@@ -65,11 +67,45 @@ class SlurmTestbed:
         self.include = self.dir / "partitions.conf"
         self.env = {"SLURM_CONF": str(self.conf), TAG_VAR: self.tag}
         self._reapers: dict[str, subprocess.Popen] = {}
+        self.version: tuple[int, int, int] = (0, 0, 0)  # slurmctld -V, read at start
+        self._runner = None
 
     # ports after the nodes' that a subclass's daemons take (slurm_accounting.py: slurmdbd, db)
     extra_ports = 0
     # what slurm.conf says about accounting (slurm_accounting.py replaces it)
     accounting_lines = "AccountingStorageType=accounting_storage/none"
+
+    # -- files -------------------------------------------------------------------------------
+
+    # -- where the daemons and commands run (slurm24.py: inside a Debian 13 root) --------------
+
+    def command(self, argv) -> list[str]:
+        """The argv as it runs on this machine (slurm24.py wraps it to run inside its root)."""
+        return list(argv)
+
+    def console_runner(self):
+        """The runner the console under test uses to reach this cluster (here: local
+        commands; slurm24.py: SSH to its controller). One per testbed, closed by stop()."""
+        if self._runner is None:
+            self._runner = LocalRunner(self.env)
+        return self._runner
+
+    over_ssh = False  # console_runner() is an SshRunner
+
+    def direct_runner(self) -> LocalRunner:
+        """Commands as a test runs them (tb.run), not as the console reaches them."""
+        return LocalRunner(self.env)
+
+    def slurm_table(self) -> str:
+        """The fleet file's [slurm] keys that reach this cluster the same way."""
+        return f'slurm_conf = "{self.conf}"\n'
+
+    def trust(self, known_hosts: Path) -> None:
+        """Add this cluster's controller host key to a console's known_hosts (none here)."""
+
+    @property
+    def version_text(self) -> str:
+        return f"{self.version[0]}.{self.version[1]:02d}.{self.version[2]}"
 
     # -- files -------------------------------------------------------------------------------
 
@@ -126,6 +162,10 @@ Include {self.include}
         (d / "gres.conf").write_text(
             f"AutoDetect=off\nNodeName=n[01-{last}] Name=gpu File={d}/dev/nvidia[0-7]\n"
         )
+        if self.version >= (23, 2, 0):
+            # newer slurmd loads cgroup plugins whatever the task plugin; a test root has no
+            # cgroup tree of its own (22.05 does not know "disabled")
+            (d / "cgroup.conf").write_text("CgroupPlugin=disabled\n")
         self._write_include()
 
     def _write_include(self) -> None:
@@ -139,8 +179,8 @@ Include {self.include}
     # -- commands ----------------------------------------------------------------------------
 
     def run(self, *argv: str, check: bool = True, timeout: float = 15) -> str:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
-                              env={**os.environ, **self.env})
+        done = subprocess.run(self.command(argv), capture_output=True, text=True,
+                              timeout=timeout, env={**os.environ, **self.env})
         if check and done.returncode != 0:
             raise RuntimeError(f"{' '.join(argv)}: {done.stderr.strip() or done.returncode}")
         return done.stdout
@@ -183,7 +223,7 @@ Include {self.include}
         log = open(self.dir / "log" / f"{name}.stdout", "wb")  # noqa: SIM115 - closed by the child
         with log:
             self._reapers[name] = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-c", _REAPER, *argv],
+                [sys.executable, "-I", "-S", "-c", _REAPER, *self.command(argv)],
                 stdout=subprocess.PIPE,
                 stderr=log,
                 env={**os.environ, **self.env},
@@ -195,13 +235,16 @@ Include {self.include}
         self._spawn("slurmctld", "/usr/sbin/slurmctld", "-D", "-i")
 
         def up() -> bool:
-            return subprocess.run(["scontrol", "ping"], capture_output=True, timeout=5,
-                                  env={**os.environ, **self.env}).returncode == 0 and \
+            return subprocess.run(self.command(["scontrol", "ping"]), capture_output=True,
+                                  timeout=5, env={**os.environ, **self.env}).returncode == 0 and \
                 "UP" in self.run("scontrol", "ping", check=False)
 
         wait_until(up, 20, 0.1, f"slurmctld did not come up: {self._log('slurmctld.log')}")
 
     def start(self) -> SlurmTestbed:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._before_files()
+        self.version = version_tuple(self.run("slurmctld", "-V"))
         self._write_files()
         try:
             self._before_controller()
@@ -215,6 +258,9 @@ Include {self.include}
             self.stop(check=False)
             raise
         return self
+
+    def _before_files(self) -> None:
+        """What must be ready before any command runs (slurm24.py: its root)."""
 
     def _before_controller(self) -> None:
         """Daemons the controller needs up first (slurm_accounting.py: MariaDB, slurmdbd)."""
@@ -249,6 +295,9 @@ Include {self.include}
                    0.1, "jobs did not end after scancel")
 
     def stop(self, check: bool = True) -> None:
+        if self._runner is not None:
+            self._runner.close()
+            self._runner = None
         with_ctld = "slurmctld" in self._reapers and self._reapers["slurmctld"].poll() is None
         if with_ctld:
             # job steps outlive slurmd: end them through Slurm first

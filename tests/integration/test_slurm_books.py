@@ -1,6 +1,7 @@
 """Slurm's books from real jobs on the accounting testbed (slurm_accounting.py): sacct read both
 ways gives the same jobs, the GPU-hours per sector and organisation equal sreport's on the same
-period, and `hangang-console accounting --from-slurm` prints them."""
+period, and `hangang-console accounting --from-slurm` prints them. On both versions
+(BOTH_VERSIONS): this machine's Slurm and 24.11 in its Debian 13 root over SSH (slurm24.py)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from console.capacity.backends.slurm_runner import LocalRunner
 from console.capacity.backends.slurm_setup import SlurmOptions, slurm_runner
+from console.capacity.backends.slurm_squeue import parse_squeue_json
 from console.commands import accounting
 from console.fleet.model import Sector
 from console.inventory.loader import load_inventory
+from console.paths import config_dir
 from console.scheduler.books import AccountMap, books
 from console.scheduler.queue import Waiting, pending_jobs, waiting
 from console.scheduler.reader import SacctReader
+from tests.integration.slurm24 import BOTH_VERSIONS
 from tests.integration.slurm_accounting import ACCOUNTS
 from tests.integration.slurm_testbed import wait_for
 
@@ -27,6 +30,8 @@ from tests.integration.slurm_testbed import wait_for
 JOBS = [("public", "pub_transit", 2), ("public", "pub_water", 1), ("public", "public", 4),
         ("interest", "int_flood", 3), ("private", "prv_chip", 8), ("private", "prv_chip", 8),
         ("private", "prv_chip", 8)]  # the third waits for one of the two private nodes
+pytestmark = BOTH_VERSIONS
+
 ORGS = {"pub_transit": "public", "pub_water": "public", "int_flood": "interest",
         "prv_chip": "private"}
 
@@ -51,15 +56,18 @@ sector = "interest"
 name = "n[07-08]"
 sector = "private"
 [slurm]
-slurm_conf = "{conf}"
-"""
+{slurm}"""
 
 
-def fleet_file(tb, tmp_path):
+def fleet_file(tb, tmp_path, monkeypatch):
+    """The fleet file reaching the testbed as the console reaches it (here, or SSH to the
+    controller with its host key in this test's own known_hosts)."""
     orgs = "".join(f'[[organisations]]\nid = "{a}"\nsector = "{s}"\nname_en = "{a}"\n'
                    f'account = "{a}"\n' for a, s in ORGS.items())
     path = tmp_path / "fleet.toml"
-    path.write_text(FLEET.format(orgs=orgs, conf=tb.conf))
+    path.write_text(FLEET.format(orgs=orgs, slurm=tb.slurm_table()))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    tb.trust(config_dir() / "known_hosts")
     return path
 
 
@@ -71,7 +79,7 @@ def ran(slurm_books):
     t0 = math.floor(time.time() / 3600) * 3600
     ids = [tb.sbatch("-p", part, f"--account={acct}", f"--gres=gpu:{n}", "--wrap", "sleep 2")
            for part, acct, n in JOBS]
-    runner = LocalRunner(tb.env)
+    runner = tb.console_runner()
 
     def recorded() -> bool:  # slurmctld sends job records to slurmdbd as it can
         found = {j.job_id: j for j in SacctReader(runner).jobs(t0, t0 + 7200)}
@@ -98,10 +106,9 @@ def sreport(tb, t0: float, t1: float) -> dict[tuple[str, str], float]:
 
 def test_sacct_json_and_text_read_the_same_real_jobs(ran):
     tb, ids, t0, t1 = ran
-    runner = LocalRunner(tb.env)
-    reader = SacctReader(runner)
+    reader = SacctReader(tb.console_runner())
     as_json = reader.jobs(t0, t1)
-    assert reader.json is True  # Debian 12's sacct has the openapi plugins
+    assert reader.json is True  # 22.05 and 24.11 both have the openapi plugins
     reader.json = False
     as_text = reader.jobs(t0, t1)
     assert sorted(as_json, key=lambda j: j.job_id) == sorted(as_text, key=lambda j: j.job_id)
@@ -112,29 +119,35 @@ def test_sacct_json_and_text_read_the_same_real_jobs(ran):
 
 def test_sacct_over_ssh_to_the_controller_reads_the_same(ran, sshd_testbed_factory, tmp_path):
     """The argv (`env TZ=UTC SLURM_TIME_FORMAT=… sacct …`) runs unchanged on a controller
-    reached over SSH, host key checked."""
+    reached over SSH, host key checked (24.11: the testbed's own sshd, in its root), and reads
+    what sacct run directly there reads."""
     tb, ids, t0, t1 = ran
-    ssh = sshd_testbed_factory(nodes=1)
-    address = ssh.addresses[0]
-    known = ssh.write_known_hosts(tmp_path / "known_hosts", [address])
-    runner = slurm_runner(SlurmOptions(controller=f"root@{address}:{ssh.port}",
-                                       identity_file=str(ssh.client_key_path),
-                                       slurm_conf=str(tb.conf)), known)
+    if tb.over_ssh:
+        runner = tb.console_runner()
+    else:
+        ssh = sshd_testbed_factory(nodes=1)
+        address = ssh.addresses[0]
+        known = ssh.write_known_hosts(tmp_path / "known_hosts", [address])
+        runner = slurm_runner(SlurmOptions(controller=f"root@{address}:{ssh.port}",
+                                           identity_file=str(ssh.client_key_path),
+                                           slurm_conf=str(tb.conf)), known)
     try:
         reader = SacctReader(runner)
         remote = reader.jobs(t0, t1)
-        assert reader.how().startswith("Slurm 22.05") and f"root@{address}" in reader.how()
+        assert reader.how().startswith(f"Slurm {tb.version_text}")
+        assert runner.where.startswith("root@") and runner.where in reader.how()
     finally:
-        runner.close()
-    here = SacctReader(LocalRunner(tb.env)).jobs(t0, t1)
+        if not tb.over_ssh:
+            runner.close()
+    here = SacctReader(tb.direct_runner()).jobs(t0, t1)
     assert sorted(remote, key=lambda j: j.job_id) == sorted(here, key=lambda j: j.job_id)
     assert set(ids) <= {j.job_id for j in remote}
 
 
-def test_gpu_hours_per_sector_and_organisation_equal_sreport(ran, tmp_path):
+def test_gpu_hours_per_sector_and_organisation_equal_sreport(ran, tmp_path, monkeypatch):
     tb, _, t0, t1 = ran
-    inventory = load_inventory(fleet_file(tb, tmp_path))
-    jobs = SacctReader(LocalRunner(tb.env)).jobs(t0, t1)
+    inventory = load_inventory(fleet_file(tb, tmp_path, monkeypatch))
+    jobs = SacctReader(tb.console_runner()).jobs(t0, t1)
     result = books(jobs, AccountMap.from_inventory(inventory, {s: s.value for s in Sector}),
                    t0, t1, time.time())
     tb.rollup(datetime.fromtimestamp(t0, UTC), datetime.fromtimestamp(t1, UTC))
@@ -153,16 +166,16 @@ def test_gpu_hours_per_sector_and_organisation_equal_sreport(ran, tmp_path):
     assert result.waits["private"].p90_s >= result.waits["private"].p50_s
 
 
-def test_the_command_prints_slurms_books(ran, tmp_path, capsys):
+def test_the_command_prints_slurms_books(ran, tmp_path, capsys, monkeypatch):
     tb, ids, t0, _ = ran
-    fleet = fleet_file(tb, tmp_path)
+    fleet = fleet_file(tb, tmp_path, monkeypatch)
     first, last = (datetime.fromtimestamp(t, UTC).date().isoformat() for t in _days(t0))
     base = ["--from-slurm", "--inventory", str(fleet), "--tz", "UTC", "--from", first,
             "--to", last, "--data-dir", str(tmp_path / "none"), "--lang", "en"]
     assert accounting.main([*base, "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     t_from, t_to = _days(t0)[0], _days(t0)[1] + 86400
-    expected = books(SacctReader(LocalRunner(tb.env)).jobs(t_from, t_to),
+    expected = books(SacctReader(tb.console_runner()).jobs(t_from, t_to),
                      AccountMap.from_inventory(load_inventory(fleet),
                                                {s: s.value for s in Sector}),
                      t_from, t_to, time.time())
@@ -171,7 +184,8 @@ def test_the_command_prints_slurms_books(ran, tmp_path, capsys):
     assert {r["Sector"] for r in rows} == {"public", "interest", "private"}
     assert accounting.main([*base, "--by", "org", "--lang", "ko"]) == 0
     out = capsys.readouterr().out
-    assert "pub_transit" in out and "Slurm 22.05" in out and "sacct --json" in out
+    assert "pub_transit" in out and f"Slurm {tb.version_text}" in out and "sacct --json" in out
+    assert tb.console_runner().where in out  # where the books were read: here, or the SSH host
     assert accounting.main([*base, "--by", "job", "--format", "csv"]) == 0
     jobs = {r["Job"] for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
     assert set(ids) <= jobs
@@ -183,13 +197,14 @@ def _days(t0: float) -> tuple[float, float]:
     return start, start + 86400
 
 
-def test_jobs_waiting_for_their_sectors_cap_are_counted_by_reason(ran, tmp_path, capsys):
+def test_jobs_waiting_for_their_sectors_cap_are_counted_by_reason(ran, tmp_path, capsys,
+                                                                  monkeypatch):
     """interest's partition QOS caps it at 12 GPUs: a second job of 8 waits for the QOS (its
     nodes have 24), and the command's sector table says so."""
     tb, *_ = ran
-    fleet = fleet_file(tb, tmp_path)
+    fleet = fleet_file(tb, tmp_path, monkeypatch)
     accounts = AccountMap.from_inventory(load_inventory(fleet), {s: s.value for s in Sector})
-    runner = LocalRunner(tb.env)
+    runner = tb.console_runner()
     try:
         first = tb.sbatch("-p", "interest", "--account=int_flood", "--gres=gpu:8", "--wrap",
                           "sleep 300")
@@ -202,6 +217,10 @@ def test_jobs_waiting_for_their_sectors_cap_are_counted_by_reason(ran, tmp_path,
         wait_for(lambda: interest() == {"QOSGrpGRES": Waiting(1, 8)}, 20,
                  f"interest waits for {interest()}")
         assert waiting(pending_jobs(runner, False), accounts) == {"interest": interest()}
+        # the JSON read itself, not its silent fallback to the text form
+        pending = [j for j in parse_squeue_json(runner.run(["squeue", "--json"])) if j.pending]
+        assert [(j.reason, j.gpus, j.account) for j in pending] == [("QOSGrpGRES", 8,
+                                                                      "int_flood")]
         code = accounting.main(["--from-slurm", "--inventory", str(fleet), "--tz", "UTC",
                                 "--period", "day", "--date", _today(), "--lang", "en",
                                 "--data-dir", str(tmp_path / "none")])
@@ -254,9 +273,9 @@ def _today() -> str:
     return datetime.now(UTC).date().isoformat()
 
 
-def test_slurmdbd_down_is_a_clear_error_not_a_hang(ran, tmp_path, capsys):
+def test_slurmdbd_down_is_a_clear_error_not_a_hang(ran, tmp_path, capsys, monkeypatch):
     tb, *_ = ran
-    fleet = fleet_file(tb, tmp_path)
+    fleet = fleet_file(tb, tmp_path, monkeypatch)
     tb.stop_dbd()
     try:
         code = accounting.main(["--from-slurm", "--inventory", str(fleet), "--tz", "UTC",

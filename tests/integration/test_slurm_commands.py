@@ -83,7 +83,7 @@ def test_backend_over_ssh_to_the_controller(slurm, sshd_testbed_factory, tmp_pat
         assert backend.runner.where == f"root@{address}:{ssh.port}"
         state = backend.read()
         assert state.nodes["n04"].sector == Sector.INTEREST and len(state.nodes) == 8
-        assert any("22.05" in line for line in backend.features())
+        assert any(f"Slurm {slurm.version_text} on root@" in line for line in backend.features())
         plan_reason = "hangang plan=ssh1 interest->private"
         backend.drain("n04", plan_reason)
         assert backend.is_drained("n04")

@@ -38,6 +38,7 @@ from widgets.capacity.outcome_text import failure_text, outcome_text
 from widgets.capacity.preview import PreviewPanel
 from widgets.capacity.recovery_banner import RecoveryBanner
 from widgets.capacity.refusal import refusal_text
+from widgets.capacity.scheduler_label import SchedulerLabel
 from widgets.capacity.sector_column import SectorColumn
 from widgets.capacity.wait_forecast import WaitForecast
 from widgets.capacity.worker import CapacityWorker
@@ -70,6 +71,7 @@ class RebalanceBoard(QWidget):
         self.replan_button, self.refresh_button = QPushButton(), QPushButton()
         self.apply_button = QPushButton(objectName="ApplyButton")
         self.status = QLabel(objectName="Legend")
+        self.scheduler = SchedulerLabel(service.backend, self.worker)  # "Slurm 24.11.5 on …"
         self.preview_panel = PreviewPanel(tz, service.job_history)
         # below the before → after table: what the draft does to each sector's queue
         self.wait_forecast = WaitForecast(service.job_history)
@@ -89,6 +91,7 @@ class RebalanceBoard(QWidget):
         for button in (self.plan_button, self.clear_button, self.replan_button):
             bar.addWidget(button)
         bar.addStretch(1)
+        bar.addWidget(self.scheduler)
         bar.addWidget(self.status)
         bar.addWidget(self.refresh_button)
         bar.addWidget(self.apply_button)

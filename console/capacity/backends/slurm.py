@@ -6,13 +6,12 @@ partitions' node lists, then resumes it (the Applier orders the steps).
   and queued GPUs per sector.
 - version: a digest of the three partitions' node sets, so any change to them between planning
   and applying (another console, an admin's `scontrol update`) is a Conflict.
-- assign: `scontrol update PartitionName=P Nodes=<full list>` for both partitions (`Nodes+=`
-  needs Slurm ≥ 23.11; Debian 12 ships 22.05), then the include file that slurm.conf reads is
-  rewritten (atomically, previous versions kept), or the move would be lost on the next
-  `scontrol reconfigure` or restart.
+- assign: `Nodes+=N` / `Nodes-=N` where Slurm has them (≥ 23.11: an admin's edit of the same
+  partitions meanwhile is kept), else `Nodes=<full list>` for both (Debian 12's 22.05); then
+  the include file slurm.conf reads is rewritten (atomically, older versions kept), or the move
+  is lost at the next `scontrol reconfigure` or restart.
 - resume only a node whose drain reason is the plan's own.
-
-Host lists are expanded and compressed by `scontrol show hostnames|hostlist`.
+- host lists are expanded and compressed by `scontrol show hostnames|hostlist`.
 """
 
 from __future__ import annotations
@@ -299,25 +298,34 @@ class SlurmBackend(SlurmRecovery):
             raise BackendError(translate("Slurm", "{node} must be drained before it moves").fill(
                 node=node))
         before = {s: list(v) for s, v in members.items()}
-        after = {s: list(v) for s, v in members.items()}
-        after[source] = [n for n in members[source] if n != node]
-        if node not in after[target]:
-            after[target].append(node)
-        lists = {s: self.compress(after[s]) for s in (source, target)}
+        after = {**before, source: [n for n in members[source] if n != node]}
+        added = node not in after[target]
+        after[target] = after[target] + [node] * added
+        stepwise = self.slurm_version()[:2] >= NODES_PLUS_SINCE
+
+        def put(partition: str, names: list[str], op: str) -> None:
+            if stepwise:
+                self._run("scontrol", "update", f"PartitionName={partition}", f"Nodes{op}={node}")
+            else:
+                self._set_nodes(partition, self.compress(names))
+
         # add first, then remove: the drained node is never in no partition
-        self._set_nodes(dst, lists[target])
+        if added:
+            put(dst, after[target], "+")
         try:
-            self._set_nodes(src, lists[source])
+            put(src, after[source], "-")
         except BaseException:
-            self._set_nodes(dst, self.compress(before[target]))
+            if added:
+                put(dst, before[target], "-")
             raise
         if self.include_file is None:
             return
         try:
             self._persist(infos, {s: self.compress(v) for s, v in after.items()})
         except BaseException:
-            self._set_nodes(dst, self.compress(before[target]))
-            self._set_nodes(src, self.compress(before[source]))
+            if added:
+                put(dst, before[target], "-")
+            put(src, before[source], "+")
             raise
 
     def _set_nodes(self, partition: str, hostlist: str) -> None:
@@ -361,8 +369,8 @@ class SlurmBackend(SlurmRecovery):
             out.append(translate("Slurm", "queue read with squeue -O (no JSON output here)").fill())
         if version[:2] >= NODES_PLUS_SINCE:
             out.append(translate(
-                "Slurm", "partitions rewritten as full Nodes= lists (Nodes+= exists but is not "
-                "needed)").fill())
+                "Slurm", "partitions changed with Nodes+= / Nodes-= (only the moved node)"
+            ).fill())
         else:
             out.append(translate(
                 "Slurm", "partitions rewritten as full Nodes= lists (Nodes+= needs Slurm 23.11)"
