@@ -231,7 +231,8 @@ def test_jobs_waiting_for_their_sectors_cap_are_counted_by_reason(ran, tmp_path,
         tb.cancel_all()
 
 
-def test_a_running_jobs_account_reaches_scheduler_jobs_and_charges_its_gpus(ran, tmp_path):
+def test_a_running_jobs_account_reaches_scheduler_jobs_and_charges_its_gpus(ran, tmp_path,
+                                                                            monkeypatch):
     """squeue's running jobs (both forms) → SchedulerJobs → FleetState charges the GPU a probe
     saw the job's process on to the job account's organisation (rule 2)."""
     from console.fleet.charging import RULE_JOB
@@ -244,16 +245,16 @@ def test_a_running_jobs_account_reaches_scheduler_jobs_and_charges_its_gpus(ran,
     job = tb.sbatch("-p", "interest", "--account=int_flood", "--gres=gpu:2", "--wrap", "sleep 300")
     try:
         wait_for(lambda: tb.job_state(job) == "RUNNING", 30, f"job {job} does not start")
-        reader = RunningReader(LocalRunner(tb.env))
+        reader = RunningReader(tb.console_runner())
         jobs = reader.read()
-        text = RunningReader(LocalRunner(tb.env))
+        text = RunningReader(tb.console_runner())
         text.json = False  # the -O text form, as where squeue has no --json
         for read in (jobs, text.read()):
             found = read.jobs.get(job)
             assert found is not None, f"job {job} not in {sorted(read.jobs)}"
             assert (found.account, found.user, found.gpus) == ("int_flood", "root", 2)
             assert found.partition == "interest" and read.holders == {}
-        inventory = load_inventory(fleet_file(tb, tmp_path))
+        inventory = load_inventory(fleet_file(tb, tmp_path, monkeypatch))
         state = FleetState(inventory, default_registry(), stale_after_s=1e9)
         state.set_scheduler_jobs(jobs)
         now = time.time()
