@@ -54,7 +54,7 @@ ALERTMANAGER_PENDING = "hangang_alertmanager_alerts_pending"  # alerts waiting
 
 # The room's books as counters (console/room/books.py; read back by
 # console/sources/prometheus/books.py): closed minutes only, per sector, organisation, model
-BOOKS_GPU_SECONDS = "hangang_books_gpu_seconds"  # + kind=allocated|live|used|busy
+BOOKS_GPU_SECONDS = "hangang_books_gpu_seconds"  # + kind=allocated|live|used|busy|used_by_…
 BOOKS_GPU_ENERGY = "hangang_books_gpu_energy_joules"
 BOOKS_GPU_ENERGY_ESTIMATED = "hangang_books_gpu_energy_estimated_joules"  # part of the above
 BOOKS_CPU_ENERGY = "hangang_books_cpu_energy_joules"
@@ -65,3 +65,6 @@ BOOKS_MINUTE = "hangang_books_minute"  # start (epoch s) of the last minute the 
 # own, since OpenMetrics' _created samples are not kept by every Prometheus version
 BOOKS_STARTED = "hangang_books_started_time_seconds"
 BOOKS_KIND_OF = {"alloc_s": "allocated", "live_s": "live", "used_s": "used", "busy_s": "busy"}
+# used GPU-seconds by the rule that charged them (job account, user map, node's organisation)
+BOOKS_KIND_OF |= {"used_job_s": "used_by_job", "used_user_s": "used_by_user_map",
+                  "used_node_s": "used_by_node"}

@@ -38,7 +38,10 @@ def test_every_rule_fires_within_the_first_minute_and_faults_clear_later():
     state = FleetState(fleet.inventory, registry, stale_after_s=10)
     engine = AlertEngine(registry, AlertSettings())
     fired = run(fleet, T0, 60, engine, state)
-    assert set(fired) == set(RULES), set(RULES) - set(fired)
+    # idle_job needs Slurm's GPU holders (console/scheduler/job_books.py): the demo has no
+    # scheduler, so no job holds a GPU there (tests/integration/test_slurm_idle_jobs.py)
+    demo_rules = set(RULES) - {"idle_job"}
+    assert set(fired) == demo_rules, demo_rules - set(fired)
     assert max(fired.values()) <= 60
 
 
