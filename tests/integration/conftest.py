@@ -151,17 +151,21 @@ def _testbed(request: pytest.FixtureRequest, cls: type, tmp: Path, newer: bool):
     import time
 
     from tests.integration import slurm24
-    from tests.integration.slurm_accounting import accounting_installed
+    from tests.integration.slurm_accounting import AccountingTestbed, accounting_installed
+    from tests.integration.slurm_testbed import slurm_installed
 
+    books = issubclass(cls, AccountingTestbed)  # else a plain cluster: no MariaDB, no slurmdbd
+    peer = "slurmdbd" if books else "slurmctld"
     if os.geteuid() != 0:
-        require_peer("slurmdbd", "the accounting testbed runs MariaDB and slurmdbd as root")
+        require_peer(peer, "the Slurm testbeds run their daemons (and MariaDB) as root")
     if newer:
         root = request.getfixturevalue("slurm24_root")
         testbed = slurm24.on_newer_slurm(cls)(tmp, root=root)
     else:
-        missing = accounting_installed()
+        missing = accounting_installed() if books else (
+            None if slurm_installed() else "slurmctld/slurmd/slurm-client")
         if missing:
-            require_peer("slurmdbd", f"{missing} not installed (packaging/debian-packages.sh test)")
+            require_peer(peer, f"{missing} not installed (packaging/debian-packages.sh test)")
         testbed = cls(tmp)
     started = time.monotonic()
     try:
@@ -207,3 +211,39 @@ def books(slurm_books):
     slurm_books.reset()
     yield slurm_books
     slurm_books.cancel_all()
+
+
+@pytest.fixture(scope="session")
+def slurm_jobs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """slurm_cluster (no accounting: any --account is taken) made with slurm_testbed, one per
+    version for the session (test_slurm_idle_jobs.py and test_slurm_holders_feed.py share it,
+    each test through `jobs_bed`): `pytestmark = both_versions("slurm_jobs", scope="session")`."""
+    from tests.integration.slurm_testbed import SlurmTestbed
+
+    yield from slurm_testbed(request, SlurmTestbed, tmp_path_factory.mktemp("jobs"))
+
+
+@pytest.fixture
+def jobs_bed(slurm_jobs):
+    """The module's plain cluster, back to its first layout with no jobs and no drains."""
+    slurm_jobs.reset()
+    yield slurm_jobs
+    slurm_jobs.cancel_all()
+
+
+@pytest.fixture(scope="session")
+def quota_bed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """The quota testbed (slurm_quota.py), one per version for the whole session: the quota
+    modules (test_quota_slurm.py, test_quota_board_slurm.py) share it, each test through
+    `bed` (reset: no jobs, the first caps). `pytestmark = both_versions("quota_bed",
+    scope="session")` groups their tests by version, so one testbed runs at a time."""
+    from tests.integration.slurm_quota import QuotaTestbed
+
+    yield from slurm_testbed(request, QuotaTestbed, tmp_path_factory.mktemp("quota"))
+
+
+@pytest.fixture
+def bed(quota_bed):
+    quota_bed.reset()
+    yield quota_bed
+    quota_bed.cancel_all()

@@ -10,12 +10,12 @@ Each command and daemon runs in a mount namespace of its own (`unshare -m`: proc
 the testbed's dir bound at the same path, so paths in slurm.conf mean the same on both sides)
 and ends with its process; nothing is mounted on the machine itself.
 
-The database is this machine's own MariaDB where it has one (Debian 12's 10.11): Debian 13's
-slurmdbd 24.11.5 cannot use Debian 13's MariaDB 11.8.9 (measured: slurmdbd exits at its first
-query, `_check_mysql_concat_is_sane: ... 5027 Number of columns in result (=1) set execeeds
-maxmimum allowed number of columns (=0)`), while against 10.11 it starts and keeps its books.
-So a site on Debian 13 needs another MariaDB for slurmdbd; the testbed says so when it finds
-only 11.8 (slurm_accounting.DBD_ON_MARIADB_11_8).
+The database is this machine's own MariaDB where it has one (Debian 12's 10.11), else the
+root's own (Debian 13's 11.8.9); HANGANG_TEST_ROOT_MARIADB=1 takes the root's even here (the
+suite as it runs on a Debian 13 image). Debian 13's slurmdbd 24.11.5 with MariaDB 11.8 exits
+at its first query (`_check_mysql_concat_is_sane: ... 5027 Number of columns in result (=1)
+set execeeds maxmimum allowed number of columns (=0)`) only when it creates slurm_acct_db
+itself; the testbed creates it first (slurm_accounting.DBD_ON_MARIADB_11_8), so both work.
 
 Where this machine's own Slurm is already ≥ 23.11 (Debian 13 as the image), no root is built:
 the same testbed runs natively, still reached over SSH.
@@ -64,6 +64,7 @@ NEWER_SINCE = (23, 11)  # what this suite calls "the newer Slurm": --json everyw
 BUILD_TIMEOUT_S = 1200
 # run on this machine even when the rest is in the root (see above)
 DB_PROGRAMS = frozenset({"mariadb-install-db", "/usr/sbin/mariadbd", "mariadb"})
+ROOT_MARIADB = os.environ.get("HANGANG_TEST_ROOT_MARIADB") == "1"  # the root's 11.8 (see above)
 
 
 # runs as the first process of a new mount namespace, then becomes the command in the root
@@ -206,7 +207,7 @@ class InNewerRoot:
         self.client_key = self.dir / "ssh" / "client_ed25519"
         self.known_hosts = self.dir / "ssh" / "known_hosts"
         self._made: list[Path] = []  # dirs made inside the root for the bind mount
-        self.db_here = Path("/usr/sbin/mariadbd").exists()
+        self.db_here = Path("/usr/sbin/mariadbd").exists() and not ROOT_MARIADB
 
     def command(self, argv) -> list[str]:
         if self.root is None or (self.db_here and argv[0] in DB_PROGRAMS):
@@ -271,6 +272,9 @@ class InNewerRoot:
                     "UseDNS no",
                     "PrintMotd no",
                     "MaxSessions 50",
+                    # wrappers a test puts in console_bin() come first for the console too
+                    f"SetEnv PATH={self.console_bin()}:/usr/local/sbin:/usr/local/bin:/usr/sbin:"
+                    "/usr/bin:/sbin:/bin",
                     "LogLevel INFO",
                     "",
                 ]
@@ -302,17 +306,20 @@ class InNewerRoot:
 
     def console_runner(self) -> SshRunner:
         if self._runner is None:
-            self._runner = SshRunner(
-                "127.0.0.1",
-                self.ssh_port,
-                "root",
-                self.known_hosts,
-                (),
-                str(self.client_key),
-                str(self.conf),
-                resolver=SshResolver(self.dir / "ssh" / "ssh_config"),
-            )
+            self._runner = self.console_runner_to(self.conf)
         return self._runner
+
+    def console_runner_to(self, conf: Path) -> SshRunner:
+        return SshRunner(
+            "127.0.0.1",
+            self.ssh_port,
+            "root",
+            self.known_hosts,
+            (),
+            str(self.client_key),
+            str(conf),
+            resolver=SshResolver(self.dir / "ssh" / "ssh_config"),
+        )
 
     def slurm_table(self) -> str:
         return (
@@ -356,10 +363,11 @@ def on_newer_slurm(cls: type) -> type:
 Slurm24Testbed = on_newer_slurm(AccountingTestbed)
 
 
-def both_versions(fixture: str):
+def both_versions(fixture: str, scope: str = "module"):
     """`pytestmark = both_versions("my_bed")`: a module fixture made with conftest.py's
-    `slurm_testbed(request, cls, …)`, run once natively and once on 24.11 (ids native, 24.11)."""
-    return pytest.mark.parametrize(fixture, ["native", "24.11"], indirect=True, scope="module")
+    `slurm_testbed(request, cls, …)`, run once natively and once on 24.11 (ids native, 24.11).
+    scope="session" for a session fixture shared by several modules (conftest's quota_bed)."""
+    return pytest.mark.parametrize(fixture, ["native", "24.11"], indirect=True, scope=scope)
 
 
 # A module's tests on both versions of slurm_books: `pytestmark = BOTH_VERSIONS`. Its tests then

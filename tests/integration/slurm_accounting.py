@@ -39,12 +39,14 @@ SITE_SETTINGS = {
     "private": "MaxTime=2-00:00:00 State=UP DenyAccounts=pub_transit AllowQos=normal,private_q "
                "DefMemPerNode=500 MaxMemPerCPU=400 PriorityTier=2",
 }
-# measured: Debian 13's slurmdbd 24.11.5 exits at its first query against Debian 13's MariaDB
-# 11.8.9 ("5027 Number of columns in result (=1) set execeeds maxmimum allowed number of
-# columns (=0)" on `select @var := concat('')`); against Debian 12's 10.11 it works
-DBD_ON_MARIADB_11_8 = ("slurmdbd cannot use this MariaDB (Debian 13's slurmdbd 24.11 with "
-                       "MariaDB 11.8: error 5027 on its first query); give the testbed a "
-                       "MariaDB 10.11 (Debian 12's mariadb-server)")
+# Debian 13's slurmdbd 24.11.5 (Connector/C 3.4) against MariaDB 11.8.9 exits at its first
+# query ("5027 Number of columns in result (=1) set execeeds maxmimum allowed number of columns
+# (=0)" on `select @var := concat('')`) when it has to create slurm_acct_db itself; with the
+# database already there it starts and keeps its books (measured; 10.11 works either way). So
+# the testbed creates the database before slurmdbd's first start, as a site should.
+DBD_ON_MARIADB_11_8 = ("slurmdbd failed its first query (MariaDB 11.8 with a slurm_acct_db "
+                       "slurmdbd had to create itself: error 5027); create the database "
+                       "before slurmdbd's first start")
 PROGRAMS = ("/usr/sbin/mariadbd", "/usr/bin/mariadb-install-db", "/usr/bin/mariadb",
             "/usr/sbin/slurmdbd", "/usr/bin/sacctmgr", "/usr/bin/sacct", "/usr/bin/sreport")
 
@@ -108,7 +110,9 @@ class AccountingTestbed(SlurmTestbed):
                     "--innodb-buffer-pool-size=64M", "--skip-name-resolve")
         wait_for(lambda: self._mariadb("select 1", check=False).returncode == 0, 60,
                  f"MariaDB did not start: {self._log('mariadbd.err')}")
-        self._mariadb("CREATE USER IF NOT EXISTS 'slurm'@'127.0.0.1' IDENTIFIED BY 'slurm';"
+        # the database made here, not by slurmdbd: see DBD_ON_MARIADB_11_8
+        self._mariadb("CREATE DATABASE IF NOT EXISTS slurm_acct_db;"
+                      "CREATE USER IF NOT EXISTS 'slurm'@'127.0.0.1' IDENTIFIED BY 'slurm';"
                       "GRANT ALL ON slurm_acct_db.* TO 'slurm'@'127.0.0.1';")
         conf = self.dir / "slurmdbd.conf"
         conf.write_text(f"""\
@@ -174,13 +178,14 @@ LogFile={self.dir / 'log' / 'slurmdbd.log'}
     def _books(self) -> None:
         """The cluster, QOS, accounts and root's associations, before the controller reads
         its partitions' QOS."""
+        # names in lists: each sacctmgr call costs about half a second, on every start
         self.sacctmgr("add", "cluster", "hangangtest")
-        for name in QOS:  # limits once the controller has told slurmdbd about gres/gpu
-            self.sacctmgr("add", "qos", name)
+        # limits once the controller has told slurmdbd about gres/gpu
+        self.sacctmgr("add", "qos", ",".join(QOS))
+        self.sacctmgr("add", "account", ",".join(ACCOUNTS), "Cluster=hangangtest")
         for sector, orgs in ACCOUNTS.items():
-            self.sacctmgr("add", "account", sector, "Cluster=hangangtest")
-            for org in orgs:
-                self.sacctmgr("add", "account", org, f"Parent={sector}", "Cluster=hangangtest")
+            self.sacctmgr("add", "account", ",".join(orgs), f"Parent={sector}",
+                          "Cluster=hangangtest")
         every = [a for s, orgs in ACCOUNTS.items() for a in (s, *orgs)]
         self.sacctmgr("add", "user", "root", f"Account={','.join(every)}",
                       "DefaultAccount=public", "QOS=normal,interest_q,private_q")

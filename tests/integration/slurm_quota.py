@@ -71,11 +71,9 @@ class QuotaTestbed(AccountingTestbed):
                 f"GraceTime={GRACE_TIME_S}",
                 "PreemptMode=requeue",
             )
-            self.set_caps(CAPS)
-            for sector in ACCOUNTS:
-                self.sacctmgr(
-                    "modify", "qos", qos_of(sector), "set", "Priority=100", f"Preempt={BORROW_QOS}"
-                )
+            for sector in ACCOUNTS:  # priority, preemption and cap in one call per QOS
+                self.sacctmgr("modify", "qos", qos_of(sector), "set", "Priority=100",
+                              f"Preempt={BORROW_QOS}", f"GrpTRES=gres/gpu={CAPS[sector]}")
         except BaseException:
             self.stop(check=False)
             raise
@@ -96,7 +94,8 @@ class QuotaTestbed(AccountingTestbed):
 
     def reset(self) -> None:
         super().reset()
-        self.set_caps(CAPS)
+        now = self.caps()  # one call; setting all three would cost three per test
+        self.set_caps({s: cap for s, cap in CAPS.items() if now[s] != cap})
 
     def drained(self) -> set[str]:
         return self._drained()

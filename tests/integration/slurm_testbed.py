@@ -92,6 +92,11 @@ class SlurmTestbed:
 
     over_ssh = False  # console_runner() is an SshRunner
 
+    def console_runner_to(self, conf: Path):
+        """A new runner like console_runner() but reading another slurm.conf (in self.dir, so
+        the 24.11 root sees it too): a controller that does not answer. The caller closes it."""
+        return LocalRunner({**self.env, "SLURM_CONF": str(conf)})
+
     def direct_runner(self) -> LocalRunner:
         """Commands as a test runs them (tb.run), not as the console reaches them."""
         return LocalRunner(self.env)
@@ -99,6 +104,11 @@ class SlurmTestbed:
     def slurm_table(self) -> str:
         """The fleet file's [slurm] keys that reach this cluster the same way."""
         return f'slurm_conf = "{self.conf}"\n'
+
+    def console_bin(self) -> Path:
+        """A dir for wrappers that shadow Slurm's commands as the console runs them: put it
+        first on a local console's PATH (slurm24.py's sshd puts it first for its sessions)."""
+        return self.dir / "console-bin"
 
     def trust(self, known_hosts: Path) -> None:
         """Add this cluster's controller host key to a console's known_hosts (none here)."""

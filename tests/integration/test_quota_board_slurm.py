@@ -2,8 +2,8 @@
 the board, the job waiting at its sector's cap (QOSGrpGRES) starts without any node draining;
 with slurmdbd stopped the board says so in a banner and keeps answering.
 
-The testbed, the service and the job helpers are test_quota_slurm.py's (one more testbed start
-for this module, about 20 s: the lead may move `quota_bed` to a session fixture to share it).
+The testbed is the session's (conftest.py's quota_bed, shared with test_quota_slurm.py: no
+start of its own), on both versions; the service and the job helpers are test_quota_slurm.py's.
 """
 
 from __future__ import annotations
@@ -14,22 +14,18 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 
 from console.fleet.model import Sector
-from tests.integration.test_quota_slurm import (  # noqa: F401  (fixtures)
-    bed,
-    gpu_job,
-    quota_bed,
-    running,
-    service,
-)
+from tests.integration.slurm24 import both_versions
+from tests.integration.test_quota_slurm import gpu_job, running, service
 from widgets.capacity.quota_board import QuotaBoard
 
 P, N = Sector.PUBLIC, Sector.INTEREST
 TZ = ZoneInfo("Asia/Seoul")
 TIMEOUT_MS = 30_000
+pytestmark = both_versions("quota_bed", scope="session")
 
 
 def test_a_cap_move_from_the_board_starts_the_waiting_job_and_slurmdbd_down_is_a_banner(
-    qtbot, bed, tmp_path, capsys  # noqa: F811  (the imported fixture)
+    qtbot, bed, tmp_path, capsys
 ):
     svc = service(bed, tmp_path)
     first = [gpu_job(bed, "int_flood") for _ in range(2)]

@@ -1,7 +1,8 @@
 """SchedulerWatch on the accounting testbed (slurm_accounting.py): real jobs at interest's QOS
 cap show QOSGrpGRES for that sector, the waits it delivers equal the books' on its period, and
 with slurmdbd stopped the view says so in words within a bounded time, keeps the last figures
-as stale, and recovers once slurmdbd is back."""
+as stale, and recovers once slurmdbd is back. On both versions (BOTH_VERSIONS): the console
+reaches the testbed through tb.console_runner() and the fleet file's tb.slurm_table()."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from console.capacity.backends.slurm_runner import LocalRunner
 from console.commands import report
 from console.fleet.metrics import default_registry
 from console.fleet.model import GpuSample, NodeSample, PollBatch, Sector
@@ -29,11 +29,13 @@ from console.scheduler.queue import Waiting
 from console.scheduler.reader import SacctReader
 from console.scheduler.watch import SchedulerView, SchedulerWatch, watch_for
 from console.settings import AccountingSettings
+from tests.integration.slurm24 import BOTH_VERSIONS
 from tests.integration.slurm_testbed import wait_for
 from tests.integration.test_slurm_books import fleet_file
 
 PARTS = {s: s.value for s in Sector}
 UTC_ZONE = ZoneInfo("UTC")
+pytestmark = BOTH_VERSIONS
 
 
 @pytest.fixture(scope="module")
@@ -52,21 +54,22 @@ def history(slurm_books, tmp_path_factory):
             ("private", "prv_chip", 8),
         )
     ]
-    runner = LocalRunner(tb.env)
+    runner = tb.console_runner()
 
     def ended() -> bool:
         found = {j.job_id: j for j in SacctReader(runner).jobs(since - 3600, time.time() + 60)}
         return all(i in found and found[i].end is not None for i in ids)
 
     wait_for(ended, 60, "sacct does not show the jobs ended")
-    path = fleet_file(tb, tmp_path_factory.mktemp("watch"))
-    inventory = load_inventory(path)
-    return tb, inventory, AccountMap.from_inventory(inventory, PARTS)
+    with pytest.MonkeyPatch.context() as mp:  # the module's known_hosts (XDG_CONFIG_HOME)
+        path = fleet_file(tb, tmp_path_factory.mktemp("watch"), mp)
+        inventory = load_inventory(path)
+        yield tb, inventory, AccountMap.from_inventory(inventory, PARTS)
 
 
 def _watch(tb, accounts, seen: list[SchedulerView]) -> SchedulerWatch:
     return SchedulerWatch(
-        LocalRunner(tb.env),
+        tb.console_runner(),
         accounts,
         seen.append,
         period_s=6 * 3600,
@@ -97,7 +100,7 @@ def test_a_sector_at_its_cap_waits_for_qos_and_the_waits_match_the_books(history
         view = watch.latest
         assert view.queued("interest") == Waiting(1, 8)
         assert view.queued("public") == Waiting(0, 0) and not view.problems()
-        runner = LocalRunner(tb.env)
+        runner = tb.console_runner()
 
         def books_agree() -> bool:
             """The watch's newest waits equal the books read on its own period, the running
@@ -113,7 +116,7 @@ def test_a_sector_at_its_cap_waits_for_qos_and_the_waits_match_the_books(history
         view = watch.latest
         assert view.wait("private").jobs >= 3  # the three of this module, at least
         assert view.wait("private").p90_s >= view.wait("private").p50_s
-        assert "Slurm 22.05" in view.how
+        assert f"Slurm {tb.version_text[:5]}" in view.how
         with pytest.raises(TypeError):  # what listeners get cannot be changed under them
             view.pending["interest"]["Resources"] = Waiting(1, 1)
         assert seen and seen[-1].made_at >= seen[0].made_at
@@ -201,12 +204,14 @@ def reconciliation(path) -> dict[str, dict]:
         return {r["sector"]: r for r in csv.DictReader(f)}
 
 
-def test_report_from_slurm_reconciles_the_books_with_the_history(qapp, history, day, tmp_path):
+def test_report_from_slurm_reconciles_the_books_with_the_history(
+    qapp, history, day, tmp_path, monkeypatch
+):
     """`report --from-slurm`: reconciliation.csv and the PDF hold sacct's GPU-hours per sector
     and the console's accounting of the same day, side by side, and their difference."""
     tb, _, accounts = history
     today, t0, data = day
-    fleet = fleet_file(tb, tmp_path)
+    fleet = fleet_file(tb, tmp_path, monkeypatch)
     out = tmp_path / "report.pdf"
     argv = [
         "-o",
@@ -227,7 +232,7 @@ def test_report_from_slurm_reconciles_the_books_with_the_history(qapp, history, 
     assert report.main([*argv, "--from-slurm"]) == 0
     rows = reconciliation(tmp_path / "report-csv" / "reconciliation.csv")
     t1 = t0 + 86400
-    theirs = books(SacctReader(LocalRunner(tb.env)).jobs(t0, t1), accounts, t0, t1, time.time())
+    theirs = books(SacctReader(tb.console_runner()).jobs(t0, t1), accounts, t0, t1, time.time())
     db = HistoryDB(default_history_path(data), readonly=True)
     try:
         mine = accounting(db, t0, t1, "sector", AccountingSettings()).set_index("sector")
@@ -249,7 +254,8 @@ def test_report_from_slurm_reconciles_the_books_with_the_history(qapp, history, 
         ).stdout,
     )
     assert "7. Slurm's books beside the console's" in text
-    assert "Read from Slurm 22.05" in text and "Slurm's books are absent" not in text
+    assert f"Read from Slurm {tb.version_text[:5]}" in text
+    assert "Slurm's books are absent" not in text
     assert report.main([*argv, "--no-slurm", "-o", str(tmp_path / "plain.pdf")]) == 0
     plain = subprocess.run(
         ["pdftotext", str(tmp_path / "plain.pdf"), "-"], capture_output=True, text=True, check=True
@@ -279,7 +285,7 @@ def test_the_report_dialog_reads_slurms_books_through_the_watch(qtbot, history, 
         watch.stop()
     rows = reconciliation(tmp_path / "day-csv" / "reconciliation.csv")
     t1 = t0 + 86400
-    theirs = books(SacctReader(LocalRunner(tb.env)).jobs(t0, t1), accounts, t0, t1, time.time())
+    theirs = books(SacctReader(tb.console_runner()).jobs(t0, t1), accounts, t0, t1, time.time())
     for sector in ("public", "interest", "private"):
         assert float(rows[sector]["slurm_gpu_h"]) == pytest.approx(
             theirs.by_sector[sector], abs=0.05

@@ -1,6 +1,7 @@
 """`hangang-console accounts` on the accounting testbed (slurm_accounting.py): real sacctmgr and
 slurmdbd. The tests run in order on one module's cluster, each starting from what the one before
-left: show → dry run → apply → hand-made account → quota mode's QOS → slurmdbd stopped."""
+left: show → dry run → apply → hand-made account → quota mode's QOS → slurmdbd stopped.
+On both versions (BOTH_VERSIONS), the console reaching the testbed as the fleet file says."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ import pytest
 
 from console.access import AccessPolicy, Identity, Role
 from console.capacity.audit import AuditLog, audit_path
-from console.capacity.backends.slurm_runner import LocalRunner
 from console.commands import accounts
 from console.inventory.loader import load_inventory
 from console.scheduler.reconcile_apply import AccountsReconciler
+from tests.integration.slurm24 import BOTH_VERSIONS
 from tests.integration.slurm_accounting import ACCOUNTS
 from tests.integration.test_slurm_books import ORGS, fleet_file
+
+pytestmark = BOTH_VERSIONS
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -31,7 +34,12 @@ def fleets(slurm_books, tmp_path_factory):
     """The testbed's own fleet file, and one with a new organisation (pub_bus under public) and
     private's account renamed (prv_sector: prv_chip moves under it)."""
     tmp = tmp_path_factory.mktemp("accounts")
-    same = fleet_file(slurm_books, tmp)
+    with pytest.MonkeyPatch.context() as mp:  # the module's known_hosts (XDG_CONFIG_HOME)
+        same = fleet_file(slurm_books, tmp, mp)
+        yield _fleets(slurm_books, tmp, same)
+
+
+def _fleets(slurm_books, tmp, same):
     text = same.read_text().replace('account = "private"', 'account = "prv_sector"')
     text += ('[[organisations]]\nid = "pub_bus"\nsector = "public"\nname_en = "Bus"\n'
              'account = "pub_bus"\n')
@@ -50,7 +58,8 @@ def test_show_reads_the_tree_the_testbed_built(fleets, capsys):
     assert parents == expected
     assert {q["name"]: q["grp_tres"] for q in tree["qos"]}["interest_q"] == {"gres/gpu": "12"}
     code, out, _ = run(capsys, "show", "--inventory", str(same), "--lang", "ko")
-    assert code == 0 and "Slurm 22.05" in out and "pub_transit" in out
+    tb = fleets[0]
+    assert code == 0 and f"Slurm {tb.version_text[:5]}" in out and "pub_transit" in out
     code, out, _ = run(capsys, "reconcile", "--inventory", str(same), "--data-dir", str(data))
     assert code == 0, out  # the testbed is what its own fleet file says
 
@@ -122,7 +131,7 @@ def test_quota_mode_qos_made_on_real_slurm(fleets):
     inv = dataclasses.replace(inv, slurm={**inv.slurm, "mode": "quota", "quota": {
         "partition": "public", "borrow_qos": "hangang_borrow", "grace_time": 90}})
     operator = AccessPolicy(Identity("root", ("root",)), Role.OPERATOR)
-    rec = AccountsReconciler(LocalRunner(tb.env), inv, operator, AuditLog(audit_path(data)))
+    rec = AccountsReconciler(tb.console_runner(), inv, operator, AuditLog(audit_path(data)))
     before = rec.diff()
     assert {c.kind for c in before.changes} == {"add-qos", "allow-qos", "allow-user-qos"}
     result = rec.apply("quota mode's QOS")

@@ -1,7 +1,8 @@
 """One read of Slurm's GPU holders for both consumers, as the console wires them with [slurm]:
 the scheduler feed's thread calls JobBooks.read (`scontrol show job -d`), hands the jobs to the
 fleet state, which charges a held GPU's use to the job account's organisation even with no
-process on it, and the job books count the job's idle GPU at 0 %."""
+process on it, and the job books count the job's idle GPU at 0 %. On both versions
+(both_versions, slurm24.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import queue
 
 import pytest
 
-from console.capacity.backends.slurm_runner import LocalRunner
 from console.fleet.charging import RULE_JOB
 from console.fleet.metrics import default_registry
 from console.fleet.model import GpuSample, NodeSample, Organisation, PollBatch, Sector
@@ -17,13 +17,16 @@ from console.fleet.state import FleetState
 from console.inventory.model import Inventory, NodeSpec
 from console.scheduler.job_books import JobBooks
 from console.scheduler.running import RunningJobsFeed
+from tests.integration.slurm24 import both_versions
 from tests.integration.slurm_testbed import LAYOUT, wait_for
 
 UNI = Organisation("uni", Sector.INTEREST, "한강대학교", "Hangang University")
+pytestmark = both_versions("slurm_jobs", scope="session")
 SECTOR = {"public": Sector.PUBLIC, "interest": Sector.INTEREST, "private": Sector.PRIVATE}
 
 
-def test_the_feed_reads_holders_once_for_charging_and_the_job_books(slurm, tmp_path):
+def test_the_feed_reads_holders_once_for_charging_and_the_job_books(jobs_bed, tmp_path):
+    slurm = jobs_bed
     job = slurm.sbatch(
         "-p", "interest", "-w", "n05", "--gres=gpu:2", "--account=uni", "--wrap", "sleep 600"
     )
@@ -35,7 +38,7 @@ def test_the_feed_reads_holders_once_for_charging_and_the_job_books(slurm, tmp_p
         organisations=(UNI,),
         org_accounts={"uni": "uni"},
     )
-    books = JobBooks(LocalRunner(slurm.env), tmp_path / "job-usage.sqlite", own_thread=False)
+    books = JobBooks(slurm.console_runner(), tmp_path / "job-usage.sqlite", own_thread=False)
     delivered: queue.Queue = queue.Queue()
     feed = RunningJobsFeed(books.read, delivered.put, interval_s=0.2)
     books.start()

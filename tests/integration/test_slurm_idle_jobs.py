@@ -4,7 +4,8 @@ up in the holders with its node and indices; fed fleet snapshots with its GPUs a
 FleetState, samples as the probe sends them), the tracker marks it idle and the idle_job alert
 opens after the configured minutes (time runs through the samples' timestamps, no sleeping)
 and closes when it uses a GPU; once cancelled it leaves the holders. A controller that does not
-answer gives a failed read within the timeout, never a hang."""
+answer gives a failed read within the timeout, never a hang. On both versions (both_versions:
+a plain cluster natively and on 24.11 over SSH, slurm24.py; 24.11 reads `scontrol --json`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import queue
 from dataclasses import replace
 
 from console.alerts.engine import AlertEngine
-from console.capacity.backends.slurm_runner import LocalRunner
 from console.fleet.job_usage import JobUsageTracker
 from console.fleet.metrics import default_registry
 from console.fleet.model import GpuSample, NodeSample, PollBatch, Sector
@@ -20,9 +20,11 @@ from console.fleet.state import FleetState
 from console.inventory.model import Inventory, NodeSpec
 from console.scheduler.running_watch import RunningWatch
 from console.settings import load_settings
+from tests.integration.slurm24 import NEWER_SINCE, both_versions
 from tests.integration.slurm_testbed import LAYOUT, wait_for
 
 T0 = 1_800_000_000.0
+pytestmark = both_versions("slurm_jobs", scope="session")
 SECTOR = {"public": Sector.PUBLIC, "interest": Sector.INTEREST, "private": Sector.PRIVATE}
 
 
@@ -52,13 +54,14 @@ def samples(tb, t: float, busy: dict[tuple[str, int], float]) -> PollBatch:
     )
 
 
-def test_a_sleeping_job_holds_its_gpus_idle_and_the_alert_follows(slurm, tmp_path):
+def test_a_sleeping_job_holds_its_gpus_idle_and_the_alert_follows(jobs_bed, tmp_path):
+    slurm = jobs_bed
     job = slurm.sbatch(
         "-p", "interest", "-w", "n05", "--gres=gpu:2", "--account=uni", "--wrap", "sleep 600"
     )
     wait_for(lambda: slurm.job_state(job) == "RUNNING", 20, f"job {job} did not start")
     reads: queue.Queue = queue.Queue()
-    watch = RunningWatch(LocalRunner(slurm.env), reads.put, interval_s=0.2, timeout_s=10)
+    watch = RunningWatch(slurm.console_runner(), reads.put, interval_s=0.2, timeout_s=10)
     watch.start()
     try:
         first = reads.get(timeout=20)
@@ -66,7 +69,8 @@ def test_a_sleeping_job_holds_its_gpus_idle_and_the_alert_follows(slurm, tmp_pat
     finally:
         watch.stop()
     assert first.ok, first.error
-    assert watch.json is False  # 22.05: no scontrol --json here, the text form is kept
+    # 22.05: no scontrol --json, the text form is kept; 24.11: --json
+    assert watch.json is (slurm.version[:2] >= NEWER_SINCE)
     held = sorted(p for p, j in second.jobs.holders.items() if j == job)
     assert held == [("n05", 0), ("n05", 1)]
     running = second.jobs.jobs[job]
@@ -113,32 +117,33 @@ def test_a_sleeping_job_holds_its_gpus_idle_and_the_alert_follows(slurm, tmp_pat
     wait_for(lambda: job not in watch.read_once().jobs.jobs, 20, f"job {job} still holds GPUs")
 
 
-def test_a_controller_that_does_not_answer_is_a_failed_read_not_a_hang(slurm, tmp_path):
+def test_a_controller_that_does_not_answer_is_a_failed_read_not_a_hang(jobs_bed, tmp_path):
+    slurm = jobs_bed
     # the testbed's slurm.conf pointed at a port nobody listens on
-    conf = tmp_path / "slurm.conf"
+    conf = slurm.dir / "dead.conf"
     text = slurm.conf.read_text()
     port = f"SlurmctldPort={slurm.ctld_port}"
     conf.write_text(text.replace(port, "SlurmctldPort=9"))
-    watch = RunningWatch(
-        LocalRunner({**slurm.env, "SLURM_CONF": str(conf)}),
-        lambda r: None,
-        timeout_s=2,
-        use_json=False,
-    )
-    read = watch.read_once()
+    runner = slurm.console_runner_to(conf)
+    try:
+        watch = RunningWatch(runner, lambda r: None, timeout_s=2, use_json=False)
+        read = watch.read_once()
+    finally:
+        runner.close()
     assert not read.ok and read.jobs is None
-    assert "scontrol" in read.error and "local" in read.error
+    assert "scontrol" in read.error and runner.where in read.error
 
 
-def test_the_consoles_job_books_record_the_idle_job(slurm, tmp_path):
+def test_the_consoles_job_books_record_the_idle_job(jobs_bed, tmp_path):
     """JobBooks as the console runs it: the watch on its thread, snapshots on the caller's,
     rows in job-usage.sqlite when it stops."""
+    slurm = jobs_bed
     from console.history.job_usage_db import JobUsageStore
     from console.scheduler.job_books import JobBooks
 
     job = slurm.sbatch("-p", "private", "-w", "n08", "--gres=gpu:2", "--wrap", "sleep 600")
     wait_for(lambda: slurm.job_state(job) == "RUNNING", 20, f"job {job} did not start")
-    books = JobBooks(LocalRunner(slurm.env), tmp_path / "job-usage.sqlite", interval_s=0.2)
+    books = JobBooks(slurm.console_runner(), tmp_path / "job-usage.sqlite", interval_s=0.2)
     state = fleet(slurm)
     books.start()
     try:
@@ -157,27 +162,30 @@ def test_the_consoles_job_books_record_the_idle_job(slurm, tmp_path):
     assert row.meta.nodes == "n08" and row.efficiency == 0.0
 
 
-def test_job_books_read_for_a_feed_and_say_why_it_fails(slurm, tmp_path):
+def test_job_books_read_for_a_feed_and_say_why_it_fails(jobs_bed, tmp_path):
     """Without a thread of its own, read() books each answer and raises with the reason."""
+    slurm = jobs_bed
     import pytest
 
     from console.scheduler.job_books import JobBooks, RunningJobsUnavailable
 
     job = slurm.sbatch("-p", "public", "-w", "n02", "--gres=gpu:1", "--wrap", "sleep 600")
     wait_for(lambda: slurm.job_state(job) == "RUNNING", 20, f"job {job} did not start")
-    books = JobBooks(LocalRunner(slurm.env), tmp_path / "u.sqlite", own_thread=False)
+    books = JobBooks(slurm.console_runner(), tmp_path / "u.sqlite", own_thread=False)
     books.start()
     try:
         jobs = books.read()
         assert jobs.holders == {("n02", 0): job} and books.read_at == jobs.read_at
-        dead = tmp_path / "slurm.conf"  # the controller gone quiet
+        dead = slurm.dir / "dead.conf"  # the controller gone quiet
         dead.write_text(
             slurm.conf.read_text().replace(f"SlurmctldPort={slurm.ctld_port}", "SlurmctldPort=9")
         )
-        books.watch.runner = LocalRunner({**slurm.env, "SLURM_CONF": str(dead)})
+        books.watch.runner = slurm.console_runner_to(dead)
         books.watch.timeout_s = 2
         with pytest.raises(RunningJobsUnavailable, match="scontrol"):
             books.read()
         assert "scontrol" in books.problem
     finally:
         books.stop()
+        if books.watch.runner is not slurm.console_runner():
+            books.watch.runner.close()  # the dead one
