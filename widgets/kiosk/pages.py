@@ -63,6 +63,12 @@ class OverviewPage(KioskPage):
     def show_scheduler(self, view) -> None:
         self.cards.show_scheduler(view)
 
+    def show_quota(self, state) -> None:
+        self.cards.show_quota(state)
+
+    def show_quota_problem(self, text: str) -> None:
+        self.cards.show_quota_problem(text)
+
     def show_snapshot(self, snap: FleetSnapshot) -> None:
         self.cards.show_snapshot(snap)
         self.plot.show_snapshot(snap)
