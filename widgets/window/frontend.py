@@ -97,7 +97,7 @@ class WindowFrontend:
         self.layout.restore()
         window.reset_layout_requested.connect(self.layout.reset)
         window.closing.connect(self.layout.save)
-        recovery = getattr(window.board, "recovery", None)  # the quota board has none
+        recovery = getattr(window.board, "recovery", None)  # both boards have one
         if recovery is not None and recovery.pending:
             window.tabs.setCurrentWidget(window.board)  # a settled crash outranks the last tab
         window.show()
@@ -203,6 +203,9 @@ class WindowFrontend:
         board.applied.connect(lambda _: self._refresh_quota_follower())
         window.closing.connect(self.quota_feed.shutdown)
         self.quota_feed.start()
+        board.recovery.refresh()
+        if board.recovery.pending:  # a crash cut a cap change short: start where it is settled
+            window.tabs.setCurrentWidget(board)
 
         def undo(plan_id: str) -> None:
             window.tabs.setCurrentWidget(board)
