@@ -7,7 +7,7 @@ from console.cli import parse_args
 from console.fleet.model import Sector
 from tests.qt.capacity.quota_setup import quota_service
 from widgets.kiosk.frontend import KioskFrontend
-from widgets.kiosk.pages import SectorPage
+from widgets.kiosk.pages import OverviewPage, SectorPage
 
 TIMEOUT_MS = 15_000
 
@@ -40,6 +40,7 @@ def test_the_kiosk_in_quota_mode_reads_the_caps_onto_its_sector_pages(qtbot, tmp
     assert services.quota is not None
     front.open(services, options, started_at=0.0)
     qtbot.addWidget(front.window, before_close_func=lambda w: w.leave())
+    services.start()  # the caps' one reader is the core's (it also feeds the starved rule)
     try:
         pages = [p for p in front.window.pages if isinstance(p, SectorPage)]
         qtbot.waitUntil(lambda: all(p.quota.values["cap"].text() != "–" for p in pages),
@@ -47,5 +48,9 @@ def test_the_kiosk_in_quota_mode_reads_the_caps_onto_its_sector_pages(qtbot, tmp
         caps = services.quota.read().caps()
         for page in pages:
             assert page.quota.values["cap"].text() == str(caps[page.sector])
+        [overview] = [p for p in front.window.pages if isinstance(p, OverviewPage)]
+        for sector, card in overview.cards.cards.items():  # caps, not node allocation
+            assert card.quota_mode and card.entitled.text() == str(caps[sector])
     finally:
-        front.window.leave()  # stops the feed's reader (conftest checks no thread is left)
+        front.window.leave()
+        services.stop()  # stops the follower (conftest checks no thread is left)
