@@ -124,11 +124,14 @@ def legend_html() -> str:
 def applied_text(entry) -> str:
     """The board's result line for the audit entry an apply, undo or recovery wrote."""
     choice = (entry.body.get("recovery") or {}).get("choice")
-    tr = QCoreApplication.translate
     if choice == "finish":
-        return tr("QuotaBoard", "Finished: the interrupted plan's caps are in force.")
+        return QCoreApplication.translate(
+            "QuotaBoard", "Finished: the interrupted plan's caps are in force."
+        )
     if choice == "rollback":
-        return tr("QuotaBoard", "Rolled back: the caps the interrupted plan found are back.")
+        return QCoreApplication.translate(
+            "QuotaBoard", "Rolled back: the caps the interrupted plan found are back."
+        )
     if entry.action == "quota-apply":
-        return tr("QuotaBoard", "Applied: the new caps are in force.")
-    return tr("QuotaBoard", "Undone: the caps are back.")
+        return QCoreApplication.translate("QuotaBoard", "Applied: the new caps are in force.")
+    return QCoreApplication.translate("QuotaBoard", "Undone: the caps are back.")
