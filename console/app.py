@@ -20,6 +20,7 @@ from console.alerts.engine import AlertEngine, AlertUpdate, Incident
 from console.alerts.incidents import IncidentStore, incidents_path
 from console.capacity.choice import fleet_capacity
 from console.capacity.follower import AllocationFollower
+from console.capacity.quota.demand import follow_quota
 from console.capacity.service import CapacityService
 from console.capacity.setup import local_capacity
 from console.cli import COMMANDS, Options, parse_args
@@ -65,6 +66,7 @@ class Services:
     capacity: CapacityService | None = None
     quota: object | None = None  # QuotaService in quota mode: the board moves GPU caps, not nodes
     follower: AllocationFollower | None = None  # reads capacity.backend; feeds the bridge
+    quota_follower: AllocationFollower | None = None  # quota mode: the caps, read in the back
     alerts: AlertEngine | None = None
     incidents: IncidentStore | None = None
     # pending GPUs per sector id, asked before each alert evaluation (the capacity backend)
@@ -97,6 +99,9 @@ class Services:
             self.room_alerts.start()
         self.bridge.start()
         self.poller.start()
+        if self.quota is not None and self.quota_follower is None:  # the starved rule: at caps
+            self.quota_follower, demand = follow_quota(self.quota)
+            self.demand = self.demand or demand
         for reader in self._scheduler_readers():
             reader.start()
         if self.capacity is not None:
@@ -106,7 +111,8 @@ class Services:
                 self.demand = self._backend_demand
 
     def _scheduler_readers(self) -> list:
-        return [r for r in (self.scheduler_feed, self.scheduler, self.job_books) if r is not None]
+        readers = (self.scheduler_feed, self.scheduler, self.job_books, self.quota_follower)
+        return [r for r in readers if r is not None]
 
     def _follow_allocation(self, state) -> None:
         self.bridge.submit_allocation(state.allocation())
@@ -271,15 +277,8 @@ def store_dir(options: Options):
     return options.data_dir or (data_dir() if real else data_dir() / "demo")
 
 
-def _assemble(
-    options: Options,
-    fleet: FleetState,
-    bridge,
-    sources: tuple[Source, ...],
-    settings: Settings,
-    policy: AccessPolicy,
-    frame_step_s: float,
-) -> Services:
+def _assemble(options: Options, fleet: FleetState, bridge, sources: tuple[Source, ...],
+              settings: Settings, policy: AccessPolicy, frame_step_s: float) -> Services:
     """The parts every fleet has: poller, history, and the Services that hold them."""
     path = default_history_path(store_dir(options))
     registry = fleet.registry

@@ -24,6 +24,7 @@ OUR_THREADS = (
     "what-if",
     "sim-source",
     "capacity-follower",
+    "quota-follower",
     "poller-flush",
     "ssh-collector",
     "ssh-handshake",

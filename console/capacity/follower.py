@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from console.capacity.backends.base import Backend
 from console.capacity.model import ClusterState
+from console.i18n.catalogue import reason_of
 
 log = logging.getLogger(__name__)
 
@@ -20,10 +21,12 @@ class AllocationFollower:
         backend: Backend,
         on_state: Callable[[ClusterState], None],
         interval_s: float = 5.0,
+        name: str = "capacity-follower",
     ) -> None:
         self.backend = backend
         self.on_state = on_state
         self.interval_s = interval_s
+        self.name = name  # quota mode follows the caps on a thread of its own name
         self.latest: ClusterState | None = None
         self.problem: str | None = None  # why the last read failed, for the status bar
         self._stop = threading.Event()
@@ -31,7 +34,7 @@ class AllocationFollower:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="capacity-follower", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self._thread.start()
 
     def refresh(self) -> None:
@@ -49,7 +52,7 @@ class AllocationFollower:
             try:
                 state = self.backend.read()
             except Exception as exc:  # a scheduler that does not answer must not end the loop
-                self.problem = str(exc) or type(exc).__name__
+                self.problem = reason_of(exc)  # a Phrase stays one: the window says it in Korean
                 log.warning("capacity backend %s: %s", self.backend.name, self.problem)
             else:
                 self.problem = None

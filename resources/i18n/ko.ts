@@ -2807,6 +2807,10 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
 <context>
     <name>QuotaBoard</name>
     <message>
+        <source>Recovering the caps…</source>
+        <translation>상한을 복구하는 중…</translation>
+    </message>
+    <message>
         <source>Refresh</source>
         <translation>새로 고침</translation>
     </message>
@@ -2829,6 +2833,10 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>A change is being applied.</source>
         <translation>변경을 적용하는 중입니다.</translation>
+    </message>
+    <message>
+        <source>An interrupted cap change waits: finish it or roll it back first.</source>
+        <translation>중단된 상한 변경이 남아 있습니다. 먼저 마치거나 되돌리십시오.</translation>
     </message>
     <message>
         <source>The caps cannot be read now: apply once a read succeeds.</source>
@@ -2909,6 +2917,14 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>new cap</source>
         <translation>새 상한</translation>
+    </message>
+    <message>
+        <source>Finished: the interrupted plan&apos;s caps are in force.</source>
+        <translation>마침: 중단된 계획의 상한이 적용되었습니다.</translation>
+    </message>
+    <message>
+        <source>Rolled back: the caps the interrupted plan found are back.</source>
+        <translation>되돌림: 중단된 계획 이전의 상한으로 돌아갔습니다.</translation>
     </message>
 </context>
 <context>
@@ -3046,6 +3062,53 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>The new caps pass every check.</source>
         <translation>새 상한이 모든 검사를 통과합니다.</translation>
+    </message>
+</context>
+<context>
+    <name>QuotaRecoveryBanner</name>
+    <message>
+        <source>The console is in kiosk mode (read-only).</source>
+        <translation>콘솔이 키오스크 모드(읽기 전용)입니다.</translation>
+    </message>
+    <message>
+        <source>%1 is a viewer: only an operator may finish or roll back the cap change.</source>
+        <translation>%1 님은 조회자입니다. 중단된 상한 변경은 운영자만 마치거나 되돌릴 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>A cap change was interrupted</source>
+        <translation>상한 변경이 중단되었습니다</translation>
+    </message>
+    <message>
+        <source>Finish it…</source>
+        <translation>마치기…</translation>
+    </message>
+    <message>
+        <source>Set the caps the plan was setting</source>
+        <translation>계획이 설정하던 상한을 설정합니다</translation>
+    </message>
+    <message>
+        <source>Roll it back…</source>
+        <translation>되돌리기…</translation>
+    </message>
+    <message>
+        <source>Put back the caps the plan found</source>
+        <translation>계획 이전의 상한으로 되돌립니다</translation>
+    </message>
+    <message>
+        <source>Plan %1 by %2 (%3), started %4, stopped before it was recorded: %5. Some of these caps may already be set; no other change until it is finished or rolled back.</source>
+        <translation>%2 님의 계획 %1(%3)이 %4에 시작되었으나 기록되기 전에 멈췄습니다: %5. 이 상한 중 일부는 이미 설정되었을 수 있습니다. 마치거나 되돌리기 전에는 다른 변경을 할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Being recovered…</source>
+        <translation>복구 중…</translation>
+    </message>
+    <message>
+        <source>Finish plan %1? Its caps are set now; running jobs carry on.</source>
+        <translation>계획 %1을 마저 적용할까요? 상한이 지금 설정되며 실행 중인 작업은 계속됩니다.</translation>
+    </message>
+    <message>
+        <source>Roll back plan %1? The caps it found are set back.</source>
+        <translation>계획 %1을 되돌릴까요? 계획 이전의 상한으로 다시 설정됩니다.</translation>
     </message>
 </context>
 <context>
@@ -4548,6 +4611,18 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>평균 사용률</translation>
     </message>
     <message>
+        <source>GPU cap</source>
+        <translation>GPU 상한</translation>
+    </message>
+    <message>
+        <source>running in cap</source>
+        <translation>상한 안에서 실행</translation>
+    </message>
+    <message>
+        <source>borrowed / lent</source>
+        <translation>차용 / 빌려줌</translation>
+    </message>
+    <message>
         <source>entitled</source>
         <translation>보장량</translation>
     </message>
@@ -4560,12 +4635,24 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>보장량 대비</translation>
     </message>
     <message>
+        <source>waiting at cap</source>
+        <translation>상한 때문에 대기</translation>
+    </message>
+    <message>
         <source>GPU power now</source>
         <translation>현재 GPU 전력</translation>
     </message>
     <message>
         <source>GPU energy today</source>
         <translation>오늘 GPU 전력량</translation>
+    </message>
+    <message>
+        <source>Caps cannot be read: %1</source>
+        <translation>상한을 읽을 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>%1 GPUs report live data; in use means at least %2 % busy. Cap and running come from the sector&apos;s Slurm QOS.</source>
+        <translation>GPU %1개가 실시간 데이터를 보냅니다. 사용 중은 %2 % 이상 바쁜 GPU입니다. 상한과 실행 중 값은 부문의 Slurm QOS에서 옵니다.</translation>
     </message>
     <message>
         <source>%1 of %2 allocated GPUs report live data; in use means at least %3 % busy.</source>

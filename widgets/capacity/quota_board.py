@@ -25,6 +25,7 @@ from widgets.capacity.quota_dialog import QuotaApplyDialog
 from widgets.capacity.quota_move_row import CapMoveRow
 from widgets.capacity.quota_parts import (
     BANNER_STYLE,
+    applied_text,
     checked_inverse,
     feature_texts,
     guarantees_of,
@@ -33,6 +34,7 @@ from widgets.capacity.quota_parts import (
     read_texts,
 )
 from widgets.capacity.quota_preview import QuotaPreviewPanel
+from widgets.capacity.quota_recovery import QuotaRecoveryBanner
 from widgets.capacity.refusal import refusal_text
 from widgets.capacity.worker import CapacityWorker
 from widgets.common.labels import core_text, ui_language
@@ -61,6 +63,7 @@ class QuotaBoard(QWidget):
         self.undoable: str | None = None  # plan id "Undo last" reverses
         self.features: dict[str, str] | None = None  # what the backend is, per language
         self.worker = CapacityWorker(self._read, self)
+        self.recovery = QuotaRecoveryBanner(service, self.worker, tz, self)  # after a crash
         self.columns = {s: QuotaColumn(s) for s in SECTORS}
         self.banner = QLabel(objectName="QuotaBanner", wordWrap=True)
         self.banner.setStyleSheet(BANNER_STYLE)
@@ -116,6 +119,7 @@ class QuotaBoard(QWidget):
         split.setSizes([900, 520])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.recovery)
         layout.addWidget(self.banner)
         layout.addWidget(self.read_only)
         layout.addLayout(moves)
@@ -135,6 +139,7 @@ class QuotaBoard(QWidget):
         self.undo_button.clicked.connect(self.ask_undo)
         self.apply_button.clicked.connect(self.ask_apply)
         self.preview_panel.override_changed.connect(self._override_changed)
+        self.recovery.started.connect(lambda _: self._say(self.tr("Recovering the caps…"), True))
 
     def _set_editable(self, on: bool) -> None:
         """A viewer or the kiosk sees the caps and no control to change them."""
@@ -275,6 +280,8 @@ class QuotaBoard(QWidget):
             return refused
         if self.worker.applying:
             return self.tr("A change is being applied.")
+        if self.recovery.pending:
+            return self.tr("An interrupted cap change waits: finish it or roll it back first.")
         if self.read_problem:
             return self.tr("The caps cannot be read now: apply once a read succeeds.")
         if self.plan is None:
@@ -374,12 +381,7 @@ class QuotaBoard(QWidget):
         entry = result.entry
         self.last_result = entry.result
         self.undoable = last_undoable_plan(self.service.audit)
-        self._say(
-            self.tr("Applied: the new caps are in force.")
-            if entry.action == "quota-apply"
-            else self.tr("Undone: the caps are back."),
-            ok=True,
-        )
+        self._say(applied_text(entry), ok=True)
         self.targets, self.plan = {}, None
         self.preview_panel.reset_override()
         self.refresh()

@@ -119,3 +119,19 @@ def legend_html() -> str:
         "┆ " + QCoreApplication.translate("QuotaBoard", "new cap"),
     )
     return " &nbsp; ".join(parts)
+
+
+def applied_text(entry) -> str:
+    """The board's result line for the audit entry an apply, undo or recovery wrote."""
+    choice = (entry.body.get("recovery") or {}).get("choice")
+    if choice == "finish":
+        return QCoreApplication.translate(
+            "QuotaBoard", "Finished: the interrupted plan's caps are in force."
+        )
+    if choice == "rollback":
+        return QCoreApplication.translate(
+            "QuotaBoard", "Rolled back: the caps the interrupted plan found are back."
+        )
+    if entry.action == "quota-apply":
+        return QCoreApplication.translate("QuotaBoard", "Applied: the new caps are in force.")
+    return QCoreApplication.translate("QuotaBoard", "Undone: the caps are back.")

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import QApplication
 from console.access import Action
 from console.app import Services
 from console.cli import Options
+from widgets.capacity.quota_feed import QuotaFeed
 from widgets.common.application import qt_application, save_screenshot
 from widgets.common.i18n import Translations
 from widgets.common.queue_views import QueueViews
 from widgets.fleet.sector_energy import TodayReader
 from widgets.kiosk.demo_control import DemoControl
-from widgets.kiosk.quota_feed import QuotaFeed
 from widgets.kiosk.window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,10 @@ class KioskFrontend:
                     feed.view_ready.connect(page.show_scheduler)
             feed.attach(services.scheduler)
         if services.quota is not None:
-            self.quota_feed = QuotaFeed(services.quota.read, window.pages, window)
+            self.quota_feed = QuotaFeed(lambda: services.quota_follower, window.pages, window)
+            for page in window.pages:  # caps, not node allocation, on the overview's cards
+                if hasattr(page, "cards"):
+                    page.cards.set_quota_mode(True)
             window.exit_requested.connect(self.quota_feed.shutdown)
             self.quota_feed.start()
         view = services.incident_view  # the room's incidents when attached to a room

@@ -38,6 +38,24 @@ from widgets.kiosk.style import enlarge_heatmap, enlarge_plot, fit_sector_labels
 
 MAX_ORG_ROWS = 6
 STATS = 5  # figures across the top of a sector page; its energy sits beside the bar's legend
+# A sector page shorter than this (a 1280×720 wall) has no room for the wall sizes once quota mode
+# adds its strip and Slurm its waits: its type shrinks so nothing is cut or drawn over.
+COMPACT_BELOW_PX = 760
+COMPACT_STYLE = (
+    "QLabel#KioskStat { font-size: 20pt; } "
+    "QLabel#KioskStatCaption, QLabel#KioskBarLegend { font-size: 11pt; } "
+    "QLabel#KioskTableHeader { font-size: 11pt; padding-bottom: 1px; } "
+    "QLabel#KioskCell { font-size: 11pt; padding: 0px; } "
+    "QLabel#PanelTitle { font-size: 12pt; padding: 0px; }"
+)
+# A 1920×1080 wall (a page of ~870 px) keeps the wall sizes, with the organisations' rows snug
+SNUG_BELOW_PX = 950
+SNUG_STYLE = (
+    "QLabel#KioskCell { font-size: 17pt; padding: 0px; } "
+    "QLabel#KioskTableHeader { font-size: 15pt; padding-bottom: 1px; }"
+)
+NARROW_BELOW_PX = 1600  # the overview's three cards: a 1280 wide wall leaves each ~400 px
+NARROW_STYLE = "QLabel#CardCaption { font-size: 11pt; } QLabel#CardBig { font-size: 32pt; }"
 
 
 class OverviewPage(KioskPage):
@@ -53,6 +71,14 @@ class OverviewPage(KioskPage):
         layout.setSpacing(24)
         layout.addWidget(self.cards)
         layout.addWidget(self.plot, 1)
+        self.narrow = False
+
+    def resizeEvent(self, event) -> None:
+        narrow = event.size().width() < NARROW_BELOW_PX
+        if narrow != self.narrow:  # smaller captions, so the cards' figures are not cut
+            self.narrow = narrow
+            self.setStyleSheet(NARROW_STYLE if narrow else "")
+        super().resizeEvent(event)
 
     def title(self) -> str:
         return self.tr("Fleet overview")
@@ -62,6 +88,12 @@ class OverviewPage(KioskPage):
 
     def show_scheduler(self, view) -> None:
         self.cards.show_scheduler(view)
+
+    def show_quota(self, state) -> None:
+        self.cards.show_quota(state)
+
+    def show_quota_problem(self, text: str) -> None:
+        self.cards.show_quota_problem(text)
 
     def show_snapshot(self, snap: FleetSnapshot) -> None:
         self.cards.show_snapshot(snap)
@@ -124,7 +156,23 @@ class SectorPage(KioskPage):
         layout.addWidget(self.quota)
         layout.addSpacing(12)
         layout.addLayout(body, 1)
+        self.compact = self.snug = False
         self.retranslate()
+
+    def resizeEvent(self, event) -> None:
+        height = event.size().height()
+        self.set_compact(height < COMPACT_BELOW_PX, height < SNUG_BELOW_PX)
+        super().resizeEvent(event)
+
+    def set_compact(self, on: bool, snug: bool = False) -> None:
+        """Smaller type on a short wall (the page's sheet outranks the kiosk's)."""
+        if (on, snug or on) == (self.compact, self.snug):
+            return
+        self.compact, self.snug = on, snug or on
+        self.setStyleSheet(COMPACT_STYLE if on else SNUG_STYLE if snug else "")
+        self.layout().setSpacing(6 if on else 14)
+        self.quota.set_compact(on)
+        self.orgs.grid.setVerticalSpacing(0 if self.snug else 6)
 
     def title(self) -> str:
         return fmt(self.tr("%1 sector"), sector_name(self.sector))

@@ -23,6 +23,7 @@ KEYS = ("cap", "running", "borrowed", "lent", "at cap")
 # smaller than the page's own figures: the strip must leave the organisations their rows
 VALUE_STYLE = "QLabel { font-size: 32pt; font-weight: 800; } QLabel:disabled { color: #6b7280; }"
 CAPTION_STYLE = "QLabel { font-size: 16pt; } QLabel:disabled { color: #6b7280; }"
+SIZES = {False: (32, 16), True: (18, 10)}  # (value, caption) pt: wall, short wall
 
 
 class QuotaStrip(QWidget):
@@ -36,9 +37,7 @@ class QuotaStrip(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(40)
         grid.setVerticalSpacing(0)
-        for key in KEYS:
-            self.values[key].setStyleSheet(VALUE_STYLE)
-            self.captions[key].setStyleSheet(CAPTION_STYLE)
+        self.set_compact(False)
         for col, key in enumerate(KEYS):
             grid.addWidget(self.values[key], 0, col)
             grid.addWidget(self.captions[key], 1, col)
@@ -46,6 +45,12 @@ class QuotaStrip(QWidget):
         self.problem.hide()
         self.hide()
         self.retranslate()
+
+    def set_compact(self, on: bool) -> None:
+        value, caption = SIZES[on]
+        for key in KEYS:
+            self.values[key].setStyleSheet(VALUE_STYLE.replace("32pt", f"{value}pt"))
+            self.captions[key].setStyleSheet(CAPTION_STYLE.replace("16pt", f"{caption}pt"))
 
     def retranslate(self) -> None:
         texts = {

@@ -21,6 +21,7 @@ from console.fleet.model import FleetSnapshot
 from widgets.capacity.audit_view import AuditView
 from widgets.capacity.board import RebalanceBoard
 from widgets.capacity.quota_board import QuotaBoard
+from widgets.capacity.quota_feed import QuotaFeed
 from widgets.common.application import qt_application, save_screenshot
 from widgets.common.i18n import Translations, system_language
 from widgets.common.queue_views import QueueViews
@@ -50,6 +51,7 @@ class WindowFrontend:
         self.report: ReportDialog | None = None
         self.accounts: AccountsDialog | None = None
         self.tz = ZoneInfo("Asia/Seoul")
+        self.quota_feed: QuotaFeed | None = None  # quota mode: caps on the sector cards
         self.exit_code = 0
 
     def create_application(self, argv: list[str]) -> None:
@@ -95,7 +97,7 @@ class WindowFrontend:
         self.layout.restore()
         window.reset_layout_requested.connect(self.layout.reset)
         window.closing.connect(self.layout.save)
-        recovery = getattr(window.board, "recovery", None)  # the quota board has none
+        recovery = getattr(window.board, "recovery", None)  # both boards have one
         if recovery is not None and recovery.pending:
             window.tabs.setCurrentWidget(window.board)  # a settled crash outranks the last tab
         window.show()
@@ -169,7 +171,7 @@ class WindowFrontend:
     def _connect_capacity(self, window: MainWindow, services: Services) -> None:
         """The rebalance board and audit tabs, when the session has a capacity service."""
         if services.quota is not None:  # quota mode: the board moves GPU caps, not nodes
-            self._connect_quota(window, services.quota)
+            self._connect_quota(window, services)
             return
         capacity = services.capacity
         if capacity is None:
@@ -189,10 +191,21 @@ class WindowFrontend:
         if board.recovery.pending:  # a crash cut an apply short: start where it is settled
             window.tabs.setCurrentWidget(board)
 
-    def _connect_quota(self, window: MainWindow, quota) -> None:
+    def _connect_quota(self, window: MainWindow, services: Services) -> None:
+        quota = services.quota
         board = QuotaBoard(quota, self.tz)
         audit = AuditView(quota.audit, self.tz, quota.policy)
         board.applied.connect(lambda _: audit.refresh())
+        # the cards show caps from the core's one reader of them, and the board's own reads
+        window.cards.set_quota_mode(True)
+        self.quota_feed = QuotaFeed(lambda: services.quota_follower, [window.cards], window)
+        board.worker.state_read.connect(self.quota_feed.show)
+        board.applied.connect(lambda _: self._refresh_quota_follower())
+        window.closing.connect(self.quota_feed.shutdown)
+        self.quota_feed.start()
+        board.recovery.refresh()
+        if board.recovery.pending:  # a crash cut a cap change short: start where it is settled
+            window.tabs.setCurrentWidget(board)
 
         def undo(plan_id: str) -> None:
             window.tabs.setCurrentWidget(board)
@@ -201,6 +214,11 @@ class WindowFrontend:
         audit.undo_requested.connect(undo)
         window.add_capacity(board, audit)
         window.closing.connect(board.shutdown)
+
+    def _refresh_quota_follower(self) -> None:
+        """After an apply the alert rule's caps are read again now, not in 15 s."""
+        if self.services.quota_follower is not None:
+            self.services.quota_follower.refresh()
 
     def open_node(self, name: str) -> NodeDetail:
         """The node's window (one per node): built, then the node watched, so it says it waits
