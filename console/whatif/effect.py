@@ -116,7 +116,9 @@ def _quota_method(history: JobHistory, scene: QuotaScene, lang: str) -> str:
         "range is the 10th–90th percentile over {days}-day histories drawn again from those "
         "days, the same days for every sector. Needs at least {min_jobs} jobs over {min_days} "
         "days per sector. Not seen: work already running at the start, fair share between "
-        "users, users submitting differently once waits change, node failures.",
+        "users, users submitting differently once waits change, node failures, and which node "
+        "the GPUs are on (the partition's GPUs are one pool: a job asking for a whole node "
+        "may wait longer for one node to empty).",
     ).into(
         lang,
         jobs=len(history.jobs),

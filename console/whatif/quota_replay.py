@@ -161,11 +161,14 @@ class _Run:
     def _schedule(self, queue: list[int], t: float) -> list[int]:
         jobs, kept, requeued = self.jobs, [], []
         shadow, spare, reserved = float("inf"), 0, False
-        for tried, i in enumerate(queue):
+        tried = 0  # jobs held by their cap are skipped at once (the main scheduling loop
+        # sees past them to every job), so they do not use up the backfill depth
+        for i in queue:
             job = jobs[i]
-            if tried >= BACKFILL_DEPTH or self.own[job.sector] + job.gpus > self.limit[job.sector]:
+            if self.own[job.sector] + job.gpus > self.limit[job.sector] or tried >= BACKFILL_DEPTH:
                 kept.append(i)  # held by its cap (QOSGrpGRES): the borrow pass may run it
                 continue
+            tried += 1
             if job.gpus <= self.free:
                 ends_in_time = t + job.limit_s <= shadow
                 if not reserved or ends_in_time or job.gpus <= spare:

@@ -2,8 +2,9 @@
 caps B, compare with what Slurm did under B, both read from Slurm's books with sacct
 (tests/integration/whatif_quota_workload.py has the set-up; `make bench` runs it longer).
 
-Caps A are tight for public and roomy for interest and private; caps B give public more and take
-from the other two, so every sector's queue changes (public's shortens, the others' lengthen).
+Caps A are tight for public; caps B double public's and take from the other two, so every
+sector's queue changes (public's shortens, the others' lengthen). Jobs ask 1-4 GPUs (half a
+node at most: see whatif_quota_workload.py).
 The caps sum to less than the 64-GPU shared partition: the caps bind, not the partition (the
 replay's partition-wide reservations are checked in the unit tests, tests/unit/whatif). The two
 runs take about 80 s; the quota testbed's start (MariaDB, slurmdbd) comes on top.
@@ -38,7 +39,7 @@ from tests.integration.whatif_workload import artifacts, histories_of, percentil
 from tests.paths import REPO
 
 CAPACITY = 64  # the shared partition: eight nodes × 8 GPUs
-CAPS_A = {"public": 12, "interest": 16, "private": 24}
+CAPS_A = {"public": 8, "interest": 12, "private": 16}
 CAPS_B = {"public": 16, "interest": 8, "private": 12}
 
 
