@@ -1,4 +1,4 @@
-"""Quota mode's predicted waits: every sector under QOS caps on one shared partition, before → after.
+"""Quota mode's predicted waits: every sector under QOS caps on one shared partition.
 
 As predict.py does for node partitions, with one difference: the sectors share the partition's
 GPUs (and, with a borrow QOS, each other's idle caps), so they are replayed together
@@ -49,8 +49,9 @@ def quota_forecasts(
     resamples: int = RESAMPLES,
 ) -> dict[Sector, Forecast]:
     def run(jobs) -> QuotaReplay:
-        return quota_replay(jobs, scene.capacity, caps, history.start, history.end,
-                            scene.borrow, scene.grace_s)
+        return quota_replay(
+            jobs, scene.capacity, caps, history.start, history.end, scene.borrow, scene.grace_s
+        )
 
     cap_of = {s: scene.capacity if caps.get(s) is None else int(caps[s]) for s in SECTORS}
     point = run(history.jobs)
@@ -61,7 +62,9 @@ def quota_forecasts(
     for s in SECTORS:
         jobs = len(history.of_sector(s))
         if jobs < MIN_JOBS or history.days < MIN_DAYS:
-            why = translate("WhatIf", "{jobs} jobs in {days} days").fill(jobs=jobs, days=history.days)
+            why = translate("WhatIf", "{jobs} jobs in {days} days").fill(
+                jobs=jobs, days=history.days
+            )
             out[s] = Forecast(s, cap_of[s], jobs, insufficient=why)
             continue
         r = point.sectors[s]

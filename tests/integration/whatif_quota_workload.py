@@ -47,8 +47,7 @@ def quota_workload(jobs: int = 12, span_s: float = 16.0, seed: int = 7) -> list[
     rng = random.Random(seed)
     offsets = sorted(rng.uniform(0, span_s) ** 1.3 / span_s**0.3 for _ in range(jobs))
     return [
-        Planned(o, rng.choice(SIZES), rng.randint(4, 12), rng.choice((1, 1, 2)))
-        for o in offsets
+        Planned(o, rng.choice(SIZES), rng.randint(4, 12), rng.choice((1, 1, 2))) for o in offsets
     ]
 
 
@@ -70,9 +69,16 @@ def run_caps(
             time.sleep(delay)  # the arrival schedule of the workload, not a wait for a result
         ids[part].append(
             tb.sbatch(
-                "-p", SHARED, f"--account={part}", f"--qos={qos_of(part)}",
-                f"--gres=gpu:{job.gpus}", "-n1", "-c1", f"--time={job.limit_min}",
-                "--wrap", f"sleep {job.sleep_s}",
+                "-p",
+                SHARED,
+                f"--account={part}",
+                f"--qos={qos_of(part)}",
+                f"--gres=gpu:{job.gpus}",
+                "-n1",
+                "-c1",
+                f"--time={job.limit_min}",
+                "--wrap",
+                f"sleep {job.sleep_s}",
             )
         )
     wait_for(
