@@ -150,6 +150,8 @@ class WindowFrontend:
         """File → Report…: one dialog, kept (with its choices) while the window lives."""
         if self.report is None:
             history, capacity = self.services.history, self.services.capacity
+            # quota mode has no node service: the what-if's jobs come with the quota one
+            jobs_from = capacity if capacity is not None else getattr(self.services, "quota", None)
             self.report = ReportDialog(
                 history.path if history is not None else None,
                 self.tz,
@@ -157,7 +159,7 @@ class WindowFrontend:
                 self.services.inventory.centre_name,
                 parent=self.window,
                 energy=self.services.settings.energy,
-                job_history=capacity.job_history if capacity is not None else None,
+                job_history=getattr(jobs_from, "job_history", None),
                 scheduler=self.services.scheduler,
             )
         if self.report.isVisible():  # already open, maybe behind the main window
