@@ -74,6 +74,8 @@ class _Run:
         self.running: dict[int, float] = {}  # job → when its time limit ends
         self.free = capacity
         self.own = {s: 0 for s in SECTORS}  # GPUs held under each sector's own QOS
+        self.reclaimable = 0  # GPUs borrowers hold (an owner's job may take them back)
+        self.waiting = {s: 0 for s in SECTORS}  # jobs in the queue, per sector
         self.busy = {s: 0.0 for s in SECTORS}
         self.borrowed = {s: 0.0 for s in SECTORS}
         self.preempted = {s: 0 for s in SECTORS}
@@ -90,8 +92,8 @@ class _Run:
             arrival_t = jobs[next_arrival].submit if next_arrival < n else inf
             t = min(arrival_t, self.ends[0][0] if self.ends else inf)
             until = min(t, self.horizon)
-            for i in queue:
-                self.queue_area[jobs[i].sector] += until - now
+            for s, count in self.waiting.items():
+                self.queue_area[s] += count * (until - now)
             if t >= self.horizon:
                 break
             now = t
@@ -99,8 +101,9 @@ class _Run:
             while next_arrival < n and jobs[next_arrival].submit <= t:
                 if fits[next_arrival]:
                     queue.append(next_arrival)
+                    self.waiting[jobs[next_arrival].sector] += 1
                 next_arrival += 1
-            if queue:
+            if queue and (self.free > 0 or self.reclaimable > 0):
                 queue = self._schedule(queue, t)
         return self._result(fits)
 
@@ -111,9 +114,12 @@ class _Run:
         if job.submit < t:  # it waited: it starts once the scheduler has noticed the room
             delay = max(delay, self.dispatch_s)
         self.started[i], self.how[i] = t + delay, how
+        self.waiting[job.sector] -= 1
         self.free -= job.gpus
         if how == _OWN:
             self.own[job.sector] += job.gpus
+        else:
+            self.reclaimable += job.gpus
         self.run_no[i] += 1
         self.running[i] = t + delay + job.limit_s
         heapq.heappush(self.ends, (t + delay + job.run_s, i, self.run_no[i]))
@@ -131,6 +137,8 @@ class _Run:
         self.free += self.jobs[i].gpus
         if self.how[i] == _OWN:
             self.own[self.jobs[i].sector] -= self.jobs[i].gpus
+        else:
+            self.reclaimable -= self.jobs[i].gpus
 
     def _account(self, i: int, end: float) -> None:
         job, begun = self.jobs[i], self.started[i]
@@ -153,6 +161,7 @@ class _Run:
             self._release(i)
             self.preempted[job.sector] += 1
             self.started[i] = -1.0
+            self.waiting[job.sector] += 1
             gpus -= job.gpus
             requeued.append(i)
 
@@ -176,7 +185,7 @@ class _Run:
                     if reserved and not ends_in_time:
                         spare -= job.gpus
                     continue
-            elif not reserved and job.gpus <= self.free + self._reclaimable():
+            elif not reserved and job.gpus <= self.free + self.reclaimable:
                 self._preempt(job.gpus - self.free, t, requeued)
                 self._start(i, t, _OWN, delay=self.grace_s)
                 continue
@@ -184,8 +193,9 @@ class _Run:
                 shadow, spare = self._shadow(job.gpus, t)
                 reserved = True
             kept.append(i)
-        kept += requeued
-        kept.sort(key=lambda i: (jobs[i].submit, i))
+        if requeued:  # back in the queue by their first submit time
+            kept += requeued
+            kept.sort(key=lambda i: (jobs[i].submit, i))
         if self.borrow and self.free > 0:
             kept = self._borrow_pass(kept, t)
         return kept
@@ -202,13 +212,10 @@ class _Run:
                 kept.append(i)
         return kept
 
-    def _reclaimable(self) -> int:
-        return sum(self.jobs[i].gpus for i in self._borrowers())
-
     def _shadow(self, gpus: int, t: float) -> tuple[float, int]:
         """When `gpus` would be free if every owner job ran to its limit (borrowers can be
         preempted, so their GPUs count as free), and the GPUs beyond those then."""
-        avail = self.free + self._reclaimable()
+        avail = self.free + self.reclaimable
         ends = sorted(
             (end, self.jobs[i].gpus) for i, end in self.running.items() if self.how[i] == _OWN
         )
