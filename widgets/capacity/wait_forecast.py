@@ -45,6 +45,7 @@ class WaitForecast(QWidget):
         self.history: JobHistory | None = None
         self._pending: Callable[[JobHistory], Mapping] | None = None  # the draft's replay
         self.scene: QuotaScene | None = None  # quota mode: the tooltip says so
+        self._asked: tuple | None = None  # the caps last replayed (quota mode)
         self._thread: threading.Thread | None = None
         self._state = "idle"  # idle | computing | shown | no-history
         self._timer = QTimer(self, singleShot=True, interval=SETTLE_MS)
@@ -68,9 +69,14 @@ class WaitForecast(QWidget):
         """Quota mode: each sector's cap before → after (None, or equal: no plan)."""
         self.scene = scene
         if before is None or after is None or dict(before) == dict(after):
+            self._asked = None
             self._ask(None)
             return
         before, after = dict(before), dict(after)
+        key = (tuple(before.items()), tuple(after.items()), scene)
+        if key == self._asked and self._state in ("computing", "shown"):
+            return  # the board re-reads every few seconds: the same caps need no new replay
+        self._asked = key
         self._ask(lambda history: compare_quota(history, scene, before, after))
 
     def _ask(self, compute: Callable[[JobHistory], Mapping] | None) -> None:

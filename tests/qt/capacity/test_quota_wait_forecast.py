@@ -66,3 +66,15 @@ def test_a_quota_fleet_without_history_says_there_is_no_prediction(make_board, t
     board = make_board(quota_service(tmp_path)[0])
     board.move(N, P, 4)
     assert "No job history" in board.preview_panel.wait_forecast.body.text()
+
+
+def test_a_re_read_of_the_same_caps_does_not_replay_again(make_board, qtbot, tmp_path):
+    board = make_board(demo_service(tmp_path))
+    forecast = board.preview_panel.wait_forecast
+    board.move(N, P, 8)
+    qtbot.waitUntil(lambda: forecast._state == "shown", timeout=TIMEOUT_MS)
+    shown = forecast.generation
+    board.show_state(board.state)  # what the 5 s refresh does with unchanged caps
+    assert forecast.generation == shown and forecast._state == "shown"
+    board.move(N, P, 4)  # a new draft is replayed
+    assert forecast.generation > shown and forecast._state == "computing"
