@@ -150,8 +150,10 @@ class WindowFrontend:
         """File → Report…: one dialog, kept (with its choices) while the window lives."""
         if self.report is None:
             history, capacity = self.services.history, self.services.capacity
-            # quota mode has no node service: the what-if's jobs come with the quota one
-            jobs_from = capacity if capacity is not None else getattr(self.services, "quota", None)
+            # in quota mode the what-if's jobs are the quota board's (a real quota fleet has
+            # no node service at all)
+            quota = getattr(self.services, "quota", None)
+            jobs_from = quota if quota is not None else capacity
             self.report = ReportDialog(
                 history.path if history is not None else None,
                 self.tz,
