@@ -4,8 +4,9 @@ caps B, compare with what Slurm did under B, both read from Slurm's books with s
 
 Caps A are tight for public; caps B double public's and take from the other two, so every
 sector's queue changes (public's shortens, the others' lengthen). Jobs ask 1-4 GPUs (half a
-node at most: see whatif_quota_workload.py).
-The caps sum to less than the 64-GPU shared partition: the caps bind, not the partition (the
+node at most: see whatif_quota_workload.py). Every job is submitted under its sector's own QOS:
+borrowing is not part of this run (the replay's borrowing and requeue are worked out by hand in
+tests/unit/whatif/test_quota_replay.py; a real-Slurm check of them is still to do). The caps sum to less than the 64-GPU shared partition: the caps bind, not the partition (the
 replay's partition-wide reservations are checked in the unit tests, tests/unit/whatif). The two
 runs take about 80 s; the quota testbed's start (MariaDB, slurmdbd) comes on top.
 
@@ -15,8 +16,8 @@ and start to the second and starts a waiting job up to about a second after room
 completion message, then the next scheduling pass, more on a loaded machine: the dispatch delay
 is fitted on A's own waits), so over a dozen jobs per sector a few seconds come from the clock,
 not the model; beyond that, 30 % is about the spread the model's bootstrap shows for a sector
-of a dozen jobs. With 4-12 s jobs, 6 s is under one run time: a prediction off by a whole job
-in the queue fails.
+of a dozen jobs. With 4-12 s jobs (8 s on average), 6 s is under one mean run: a prediction
+off by a whole average job in the queue fails.
 """
 
 from __future__ import annotations
