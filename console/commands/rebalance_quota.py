@@ -86,6 +86,7 @@ def run(args, svc: QuotaService, lang: str) -> int:
     print_plan(preview, lang, out)
     if not preview.ok:
         return 1
+    print_wait_effect(svc, preview, lang, out)
     if args.dry_run:
         _line(out, translate("RebalanceCommand", "Dry run: nothing changed.").into(lang))
         return 0
@@ -197,6 +198,30 @@ def print_plan(preview: QuotaPreview, lang: str, out) -> None:
     for problem in preview.problems:
         mark = "✗" if problem.severity == "error" else "!"
         _line(out, f"  {mark} {problem.text(lang)}")
+
+
+def print_wait_effect(svc: QuotaService, preview: QuotaPreview, lang: str, out) -> None:
+    """The cap plan's predicted effect on each sector's wait (console/whatif), or why none."""
+    from console.whatif.effect import effect_lines
+    from console.whatif.quota_predict import QuotaScene, compare_quota
+
+    history = svc.job_history() if svc.job_history is not None else None
+    if history is None:
+        _line(out, translate(
+            "RebalanceCommand", "Predicted waits: no job history for this fleet.").into(lang))
+        return
+    settings = getattr(svc.backend, "settings", None)
+    scene = QuotaScene(
+        preview.state.capacity,
+        borrow=bool(settings is not None and settings.borrow_qos),
+        grace_s=float(settings.grace_time_s) if settings is not None else 0.0,
+    )
+    effect = compare_quota(history, scene, preview.plan.caps_before, preview.plan.caps())
+    _line(out, translate(
+        "QuotaCommand", "Predicted waits under the caps (from {jobs} jobs over {days} days):"
+    ).into(lang, jobs=len(history.jobs), days=history.days))
+    for line in effect_lines(effect, lang):
+        _line(out, f"  {line}")
 
 
 def say_unfinished(svc: QuotaService, lang: str, out=None) -> list:

@@ -89,7 +89,22 @@ def build_parser() -> argparse.ArgumentParser:
                    help="leave Slurm's books out even where --inventory has a [slurm] table")
     p.add_argument("--slurm-local", action="store_true",
                    help="with --from-slurm: run sacct here, whatever the fleet file's [slurm] says")
+    p.add_argument("--demo", type=int, metavar="N",
+                   help="the demo fleet of N nodes (as `make run`): its data dir by default, and "
+                   "its synthetic job history for the appendix's predicted waits")
+    p.add_argument("--seed", type=int, default=20261124, help=argparse.SUPPRESS)
     return p
+
+
+def job_history(args: argparse.Namespace):
+    """The jobs the what-if learned from, for the appendix (the board's and --dry-run's source):
+    the demo fleet's synthetic history; None for a real fleet, whose console reads no job
+    history of its own yet (the appendix then says it names no period)."""
+    if not args.demo:
+        return None
+    from console.sources.demo.fleet import SimFleet
+
+    return SimFleet.build(args.demo, seed=args.seed).job_history_source()()
 
 
 def slurm_books(args: argparse.Namespace, period: Period, tz: ZoneInfo):
@@ -143,7 +158,8 @@ def _history(args: argparse.Namespace, period: Period, tz: ZoneInfo, scratch: Pa
     """serve's (or this console's) history file, or one made from the room's Prometheus for the
     period and the one before it (the report compares the two)."""
     if not args.prometheus:
-        return default_history_path(args.data_dir or data_dir())
+        default = data_dir() / "demo" if args.demo else data_dir()  # where the console keeps it
+        return default_history_path(args.data_dir or default)
     from console.history.accounting import period_bounds
 
     t0, _ = period_bounds(period.previous().first, period.previous().last, tz)
@@ -240,6 +256,7 @@ def main(argv: list[str]) -> int:
                 history, request, output, csv_dir, settings.accounting, energy=settings.energy,
                 accounts=_accounts(args),
                 slurm=slurm,
+                job_history=job_history(args),
             )
         except EmptyPeriod as exc:
             return fail(1, f"{say['empty']}: {exc}")

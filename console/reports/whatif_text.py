@@ -1,7 +1,8 @@
 """The report appendix's words on predicted waits: how the what-if (console/whatif) predicts, the
 period of jobs it learned from and what it cannot see, so a reader of the report can judge the
 waits the board and `rebalance --dry-run` showed. With too little history it says so first; with
-no job history given, it names no period."""
+no job history given, it names no period. The last item says how quota mode (QOS caps over one
+shared partition, console/whatif/quota_replay.py) differs, for a site that moves caps."""
 
 from __future__ import annotations
 
@@ -21,11 +22,22 @@ NO_HISTORY = translate(
 )
 
 
+QUOTA_MODE = translate(
+    "Report",
+    "In quota mode (the quota board and rebalance --mode quota --dry-run) every sector's jobs are "
+    "replayed together on the shared partition, each sector's own jobs held to its QOS cap; a "
+    "job at its cap does not hold back the others. With a borrow QOS, a job waiting at its cap "
+    "runs at lower priority on GPUs nobody holds and is requeued when an owner's job needs them "
+    "(after the grace time; it starts again from zero, and its wait counts until the run that "
+    "finishes). The resampled days are the same for every sector.",
+)
+
+
 def whatif_method(history: JobHistory | None, lang: str) -> list[str]:
     """The appendix's items, one per paragraph."""
     if history is None:
-        return [NO_HISTORY.into(lang)]
-    return [p for p in method_text(history, lang).split("\n\n") if p]
+        return [NO_HISTORY.into(lang), QUOTA_MODE.into(lang)]
+    return [p for p in method_text(history, lang).split("\n\n") if p] + [QUOTA_MODE.into(lang)]
 
 
 def whatif_method_html(history: JobHistory | None, lang: str) -> str:

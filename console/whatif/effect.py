@@ -13,6 +13,7 @@ from console.i18n.catalogue import say, translate
 from console.i18n.names import sector_name
 from console.whatif.jobs import JobHistory
 from console.whatif.predict import MIN_DAYS, MIN_JOBS, Comparison, Forecast, compare
+from console.whatif.quota_predict import QuotaScene
 from console.whatif.rank import Ranked, Touched, sectors_changed
 
 HistorySource = Callable[[], JobHistory | None]
@@ -78,16 +79,62 @@ def too_little(history: JobHistory, lang: str) -> str:
     return warning.into(lang, short=", ".join(short))
 
 
-def method_text(history: JobHistory, lang: str) -> str:
+def method_text(history: JobHistory, lang: str, quota: QuotaScene | None = None) -> str:
     """How the prediction is made and what it cannot see (tooltip, report appendix); first,
-    which sectors have too little history to predict at all."""
+    which sectors have too little history to predict at all. `quota`: in quota mode, the
+    shared partition and the borrowing the replay used (console/whatif/quota_replay.py)."""
     warning = too_little(history, lang)
-    return (warning + "\n\n" if warning else "") + _method(history, lang)
+    body = _method(history, lang) if quota is None else _quota_method(history, quota, lang)
+    return (warning + "\n\n" if warning else "") + body
+
+
+def _period(history: JobHistory) -> tuple[str, str]:
+    start = time.strftime("%Y-%m-%d", time.gmtime(history.start))
+    end = time.strftime("%Y-%m-%d", time.gmtime(history.end - 1))
+    return start, end
+
+
+def _quota_method(history: JobHistory, scene: QuotaScene, lang: str) -> str:
+    start, end = _period(history)
+    if scene.borrow:
+        borrow = translate(
+            "WhatIf",
+            "With the borrow QOS, a job waiting at its cap runs at lower priority on GPUs nobody "
+            "holds and is requeued when an owner's job within its cap needs them: it stops after "
+            "the grace time ({grace} s), the owner's job starts then, and the borrower starts "
+            "again from zero later; its wait counts until the run that finishes. Jobs submitted "
+            "straight to the borrow QOS are not told apart from the others.",
+        ).into(lang, grace=f"{scene.grace_s:.0f}")
+    else:
+        borrow = translate("WhatIf", "No borrow QOS: no sector runs above its cap.").into(lang)
+    return translate(
+        "WhatIf",
+        "Replays the {jobs} jobs the sectors submitted from {start} to {end} ({source}) on the "
+        "shared partition's {gpus} GPUs, each sector's own jobs held to its QOS cap, before and "
+        "after the plan, scheduled as Slurm would (submit order; a job at its cap does not hold "
+        "back the others; reservations from time limits for the partition's GPUs). {borrow} The "
+        "range is the 10th–90th percentile over {days}-day histories drawn again from those "
+        "days, the same days for every sector. Needs at least {min_jobs} jobs over {min_days} "
+        "days per sector. Not seen: work already running at the start, fair share between "
+        "users, users submitting differently once waits change, node failures, and which node "
+        "the GPUs are on (the partition's GPUs are one pool: a job asking for a whole node "
+        "may wait longer for one node to empty).",
+    ).into(
+        lang,
+        jobs=len(history.jobs),
+        start=start,
+        end=end,
+        source=history.source or "-",
+        gpus=scene.capacity,
+        borrow=borrow,
+        days=history.days,
+        min_jobs=MIN_JOBS,
+        min_days=MIN_DAYS,
+    )
 
 
 def _method(history: JobHistory, lang: str) -> str:
-    start = time.strftime("%Y-%m-%d", time.gmtime(history.start))
-    end = time.strftime("%Y-%m-%d", time.gmtime(history.end - 1))
+    start, end = _period(history)
     return translate(
         "WhatIf",
         "Replays the {jobs} jobs each sector submitted from {start} to {end} ({source}) against "

@@ -3001,6 +3001,10 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>(실행 {running}, 한도로 대기 {waiting})</translation>
     </message>
     <message>
+        <source>Predicted waits under the caps (from {jobs} jobs over {days} days):</source>
+        <translation>상한에 따른 예상 대기 ({days}일 동안의 작업 {jobs}개로 계산):</translation>
+    </message>
+    <message>
         <source>A cap apply was interrupted: plan {plan} by {user} ({reason}). Finish it: hangang-console rebalance --mode quota --recover finish --yes; roll it back: … --recover rollback --yes (with the same fleet options).</source>
         <translation>한도 적용이 중단되었습니다: {user}의 계획 {plan} ({reason}). 마치기: hangang-console rebalance --mode quota --recover finish --yes; 되돌리기: … --recover rollback --yes (같은 장비 옵션으로).</translation>
     </message>
@@ -3709,6 +3713,10 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>No job history was given to this report, so it names no period learned from. The prediction replays each sector&apos;s past jobs against its GPUs as Slurm&apos;s backfill would; it does not see work already running at the start, fair share between users, users submitting differently once waits change, or node failures.</source>
         <translation>이 보고서에는 작업 이력이 주어지지 않아, 학습한 기간을 밝히지 않습니다. 예측은 각 부문의 지난 작업을 그 GPU에 대해 Slurm의 백필처럼 다시 돌려 봅니다. 시작할 때 이미 돌고 있던 작업, 사용자 사이의 공정 배분, 대기가 바뀐 뒤 달라지는 사용자의 제출, 노드 장애는 보지 못합니다.</translation>
+    </message>
+    <message>
+        <source>In quota mode (the quota board and rebalance --mode quota --dry-run) every sector&apos;s jobs are replayed together on the shared partition, each sector&apos;s own jobs held to its QOS cap; a job at its cap does not hold back the others. With a borrow QOS, a job waiting at its cap runs at lower priority on GPUs nobody holds and is requeued when an owner&apos;s job needs them (after the grace time; it starts again from zero, and its wait counts until the run that finishes). The resampled days are the same for every sector.</source>
+        <translation>할당량 모드(할당량 보드와 rebalance --mode quota --dry-run)에서는 모든 부문의 작업을 공유 파티션에서 함께 다시 돌려 보며, 각 부문 자신의 작업은 그 QOS 상한까지만 씁니다. 상한에 걸린 작업은 다른 작업을 막지 않습니다. 차용 QOS가 있으면 상한에서 기다리는 작업이 아무도 쓰지 않는 GPU에서 낮은 우선순위로 돌고, 주인 부문의 작업이 그 GPU를 필요로 하면 재대기열에 들어갑니다(유예 시간 뒤; 처음부터 다시 시작하며, 대기는 끝까지 도는 실행이 시작될 때까지 셉니다). 다시 뽑는 날들은 모든 부문에 같습니다.</translation>
     </message>
 </context>
 <context>
@@ -5520,6 +5528,18 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>Too little history to predict, no figure is guessed: {short}.</source>
         <translation>이력이 너무 짧아 예측하지 않습니다(어림한 수치도 내지 않음): {short}.</translation>
+    </message>
+    <message>
+        <source>With the borrow QOS, a job waiting at its cap runs at lower priority on GPUs nobody holds and is requeued when an owner&apos;s job within its cap needs them: it stops after the grace time ({grace} s), the owner&apos;s job starts then, and the borrower starts again from zero later; its wait counts until the run that finishes. Jobs submitted straight to the borrow QOS are not told apart from the others.</source>
+        <translation>차용 QOS가 있으면 상한에서 기다리는 작업이 아무도 쓰지 않는 GPU에서 낮은 우선순위로 돌고, 상한 안의 주인 부문 작업이 그 GPU를 필요로 하면 재대기열에 들어갑니다. 유예 시간({grace}초) 뒤에 멈추고 그때 주인 부문의 작업이 시작하며, 빌려 쓰던 작업은 나중에 처음부터 다시 시작합니다. 대기는 끝까지 도는 실행이 시작될 때까지 셉니다. 처음부터 차용 QOS로 제출된 작업은 다른 작업과 구별하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>No borrow QOS: no sector runs above its cap.</source>
+        <translation>차용 QOS 없음: 어느 부문도 상한을 넘어 돌지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Replays the {jobs} jobs the sectors submitted from {start} to {end} ({source}) on the shared partition&apos;s {gpus} GPUs, each sector&apos;s own jobs held to its QOS cap, before and after the plan, scheduled as Slurm would (submit order; a job at its cap does not hold back the others; reservations from time limits for the partition&apos;s GPUs). {borrow} The range is the 10th–90th percentile over {days}-day histories drawn again from those days, the same days for every sector. Needs at least {min_jobs} jobs over {min_days} days per sector. Not seen: work already running at the start, fair share between users, users submitting differently once waits change, node failures, and which node the GPUs are on (the partition&apos;s GPUs are one pool: a job asking for a whole node may wait longer for one node to empty).</source>
+        <translation>{start}부터 {end}까지 부문들이 제출한 작업 {jobs}개({source})를 계획 전후의 상한으로 공유 파티션의 GPU {gpus}개에서 다시 돌려 봅니다. 각 부문 자신의 작업은 그 QOS 상한까지만 쓰고, Slurm처럼 스케줄합니다(제출 순서; 상한에 걸린 작업은 다른 작업을 막지 않음; 파티션 GPU에 대해서는 시간 제한에 따른 예약). {borrow} 범위는 그 날들에서 다시 뽑은 {days}일짜리 기록들(모든 부문에 같은 날)의 10–90번째 백분위수입니다. 부문마다 {min_days}일 동안 작업이 {min_jobs}개 이상 있어야 합니다. 보지 못하는 것: 시작할 때 이미 돌고 있던 작업, 사용자 사이의 공정 배분, 대기가 바뀐 뒤 달라지는 사용자의 제출, 노드 장애, GPU가 어느 노드에 있는지(파티션의 GPU를 하나의 풀로 보므로, 노드 하나를 통째로 요청하는 작업은 노드가 빌 때까지 더 기다릴 수 있음).</translation>
     </message>
     <message>
         <source>Replays the {jobs} jobs each sector submitted from {start} to {end} ({source}) against its GPUs before and after the plan, scheduled as Slurm&apos;s backfill would (submit order, reservations from time limits). The range is the 10th–90th percentile over {days}-day histories drawn again from those days. Needs at least {min_jobs} jobs over {min_days} days per sector. Not seen: work already running at the start, fair share between users, users submitting differently once waits change, node failures.</source>

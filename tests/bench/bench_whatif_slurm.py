@@ -7,7 +7,12 @@ records (and fits the controller's dispatch delay on A's own waits) and predicts
 is B's p50 and p90 wait per sector, predicted against measured in sacct, with the test's error
 band (±30 % or ±6 s, whichever is larger). Needs root and the Slurm and MariaDB packages.
 
-    .venv/bin/python -m tests.bench.bench_whatif_slurm [--jobs 60] [--span 50]
+Then the quota case: the quota testbed's one shared partition (tests/integration/slurm_quota.py),
+every sector under its QOS cap, caps A then caps B over the same arrivals, longer than
+tests/integration/test_whatif_quota_slurm.py (the same comparison, the same band).
+
+    .venv/bin/python -m tests.bench.bench_whatif_slurm [--jobs 60] [--span 50] [--quota-jobs 40]
+        [--only nodes|quota]
 """
 
 from __future__ import annotations
@@ -33,12 +38,50 @@ B = {"public": ["n01", "n02"], "interest": ["n04"], "private": ["n07", "n08"]}
 
 
 def main() -> int:
-    from console.whatif.replay import fit_dispatch, replay
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=60, help="per sector")
     parser.add_argument("--span", type=float, default=50.0, help="seconds of arrivals")
+    parser.add_argument("--quota-jobs", type=int, default=40, help="per sector, quota case")
+    parser.add_argument("--quota-span", type=float, default=40.0, help="quota case's arrivals")
+    parser.add_argument("--only", choices=("nodes", "quota"))
     args = parser.parse_args()
+    bad = 0 if args.only == "quota" else nodes_case(args)
+    if args.only != "nodes":
+        bad += quota_case(args)
+    return 1 if bad else 0
+
+
+def quota_case(args) -> int:
+    """Caps A then caps B on the shared partition; B predicted from A's books, per sector."""
+    from tests.integration.test_whatif_quota_slurm import CAPS_A, CAPS_B, compare
+    from tests.integration.whatif_quota_workload import (
+        WhatIfQuota,
+        quota_workload,
+        run_caps,
+        sector_records,
+    )
+
+    plans = {
+        name: quota_workload(args.quota_jobs, args.quota_span, seed=7 + i)
+        for i, name in enumerate(CAPS_A)
+    }
+    with tempfile.TemporaryDirectory(prefix="whatif-quota-bench-") as scratch:
+        tb = WhatIfQuota(Path(scratch)).start()
+        try:
+            ran_a = sector_records(run_caps(tb, plans, CAPS_A, timeout=900))
+            ran_b = sector_records(run_caps(tb, plans, CAPS_B, timeout=900))
+        finally:
+            tb.stop(check=False)
+    rows, failures = compare(ran_a, ran_b)
+    print(f"\nquota mode: what-if vs Slurm (sacct), {args.quota_jobs} jobs per sector over "
+          f"{args.quota_span:.0f} s on one shared partition; caps A {CAPS_A}, B {CAPS_B}")
+    print("\n".join(rows + [f"outside the band: {f}" for f in failures]))
+    return len(failures)
+
+
+def nodes_case(args) -> int:
+    from console.whatif.replay import fit_dispatch, replay
+
     plans = {p: workload(args.jobs, args.span, seed=i + 4) for i, p in enumerate(A)}
     with tempfile.TemporaryDirectory(prefix="whatif-bench-") as scratch:
         tb = WhatIfAccounting(Path(scratch)).start()
@@ -68,7 +111,7 @@ def main() -> int:
                 f"{part:<10} {gpus_a:>3}→{gpus_b:<3}   {delay:>6.2f}  p{q}  {p:>10.1f}  "
                 f"{m:>10.1f}  {band:>6.1f}  {'yes' if ok else 'NO'}"
             )
-    return 1 if bad else 0
+    return bad
 
 
 if __name__ == "__main__":

@@ -79,7 +79,8 @@ class QuotaBoard(QWidget):
         self.about = QLabel(objectName="Legend", wordWrap=True)  # Slurm version, borrowing
         self.read_only = QLabel(objectName="Legend", wordWrap=True)
         self.result = QLabel(wordWrap=True)
-        self.preview_panel = QuotaPreviewPanel()
+        history = getattr(service, "job_history", None)
+        self.preview_panel = QuotaPreviewPanel(history, getattr(service.backend, "settings", None))
         self.refresh_timer = QTimer(self, interval=REFRESH_MS)
         self.refresh_timer.timeout.connect(self.refresh)
         self._layout()
@@ -180,6 +181,7 @@ class QuotaBoard(QWidget):
     def shutdown(self) -> None:
         self.refresh_timer.stop()
         self.worker.shutdown()
+        self.preview_panel.shutdown()
 
     # -- reading ----------------------------------------------------------------------------------
 

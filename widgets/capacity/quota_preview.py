@@ -4,6 +4,8 @@ A cap is a QOS limit Slurm applies at once: nothing drains and no running job st
 sector whose new cap is below what it runs now starts nothing new until it is back under the cap.
 The core refuses such a cap (and one below the guarantee) unless the operator overrides with a
 written justification; the panel says so in the checks and carries the override to the plan.
+Below the caps, the predicted waits of each sector before → after (widgets/capacity/
+wait_forecast.py, replayed off the GUI thread on the fleet's job history).
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.capacity.quota.model import QuotaState
+from console.capacity.quota.model import QuotaSettings, QuotaState
 from console.capacity.validation import Severity
 from console.fleet.model import SECTORS, Sector
+from console.whatif.quota_predict import QuotaScene
+from widgets.capacity.wait_forecast import WaitForecast
 from widgets.common.labels import fmt, sector_name, ui_language
 
 SEVERITY_COLORS = {Severity.ERROR: QColor("#ff5630"), Severity.WARNING: QColor("#ffab00")}
@@ -39,8 +43,14 @@ RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 class QuotaPreviewPanel(QWidget):
     override_changed = Signal(bool, str)  # override on, justification
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, history=None, settings: QuotaSettings | None = None, parent: QWidget | None = None
+    ) -> None:
+        """`history`: the fleet's job history source (console/whatif/effect.py HistorySource);
+        `settings`: the quota settings (whether a borrow QOS lets sectors run above caps)."""
         super().__init__(parent)
+        self.settings = settings
+        self.wait_forecast = WaitForecast(history)
         self.state: QuotaState | None = None
         self.preview = None  # QuotaPreview
         self.guarantees: dict[Sector, int] = {}
@@ -73,6 +83,7 @@ class QuotaPreviewPanel(QWidget):
         layout.addWidget(self.caps_title)
         layout.addWidget(self.caps)
         layout.addWidget(self.effect)
+        layout.addWidget(self.wait_forecast)
         layout.addWidget(self.checks_title)
         layout.addWidget(self.problems, 1)
         layout.addLayout(row)
@@ -117,6 +128,22 @@ class QuotaPreviewPanel(QWidget):
         """The draft's preview, or with none the caps as they are."""
         self.state, self.preview, self.guarantees = state, preview, guarantees
         self._render()
+        self._forecast()
+
+    def _forecast(self) -> None:
+        state, preview, settings = self.state, self.preview, self.settings
+        if state is None or preview is None:
+            self.wait_forecast.show_caps(None, None, QuotaScene(0))
+            return
+        scene = QuotaScene(
+            state.capacity,
+            borrow=bool(settings is not None and settings.borrow_qos),
+            grace_s=float(settings.grace_time_s) if settings is not None else 0.0,
+        )
+        self.wait_forecast.show_caps(state.caps(), preview.plan.caps(), scene)
+
+    def shutdown(self) -> None:
+        self.wait_forecast.shutdown()
 
     def reset_override(self) -> None:
         self.override.setChecked(False)

@@ -2,7 +2,9 @@
 
 The replay takes about a second for a month of jobs, so it runs on a thread of its own, after the
 draft has been still for a moment (a drag is many small changes), and only the answer for the
-latest draft is shown. The tooltip says how the prediction is made and what it cannot see.
+latest draft is shown. The tooltip says how the prediction is made and what it cannot see. The
+node board asks with its Preview (show_preview), the quota board with caps before and after on
+the shared partition (show_caps).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from console.capacity.service import Preview
 from console.fleet.model import SECTORS, Sector
 from console.whatif.effect import effect_lines, method_text, plan_effect
 from console.whatif.jobs import JobHistory
+from console.whatif.quota_predict import QuotaScene, compare_quota
 from widgets.common.labels import ui_language
 
 SETTLE_MS = 400  # a draft still for this long is worth replaying
@@ -40,7 +43,9 @@ class WaitForecast(QWidget):
         self.generation = 0
         self.effect: Mapping[Sector, object] | None = None
         self.history: JobHistory | None = None
-        self._pending: tuple[dict, dict] | None = None
+        self._pending: Callable[[JobHistory], Mapping] | None = None  # the draft's replay
+        self.scene: QuotaScene | None = None  # quota mode: the tooltip says so
+        self._asked: tuple | None = None  # the caps last replayed (quota mode)
         self._thread: threading.Thread | None = None
         self._state = "idle"  # idle | computing | shown | no-history
         self._timer = QTimer(self, singleShot=True, interval=SETTLE_MS)
@@ -53,27 +58,47 @@ class WaitForecast(QWidget):
         return self._state == "computing" or self._timer.isActive()
 
     def show_preview(self, preview: Preview | None) -> None:
-        self.generation += 1
         if preview is None or not preview.plan.moves:
+            self._ask(None)
+            return
+        before = {s: preview.before[s].allocated for s in SECTORS}
+        after = dict(preview.after)
+        self._ask(lambda history: plan_effect(history, before, after))
+
+    def show_caps(self, before: Mapping | None, after: Mapping | None, scene: QuotaScene) -> None:
+        """Quota mode: each sector's cap before → after (None, or equal: no plan)."""
+        self.scene = scene
+        if before is None or after is None or dict(before) == dict(after):
+            self._asked = None
+            self._ask(None)
+            return
+        before, after = dict(before), dict(after)
+        key = (tuple(before.items()), tuple(after.items()), scene)
+        if key == self._asked and self._state in ("computing", "shown"):
+            return  # the board re-reads every few seconds: the same caps need no new replay
+        self._asked = key
+        self._ask(lambda history: compare_quota(history, scene, before, after))
+
+    def _ask(self, compute: Callable[[JobHistory], Mapping] | None) -> None:
+        self.generation += 1
+        if compute is None:
             self._pending, self._state = None, "idle"
             self._timer.stop()
         elif self.history_source is None:
             self._state = "no-history"
         else:
-            before = {s: preview.before[s].allocated for s in SECTORS}
-            self._pending, self._state = (before, dict(preview.after)), "computing"
+            self._pending, self._state = compute, "computing"
             self._timer.start()
         self.retranslate()
 
     def _start(self) -> None:
         if self._pending is None:
             return
-        before, after = self._pending
-        generation, source = self.generation, self.history_source
+        compute, generation, source = self._pending, self.generation, self.history_source
 
         def work() -> None:
             history = source()
-            effect = plan_effect(history, before, after) if history is not None else None
+            effect = compute(history) if history is not None else None
             with contextlib.suppress(RuntimeError):  # the board was closed meanwhile
                 self.computed.emit(generation, effect, history)  # queued to the GUI thread
 
@@ -97,7 +122,8 @@ class WaitForecast(QWidget):
     def retranslate(self) -> None:
         lang = ui_language()
         self.title.setText(self.tr("Predicted waits"))
-        self.setToolTip(method_text(self.history, lang) if self.history is not None else "")
+        history, scene = self.history, self.scene
+        self.setToolTip(method_text(history, lang, scene) if history is not None else "")
         if self._state == "idle":
             self.body.setText(self.tr("Make a plan to see what it does to each sector's queue."))
         elif self._state == "computing":

@@ -152,6 +152,10 @@ class WindowFrontend:
         """File → Report…: one dialog, kept (with its choices) while the window lives."""
         if self.report is None:
             history, capacity = self.services.history, self.services.capacity
+            # in quota mode the what-if's jobs are the quota board's (a real quota fleet has
+            # no node service at all)
+            quota = getattr(self.services, "quota", None)
+            jobs_from = quota if quota is not None else capacity
             self.report = ReportDialog(
                 history.path if history is not None else None,
                 self.tz,
@@ -159,7 +163,7 @@ class WindowFrontend:
                 self.services.inventory.centre_name,
                 parent=self.window,
                 energy=self.services.settings.energy,
-                job_history=capacity.job_history if capacity is not None else None,
+                job_history=getattr(jobs_from, "job_history", None),
                 scheduler=self.services.scheduler,
             )
         if self.report.isVisible():  # already open, maybe behind the main window

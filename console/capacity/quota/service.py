@@ -73,6 +73,10 @@ def _rejected(code: Code, message) -> PlanRejected:
 
 
 class QuotaService:
+    # where the what-if reads each sector's past jobs (console/whatif/effect.py HistorySource);
+    # None: no prediction (the board and `--dry-run` say so). The demo sets its synthetic one.
+    job_history = None
+
     def __init__(
         self,
         backend: QuotaBackend,

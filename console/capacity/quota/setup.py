@@ -93,4 +93,6 @@ def demo_quota_capacity(data_dir: Path, sim, policy: AccessPolicy) -> QuotaServi
     load = DemoQuotaLoad(inventory.gpu_total, inventory.entitlements)
     settings = QuotaSettings(partition="shared", borrow_qos="hangang_borrow")
     backend = LocalQuotaBackend(path, inventory, load, settings)
-    return quota_service(data_dir, backend, inventory, policy)
+    service = quota_service(data_dir, backend, inventory, policy)
+    service.job_history = sim.job_history_source()  # the what-if's synthetic jobs
+    return service

@@ -57,8 +57,11 @@ def test_the_appendix_names_the_method_its_period_and_blind_spots(qapp, history,
     if lang == "en":
         assert "Predicted waits (the rebalance board and rebalance --dry-run)" in text
         assert "backfill" in text and "fair share" in text and "node failures" in text
+        # quota mode: the caps on one shared partition, borrowing and its requeue
+        assert "In quota mode" in text and "QOS cap" in text and "requeued" in text, text
     else:
         assert "예상 대기" in text and "백필" in text and "공정 배분" in text, text
+        assert "할당량 모드" in text and "재대기열" in text, text
     assert "Too little history" not in text and "이력이 너무 짧" not in text
 
 
@@ -76,3 +79,11 @@ def test_with_too_little_history_the_appendix_says_so(qapp, history, tmp_path, l
 def test_without_a_job_history_it_names_no_period(qapp, history, tmp_path):
     text = appendix(qapp, history, tmp_path, "en", None)
     assert "No job history was given to this report" in text, text
+
+
+def test_the_report_command_gives_the_demo_fleets_jobs_to_the_appendix(history):
+    from console.commands.report import build_parser, job_history
+
+    made = job_history(build_parser().parse_args(["-o", "r.pdf", "--demo", "12"]))
+    assert made is not None and made.source == "demo" and len(made.jobs) > 100
+    assert job_history(build_parser().parse_args(["-o", "r.pdf"])) is None

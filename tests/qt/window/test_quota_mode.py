@@ -50,6 +50,12 @@ def test_the_demo_in_quota_mode_shows_the_cap_board_on_the_demo_load(qtbot, wind
         assert column.values["cap"].text() == str(caps[sector])
     # the demo's load runs under the caps: some sector runs something
     assert sum(q.running + q.borrowed for q in board.state.sectors.values()) > 0
+    # the board's forecast and the report's appendix learn from the demo's synthetic jobs
+    assert board.preview_panel.wait_forecast.history_source is services.quota.job_history
+    report = frontend.open_report()
+    assert report.job_history is services.quota.job_history
+    assert report.job_history().source == "demo"
+    report.close()
     frontend.window.close()  # the board's threads stop with the window
 
 

@@ -95,3 +95,25 @@ def test_recommendations_are_ranked_by_the_wait_they_save(capsys, tmp_path, monk
     assert [str(r.recommendation.message) for r in ranked] == [
         line[2:].rsplit(" (predicted", 1)[0] for line in lines
     ]
+
+
+def test_quota_dry_run_shows_each_sectors_predicted_wait_under_the_caps(capsys, tmp_path):
+    # the demo's caps are at what each sector runs: moving cap needs the override
+    code, out = run(capsys, tmp_path, "--mode", "quota", "--move-cap", "8:private:public",
+                    "--override", "see the waits first", "--dry-run", "--lang", "en")
+    assert code == 0, out
+    assert re.search(r"Predicted waits under the caps \(from \d+ jobs over 30 days\):", out), out
+    lines = {s: re.search(rf"  {s}: p90 wait (\S+ \w+) → (\S+ \w+) \(range [^)]+\), p50", out)
+             for s in ("Public", "Public-interest", "Private")}
+    assert all(lines.values()), out
+    # private loses 8 GPUs of cap: its p90 wait does not shrink; public's does not grow
+    private = [hours(t) for t in lines["Private"].groups()]
+    public = [hours(t) for t in lines["Public"].groups()]
+    assert private[1] >= private[0] and public[1] <= public[0], out
+    assert "Dry run: nothing changed." in out
+
+
+def test_quota_dry_run_in_korean(capsys, tmp_path):
+    code, out = run(capsys, tmp_path, "--mode", "quota", "--move-cap", "8:private:public",
+                    "--override", "see the waits first", "--dry-run", "--lang", "ko")
+    assert code == 0 and "상한에 따른 예상 대기" in out and "p90 대기" in out, out
