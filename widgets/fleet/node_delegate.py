@@ -3,13 +3,23 @@
 Qt's own delegate asks the model for about eight roles per cell (each a Python call through the
 proxy) and lays every cell's text out with QTextLayout: 6 rows cost ~7 ms of the GUI thread at
 each snapshot, the table's whole paint. Plain cells are drawn here with one call into the model
-and one drawText; selected and focused cells, rare, go to Qt's delegate so they look as before.
+and one drawText, placed where Qt's delegate places it (measured once per font); selected,
+focused and elided cells, rare, go to Qt's delegate. tests/qt/fleet/test_node_delegate.py
+compares the pixels.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QPainter, QPalette
+import numpy as np
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QRectF,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QFontMetricsF, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from widgets.fleet.node_model import NodeTableModel
@@ -26,7 +36,52 @@ class NodeCellDelegate(QStyledItemDelegate):
     ) -> None:
         super().__init__(parent)
         self.model, self.proxy = model, proxy
-        self._margin: int | None = None  # the style's text margin, as Qt's delegate uses it
+        self._margin: int | None = None
+        self._places: dict[
+            tuple[str, int], tuple[float, float]
+        ] = {}  # the style's text margin, as Qt's delegate uses it
+
+    def _place(self, option: QStyleOptionViewItem) -> tuple[int, float]:
+        """Where a line of text starts, down from the cell's top, and its height; measured once
+        per font and cell height against Qt's delegate itself, whose text layout rounds in ways
+        drawText's centring does not (half a pixel off on some fonts)."""
+        key = (option.font.key(), option.rect.height())
+        if key not in self._places:
+            height = QFontMetricsF(option.font).height()
+            guess = (option.rect.height() - height) / 2
+            probe = QStyleOptionViewItem(option)
+            probe.rect = QRect(0, 0, 64, option.rect.height())
+            probe.text, probe.state = "Hg8", QStyle.StateFlag.State_Enabled
+            probe.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay
+            probe.displayAlignment = LEFT
+            widget = option.widget
+
+            def ink_top(draw) -> int:
+                image = QImage(64, probe.rect.height(), QImage.Format.Format_ARGB32)
+                image.fill(0)
+                painter = QPainter(image)
+                draw(painter)
+                painter.end()
+                alpha = np.frombuffer(image.constBits(), np.uint32).reshape(image.height(), 64)
+                rows = np.flatnonzero(alpha.any(axis=1))
+                return int(rows[0]) if len(rows) else 0
+
+            element = QStyle.ControlElement.CE_ItemViewItem
+            theirs = ink_top(lambda p: widget.style().drawControl(element, probe, p, widget))
+            ours = ink_top(lambda p: self._draw(p, probe, "Hg8", None, False, guess, height))
+            self._places[key] = (guess + theirs - ours, height)
+        return self._places[key]
+
+    def _draw(self, painter, option, text, colour, right, top, height) -> None:
+        if colour is None:
+            colour = option.palette.color(QPalette.ColorGroup.Normal, QPalette.ColorRole.Text)
+        painter.setPen(colour)
+        painter.setFont(option.font)
+        rect = option.rect
+        box = QRectF(
+            rect.left() + self._margin, rect.top() + top, rect.width() - 2 * self._margin, height
+        )
+        painter.drawText(box, RIGHT if right else LEFT, text)
 
     def paint(
         self,
@@ -48,9 +103,9 @@ class NodeCellDelegate(QStyledItemDelegate):
             frame = style.pixelMetric(metric, None, widget) if style else 2
             self._margin = frame + 1
         rect = option.rect.adjusted(self._margin, 0, -self._margin, 0)
-        if colour is None:
-            colour = option.palette.color(QPalette.ColorGroup.Normal, QPalette.ColorRole.Text)
-        painter.setPen(colour)
-        painter.setFont(option.font)
-        shown = option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
-        painter.drawText(rect, RIGHT if right else LEFT, shown)
+        metrics = option.fontMetrics
+        if metrics.horizontalAdvance(text) > rect.width():
+            super().paint(painter, option, index)  # elided: Qt's elision, exactly
+            return
+        top, height = self._place(option)
+        self._draw(painter, option, text, colour, right, top, height)
