@@ -14,12 +14,12 @@ import numpy as np
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
+    QPointF,
     QRect,
-    QRectF,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QFontMetricsF, QImage, QPainter, QPalette
+from PySide6.QtGui import QFont, QFontMetricsF, QImage, QPainter, QPalette, QStaticText, QTransform
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from widgets.fleet.node_model import NodeTableModel
@@ -27,6 +27,7 @@ from widgets.fleet.node_model import NodeTableModel
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 # selected or focused cells keep Qt's drawing (highlight, focus frame)
+STATIC_CACHE = 8192  # laid-out strings kept; cleared when full (numbers drift)
 SPECIAL = QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus
 
 
@@ -37,6 +38,8 @@ class NodeCellDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.model, self.proxy = model, proxy
         self._margin: int | None = None
+        self._static: dict[str, QStaticText] = {}
+        self._font = QFont()
         self._places: dict[
             tuple[str, int], tuple[float, float]
         ] = {}  # the style's text margin, as Qt's delegate uses it
@@ -68,20 +71,35 @@ class NodeCellDelegate(QStyledItemDelegate):
 
             element = QStyle.ControlElement.CE_ItemViewItem
             theirs = ink_top(lambda p: widget.style().drawControl(element, probe, p, widget))
-            ours = ink_top(lambda p: self._draw(p, probe, "Hg8", None, False, guess, height))
+            hg8 = QStaticText("Hg8")
+            hg8.prepare(QTransform(), option.font)
+            ours = ink_top(lambda p: self._draw(p, probe, hg8, None, False, guess))
             self._places[key] = (guess + theirs - ours, height)
         return self._places[key]
 
-    def _draw(self, painter, option, text, colour, right, top, height) -> None:
+    def _laid_out(self, text: str, font: QFont) -> QStaticText:
+        """A QStaticText keeps its text laid out: the same few hundred strings come back at
+        every snapshot (names, small numbers), and drawText shaped them again each time."""
+        static = self._static.get(text)
+        if static is None:
+            if len(self._static) > STATIC_CACHE:
+                self._static.clear()
+            static = self._static[text] = QStaticText(text)
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.prepare(QTransform(), font)
+        return static
+
+    def _draw(self, painter, option, static, colour, right, top) -> None:
         if colour is None:
             colour = option.palette.color(QPalette.ColorGroup.Normal, QPalette.ColorRole.Text)
         painter.setPen(colour)
         painter.setFont(option.font)
         rect = option.rect
-        box = QRectF(
-            rect.left() + self._margin, rect.top() + top, rect.width() - 2 * self._margin, height
-        )
-        painter.drawText(box, RIGHT if right else LEFT, text)
+        if right:
+            x = rect.right() + 1 - self._margin - static.size().width()
+        else:
+            x = rect.left() + self._margin
+        painter.drawStaticText(QPointF(x, rect.top() + top), static)
 
     def paint(
         self,
@@ -102,10 +120,11 @@ class NodeCellDelegate(QStyledItemDelegate):
             metric = QStyle.PixelMetric.PM_FocusFrameHMargin
             frame = style.pixelMetric(metric, None, widget) if style else 2
             self._margin = frame + 1
-        rect = option.rect.adjusted(self._margin, 0, -self._margin, 0)
-        metrics = option.fontMetrics
-        if metrics.horizontalAdvance(text) > rect.width():
+        if option.font != self._font:  # laid-out texts and places hold for one font
+            self._font, self._static = QFont(option.font), {}
+        static = self._laid_out(text, option.font)
+        if static.size().width() > option.rect.width() - 2 * self._margin:
             super().paint(painter, option, index)  # elided: Qt's elision, exactly
             return
-        top, height = self._place(option)
-        self._draw(painter, option, text, colour, right, top, height)
+        top, _ = self._place(option)
+        self._draw(painter, option, static, colour, right, top)
