@@ -3,9 +3,9 @@
 Qt's own delegate asks the model for about eight roles per cell (each a Python call through the
 proxy) and lays every cell's text out with QTextLayout: 6 rows cost ~7 ms of the GUI thread at
 each snapshot, the table's whole paint. Plain cells are drawn here with one call into the model
-and one drawText, placed where Qt's delegate places it (measured once per font); selected,
-focused and elided cells, rare, go to Qt's delegate. tests/qt/fleet/test_node_delegate.py
-compares the pixels.
+and one drawStaticText (texts stay laid out between paints), placed where Qt's delegate places
+them (measured once per font); selected, focused and elided cells, rare, go to Qt's delegate.
+tests/qt/fleet/test_node_delegate.py compares the pixels.
 """
 
 from __future__ import annotations
