@@ -38,6 +38,9 @@ BROKEN = np.array(
     dtype=np.int8,
 )
 
+# entries after the 256 utilisation colours in the cell colour table
+NO_DATA, UNREACHABLE, NO_CELL = 256, 257, 258
+
 
 @dataclass(frozen=True)
 class HeatmapLayout:
@@ -214,6 +217,8 @@ class FleetHeatmap(QWidget):
         layout.addWidget(self.view)
         self.layout_: HeatmapLayout | None = None
         self._layout_key: tuple | None = None
+        self._cell_key: tuple[HeatmapLayout, int] | None = None  # what _cells gathered for
+        self._cell_index: tuple[np.ndarray, ...] = ()
         self.snapshot: FleetSnapshot | None = None
         self.lut = pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 256, alpha=True)
         self.legend.lut = self.lut
@@ -263,17 +268,36 @@ class FleetHeatmap(QWidget):
         self.image.setImage(self.rgba, autoLevels=False)
 
     def colour(self, snap: FleetSnapshot, lay: HeatmapLayout) -> np.ndarray:
-        valid = lay.cell_node >= 0
-        node = np.where(valid, lay.cell_node, 0)
-        gpu = np.where(valid, lay.cell_gpu, 0)
-        live = snap.node_status == NodeStatus.LIVE
-        value = np.where(live[node], snap.gpu_util[node, gpu], np.nan)
+        """One RGBA cell per GPU: the layout's cells are gathered once per layout, and each
+        snapshot is a lookup of 16,000 values into one table (viridis, then no data,
+        unreachable, no cell), not a pass over the whole grid per rule."""
+        pos, node, flat = self._cells(lay, snap.gpu_util.shape[1])
+        status = snap.node_status
+        # per node: -1 live (its GPUs' own colours), else the no-data or unreachable entry
+        state = np.where(status == NodeStatus.LIVE, -1, NO_DATA)
+        state[np.isin(status, BROKEN)] = UNREACHABLE
+        value = snap.gpu_util.ravel()[flat]
         idx = np.clip(np.nan_to_num(value, nan=0.0) * 2.55, 0, 255).astype(np.intp)
-        rgba = self.lut[idx]
-        rgba[np.isnan(value)] = _rgba(colours().no_data)
-        rgba[np.isin(snap.node_status[node], BROKEN)] = _rgba(colours().unreachable)
-        rgba[~valid] = 0
-        return rgba
+        idx[np.isnan(value)] = NO_DATA
+        cell_state = state[node]
+        idx = np.where(cell_state >= 0, cell_state, idx)
+        full = np.full(lay.cell_node.size, NO_CELL, dtype=np.intp)
+        full[pos] = idx
+        table = np.concatenate(
+            [self.lut, [_rgba(colours().no_data), _rgba(colours().unreachable), (0, 0, 0, 0)]]
+        ).astype(np.uint8)
+        return table[full].reshape(*lay.shape, 4)
+
+    def _cells(self, lay: HeatmapLayout, gpus_per_row: int) -> tuple[np.ndarray, ...]:
+        """The grid positions of the cells, their nodes and their GPUs' flat indexes."""
+        key = self._cell_key
+        if key is None or key[0] is not lay or key[1] != gpus_per_row:
+            pos = np.flatnonzero(lay.cell_node.ravel() >= 0)
+            node = lay.cell_node.ravel()[pos].astype(np.intp)
+            flat = node * gpus_per_row + lay.cell_gpu.ravel()[pos]
+            self._cell_index = (pos, node, flat)
+            self._cell_key = (lay, gpus_per_row)  # the layout itself: an id may be reused
+        return self._cell_index
 
     def node_at(self, x: int, y: int) -> str | None:
         snap, lay = self.snapshot, self.layout_

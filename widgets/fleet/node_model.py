@@ -212,6 +212,20 @@ class NodeTableModel(QAbstractTableModel):
             return core_text(snap.node_reason[row]) or None
         return None
 
+    def cell(self, table_row: int, col: int) -> tuple[str, QColor | None, bool]:
+        """What the delegate paints: (text, colour or None for the palette's, right-aligned),
+        the same as data()'s display, foreground and alignment roles, in one call."""
+        row, column = int(self._order[table_row]), Col(col)
+        snap = self.snap
+        colour = None
+        if column == Col.STATUS:
+            colour = STATUS_COLORS[NodeStatus(int(snap.node_status[row]))]
+        elif column == Col.SECTOR:
+            colour = SECTOR_COLORS[snap.sector_of(row)]
+        elif column > Col.GPUS and not self._live[row]:
+            colour = GREY
+        return self._display(row, column), colour, column >= Col.GPUS
+
     def _display(self, row: int, col: Col) -> str:
         snap = self.snap
         if col == Col.NODE:

@@ -28,6 +28,7 @@ from widgets.common.csv_export import ask_save_path
 from widgets.common.header_menu import allow_hiding_columns
 from widgets.common.labels import core_text, fmt, sector_name
 from widgets.common.view_csv import export_view
+from widgets.fleet.node_delegate import NodeCellDelegate
 from widgets.fleet.node_filter import NodeFilterProxy
 from widgets.fleet.node_model import COLUMN_COUNT, Col, NodeTableModel
 
@@ -50,6 +51,7 @@ class NodeTable(QWidget):
         self.sector_filter.currentIndexChanged.connect(self._sector_chosen)
         self.view = QTableView()
         self.view.setModel(self.proxy)
+        self.view.setItemDelegate(NodeCellDelegate(self.model, self.proxy, self.view))
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(Col.NODE, Qt.SortOrder.AscendingOrder)
         self.view.setAlternatingRowColors(True)
