@@ -6,7 +6,8 @@ Caps A are tight for public; caps B double public's and take from the other two,
 sector's queue changes (public's shortens, the others' lengthen). Jobs ask 1-4 GPUs (half a
 node at most: see whatif_quota_workload.py). Every job is submitted under its sector's own QOS:
 borrowing is not part of this run (the replay's borrowing and requeue are worked out by hand in
-tests/unit/whatif/test_quota_replay.py; a real-Slurm check of them is still to do). The caps sum to less than the 64-GPU shared partition: the caps bind, not the partition (the
+tests/unit/whatif/test_quota_replay.py; a real-Slurm check of them is still to do). The caps
+sum to less than the 64-GPU shared partition: the caps bind, not the partition (the
 replay's partition-wide reservations are checked in the unit tests, tests/unit/whatif). The two
 runs take about 80 s; the quota testbed's start (MariaDB, slurmdbd) comes on top.
 

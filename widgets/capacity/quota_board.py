@@ -183,7 +183,6 @@ class QuotaBoard(QWidget):
         self.worker.shutdown()
         self.preview_panel.shutdown()
 
-    # -- reading ----------------------------------------------------------------------------------
 
     def refresh(self) -> None:
         self.worker.request_read()
@@ -212,7 +211,6 @@ class QuotaBoard(QWidget):
         self.read_problem = core_text(message)
         self._update()
 
-    # -- the draft --------------------------------------------------------------------------------
 
     def move(self, source: Sector, target: Sector, gpus: int) -> None:
         """Move `gpus` of cap from `source` to `target` in the draft (drop or the Move button)."""
@@ -274,7 +272,6 @@ class QuotaBoard(QWidget):
     def _guarantees(self) -> dict[Sector, int]:
         return guarantees_of(self.service, self.state) if self.state is not None else {}
 
-    # -- buttons and status -----------------------------------------------------------------------
 
     def apply_refusal(self) -> str | None:
         refused = refusal_text(self.service.policy, Action.REBALANCE_APPLY)
@@ -328,7 +325,6 @@ class QuotaBoard(QWidget):
         self.banner.setVisible(bool(banner))
         self.status.setText(status)
 
-    # -- apply and undo ---------------------------------------------------------------------------
 
     def ask_apply(self) -> QuotaApplyDialog | None:
         """The confirmation (window-modal, not blocking); applying starts on accept."""
