@@ -92,6 +92,12 @@ class PrometheusHistory:
 
         return node_series(self.client, node, t0, t1, res)
 
+    def node_health(self, node: str) -> dict[int, dict[str, float]]:
+        """The node's ECC counts, retired pages and row remaps per GPU, from Prometheus now."""
+        from console.sources.prometheus.node_history import node_health
+
+        return node_health(self.client, node)
+
     def sector_series(self, t0: float, t1: float, res: int) -> pd.DataFrame:
         """Per bucket of `res` seconds and sector, as HistoryStore.sector_series; raises
         PrometheusError (the plot says why)."""

@@ -77,3 +77,39 @@ def node_series(
             if 0 <= i < len(grid) and math.isfinite(v):
                 line[i] = v
     return grid.astype(np.float64), values
+
+
+# A node window's memory-health columns, read back from dcgm-exporter's names (serve exports
+# them from the probe's fields; a site's own dcgm-exporter has the same): metric → GpuSample field
+HEALTH = {
+    names.DCGM_ECC_SBE: "ecc_corrected_volatile",
+    names.DCGM_ECC_SBE_AGG: "ecc_corrected_aggregate",
+    names.DCGM_ECC_DBE: "ecc_uncorrected_volatile",
+    names.DCGM_ECC_DBE_AGG: "ecc_uncorrected_aggregate",
+    names.DCGM_RETIRED_SBE: "retired_pages_sbe",
+    names.DCGM_RETIRED_DBE: "retired_pages_dbe",
+    names.DCGM_RETIRED_PENDING: "retired_pages_pending",
+    names.DCGM_ROW_REMAP_PENDING: "remapped_rows_pending",
+    names.DCGM_ROW_REMAP_FAIL: "remapped_rows_failure",
+}
+
+
+def health_query(node: str) -> str:
+    pattern = "|".join(HEALTH)
+    return " or ".join(
+        f'max by (__name__, gpu) ({{__name__=~"{pattern}", {label}="{_quoted(node)}"}})'
+        for label in names.HOSTNAME_LABELS
+    )
+
+
+def node_health(client: PrometheusClient, node: str) -> dict[int, dict[str, float]]:
+    """Per GPU index the memory-health values Prometheus has now for this node (what it lacks
+    is left out: a board without retired pages, an exporter without the field)."""
+    out: dict[int, dict[str, float]] = {}
+    for series in client.instant(health_query(node)):
+        field = HEALTH.get(series.labels.get("__name__", ""))
+        gpu = series.labels.get("gpu", "")
+        if field is None or not gpu.isdigit() or not math.isfinite(series.value):
+            continue
+        out.setdefault(int(gpu), {})[field] = series.value
+    return out
