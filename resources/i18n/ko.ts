@@ -2308,11 +2308,11 @@ These are set by the site&apos;s administrator in %3.</source>
     <name>NodeHealth</name>
     <message>
         <source>retired %1 SBE · %2 DBE</source>
-        <translation>폐기 페이지 단일 비트 %1 · 이중 비트 %2</translation>
+        <translation>폐기 단일 %1 · 이중 %2</translation>
     </message>
     <message>
-        <source>retirement pending (reboot)</source>
-        <translation>폐기 대기(재부팅 필요)</translation>
+        <source>pending reboot</source>
+        <translation>재부팅 대기</translation>
     </message>
     <message>
         <source>row remap failed</source>

@@ -53,6 +53,14 @@ def fleet_file(path: Path, nodes: int, url: str, interval: float) -> Path:
     return path
 
 
+def scraped(prom: PrometheusTestbed) -> float:
+    """GPUs Prometheus holds; 0 while it is too busy ingesting to answer in time."""
+    try:
+        return prom.value(f"count({names.DCGM_UTIL})") or 0
+    except OSError:  # a timeout too
+        return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--nodes", type=int, default=10000)
@@ -90,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         ):
             want = args.nodes * GPUS
             deadline = time.monotonic() + 900
-            while (prom.value(f"count({names.DCGM_UTIL})") or 0) < want:
+            while scraped(prom) < want:
                 if time.monotonic() > deadline:
                     raise AssertionError("not every GPU scraped in 900 s")
                 time.sleep(2)

@@ -47,7 +47,7 @@ def pages_text(values: Mapping[str, float]) -> str:
         shown = ("–" if v is None else f"{v:.0f}" for v in (sbe, dbe))
         text = fmt(QCoreApplication.translate("NodeHealth", "retired %1 SBE · %2 DBE"), *shown)
         if values.get("retired_pages_pending"):
-            text += " · " + QCoreApplication.translate("NodeHealth", "retirement pending (reboot)")
+            text += " · " + QCoreApplication.translate("NodeHealth", "pending reboot")
         return text
     if values.get("remapped_rows_failure"):
         return QCoreApplication.translate("NodeHealth", "row remap failed")

@@ -64,7 +64,7 @@ def test_the_node_window_shows_ecc_and_pages_from_the_sample(qtbot, faulty):
     assert column(dialog.gpus, "ecc_dbe")[1] == 2
     assert column(dialog.gpus, "ecc_sbe_total")[1] == 19
     pages = column(dialog.gpus, "pages")
-    assert pages[4] == "retired 3 SBE · 1 DBE · retirement pending (reboot)"
+    assert pages[4] == "retired 3 SBE · 1 DBE · pending reboot"
     assert pages[2] == "row remap pending (reset)" and pages[3] == "row remap failed"
     headers = [
         dialog.gpus.headerData(c, Qt.Orientation.Horizontal)
