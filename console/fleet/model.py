@@ -95,8 +95,13 @@ class GpuSample:
     fan_pct: float | None = None
     ecc_uncorrected_volatile: int | None = None
     ecc_uncorrected_aggregate: int | None = None
+    ecc_corrected_volatile: int | None = None  # single-bit (SBE), corrected by the board
+    ecc_corrected_aggregate: int | None = None
     remapped_rows_pending: bool | None = None
     remapped_rows_failure: bool | None = None
+    retired_pages_sbe: int | None = None  # Volta and older retire pages; newer remap rows
+    retired_pages_dbe: int | None = None
+    retired_pages_pending: bool | None = None
     clock_event_reasons: tuple[str, ...] = ()
     mig_mode: bool | None = None
     mig_devices: tuple[MigDevice, ...] = ()

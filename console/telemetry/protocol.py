@@ -54,7 +54,8 @@ _GPU_NUMBERS = (
     ("mem_clock_mhz", 0.0, None),
     ("fan_pct", 0.0, None),  # NVML may report over 100 % on some boards
 )
-_GPU_COUNTS = ("ecc_uncorrected_volatile", "ecc_uncorrected_aggregate")
+_GPU_COUNTS = ("ecc_uncorrected_volatile", "ecc_uncorrected_aggregate", "ecc_corrected_volatile",
+               "ecc_corrected_aggregate")
 _GPU_TEXTS = ("name", "uuid", "pstate")
 _NODE_TEXTS = ("kernel", "driver", "cuda")
 _NODE_NUMBERS = ("load1", "load5", "load15", "net_rx_bps", "net_tx_bps", "uptime_s", "cpu_energy_j")
@@ -255,6 +256,11 @@ class _Reader:
         if rows:
             values["remapped_rows_pending"] = self.flag(rows, "pending", where + "remapped_rows.")
             values["remapped_rows_failure"] = self.flag(rows, "failure", where + "remapped_rows.")
+        pages = self.table(g, "retired_pages", where)
+        if pages:  # Volta and older: pages retired for single-bit and double-bit errors
+            values["retired_pages_sbe"] = self.count(pages, "sbe", where + "retired_pages.")
+            values["retired_pages_dbe"] = self.count(pages, "dbe", where + "retired_pages.")
+            values["retired_pages_pending"] = self.flag(pages, "pending", where + "retired_pages.")
         reasons = self.items(g, "clock_event_reasons", where, MAX_REASONS)
         values["clock_event_reasons"] = tuple(r[:MAX_TEXT] for r in reasons if type(r) is str)
         if len(values["clock_event_reasons"]) != len(reasons):

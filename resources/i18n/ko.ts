@@ -2204,6 +2204,18 @@ These are set by the site&apos;s administrator in %3.</source>
         <translation>작업</translation>
     </message>
     <message>
+        <source>ECC SBE</source>
+        <translation>ECC 단일 비트</translation>
+    </message>
+    <message>
+        <source>ECC DBE</source>
+        <translation>ECC 이중 비트</translation>
+    </message>
+    <message>
+        <source>Pages · rows</source>
+        <translation>페이지 · 행</translation>
+    </message>
+    <message>
         <source>PID</source>
         <translation>PID</translation>
     </message>
@@ -2290,6 +2302,29 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>in %1 · out %2</source>
         <translation>수신 %1 · 송신 %2</translation>
+    </message>
+</context>
+<context>
+    <name>NodeHealth</name>
+    <message>
+        <source>retired %1 SBE · %2 DBE</source>
+        <translation>폐기 단일 %1 · 이중 %2</translation>
+    </message>
+    <message>
+        <source>pending reboot</source>
+        <translation>재부팅 대기</translation>
+    </message>
+    <message>
+        <source>row remap failed</source>
+        <translation>행 재매핑 실패</translation>
+    </message>
+    <message>
+        <source>row remap pending (reset)</source>
+        <translation>행 재매핑 대기(리셋 필요)</translation>
+    </message>
+    <message>
+        <source>rows remapped as needed</source>
+        <translation>행 재매핑 정상</translation>
     </message>
 </context>
 <context>

@@ -51,7 +51,7 @@ def point(nodes: int, targets: int, refreshes: int, interval: float) -> dict:
         with tempfile.TemporaryDirectory() as tmp, PrometheusTestbed(
             Path(tmp), [e.target for e in exporters], interval_s=interval
         ) as prom:
-            prom.wait_for("count(DCGM_FI_DEV_GPU_UTIL)", 1, timeout_s=60)
+            prom.wait_for("count(DCGM_FI_DEV_GPU_UTIL)", 1, timeout_s=300)  # a loaded box
             deadline = time.monotonic() + 300
             while (prom.value("count(DCGM_FI_DEV_GPU_UTIL)") or 0) < nodes * GPUS:
                 if time.monotonic() > deadline:

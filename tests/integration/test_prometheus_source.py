@@ -20,6 +20,7 @@ from console.app import build_services
 from console.cli import parse_args
 from console.fleet.model import NodeStatus, Sector
 from console.fleet_choice import load_inventory_for
+from console.sources.prometheus.client import PrometheusError
 from tests.integration import fixture_exporter
 from tests.integration.fixture_exporter import FixtureExporter
 from tests.integration.prometheus_testbed import (
@@ -351,6 +352,24 @@ def test_history_plot_reads_range_queries(site, tmp_path, engine):
             if len(frame[frame["sector"] == "private"]) >= 3 or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
+        # a node window's lines past its memory, by the same server's range queries
+        # (widgets/history/query.node_rollups picks the room's over the local store)
+        from widgets.history.query import node_rollups
+
+        one = node_rollups(history, "gpu01", started - 30, time.time(), 2)
+        two = node_rollups(history, "gpu02", started - 30, time.time(), 2)
+    for rollups, util in ((one, 73.0), (two, 55.0)):  # both label spellings
+        scraped = np.isfinite(rollups.values["util_mean"])
+        assert scraped.sum() >= 3 and rollups.res == 2 and (rollups.t % 2 == 0).all()
+        assert np.allclose(rollups.values["util_mean"][scraped], util)
+        assert np.allclose(rollups.values["util_max"][scraped], util)
+        for line in ("mem_pct", "temp_max", "power_w"):
+            got = rollups.values[line][scraped]
+            assert np.isfinite(got).all() and (got > 0).all(), line
+        assert (rollups.values["mem_pct"][scraped] <= 100).all()
+        assert np.isnan(rollups.values["cpu_pct"]).all()  # no serve: no CPU series for it
+    with pytest.raises(PrometheusError):  # the server is gone: the window says why
+        node_rollups(history, "gpu01", started - 30, time.time(), 2)
     assert list(frame.columns) == COLUMNS
     assert set(frame["sector"]) == {"interest", "private"}  # public has no node
     interest = frame[frame["sector"] == "interest"]

@@ -14,8 +14,8 @@ from tests.integration.sshd_testbed import wait_until
 def room(tmp_path):
     made = []
 
-    def start(engine: type[PrometheusTestbed]):
-        serve = ServeProcess(tmp_path / "serve", ["--demo", "8"])
+    def start(engine: type[PrometheusTestbed], source=("--demo", "8")):
+        serve = ServeProcess(tmp_path / "serve", list(source))
         made.append(serve)
         serve.start()
         tb = engine(tmp_path, interval_s=1.0, jobs={"hangang": [f"127.0.0.1:{serve.port}"]})
@@ -71,3 +71,29 @@ def test_status_reads_the_room_from_prometheus_without_a_node(room, capsys):
     for sector, row in rows.items():
         exported = tb.value(f'{n.SECTOR_ALLOCATED}{{sector="{sector}"}}')
         assert row["allocated"] == exported, (sector, row, exported)
+
+
+def test_memory_health_goes_round_the_room(room):
+    """serve exports the probe's corrected ECC counts and retired pages under dcgm-exporter's
+    names; the node window's reader (PrometheusHistory.node_health) reads the same back."""
+    from console.sources.prometheus.client import PrometheusClient
+    from console.sources.prometheus.node_history import node_health
+
+    serve, tb = room(PrometheusTestbed, ("--demo", "12", "--scenario", "faults"))
+    tb.wait_up("hangang")
+    wait_until(lambda: tb.query(f"{n.DCGM_RETIRED_PENDING} == 1"), 60, interval=0.2,
+               message="no retired-pages series arrived")
+    node = tb.query(f"{n.DCGM_ECC_SBE} > 0")[0]["metric"]["Hostname"]
+    exported = serve.families()
+    health = node_health(PrometheusClient(tb.url, timeout_s=5.0), node)
+
+    def served(name: str, gpu: int) -> float:
+        return next(s.value for s in exported[name].samples
+                    if s.labels.get("Hostname") == node and s.labels.get("gpu") == str(gpu))
+
+    assert health[1]["ecc_corrected_volatile"] == served(n.DCGM_ECC_SBE, 1) == 7
+    assert health[1]["ecc_corrected_aggregate"] == served(n.DCGM_ECC_SBE_AGG, 1) == 19
+    assert health[1]["ecc_uncorrected_volatile"] == 2
+    assert (health[4]["retired_pages_sbe"], health[4]["retired_pages_dbe"]) == (3, 1)
+    assert health[4]["retired_pages_pending"] == 1 and health[2]["remapped_rows_pending"] == 1
+    assert "retired_pages_sbe" not in health.get(0, {})  # only where the sample has them

@@ -25,7 +25,8 @@ from widgets.common.theme import SECTOR_COLORS, colours
 LABEL_PX = 20  # room above each sector's first band for its name, in pixels
 LABEL_WIDTH_PX = 150  # room a sector's name needs beside the next sector
 BAND_GAP = 1  # empty rows between bands
-SECTOR_GAP = 2  # empty columns between sectors set side by side
+SECTOR_GAP = 2  # empty columns between sectors set side by side, at least
+SECTOR_GAP_PX = 8  # and at least these pixels: at 10,000 nodes a column is ~1.5 px wide
 # Nodes we cannot read at all, drawn dark red; stale, waiting and connecting ones are grey.
 BROKEN = np.array(
     [
@@ -65,6 +66,7 @@ def _block_origins(
     side_by_side: bool,
     label_rows: int,
     label_cols: int = 0,
+    gap_cols: int = SECTOR_GAP,
 ) -> tuple[list[tuple[int, int]], int, int]:
     """Top-left of each sector block, and the grid's (rows, cols). An empty sector takes no room;
     side by side, a block is at least as wide as its label."""
@@ -79,7 +81,7 @@ def _block_origins(
         origins.append((x, y))
         rows, cols = max(rows, y + height), max(cols, x + width)
         if side_by_side:
-            x += width + SECTOR_GAP
+            x += width + gap_cols
         else:
             y += height
     return origins, rows, cols
@@ -104,23 +106,25 @@ def compute_layout(
     per_sector = [np.flatnonzero(node_sector == i) for i in range(len(SECTORS))]
     widest = max(1, max((len(p) for p in per_sector), default=1))
 
-    def fit(npb: int, side_by_side: bool) -> tuple[float, int, int]:
-        """Cell size in pixels, and the label rows and columns that give labels their pixels."""
-        label_rows, label_cols, cell = 1, 1, 0.0
+    def fit(npb: int, side_by_side: bool) -> tuple[float, int, int, int]:
+        """Cell size in pixels, and the label rows and columns that give labels their pixels
+        and the gap columns that keep sectors set side by side visibly apart."""
+        label_rows, label_cols, gap, cell = 1, 1, SECTOR_GAP, 0.0
         for _ in range(4):  # label room depends on cell size and back; this settles quickly
             _, rows, cols = _block_origins(
-                per_sector, npb, band_h, side_by_side, label_rows, label_cols
+                per_sector, npb, band_h, side_by_side, label_rows, label_cols, gap
             )
             cell = max(min(width_px / cols, height_px / rows), 1e-6)
             label_rows = max(1, math.ceil(label_px / cell))
             label_cols = max(1, math.ceil(label_width_px / cell))
-        return cell, label_rows, label_cols
+            gap = max(SECTOR_GAP, math.ceil(SECTOR_GAP_PX / cell))
+        return cell, label_rows, label_cols, gap
 
     choices = [(npb, side) for side in (False, True) for npb in range(1, min(widest, 400) + 1)]
     npb, side_by_side = max(choices, key=lambda c: fit(*c)[0])
-    _, label_rows, label_cols = fit(npb, side_by_side)
+    _, label_rows, label_cols, gap = fit(npb, side_by_side)
     origins, rows, cols = _block_origins(
-        per_sector, npb, band_h, side_by_side, label_rows, label_cols
+        per_sector, npb, band_h, side_by_side, label_rows, label_cols, gap
     )
     cell_node = np.full((rows, cols), -1, dtype=np.int32)
     cell_gpu = np.full((rows, cols), -1, dtype=np.int32)

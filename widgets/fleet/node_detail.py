@@ -43,6 +43,7 @@ from widgets.common.labels import (
     status_name,
 )
 from widgets.common.theme import SECTOR_COLORS, STATUS_COLORS
+from widgets.fleet import node_health
 from widgets.history.node_history import NodeHistoryPlot
 from widgets.history.query import HistoryQueries
 from widgets.history.time_range import LIVE, LIVE_WINDOW_S
@@ -146,6 +147,7 @@ class NodeDetail(QDialog):
         self.processes = FrameModel(self._process_columns(), self)
         self.gpu_view, self.proc_view = _table(self.gpus), _table(self.processes)
         self.history = NodeHistoryPlot(name, gpu_count, tz, queries)
+        self.room_health = node_health.RoomHealth(queries, name, self._health_arrived)
         self.info_captions = {key: QLabel(objectName="CardCaption") for key in INFO_KEYS}
         self.info_values = {key: QLabel("–", wordWrap=True) for key in INFO_KEYS}
         self.info_values["disks"].setTextFormat(Qt.TextFormat.PlainText)
@@ -173,7 +175,7 @@ class NodeDetail(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(split, 1)
-        self.finished.connect(lambda _: self.closed.emit(self.name))
+        self.finished.connect(lambda _: (self.room_health.forget(), self.closed.emit(self.name)))
         self.resize(1180, 860)
         self.retranslate()
 
@@ -204,6 +206,9 @@ class NodeDetail(QDialog):
             Column("power_w", lambda: self.tr("Power W"), 0),
             Column("organisation", lambda: self.tr("Working for")),
             Column("job", lambda: self.tr("Job")),
+            Column("ecc_sbe", lambda: self.tr("ECC SBE"), 0),
+            Column("ecc_dbe", lambda: self.tr("ECC DBE"), 0),
+            Column("pages", lambda: self.tr("Pages · rows")),
         ]
 
     def _process_columns(self) -> list[Column]:
@@ -271,11 +276,12 @@ class NodeDetail(QDialog):
             html.escape(f"{int(snap.node_gpu_count[row])} × {model}"),
         ]
         self.header.setText(" · ".join(parts))
-        self.gpus.set_frame(gpu_frame(snap, row, self.organisations))
+        self.room_health.maybe_ask()
         detail = self.services.node_detail(self.name)
         if detail is not None and detail is not self.sample:
             self.sample = detail
             self._show_sample()
+        self._show_gpus()
         history = self.services.history
         frames = None
         if history is not None:
@@ -285,6 +291,21 @@ class NodeDetail(QDialog):
             if self.history.source == LIVE:
                 frames = history.node_frames(self.name, snap.t - LIVE_WINDOW_S)
         self.history.show_frames(snap.t, frames)
+
+    def _show_gpus(self) -> None:
+        """The snapshot's GPUs with their memory health: the room's (Prometheus mode) or the
+        whole sample's."""
+        snap = self.snap
+        row = snap.node_names.index(self.name) if snap and self.name in snap.node_names else None
+        if row is None:
+            return
+        room = self.room_health
+        health = room.health if room.room else node_health.of_sample(self.sample)
+        self.gpus.set_frame(node_health.with_health(gpu_frame(snap, row, self.organisations),
+                                                    health))
+
+    def _health_arrived(self) -> None:
+        self._show_gpus()
 
     def _show_sample(self) -> None:
         sample = self.sample

@@ -102,8 +102,10 @@ def _hot(s: NodeSample, start: float, t: float) -> NodeSample:
 
 def _ecc(s: NodeSample, start: float, t: float) -> NodeSample:
     changes = {
-        1: {"ecc_uncorrected_volatile": 2, "ecc_uncorrected_aggregate": 5},
+        1: {"ecc_uncorrected_volatile": 2, "ecc_uncorrected_aggregate": 5,
+            "ecc_corrected_volatile": 7, "ecc_corrected_aggregate": 19},
         2: {"remapped_rows_pending": True},
+        4: {"retired_pages_sbe": 3, "retired_pages_dbe": 1, "retired_pages_pending": True},
         3: {"remapped_rows_failure": True},
     }
     return replace(s, gpus=_gpus(s, changes))

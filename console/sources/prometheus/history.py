@@ -7,7 +7,8 @@ selects its nodes by name (`Hostname=~"gpu01|gpu02|…"`, both label spellings) 
 and counts over them. The frame has the columns of HistoryStore.sector_series (t, sector,
 allocated, used, busy, entitled, util), so the plot draws it unchanged. The accounting tab reads
 the room's books (serve's book counters, console/sources/prometheus/books.py) when the room keeps
-them, else the local store; node windows still read the local store.
+them, else the local store; node windows read their node's lines by range queries
+(console/sources/prometheus/node_history.py).
 """
 
 from __future__ import annotations
@@ -84,6 +85,18 @@ class PrometheusHistory:
             log.warning("the room's books not read, this console's own shown: %s", exc)
             return self.local.reader()
         return reader if reader is not None else self.local.reader()
+
+    def node_series(self, node: str, t0: float, t1: float, res: int):
+        """One node's lines past the window's memory, from Prometheus (node_history.py)."""
+        from console.sources.prometheus.node_history import node_series
+
+        return node_series(self.client, node, t0, t1, res)
+
+    def node_health(self, node: str) -> dict[int, dict[str, float]]:
+        """The node's ECC counts, retired pages and row remaps per GPU, from Prometheus now."""
+        from console.sources.prometheus.node_history import node_health
+
+        return node_health(self.client, node)
 
     def sector_series(self, t0: float, t1: float, res: int) -> pd.DataFrame:
         """Per bucket of `res` seconds and sector, as HistoryStore.sector_series; raises

@@ -15,8 +15,11 @@ from .constants import (
     NVML_ERROR_NOT_SUPPORTED,
     NVML_ERROR_TIMEOUT,
     NVML_ERROR_UNINITIALIZED,
+    NVML_FEATURE_DISABLED,
+    NVML_FEATURE_ENABLED,
     NVML_FI_DEV_MEMORY_TEMP,
     NVML_MEMORY_ERROR_TYPE_UNCORRECTED,
+    NVML_PAGE_RETIREMENT_CAUSE_MULTIPLE_SINGLE_BIT_ECC_ERRORS,
     NVML_SUCCESS,
     NVML_VALUE_TYPE_UNSIGNED_INT,
     NVML_VOLATILE_ECC,
@@ -217,14 +220,38 @@ def nvmlDeviceGetFanSpeed(handle):
 
 
 def nvmlDeviceGetTotalEccErrors(handle, errorType, counterType):
+    """ecc fault: 2 (volatile) and 5 (aggregate) uncorrected, 7 and 19 corrected errors."""
     device = _parent(handle)
-    if "ecc" not in device.faults or errorType != NVML_MEMORY_ERROR_TYPE_UNCORRECTED:
+    if "ecc" not in device.faults:
         return 0
-    return 2 if counterType == NVML_VOLATILE_ECC else 5
+    if errorType == NVML_MEMORY_ERROR_TYPE_UNCORRECTED:
+        return 2 if counterType == NVML_VOLATILE_ECC else 5
+    return 7 if counterType == NVML_VOLATILE_ECC else 19
+
+
+def nvmlDeviceGetRetiredPages(device, sourceFilter):
+    """Addresses of retired pages of one cause (ecc fault: 3 for single-bit, 1 for double-bit);
+    NOT_SUPPORTED on boards that remap rows instead (Ampere and newer), as NVML says."""
+    device = _parent(device)
+    if not device.model.pages:
+        raise NVMLError(NVML_ERROR_NOT_SUPPORTED)
+    if "ecc" not in device.faults:
+        return []
+    count = 3 if sourceFilter == NVML_PAGE_RETIREMENT_CAUSE_MULTIPLE_SINGLE_BIT_ECC_ERRORS else 1
+    return [0x1000 * (k + 1) + sourceFilter for k in range(count)]
+
+
+def nvmlDeviceGetRetiredPagesPendingStatus(device):
+    device = _parent(device)
+    if not device.model.pages:
+        raise NVMLError(NVML_ERROR_NOT_SUPPORTED)
+    return NVML_FEATURE_ENABLED if "ecc" in device.faults else NVML_FEATURE_DISABLED
 
 
 def nvmlDeviceGetRemappedRows(device):
     device = _parent(device)
+    if device.model.pages:
+        raise NVMLError(NVML_ERROR_NOT_SUPPORTED)
     faults = device.faults
     failure = 1 if "remapfail" in faults else 0
     if "ecc" in faults:
@@ -246,6 +273,8 @@ def nvmlDeviceGetCurrentClocksEventReasons(handle):
 
 def nvmlDeviceGetMigMode(device):
     device = _parent(device)
+    if not device.model.mig_profiles:
+        raise NVMLError(NVML_ERROR_NOT_SUPPORTED)
     mode = NVML_DEVICE_MIG_ENABLE if device.mig else NVML_DEVICE_MIG_DISABLE
     return [mode, mode]
 

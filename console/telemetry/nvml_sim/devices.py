@@ -13,13 +13,17 @@ import zlib
 class GpuModel:
     """What a simulated board reports that never changes."""
 
-    def __init__(self, name, mem_mib, power_limit_w, max_sm_mhz, mem_mhz, mig_profiles):
+    def __init__(
+        self, name, mem_mib, power_limit_w, max_sm_mhz, mem_mhz, mig_profiles, pages=False
+    ):
         self.name = name
         self.mem_mib = mem_mib
         self.power_limit_w = power_limit_w
         self.max_sm_mhz = max_sm_mhz
         self.mem_mhz = mem_mhz
         self.mig_profiles = mig_profiles  # (profile, MiB) of the MIG devices made with mig=1
+        # True: retires pages (Volta and older); False: remaps rows instead (Ampere and newer)
+        self.pages = pages
 
 
 MODELS = {
@@ -38,6 +42,15 @@ MODELS = {
         max_sm_mhz=1410,
         mem_mhz=1593,
         mig_profiles=(("3g.40gb", 40192), ("2g.20gb", 19968), ("1g.10gb", 9728), ("1g.10gb", 9728)),
+    ),
+    "V100": GpuModel(  # no MIG, no row remapping: it retires pages
+        name="Tesla V100-SXM2-32GB",
+        mem_mib=32768,
+        power_limit_w=300.0,
+        max_sm_mhz=1530,
+        mem_mhz=877,
+        mig_profiles=(),
+        pages=True,
     ),
 }
 # GPU instance ids NVML gives the mig_profiles' instances (placements as on an H100: 3g, 2g, 1g)

@@ -90,6 +90,8 @@ def parse_spec(text):
     if spec.load not in LOADS:
         raise ValueError(f"sim spec: load must be one of {'|'.join(LOADS)}")
     spec.mig = _switch(values.get("mig", "0"))
+    if spec.mig and not MODELS[spec.model].mig_profiles:
+        raise ValueError(f"sim spec: the {spec.model} has no MIG")
     spec.energy = _switch(values.get("energy", "1"))
     spec.faults, spec.windows = _parse_faults(values.get("faults", ""), spec.count)
     spec.jobs = _parse_jobs(values.get("jobs", ""), spec.count)

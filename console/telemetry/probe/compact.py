@@ -19,11 +19,11 @@ GPU_STATIC = ("index", "uuid", "name", "pci_bus_id", "mem_total_mib", "power_lim
 GPU_NUMBERS = (
     "util_gpu", "util_mem", "mem_used_mib", "temp_c", "temp_mem_c", "power_w", "sm_clock_mhz",
     "mem_clock_mhz", "fan_pct", "ecc_uncorrected_volatile", "ecc_uncorrected_aggregate",
-    "clock_event_mask", "energy_mj",
+    "ecc_corrected_volatile", "ecc_corrected_aggregate", "clock_event_mask", "energy_mj",
 )  # fmt: skip
 GPU_SLOW = (
-    "pstate", "remapped_rows", "clock_event_reasons", "mig_mode", "mig_devices", "processes",
-    "lost", "energy_estimated",
+    "pstate", "remapped_rows", "retired_pages", "clock_event_reasons", "mig_mode", "mig_devices",
+    "processes", "lost", "energy_estimated",
 )  # fmt: skip
 NODE_STATIC = ("hostname", "kernel", "driver", "cuda", "mem_total_bytes", "swap_total_bytes")
 NODE_NUMBERS = (

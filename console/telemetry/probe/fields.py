@@ -11,7 +11,8 @@ GPU_FIELDS = (
     "mem_total_mib", "temp_c", "temp_mem_c", "power_w", "power_limit_w", "energy_mj",
     "energy_estimated", "sm_clock_mhz",
     "mem_clock_mhz", "pstate", "fan_pct", "ecc_uncorrected_volatile",
-    "ecc_uncorrected_aggregate", "remapped_rows", "clock_event_reasons", "clock_event_mask",
+    "ecc_uncorrected_aggregate", "ecc_corrected_volatile", "ecc_corrected_aggregate",
+    "remapped_rows", "retired_pages", "clock_event_reasons", "clock_event_mask",
     "mig_mode", "mig_devices", "processes", "lost",
 )  # fmt: skip
 PROCESS_FIELDS = ("pid", "user", "used_mib", "command", "gpu_instance_id", "job")

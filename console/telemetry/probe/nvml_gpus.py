@@ -190,23 +190,15 @@ class NvmlGpus:
 
     def _ecc(self, i, h, gpu):
         f, lib = self.funnel, self.lib
-        uncorrected = lib.NVML_MEMORY_ERROR_TYPE_UNCORRECTED
-        gpu["ecc_uncorrected_volatile"] = f.call(
-            i,
-            "ecc_uncorrected_volatile",
-            "nvmlDeviceGetTotalEccErrors",
-            h,
-            uncorrected,
-            lib.NVML_VOLATILE_ECC,
-        )
-        gpu["ecc_uncorrected_aggregate"] = f.call(
-            i,
-            "ecc_uncorrected_aggregate",
-            "nvmlDeviceGetTotalEccErrors",
-            h,
-            uncorrected,
-            lib.NVML_AGGREGATE_ECC,
-        )
+        kinds = (("uncorrected", lib.NVML_MEMORY_ERROR_TYPE_UNCORRECTED),
+                 ("corrected", getattr(lib, "NVML_MEMORY_ERROR_TYPE_CORRECTED", 0)))
+        counters = (("volatile", lib.NVML_VOLATILE_ECC), ("aggregate", lib.NVML_AGGREGATE_ECC))
+        for kind, error_type in kinds:  # corrected = single-bit (SBE), uncorrected = DBE
+            for counter, counter_type in counters:
+                field = f"ecc_{kind}_{counter}"
+                gpu[field] = f.call(i, field, "nvmlDeviceGetTotalEccErrors", h, error_type,
+                                    counter_type)
+        self._retired_pages(i, h, gpu)
         rows = f.call(i, "remapped_rows", "nvmlDeviceGetRemappedRows", h)
         if rows is not None:
             gpu["remapped_rows"] = {
@@ -215,6 +207,23 @@ class NvmlGpus:
                 "pending": bool(rows[2]),
                 "failure": bool(rows[3]),
             }
+
+    def _retired_pages(self, i, h, gpu):
+        """Pages retired for single-bit and double-bit errors and whether one waits for a
+        reboot: Volta and older; Ampere and newer remap rows and answer NOT_SUPPORTED (the
+        funnel remembers, so it is asked once)."""
+        f, lib = self.funnel, self.lib
+        cause = "NVML_PAGE_RETIREMENT_CAUSE_"
+        causes = (("sbe", getattr(lib, cause + "MULTIPLE_SINGLE_BIT_ECC_ERRORS", 0)),
+                  ("dbe", getattr(lib, cause + "DOUBLE_BIT_ECC_ERROR", 1)))
+        pages = {}
+        for key, source in causes:
+            found = f.call(i, "retired_pages." + key, "nvmlDeviceGetRetiredPages", h, source)
+            pages[key] = None if found is None else len(found)
+        pending = f.call(i, "retired_pages.pending", "nvmlDeviceGetRetiredPagesPendingStatus", h)
+        pages["pending"] = None if pending is None else bool(pending)
+        if any(v is not None for v in pages.values()):
+            gpu["retired_pages"] = pages
 
     def _mig(self, i, h, gpu, now):
         f = self.funnel

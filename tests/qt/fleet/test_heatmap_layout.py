@@ -59,3 +59,20 @@ def test_cells_fill_the_area_reasonably_for_a_large_fleet():
     cell = min(800 / cols, 500 / rows)
     used = (cols * cell) * (rows * cell) / (800 * 500)
     assert used > 0.5, f"grid {rows}x{cols} uses only {used:.0%} of the area"
+
+
+def test_sectors_side_by_side_stay_visibly_apart_at_10000_nodes():
+    """At 10,000 nodes a column is about 1.5 px: the gap between sectors is kept in pixels
+    (SECTOR_GAP_PX), not only in columns, so the blocks do not run into each other."""
+    from widgets.fleet.heatmap import SECTOR_GAP_PX
+
+    sector, gpus = fleet((4000, 3500, 2500))
+    lay = compute_layout(sector, gpus, 1030, 330)  # the heatmap's area in a 1920×1080 window
+    assert len({y for _, y in lay.sector_origin}) == 1  # side by side, as the screenshot shows
+    rows, cols = lay.shape
+    cell = min(1030 / cols, 330 / rows)
+    assert cell < 3  # the case in question: sub-3-pixel cells
+    for s in range(2):
+        xs = np.nonzero(np.isin(lay.cell_node, np.flatnonzero(sector == s)))[1]
+        nxt = np.nonzero(np.isin(lay.cell_node, np.flatnonzero(sector == s + 1)))[1]
+        assert (nxt.min() - xs.max() - 1) * cell >= SECTOR_GAP_PX

@@ -182,3 +182,31 @@ def test_profiling_ratio_and_memory_health_families_as_dcgm_exporter_has_them():
     # the source reads serve's profiling ratio back as the same utilisation
     labels = fams[n.DCGM_PROF_ACTIVE].samples[0].labels
     assert set(labels) == set(n.GPU_LABELS)
+
+
+def test_single_bit_ecc_and_retired_pages_under_dcgm_exporters_names():
+    """ECC_SBE_VOL/AGG_TOTAL and RETIRED_SBE/DBE/PENDING where the sample has them (a V100's
+    retired pages, every board's corrected counters), and nowhere else."""
+    view, samples = demo_view()
+    first = samples[0]
+    g0 = dataclasses.replace(first.gpus[0], ecc_corrected_volatile=7, ecc_corrected_aggregate=19,
+                             retired_pages_sbe=3, retired_pages_dbe=1, retired_pages_pending=True)
+    g1 = dataclasses.replace(first.gpus[1], ecc_corrected_volatile=0, retired_pages_sbe=None,
+                             retired_pages_dbe=None, retired_pages_pending=None)
+    changed = dataclasses.replace(first, gpus=(g0, g1, *first.gpus[2:]))
+    fams = families(dataclasses.replace(view, samples=dict(view.samples) | {first.host: changed}))
+
+    def of(name):
+        return {(s.labels["Hostname"], s.labels["gpu"]): s.value for s in fams[name].samples}
+
+    assert n.DCGM_ECC_SBE == "DCGM_FI_DEV_ECC_SBE_VOL_TOTAL"  # dcgm-exporter's spellings
+    assert n.DCGM_ECC_SBE_AGG == "DCGM_FI_DEV_ECC_SBE_AGG_TOTAL"
+    assert (n.DCGM_RETIRED_SBE, n.DCGM_RETIRED_DBE, n.DCGM_RETIRED_PENDING) == (
+        "DCGM_FI_DEV_RETIRED_SBE", "DCGM_FI_DEV_RETIRED_DBE", "DCGM_FI_DEV_RETIRED_PENDING")
+    a, b = (first.host, "0"), (first.host, "1")
+    assert of(n.DCGM_ECC_SBE)[a] == 7.0 and of(n.DCGM_ECC_SBE)[b] == 0.0
+    assert of(n.DCGM_ECC_SBE_AGG)[a] == 19.0 and b not in of(n.DCGM_ECC_SBE_AGG)
+    assert of(n.DCGM_RETIRED_SBE)[a] == 3.0 and of(n.DCGM_RETIRED_DBE)[a] == 1.0
+    assert of(n.DCGM_RETIRED_PENDING)[a] == 1.0
+    for name in (n.DCGM_RETIRED_SBE, n.DCGM_RETIRED_DBE, n.DCGM_RETIRED_PENDING):
+        assert b not in of(name)
