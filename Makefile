@@ -28,6 +28,7 @@ bench: deps-test $(INSTALLED)
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench.bench_startup
 	$(PY) tests/bench/bench_report.py
 	$(PY) -m tests.bench.bench_decode
+	$(PY) -m tests.bench.bench_stream_floor
 	$(PY) -m tests.bench.bench_probe_fuzz
 	$(PY) -m tests.bench.bench_metrics
 	$(PY) -m tests.bench.bench_prometheus

@@ -15,6 +15,7 @@ numbers in the wrong columns would mislead. A v1 line is decoded as v1, so older
 from __future__ import annotations
 
 import functools
+import operator
 from collections import namedtuple
 
 from console.fleet.compact import CompactSample
@@ -104,8 +105,10 @@ class _Header:
         self.lows = tuple(-MAX_MAGNITUDE if lo is None else lo for _, _, lo, _ in self.picks)
         self.highs = tuple(MAX_MAGNITUDE if hi is None else hi for _, _, _, hi in self.picks)
         self.ecc = where.get(_ECC, -1)
+        self.ecc_of = operator.itemgetter(self.ecc)
         self.cpu = self.node_fields.index("cpu_pct") if "cpu_pct" in self.node_fields else -1
         self.energy = where.get("energy_mj", -1)
+        self.energy_of = operator.itemgetter(self.energy)
         fields = self.node_fields
         self.cpu_energy = fields.index("cpu_energy_j") if "cpu_energy_j" in fields else -1
 
@@ -154,6 +157,19 @@ class StreamDecoder:
         self.derived = [_HEALTHY] * len(header.gpus)
         self.node_slow = {}
         self.disk_pct = float("nan")
+        self._per_gpu()
+
+    def _per_gpu(self) -> None:
+        """What the slow fields give each line until they change, as CompactSample's tuples:
+        most lines change none, so a line costs only its numbers (see _data)."""
+        derived, indices = self.derived, self.header.indices
+        self.users = tuple(d[3] for d in derived)
+        self.jobs = tuple(d[6] for d in derived)
+        self.estimated = tuple(None if d[0] else d[4] for d in derived)
+        self.split = tuple((i, d[5]) for i, d in zip(indices, derived, strict=True)
+                           if d[5] is not None)  # fmt: skip
+        # healthy: no GPU lost and no slow fact, so only ECC counters can add a fact
+        self.healthy = all(not d[0] and not d[1] and not d[2] for d in derived)
 
     def _data(self, line: list) -> NodeSample | CompactSample:
         h = self.header
@@ -173,67 +189,89 @@ class StreamDecoder:
         if type(changes) is not dict:
             raise ProtocolError(f"v2 line: changes must be an object, got {_kind(changes)}")
         width = len(h.gpu_fields)
-        for k, row in enumerate(rows):
-            if type(row) is not list or len(row) != width:
-                raise ProtocolError(f"v2 line: GPU row {k} does not have the header's {width} "
-                                    "fields")
+        # one pass in C for the common case (every row a list of the header's width)
+        if rows and (set(map(type, rows)) != {list} or set(map(len, rows)) != {width}):
+            for k, row in enumerate(rows):
+                if type(row) is not list or len(row) != width:
+                    raise ProtocolError(f"v2 line: GPU row {k} does not have the header's "
+                                        f"{width} fields")
         if changes:
             self._apply(h, changes)
-        values, users, facts, energy, estimated, split, jobs = [], [], [], [], [], [], []
-        for k, row in enumerate(rows):
-            index = h.indices[k]
-            lost, before, after, user, is_estimated, mig_split, job = self.derived[k]
-            users.append(user)
-            jobs.append(job)
-            estimated.append(None if lost else is_estimated)
-            if mig_split is not None:
-                split.append((index, mig_split))
-            if lost:
-                values.append((None,) * len(GPU_FIELDS))
-                facts.append((index, Fact.LOST, 1.0))
-                energy.append(None)
-                continue
-            mj = _num(row[h.energy], 0.0, None) if h.energy >= 0 else None
-            energy.append(None if mj is None else mj / 1000.0)
-            # _num inlined (this runs for every packed number): the bounds default to
-            # ±MAX_MAGNITUDE, so one chained comparison also drops NaN, infinities and giants
-            picked = map((row + h.static[k]).__getitem__, h.columns)
-            values.append(
-                [
-                    v if (type(v) is float or type(v) is int) and lo <= v <= hi else None
-                    for v, lo, hi in zip(picked, h.lows, h.highs, strict=True)
-                ]
-            )
-            if before:
-                facts.extend(before)
-            if h.ecc >= 0 and row[h.ecc]:
-                ecc = _num(row[h.ecc], 0.0, None)
-                if ecc:
-                    facts.append((index, Fact.ECC_UNCORRECTED, float(int(ecc))))
-            if after:
-                facts.extend(after)
+        if self.healthy and (h.ecc < 0 or not any(map(h.ecc_of, rows))):
+            values, energy, facts = self._numbers(h, rows), self._energy(h, rows), ()
+        else:
+            values, energy, facts = self._unhealthy(h, rows)
         xids = _Reader().xids(changes) if changes.get("xid") else ()
         sample = CompactSample(
             host=self.node,
             t=float(t),
             cpu_percent=_num(node[h.cpu], 0.0, 100.0) if h.cpu >= 0 else None,
             cols=h.indices,
-            values=tuple(values),
-            users=tuple(users),
-            jobs=tuple(jobs),
-            facts=tuple(facts),
+            values=values,
+            users=self.users,
+            jobs=self.jobs,
+            facts=facts,
             disk_pct=self.disk_pct,
             xids=xids,
-            energy_j=tuple(energy),
-            energy_estimated=tuple(estimated),
+            energy_j=energy,
+            energy_estimated=self.estimated,
             cpu_energy_j=_num(node[h.cpu_energy], 0.0, None) if h.cpu_energy >= 0 else None,
-            energy_split=tuple(split),
+            energy_split=self.split,
             rebuild=functools.partial(
                 _rebuild, h, self.node, t, node, rows, tuple(self.gpu_slow), self.node_slow,
                 changes.get("xid"), changes.get("errors"),
             ),
         )  # fmt: skip
         return sample if self.compact else sample.full()
+
+    @staticmethod
+    def _numbers(h: _Header, rows: list) -> tuple[list, ...]:
+        """Per GPU the packed numbers, checked as v1 checks them: one table-driven pass, where
+        the bounds default to ±MAX_MAGNITUDE so one chained comparison also drops NaN,
+        infinities and giants (bool is not int here: `type(v) is int`)."""
+        columns, lows, highs = h.columns, h.lows, h.highs
+        return tuple([  # a list comprehension inside: no generator to resume per GPU
+            [
+                v if (type(v) is float or type(v) is int) and lo <= v <= hi else None
+                for v, lo, hi in zip(map((row + static).__getitem__, columns), lows, highs,
+                                     strict=True)
+            ]
+            for row, static in zip(rows, h.static, strict=True)
+        ])  # fmt: skip
+
+    @staticmethod
+    def _energy(h: _Header, rows: list) -> tuple[float | None, ...]:
+        """Per GPU its energy counter in J (from mJ), None where missing or bad."""
+        if h.energy < 0:
+            return (None,) * len(rows)
+        return tuple([
+            v / 1000.0 if (type(v) is int or type(v) is float) and 0.0 <= v <= MAX_MAGNITUDE
+            else None
+            for v in map(h.energy_of, rows)
+        ])  # fmt: skip
+
+    def _unhealthy(self, h: _Header, rows: list) -> tuple[tuple, tuple, tuple]:
+        """(values, energy, facts) where a GPU is lost or has facts: GPU by GPU, in the order
+        health_facts gives them."""
+        values, energy, facts = [], [], []
+        numbers, joules = self._numbers(h, rows), self._energy(h, rows)
+        for k, row in enumerate(rows):
+            index = h.indices[k]
+            lost, before, after = self.derived[k][:3]
+            if lost:
+                values.append([None] * len(GPU_FIELDS))
+                facts.append((index, Fact.LOST, 1.0))
+                energy.append(None)
+                continue
+            values.append(numbers[k])
+            energy.append(joules[k])
+            facts.extend(before)
+            if h.ecc >= 0 and row[h.ecc]:
+                ecc = _num(row[h.ecc], 0.0, None)
+                if ecc:
+                    facts.append((index, Fact.ECC_UNCORRECTED, float(int(ecc))))
+            facts.extend(after)
+        return tuple(values), tuple(energy), tuple(facts)
 
     def _apply(self, h: _Header, changes: dict) -> None:
         """Take this line's changed slow fields (new dicts: earlier samples keep theirs)."""
@@ -248,6 +286,7 @@ class StreamDecoder:
                                         "header does not list")
                 self.gpu_slow[k] = {**self.gpu_slow[k], **changed}
                 self.derived[k] = _derive(self.gpu_slow[k], h.indices[k], h.gpus[k].get("name"))
+            self._per_gpu()
         node = changes.get("node")
         if node is not None:
             if type(node) is not dict:

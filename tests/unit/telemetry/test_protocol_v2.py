@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from console.fleet.compact import CompactSample
-from console.fleet.health import newest_keeping_xids
+from console.fleet.health import Fact, newest_keeping_xids
 from console.fleet.model import NodeSample, XidEvent
 from console.fleet.packing import pack
 from console.telemetry.probe.compact import CompactEncoder
@@ -166,3 +166,36 @@ def test_a_changed_static_field_brings_a_new_header_and_the_console_follows():
     whole = out[4].full()
     assert whole.gpus[1].power_limit_w == 250.0 and whole.gpus[0].processes == ()
     assert out[2].full().gpus[0].processes == out[1].full().gpus[0].processes != ()
+
+
+def test_what_slow_fields_say_follows_each_change_mid_stream():
+    """The decoder keeps per-GPU users, jobs and facts between lines: each change of the slow
+    fields (a new main process, a GPU lost, an ECC count on a healthy GPU) shows in the very
+    sample that carries it, packed exactly as v1 packs the same sample."""
+    probe = build_probe("count=3,load=busy,seed=2,jobs=0-2:77", ["/"], 2.0)
+    probe.node.prime()
+    try:
+        base = json.loads(to_json_line(probe.sample()))
+    finally:
+        probe.close()
+    steps = [json.loads(json.dumps(base)) for _ in range(4)]
+    steps[1]["gpus"][0]["processes"] = [
+        {"pid": 9, "user": "kim", "used_mib": 10**6, "command": "x", "gpu_instance_id": None,
+         "job": "88"}
+    ]
+    steps[2]["gpus"][1].update({"lost": True, **{k: None for k in ("util_gpu", "temp_c")}})
+    steps[3]["gpus"][2]["ecc_uncorrected_volatile"] = 4
+    encoder, decoder = CompactEncoder(), StreamDecoder("n1")
+    out = []
+    for step in steps:
+        for line in encoder.lines(step):
+            sample = decoder.decode(line.encode())
+            if sample is not None:
+                out.append(sample)
+    v1 = [parse_line(to_json_line(step).encode(), "n1") for step in steps]
+    for old, new in zip(v1, out, strict=True):
+        assert_same_pack(pack([old]), pack([new]))
+        assert pack([new]).job.tolist() == pack([old]).job.tolist()
+    assert out[1].users[0] == "kim" and out[1].jobs[0] == "88" and out[0].users[0] != "kim"
+    assert (1, Fact.LOST, 1.0) in out[2].facts and out[2].values[1] == [None] * 6
+    assert any(f[0] == 2 and f[2] == 4.0 for f in out[3].facts)
