@@ -122,8 +122,10 @@ class NodeHistoryPlot(QWidget):
         self.problem: str | None = None
         self.t, self.lines = np.zeros(0), {}
         self._frames = None  # the last node_frames of this node (recent, full rate)
-        self.metric = QComboBox()
-        self.metric.currentIndexChanged.connect(lambda _: self._redraw())
+        # not `self.metric`: that would shadow QWidget.metric(), the virtual Qt calls when it
+        # polishes the widget (a restyle with this window alive crashed the process)
+        self.metric_box = QComboBox()
+        self.metric_box.currentIndexChanged.connect(lambda _: self._redraw())
         self.ranges = TimeRangeBar(tz)
         self.ranges.now = self.now
         self.ranges.range_chosen.connect(self.set_range)
@@ -149,7 +151,7 @@ class NodeHistoryPlot(QWidget):
         self.settle = QTimer(self, interval=ZOOM_SETTLE_MS, singleShot=True)
         self.settle.timeout.connect(self._zoomed)
         bar = QHBoxLayout()
-        bar.addWidget(self.metric)
+        bar.addWidget(self.metric_box)
         bar.addWidget(self.ranges)
         bar.addStretch(1)
         bar.addWidget(self.note)
@@ -166,13 +168,13 @@ class NodeHistoryPlot(QWidget):
         return self.now_t if self.now_t is not None else time.time()
 
     def retranslate(self) -> None:
-        current = max(self.metric.currentIndex(), 0)
-        self.metric.blockSignals(True)
-        self.metric.clear()
+        current = max(self.metric_box.currentIndex(), 0)
+        self.metric_box.blockSignals(True)
+        self.metric_box.clear()
         for metric in METRICS:
-            self.metric.addItem(metric_title(metric), metric)
-        self.metric.setCurrentIndex(current)
-        self.metric.blockSignals(False)
+            self.metric_box.addItem(metric_title(metric), metric)
+        self.metric_box.setCurrentIndex(current)
+        self.metric_box.blockSignals(False)
         self.export_button.setText(self.tr("Export CSV…"))
         self._redraw()
 
@@ -183,7 +185,7 @@ class NodeHistoryPlot(QWidget):
 
     @property
     def current_metric(self) -> str:
-        return self.metric.currentData() or METRICS[0]
+        return self.metric_box.currentData() or METRICS[0]
 
     # -- range and source ---------------------------------------------------------------------
 
