@@ -43,6 +43,14 @@ OUR_THREADS = (
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_qapplication(qapp):
+    """A QApplication before anything else makes an application object: the PDF renderer makes
+    a QGuiApplication when none exists (right for the CLI), after which no QWidget can be made,
+    so a widget test run after a report test would abort, depending on the order tests run in."""
+    return qapp
+
+
 @pytest.fixture
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
