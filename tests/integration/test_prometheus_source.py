@@ -346,18 +346,23 @@ def test_history_plot_reads_range_queries(site, tmp_path, engine):
         inventory = load_inventory(fleet_file(tmp_path, server.url, site["node"]))
         history = PrometheusHistory(RoomSettings.of(None, inventory.prometheus).client(),
                                     inventory, local=None, busy_threshold=10.0)
-        deadline = time.monotonic() + 60
-        while True:  # until a few scrapes are in the range
-            frame = history.sector_series(started - 30, time.time(), 2)
-            if len(frame[frame["sector"] == "private"]) >= 3 or time.monotonic() > deadline:
-                break
-            time.sleep(0.5)
         # a node window's lines past its memory, by the same server's range queries
         # (widgets/history/query.node_rollups picks the room's over the local store)
         from widgets.history.query import node_rollups
 
-        one = node_rollups(history, "gpu01", started - 30, time.time(), 2)
-        two = node_rollups(history, "gpu02", started - 30, time.time(), 2)
+        def scraped_points(rollups) -> int:
+            return int(np.isfinite(rollups.values["util_mean"]).sum())
+
+        deadline = time.monotonic() + 60
+        while True:  # until a few scrapes of every target are in the range
+            frame = history.sector_series(started - 30, time.time(), 2)
+            one = node_rollups(history, "gpu01", started - 30, time.time(), 2)
+            two = node_rollups(history, "gpu02", started - 30, time.time(), 2)
+            enough = min(scraped_points(one), scraped_points(two)) >= 3
+            if (enough and len(frame[frame["sector"] == "private"]) >= 3) \
+                    or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
     for rollups, util in ((one, 73.0), (two, 55.0)):  # both label spellings
         scraped = np.isfinite(rollups.values["util_mean"])
         assert scraped.sum() >= 3 and rollups.res == 2 and (rollups.t % 2 == 0).all()
