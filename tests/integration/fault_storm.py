@@ -347,6 +347,7 @@ def run_storm(storm: Storm, stall: StallMeter, frontend, wait, nodes: int) -> di
         figures["max_ms"] = round(stall.quantile(1.0), 1)
         figures["ticks"] = len(stall.late_ms)
     finally:
+        stall.stop()  # a failed wait must not leave its timer ticking into later tests
         services.stop()
         storm.close()
     return figures
