@@ -4746,6 +4746,22 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>사용 중</translation>
     </message>
     <message>
+        <source>GPU cap (share)</source>
+        <translation>GPU 상한 (비율)</translation>
+    </message>
+    <message>
+        <source>running vs cap</source>
+        <translation>실행량 − 상한</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <source>cap</source>
+        <translation>상한</translation>
+    </message>
+    <message>
         <source>allocated</source>
         <translation>배정</translation>
     </message>
