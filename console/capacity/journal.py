@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import socket
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,8 @@ import psutil
 from console.capacity.apply import StepEvent
 from console.capacity.model import Plan
 from console.capacity.plan_body import plan_body, plan_from_body
-from console.capacity.sqlite_store import connect, write_transaction
+from console.capacity.run_journal import RunJournal
+from console.capacity.sqlite_store import write_transaction
 from console.fleet.model import Sector
 
 SCHEMA = """
@@ -121,17 +121,9 @@ class JournalRun:
         return out
 
 
-class ApplyJournal:
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-
-    def _ready(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = connect(self.path)
-        try:
-            con.executescript(SCHEMA)
-        finally:
-            con.close()
+class ApplyJournal(RunJournal):
+    SCHEMA = SCHEMA
+    TABLES = ("steps", "runs")
 
     def begin(self, plan: Plan, *, user: str, role: str, action: str, reason: str, backend: str,
               before: dict[str, Sector], version_before: str) -> None:
@@ -172,40 +164,20 @@ class ApplyJournal:
                 (plan_id, time.time(), PHASE, "", phase, ""),
             )
 
-    def end(self, plan_id: str) -> None:
-        """The run's audit entry is written: nothing of it is left to recover."""
-        if not self.path.exists():
-            return
-        with write_transaction(self.path) as con:
-            con.execute("DELETE FROM steps WHERE plan_id=?", (plan_id,))
-            con.execute("DELETE FROM runs WHERE plan_id=?", (plan_id,))
-
     def runs(self) -> list[JournalRun]:
         """Every run not ended, oldest first (running ones and interrupted ones)."""
-        if not self.path.exists():
+        read = self._select(
+            "SELECT plan_id, t, user, role, action, reason, backend, process, body FROM runs "
+            "ORDER BY t",
+            "SELECT plan_id, t, kind, node, what, message FROM steps ORDER BY id",
+        )
+        if read is None:
             return []
-        con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
-        try:
-            con.execute("BEGIN")
-            rows = con.execute(
-                "SELECT plan_id, t, user, role, action, reason, backend, process, body FROM runs "
-                "ORDER BY t"
-            ).fetchall()
-            steps = con.execute(
-                "SELECT plan_id, t, kind, node, what, message FROM steps ORDER BY id"
-            ).fetchall()
-            con.execute("COMMIT")
-        except sqlite3.OperationalError:  # created, schema not written yet
-            return []
-        finally:
-            con.close()
+        rows, steps = read
         by_plan: dict[str, list[JournalStep]] = {}
         for plan_id, *fields in steps:
             by_plan.setdefault(plan_id, []).append(JournalStep(*fields))
         return [_run(row, by_plan.get(row[0], [])) for row in rows]
-
-    def interrupted(self) -> list[JournalRun]:
-        return [r for r in self.runs() if not r.alive]
 
 
 def _run(row: tuple, steps: list[JournalStep]) -> JournalRun:

@@ -22,6 +22,7 @@ from console.capacity.apply import (
 )
 from console.capacity.audit import AuditEntry, AuditLog
 from console.capacity.backends.base import Backend, Conflict
+from console.capacity.crash_guard import CrashGuard
 from console.capacity.journal import ApplyJournal, JournalRun
 from console.capacity.model import (
     ClusterState,
@@ -78,7 +79,7 @@ class ApplyResult:
     entry: AuditEntry
 
 
-class CapacityService:
+class CapacityService(CrashGuard):
     # where the what-if reads each sector's past jobs (console/whatif/effect.py HistorySource);
     # set by the setup that knows the fleet (the demo's synthetic history, later sacct)
     job_history = None
@@ -279,29 +280,13 @@ class CapacityService:
     def interrupted(self) -> list[JournalRun]:
         """Applies a crash cut short (their process is gone, their audit entry never came),
         oldest first. Anyone may ask; only operators may finish or roll one back."""
-        if self.journal is None:
-            return []
-        out = []
-        for run in self.journal.interrupted():
-            if self._outcome_entry(run) is None:
-                out.append(run)
-        return out
+        return self._cut_short()
 
-    def _outcome_entry(self, run: JournalRun) -> AuditEntry | None:
-        """The run's audit entry, if it was written (a crash after it, before the journal
-        forgot the run, leaves nothing to recover)."""
-        for entry in reversed(self.audit.entries(t0=run.started)):
-            if entry.plan_id == run.plan.plan_id and entry.action != "interrupted":
-                return entry
-        return None
+    def _is_outcome(self, entry: AuditEntry) -> bool:
+        return entry.action != "interrupted"  # the crash's own entry ends nothing
 
-    def _refuse_if_interrupted(self) -> None:
-        if self.journal is None:
-            return
-        for run in self.journal.interrupted():
-            if self._outcome_entry(run) is None:
-                raise UnfinishedApply(run)
-            self.journal.end(run.plan.plan_id)  # it ended in the audit log: forget it here too
+    def _unfinished_error(self, run: JournalRun) -> Exception:
+        return UnfinishedApply(run)
 
     def recover(
         self,

@@ -80,6 +80,22 @@ def default_history_path(data_dir: Path) -> Path:
     return data_dir / "history.sqlite"
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    """The file read-only; with no file or no tables yet (the writer's first connect made the
+    file, its CREATE TABLEs have not run) an empty history in memory, so a reader sees an empty
+    period rather than "no such table"."""
+    if path.exists():
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        found = con.execute("SELECT 1 FROM sqlite_master WHERE name = 'usage'").fetchone()
+        if found:
+            return con
+        con.close()
+    con = sqlite3.connect(":memory:")
+    con.executescript(SCHEMA)
+    con.execute("INSERT INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+    return con
+
+
 def bucket(t: int, res: int) -> int:
     return t // res * res
 
@@ -87,14 +103,22 @@ def bucket(t: int, res: int) -> int:
 class HistoryDB:
     """One connection; use it from one thread (the writer thread, or a query worker)."""
 
-    def __init__(self, path: Path, readonly: bool = False, max_pages: int | None = None) -> None:
-        """`max_pages` caps the file (SQLite's max_page_count): a full disk, made on purpose."""
+    def __init__(
+        self,
+        path: Path,
+        readonly: bool = False,
+        max_pages: int | None = None,
+        missing_ok: bool = False,
+    ) -> None:
+        """`max_pages` caps the file (SQLite's max_page_count): a full disk, made on purpose.
+        `missing_ok` (read-only): no file yet reads as an empty history, not an error (the
+        console's own store before its writer's first write)."""
         self.path = path
         try:
             if readonly:
-                if not path.exists():
+                if not path.exists() and not missing_ok:
                     raise HistoryError(f"{path}: no history here (run the console or `simulate`)")
-                self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+                self.db = _read_only(path)
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self.db = sqlite3.connect(path)

@@ -274,7 +274,8 @@ class HistoryStore:
     # -- queries (any thread: each opens its own connection) ---------------------------------
 
     def reader(self) -> HistoryDB:
-        return HistoryDB(self.path, readonly=True)
+        """Before the writer's first write (a fresh data dir) an empty history, not an error."""
+        return HistoryDB(self.path, readonly=True, missing_ok=True)
 
     def sector_series(self, t0: float, t1: float, res: int) -> pd.DataFrame:
         """Per bucket and sector: allocated, live, used, busy and entitled GPUs (averages over the

@@ -18,7 +18,6 @@ import getpass
 import math
 import os
 import re
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
@@ -27,6 +26,7 @@ from console.fleet.model import Organisation, Sector
 from console.inventory.hostlist import HostlistError, expand_hostlist
 from console.inventory.model import Inventory, InventoryError, NodeSpec
 from console.inventory.positions import TomlPositions
+from console.inventory.reading import read_fleet_file, read_ssh_config
 from console.inventory.sections import SectionReader, sector_list
 
 __all__ = ["InventoryError", "load_inventory"]
@@ -58,7 +58,6 @@ _KIND_NAMES = {
     bool: "true or false",
 }
 _HOP = re.compile(r"^(?:ssh://)?(?:[^@\s/]+@)?(?:\[[0-9A-Fa-f:.]+\]|[^@\s:\[\]/]+)(?::(\d+))?$")
-_TOML_WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 
 
 SshOptions = Callable[[str], dict[str, Any]]  # host → hostname, port, user, identityfile, proxyjump
@@ -69,48 +68,9 @@ def load_inventory(
 ) -> Inventory:
     """Read and check a fleet file; raises InventoryError (one, the first found)."""
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise InventoryError(path, None, "", f"cannot read: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise InventoryError(path, line, "", "not UTF-8 text") from exc
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _syntax_error(path, text, exc) from exc
-    ssh = ("ssh -G", ssh_options) if ssh_options is not None else _read_ssh_config(ssh_config_path)
+    text, data = read_fleet_file(path)
+    ssh = ("ssh -G", ssh_options) if ssh_options is not None else read_ssh_config(ssh_config_path)
     return _Loader(path, text, ssh).inventory(data)
-
-
-def _syntax_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> InventoryError:
-    # Python 3.11's TOMLDecodeError has no lineno; the position is only in the message
-    message = str(exc)
-    m = _TOML_WHERE.search(message)
-    line = getattr(exc, "lineno", None)
-    if m:
-        message = message[: m.start()]
-        if line is None:
-            line = int(m.group(1)) if m.group(1) else text.count("\n") + 1
-        if m.group(2):
-            message += f" (column {m.group(2)})"
-    return InventoryError(path, line, "", f"TOML syntax error: {message}")
-
-
-def _read_ssh_config(ssh_config_path: Path | None) -> tuple[Path, Any] | None:
-    if ssh_config_path is None:
-        ssh_config_path = Path.home() / ".ssh" / "config"
-        if not ssh_config_path.is_file():
-            return None
-    import paramiko  # deferred: ~0.17 s of import the demo never needs
-
-    try:
-        return ssh_config_path, paramiko.SSHConfig.from_path(str(ssh_config_path))
-    except OSError as exc:
-        raise InventoryError(ssh_config_path, None, "", f"cannot read: {exc.strerror}") from exc
-    except paramiko.ssh_exception.ConfigParseError as exc:
-        raise InventoryError(ssh_config_path, None, "", str(exc)) from exc
 
 
 def _label(keys: tuple) -> str:

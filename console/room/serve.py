@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from console.alerts.alertmanager import AlertmanagerSender
-from console.app import Services, build_services
+from console.app import build_services
 from console.cli import Options
 from console.fleet.model import FleetSnapshot, NodeStatus
 from console.inventory.model import Inventory
@@ -23,6 +23,7 @@ from console.room.books import RoomBooks
 from console.room.exposition import RoomView
 from console.room.http import DEFAULT_LISTEN, RoomHttp
 from console.room.loop import FleetLoop
+from console.services import Services
 from console.settings import AlertmanagerSettings, Settings
 
 log = logging.getLogger("hangang.serve")

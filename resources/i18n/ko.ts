@@ -902,22 +902,6 @@ These are set by the site&apos;s administrator in %3.</source>
         <source>Guarantee overridden: %1</source>
         <translation>최소 보장 예외 승인: %1</translation>
     </message>
-    <message>
-        <source>Why (written to the audit log)</source>
-        <translation>사유 (감사 기록에 남습니다)</translation>
-    </message>
-    <message>
-        <source>Undo</source>
-        <translation>되돌리기</translation>
-    </message>
-    <message>
-        <source>Apply</source>
-        <translation>적용</translation>
-    </message>
-    <message>
-        <source>Reason:</source>
-        <translation>사유:</translation>
-    </message>
 </context>
 <context>
     <name>ApplyProgress</name>
@@ -2799,26 +2783,6 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <source>Checks overridden: %1</source>
         <translation>검사 무시: %1</translation>
     </message>
-    <message>
-        <source>Why (written to the audit log)</source>
-        <translation>사유 (감사 기록에 남습니다)</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>사유</translation>
-    </message>
-    <message>
-        <source>Undo</source>
-        <translation>되돌리기</translation>
-    </message>
-    <message>
-        <source>Apply</source>
-        <translation>적용</translation>
-    </message>
-    <message>
-        <source>Reason:</source>
-        <translation>사유:</translation>
-    </message>
 </context>
 <context>
     <name>QuotaBackend</name>
@@ -3106,10 +3070,6 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
 <context>
     <name>QuotaRecoveryBanner</name>
     <message>
-        <source>The console is in kiosk mode (read-only).</source>
-        <translation>콘솔이 키오스크 모드(읽기 전용)입니다.</translation>
-    </message>
-    <message>
         <source>%1 is a viewer: only an operator may finish or roll back the cap change.</source>
         <translation>%1 님은 조회자입니다. 중단된 상한 변경은 운영자만 마치거나 되돌릴 수 있습니다.</translation>
     </message>
@@ -3118,16 +3078,8 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>상한 변경이 중단되었습니다</translation>
     </message>
     <message>
-        <source>Finish it…</source>
-        <translation>마치기…</translation>
-    </message>
-    <message>
         <source>Set the caps the plan was setting</source>
         <translation>계획이 설정하던 상한을 설정합니다</translation>
-    </message>
-    <message>
-        <source>Roll it back…</source>
-        <translation>되돌리기…</translation>
     </message>
     <message>
         <source>Put back the caps the plan found</source>
@@ -3136,10 +3088,6 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>Plan %1 by %2 (%3), started %4, stopped before it was recorded: %5. Some of these caps may already be set; no other change until it is finished or rolled back.</source>
         <translation>%2 님의 계획 %1(%3)이 %4에 시작되었으나 기록되기 전에 멈췄습니다: %5. 이 상한 중 일부는 이미 설정되었을 수 있습니다. 마치거나 되돌리기 전에는 다른 변경을 할 수 없습니다.</translation>
-    </message>
-    <message>
-        <source>Being recovered…</source>
-        <translation>복구 중…</translation>
     </message>
     <message>
         <source>Finish plan %1? Its caps are set now; running jobs carry on.</source>
@@ -3245,6 +3193,29 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>{sector} runs {running} GPUs now, above the new cap of {cap}: its jobs carry on, new ones wait until it is under the cap.</source>
         <translation>{sector} 부문은 지금 GPU {running}개를 쓰고 있어 새 한도 {cap}보다 많습니다. 실행 중인 작업은 계속되고, 새 작업은 한도 아래로 내려갈 때까지 기다립니다.</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <source>Why (written to the audit log)</source>
+        <translation>사유 (감사 기록에 남습니다)</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>사유</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>되돌리기</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>적용</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>사유:</translation>
     </message>
 </context>
 <context>
@@ -3526,10 +3497,6 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
 <context>
     <name>RecoveryBanner</name>
     <message>
-        <source>The console is in kiosk mode (read-only).</source>
-        <translation>콘솔이 키오스크 모드(읽기 전용)입니다.</translation>
-    </message>
-    <message>
         <source>%1 is a viewer: only an operator may finish or roll back the interrupted apply.</source>
         <translation>%1 사용자는 조회자입니다. 중단된 적용은 운영자만 마치거나 되돌릴 수 있습니다.</translation>
     </message>
@@ -3538,24 +3505,12 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>적용이 중단되었습니다</translation>
     </message>
     <message>
-        <source>Finish it…</source>
-        <translation>마치기…</translation>
-    </message>
-    <message>
         <source>Drain what is left, move it and resume every node of the plan</source>
         <translation>남은 노드를 드레인해 옮기고 계획의 모든 노드를 재개합니다</translation>
     </message>
     <message>
-        <source>Roll it back…</source>
-        <translation>되돌리기…</translation>
-    </message>
-    <message>
         <source>Move back what moved and resume what the plan drained</source>
         <translation>옮긴 노드는 되돌리고 계획이 드레인한 노드는 재개합니다</translation>
-    </message>
-    <message>
-        <source>Being recovered…</source>
-        <translation>복구 중…</translation>
     </message>
     <message>
         <source>Finish plan %1? Nodes still draining are moved when their work ends; no job is stopped.</source>
@@ -3564,6 +3519,25 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>Roll back plan %1? Moved nodes go back to their sector and every node the plan drained takes work again.</source>
         <translation>계획 %1을(를) 되돌릴까요? 옮긴 노드는 원래 부문으로 돌아가고 계획이 드레인한 노드는 모두 다시 작업을 받습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryBannerBase</name>
+    <message>
+        <source>The console is in kiosk mode (read-only).</source>
+        <translation>콘솔이 키오스크 모드(읽기 전용)입니다.</translation>
+    </message>
+    <message>
+        <source>Finish it…</source>
+        <translation>마치기…</translation>
+    </message>
+    <message>
+        <source>Roll it back…</source>
+        <translation>되돌리기…</translation>
+    </message>
+    <message>
+        <source>Being recovered…</source>
+        <translation>복구 중…</translation>
     </message>
 </context>
 <context>
@@ -4770,6 +4744,22 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>in use</source>
         <translation>사용 중</translation>
+    </message>
+    <message>
+        <source>GPU cap (share)</source>
+        <translation>GPU 상한 (비율)</translation>
+    </message>
+    <message>
+        <source>running vs cap</source>
+        <translation>실행량 − 상한</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <source>cap</source>
+        <translation>상한</translation>
     </message>
     <message>
         <source>allocated</source>

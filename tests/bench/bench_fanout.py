@@ -305,7 +305,7 @@ import json, sys, time
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
 from PySide6.QtCore import QTimer
-from console.app import Services
+from console.services import Services
 from console.bridge import Bridge
 from console.fleet.state import FleetState
 from console.inventory.model import Inventory, NodeSpec

@@ -28,13 +28,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from console.app import Services
 from console.cli import parse_args
 from console.fleet.metrics import default_registry
 from console.fleet.model import NodeStatus, Sector
 from console.fleet.poller import Poller
 from console.fleet.state import FleetState
 from console.inventory.model import Inventory, NodeSpec
+from console.services import Services
 from console.telemetry.workers import SshSource
 from tests.integration.sshd_testbed import (
     SshdTestbed,

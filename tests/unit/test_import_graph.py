@@ -21,7 +21,13 @@ NODE_SIDE = ("console.telemetry.probe", "console.telemetry.nvml_sim")
 UNITS = {
     "root": ("console", "widgets", "console.room"),  # the empty package files
     "settings": ("console.settings", "console.settings_save", "console.access"),
-    "wiring": ("console.app", "console.cli", "console.fleet_choice", "console.launch"),
+    "wiring": (
+        "console.app",
+        "console.services",
+        "console.cli",
+        "console.fleet_choice",
+        "console.launch",
+    ),
     "bridge": ("console.bridge",),
     # the energy books read the history; the meter and attribution (unit "energy") feed it
     "energy.books": ("console.energy.accounting",),

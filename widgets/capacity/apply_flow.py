@@ -1,7 +1,8 @@
 """Applying on the board: the confirmation that asks for a reason, and each move's progress.
 
 The dialog says what will happen (moves, GPUs, which nodes drain first and that no job is
-killed) and will not confirm without a reason; the reason goes into the audit log. The progress
+killed) and will not confirm without a reason (widgets/capacity/reason_dialog.py); the reason
+goes into the audit log. The progress
 list shows every move's state as the apply thread reports it, with Cancel (the plan then rolls
 back: moved nodes return, drained ones resume).
 """
@@ -11,15 +12,9 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -28,6 +23,8 @@ from PySide6.QtWidgets import (
 from console.capacity.apply import StepEvent
 from console.capacity.model import MoveState, Plan
 from console.i18n import names
+from widgets.capacity.preview_parts import plain_table
+from widgets.capacity.reason_dialog import ReasonDialog
 from widgets.common.labels import fmt, sector_name, ui_language
 
 STATE_COLORS = {
@@ -46,12 +43,11 @@ def move_state_name(state: MoveState) -> str:
     return names.move_state_name(state, ui_language())
 
 
-class ApplyDialog(QDialog):
+class ApplyDialog(ReasonDialog):
     """Confirm a plan (or an undo) with a reason. `reason()` once accepted."""
 
     def __init__(self, plan: Plan, drains: list[str], undo: bool, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Undo a plan") if undo else self.tr("Apply the plan"))
         gpus = sum(m.gpus for m in plan.moves)
         lines = [
             fmt(self.tr("%1 node moves, %2 GPUs in all:"), len(plan.moves), gpus),
@@ -75,30 +71,7 @@ class ApplyDialog(QDialog):
             lines.append(self.tr("Every moving node is idle: nothing waits for a drain."))
         if plan.override:
             lines.append(fmt(self.tr("Guarantee overridden: %1"), plan.justification))
-        self.summary = QLabel("\n".join(lines), wordWrap=True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.reason_edit = QLineEdit()
-        self.reason_edit.setPlaceholderText(self.tr("Why (written to the audit log)"))
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("Undo") if undo else self.tr("Apply"))
-        self.ok_button.setEnabled(False)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.reason_edit.textChanged.connect(
-            lambda text: self.ok_button.setEnabled(bool(text.strip()))
-        )
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(QLabel(self.tr("Reason:")))
-        layout.addWidget(self.reason_edit)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(460)
-
-    def reason(self) -> str:
-        return self.reason_edit.text().strip()
+        self.build(self.tr("Undo a plan") if undo else self.tr("Apply the plan"), lines, undo)
 
 
 class ApplyProgress(QWidget):
@@ -110,14 +83,8 @@ class ApplyProgress(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.title = QLabel(objectName="PanelTitle")
-        self.table = QTableWidget(0, 4)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = plain_table(4)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.result = QLabel(wordWrap=True)
         self.cancel_button = QPushButton()
         self.close_button = QPushButton()

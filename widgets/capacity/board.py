@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -32,6 +32,7 @@ from console.capacity.planner import Note, Recommendation
 from console.capacity.service import ApplyResult, CapacityService, PlanRejected, Preview
 from console.fleet.model import SECTORS, FleetSnapshot, Sector
 from widgets.capacity.apply_flow import ApplyDialog, ApplyProgress
+from widgets.capacity.board_base import BoardBase, board_splitter
 from widgets.capacity.move_keys import MoveKeys
 from widgets.capacity.node_chips import NodeChipModel, node_utilisation
 from widgets.capacity.outcome_text import failure_text, outcome_text
@@ -41,29 +42,23 @@ from widgets.capacity.refusal import refusal_text
 from widgets.capacity.scheduler_label import SchedulerLabel
 from widgets.capacity.sector_column import SectorColumn
 from widgets.capacity.wait_forecast import WaitForecast
-from widgets.capacity.worker import CapacityWorker
-from widgets.common.labels import core_text, fmt, ui_language
+from widgets.common.labels import fmt, ui_language
 
 REFRESH_MS = 3000
 
 
-class RebalanceBoard(QWidget):
+class RebalanceBoard(BoardBase):
     applied = Signal(object)  # ApplyResult of an apply or undo (the audit view refreshes)
     plan_changed = Signal()  # the draft or its preview changed
 
     def __init__(self, service: CapacityService, tz: ZoneInfo, parent=None) -> None:
-        super().__init__(parent)
-        self.service, self.tz = service, tz
+        super().__init__(service, tz, service.state, REFRESH_MS, parent)
         self.state: ClusterState | None = None
         self.moves: dict[str, Sector] = {}  # the draft: node → the sector it goes to
         self.notes: tuple[Note, ...] = ()
         self.plan: Plan | None = None
         self.preview: Preview | None = None
         self.override, self.justification = False, ""
-        self.apply_dialog: ApplyDialog | None = None
-        self.read_problem: str | None = None
-        self.last_result: str = ""
-        self.worker = CapacityWorker(service.state, self)
         self.model = NodeChipModel(self)
         self.columns = {s: SectorColumn(s, self.model) for s in SECTORS}
         self.search = QLineEdit(clearButtonEnabled=True)
@@ -79,8 +74,6 @@ class RebalanceBoard(QWidget):
         self.progress = ApplyProgress()
         self.progress.hide()
         self.recovery = RecoveryBanner(service, self.worker, self.progress, self)
-        self.refresh_timer = QTimer(self, interval=REFRESH_MS)
-        self.refresh_timer.timeout.connect(self.refresh)
         self._layout()
         self._connect()
         self.retranslate()
@@ -105,12 +98,7 @@ class RebalanceBoard(QWidget):
         side = QSplitter(Qt.Orientation.Vertical, objectName="BoardSideSplitter")
         side.addWidget(self.progress)
         side.addWidget(scroll)
-        split = QSplitter(Qt.Orientation.Horizontal, objectName="BoardSplitter")
-        split.addWidget(board)
-        split.addWidget(side)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([900, 520])
+        split = board_splitter(board, side, "BoardSplitter")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.recovery)
@@ -154,20 +142,6 @@ class RebalanceBoard(QWidget):
             column.retranslate()
         self._update()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.refresh_timer.start()
-        self.refresh()
-
-    def hideEvent(self, event) -> None:
-        self.refresh_timer.stop()
-        super().hideEvent(event)
-
     def shutdown(self) -> None:
         """Stop the timer and the worker's threads (a running apply is cancelled first)."""
         self.refresh_timer.stop()
@@ -176,9 +150,6 @@ class RebalanceBoard(QWidget):
         self.worker.shutdown()
 
     # -- reading ----------------------------------------------------------------------------------
-
-    def refresh(self) -> None:
-        self.worker.request_read()
 
     def show_state(self, state: ClusterState) -> None:
         self.state = state
@@ -200,10 +171,6 @@ class RebalanceBoard(QWidget):
         """Live utilisation colours the chips (only while the board is on screen)."""
         if self.isVisible():
             self.model.set_utilisation(node_utilisation(snap))
-
-    def _read_failed(self, message: str) -> None:
-        self.read_problem = core_text(message)
-        self._update()
 
     def _planned(self) -> dict[str, Sector]:
         if self.state is None:
@@ -351,13 +318,6 @@ class RebalanceBoard(QWidget):
         dialog = ApplyDialog(inverse, drains, undo=True, parent=self)
         dialog.accepted.connect(lambda: self._start(inverse, dialog.reason(), undo_of=plan_id))
         return self._open(dialog)
-
-    def _open(self, dialog: ApplyDialog) -> ApplyDialog:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _: setattr(self, "apply_dialog", None))
-        self.apply_dialog = dialog
-        dialog.open()
-        return dialog
 
     def _start(self, plan: Plan, reason: str, undo_of: str | None = None) -> None:
         service = self.service

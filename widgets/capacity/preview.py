@@ -12,56 +12,27 @@ from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
 from console.capacity.model import SectorFigures
 from console.capacity.planner import Note, Recommendation
 from console.capacity.service import Preview
-from console.capacity.validation import Severity
 from console.fleet.model import SECTORS, Sector
+from widgets.capacity.preview_parts import (
+    checks_list,
+    override_row,
+    panel_title,
+    plain_table,
+    put_row,
+    sector_table,
+    show_checks,
+    show_no_plan,
+)
 from widgets.capacity.recommendations import RecommendationList
 from widgets.common.labels import fmt, sector_name, ui_language
 from widgets.history.time_range import format_time
 
-SEVERITY_COLORS = {Severity.ERROR: QColor("#ff5630"), Severity.WARNING: QColor("#ffab00")}
-OK_COLOR = QColor("#36b37e")
 MAX_RECOMMENDATIONS = 3
-
-
-def _title(text: str = "") -> QLabel:
-    return QLabel(text, objectName="PanelTitle")
-
-
-def _table(columns: int) -> QTableWidget:
-    table = QTableWidget(0, columns)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(22)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    return table
-
-
-def _fit_height(table: QTableWidget, rows: int) -> None:
-    """Tall enough for `rows` rows (a short table needs no scroll bar of its own)."""
-    header = table.horizontalHeader().sizeHint().height()
-    table.setFixedHeight(header + 22 * max(rows, 1) + 4)
 
 
 class PreviewPanel(QWidget):
@@ -75,25 +46,15 @@ class PreviewPanel(QWidget):
         self.preview: Preview | None = None
         self.figures: Mapping[Sector, SectorFigures] | None = None
         self.notes: tuple[Note, ...] = ()
-        self.sectors_title, self.drains_title = _title(), _title()
-        self.problems_title, self.recs_title = _title(), _title()
-        self.sectors = _table(6)
-        self.sectors.setRowCount(len(SECTORS))
-        self.sectors.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.sectors.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.sectors.horizontalHeader().setStretchLastSection(False)
-        _fit_height(self.sectors, len(SECTORS))
-        self.drains = _table(4)
+        self.sectors_title, self.drains_title = panel_title(), panel_title()
+        self.problems_title, self.recs_title = panel_title(), panel_title()
+        self.sectors = sector_table(6, len(SECTORS))
+        self.drains = plain_table(4)
         self.drains.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.drains.setMinimumHeight(110)
-        self.problems = QListWidget()
-        self.problems.setWordWrap(True)
-        self.problems.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.problems.setMinimumHeight(90)
+        self.problems = checks_list()
         self.notes_label = QLabel(wordWrap=True, objectName="Legend")
-        self.override = QCheckBox()
-        self.justification = QLineEdit()
-        self.justification.setEnabled(False)
+        self.override, self.justification, row = override_row()
         self.recs = RecommendationList(history)
         self.recs.chosen.connect(self.recommendation_chosen)
         layout = QVBoxLayout(self)
@@ -103,9 +64,6 @@ class PreviewPanel(QWidget):
         layout.addWidget(self.notes_label)
         layout.addWidget(self.problems_title)
         layout.addWidget(self.problems, 1)
-        row = QHBoxLayout()
-        row.addWidget(self.override)
-        row.addWidget(self.justification, 1)
         layout.addLayout(row)
         layout.addWidget(self.drains_title)
         layout.addWidget(self.drains, 1)
@@ -209,38 +167,21 @@ class PreviewPanel(QWidget):
                 cells[3] = "–" if fig.maximum is None else str(fig.maximum)
                 cells[4] = f"{fig.busy} / {fig.idle}"
                 cells[5] = str(fig.demand)
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if col:
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                if col == 1 and below:
-                    item.setForeground(SEVERITY_COLORS[Severity.ERROR])
-                self.sectors.setItem(row, col, item)
+            put_row(self.sectors, row, cells, below)
         self.notes_label.setText("\n".join(n.text(lang) for n in self.notes))
         self.notes_label.setVisible(bool(self.notes))
         self._render_problems(lang)
         self._render_drains()
 
     def _render_problems(self, lang: str) -> None:
-        self.problems.clear()
-        preview = self.preview
-        if preview is None:
-            item = QListWidgetItem(
-                self.tr("No plan: drag nodes to another sector, or set targets and plan.")
+        if self.preview is None:
+            show_no_plan(
+                self.problems,
+                self.tr("No plan: drag nodes to another sector, or set targets and plan."),
             )
-            self.problems.addItem(item)
             return
-        for p in preview.problems:
-            item = QListWidgetItem(p.text(lang))
-            item.setForeground(SEVERITY_COLORS[p.severity])
-            item.setData(Qt.ItemDataRole.UserRole, p.code.value)
-            self.problems.addItem(item)
-        if not preview.problems:
-            item = QListWidgetItem(self.tr("The plan passes every check."))
-            item.setForeground(OK_COLOR)
-            self.problems.addItem(item)
+        show_checks(self.problems, self.preview.problems, lang,
+                    self.tr("The plan passes every check."))
 
     def _render_drains(self) -> None:
         preview = self.preview

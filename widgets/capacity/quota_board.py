@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from console.access import Action
 from console.capacity.quota.model import QuotaPlan, QuotaState, move_cap
 from console.fleet.model import SECTORS, Sector
+from widgets.capacity.board_base import BoardBase, board_splitter
 from widgets.capacity.outcome_text import failure_text
 from widgets.capacity.quota_column import QuotaColumn
 from widgets.capacity.quota_dialog import QuotaApplyDialog
@@ -36,33 +37,27 @@ from widgets.capacity.quota_parts import (
 from widgets.capacity.quota_preview import QuotaPreviewPanel
 from widgets.capacity.quota_recovery import QuotaRecoveryBanner
 from widgets.capacity.refusal import refusal_text
-from widgets.capacity.worker import CapacityWorker
 from widgets.common.labels import core_text, ui_language
 
 REFRESH_MS = 5000
 
 
-class QuotaBoard(QWidget):
+class QuotaBoard(BoardBase):
     applied = Signal(object)  # QuotaApplyResult of an apply or undo (the audit view refreshes)
     plan_changed = Signal()
 
     def __init__(self, service, tz: ZoneInfo, parent=None) -> None:
         """`service`: a QuotaService (console/capacity/quota/service.py)."""
-        super().__init__(parent)
-        self.service, self.tz = service, tz
+        super().__init__(service, tz, self._read, REFRESH_MS, parent)
         self.state: QuotaState | None = None
         self.targets: dict[Sector, int] = {}  # the draft: sector → its new cap
         self.plan: QuotaPlan | None = None
         self.preview = None  # QuotaPreview of the plan on the last read
         self.plan_problem = ""  # why the draft cannot be planned (move_cap, plan raised)
         self.override, self.justification = False, ""
-        self.apply_dialog: QuotaApplyDialog | None = None
-        self.read_problem: str | None = None
-        self.last_result = ""
         self.editable = bool(service.can_change())
         self.undoable: str | None = None  # plan id "Undo last" reverses
         self.features: dict[str, str] | None = None  # what the backend is, per language
-        self.worker = CapacityWorker(self._read, self)
         self.recovery = QuotaRecoveryBanner(service, self.worker, tz, self)  # after a crash
         self.columns = {s: QuotaColumn(s) for s in SECTORS}
         self.banner = QLabel(objectName="QuotaBanner", wordWrap=True)
@@ -81,8 +76,6 @@ class QuotaBoard(QWidget):
         self.result = QLabel(wordWrap=True)
         history = getattr(service, "job_history", None)
         self.preview_panel = QuotaPreviewPanel(history, getattr(service.backend, "settings", None))
-        self.refresh_timer = QTimer(self, interval=REFRESH_MS)
-        self.refresh_timer.timeout.connect(self.refresh)
         self._layout()
         self._connect()
         self._set_editable(self.editable)
@@ -112,12 +105,7 @@ class QuotaBoard(QWidget):
         right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(self.preview_panel, 1)
         right.addWidget(self.result)
-        split = QSplitter(Qt.Orientation.Horizontal, objectName="QuotaBoardSplitter")
-        split.addWidget(board)
-        split.addWidget(side)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([900, 520])
+        split = board_splitter(board, side, "QuotaBoardSplitter")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.recovery)
@@ -164,28 +152,11 @@ class QuotaBoard(QWidget):
             column.retranslate()
         self._update()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.refresh_timer.start()
-        self.refresh()
-
-    def hideEvent(self, event) -> None:
-        self.refresh_timer.stop()
-        super().hideEvent(event)
-
     def shutdown(self) -> None:
         self.refresh_timer.stop()
         self.worker.shutdown()
         self.preview_panel.shutdown()
 
-
-    def refresh(self) -> None:
-        self.worker.request_read()
 
     def _read(self) -> QuotaState:
         """On the reader thread: the caps, and once what the backend is (may run scontrol)."""
@@ -206,10 +177,6 @@ class QuotaBoard(QWidget):
 
     def show_snapshot(self, snap) -> None:
         """The window hands every panel its snapshots; the caps come from the scheduler."""
-
-    def _read_failed(self, message) -> None:
-        self.read_problem = core_text(message)
-        self._update()
 
 
     def move(self, source: Sector, target: Sector, gpus: int) -> None:
@@ -352,13 +319,6 @@ class QuotaBoard(QWidget):
             lambda: self._start(None, dialog.reason(), undo_of=plan_id, override=(override, why))
         )
         return self._open(dialog)
-
-    def _open(self, dialog: QuotaApplyDialog) -> QuotaApplyDialog:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _: setattr(self, "apply_dialog", None))
-        self.apply_dialog = dialog
-        dialog.open()
-        return dialog
 
     def _start(
         self, plan: QuotaPlan | None, reason: str, undo_of: str | None = None, override=(False, "")

@@ -10,34 +10,23 @@ wait_forecast.py, replayed off the GUI thread on the fleet's job history).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from console.capacity.quota.model import QuotaSettings, QuotaState
-from console.capacity.validation import Severity
 from console.fleet.model import SECTORS, Sector
 from console.whatif.quota_predict import QuotaScene
+from widgets.capacity.preview_parts import (
+    checks_list,
+    override_row,
+    panel_title,
+    put_row,
+    sector_table,
+    show_checks,
+    show_no_plan,
+)
 from widgets.capacity.wait_forecast import WaitForecast
 from widgets.common.labels import fmt, sector_name, ui_language
-
-SEVERITY_COLORS = {Severity.ERROR: QColor("#ff5630"), Severity.WARNING: QColor("#ffab00")}
-OK_COLOR = QColor("#36b37e")
-ROW_H = 22
-RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 class QuotaPreviewPanel(QWidget):
@@ -54,30 +43,11 @@ class QuotaPreviewPanel(QWidget):
         self.state: QuotaState | None = None
         self.preview = None  # QuotaPreview
         self.guarantees: dict[Sector, int] = {}
-        self.caps_title = QLabel(objectName="PanelTitle")
-        self.checks_title = QLabel(objectName="PanelTitle")
-        self.caps = QTableWidget(len(SECTORS), 5)
-        self.caps.verticalHeader().setVisible(False)
-        self.caps.verticalHeader().setDefaultSectionSize(ROW_H)
-        self.caps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.caps.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.caps.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.caps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        header = self.caps.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.caps.setFixedHeight(header.sizeHint().height() + ROW_H * len(SECTORS) + 4)
-        self.problems = QListWidget()
-        self.problems.setWordWrap(True)
-        self.problems.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.problems.setMinimumHeight(90)
+        self.caps_title, self.checks_title = panel_title(), panel_title()
+        self.caps = sector_table(5, len(SECTORS))
+        self.problems = checks_list()
         self.effect = QLabel(objectName="Legend", wordWrap=True)
-        self.override = QCheckBox()
-        self.justification = QLineEdit()
-        self.justification.setEnabled(False)
-        row = QHBoxLayout()
-        row.addWidget(self.override)
-        row.addWidget(self.justification, 1)
+        self.override, self.justification, row = override_row()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.addWidget(self.caps_title)
@@ -182,32 +152,15 @@ class QuotaPreviewPanel(QWidget):
                 cells[2] = str(q.running)
                 cells[3] = "–" if guarantee is None else str(guarantee)
                 cells[4] = str(q.pending_at_cap)
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if col:
-                    item.setTextAlignment(RIGHT)
-                if col == 1 and below and after is not None:
-                    item.setForeground(SEVERITY_COLORS[Severity.ERROR])
-                self.caps.setItem(row, col, item)
+            put_row(self.caps, row, cells, below and after is not None)
         self._render_problems()
 
     def _render_problems(self) -> None:
-        self.problems.clear()
-        preview = self.preview
-        if preview is None:
-            self.problems.addItem(
-                QListWidgetItem(
-                    self.tr("No change: set a new cap, or move GPUs of cap between sectors.")
-                )
+        if self.preview is None:
+            show_no_plan(
+                self.problems,
+                self.tr("No change: set a new cap, or move GPUs of cap between sectors."),
             )
             return
-        lang = ui_language()
-        for p in preview.problems:
-            item = QListWidgetItem(p.text(lang))
-            item.setForeground(SEVERITY_COLORS.get(p.severity, SEVERITY_COLORS[Severity.ERROR]))
-            item.setData(Qt.ItemDataRole.UserRole, getattr(p.code, "value", str(p.code)))
-            self.problems.addItem(item)
-        if not preview.problems:
-            item = QListWidgetItem(self.tr("The new caps pass every check."))
-            item.setForeground(OK_COLOR)
-            self.problems.addItem(item)
+        show_checks(self.problems, self.preview.problems, ui_language(),
+                    self.tr("The new caps pass every check."))

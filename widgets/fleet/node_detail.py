@@ -49,7 +49,7 @@ from widgets.history.query import HistoryQueries
 from widgets.history.time_range import LIVE, LIVE_WINDOW_S
 
 if TYPE_CHECKING:  # the wiring hands its services in; the widget never imports it at run time
-    from console.app import Services
+    from console.services import Services
 
 INFO_KEYS = ("cpu", "memory", "swap", "load", "network", "disks", "uptime", "software")
 

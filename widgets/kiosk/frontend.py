@@ -18,8 +18,8 @@ from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication
 
 from console.access import Action
-from console.app import Services
 from console.cli import Options
+from console.services import Services
 from widgets.capacity.quota_feed import QuotaFeed
 from widgets.common.application import qt_application, save_screenshot
 from widgets.common.i18n import Translations

@@ -33,7 +33,7 @@ from widgets.kiosk.parts import (
     sector_view,
     set_text,
 )
-from widgets.kiosk.quota_strip import QuotaStrip
+from widgets.kiosk.quota_strip import QuotaStrip, quota_figures
 from widgets.kiosk.style import enlarge_heatmap, enlarge_plot, fit_sector_labels
 
 MAX_ORG_ROWS = 6
@@ -157,6 +157,9 @@ class SectorPage(KioskPage):
         layout.addSpacing(12)
         layout.addLayout(body, 1)
         self.compact = self.snug = False
+        # quota mode (a read or a failed read came): the top row and the bar are the caps
+        self.quota_mode = False
+        self.quota_state = None  # the last QuotaState; None while the caps cannot be read
         self.retranslate()
 
     def resizeEvent(self, event) -> None:
@@ -185,20 +188,31 @@ class SectorPage(KioskPage):
         self.waits.show_view(view)
 
     def retranslate(self) -> None:
-        captions = (
-            self.tr("GPUs in use / allocated"),
-            self.tr("average utilisation"),
-            self.tr("entitled GPUs (share)"),
-            self.tr("allocated vs entitlement"),
-            self.tr("nodes live"),
-        )
+        if self.quota_mode:  # one partition for all: node allocation says nothing, the cap does
+            captions = (
+                self.tr("GPUs in use"),
+                self.tr("average utilisation"),
+                self.tr("GPU cap (share)"),
+                self.tr("running vs cap"),
+                self.tr("nodes live"),
+            )
+            legend = (self.tr("in use"), self.tr("running"), self.tr("cap"))
+        else:
+            captions = (
+                self.tr("GPUs in use / allocated"),
+                self.tr("average utilisation"),
+                self.tr("entitled GPUs (share)"),
+                self.tr("allocated vs entitlement"),
+                self.tr("nodes live"),
+            )
+            legend = (self.tr("in use"), self.tr("allocated"), self.tr("entitlement"))
         for label, text in zip(self.captions, captions, strict=True):
             label.setText(text)
         self.energy_captions[0].setText(self.tr("GPU power now"))
         self.energy_captions[1].setText(self.tr("GPU energy today"))
         colour = SECTOR_COLORS[self.sector]
         dim = QColor.fromRgbF(colour.redF() * 0.4, colour.greenF() * 0.4, colour.blueF() * 0.4)
-        used, allocated, entitled = self.tr("in use"), self.tr("allocated"), self.tr("entitlement")
+        used, allocated, entitled = legend
         self.bar_legend.setText(
             f"<span style='color:{colour.name()}'>■</span> {used} &nbsp;&nbsp; "
             f"<span style='color:{dim.name()}'>■</span> {allocated} &nbsp;&nbsp; "
@@ -211,30 +225,45 @@ class SectorPage(KioskPage):
 
     def show_quota(self, state) -> None:
         """Quota mode: the sector's cap, running, borrowed and lent GPUs (a QuotaState)."""
+        self._set_quota_mode(state)
         self.quota.show_quota(state)
 
     def show_quota_problem(self, text: str) -> None:
+        self._set_quota_mode(None)  # dashes, never the last caps as if current
         self.quota.show_problem(text)
+
+    def _set_quota_mode(self, state) -> None:
+        self.quota_state = state
+        if not self.quota_mode:
+            self.quota_mode = True
+            self.retranslate()
 
     def show_snapshot(self, snap: FleetSnapshot) -> None:
         s = snap.sectors[self.index]
         mine = np.flatnonzero(snap.node_sector == self.index)
         live = snap.node_status[mine] == NodeStatus.LIVE
         loc = self.locale()
-        texts = (
-            f"{loc.toString(s.used_gpus)} / {loc.toString(s.allocated_gpus)}",
-            "–" if s.avg_util is None else f"{s.avg_util:.0f} %",
-            f"{s.entitled_gpus:.0f} ({s.entitled_share:.0%})",
-            f"{s.allocated_gpus - s.entitled_gpus:+.0f}",
-            f"{int(live.sum())} / {len(mine)}",
-        )
+        util = "–" if s.avg_util is None else f"{s.avg_util:.0f} %"
+        nodes = f"{int(live.sum())} / {len(mine)}"
+        if self.quota_mode:
+            cap, versus, mark, running = quota_figures(self.quota_state, self.sector)
+            texts = (loc.toString(s.used_gpus), util, cap, versus, nodes)
+            self.bar.set_values(mark, running, s.used_gpus)
+        else:
+            texts = (
+                f"{loc.toString(s.used_gpus)} / {loc.toString(s.allocated_gpus)}",
+                util,
+                f"{s.entitled_gpus:.0f} ({s.entitled_share:.0%})",
+                f"{s.allocated_gpus - s.entitled_gpus:+.0f}",
+                nodes,
+            )
+            self.bar.set_values(s.entitled_gpus, s.allocated_gpus, s.used_gpus)
         for label, text in zip(self.values, texts, strict=True):
             set_text(label, text)
         kw = kw_text(float(sector_power_kw(snap)[self.index]), loc)
         kwh = kwh_text(sector_kwh(self.today.kwh(snap.t), self.sector.value), loc)
         for label, text in zip(self.energy_values, (kw, kwh), strict=True):
             set_text(label, text)
-        self.bar.set_values(s.entitled_gpus, s.allocated_gpus, s.used_gpus)
         self.orgs.set_rows(*self._org_rows(snap, mine))
         self.heatmap.show_snapshot(sector_view(snap, self.index))
         fit_sector_labels(self.heatmap)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QRectF
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
 from console.fleet.model import FleetSnapshot
@@ -55,6 +55,39 @@ def set_colour(label: QLabel, colour: str | None) -> None:
         if colour is None
         else f"QLabel {{ color: {colour}; }} QLabel:disabled {{ color: {KIOSK_DIM}; }}"
     )
+
+
+class FitLabel(QLabel):
+    """A one-line label that fits its column instead of spilling over its neighbours: a text
+    wider than the label is drawn smaller (down to `min_scale` of its size), and only past
+    that elided with "…". The kiosk's header: a long page title or date in English at 1280 px.
+    The font, colour and alignment stay the style sheet's; only the drawing scales."""
+
+    def __init__(self, min_scale: float = 0.7, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.min_scale = min_scale
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())
+
+    def fitted(self) -> tuple[QFont, str]:
+        """The font it draws with and the text it shows (elided only when even the smallest
+        font does not fit)."""
+        font, text = QFont(self.font()), self.text()
+        width = self.contentsRect().width()
+        need = QFontMetrics(font).horizontalAdvance(text)
+        if need > width > 0 and font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * max(self.min_scale, width / need))
+        return font, QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, width)
+
+    def paintEvent(self, event) -> None:
+        font, text = self.fitted()
+        p = QPainter(self)
+        p.setFont(font)
+        self.style().drawItemText(p, self.contentsRect(), int(self.alignment()), self.palette(),
+                                  self.isEnabled(), text, self.foregroundRole())
+        p.end()
 
 
 Cell = tuple[str, str | None]  # text, colour (None: the theme's)

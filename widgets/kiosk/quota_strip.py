@@ -26,6 +26,20 @@ CAPTION_STYLE = "QLabel { font-size: 16pt; } QLabel:disabled { color: #6b7280; }
 SIZES = {False: (32, 16), True: (18, 10)}  # (value, caption) pt: wall, short wall
 
 
+def quota_figures(state: QuotaState | None, sector: Sector) -> tuple[str, str, float, float]:
+    """A sector page's top row in quota mode: its cap with its share of the fleet's GPUs, what
+    runs (borrowed included) against the cap, and the bar's cap mark and running GPUs. No
+    state (the caps cannot be read): dashes and an empty bar."""
+    if state is None:
+        return "–", "–", 0.0, 0.0
+    q = state.sectors[sector]
+    running = q.running + q.borrowed
+    if q.cap is None:  # no GrpTRES: nothing caps it
+        return "–", "–", 0.0, float(running)
+    share = f" ({q.cap / state.capacity:.0%})" if state.capacity else ""
+    return f"{q.cap}{share}", f"{running - q.cap:+d}", float(q.cap), float(running)
+
+
 class QuotaStrip(QWidget):
     def __init__(self, sector: Sector, parent: QWidget | None = None) -> None:
         super().__init__(parent)

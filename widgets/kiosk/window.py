@@ -27,7 +27,7 @@ from widgets.common.dates import date_text, local_time
 from widgets.common.labels import core_text, fmt
 from widgets.common.theme import STATUS_COLORS
 from widgets.kiosk.page import KioskPage
-from widgets.kiosk.parts import format_age, set_colour, set_text
+from widgets.kiosk.parts import FitLabel, format_age, set_colour, set_text
 from widgets.kiosk.pin import PinDialog
 from widgets.kiosk.rotation import build_pages
 
@@ -131,13 +131,15 @@ class KioskWindow(QWidget):
         self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.banner.setWordWrap(True)
         self.banner.hide()
-        self.brand = QLabel(objectName="KioskBrand")
-        self.page_title = QLabel(objectName="KioskPageTitle")
+        # the texts that vary in length fit their column (a long English title or date at 1280 px
+        # drew over the middle column); the dots and the clock are as wide as they are
+        self.brand = FitLabel(objectName="KioskBrand")
+        self.page_title = FitLabel(objectName="KioskPageTitle")
         self.dots = QLabel(objectName="KioskDots")
-        self.nodes = QLabel(objectName="KioskNodes")
+        self.nodes = FitLabel(objectName="KioskNodes")
         self.time = QLabel(objectName="KioskClock")
-        self.date = QLabel(objectName="KioskDate")
-        self.updated = QLabel(objectName="KioskUpdated")
+        self.date = FitLabel(objectName="KioskDate")
+        self.updated = FitLabel(objectName="KioskUpdated")
         for label in (self.dots, self.nodes):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.date.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
@@ -154,14 +156,14 @@ class KioskWindow(QWidget):
         middle.addWidget(self.nodes)
         clock = QHBoxLayout()
         clock.setSpacing(24)
-        clock.addStretch(1)
-        clock.addWidget(self.date)
+        clock.addWidget(self.date, 1)  # right-aligned: it takes what the clock leaves
         clock.addWidget(self.time)
         right.addLayout(clock)
         right.addWidget(self.updated)
+        # the right column holds the clock and the long date side by side: the widest share
         row.addLayout(left, 3)
         row.addLayout(middle, 2)
-        row.addLayout(right, 3)
+        row.addLayout(right, 4)
 
         self.stack = QStackedWidget(objectName="KioskPages")
         for page in self.pages:

@@ -9,8 +9,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyle, QSystemTrayIcon
 
 from console.access import AccessDenied, Action
-from console.app import Services
 from console.fleet.model import FleetSnapshot
+from console.services import Services
 from widgets.common.labels import fmt, rule_name
 from widgets.window.main_window import MainWindow
 from widgets.window.settings_dialog import SettingsDialog

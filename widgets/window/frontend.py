@@ -15,9 +15,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from console.access import Action
-from console.app import Services
 from console.cli import Options
 from console.fleet.model import FleetSnapshot
+from console.services import Services
 from widgets.capacity.audit_view import AuditView
 from widgets.capacity.board import RebalanceBoard
 from widgets.capacity.quota_board import QuotaBoard

@@ -16,7 +16,6 @@ partitions' node lists, then resumes it (the Applier orders the steps).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import re
@@ -28,7 +27,6 @@ from console.capacity.backends.base import BackendError, Conflict
 from console.capacity.backends.slurm_include import WrittenFile, include_text
 from console.capacity.backends.slurm_parse import (
     NodeInfo,
-    ParseError,
     PartitionInfo,
     hostnames_lines,
     parse_nodes,
@@ -38,11 +36,9 @@ from console.capacity.backends.slurm_parse import (
 from console.capacity.backends.slurm_recovery import SlurmRecovery
 from console.capacity.backends.slurm_runner import CommandFailed, Runner
 from console.capacity.backends.slurm_squeue import (
-    SQUEUE_FORMAT,
     JobInfo,
-    parse_squeue_json,
-    parse_squeue_text,
 )
+from console.capacity.backends.squeue_reader import SqueueReader
 from console.capacity.model import ClusterState, NodeRecord, Plan, SchedState
 from console.fleet.model import SECTORS, Sector
 from console.i18n.catalogue import Phrase, translate
@@ -51,7 +47,6 @@ from console.i18n.names import term
 DEFAULT_PARTITIONS: Mapping[Sector, str] = {s: s.value for s in SECTORS}
 KEEP_VERSIONS = 5
 HOSTLIST_CACHE = 4096
-JSON_SINCE = (21, 8)  # squeue --json (openapi plugin v0.0.37)
 NODES_PLUS_SINCE = (23, 11)  # scontrol update PartitionName=P Nodes+=X
 
 class SlurmBackend(SlurmRecovery):
@@ -75,7 +70,7 @@ class SlurmBackend(SlurmRecovery):
         self.clock = clock
         self._hostnames: dict[str, list[str]] = {}
         self._version: tuple[int, int, int] | None = None
-        self._json: bool | None = None  # squeue --json works; None: not tried yet
+        self.squeue = SqueueReader(runner, self.slurm_version)
         self._written: WrittenFile | None = None
         self._lock_dir = f"{self.include_file}.hangang-lock" if self.include_file else None
 
@@ -141,22 +136,7 @@ class SlurmBackend(SlurmRecovery):
         return match[0]
 
     def _jobs(self) -> list[JobInfo]:
-        if self._json is None:
-            self._json = self.slurm_version()[:2] >= JSON_SINCE
-        if self._json:
-            try:
-                return parse_squeue_json(self._run("squeue", "--json"))
-            except (CommandFailed, ParseError):
-                self._json = False  # plugin not installed: the text format from now on
-        out = self._run(
-            "squeue",
-            "-h",
-            "-t",
-            "PENDING,RUNNING,COMPLETING,SUSPENDED,CONFIGURING",
-            "-O",
-            SQUEUE_FORMAT,
-        )
-        return parse_squeue_text(out)
+        return self.squeue.jobs()
 
     def read(self) -> ClusterState:
         infos = self._partition_infos()
@@ -358,15 +338,8 @@ class SlurmBackend(SlurmRecovery):
         except BackendError as exc:
             return [translate("Slurm", "Slurm not reachable: {error}").fill(error=exc)]
         v = f"{version[0]}.{version[1]:02d}.{version[2]}"
-        if self._json is None:
-            with contextlib.suppress(BackendError):
-                self._jobs()
         out = [translate("Slurm", "Slurm {version} on {where}").fill(
-            version=v, where=self.runner.where)]
-        if self._json:
-            out.append(translate("Slurm", "queue read with squeue --json").fill())
-        else:
-            out.append(translate("Slurm", "queue read with squeue -O (no JSON output here)").fill())
+            version=v, where=self.runner.where), self.squeue.phrase()]
         if version[:2] >= NODES_PLUS_SINCE:
             out.append(translate(
                 "Slurm", "partitions changed with Nodes+= / Nodes-= (only the moved node)"

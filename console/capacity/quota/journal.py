@@ -10,7 +10,6 @@ lists it and `recover()` finishes it or puts the old caps back, reading the caps
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,7 +17,8 @@ from pathlib import Path
 
 from console.capacity.journal import process_alive, this_process
 from console.capacity.quota.model import QuotaPlan
-from console.capacity.sqlite_store import connect, write_transaction
+from console.capacity.run_journal import RunJournal
+from console.capacity.sqlite_store import write_transaction
 from console.fleet.model import Sector
 
 SCHEMA = """
@@ -96,17 +96,9 @@ class QuotaRun:
         return process_alive(self.process)
 
 
-class QuotaJournal:
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-
-    def _ready(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = connect(self.path)
-        try:
-            con.executescript(SCHEMA)
-        finally:
-            con.close()
+class QuotaJournal(RunJournal):
+    SCHEMA = SCHEMA
+    TABLES = ("runs",)
 
     def begin(
         self,
@@ -151,25 +143,14 @@ class QuotaJournal:
                 (this_process(), phase, plan_id),
             )
 
-    def end(self, plan_id: str) -> None:
-        if not self.path.exists():
-            return
-        with write_transaction(self.path) as con:
-            con.execute("DELETE FROM runs WHERE plan_id=?", (plan_id,))
-
     def runs(self) -> list[QuotaRun]:
-        if not self.path.exists():
+        read = self._select(
+            "SELECT plan_id, t, user, role, action, reason, backend, process,"
+            " phase, body FROM runs ORDER BY t"
+        )
+        if read is None:
             return []
-        con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
-        try:
-            rows = con.execute(
-                "SELECT plan_id, t, user, role, action, reason, backend, process,"
-                " phase, body FROM runs ORDER BY t"
-            ).fetchall()
-        except sqlite3.OperationalError:  # created, schema not written yet
-            return []
-        finally:
-            con.close()
+        [rows] = read
         out = []
         for _, t, user, role, action, reason, backend, process, phase, body in rows:
             data = json.loads(body)
@@ -189,6 +170,3 @@ class QuotaJournal:
                 )
             )
         return out
-
-    def interrupted(self) -> list[QuotaRun]:
-        return [r for r in self.runs() if not r.alive]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from console.access import AccessPolicy, Action
 from console.capacity.audit import AuditEntry, AuditLog
 from console.capacity.backends.base import BackendError, Conflict
+from console.capacity.crash_guard import CrashGuard
 from console.capacity.model import Entitlement
 from console.capacity.quota.journal import (
     QuotaJournal,
@@ -72,7 +73,7 @@ def _rejected(code: Code, message) -> PlanRejected:
     return PlanRejected([Problem(code, Severity.ERROR, message)])
 
 
-class QuotaService:
+class QuotaService(CrashGuard):
     # where the what-if reads each sector's past jobs (console/whatif/effect.py HistorySource);
     # None: no prediction (the board and `--dry-run` say so). The demo sets its synthetic one.
     job_history = None
@@ -316,23 +317,13 @@ class QuotaService:
 
     def unfinished(self) -> list[QuotaRun]:
         """Cap applies a crash cut short (process gone, no audit entry), oldest first."""
-        if self.journal is None:
-            return []
-        return [r for r in self.journal.interrupted() if self._outcome_entry(r) is None]
+        return self._cut_short()
 
-    def _outcome_entry(self, run: QuotaRun) -> AuditEntry | None:
-        for entry in reversed(self.audit.entries(t0=run.started)):
-            if entry.plan_id == run.plan.plan_id and entry.action in ACTIONS:
-                return entry
-        return None
+    def _is_outcome(self, entry: AuditEntry) -> bool:
+        return entry.action in ACTIONS
 
-    def _refuse_if_interrupted(self) -> None:
-        if self.journal is None:
-            return
-        for run in self.journal.interrupted():
-            if self._outcome_entry(run) is None:
-                raise UnfinishedQuotaApply(run)
-            self.journal.end(run.plan.plan_id)  # it ended in the audit log: forget it here too
+    def _unfinished_error(self, run: QuotaRun) -> Exception:
+        return UnfinishedQuotaApply(run)
 
     def recover(
         self, choice: str, reason: str = "", plan_id: str | None = None, who: str | None = None

@@ -16,31 +16,26 @@ a short timeout and fails with a message that says so, never a hang.
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Callable, Mapping
 
 from console.capacity.backends.base import BackendError, Conflict
 from console.capacity.backends.slurm_parse import (
-    ParseError,
     parse_nodes,
     tres_gpus,
     version_tuple,
 )
 from console.capacity.backends.slurm_runner import CommandFailed, Runner
 from console.capacity.backends.slurm_squeue import (
-    SQUEUE_FORMAT,
     JobInfo,
-    parse_squeue_json,
-    parse_squeue_text,
 )
+from console.capacity.backends.squeue_reader import SqueueReader
 from console.capacity.quota.model import QuotaSettings, QuotaState, SectorQuota, caps_version
 from console.fleet.model import SECTORS, Sector
 from console.i18n.catalogue import Phrase, translate
 from console.inventory.model import Inventory
 
 SACCTMGR_TIMEOUT_S = 10.0  # slurmdbd answers in well under a second when it is up
-JSON_SINCE = (21, 8)
 AT_CAP = ("QOSGrpGRES", "QOSGrpGRESRunMinutes")
 
 
@@ -75,7 +70,7 @@ class SlurmQuotaBackend:
         self.sector_of_account = dict(sector_of_account or accounts_of(inventory))
         self.clock = clock
         self._version: tuple[int, int, int] | None = None
-        self._json: bool | None = None
+        self.squeue = SqueueReader(runner, self.slurm_version)
 
     # -- commands ----------------------------------------------------------------------------
 
@@ -119,24 +114,7 @@ class SlurmQuotaBackend:
         return {s: tres_gpus(found[self.settings.qos[s]]) for s in SECTORS}
 
     def _jobs(self) -> list[JobInfo]:
-        if self._json is None:
-            self._json = self.slurm_version()[:2] >= JSON_SINCE
-        if self._json:
-            try:
-                return parse_squeue_json(self.runner.run(("squeue", "--json")))
-            except (CommandFailed, ParseError):
-                self._json = False  # no JSON plugin here: the text format from now on
-        out = self.runner.run(
-            (
-                "squeue",
-                "-h",
-                "-t",
-                "PENDING,RUNNING,COMPLETING,SUSPENDED,CONFIGURING",
-                "-O",
-                SQUEUE_FORMAT,
-            )
-        )
-        return parse_squeue_text(out)
+        return self.squeue.jobs()
 
     def capacity(self) -> int:
         """GPUs of the shared partition's nodes that are up and not drained."""
@@ -220,9 +198,6 @@ class SlurmQuotaBackend:
             v = self.slurm_version()
         except BackendError as exc:
             return [translate("Slurm", "Slurm not reachable: {error}").fill(error=exc)]
-        if self._json is None:
-            with contextlib.suppress(BackendError):
-                self._jobs()
         out = [
             translate("Slurm", "Slurm {version} on {where}").fill(
                 version=f"{v[0]}.{v[1]:02d}.{v[2]}", where=self.runner.where
@@ -235,10 +210,7 @@ class SlurmQuotaBackend:
                 partition=self.settings.partition,
             ),
         ]
-        if self._json:
-            out.append(translate("Slurm", "queue read with squeue --json").fill())
-        else:
-            out.append(translate("Slurm", "queue read with squeue -O (no JSON output here)").fill())
+        out.append(self.squeue.phrase())
         if self.settings.borrow_qos:
             out.append(
                 translate(

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel, QWidget
 
 from console.access import AccessDenied, Action
 from console.app import build_services
@@ -19,9 +20,10 @@ from console.fleet.model import SECTORS, NodeEvent, NodeSample, NodeStatus, Poll
 from console.fleet.state import FleetState
 from console.settings import KioskSettings, RoleSettings, Settings, hash_pin
 from console.sources.demo.fleet import SimFleet
+from widgets.common.i18n import Translations
 from widgets.common.theme import apply_theme
 from widgets.kiosk.frontend import KioskFrontend, choose_screen
-from widgets.kiosk.parts import format_age
+from widgets.kiosk.parts import FitLabel, format_age
 from widgets.kiosk.window import SHIFT_PATTERN, SNAPSHOT_WATCHDOG_S, KioskWindow
 
 TZ = ZoneInfo("Asia/Seoul")
@@ -446,3 +448,44 @@ def test_alerts_page_shows_open_incidents_worst_first(make_window, artifacts):
     incidents.clear()
     window.show_snapshot(fleet_snapshot(48))
     assert page.summary.text().startswith("No open alerts.")
+
+
+LONGEST_DATE = 1790737200.0  # Wednesday, September 30, 2026, noon in Seoul: the longest date
+
+
+def header_labels(window: KioskWindow) -> list[QLabel]:
+    header = window.findChild(QWidget, "KioskHeader")
+    return [w for w in header.findChildren(QLabel) if w.isVisibleTo(header) and w.text()]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_the_header_fits_a_small_wall_nothing_cut_or_drawn_over(qtbot, qapp, make_window, lang,
+                                                                 size):
+    """A sector page's long English title and date at 1280×720 drew over the nodes-live count."""
+    translations = Translations(qapp)
+    translations.set_language(lang)
+    try:
+        window = make_window(clock=Clock(LONGEST_DATE))
+        window.setFixedSize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        window.show_snapshot(fleet_snapshot(48, t=LONGEST_DATE))
+        [page] = [i for i, p in enumerate(window.pages) if p.page_id == "sector-interest"]
+        window.show_page(page)
+        qapp.processEvents()
+        labels = header_labels(window)
+        assert window.page_title in labels and window.date in labels
+        for w in labels:
+            if isinstance(w, FitLabel):  # drawn smaller if need be, never elided here
+                font, shown = w.fitted()
+                assert shown == w.text(), (w.objectName(), shown)
+                assert font.pointSizeF() >= 0.7 * w.font().pointSizeF() - 0.01
+            else:
+                assert w.sizeHint().width() <= w.width() + 1, w.text()
+        rects = [(w, w.rect().translated(w.mapTo(window, w.rect().topLeft()))) for w in labels]
+        for i, (a, ra) in enumerate(rects):
+            for b, rb in rects[i + 1:]:
+                assert not ra.intersects(rb), (a.text(), b.text())
+    finally:
+        translations.set_language("en")

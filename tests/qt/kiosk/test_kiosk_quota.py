@@ -103,3 +103,33 @@ def test_a_sector_page_with_caps_and_waits_fits_the_wall(qtbot, qapp, tmp_path, 
     finally:
         qapp.setStyleSheet("")
         translations.set_language("en")
+
+
+def test_a_sector_page_top_row_shows_the_cap_not_node_allocation_in_quota_mode(qtbot, tmp_path):
+    from tests.qt.kiosk.test_kiosk import fleet_snapshot
+
+    _, backend = quota_service(tmp_path, running={Sector.INTEREST: 16})
+    page = SectorPage(Sector.INTEREST)
+    qtbot.addWidget(page)
+    page.resize(1800, 900)
+    page.show()
+    snap = fleet_snapshot(48)
+    page.show_snapshot(snap)
+    s = snap.sectors[page.index]
+    node_row = [v.text() for v in page.values]
+    assert node_row[0] == f"{s.used_gpus} / {s.allocated_gpus}"  # node mode: allocation
+    assert page.captions[2].text() == "entitled GPUs (share)"
+    state = backend.read()
+    q = state.sectors[Sector.INTEREST]
+    page.show_quota(state)
+    page.show_snapshot(snap)
+    row = [v.text() for v in page.values]
+    assert [c.text() for c in page.captions[:4]] == [
+        "GPUs in use", "average utilisation", "GPU cap (share)", "running vs cap"]
+    assert row[0] == str(s.used_gpus)  # measured, no node allocation
+    assert row[2] == f"{q.cap} ({q.cap / state.capacity:.0%})"
+    assert row[3] == f"{16 - q.cap:+d}"
+    assert (page.bar.entitled, page.bar.allocated) == (q.cap, 16)  # the cap's mark, running
+    page.show_quota_problem("slurmdbd is not answering")
+    page.show_snapshot(snap)
+    assert [v.text() for v in page.values][2:4] == ["–", "–"]  # never the last caps
