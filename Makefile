@@ -15,6 +15,7 @@ run: deps $(INSTALLED)
 
 test: deps-test $(INSTALLED)
 	$(PY) -m ruff check console widgets tests
+	$(PY) -m tests.integration.slurm24
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: deps-test $(INSTALLED)

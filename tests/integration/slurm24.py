@@ -32,6 +32,7 @@ import fcntl
 import os
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -374,3 +375,25 @@ def both_versions(fixture: str, scope: str = "module"):
 # reach the cluster only through testbed.console_runner() (or testbed.slurm_table() and
 # testbed.trust(known_hosts) for a fleet file), and testbed.run() for a test's own looks.
 BOTH_VERSIONS = both_versions("slurm_books")
+
+
+def prepare() -> int:
+    """`python -m tests.integration.slurm24`: `make test` builds (or checks) the root before the
+    suite, so a fresh machine's debootstrap of several minutes is not cut by a test's timeout.
+    Where it cannot be had, the reason is printed and the suite's 24.11 tests say it again."""
+    native = native_version()
+    if native is not None and native[:2] >= NEWER_SINCE:
+        print(f"slurm24: this machine's Slurm {native} is the newer one: no Debian 13 root")
+        return 0
+    try:
+        root, seconds = trixie_root()
+    except RootUnavailable as exc:
+        print(f"slurm24: no Debian 13 root: {exc}", file=sys.stderr)
+        return 0
+    print(f"slurm24: Debian 13 root {root}: "
+          + (f"built in {seconds:.0f} s" if seconds else "reused from the cache"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(prepare())
