@@ -80,8 +80,9 @@ def history_of(
 
 
 class SacctHistory:
-    """Reads the last `days` days from sacct when called with the time it is (CachedHistory's
-    `make`); the reader decides --json or -P once and keeps it."""
+    """Reads the last `days` days from sacct, up to the moment it reads (CachedHistory's
+    `make`: the hour it is called for only decides when it reads again, so jobs of this hour
+    are in); the reader decides --json or -P once and keeps it."""
 
     def __init__(
         self,
@@ -89,18 +90,20 @@ class SacctHistory:
         accounts: AccountMap,
         days: int = DEFAULT_DAYS,
         partitions: Collection[str] | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        self.reader, self.accounts, self.days = reader, accounts, days
+        self.reader, self.accounts, self.days, self.clock = reader, accounts, days, clock
         self.partitions = None if partitions is None else frozenset(partitions)
 
-    def __call__(self, now: float) -> JobHistory:
-        start = now - self.days * DAY_S
+    def __call__(self, hour: float) -> JobHistory:
+        end = max(hour, self.clock())
+        start = end - self.days * DAY_S
         try:
-            records = self.reader.jobs(start, now)
+            records = self.reader.jobs(start, end)
         except (BackendError, SacctError) as exc:
             raise HistoryUnavailable(unreadable(exc)) from exc
         source = f"sacct, {self.reader.runner.where}"
-        return history_of(records, self.accounts, start, now, source, self.partitions)
+        return history_of(records, self.accounts, start, end, source, self.partitions)
 
 
 def unreadable(exc: Exception) -> Phrase:
@@ -129,7 +132,8 @@ def sacct_history_source(
     clock: Callable[[], float] = time.time,
 ) -> CachedHistory:
     """service.job_history for a fleet on Slurm (here or over SSH through `runner`)."""
-    return CachedHistory(SacctHistory(SacctReader(runner), accounts, days, partitions), clock)
+    make = SacctHistory(SacctReader(runner), accounts, days, partitions, clock)
+    return CachedHistory(make, clock)
 
 
 def fleet_history_source(

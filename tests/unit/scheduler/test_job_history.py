@@ -34,6 +34,7 @@ from console.scheduler.sacct import (
     FIELDS,
     parse_sacct_json,
     parse_sacct_text,
+    utc_text,
 )
 from console.whatif.effect import CachedHistory, HistoryUnavailable, too_little
 from tests.unit.scheduler.test_sacct_books import inventory
@@ -215,14 +216,16 @@ def test_two_threads_share_one_read(tmp_path):
     assert len(calls) == 1 and len(got) == 2 and got[0] is got[1]
 
 
-def test_fleet_source_reads_the_days_the_fleet_file_says(tmp_path):
+def test_fleet_source_reads_the_days_the_fleet_file_says_up_to_now(tmp_path):
     lines = fake_sacct(tmp_path, 'echo "$@" > "$0.args"; exit 0')
     inv = inventory()
     inv = type(inv)(**{**{f: getattr(inv, f) for f in inv.__dataclass_fields__},
                        "slurm": {"history_days": 7}})
-    source = fleet_history_source(lines, inv, {}, "shared", clock=lambda: T1)
+    now = T1 + 1800  # half past: the jobs of this hour are in, not cut at its start
+    source = fleet_history_source(lines, inv, {}, "shared", clock=lambda: now)
     history = source()
     assert history is not None and history.jobs == () and history.days == 7
-    args = (tmp_path / "bin" / "sacct.args").read_text()
-    assert "-S" in args and datetime.fromtimestamp(T1 - 7 * 86400 - T1 % 3600, UTC).strftime(
-        "%Y-%m-%dT%H:%M:%S") in args
+    assert history.end == now
+    args = (tmp_path / "bin" / "sacct.args").read_text().split()
+    assert args[args.index("-S") + 1] == utc_text(now - 7 * 86400)
+    assert args[args.index("-E") + 1] == utc_text(now)
