@@ -14,6 +14,7 @@ machine's 22.05 and 24.11 over SSH, slurm24.py):
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
@@ -26,11 +27,13 @@ from console.paths import config_dir
 from console.scheduler.books import AccountMap
 from console.scheduler.job_history import SacctHistory, fleet_history_source
 from console.scheduler.reader import SacctReader
+from console.scheduler.sacct import sacct_argv
 from console.whatif.effect import HistoryUnavailable
 from console.whatif.quota_replay import quota_replay
 from tests.integration.slurm24 import both_versions
 from tests.integration.slurm_quota import CAPS, SHARED, qos_of
 from tests.integration.slurm_testbed import wait_for
+from tests.paths import REPO
 
 pytestmark = both_versions("quota_bed", scope="session")
 
@@ -108,6 +111,7 @@ def test_the_history_holds_what_was_submitted_and_dry_run_predicts_from_it(
         assert t0 <= job.submit <= time.time()
     # the wait the books hold: the second job started once the first ended ...
     books = {r.job_id: r for r in SacctReader(bed.console_runner()).jobs(t0, time.time() + 60)}
+    keep_output(bed, t0, [first, second, none], tmp_path)
     assert none in books and none not in jobs  # in the books, but asked for no GPU
     measured = books[second].wait_s()
     assert measured is not None and measured >= jobs[first].run_s - 2, (measured, jobs[first])
@@ -129,6 +133,24 @@ def test_the_history_holds_what_was_submitted_and_dry_run_predicts_from_it(
     assert found and int(found.group(1)) >= len(asked), out
     for name in ("Public", "Public-interest", "Private"):
         assert f"{name}: p90 wait" in out, out
+
+
+def keep_output(tb, t0: float, job_ids: list[str], tmp_path) -> None:
+    """sacct's own -P and --json answers for these jobs (the console's argv), in
+    test-artifacts/: the real output the unit tests' fixtures are cut from."""
+    version = tb.version_text.replace(" ", "-")
+    out = REPO / "test-artifacts"
+    out.mkdir(exist_ok=True)
+    for use_json, suffix in ((False, "txt"), (True, "json")):
+        text = tb.console_runner().run(sacct_argv(t0, time.time() + 60, use_json), timeout=30)
+        if use_json:
+            data = json.loads(text)
+            data["jobs"] = [j for j in data["jobs"] if str(j.get("job_id")) in job_ids]
+            text = json.dumps(data, indent=1)
+        else:
+            text = "".join(line + "\n" for line in text.splitlines()
+                           if line.split("|")[0] in job_ids)
+        (out / f"sacct-history-{version}.{suffix}").write_text(text)
 
 
 @pytest.mark.timeout(180)
