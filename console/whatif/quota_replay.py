@@ -106,6 +106,9 @@ class _Run:
         self.sec, self.gpus, self.submit = jobs.sec, jobs.gpus, jobs.submit
         self.run_s, self.limit_s = jobs.run_s, jobs.limit_s
         self.cap = [limit[s] for s in SECTORS]
+        # held by its cap while its sector's own GPUs exceed this (cap - ask): one comparison
+        # per queued job and pass, and most queued jobs are held
+        self.held_above = [self.cap[s] - g for s, g in zip(self.sec, self.gpus, strict=True)]
         self.start_t, self.horizon = start, horizon
         self.borrow, self.grace_s, self.dispatch_s = borrow, grace_s, dispatch_s
         n, k = self.n, len(SECTORS)
@@ -231,7 +234,7 @@ class _Run:
     def _schedule(self, queue: list[int], t: float) -> list[int]:
         # _start inlined, the pool's counters in locals (written back before any call that
         # reads them): this loop runs at every event
-        gpus, sec, limit_s, own, cap = self.gpus, self.sec, self.limit_s, self.own, self.cap
+        gpus, sec, limit_s, own = self.gpus, self.sec, self.limit_s, self.own
         submit, run_s, started, how, run_no = (self.submit, self.run_s, self.started, self.how,
                                                self.run_no)
         waiting, running, ends, dispatch_s = self.waiting, self.running, self.ends, self.dispatch_s
@@ -241,16 +244,18 @@ class _Run:
         shadow, spare, reserved = float("inf"), 0, False
         tried = 0  # jobs held by their cap are skipped at once (the main scheduling loop
         # sees past them to every job), so they do not use up the backfill depth
+        held_above = self.held_above
         for at, i in enumerate(queue):
             if free == 0 and (reserved or reclaimable == 0):
                 # nothing more can start or preempt in this pass (the first job not held by
                 # its cap would only take the reservation, which no later job could use)
                 kept += queue[at:]
                 break
-            g, s = gpus[i], sec[i]
-            if own[s] + g > cap[s] or tried >= BACKFILL_DEPTH:
+            s = sec[i]
+            if own[s] > held_above[i] or tried >= BACKFILL_DEPTH:
                 kept.append(i)  # held by its cap (QOSGrpGRES): the borrow pass may run it
                 continue
+            g = gpus[i]
             tried += 1
             if g <= free:
                 ends_in_time = t + limit_s[i] <= shadow
@@ -287,14 +292,13 @@ class _Run:
 
     def _borrow_pass(self, queue: list[int], t: float) -> list[int]:
         """Jobs held by their cap run on GPUs nobody holds, preemptible (the borrow QOS)."""
-        gpus, sec, own, cap = self.gpus, self.sec, self.own, self.cap
+        gpus, sec, own, held_above = self.gpus, self.sec, self.own, self.held_above
         kept: list[int] = []
         for at, i in enumerate(queue):
             if self.free == 0:  # no GPU left for any borrower in this pass
                 kept += queue[at:]
                 break
-            g, s = gpus[i], sec[i]
-            if own[s] + g > cap[s] and g <= self.free:
+            if own[sec[i]] > held_above[i] and gpus[i] <= self.free:
                 self._start(i, t, _BORROW)
             else:
                 kept.append(i)
