@@ -86,6 +86,12 @@ def build_services(
                                      capacity_mode(options, inventory))
     services = _assemble(options, fleet, bridge, sources, settings, policy, frame_step_s=fastest)
     services.capacity, services.quota = capacity, quota
+    if inventory.slurm is not None:  # the what-if learns from sacct (read on its worker)
+        from console.scheduler.job_history import attach_job_history
+
+        for service in (capacity, quota):
+            if service is not None:
+                attach_job_history(service, inventory)
     if inventory.slurm is not None:  # jobs to charge GPU use to and to book; the queue, waits
         from console.scheduler.job_books import slurm_readers
 

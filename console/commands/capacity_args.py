@@ -76,9 +76,12 @@ def open_capacity(args, kiosk: bool = False) -> CapacityService:
             raise ValueError(str(exc)) from None
     if slurm or inventory.slurm is not None:
         from console.capacity.backends.slurm_setup import slurm_capacity, slurm_options_for
+        from console.scheduler.job_history import attach_job_history
 
         options = slurm_options_for(inventory, slurm, getattr(args, "slurm_include", None))
-        return slurm_capacity(store_dir(args), inventory, policy, options)
+        service = slurm_capacity(store_dir(args), inventory, policy, options)
+        attach_job_history(service, inventory)  # the what-if's jobs: sacct's last days
+        return service
     return local_capacity(store_dir(args), inventory, policy)
 
 
@@ -112,5 +115,8 @@ def open_quota(args, kiosk: bool = False):
             inventory = load_inventory(args.inventory)
         except InventoryError as exc:
             raise ValueError(str(exc)) from None
-    return quota_capacity(store_dir(args), inventory, policy,
-                          slurm=True if slurm else None)
+    from console.scheduler.job_history import attach_job_history
+
+    service = quota_capacity(store_dir(args), inventory, policy, slurm=True if slurm else None)
+    attach_job_history(service, inventory)  # on Slurm only: the embedded store has no books
+    return service

@@ -234,11 +234,14 @@ def print_plan(preview: Preview, draft: PlanDraft | None, lang: str, out) -> Non
 def ranked_recommendations(svc: CapacityService, state, lang: str) -> list[tuple]:
     """The planner's recommendations, most wait saved first when there is a job history, each
     with the p90 wait it saves per sector in words ("" without a history: planner's order)."""
-    from console.whatif.effect import hours
+    from console.whatif.effect import HistoryUnavailable, hours
     from console.whatif.rank import rank_by_wait, sectors_changed
 
     recs = svc.recommendations(state)
-    history = svc.job_history() if svc.job_history is not None and recs else None
+    try:
+        history = svc.job_history() if svc.job_history is not None and recs else None
+    except HistoryUnavailable:
+        history = None  # said once, under the plan's predicted waits
     if history is None:
         return [(rec, "") for rec in recs]
     figures = svc.figures(state)
@@ -260,9 +263,13 @@ def ranked_recommendations(svc: CapacityService, state, lang: str) -> list[tuple
 
 def print_wait_effect(svc: CapacityService, preview: Preview, lang: str, out) -> None:
     """The plan's predicted effect on each sector's wait (console/whatif), or why there is none."""
-    from console.whatif.effect import effect_lines, plan_effect
+    from console.whatif.effect import HistoryUnavailable, effect_lines, plan_effect
 
-    history = svc.job_history() if svc.job_history is not None else None
+    try:
+        history = svc.job_history() if svc.job_history is not None else None
+    except HistoryUnavailable as exc:
+        out.write(exc.text(lang) + "\n")
+        return
     if history is None:
         out.write(translate(
             "RebalanceCommand", "Predicted waits: no job history for this fleet."

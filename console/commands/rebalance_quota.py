@@ -202,10 +202,14 @@ def print_plan(preview: QuotaPreview, lang: str, out) -> None:
 
 def print_wait_effect(svc: QuotaService, preview: QuotaPreview, lang: str, out) -> None:
     """The cap plan's predicted effect on each sector's wait (console/whatif), or why none."""
-    from console.whatif.effect import effect_lines
+    from console.whatif.effect import HistoryUnavailable, effect_lines
     from console.whatif.quota_predict import QuotaScene, compare_quota
 
-    history = svc.job_history() if svc.job_history is not None else None
+    try:
+        history = svc.job_history() if svc.job_history is not None else None
+    except HistoryUnavailable as exc:
+        _line(out, exc.text(lang))
+        return
     if history is None:
         _line(out, translate(
             "RebalanceCommand", "Predicted waits: no job history for this fleet.").into(lang))

@@ -96,15 +96,37 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def job_history(args: argparse.Namespace):
+def job_history(args: argparse.Namespace, err=None):
     """The jobs the what-if learned from, for the appendix (the board's and --dry-run's source):
-    the demo fleet's synthetic history; None for a real fleet, whose console reads no job
-    history of its own yet (the appendix then says it names no period)."""
-    if not args.demo:
-        return None
-    from console.sources.demo.fleet import SimFleet
+    the demo fleet's synthetic history; on a fleet file with a [slurm] table (unless
+    --no-slurm), sacct's last days as the board reads them; else None (the appendix then says
+    it names no period). A sacct that cannot be read is said on `err` and gives None."""
+    if args.demo:
+        from console.sources.demo.fleet import SimFleet
 
-    return SimFleet.build(args.demo, seed=args.seed).job_history_source()()
+        return SimFleet.build(args.demo, seed=args.seed).job_history_source()()
+    if args.no_slurm or not args.inventory:
+        return None
+    from console.inventory.loader import load_inventory
+
+    inventory = load_inventory(args.inventory)
+    if inventory.slurm is None:
+        return None
+    from console.capacity.backends.slurm_setup import slurm_options_for, slurm_runner
+    from console.scheduler.job_history import fleet_history_source
+    from console.whatif.effect import HistoryUnavailable
+
+    options = slurm_options_for(inventory, args.slurm_local)
+    quota = inventory.slurm.get("quota") if inventory.slurm.get("mode") == "quota" else None
+    runner = slurm_runner(options)
+    try:
+        return fleet_history_source(runner, inventory, options.partitions,
+                                    quota["partition"] if quota else None)()
+    except HistoryUnavailable as exc:
+        (err or sys.stderr).write(f"report: {exc}\n")
+        return None
+    finally:
+        runner.close()
 
 
 def slurm_books(args: argparse.Namespace, period: Period, tz: ZoneInfo):

@@ -23,6 +23,7 @@ SLURM_KEYS = (
     "keep_versions",
     "mode",
     "quota",
+    "history_days",
 )
 QUOTA_KEYS = ("partition", "borrow_qos", "grace_time", "qos")
 MODES = ("nodes", "quota")
@@ -64,6 +65,10 @@ class SectionReader:
         if "identity_file" in table:
             value = self.get(table, keys, "identity_file", str, required=True)
             out["identity_file"] = str(self.path.absolute().parent / os.path.expanduser(value))
+        if "history_days" in table:  # how far back the what-if reads sacct
+            out["history_days"] = self.get(table, keys, "history_days", int)
+            if not 1 <= out["history_days"] <= 366:
+                self.fail((*keys, "history_days"), "history_days must be 1–366")
         if "keep_versions" in table:
             out["keep_versions"] = self.get(table, keys, "keep_versions", int)
             if not 0 <= out["keep_versions"] <= 100:

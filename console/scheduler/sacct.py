@@ -18,7 +18,11 @@ from datetime import UTC, datetime
 from console.i18n.catalogue import translate
 
 FIELDS = ("JobID", "Account", "User", "QOS", "Partition", "AllocTRES", "Elapsed", "Submit",
-          "Eligible", "Start", "End", "State")
+          "Eligible", "Start", "End", "State", "TimelimitRaw", "ReqTRES")
+# what the books asked for before the what-if needed the time limit and the GPUs asked
+# (the -P captures in tests/unit/scheduler hold these twelve)
+BOOK_FIELDS = FIELDS[:12]
+UNLIMITED_MINUTES = 0xFFFFFFFE  # Slurm's INFINITE (and NO_VAL above it) in TimelimitRaw
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
 _GPU_TRES = re.compile(r"(?:^|,)gres/gpu=(\d+)(?:,|$)")
 _ELAPSED = re.compile(r"^(?:(\d+)-)?(?:(\d+):)?(\d+):(\d+)$")
@@ -42,6 +46,8 @@ class JobRecord:
     start: float | None
     end: float | None  # None while it runs
     state: str  # COMPLETED, RUNNING, CANCELLED (without "by 0"), …
+    limit_s: float | None = None  # its time limit; None: unlimited, or not asked for
+    req_gpus: int = 0  # gres/gpu in ReqTRES (what a job that never started asked for)
 
     def gpu_seconds(self, t0: float, t1: float, now: float) -> float:
         """GPU-seconds allocated inside [t0, t1): a running job counts up to `now`."""
@@ -90,23 +96,32 @@ def gpus_of(tres: str) -> int:
     return int(m.group(1)) if m else 0
 
 
-def parse_sacct_text(text: str) -> list[JobRecord]:
-    """`sacct -P -n --format=<FIELDS>` lines."""
+def limit_seconds(minutes: str) -> float | None:
+    """TimelimitRaw: minutes; "UNLIMITED", "Partition_Limit" or Slurm's INFINITE: None."""
+    minutes = minutes.strip()
+    if not minutes.isdigit() or int(minutes) >= UNLIMITED_MINUTES or int(minutes) == 0:
+        return None
+    return int(minutes) * 60.0
+
+
+def parse_sacct_text(text: str, fields: Sequence[str] = FIELDS) -> list[JobRecord]:
+    """`sacct -P -n --format=<fields>` lines (FIELDS, as sacct_argv asks; or BOOK_FIELDS)."""
     out = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         cells = line.split("|")
-        if len(cells) != len(FIELDS):
+        if len(cells) != len(fields):
             raise SacctError(translate(
                 "Sacct", "sacct line {number}: {found} fields, expected {expected}: {line}").fill(
-                number=number, found=len(cells), expected=len(FIELDS), line=line[:120]))
-        row = dict(zip(FIELDS, cells, strict=True))
+                number=number, found=len(cells), expected=len(fields), line=line[:120]))
+        row = dict(zip(fields, cells, strict=True))
         out.append(JobRecord(
             row["JobID"], row["Account"].lower(), row["User"], row["QOS"], row["Partition"],
             gpus_of(row["AllocTRES"]), elapsed_seconds(row["Elapsed"]), _time(row["Submit"]),
             _time(row["Eligible"]), _time(row["Start"]), _time(row["End"]),
             row["State"].split()[0] if row["State"].strip() else "",
+            limit_seconds(row.get("TimelimitRaw", "")), gpus_of(row.get("ReqTRES", "")),
         ))
     return out
 
@@ -156,15 +171,25 @@ def parse_sacct_json(text: str) -> list[JobRecord]:
                          .fill(error=exc)) from exc
     out = []
     for job in jobs:
-        tres = (job.get("tres") or {}).get("allocated") or []
-        gpus = sum(int(t.get("count") or 0) for t in tres
-                   if t.get("type") == "gres" and t.get("name") == "gpu")
+        tres = job.get("tres") or {}
         times = job.get("time") or {}
+        limit = _number(times.get("limit"))  # minutes; unset or infinite: None
         out.append(JobRecord(
             _job_id(job), str(job.get("account") or "").lower(), str(job.get("user") or ""),
-            str(job.get("qos") or ""), str(job.get("partition") or ""), gpus,
+            str(job.get("qos") or ""), str(job.get("partition") or ""),
+            _gpus(tres.get("allocated")),
             int(_number(times.get("elapsed")) or 0), _epoch(times.get("submission")),
             _epoch(times.get("eligible")), _epoch(times.get("start")), _epoch(times.get("end")),
             _state(job),
+            limit * 60.0 if limit and limit < UNLIMITED_MINUTES else None,
+            _gpus(tres.get("requested")),
         ))
     return out
+
+
+def _gpus(tres: object) -> int:
+    """gres/gpu in a JSON TRES list; typed entries ("gpu:a100") are counted in the plain one."""
+    if not isinstance(tres, list):
+        return 0
+    return sum(int(t.get("count") or 0) for t in tres
+               if isinstance(t, dict) and t.get("type") == "gres" and t.get("name") == "gpu")

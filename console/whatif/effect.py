@@ -5,6 +5,7 @@ The board's preview, its tooltip and `rebalance --dry-run` all say it from here,
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping
 
@@ -17,6 +18,19 @@ from console.whatif.quota_predict import QuotaScene
 from console.whatif.rank import Ranked, Touched, sectors_changed
 
 HistorySource = Callable[[], JobHistory | None]
+
+
+class HistoryUnavailable(Exception):
+    """A history source that could not read its jobs (slurmdbd down, hanging, or answering what
+    cannot be read): `phrase` says so, for the board and the commands to show instead of a
+    prediction."""
+
+    def __init__(self, phrase) -> None:
+        super().__init__(str(phrase))
+        self.phrase = phrase
+
+    def text(self, lang: str) -> str:
+        return say(self.phrase, lang)
 
 
 def plan_effect(
@@ -198,16 +212,33 @@ def touched_line(t: Touched, lang: str) -> str:
 
 class CachedHistory:
     """A history source that reads (or makes) the history once per hour: a drag on the board
-    must not re-read sacct."""
+    must not re-read sacct. A read that failed (HistoryUnavailable) is not retried for
+    RETRY_S, so a hanging slurmdbd costs one timeout, not one per plan drawn. Callers on
+    several threads (the forecast and the recommendations) wait for one read."""
+
+    RETRY_S = 300.0
 
     def __init__(self, make: Callable[[float], JobHistory | None], clock=time.time) -> None:
         self._make, self._clock = make, clock
         self._key: float | None = None
         self._value: JobHistory | None = None
+        self._failed: tuple[float, HistoryUnavailable] | None = None
+        self._lock = threading.Lock()
 
     def __call__(self) -> JobHistory | None:
-        now = self._clock()
-        key = now - now % 3600
-        if key != self._key:
-            self._value, self._key = self._make(key), key
-        return self._value
+        with self._lock:
+            now = self._clock()
+            if self._failed is not None:
+                when, problem = self._failed
+                if now - when < self.RETRY_S:
+                    raise problem
+                self._failed = None
+            key = now - now % 3600
+            if key != self._key:
+                try:
+                    value = self._make(key)
+                except HistoryUnavailable as exc:
+                    self._failed = (now, exc)
+                    raise
+                self._value, self._key = value, key
+            return self._value

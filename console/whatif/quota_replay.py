@@ -57,51 +57,102 @@ def quota_replay(
     """Schedule `jobs` (every sector, sorted by submit) on a partition of `capacity` GPUs.
     `caps`: each sector's GPU cap (None: no limit but the partition's). `borrow`: a borrow QOS
     is configured; `grace_s` its GraceTime; `dispatch_s` as in replay.replay."""
+    return replay_columns(Columns.of(jobs), capacity, caps, start, horizon, borrow, grace_s,
+                          dispatch_s)
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """The jobs as the replay reads them, one list per field, sorted by submit; `sec` numbers
+    the sectors as SECTORS orders them. The bootstrap builds these straight from a history's
+    (quota_predict.py) without making a Job per resampled job."""
+
+    sec: list[int]
+    gpus: list[int]
+    submit: list[float]
+    run_s: list[float]
+    limit_s: list[float]
+
+    @classmethod
+    def of(cls, jobs: Sequence[Job]) -> Columns:
+        index = {s: k for k, s in enumerate(SECTORS)}
+        return cls([index[j.sector] for j in jobs], [j.gpus for j in jobs],
+                   [j.submit for j in jobs], [j.run_s for j in jobs], [j.limit_s for j in jobs])
+
+
+def replay_columns(
+    jobs: Columns,
+    capacity: int,
+    caps: Mapping[Sector, int | None],
+    start: float,
+    horizon: float,
+    borrow: bool = False,
+    grace_s: float = 0.0,
+    dispatch_s: float = 0.0,
+) -> QuotaReplay:
+    """quota_replay on jobs already in columns."""
     limit = {s: capacity if caps.get(s) is None else max(0, int(caps[s])) for s in SECTORS}
     return _Run(jobs, capacity, limit, start, horizon, borrow, grace_s, dispatch_s).go()
 
 
 class _Run:
-    def __init__(self, jobs, capacity, limit, start, horizon, borrow, grace_s, dispatch_s):
-        self.jobs, self.capacity, self.limit = jobs, capacity, limit
+    """One replay, over plain lists with the sectors numbered: reading Job attributes and
+    Sector-keyed dicts once per event was most of the replay's time (the quota forecast runs
+    26 replays of ~10,000 jobs)."""
+
+    def __init__(self, jobs: Columns, capacity, limit, start, horizon, borrow, grace_s,
+                 dispatch_s):
+        self.n, self.capacity = len(jobs.submit), capacity
+        self.sec, self.gpus, self.submit = jobs.sec, jobs.gpus, jobs.submit
+        self.run_s, self.limit_s = jobs.run_s, jobs.limit_s
+        self.cap = [limit[s] for s in SECTORS]
+        # held by its cap while its sector's own GPUs exceed this (cap - ask): one comparison
+        # per queued job and pass, and most queued jobs are held
+        self.held_above = [self.cap[s] - g for s, g in zip(self.sec, self.gpus, strict=True)]
         self.start_t, self.horizon = start, horizon
         self.borrow, self.grace_s, self.dispatch_s = borrow, grace_s, dispatch_s
-        n = len(jobs)
+        n, k = self.n, len(SECTORS)
         self.started = [-1.0] * n  # start of the run that counts (the last one)
         self.how = [_OWN] * n
         self.ends: list[tuple[float, int, int]] = []  # heap (end, job, run number)
         self.run_no = [0] * n  # a run cut short leaves its end in the heap: stale by number
         self.running: dict[int, float] = {}  # job → when its time limit ends
         self.free = capacity
-        self.own = {s: 0 for s in SECTORS}  # GPUs held under each sector's own QOS
+        self.own = [0] * k  # GPUs held under each sector's own QOS
         self.reclaimable = 0  # GPUs borrowers hold (an owner's job may take them back)
-        self.waiting = {s: 0 for s in SECTORS}  # jobs in the queue, per sector
-        self.busy = {s: 0.0 for s in SECTORS}
-        self.borrowed = {s: 0.0 for s in SECTORS}
-        self.preempted = {s: 0 for s in SECTORS}
+        self.waiting = [0] * k  # jobs in the queue, per sector
+        self.busy = [0.0] * k
+        self.borrowed = [0.0] * k
+        self.preempted = [0] * k
         self.lost = 0.0
-        self.queue_area = {s: 0.0 for s in SECTORS}
+        self.queue_area = [0.0] * k
 
     def go(self) -> QuotaReplay:
-        jobs, n = self.jobs, len(self.jobs)
-        fits = [j.gpus <= (self.capacity if self.borrow else self.limit[j.sector]) for j in jobs]
-        fits = [f and j.gpus <= self.capacity for f, j in zip(fits, jobs, strict=True)]
+        n, submit, gpus, sec = self.n, self.submit, self.gpus, self.sec
+        room = self.capacity if self.borrow else None
+        fits = [g <= (room if room is not None else self.cap[s]) and g <= self.capacity
+                for g, s in zip(gpus, sec, strict=True)]
         queue: list[int] = []
+        ends, waiting, area, horizon = self.ends, self.waiting, self.queue_area, self.horizon
+        sectors = range(len(waiting))
         next_arrival, now, inf = 0, self.start_t, float("inf")
         while True:
-            arrival_t = jobs[next_arrival].submit if next_arrival < n else inf
-            t = min(arrival_t, self.ends[0][0] if self.ends else inf)
-            until = min(t, self.horizon)
-            for s, count in self.waiting.items():
-                self.queue_area[s] += count * (until - now)
-            if t >= self.horizon:
+            t = submit[next_arrival] if next_arrival < n else inf
+            if ends and ends[0][0] < t:
+                t = ends[0][0]
+            span = (t if t < horizon else horizon) - now
+            for s in sectors:
+                if waiting[s]:  # a sector with none waiting adds 0.0: skipping it is exact
+                    area[s] += waiting[s] * span
+            if t >= horizon:
                 break
             now = t
-            self._finish_until(t)
-            while next_arrival < n and jobs[next_arrival].submit <= t:
+            if ends and ends[0][0] <= t:
+                self._finish_until(t)
+            while next_arrival < n and submit[next_arrival] <= t:
                 if fits[next_arrival]:
                     queue.append(next_arrival)
-                    self.waiting[jobs[next_arrival].sector] += 1
+                    waiting[sec[next_arrival]] += 1
                 next_arrival += 1
             if queue and (self.free > 0 or self.reclaimable > 0):
                 queue = self._schedule(queue, t)
@@ -110,40 +161,54 @@ class _Run:
     # -- the pool ---------------------------------------------------------------------------------
 
     def _start(self, i: int, t: float, how: int, delay: float = 0.0) -> None:
-        job = self.jobs[i]
-        if job.submit < t:  # it waited: it starts once the scheduler has noticed the room
+        if self.submit[i] < t:  # it waited: it starts once the scheduler has noticed the room
             delay = max(delay, self.dispatch_s)
-        self.started[i], self.how[i] = t + delay, how
-        self.waiting[job.sector] -= 1
-        self.free -= job.gpus
+        begin = t + delay
+        self.started[i], self.how[i] = begin, how
+        s, g = self.sec[i], self.gpus[i]
+        self.waiting[s] -= 1
+        self.free -= g
         if how == _OWN:
-            self.own[job.sector] += job.gpus
+            self.own[s] += g
         else:
-            self.reclaimable += job.gpus
+            self.reclaimable += g
         self.run_no[i] += 1
-        self.running[i] = t + delay + job.limit_s
-        heapq.heappush(self.ends, (t + delay + job.run_s, i, self.run_no[i]))
+        self.running[i] = begin + self.limit_s[i]
+        heapq.heappush(self.ends, (begin + self.run_s[i], i, self.run_no[i]))
 
     def _finish_until(self, t: float) -> None:
-        while self.ends and self.ends[0][0] <= t:
-            end, i, number = heapq.heappop(self.ends)
-            if number != self.run_no[i] or i not in self.running:
+        # _account and _release inlined: a job ends at about every other event
+        ends, run_no, running, pop = self.ends, self.run_no, self.running, heapq.heappop
+        started, how, gpus, sec, own = self.started, self.how, self.gpus, self.sec, self.own
+        busy, borrowed, horizon = self.busy, self.borrowed, self.horizon
+        while ends and ends[0][0] <= t:
+            end, i, number = pop(ends)
+            if number != run_no[i] or i not in running:
                 continue  # a run cut short by preemption meanwhile
-            self._account(i, end)
-            self._release(i)
+            g, s, begun = gpus[i], sec[i], started[i]
+            gpu_s = g * max(0.0, min(end, horizon) - min(begun, horizon))
+            del running[i]
+            self.free += g
+            if how[i] == _OWN:
+                busy[s] += gpu_s
+                own[s] -= g
+            else:
+                borrowed[s] += gpu_s
+                self.reclaimable -= g
 
     def _release(self, i: int) -> None:
         del self.running[i]
-        self.free += self.jobs[i].gpus
+        g = self.gpus[i]
+        self.free += g
         if self.how[i] == _OWN:
-            self.own[self.jobs[i].sector] -= self.jobs[i].gpus
+            self.own[self.sec[i]] -= g
         else:
-            self.reclaimable -= self.jobs[i].gpus
+            self.reclaimable -= g
 
     def _account(self, i: int, end: float) -> None:
-        job, begun = self.jobs[i], self.started[i]
-        gpu_s = job.gpus * max(0.0, min(end, self.horizon) - min(begun, self.horizon))
-        (self.borrowed if self.how[i] == _BORROW else self.busy)[job.sector] += gpu_s
+        begun, horizon = self.started[i], self.horizon
+        gpu_s = self.gpus[i] * max(0.0, min(end, horizon) - min(begun, horizon))
+        (self.borrowed if self.how[i] == _BORROW else self.busy)[self.sec[i]] += gpu_s
 
     def _borrowers(self) -> list[int]:
         return [i for i in self.running if self.how[i] == _BORROW]
@@ -154,59 +219,86 @@ class _Run:
         for i in sorted(self._borrowers(), key=lambda i: -self.started[i]):
             if gpus <= 0:
                 break
-            job = self.jobs[i]
             stop = t + self.grace_s
             self._account(i, stop)
-            self.lost += job.gpus * max(0.0, min(stop, self.horizon) - self.started[i])
+            self.lost += self.gpus[i] * max(0.0, min(stop, self.horizon) - self.started[i])
             self._release(i)
-            self.preempted[job.sector] += 1
+            self.preempted[self.sec[i]] += 1
             self.started[i] = -1.0
-            self.waiting[job.sector] += 1
-            gpus -= job.gpus
+            self.waiting[self.sec[i]] += 1
+            gpus -= self.gpus[i]
             requeued.append(i)
 
     # -- the policy -------------------------------------------------------------------------------
 
     def _schedule(self, queue: list[int], t: float) -> list[int]:
-        jobs, kept, requeued = self.jobs, [], []
+        # _start inlined, the pool's counters in locals (written back before any call that
+        # reads them): this loop runs at every event
+        gpus, sec, limit_s, own = self.gpus, self.sec, self.limit_s, self.own
+        submit, run_s, started, how, run_no = (self.submit, self.run_s, self.started, self.how,
+                                               self.run_no)
+        waiting, running, ends, dispatch_s = self.waiting, self.running, self.ends, self.dispatch_s
+        free, reclaimable, push = self.free, self.reclaimable, heapq.heappush
+        kept: list[int] = []
+        requeued: list[int] = []
         shadow, spare, reserved = float("inf"), 0, False
         tried = 0  # jobs held by their cap are skipped at once (the main scheduling loop
         # sees past them to every job), so they do not use up the backfill depth
-        for i in queue:
-            job = jobs[i]
-            if self.own[job.sector] + job.gpus > self.limit[job.sector] or tried >= BACKFILL_DEPTH:
+        held_above = self.held_above
+        for at, i in enumerate(queue):
+            if free == 0 and (reserved or reclaimable == 0):
+                # nothing more can start or preempt in this pass (the first job not held by
+                # its cap would only take the reservation, which no later job could use)
+                kept += queue[at:]
+                break
+            s = sec[i]
+            if own[s] > held_above[i] or tried >= BACKFILL_DEPTH:
                 kept.append(i)  # held by its cap (QOSGrpGRES): the borrow pass may run it
                 continue
+            g = gpus[i]
             tried += 1
-            if job.gpus <= self.free:
-                ends_in_time = t + job.limit_s <= shadow
-                if not reserved or ends_in_time or job.gpus <= spare:
-                    self._start(i, t, _OWN)
+            if g <= free:
+                ends_in_time = t + limit_s[i] <= shadow
+                if not reserved or ends_in_time or g <= spare:
+                    begin = t + dispatch_s if submit[i] < t else t  # as _start does
+                    started[i], how[i] = begin, _OWN
+                    waiting[s] -= 1
+                    free -= g
+                    own[s] += g
+                    run_no[i] += 1
+                    running[i] = begin + limit_s[i]
+                    push(ends, (begin + run_s[i], i, run_no[i]))
                     if reserved and not ends_in_time:
-                        spare -= job.gpus
+                        spare -= g
                     continue
-            elif not reserved and job.gpus <= self.free + self.reclaimable:
-                self._preempt(job.gpus - self.free, t, requeued)
+            elif not reserved and g <= free + reclaimable:
+                self.free = free
+                self._preempt(g - free, t, requeued)
                 self._start(i, t, _OWN, delay=self.grace_s)
+                free, reclaimable = self.free, self.reclaimable
                 continue
             if not reserved:
-                shadow, spare = self._shadow(job.gpus, t)
+                self.free = free
+                shadow, spare = self._shadow(g, t)
                 reserved = True
             kept.append(i)
+        self.free = free
         if requeued:  # back in the queue by their first submit time
             kept += requeued
-            kept.sort(key=lambda i: (jobs[i].submit, i))
-        if self.borrow and self.free > 0:
+            kept.sort(key=lambda i: (submit[i], i))
+        if self.borrow and free > 0:
             kept = self._borrow_pass(kept, t)
         return kept
 
     def _borrow_pass(self, queue: list[int], t: float) -> list[int]:
         """Jobs held by their cap run on GPUs nobody holds, preemptible (the borrow QOS)."""
-        kept = []
-        for i in queue:
-            job = self.jobs[i]
-            at_cap = self.own[job.sector] + job.gpus > self.limit[job.sector]
-            if at_cap and job.gpus <= self.free:
+        gpus, sec, own, held_above = self.gpus, self.sec, self.own, self.held_above
+        kept: list[int] = []
+        for at, i in enumerate(queue):
+            if self.free == 0:  # no GPU left for any borrower in this pass
+                kept += queue[at:]
+                break
+            if own[sec[i]] > held_above[i] and gpus[i] <= self.free:
                 self._start(i, t, _BORROW)
             else:
                 kept.append(i)
@@ -217,7 +309,7 @@ class _Run:
         preempted, so their GPUs count as free), and the GPUs beyond those then."""
         avail = self.free + self.reclaimable
         ends = sorted(
-            (end, self.jobs[i].gpus) for i, end in self.running.items() if self.how[i] == _OWN
+            (end, self.gpus[i]) for i, end in self.running.items() if self.how[i] == _OWN
         )
         for end, held in ends:
             avail += held
@@ -226,29 +318,32 @@ class _Run:
         return float("inf"), 0
 
     def _result(self, fits: list[bool]) -> QuotaReplay:
-        jobs, span = self.jobs, self.horizon - self.start_t
+        span, horizon = self.horizon - self.start_t, self.horizon
         for i in list(self.running):
-            self._account(i, self.horizon)
-        out = {}
-        for s in SECTORS:
-            mine = [i for i in range(len(jobs)) if jobs[i].sector is s]
-            waits = tuple(
-                (self.started[i] if 0 <= self.started[i] < self.horizon else self.horizon)
-                - jobs[i].submit
-                for i in mine
-                if fits[i]
-            )
-            unstarted = sum(1 for i in mine if fits[i] and self.started[i] < 0)
-            out[s] = Replay(
-                waits,
-                unstarted,
-                sum(1 for i in mine if not fits[i]),
-                self.busy[s],  # under its own QOS: utilisation is of its cap
-                self.queue_area[s],
-                span,
-                self.limit[s],
-            )
-        return QuotaReplay(out, dict(self.preempted), dict(self.borrowed), self.lost)
+            self._account(i, horizon)
+        k = len(SECTORS)
+        waits: list[list[float]] = [[] for _ in range(k)]
+        unstarted, too_big = [0] * k, [0] * k
+        for i in range(self.n):  # in submit order, as the waits are kept
+            s = self.sec[i]
+            if not fits[i]:
+                too_big[s] += 1
+                continue
+            begun = self.started[i]
+            waits[s].append((begun if 0 <= begun < horizon else horizon) - self.submit[i])
+            if begun < 0:
+                unstarted[s] += 1
+        out = {
+            sector: Replay(tuple(waits[s]), unstarted[s], too_big[s], self.busy[s],
+                           self.queue_area[s], span, self.cap[s])
+            for s, sector in enumerate(SECTORS)
+        }
+        return QuotaReplay(
+            out,
+            {sector: self.preempted[s] for s, sector in enumerate(SECTORS)},
+            {sector: self.borrowed[s] for s, sector in enumerate(SECTORS)},
+            self.lost,
+        )
 
 
 def fit_quota_dispatch(

@@ -3403,6 +3403,10 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>각 계획을 부문들의 지난 작업으로 다시 돌려 보는 중…</translation>
     </message>
     <message>
+        <source>In the planner&apos;s order.</source>
+        <translation>플래너의 순서대로입니다.</translation>
+    </message>
+    <message>
         <source>No job history for this fleet: in the planner&apos;s order, no prediction.</source>
         <translation>이 장비군에는 작업 이력이 없습니다: 플래너의 순서대로이며 예측은 없습니다.</translation>
     </message>
@@ -5589,6 +5593,14 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
     <message>
         <source>{jobs} jobs in {days} days</source>
         <translation>{days}일 동안 작업 {jobs}개</translation>
+    </message>
+    <message>
+        <source>sacct: {why}</source>
+        <translation>sacct: {why}</translation>
+    </message>
+    <message>
+        <source>Slurm&apos;s accounting could not be read, so no wait is predicted: {error}</source>
+        <translation>Slurm 회계 기록(sacct)을 읽을 수 없어 대기 시간을 예측하지 않습니다: {error}</translation>
     </message>
 </context>
 </TS>

@@ -54,7 +54,8 @@ ALLOWED: dict[str, set[str]] = {
     # the scheduler's books: Slurm's commands through the capacity backends' runners; the
     # access policy (settings) before reconciling accounts; SchedulerJobs (fleet); the per-job
     # usage store efficiency reads (history)
-    "scheduler": {"vocabulary", "inventory", "capacity", "fleet", "settings", "history"},
+    "scheduler": {"vocabulary", "inventory", "capacity", "fleet", "settings", "history"}
+    | {"whatif"},  # sacct's jobs as the what-if's JobHistory (scheduler/job_history.py)
     # the Prometheus source also reads serve's book counters back into the history's rows
     "sources": {"vocabulary", "inventory", "fleet", "telemetry", "capacity", "node-side"}
     | {"whatif", "history"},
@@ -77,7 +78,8 @@ ALLOWED: dict[str, set[str]] = {
     "widgets.alerts": {"vocabulary", "settings", "alerts", "widgets.common"},
     "widgets.capacity": {"vocabulary", "settings", "capacity", "widgets.common", "widgets.fleet"}
     | {"widgets.history", "whatif"},
-    "widgets.reports": {"vocabulary", "settings", "reports", "widgets.common"},
+    "widgets.reports": {"vocabulary", "settings", "reports", "widgets.common"}
+    | {"whatif"},  # a job history that cannot be read (HistoryUnavailable) leaves the appendix
     # the two front-ends: the wiring hands them its services and options
     "widgets.kiosk": {"vocabulary", "settings", "alerts", "fleet", "wiring", "widgets.common"}
     | {"widgets.fleet", "widgets.history"}

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from console.capacity.planner import Recommendation
 from console.fleet.model import Sector
-from console.whatif.effect import method_text, ranked_lines
+from console.whatif.effect import HistoryUnavailable, method_text, ranked_lines
 from console.whatif.jobs import JobHistory
 from console.whatif.rank import Ranked, rank_by_wait
 from widgets.common.labels import ui_language
@@ -38,6 +38,7 @@ class RecommendationList(QWidget):
         self.recommendations: list[Recommendation] = []
         self.ranked: list[Ranked] | None = None
         self.history: JobHistory | None = None
+        self.problem: HistoryUnavailable | None = None  # why the source had no history
         self.generation = 0
         self.state = "idle"  # idle | ranking | ranked | no-history
         self.buttons: list[QPushButton] = []
@@ -85,9 +86,12 @@ class RecommendationList(QWidget):
         after_of = {id(r): a for r, a in zip(recs, afters, strict=True)}
 
         def work() -> None:
-            history = source()
+            try:
+                history = source()
+            except HistoryUnavailable as exc:  # sacct down, hanging or unreadable: say so
+                history = exc
             ranked = None
-            if history is not None:
+            if history is not None and not isinstance(history, HistoryUnavailable):
                 ranked = rank_by_wait(
                     recs, history, before, lambda r: after_of[id(r)], guarantees=guarantees
                 )
@@ -109,7 +113,8 @@ class RecommendationList(QWidget):
     def _ranked(self, generation: int, ranked, history) -> None:
         if generation != self.generation:
             return
-        self.ranked, self.history = ranked, history
+        self.problem = history if isinstance(history, HistoryUnavailable) else None
+        self.ranked, self.history = ranked, (None if self.problem else history)
         self.state = "ranked" if ranked is not None else "no-history"
         self._render()
 
@@ -135,6 +140,8 @@ class RecommendationList(QWidget):
             return
         if self.state == "ranking":
             note = self.tr("Replaying each plan against the sectors' past jobs…")
+        elif self.state == "no-history" and self.problem is not None:
+            note = self.problem.text(lang) + " " + self.tr("In the planner's order.")
         elif self.state == "no-history":
             note = self.tr("No job history for this fleet: in the planner's order, no prediction.")
         else:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from console.capacity.service import Preview
 from console.fleet.model import SECTORS, Sector
-from console.whatif.effect import effect_lines, method_text, plan_effect
+from console.whatif.effect import HistoryUnavailable, effect_lines, method_text, plan_effect
 from console.whatif.jobs import JobHistory
 from console.whatif.quota_predict import QuotaScene, compare_quota
 from widgets.common.labels import ui_language
@@ -43,6 +43,7 @@ class WaitForecast(QWidget):
         self.generation = 0
         self.effect: Mapping[Sector, object] | None = None
         self.history: JobHistory | None = None
+        self.problem: HistoryUnavailable | None = None  # why the source had no history
         self._pending: Callable[[JobHistory], Mapping] | None = None  # the draft's replay
         self.scene: QuotaScene | None = None  # quota mode: the tooltip says so
         self._asked: tuple | None = None  # the caps last replayed (quota mode)
@@ -97,8 +98,12 @@ class WaitForecast(QWidget):
         compute, generation, source = self._pending, self.generation, self.history_source
 
         def work() -> None:
-            history = source()
-            effect = compute(history) if history is not None else None
+            try:
+                history = source()
+            except HistoryUnavailable as exc:  # sacct down, hanging or unreadable: say so
+                history = exc
+            unavailable = isinstance(history, HistoryUnavailable)
+            effect = compute(history) if history is not None and not unavailable else None
             with contextlib.suppress(RuntimeError):  # the board was closed meanwhile
                 self.computed.emit(generation, effect, history)  # queued to the GUI thread
 
@@ -115,7 +120,8 @@ class WaitForecast(QWidget):
     def _show(self, generation: int, effect, history) -> None:
         if generation != self.generation:
             return  # an older draft's answer
-        self.effect, self.history = effect, history
+        self.problem = history if isinstance(history, HistoryUnavailable) else None
+        self.effect, self.history = effect, (None if self.problem else history)
         self._state = "shown" if effect is not None else "no-history"
         self.retranslate()
 
@@ -128,6 +134,8 @@ class WaitForecast(QWidget):
             self.body.setText(self.tr("Make a plan to see what it does to each sector's queue."))
         elif self._state == "computing":
             self.body.setText(self.tr("Replaying the sectors' past jobs…"))
+        elif self._state == "no-history" and self.problem is not None:
+            self.body.setText(self.problem.text(lang))
         elif self._state == "no-history":
             self.body.setText(self.tr("No job history for this fleet: no prediction."))
         else:

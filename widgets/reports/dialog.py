@@ -246,6 +246,14 @@ class ReportDialog(QDialog):
         signals, history, settings = self._signals, self.history_path, self.settings
         energy, jobs, scheduler, tz = self.energy, self.job_history, self.scheduler, self.tz
 
+        def job_history():  # sacct that cannot be read: the report goes on without it
+            from console.whatif.effect import HistoryUnavailable
+
+            try:
+                return jobs() if jobs is not None else None
+            except HistoryUnavailable:
+                return None
+
         def work() -> None:  # on the pool thread: plain values in, signals out
             from console.reports.make import make_report
             from console.reports.request import EmptyPeriod
@@ -264,7 +272,7 @@ class ReportDialog(QDialog):
                     settings,
                     progress=signals.progress.emit,
                     energy=energy,
-                    job_history=jobs() if jobs is not None else None,
+                    job_history=job_history(),
                     slurm=slurm,
                 )
             except Exception as exc:  # shown in the dialog; the pool thread must live on

@@ -8,6 +8,7 @@
     slurm_conf = "/etc/slurm/slurm.conf"      # SLURM_CONF for the commands
     include_file = "/etc/slurm/hangang-partitions.conf"   # rewritten on every move
     keep_versions = 5                         # previous include files kept (.1 … .5)
+    history_days = 30                         # days of sacct the what-if learns from
     [slurm.partitions]                        # sector → partition (default: the sector name)
     public = "public"
 

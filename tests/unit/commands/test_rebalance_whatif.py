@@ -117,3 +117,27 @@ def test_quota_dry_run_in_korean(capsys, tmp_path):
     code, out = run(capsys, tmp_path, "--mode", "quota", "--move-cap", "8:private:public",
                     "--override", "see the waits first", "--dry-run", "--lang", "ko")
     assert code == 0 and "상한에 따른 예상 대기" in out and "p90 대기" in out, out
+
+
+def test_a_sacct_that_cannot_be_read_is_said_in_place_of_the_waits(capsys, tmp_path,
+                                                                   monkeypatch):
+    """A real fleet's history comes from sacct (console/scheduler/job_history.py): slurmdbd
+    down is said where the predicted waits would be, and the dry run still ends well."""
+    from console.scheduler.books import AccountMap
+    from console.scheduler.job_history import sacct_history_source
+    from tests.unit.scheduler.test_job_history import DOWN, fake_sacct
+
+    real_setup = rebalance.open_capacity
+    runner = fake_sacct(tmp_path, DOWN)
+
+    def on_sacct(args, kiosk=False):
+        svc = real_setup(args, kiosk)
+        svc.job_history = sacct_history_source(runner, AccountMap.from_inventory(None, {}))
+        return svc
+
+    monkeypatch.setattr(rebalance, "open_capacity", on_sacct)
+    code, out = run(capsys, tmp_path / "data", "--set", "public=136,interest=152", "--dry-run",
+                    "--lang", "en")
+    assert code == 0, out
+    assert "Slurm's accounting could not be read, so no wait is predicted" in out, out
+    assert "Connection refused" in out and "p90 wait" not in out

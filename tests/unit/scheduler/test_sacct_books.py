@@ -18,6 +18,7 @@ from console.fleet.model import Organisation, Sector
 from console.inventory.model import Inventory, NodeSpec
 from console.scheduler.books import AccountMap, books, percentile
 from console.scheduler.sacct import (
+    BOOK_FIELDS,
     JobRecord,
     SacctError,
     elapsed_seconds,
@@ -36,7 +37,7 @@ def at(hms: str) -> float:
 
 
 def test_text_and_json_read_the_same_jobs():
-    text = parse_sacct_text((HERE / "sacct-22.05.txt").read_text())
+    text = parse_sacct_text((HERE / "sacct-22.05.txt").read_text(), BOOK_FIELDS)
     data = parse_sacct_json((HERE / "sacct-22.05.json").read_text())
     assert sorted(text, key=lambda j: j.job_id) == sorted(data, key=lambda j: j.job_id)
     by_id = {j.job_id: j for j in text}
@@ -63,7 +64,8 @@ def test_elapsed(text, seconds):
 
 def test_bad_output_says_which_line():
     with pytest.raises(SacctError, match="line 2"):
-        parse_sacct_text("1|a|root|normal|public|gres/gpu=1|00:00:01|x|x|x|x|COMPLETED\n1|2|3\n")
+        parse_sacct_text(
+            "1|a|root|normal|public|gres/gpu=1|00:00:01|x|x|x|x|COMPLETED|60|gres/gpu=1\n1|2|3\n")
     with pytest.raises(SacctError, match="--json"):
         parse_sacct_json("{}")
 
@@ -80,7 +82,7 @@ def inventory() -> Inventory:
 
 
 def test_books_charge_by_account_then_partition_and_clip_to_the_period():
-    jobs = parse_sacct_text((HERE / "sacct-22.05.txt").read_text())
+    jobs = parse_sacct_text((HERE / "sacct-22.05.txt").read_text(), BOOK_FIELDS)
     accounts = AccountMap.from_inventory(inventory(), {s: s.value for s in Sector})
     now = at("09:30:00")
     result = books(jobs, accounts, T0, T1, now)
@@ -154,7 +156,8 @@ def test_json_of_later_data_parsers_reads_too():
          "time": {"elapsed": 60, "submission": 100, "eligible": 100, "start": 130, "end": 190,
                   "limit": {"set": True, "infinite": False, "number": 60}},
          "tres": {"allocated": [{"type": "cpu", "name": "", "count": 4},
-                                {"type": "gres", "name": "gpu", "count": 2}]}},
+                                {"type": "gres", "name": "gpu", "count": 2}],
+                  "requested": [{"type": "gres", "name": "gpu", "count": 2}]}},
         {"job_id": 12, "account": "a", "user": "u", "qos": "q", "partition": "p",
          "array": {"job_id": 0, "task_id": unset}, "het": {"job_id": 0, "job_offset": unset},
          "state": {"current": ["PENDING"]}, "time": {"elapsed": 0, "submission": 200,
@@ -163,12 +166,12 @@ def test_json_of_later_data_parsers_reads_too():
     ]})
     done, waiting = parse_sacct_json(text)
     assert done == JobRecord("10_3", "int_flood", "kim", "normal", "interest", 2, 60, 100.0,
-                             100.0, 130.0, 190.0, "COMPLETED")
+                             100.0, 130.0, 190.0, "COMPLETED", limit_s=3600.0, req_gpus=2)
     assert waiting.job_id == "12" and waiting.start is None and waiting.state == "PENDING"
 
 
 def test_slurm_24_11_text_and_json_read_the_same_jobs():
-    text = parse_sacct_text((HERE / "sacct-24.11.txt").read_text())
+    text = parse_sacct_text((HERE / "sacct-24.11.txt").read_text(), BOOK_FIELDS)
     data = parse_sacct_json((HERE / "sacct-24.11.json").read_text())
     assert sorted(text, key=lambda j: j.job_id) == sorted(data, key=lambda j: j.job_id)
     by_id = {j.job_id: j for j in data}
