@@ -62,6 +62,7 @@ class NodeLink:
     # an unknown key an operator may trust: host, port, key, and "[host]:port" if a jump host's
     pending_key: tuple[str, int, paramiko.PKey, str | None] | None = None
     decoder: StreamDecoder | None = None  # this stream's protocol state (a v2 header)
+    proc: object | None = None  # the `ssh` process, on the OpenSSH transport (openssh_collector)
 
 
 @dataclass(frozen=True)
@@ -373,7 +374,7 @@ class SshCollector:
 
     def _check_watchdogs(self, now: float) -> None:
         for link in self.links.values():
-            if link.channel is None:
+            if link.channel is None and link.proc is None:
                 continue
             limit = self._watchdog_intervals * link.spec.interval
             if link.lines == 0:
