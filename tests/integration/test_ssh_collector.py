@@ -325,3 +325,36 @@ def test_jump_host_shares_one_bastion_connection(sshd_testbed_factory, collect, 
         assert len(collector._bastions) == 1
     # the inner nodes' sessions came through the bastion: sshd saw them dialled on their address
     assert all(s.info.hostname for s in (rec.samples(x.name)[0] for x in specs))
+
+
+def test_node_dying_mid_stream_is_reported_and_comes_back(sshd_testbed_factory, collect, tmp_path):
+    tb = sshd_testbed_factory(nodes=2)
+    known = tb.write_known_hosts(tmp_path / "known", tb.addresses)
+    _, rec = collect([spec(tb, "dies", tb.addresses[0]), spec(tb, "ok", tb.addresses[1])], known)
+    rec.wait(lambda: rec.samples("dies") and rec.samples("ok"), 30, "both live")
+    victims = tb.session_pids(tb.addresses[0])
+    assert victims
+    # the node's probe and its session die at once, as in a crash, while lines are flowing
+    doomed = [p for pid in victims for p in [psutil.Process(pid), *psutil.Process(pid).children(
+        recursive=True)]]
+    for process in doomed:
+        process.kill()
+    down = (NodeStatus.UNREACHABLE, NodeStatus.PROBE_ERROR)
+    rec.wait(lambda: any(e.status in down for e in rec.events("dies")), 15, "the death reported")
+    assert not any(e.status in down for e in rec.events("ok"))
+    count = len(rec.samples("dies"))
+    rec.wait(lambda: len(rec.samples("dies")) > count, 30, "the node back after reconnecting")
+
+
+def test_stop_leaves_no_process_and_no_session(sshd_testbed_factory, collect, tmp_path):
+    tb = sshd_testbed_factory(nodes=3)
+    known = tb.write_known_hosts(tmp_path / "known", tb.addresses)
+    collector, rec = collect([spec(tb, f"n{i}", a) for i, a in enumerate(tb.addresses)], known)
+    rec.wait(lambda: all(rec.samples(f"n{i}") for i in range(3)), 30, "all live")
+    mine = psutil.Process()
+    before = {c.pid for c in mine.children(recursive=True)}
+    collector.stop()
+    # nothing this collector started is left (its ssh processes and their jump hops), and
+    # every node's session on the server ends
+    assert not [c for c in mine.children(recursive=True) if c.name() == "ssh"], before
+    rec.wait(lambda: not any(tb.session_pids(a) for a in tb.addresses), 15, "sessions gone")
