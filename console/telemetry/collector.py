@@ -79,6 +79,8 @@ class _Failed:
 
 
 class SshCollector:
+    coalesce_s = COALESCE_S
+
     def __init__(
         self,
         specs: Sequence[NodeSpec],
@@ -174,7 +176,7 @@ class SshCollector:
                 else:
                     self._read(key.data, self._clock())
             if len(ready) > 1 or (ready and ready[0][0].data is not None):
-                time.sleep(COALESCE_S)  # meanwhile the transports' threads have the GIL
+                time.sleep(self.coalesce_s)  # meanwhile the transports' threads have the GIL
 
     def _drain_waker(self) -> None:
         try:

@@ -114,6 +114,11 @@ def refusal(stderr: str, route: Sequence[Hop]) -> tuple[NodeStatus, str, Hop | N
     if "Host key verification failed" in text:
         hop = _refused_hop(text, route)
         where = hop.key_entry if hop is not None else route[-1].key_entry
+        cert = re.search(r"Certificate invalid: ([^\n]+)", text)
+        if cert:  # ssh then judges the plain key (unknown); the paramiko path refuses outright
+            return (NodeStatus.HOSTKEY_CHANGED, translate(
+                "SSH", "{host}: host certificate refused{detail}; refusing to connect.").fill(
+                host=where, detail=f" ({cert[1].strip()})"), hop)
         found = _HOST_NEW.search(text)
         if found:
             kind = found.group(1).lower()
