@@ -37,8 +37,9 @@ def find_ssh() -> str | None:
 
 
 def _quoted(path: Path | str) -> str:
-    """A path as one ssh option word (ssh splits option values on spaces, honouring quotes)."""
-    text = str(path)
+    """A path as one ssh option word (ssh splits option values on spaces, honouring quotes,
+    and expands %-tokens in file names)."""
+    text = str(path).replace("%", "%%")
     return f'"{text}"' if any(c.isspace() for c in text) else text
 
 
@@ -77,7 +78,7 @@ def hop_options(
         argv += ["-o", f"{name}={value}"]
     for identity in hop.identities:
         if Path(identity).expanduser().is_file():
-            argv += ["-i", str(Path(identity).expanduser())]
+            argv += ["-i", str(Path(identity).expanduser()).replace("%", "%%")]
     return [*argv, "-p", str(hop.port), "-l", hop.user]
 
 

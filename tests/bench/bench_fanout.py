@@ -11,9 +11,9 @@ Client CPU is the client process's own plus its collector processes' (and, for (
 children's: utime + stime from /proc/PID/stat of every descendant found (psutil
 children(recursive=True)) just before the window, read at both ends; ssh lives through the
 window, so none is lost to reaping, and a reaped one is in its collector's cutime); node CPU
-is everything
-under the test sshd (sessions and probes). Each is divided by the node-samples received.
-(c) is measured in a steady window after every node has reported, and again including its start.
+is everything under the test sshd (sessions and probes). Each is divided by the node-samples
+received. (c) and (d) are measured in a steady window after every node has reported, and again
+including their start.
 
 The node side runs on CPU 1 and the console side on CPU 0 (where the machine has two), so one
 side cannot starve the other as it could not across a network.
