@@ -66,6 +66,7 @@ def hop_options(
         "ServerAliveInterval": str(ALIVE_INTERVAL_S),
         "ServerAliveCountMax": str(ALIVE_COUNT),
         "LogLevel": "ERROR",  # no "Warning: ..." chatter; refusals are errors and still shown
+        "Ciphers": "^aes128-gcm@openssh.com,aes256-gcm@openssh.com",
     }
     if hop.key_name and hop.key_name != hop.host:
         options["HostKeyAlias"] = hop.key_name

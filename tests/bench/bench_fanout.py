@@ -8,12 +8,11 @@ On one real sshd that answers as N nodes (tests/integration/sshd_testbed.py), in
   (d) openssh   the same with `[ssh] transport = "openssh"`: an `ssh` process per node
                 (console/telemetry/openssh_collector.py).
 Client CPU is the client process's own plus its collector processes' (and, for (d), their ssh
-children's: utime + stime from /proc/PID/stat of every descendant found (psutil
-children(recursive=True)) just before the window, read at both ends; ssh lives through the
-window, so none is lost to reaping, and a reaped one is in its collector's cutime); node CPU
-is everything under the test sshd (sessions and probes). Each is divided by the node-samples
-received. (c) and (d) are measured in a steady window after every node has reported, and again
-including their start.
+children's: the scheduler's run time from /proc/PID/schedstat of every descendant found
+(psutil children(recursive=True)) just before the window, read at both ends; ssh lives through
+the window, so none is lost to reaping); node CPU is everything under the test sshd (sessions
+and probes). Each is divided by the node-samples received. (c) and (d) are measured in a
+steady window after every node has reported, and again including their start.
 
 The node side runs on CPU 1 and the console side on CPU 0 (where the machine has two), so one
 side cannot starve the other as it could not across a network.
@@ -50,6 +49,19 @@ def tree_cpu(pids: list[int]) -> float:
             continue
         total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def live_cpu(pids: list[int]) -> float:
+    """CPU seconds so far of live processes, from /proc/PID/schedstat (the scheduler's own
+    nanoseconds). /proc/PID/stat rounds each process to 10 ms ticks: too coarse for a hundred
+    ssh processes that each run ~1 ms in a window."""
+    total = 0
+    for pid in pids:
+        try:
+            total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / 1e9
 
 
 def specs_for(tb, addresses, interval):
@@ -177,7 +189,7 @@ def client_stream(config: dict) -> None:
     def cpu_all() -> float:
         # Reading each known pid's /proc/PID/stat costs little; psutil's children(recursive)
         # reads every process's stat (tens of ms on a busy box), which would land in the window.
-        return cpu_self() + tree_cpu(kids)
+        return cpu_self() + live_cpu(kids)
 
     source = SshSource(specs, Path(config["known_hosts"]),
                        transport=config.get("transport", "paramiko"))

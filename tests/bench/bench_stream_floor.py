@@ -6,7 +6,7 @@ newest per node packed and pickled every 0.25 s) follows N streaming nodes on th
 steady window, once as the app decodes and once with a decoder that does nothing, which leaves
 what paramiko costs per line (reader thread, decryption, channel buffers, the collector loop).
 With --transport openssh (or both) the collector is OpensshCollector: an `ssh` process per node,
-whose CPU is counted too (utime + stime from /proc/PID/stat of the ssh processes found just
+whose CPU is counted too (run time from /proc/PID/schedstat of the ssh processes found just
 before the window, at both ends of it; they live through it). The node side runs on the other
 CPU where there are two, as in bench_fanout.py.
 
@@ -44,10 +44,10 @@ def ssh_children() -> list[int]:
 
 def cpu_with(pids: list[int]) -> float:
     """CPU seconds of this process and of these live children."""
-    from tests.bench.bench_fanout import tree_cpu
+    from tests.bench.bench_fanout import live_cpu
 
     own = os.times()
-    return own.user + own.system + tree_cpu(pids)
+    return own.user + own.system + live_cpu(pids)
 
 
 def measure(
