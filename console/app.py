@@ -77,7 +77,7 @@ def build_services(
         sources = (
             SshSource(
                 inventory.nodes, config_dir() / "known_hosts", user_known,
-                ssh_config=options.ssh_config,
+                ssh_config=options.ssh_config, transport=inventory.ssh_transport,
             ),
         )
     fleet = FleetState(inventory, registry, stale_after_s=3 * slowest + 1)

@@ -33,7 +33,9 @@ __all__ = ["InventoryError", "load_inventory"]
 
 MAX_GPUS_PER_NODE = 64  # console/fleet/packing.py drops GPU indices beyond this
 
-TOP_KEYS = ("centre", "sectors", "organisations", "defaults", "nodes", "slurm", "prometheus")
+TOP_KEYS = (
+    "centre", "sectors", "organisations", "defaults", "nodes", "slurm", "prometheus", "ssh"
+)
 CENTRE_KEYS = ("name",)
 ORG_KEYS = ("id", "sector", "name_ko", "name_en", "users", "account")
 CONNECT_KEYS = (
@@ -161,6 +163,7 @@ class _Loader(SectionReader):
             maximums=maximums,
             sector_accounts=sector_accounts,
             org_accounts=org_accounts,
+            ssh_transport=self.ssh_transport(data),
         )
 
     def organisations(self, data: dict) -> tuple[tuple[Organisation, ...], dict[str, str]]:

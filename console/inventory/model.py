@@ -52,6 +52,9 @@ class Inventory:
     # Slurm accounts (lower case) whose jobs are a sector's or an organisation's (by id)
     sector_accounts: Mapping[Sector, str] = field(default_factory=dict)
     org_accounts: Mapping[str, str] = field(default_factory=dict)
+    # [ssh] transport: how collectors reach nodes, "paramiko" (in process) or "openssh" (an
+    # `ssh` process per node, a tenth of the client CPU per line; console/telemetry/openssh.py)
+    ssh_transport: str = "paramiko"
 
     def __post_init__(self) -> None:
         names = [n.name for n in self.nodes]

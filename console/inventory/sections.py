@@ -33,6 +33,8 @@ _SLURM_NAME = re.compile(r"^[A-Za-z0-9_.\-]+$")
 # a Slurm account name: sacctmgr stores it in lower case, and it is one word of a -P line
 _ACCOUNT = re.compile(r"^[A-Za-z0-9_.\-]+$")
 PROMETHEUS_KEYS = ("url", "interval", "timeout", "hosts")
+SSH_KEYS = ("transport",)
+TRANSPORTS = ("paramiko", "openssh")
 
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d*)?)\s*%\s*$")
 
@@ -161,6 +163,19 @@ class SectionReader:
                 if found:
                     org_accounts[str(table["id"])] = found
         return sector_accounts, org_accounts
+
+    def ssh_transport(self, data: dict) -> str:
+        """[ssh] transport: "paramiko" (the default) or "openssh" (needs `ssh` on PATH, checked
+        when the collectors start: a fleet file is also read where nothing connects)."""
+        table = self.table(data, (), "ssh")
+        self.check_keys(table, ("ssh",), SSH_KEYS)
+        if "transport" not in table:
+            return "paramiko"
+        value = self.get(table, ("ssh",), "transport", str, required=True).strip()
+        if value not in TRANSPORTS:
+            self.fail(("ssh", "transport"), f"transport must be 'paramiko' or 'openssh', got "
+                      f"{value!r}")
+        return value
 
     def prometheus(self, data: dict, node_names: set[str]) -> dict[str, Any] | None:
         """[prometheus]: read the fleet from a Prometheus query API instead of over SSH. `hosts`

@@ -62,6 +62,7 @@ class NodeLink:
     # an unknown key an operator may trust: host, port, key, and "[host]:port" if a jump host's
     pending_key: tuple[str, int, paramiko.PKey, str | None] | None = None
     decoder: StreamDecoder | None = None  # this stream's protocol state (a v2 header)
+    proc: object | None = None  # the `ssh` process, on the OpenSSH transport (openssh_collector)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,8 @@ class _Failed:
 
 
 class SshCollector:
+    coalesce_s = COALESCE_S
+
     def __init__(
         self,
         specs: Sequence[NodeSpec],
@@ -173,7 +176,7 @@ class SshCollector:
                 else:
                     self._read(key.data, self._clock())
             if len(ready) > 1 or (ready and ready[0][0].data is not None):
-                time.sleep(COALESCE_S)  # meanwhile the transports' threads have the GIL
+                time.sleep(self.coalesce_s)  # meanwhile the transports' threads have the GIL
 
     def _drain_waker(self) -> None:
         try:
@@ -373,7 +376,7 @@ class SshCollector:
 
     def _check_watchdogs(self, now: float) -> None:
         for link in self.links.values():
-            if link.channel is None:
+            if link.channel is None and link.proc is None:
                 continue
             limit = self._watchdog_intervals * link.spec.interval
             if link.lines == 0:

@@ -39,6 +39,7 @@ def _collector_main(
     max_handshakes: int,
     flush_interval: float,
     ssh_config: str | None = None,
+    transport: str = "paramiko",
 ) -> None:
     """Entry point of a collector process."""
     from console.fleet.compact import CompactSample
@@ -63,7 +64,10 @@ def _collector_main(
 
     keys = HostKeyStore(Path(own_known_hosts), tuple(Path(p) for p in user_known_hosts))
     resolver = SshResolver(Path(ssh_config) if ssh_config else None)
-    collector = SshCollector(
+    from console.telemetry.openssh_collector import OpensshCollector
+
+    kind = OpensshCollector if transport == "openssh" else SshCollector
+    collector = kind(
         specs, sink, keys, probe_payload(), max_handshakes=max_handshakes, resolver=resolver,
         compact=True,  # protocol v2 samples stay compact: only the watched are made whole
     )
@@ -109,8 +113,10 @@ class SshSource:
         max_handshakes: int = 16,
         flush_interval: float = 0.25,
         ssh_config: Path | None = None,
+        transport: str = "paramiko",  # or "openssh": an `ssh` process per node
     ) -> None:
         self.specs = tuple(specs)
+        self._transport = transport
         self._ssh_config = ssh_config  # ssh -F; None: ~/.ssh/config and /etc/ssh/ssh_config
         self._own_known_hosts = own_known_hosts
         self._user_known_hosts = user_known_hosts
@@ -162,6 +168,7 @@ class SshSource:
                 self._max_handshakes,
                 self._flush_interval,
                 str(self._ssh_config) if self._ssh_config else None,
+                self._transport,
             ),
             name=f"hangang-collector-{index}",
             daemon=True,

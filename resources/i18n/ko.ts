@@ -4480,6 +4480,10 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <source>cannot start probe: {why}</source>
         <translation>프로브를 시작할 수 없음: {why}</translation>
     </message>
+    <message>
+        <source>the OpenSSH client (ssh) is not installed</source>
+        <translation>OpenSSH 클라이언트(ssh)가 설치되어 있지 않습니다</translation>
+    </message>
 </context>
 <context>
     <name>Sacct</name>

@@ -4,10 +4,15 @@ On one real sshd that answers as N nodes (tests/integration/sshd_testbed.py), in
   (a) connect   a new SSH connection per poll (connect, auth, exec the probe --once, close);
   (b) exec      a persistent connection, and an exec of the probe per poll (gpustat-web's way);
   (c) stream    our way: one persistent connection and one streaming probe per node, run by
-                collector processes (console/telemetry/workers.py), as the app does.
-Client CPU is the client process's own plus its collector processes'; node CPU is everything
-under the test sshd (sessions and probes). Each is divided by the node-samples received.
-(c) is measured in a steady window after every node has reported, and again including its start.
+                collector processes (console/telemetry/workers.py), as the app does: paramiko;
+  (d) openssh   the same with `[ssh] transport = "openssh"`: an `ssh` process per node
+                (console/telemetry/openssh_collector.py).
+Client CPU is the client process's own plus its collector processes' (and, for (d), their ssh
+children's: the scheduler's run time from /proc/PID/schedstat of every descendant found
+(psutil children(recursive=True)) just before the window, read at both ends; ssh lives through
+the window, so none is lost to reaping); node CPU is everything under the test sshd (sessions
+and probes). Each is divided by the node-samples received. (c) and (d) are measured in a
+steady window after every node has reported, and again including their start.
 
 The node side runs on CPU 1 and the console side on CPU 0 (where the machine has two), so one
 side cannot starve the other as it could not across a network.
@@ -44,6 +49,21 @@ def tree_cpu(pids: list[int]) -> float:
             continue
         total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def live_cpu(pids: list[int]) -> float:
+    """CPU seconds so far of live processes, every thread of each, from
+    /proc/PID/task/TID/schedstat (the scheduler's own nanoseconds). /proc/PID/stat rounds each
+    process to 10 ms ticks: too coarse for a hundred ssh processes that each run ~1 ms in a
+    window. (A thread that ends inside the window takes its time with it: steady state only.)"""
+    total = 0
+    for pid in pids:
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                total += int((task / "schedstat").read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue
+    return total / 1e9
 
 
 def specs_for(tb, addresses, interval):
@@ -166,17 +186,15 @@ def client_stream(config: dict) -> None:
         t = me.cpu_times()
         return t.user + t.system
 
-    def cpu_all() -> float:
-        total = cpu_self()
-        for child in me.children(recursive=True):
-            try:
-                t = child.cpu_times()
-                total += t.user + t.system
-            except psutil.NoSuchProcess:
-                pass
-        return total
+    kids: list[int] = []  # the collector processes and their ssh, found once per window
 
-    source = SshSource(specs, Path(config["known_hosts"]))
+    def cpu_all() -> float:
+        # Reading each known pid's /proc/PID/stat costs little; psutil's children(recursive)
+        # reads every process's stat (tens of ms on a busy box), which would land in the window.
+        return cpu_self() + live_cpu(kids)
+
+    source = SshSource(specs, Path(config["known_hosts"]),
+                       transport=config.get("transport", "paramiko"))
     t0, cpu0 = time.monotonic(), cpu_all()
 
     def packed_sink(packed) -> None:
@@ -187,6 +205,7 @@ def client_stream(config: dict) -> None:
     deadline = time.monotonic() + 600
     while len(seen) < len(specs) and time.monotonic() < deadline:
         time.sleep(0.2)  # a benchmark's poll of a counter; no test waits on this
+    kids[:] = [c.pid for c in me.children(recursive=True)]
     print("WINDOW_START", flush=True)
     ready_s, samples0, cpu1 = time.monotonic() - t0, counts["samples"], cpu_all()
     main1 = cpu_main()
@@ -194,6 +213,14 @@ def client_stream(config: dict) -> None:
     samples1, cpu2 = counts["samples"], cpu_all()
     main2 = cpu_main()
     print("WINDOW_END", flush=True)
+    ssh = [c for c in me.children(recursive=True) if c.name() == "ssh"]
+    rss = uss = 0
+    for child in ssh:  # what each node's ssh costs in memory (USS: its own pages only)
+        try:
+            info = child.memory_full_info()
+            rss, uss = rss + info.rss, uss + info.uss
+        except psutil.NoSuchProcess:
+            pass
     print(
         json.dumps(
             {
@@ -204,6 +231,9 @@ def client_stream(config: dict) -> None:
                 "ready_s": ready_s,
                 "reported": len(seen),
                 "main_cpu": main2 - main1,
+                "ssh_processes": len(ssh),
+                "ssh_rss": rss,
+                "ssh_uss": uss,
             }
         ),
         flush=True,
@@ -264,6 +294,9 @@ def bench_n(tb, n: int, seconds: float, tmp: Path) -> list[str]:
     interval = 1.0 if n <= 300 else 5.0
     specs = spec_dicts(tb, addresses, interval)
     rows["stream"] = run_client(tb, "stream", {**base, "specs": specs, "seconds": seconds})
+    rows["openssh"] = run_client(
+        tb, "stream", {**base, "specs": specs, "seconds": seconds, "transport": "openssh"}
+    )
     per = {
         m: (r["client_cpu"] / r["samples"] * 1e3, r["node_cpu"] / r["samples"] * 1e3)
         for m, r in rows.items()
@@ -275,7 +308,7 @@ def bench_n(tb, n: int, seconds: float, tmp: Path) -> list[str]:
     ]
     for mode, (client, node) in per.items():
         lines.append(
-            f"  ({'abc'[list(per).index(mode)]}) {mode:8s} client {client:8.3f} ms/sample"
+            f"  ({'abcd'[list(per).index(mode)]}) {mode:8s} client {client:8.3f} ms/sample"
             f"   node {node:8.3f} ms/sample   ({rows[mode]['samples']} samples)"
         )
     sc, sn = per["stream"]
@@ -287,6 +320,23 @@ def bench_n(tb, n: int, seconds: float, tmp: Path) -> list[str]:
         f"  stream vs connect: client {per['connect'][0] / sc:6.1f}x less, "
         f"node {per['connect'][1] / sn:6.1f}x less"
     )
+    oc, on = per["openssh"]
+    o = rows["openssh"]
+    lines.append(
+        f"  openssh vs exec:   client {per['exec'][0] / oc:6.1f}x less, "
+        f"node {per['exec'][1] / on:6.1f}x less; vs stream (paramiko): client "
+        f"{sc / oc:.1f}x less"
+    )
+    lines.append(
+        f"  openssh memory: {o['ssh_processes']} ssh processes, RSS "
+        f"{o['ssh_rss'] / max(1, o['ssh_processes']) / 2**20:.1f} MiB each "
+        f"(USS {o['ssh_uss'] / max(1, o['ssh_processes']) / 2**20:.2f} MiB of its own); "
+        f"2,000 nodes: {o['ssh_uss'] / max(1, o['ssh_processes']) * 2000 / 2**30:.2f} GiB USS"
+    )
+    lines.append(
+        f"  openssh client split: console process {o['main_cpu'] / o['samples'] * 1e3:.3f}, "
+        f"collectors + ssh {(o['client_cpu'] - o['main_cpu']) / o['samples'] * 1e3:.3f} ms/sample"
+    )
     lines.append(
         f"  stream client split: console process {s['main_cpu'] / s['samples'] * 1e3:.3f}, "
         f"collector processes {(s['client_cpu'] - s['main_cpu']) / s['samples'] * 1e3:.3f} "
@@ -295,7 +345,8 @@ def bench_n(tb, n: int, seconds: float, tmp: Path) -> list[str]:
     all_client = s["client_cpu_all"] / s["samples_all"] * 1e3
     lines.append(
         f"  stream including its start: client {all_client:.3f} ms/sample "
-        f"over {s['samples_all']} samples"
+        f"over {s['samples_all']} samples; openssh "
+        f"{o['client_cpu_all'] / o['samples_all'] * 1e3:.3f} over {o['samples_all']}"
     )
     return lines
 
@@ -382,7 +433,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", default="100,300,1000")
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--gui-nodes", type=int, default=1000)
+    parser.add_argument("--gui-nodes", type=int, default=1000, help="0: no GUI run")
     args = parser.parse_args()
     from tests.integration.sshd_testbed import SshdTestbed
 

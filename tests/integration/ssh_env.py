@@ -78,6 +78,39 @@ class SshEnv:
     def inventory(self, nodes: str) -> Inventory:
         return load_inventory(self.fleet(nodes), self.config, ssh_options=self.resolver().options)
 
+    def stream(self, nodes: str, transport: str) -> dict[str, CheckResult]:
+        """As check(), but as the console follows nodes: the streaming collector of `transport`
+        ("paramiko" or "openssh"), until each node's first sample or first refusal."""
+        import dataclasses
+
+        from console.fleet.model import NodeStatus
+        from console.telemetry.collector import SshCollector
+        from console.telemetry.openssh_collector import OpensshCollector
+        from tests.integration.test_ssh_collector import Recorder
+
+        specs = [dataclasses.replace(s, interval=0.5) for s in self.inventory(nodes).nodes]
+        kind = OpensshCollector if transport == "openssh" else SshCollector
+        rec = Recorder()
+        collector = kind(specs, rec, self.store(), probe_payload(), timeouts=FAST,
+                         backoff=(0.2, 2.0), resolver=self.resolver())
+
+        def first(name: str) -> CheckResult | None:
+            for item in rec.items:
+                if item.host != name:
+                    continue
+                if hasattr(item, "gpus"):
+                    return CheckResult(name, NodeStatus.LIVE, "", len(item.gpus))
+                if item.status != NodeStatus.CONNECTING:
+                    return CheckResult(name, item.status, item.message, 0, item.fingerprint)
+            return None
+
+        collector.start()
+        try:
+            rec.wait(lambda: all(first(s.name) for s in specs), 30, "every node's outcome")
+            return {s.name: first(s.name) for s in specs}
+        finally:
+            collector.stop()
+
     def check(self, nodes: str, store: HostKeyStore | None = None) -> dict[str, CheckResult]:
         """Open every node of the fleet once (jump hosts shared), as `fleet check --connect`."""
         inventory = self.inventory(nodes)

@@ -6,9 +6,23 @@ from __future__ import annotations
 import threading
 import time
 
+import psutil
+import pytest
+
 from console.fleet.model import NodeEvent, NodeStatus
 from console.telemetry.workers import SshSource
-from tests.integration.test_ssh_collector import spec
+from tests.integration.test_ssh_collector import TRANSPORTS, spec
+
+pytestmark = pytest.mark.parametrize("transport", list(TRANSPORTS))
+
+
+def ssh_processes(port: int) -> list[psutil.Process]:
+    """Any `ssh` client process still dialling the testbed's port (an orphan of a collector)."""
+    found = []
+    for p in psutil.process_iter(["name", "cmdline"]):
+        if p.info["name"] == "ssh" and str(port) in (p.info["cmdline"] or []):
+            found.append(p)
+    return found
 
 
 class Received:
@@ -36,14 +50,15 @@ class Received:
                 self.cond.wait(min(left, 0.2))
 
 
-def test_dead_collector_is_reported_and_respawned(sshd_testbed_factory, tmp_path):
+def test_dead_collector_is_reported_and_respawned(sshd_testbed_factory, tmp_path, transport):
     tb = sshd_testbed_factory(nodes=4)
     known = tb.write_known_hosts(tmp_path / "known", tb.addresses)
     specs = [spec(tb, f"n{i}", a) for i, a in enumerate(tb.addresses)]
     ssh_config = tmp_path / "ssh_config"  # never the runner's ~/.ssh or /etc/ssh files
     ssh_config.write_text(f"Host *\n    UserKnownHostsFile {tmp_path / 'user_known_hosts'}\n"
                           f"    GlobalKnownHostsFile {tmp_path / 'global_known_hosts'}\n")
-    source = SshSource(specs, known, per_process=2, ssh_config=ssh_config)  # two collectors
+    source = SshSource(specs, known, per_process=2, ssh_config=ssh_config,  # two collectors
+                       transport=transport)
     got = Received()
     source.start(got.item, got.packed)
     try:
@@ -70,9 +85,13 @@ def test_dead_collector_is_reported_and_respawned(sshd_testbed_factory, tmp_path
     finally:
         source.stop()
     assert not any(p.is_alive() for p in (victim,))
+    # a collector killed outright leaves no ssh behind either (they end with their parent)
+    got.wait(lambda: not ssh_processes(tb.port), 20, "no ssh process left")
 
 
-def test_a_respawned_collector_is_told_the_watched_nodes_again(sshd_testbed_factory, tmp_path):
+def test_a_respawned_collector_is_told_the_watched_nodes_again(
+    sshd_testbed_factory, tmp_path, transport
+):
     """serve watches every node: whole samples must keep coming after a collector died."""
     from console.fleet.model import NodeSample
 
@@ -82,7 +101,7 @@ def test_a_respawned_collector_is_told_the_watched_nodes_again(sshd_testbed_fact
     ssh_config = tmp_path / "ssh_config"
     ssh_config.write_text(f"Host *\n    UserKnownHostsFile {tmp_path / 'user_known_hosts'}\n"
                           f"    GlobalKnownHostsFile {tmp_path / 'global_known_hosts'}\n")
-    source = SshSource(specs, known, per_process=2, ssh_config=ssh_config)
+    source = SshSource(specs, known, per_process=2, ssh_config=ssh_config, transport=transport)
     source.watch(frozenset({"n0", "n1"}))  # before start, as serve does
     got = Received()
     source.start(got.item, got.packed)

@@ -19,7 +19,7 @@ from widgets.window.frontend import WindowFrontend
 NODES = 12
 
 
-def fleet_file(tmp_path: Path, tb, addresses: list[str]) -> Path:
+def fleet_file(tmp_path: Path, tb, addresses: list[str], transport: str = "paramiko") -> Path:
     first, last = addresses[0].rsplit(".", 1)[1], addresses[-1].rsplit(".", 1)[1]
     assert int(last) - int(first) + 1 == len(addresses)
     prefix = addresses[0].rsplit(".", 1)[0]
@@ -32,6 +32,9 @@ entitlement = "50%"
 entitlement = "30%"
 [sectors.private]
 entitlement = "20%"
+
+[ssh]
+transport = "{transport}"
 
 [defaults]
 user = "root"
@@ -86,15 +89,16 @@ def wait_snapshot(qtbot, services, predicate, timeout_ms=60_000):
     return blocker.args[0]
 
 
+@pytest.mark.parametrize("transport", ["paramiko", "openssh"])
 def test_console_follows_a_real_fleet_and_trusts_a_key_on_request(
-    sshd_testbed_factory, console_on, qtbot, tmp_path
+    sshd_testbed_factory, console_on, qtbot, tmp_path, transport
 ):
     tb = sshd_testbed_factory(nodes=NODES)
     known = config_dir() / "known_hosts"
     known.parent.mkdir(parents=True, exist_ok=True)
     # every node but the last is known; the last must be trusted by the operator
     tb.write_known_hosts(known, tb.addresses[:-1])
-    frontend, services = console_on(fleet_file(tmp_path, tb, tb.addresses))
+    frontend, services = console_on(fleet_file(tmp_path, tb, tb.addresses, transport))
     window = frontend.window
 
     def settled(snap) -> bool:

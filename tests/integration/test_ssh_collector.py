@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -17,11 +18,14 @@ from console.inventory.model import NodeSpec
 from console.telemetry.bundle import probe_payload
 from console.telemetry.collector import SshCollector
 from console.telemetry.hostkeys import HostKeyStore
+from console.telemetry.openssh_collector import OpensshCollector
 from console.telemetry.ssh import Timeouts
 from console.telemetry.ssh_resolve import SshResolver
 from tests.integration.sshd_testbed import SshdTestbed
 
 INTERVAL = 0.5
+# every test here runs on both transports: paramiko in this process, and an `ssh` per node
+TRANSPORTS = {"paramiko": SshCollector, "openssh": OpensshCollector}
 FAST = Timeouts(connect=2, banner=3, handshake=3, auth=3, channel=3)
 
 
@@ -93,8 +97,15 @@ def isolated_resolver(tmp_path: Path) -> SshResolver:
     return SshResolver(config)
 
 
+@pytest.fixture(params=list(TRANSPORTS))
+def transport(request) -> str:
+    return request.param
+
+
 @pytest.fixture
-def collect(tmp_path: Path) -> Iterator[Callable[..., tuple[SshCollector, Recorder]]]:
+def collect(
+    tmp_path: Path, transport: str
+) -> Iterator[Callable[..., tuple[SshCollector, Recorder]]]:
     made: list[SshCollector] = []
 
     def start(
@@ -105,7 +116,7 @@ def collect(tmp_path: Path) -> Iterator[Callable[..., tuple[SshCollector, Record
         kwargs.setdefault("resolver", isolated_resolver(tmp_path))
         kwargs.setdefault("timeouts", FAST)
         kwargs.setdefault("backoff", (0.2, 2.0))
-        collector = SshCollector(specs, recorder, keys, probe_payload(), **kwargs)
+        collector = TRANSPORTS[transport](specs, recorder, keys, probe_payload(), **kwargs)
         made.append(collector)
         collector.start()
         return collector, recorder
@@ -303,6 +314,47 @@ def test_jump_host_shares_one_bastion_connection(sshd_testbed_factory, collect, 
     specs = [spec(tb, f"inner{i}", a, proxy_jump=jump) for i, a in enumerate(inner)]
     collector, rec = collect(specs, known)
     rec.wait(lambda: all(rec.samples(s.name) for s in specs), 30, "nodes behind the bastion live")
-    assert len(collector._bastions) == 1
+    if isinstance(collector, OpensshCollector):
+        # one ssh per node, each reaching it through its own `ssh -W` to the bastion
+        for s in specs:
+            children = psutil.Process(collector.links[s.name].proc.pid).children()
+            jumps = [c.cmdline() for c in children if "-W" in c.cmdline()]
+            assert [j[-1] for j in jumps] == [bastion], jumps
+            assert jumps[0][jumps[0].index("-W") + 1] == f"[{s.address}]:{tb.port}"
+    else:
+        assert len(collector._bastions) == 1
     # the inner nodes' sessions came through the bastion: sshd saw them dialled on their address
     assert all(s.info.hostname for s in (rec.samples(x.name)[0] for x in specs))
+
+
+def test_node_dying_mid_stream_is_reported_and_comes_back(sshd_testbed_factory, collect, tmp_path):
+    tb = sshd_testbed_factory(nodes=2)
+    known = tb.write_known_hosts(tmp_path / "known", tb.addresses)
+    _, rec = collect([spec(tb, "dies", tb.addresses[0]), spec(tb, "ok", tb.addresses[1])], known)
+    rec.wait(lambda: rec.samples("dies") and rec.samples("ok"), 30, "both live")
+    victims = tb.session_pids(tb.addresses[0])
+    assert victims
+    # the node's probe and its session die at once, as in a crash, while lines are flowing
+    doomed = [p for pid in victims for p in [psutil.Process(pid), *psutil.Process(pid).children(
+        recursive=True)]]
+    for process in doomed:
+        process.kill()
+    down = (NodeStatus.UNREACHABLE, NodeStatus.PROBE_ERROR)
+    rec.wait(lambda: any(e.status in down for e in rec.events("dies")), 15, "the death reported")
+    assert not any(e.status in down for e in rec.events("ok"))
+    count = len(rec.samples("dies"))
+    rec.wait(lambda: len(rec.samples("dies")) > count, 30, "the node back after reconnecting")
+
+
+def test_stop_leaves_no_process_and_no_session(sshd_testbed_factory, collect, tmp_path):
+    tb = sshd_testbed_factory(nodes=3)
+    known = tb.write_known_hosts(tmp_path / "known", tb.addresses)
+    collector, rec = collect([spec(tb, f"n{i}", a) for i, a in enumerate(tb.addresses)], known)
+    rec.wait(lambda: all(rec.samples(f"n{i}") for i in range(3)), 30, "all live")
+    mine = psutil.Process()
+    before = {c.pid for c in mine.children(recursive=True)}
+    collector.stop()
+    # nothing this collector started is left (its ssh processes and their jump hops), and
+    # every node's session on the server ends
+    assert not [c for c in mine.children(recursive=True) if c.name() == "ssh"], before
+    rec.wait(lambda: not any(tb.session_pids(a) for a in tb.addresses), 15, "sessions gone")

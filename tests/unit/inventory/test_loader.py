@@ -429,3 +429,28 @@ def test_slurm_accounts_of_sectors_and_organisations(tmp_path):
                     '[[nodes]]\nname = "gpu1"\nsector = "public"\n')
     assert inv.sector_accounts == {Sector.INTEREST: "interest"}  # as sacctmgr stores it
     assert inv.org_accounts == {"snu": "snu_lab"}
+
+
+NODE = '[[nodes]]\nname = "a"\nsector = "public"\n'
+
+
+def test_ssh_transport_defaults_to_paramiko_and_can_be_openssh(tmp_path):
+    assert load_text(tmp_path, BASE + NODE).ssh_transport == "paramiko"
+    chosen = load_text(tmp_path, BASE + '[ssh]\ntransport = "openssh"\n' + NODE)
+    assert chosen.ssh_transport == "openssh"
+
+
+@pytest.mark.parametrize(
+    ("table", "field", "message"),
+    [
+        ('[ssh]\ntransport = "libssh"  # <-\n', "ssh.transport", "'paramiko' or 'openssh'"),
+        ('[ssh]\ntransprot = "openssh"  # <-\n', "ssh.transprot", "did you mean 'transport'"),
+        ("[ssh]\ntransport = 2  # <-\n", "ssh.transport", "expected a string"),
+    ],
+)
+def test_bad_ssh_transport_names_line_and_field(tmp_path, table, field, message):
+    text = BASE + table + NODE
+    with pytest.raises(InventoryError) as exc:
+        load_text(tmp_path, text)
+    assert (exc.value.line, exc.value.field) == (marked_line(text), field), str(exc.value)
+    assert message in exc.value.message
