@@ -1,10 +1,10 @@
 """SshCollector: follows many nodes over SSH from one thread plus a small handshake pool.
 
-Each node has one persistent Transport and one streaming channel running the probe. A single loop
-thread waits on every channel at once (selectors over paramiko's channel pipes), splits lines,
-parses them and hands NodeSamples to the sink. Connecting is blocking work, so it runs in a pool
-of at most `max_handshakes` threads: a start or a reconnect storm of 1,000 nodes is a queue, never
-1,000 simultaneous handshakes.
+Each node has one persistent Transport and one streaming channel running the probe (paramiko;
+openssh_collector.py runs `ssh` processes instead). One loop thread waits on every channel at once
+(selectors over the channels' pipes), splits lines, parses them and hands NodeSamples to the sink.
+Connecting is blocking work, run in a pool of at most `max_handshakes` threads: a reconnect storm
+of 1,000 nodes is a queue, never 1,000 simultaneous handshakes.
 
 Liveness is a watchdog on complete lines (no line for `watchdog_intervals` intervals → STALE and
 reconnect): keepalives alone never notice a silently dead peer. Reconnects back off
@@ -379,8 +379,7 @@ class SshCollector:
             if link.channel is None and link.proc is None:
                 continue
             limit = self._watchdog_intervals * link.spec.interval
-            if link.lines == 0:
-                limit += FIRST_LINE_GRACE_S
+            limit += FIRST_LINE_GRACE_S if link.lines == 0 else 0.0
             silent = now - link.last_line_t
             if silent > limit:
                 self._drop(link, now, NodeStatus.STALE, translate(
