@@ -9,11 +9,13 @@ is down, slow or answers garbage must give the operator one clear reason, never 
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -77,13 +79,27 @@ def normalise_url(url: str) -> str:
     return url.rstrip("/")
 
 
+def is_loopback(url: str) -> bool:
+    host = urllib.parse.urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class PrometheusClient:
     def __init__(
-        self, url: str, timeout_s: float = DEFAULT_TIMEOUT_S, max_bytes: int = MAX_ANSWER_BYTES
+        self, url: str, timeout_s: float = DEFAULT_TIMEOUT_S, max_bytes: int = MAX_ANSWER_BYTES,
+        compress: bool | None = None,
     ) -> None:
         self.url = normalise_url(url)
         self.timeout_s = timeout_s
         self.max_bytes = max_bytes
+        # gzip: a per-GPU answer shrinks ~30x (1.2 MB → 40 kB at 16,000 GPUs), which a real
+        # network needs; on loopback it only costs both sides CPU (measured slower), so not there
+        self.compress = not is_loopback(self.url) if compress is None else compress
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -185,6 +201,8 @@ class PrometheusClient:
         queries that name a sector's nodes and would not fit in a URL."""
         form = urllib.parse.urlencode(params)
         headers = {"Accept": "application/json"}
+        if self.compress:
+            headers["Accept-Encoding"] = "gzip"
         if post:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             request = urllib.request.Request(f"{self.url}{path}", data=form.encode(),
@@ -194,6 +212,8 @@ class PrometheusClient:
         try:
             with urllib.request.urlopen(request, timeout=self.timeout_s) as answer:
                 body = answer.read(self.max_bytes + 1)
+                if answer.headers.get("Content-Encoding", "").lower() == "gzip":
+                    body = self._gunzip(body)
         except urllib.error.HTTPError as exc:
             body = _read_error_body(exc)
             if body is None:
@@ -220,6 +240,18 @@ class PrometheusClient:
                 .fill(url=self.url, mib=self.max_bytes // (1024 * 1024))
             )
         return body
+
+    def _gunzip(self, body: bytes) -> bytes:
+        """A gzip answer, inflated no further than the size cap (a small answer must not
+        become gigabytes)."""
+        inflate = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            return inflate.decompress(body, self.max_bytes + 1)
+        except zlib.error:
+            raise PrometheusError(
+                translate("Prometheus", "{url} answered something that is not JSON (not a "
+                          "Prometheus query API?)").fill(url=self.url)
+            ) from None
 
     def _decode(self, body: bytes) -> dict:
         try:
@@ -257,7 +289,9 @@ def _read_error_body(exc: urllib.error.HTTPError) -> bytes | None:
         return None
     try:
         body = exc.read(64 * 1024)
-    except OSError:
+        if (exc.headers or {}).get("Content-Encoding", "").lower() == "gzip":
+            body = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS).decompress(body, 64 * 1024)
+    except (OSError, zlib.error):
         return None
     return body if body.lstrip().startswith(b"{") else None
 

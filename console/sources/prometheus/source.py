@@ -111,10 +111,12 @@ class PrometheusSource:
             )
         asked = (queries.due(self.refreshes, self.interval, self._asked_at) if self.lanes
                  else [*queries.EVERY, *queries.LANES])
+        series = {queries.JOBS: queries.gpu_jobs, queries.HEALTH: queries.gpu_health}
         raw = {m: self._pool.submit(self.client.instant_columns, queries.gpu_values(m))
-               for m in asked if m != queries.JOBS}
-        if queries.JOBS in asked:
-            raw[queries.JOBS] = self._pool.submit(ask, queries.gpu_jobs())
+               for m in asked if m not in series}
+        for m in asked:
+            if m in series:  # labelled series, not (host, GPU, value) cells
+                raw[m] = self._pool.submit(ask, series[m]())
         times = self._pool.submit(self.client.instant_columns, queries.gpu_times(), "instance")
         side = {name: self._pool.submit(ask, q) for name, q in (
             ("up", queries.targets()),
