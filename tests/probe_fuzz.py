@@ -39,12 +39,14 @@ from tests.probe_fuzz_v2 import decode_unit, v2_seed_streams
 from tests.probe_process import run_probe
 
 # What the seeds simulate: every shape of line the probe writes (MIG devices, processes, XIDs,
-# lost GPUs, remapped rows, thermal reasons, no GPUs at all).
+# lost GPUs, remapped rows, retired pages, thermal reasons, no GPUs at all).
 SEED_SPECS = (
     "count=8,seed=1",
     "count=4,model=A100,load=busy,mig=1,seed=7",
     "count=8,load=training,seed=3,faults=lost:0;xid79:1;ecc:2;throttle:3;remapfail:4,jobs=1-5:4242",
     "count=2,load=idle,seed=11,faults=hot:0;powerbrake:1;hotmem:1",
+    # a board that retires pages, one retirement pending and one with ECC errors too
+    "count=3,model=V100,seed=13,faults=retirepending:0;ecc:2",
     "count=0",
     *ENERGY_SPECS,
 )

@@ -32,7 +32,7 @@ from console.alerts.am_api import AlertmanagerApi, AlertmanagerApiError
 from console.alerts.am_labels import labels, shown_url
 from console.alerts.engine import AlertUpdate, Incident
 from console.i18n.catalogue import translate
-from console.i18n.names import rule_name, sector_name, severity_name
+from console.i18n.names import rule_advice, rule_name, sector_name, severity_name
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,9 @@ def annotations(inc: Incident) -> dict[str, str]:
         "Alertmanager", "Incident {id} ({severity}) in the {sector} sector, first seen {since} UTC."
     ).into("en", id=inc.id, severity=severity_name(inc.severity, "en"), sector=sector,
            since=datetime.fromtimestamp(inc.first_seen, UTC).strftime("%Y-%m-%d %H:%M:%S"))
+    advice = rule_advice(inc.rule, "en")
+    if advice:
+        description += " " + advice
     if inc.peak is not None:
         description += " " + translate("Alertmanager", "Peak value {peak:g}.").into(
             "en", peak=inc.peak)

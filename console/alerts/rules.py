@@ -129,6 +129,11 @@ def remap_pending(ctx: RuleContext) -> list[Hit]:
     return _fact_hits(ctx, "remap_pending", Fact.REMAP_PENDING)
 
 
+def retire_pending(ctx: RuleContext) -> list[Hit]:
+    """A page retirement waits for a reboot (Volta and older; newer boards remap rows)."""
+    return _fact_hits(ctx, "retire_pending", Fact.RETIRE_PENDING)
+
+
 def remap_failure(ctx: RuleContext) -> list[Hit]:
     return _fact_hits(ctx, "remap_failure", Fact.REMAP_FAILURE)
 
@@ -242,6 +247,7 @@ RULES: dict[str, Callable[[RuleContext], list[Hit]]] = {
     "ecc_uncorrected": ecc_uncorrected,
     "remap_pending": remap_pending,
     "remap_failure": remap_failure,
+    "retire_pending": retire_pending,
     "xid": xid,
     "gpu_lost": gpu_lost,
     "node_unreachable": node_unreachable,

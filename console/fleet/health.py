@@ -30,6 +30,7 @@ class Fact(IntEnum):
     REMAP_PENDING = 5  # a row remap waits for the next GPU reset
     REMAP_FAILURE = 6  # a row could not be remapped: the board needs service
     XID = 7  # value: the XID code
+    RETIRE_PENDING = 8  # a page retirement waits for the next reboot or GPU reset (Volta, older)
 
 
 def health_facts(sample: NodeSample) -> tuple[Fact3, ...]:
@@ -51,6 +52,8 @@ def health_facts(sample: NodeSample) -> tuple[Fact3, ...]:
             out.append((g.index, Fact.REMAP_PENDING, 1.0))
         if g.remapped_rows_failure:
             out.append((g.index, Fact.REMAP_FAILURE, 1.0))
+        if g.retired_pages_pending:
+            out.append((g.index, Fact.RETIRE_PENDING, 1.0))
     for x in sample.xids:
         out.append((NODE if x.gpu is None else x.gpu, Fact.XID, float(x.xid)))
     return tuple(out)

@@ -101,6 +101,7 @@ def default_alerts(metrics: tuple[Metric, ...]) -> tuple[AlertDefault, ...]:
         AlertDefault("ecc_uncorrected", "gpu", "error", 1.0, clear_after_s=300.0),
         AlertDefault("remap_pending", "gpu", "warning", clear_after_s=300.0),
         AlertDefault("remap_failure", "gpu", "critical", clear_after_s=300.0),
+        AlertDefault("retire_pending", "gpu", "warning", clear_after_s=300.0),
         AlertDefault("xid", "gpu", "error", clear_after_s=300.0),
         AlertDefault("gpu_lost", "gpu", "critical", clear_after_s=60.0),
         AlertDefault("node_unreachable", "node", "critical", fire_after_s=30, clear_after_s=30),

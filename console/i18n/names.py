@@ -28,6 +28,7 @@ ALERT_RULES = {
     "ecc_uncorrected": QT_TRANSLATE_NOOP("AlertRules", "Uncorrected ECC errors"),
     "remap_pending": QT_TRANSLATE_NOOP("AlertRules", "Row remap pending"),
     "remap_failure": QT_TRANSLATE_NOOP("AlertRules", "Row remap failed"),
+    "retire_pending": QT_TRANSLATE_NOOP("AlertRules", "Page retirement pending"),
     "xid": QT_TRANSLATE_NOOP("AlertRules", "XID error"),
     "gpu_lost": QT_TRANSLATE_NOOP("AlertRules", "GPU lost"),
     "node_unreachable": QT_TRANSLATE_NOOP("AlertRules", "Node unreachable"),
@@ -38,6 +39,14 @@ ALERT_RULES = {
     "sector_over_entitlement": QT_TRANSLATE_NOOP("AlertRules", "Sector above entitlement"),
     "sector_starved": QT_TRANSLATE_NOOP("AlertRules", "Sector starved"),
     "idle_job": QT_TRANSLATE_NOOP("AlertRules", "Job idle on its GPUs"),
+}
+
+# what an operator does about an alert, where the rule's name does not say it (Alertmanager's
+# description, the alert's tooltip)
+ALERT_ADVICE = {
+    "retire_pending": QT_TRANSLATE_NOOP(
+        "AlertAdvice", "Reboot or reset the GPU to retire the pages."),
+    "remap_pending": QT_TRANSLATE_NOOP("AlertAdvice", "Reset the GPU to remap the rows."),
 }
 
 SEVERITIES = {
@@ -144,6 +153,7 @@ LANGUAGES = {
 KINDS: dict[str, tuple[str, Mapping[str, str]]] = {
     "sector": ("Sectors", SECTORS),
     "rule": ("AlertRules", ALERT_RULES),
+    "rule_advice": ("AlertAdvice", ALERT_ADVICE),
     "severity": ("Severities", SEVERITIES),
     "node_status": ("NodeStatuses", NODE_STATUSES),
     "slurm_state": ("SlurmStates", SLURM_STATES),
@@ -183,6 +193,12 @@ def sector_name(key: object, lang: str) -> str:
 
 def rule_name(key: object, lang: str) -> str:
     return name("rule", key, lang)
+
+
+def rule_advice(key: object, lang: str) -> str:
+    """What to do about an alert of rule `key`; "" where its name says enough."""
+    found = term("rule_advice", key)
+    return found.into(lang) if isinstance(found, Msg) else ""
 
 
 def severity_name(key: object, lang: str) -> str:

@@ -331,6 +331,9 @@ def _derive(slow: dict, index: int, name: object = None) -> tuple:
             after.append((index, Fact.REMAP_PENDING, 1.0))
         if reader.flag(rows, "failure", ""):
             after.append((index, Fact.REMAP_FAILURE, 1.0))
+    pages = reader.table(slow, "retired_pages", "")
+    if pages and reader.flag(pages, "pending", ""):
+        after.append((index, Fact.RETIRE_PENDING, 1.0))
     processes = reader.processes(slow, "")
     main = main_process(processes) if processes else None
     user, job = (None, None) if main is None else (main.user, main.job)

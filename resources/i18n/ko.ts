@@ -551,6 +551,17 @@ These are set by the site&apos;s administrator in %3.</source>
     </message>
 </context>
 <context>
+    <name>AlertAdvice</name>
+    <message>
+        <source>Reboot or reset the GPU to retire the pages.</source>
+        <translation>페이지를 폐기하려면 GPU를 재부팅하거나 재설정하십시오.</translation>
+    </message>
+    <message>
+        <source>Reset the GPU to remap the rows.</source>
+        <translation>행을 재매핑하려면 GPU를 재설정하십시오.</translation>
+    </message>
+</context>
+<context>
     <name>AlertPresenter</name>
     <message>
         <source>%1 on %2</source>
@@ -602,6 +613,10 @@ These are set by the site&apos;s administrator in %3.</source>
     <message>
         <source>Row remap failed</source>
         <translation>행 재매핑 실패</translation>
+    </message>
+    <message>
+        <source>Page retirement pending</source>
+        <translation>페이지 폐기 대기</translation>
     </message>
     <message>
         <source>XID error</source>

@@ -385,3 +385,35 @@ def test_history_plot_reads_range_queries(site, tmp_path, engine):
     assert np.allclose(private["util"], 55.0) and np.allclose(private["used"], 4 * 0.55)
     assert np.allclose(private["entitled"], 0.2 * 12)
     assert (frame["t"] % 2 == 0).all()  # buckets on the grid the plot draws on
+
+
+def test_gzip_answers_decode_to_the_same_columns(site, tmp_path):
+    """A client that asks for gzip (the default off loopback: answers shrink ~30x) reads the
+    same cells as one that does not; Prometheus does compress when asked."""
+    import urllib.parse
+    import urllib.request
+
+    need(PrometheusTestbed)
+    from console.sources.prometheus import queries
+    from console.sources.prometheus.client import PrometheusClient, is_loopback
+
+    assert is_loopback("http://127.0.0.1:9090") and is_loopback("http://localhost:9090")
+    assert is_loopback("http://[::1]:9090") and not is_loopback("http://prom.site:9090")
+    assert PrometheusClient("prom.site:9090").compress
+    assert not PrometheusClient("127.0.0.1:9090").compress
+    jobs = {"dcgm": [site["gpu01"].target, site["gpu02"].target]}
+    with PrometheusTestbed(tmp_path, interval_s=1.0, jobs=jobs) as server:
+        server.wait_for(UTIL, 12)
+        query = queries.gpu_values(UTIL)
+        asked = urllib.request.Request(
+            f"{server.url}/api/v1/query?query={urllib.parse.quote(query)}",
+            headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(asked, timeout=30) as answer:
+            assert answer.headers.get("Content-Encoding") == "gzip"
+        plain = PrometheusClient(server.url, timeout_s=30, compress=False)
+        packed = PrometheusClient(server.url, timeout_s=30, compress=True)
+        a, b = plain.instant_columns(query), packed.instant_columns(query)
+        assert len(a[0]) == 12 and a == b
+        assert {s.labels["instance"] for s in packed.instant("up")} == set(jobs["dcgm"])
+        with pytest.raises(PrometheusError, match="refused the query"):
+            packed.instant("max by (")  # the 400's JSON error, gzipped too, still read

@@ -97,3 +97,48 @@ def test_memory_health_goes_round_the_room(room):
     assert (health[4]["retired_pages_sbe"], health[4]["retired_pages_dbe"]) == (3, 1)
     assert health[4]["retired_pages_pending"] == 1 and health[2]["remapped_rows_pending"] == 1
     assert "retired_pages_sbe" not in health.get(0, {})  # only where the sample has them
+
+
+def test_pending_retirement_reaches_the_alerts_through_the_prometheus_source(room):
+    """serve's DCGM_FI_DEV_RETIRED_PENDING (and row remap, uncorrected ECC) read back by the
+    Prometheus source as health facts: the console in Prometheus mode alerts on them."""
+    from console.alerts.engine import AlertEngine
+    from console.fleet.health import Fact
+    from console.fleet.metrics import default_registry
+    from console.fleet.model import PollBatch, Sector
+    from console.fleet.state import FleetState
+    from console.inventory.model import Inventory, NodeSpec
+    from console.settings import AlertSettings
+    from console.sources.prometheus.client import PrometheusClient
+    from console.sources.prometheus.source import PrometheusSource
+
+    _, tb = room(PrometheusTestbed, ("--demo", "12", "--scenario", "faults"))
+    tb.wait_up("hangang")
+    wait_until(lambda: tb.query(f"{n.DCGM_RETIRED_PENDING} == 1"), 60, interval=0.2,
+               message="no retired-pages series arrived")
+    wait_until(lambda: (tb.value(f"count({n.NODE_INFO})") or 0) == 12, 60, interval=0.2,
+               message="serve's node list never arrived")
+    pending = {(r["metric"]["Hostname"], int(r["metric"]["gpu"]))
+               for r in tb.query(f"{n.DCGM_RETIRED_PENDING} == 1")}
+    remap = {(r["metric"]["Hostname"], int(r["metric"]["gpu"]))
+             for r in tb.query(f"{n.DCGM_ROW_REMAP_PENDING} == 1")}
+    info = [r["metric"] for r in tb.query(n.NODE_INFO)]
+    inventory = Inventory(
+        tuple(NodeSpec(m["node"], Sector(m["sector"]), None, int(m["gpus"])) for m in info),
+        {Sector.PUBLIC: 0.4, Sector.INTEREST: 0.3, Sector.PRIVATE: 0.3})
+    source = PrometheusSource(PrometheusClient(tb.url, timeout_s=30), inventory, interval=1.0)
+    try:
+        result = source.refresh()
+    finally:
+        source.stop()
+    assert result.cpu_seconds > 0  # the console's own part of the refresh is measured
+    facts = {(host, gpu, fact) for host, found in zip(result.packed.hosts, result.packed.health,
+                                                      strict=True) for gpu, fact, _ in found}
+    assert pending and {(h, g, Fact.RETIRE_PENDING) for h, g in pending} <= facts
+    assert remap and {(h, g, Fact.REMAP_PENDING) for h, g in remap} <= facts
+    assert all(f[2] != Fact.RETIRE_PENDING or (f[0], f[1]) in pending for f in facts)
+    fleet = FleetState(inventory, default_registry(), stale_after_s=30)
+    fleet.apply(PollBatch(result.packed.t.max(), packed=result.packed, events=result.events))
+    engine = AlertEngine(default_registry(), AlertSettings(), min_interval_s=0.0)
+    opened = engine.evaluate(fleet.snapshot(result.packed.t.max())).opened
+    assert {(i.node, i.gpu) for i in opened if i.rule == "retire_pending"} == pending

@@ -170,3 +170,32 @@ def test_cells_fast_path_and_its_fallback_agree(server):
     answers["/api/v1/query"] = (200, b"garbage", 0)
     with pytest.raises(PrometheusError, match="not JSON"):
         client.instant_cells("q")
+
+
+def test_an_answer_with_the_last_ones_series_reads_only_its_values(server):
+    """Refresh after refresh the same series in the same order: the labels are the last
+    answer's (the same tuples), the values new; any change of series is read in full."""
+    port, answers = server
+    client = PrometheusClient(f"127.0.0.1:{port}")
+
+    def compact(t: float, cells) -> bytes:
+        items = [{"metric": m, "value": [t, v]} for m, v in cells]
+        return json.dumps({"status": "success", "data": {"resultType": "vector",
+                                                         "result": items}},
+                          separators=(",", ":")).encode()
+
+    a0, b1 = {"Hostname": "a", "gpu": "0"}, {"gpu": "1", "hostname": "b"}  # both spellings
+    answers["/api/v1/query"] = (200, compact(1.5, [(a0, "42"), (b1, "7")]), 0)
+    first = client.instant_columns("q")
+    assert first == (("a", "b"), ("0", "1"), ("42", "7"))
+    answers["/api/v1/query"] = (200, compact(6.5, [(a0, "43"), (b1, "NaN")]), 0)
+    second = client.instant_columns("q")
+    assert second == (("a", "b"), ("0", "1"), ("43", "NaN"))
+    assert second[0] is first[0] and second[1] is first[1]  # the layout was kept
+    assert client.instant_columns("other")[0] is not first[0]  # per query
+    c2 = {"Hostname": "c", "gpu": "2"}
+    for cells in ([(b1, "1"), (a0, "2")], [(a0, "3"), (b1, "4"), (c2, "5")], [(a0, "6")]):
+        answers["/api/v1/query"] = (200, compact(9.0, cells), 0)  # reordered, grown, shrunk
+        got = client.instant_columns("q")
+        assert list(zip(*got, strict=True)) == [
+            (m.get("Hostname") or m["hostname"], m["gpu"], v) for m, v in cells]

@@ -45,6 +45,7 @@ from widgets.common.labels import (
     duration,
     fmt,
     organisation_name,
+    rule_advice,
     rule_name,
     sector_name,
     severity_name,
@@ -131,6 +132,8 @@ class IncidentModel(QAbstractTableModel):
             return None if inc.is_open else CLOSED
         if role == Qt.ItemDataRole.ToolTipRole and col == Col.ACK and inc.acked_by:
             return inc.note or None
+        if role == Qt.ItemDataRole.ToolTipRole and col == Col.RULE:
+            return rule_advice(inc.rule) or None  # what to do, where the name does not say
         return None
 
     def _display(self, inc: Incident, col: Col) -> str:

@@ -101,5 +101,10 @@ def rule_name(rule: str) -> str:
     return names.rule_name(rule, ui_language())
 
 
+def rule_advice(rule: str) -> str:
+    """What to do about an alert of this rule, in the interface's language; "" for none."""
+    return names.rule_advice(rule, ui_language())
+
+
 def severity_name(severity: str) -> str:
     return names.severity_name(severity, ui_language())

@@ -9,11 +9,13 @@ is down, slow or answers garbage must give the operator one clear reason, never 
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -41,6 +43,9 @@ def _layouts(second: str) -> tuple[re.Pattern, re.Pattern, bool]:
 
 
 _LAYOUTS = {label: _layouts(label) for label in ("gpu", "instance")}
+# a cell's end, its value captured: splitting an answer on it leaves the labels (the skeleton)
+_VALUE_TAIL = re.compile(r'\},"value":\[' + _NUMBER + r',"([^"\\]*)"\]\}')
+SKELETONS_KEPT = 64  # answers whose layout is remembered (the source asks about a dozen)
 _CELL = re.compile(
     r'\{"metric":\{(?:"Hostname":"([^"\\]*)",?)?(?:"gpu":"([^"\\]*)",?)?'
     r'(?:"hostname":"([^"\\]*)")?\},"value":\[' + _NUMBER + r',"([^"\\]*)"\]\}'
@@ -77,13 +82,29 @@ def normalise_url(url: str) -> str:
     return url.rstrip("/")
 
 
+def is_loopback(url: str) -> bool:
+    host = urllib.parse.urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class PrometheusClient:
     def __init__(
-        self, url: str, timeout_s: float = DEFAULT_TIMEOUT_S, max_bytes: int = MAX_ANSWER_BYTES
+        self, url: str, timeout_s: float = DEFAULT_TIMEOUT_S, max_bytes: int = MAX_ANSWER_BYTES,
+        compress: bool | None = None,
     ) -> None:
         self.url = normalise_url(url)
         self.timeout_s = timeout_s
         self.max_bytes = max_bytes
+        # gzip: a per-GPU answer shrinks ~30x (1.2 MB → 40 kB at 16,000 GPUs), which a real
+        # network needs; on loopback it only costs both sides CPU (measured slower), so not there
+        self.compress = not is_loopback(self.url) if compress is None else compress
+        # (query, second) → (skeleton, parts, hosts, seconds) of its last fully read answer
+        self._skeletons: dict[tuple[str, str], tuple[str, int, tuple, tuple]] = {}
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -101,20 +122,21 @@ class PrometheusClient:
         body = self._body("/api/v1/query", {"query": query})
         text = body.decode("utf-8", "replace")
         if text.startswith(_VECTOR_HEAD):
-            total = text.count('"metric":')
-            upper, lower, swapped = _LAYOUTS[second]
-            found = upper.findall(text)
-            if len(found) == total:
-                return as_columns(found)
-            more = lower.findall(text)
-            if swapped:
-                more = [(h, g, v) for g, h, v in more]
-            if len(found) + len(more) == total:
-                return as_columns(found + more)
-            if second == "gpu":
-                cells = _CELL.findall(text)
-                if len(cells) == total:
-                    return as_columns([(h or low, g, v) for h, g, low, v in cells])
+            # refresh after refresh the server names the same series in the same order: then
+            # the text less its values is the last answer's, and only the values are new
+            # (one split in C, ~2.5x less CPU than reading every cell's labels again)
+            parts = _VALUE_TAIL.split(text)
+            skeleton, key = "".join(parts[0::2]), (query, second)
+            known = self._skeletons.get(key)
+            if known is not None and known[1] == len(parts) and known[0] == skeleton:
+                return known[2], known[3], tuple(parts[1::2])
+            columns, in_order = _read_cells(text, second)
+            if columns is not None:
+                if in_order:  # the values of a split come in the text's order
+                    if len(self._skeletons) >= SKELETONS_KEPT:
+                        self._skeletons.clear()
+                    self._skeletons[key] = (skeleton, len(parts), columns[0], columns[1])
+                return columns
         data = self._decode(body)
         if data.get("resultType") != "vector" or not isinstance(data.get("result"), list):
             raise PrometheusError(
@@ -185,6 +207,8 @@ class PrometheusClient:
         queries that name a sector's nodes and would not fit in a URL."""
         form = urllib.parse.urlencode(params)
         headers = {"Accept": "application/json"}
+        if self.compress:
+            headers["Accept-Encoding"] = "gzip"
         if post:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             request = urllib.request.Request(f"{self.url}{path}", data=form.encode(),
@@ -194,6 +218,8 @@ class PrometheusClient:
         try:
             with urllib.request.urlopen(request, timeout=self.timeout_s) as answer:
                 body = answer.read(self.max_bytes + 1)
+                if answer.headers.get("Content-Encoding", "").lower() == "gzip":
+                    body = self._gunzip(body)
         except urllib.error.HTTPError as exc:
             body = _read_error_body(exc)
             if body is None:
@@ -220,6 +246,18 @@ class PrometheusClient:
                 .fill(url=self.url, mib=self.max_bytes // (1024 * 1024))
             )
         return body
+
+    def _gunzip(self, body: bytes) -> bytes:
+        """A gzip answer, inflated no further than the size cap (a small answer must not
+        become gigabytes)."""
+        inflate = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            return inflate.decompress(body, self.max_bytes + 1)
+        except zlib.error:
+            raise PrometheusError(
+                translate("Prometheus", "{url} answered something that is not JSON (not a "
+                          "Prometheus query API?)").fill(url=self.url)
+            ) from None
 
     def _decode(self, body: bytes) -> dict:
         try:
@@ -251,13 +289,38 @@ class PrometheusClient:
         return translate("Prometheus", "{url} answered HTTP {code}").fill(url=self.url, code=code)
 
 
+def _read_cells(text: str, second: str) -> tuple[Columns | None, bool]:
+    """Every cell of a compact vector answer by the layouts' regular expressions (None when
+    they do not account for every cell: the JSON decoder reads it then), and whether the
+    columns are in the text's order."""
+    total = text.count('"metric":')
+    upper, lower, swapped = _LAYOUTS[second]
+    found = upper.findall(text)
+    if len(found) == total:
+        return as_columns(found), True
+    more = lower.findall(text)
+    if swapped:
+        more = [(h, g, v) for g, h, v in more]
+    if not found and len(more) == total:
+        return as_columns(more), True
+    if second == "gpu":  # both spellings: one pass, in order
+        cells = _CELL.findall(text)
+        if len(cells) == total:
+            return as_columns([(h or low, g, v) for h, g, low, v in cells]), True
+    if len(found) + len(more) == total:
+        return as_columns(found + more), False
+    return None, False
+
+
 def _read_error_body(exc: urllib.error.HTTPError) -> bytes | None:
     """Prometheus answers a bad query with 400 and a JSON error: keep that body to say why."""
     if exc.code not in (400, 422, 503):
         return None
     try:
         body = exc.read(64 * 1024)
-    except OSError:
+        if (exc.headers or {}).get("Content-Encoding", "").lower() == "gzip":
+            body = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS).decompress(body, 64 * 1024)
+    except (OSError, zlib.error):
         return None
     return body if body.lstrip().startswith(b"{") else None
 

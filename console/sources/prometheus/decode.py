@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from console.fleet.health import Fact
 from console.fleet.model import NodeEvent, NodeStatus
 from console.fleet.packing import GPU_FIELDS, MAX_GPUS_PER_NODE, PackedSamples
 from console.i18n.catalogue import translate
@@ -43,6 +44,14 @@ _PLANE = {
 
 
 _ENERGY = (names.DCGM_ENERGY, names.GPU_ENERGY_ESTIMATED)  # float64 planes of their own
+# health series → (fact, whether its value is the fact's value), in health_facts' order
+_FACTS = {
+    names.DCGM_ECC_DBE: (Fact.ECC_UNCORRECTED, True),
+    names.DCGM_ROW_REMAP_PENDING: (Fact.REMAP_PENDING, False),
+    names.DCGM_ROW_REMAP_FAIL: (Fact.REMAP_FAILURE, False),
+    names.DCGM_RETIRED_PENDING: (Fact.RETIRE_PENDING, False),
+}
+_FACT_ORDER = {fact: k for k, (fact, _) in enumerate(_FACTS.values())}
 FB_TOTAL = queries.FB_TOTAL  # the framebuffer's size, asked rarely: it holds still
 _PLANE[FB_TOTAL] = _MEM_TOTAL
 
@@ -175,6 +184,7 @@ class Decoder:
         grid[_MEM_TOTAL] = np.where(np.isnan(free), grid[8], grid[_MEM_USED] + free)
         hosts = tuple(self.hosts.names[i] for i in keep.tolist())
         jobs = gpu.get(queries.JOBS, (kept or {}).get(queries.JOBS))
+        health = gpu.get(queries.HEALTH, (kept or {}).get(queries.HEALTH))
         t = self._times(times, keep, now)
         out.packed = PackedSamples(
             hosts=hosts,
@@ -186,8 +196,31 @@ class Decoder:
             energy_estimated=estimated[keep],
             cpu_energy_j=np.array([cpu_energy.get(h, np.nan) for h in hosts], dtype=np.float64),
             job=self._jobs(jobs, keep) if jobs else None,
+            health=self._health(health, keep) if health else None,
         )
         return out
+
+    def _health(self, series: Iterable[Series], keep: np.ndarray) -> tuple:
+        """Per packed host its health facts (console/fleet/health.py) from the health series
+        (only GPUs with a fault come back), ordered as health_facts orders a sample's."""
+        facts: dict[int, list] = {}
+        for s in series:
+            found = _FACTS.get(s.labels.get("__name__", ""))
+            node = self.host_of(s.labels)
+            try:
+                col = self._col_of[s.labels.get("gpu", "")]
+            except KeyError:
+                continue
+            if found is None or node is None or col >= self.width or not s.value > 0:
+                continue
+            fact, valued = found
+            facts.setdefault(self._row_of[node], []).append(
+                (col, fact, float(s.value) if valued else 1.0))
+        out = [()] * len(keep)
+        for k, row in enumerate(keep.tolist()):
+            if row in facts:
+                out[k] = tuple(sorted(facts[row], key=lambda f: (f[0], _FACT_ORDER[f[1]])))
+        return tuple(out)
 
     def _jobs(self, series: Iterable[Series], keep: np.ndarray) -> np.ndarray:
         """hpc_job per GPU (None where a GPU has none), rows as the packed hosts'."""

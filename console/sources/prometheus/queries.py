@@ -42,6 +42,14 @@ FB_TOTAL = "fb_total"  # the framebuffer's size: used + free, summed by the serv
 # (utilisation → busy/used, power) and the energy counter (the books' deltas).
 EVERY = (names.DCGM_UTIL, names.DCGM_POWER, names.DCGM_ENERGY)
 JOBS = names.HPC_JOB  # which job each GPU runs, where the exporter maps jobs (gpu_jobs)
+HEALTH = "health"  # the GPUs whose memory needs attention (gpu_health), for the alert rules
+# the per-GPU health series the alert rules read (decode.py turns each into its Fact)
+HEALTH_METRICS = (
+    names.DCGM_ECC_DBE,
+    names.DCGM_ROW_REMAP_PENDING,
+    names.DCGM_ROW_REMAP_FAIL,
+    names.DCGM_RETIRED_PENDING,
+)
 # The others, in a fleet of LANES_FROM_GPUS or more, each at most this often (s): memory in
 # use moves with jobs (dcgm-exporter itself reads every 30 s by default), temperatures over
 # minutes, and what a GPU is rather than what it does (its memory size, whether its counter
@@ -51,6 +59,7 @@ LANES = {
     names.DCGM_TEMP: 60.0,
     names.DCGM_MEM_TEMP: 60.0,
     JOBS: 30.0,
+    HEALTH: 60.0,  # a pending retirement waits for a reboot: a minute late is on time
     FB_TOTAL: 300.0,
     names.GPU_ENERGY_ESTIMATED: 300.0,
 }
@@ -109,6 +118,14 @@ def gpu_jobs() -> str:
     """dcgm-exporter's hpc_job label, per GPU that has one (nothing at most sites: cheap)."""
     return (f"count by ({_by((*CELL, names.HPC_JOB))}) "
             f'({CLOCK_METRIC}{{{names.HPC_JOB}!=""}})')
+
+
+def gpu_health() -> str:
+    """Only the GPUs with a memory fault (uncorrected ECC errors, a pending or failed row
+    remap, a page retirement pending): nothing at all on a healthy fleet, so the answer is
+    tiny however many GPUs there are."""
+    pattern = "|".join(HEALTH_METRICS)
+    return f'max by (__name__, {_by(CELL)}) ({{__name__=~"{pattern}"}} > 0)'
 
 
 def gpu_times() -> str:

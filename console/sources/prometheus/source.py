@@ -38,6 +38,9 @@ class Refresh:
     seconds: float
     unknown: frozenset[str] = frozenset()
     decode_seconds: float = 0.0  # of `seconds`, the part after the last answer came in
+    # the console's own CPU for it (the worker's and its query threads'): `seconds` less this
+    # is, on an idle machine, the server's part
+    cpu_seconds: float = 0.0
 
 
 class PrometheusSource:
@@ -101,22 +104,36 @@ class PrometheusSource:
         """Ask, decode, and say what came back; raises PrometheusError for a bad server.
         The queries go out together: the server evaluates them on its cores while this thread
         decodes the answers that are in."""
-        started = time.perf_counter()
+        started, cpu0 = time.perf_counter(), time.thread_time()
         now = self._clock()
-        ask = self.client.instant
         decoder = self._decoder
         if self._pool is None:
             self._pool = ThreadPoolExecutor(
                 QUERIES_IN_FLIGHT, thread_name_prefix="prometheus-query"
             )
+        spent: list[float] = []  # each query thread's CPU (list.append: atomic)
+
+        def timed(call: Callable, *args):
+            t = time.thread_time()
+            try:
+                return call(*args)
+            finally:
+                spent.append(time.thread_time() - t)
+
+        def submit(call: Callable, *args):
+            return self._pool.submit(timed, call, *args)
+
+        ask = self.client.instant
         asked = (queries.due(self.refreshes, self.interval, self._asked_at) if self.lanes
                  else [*queries.EVERY, *queries.LANES])
-        raw = {m: self._pool.submit(self.client.instant_columns, queries.gpu_values(m))
-               for m in asked if m != queries.JOBS}
-        if queries.JOBS in asked:
-            raw[queries.JOBS] = self._pool.submit(ask, queries.gpu_jobs())
-        times = self._pool.submit(self.client.instant_columns, queries.gpu_times(), "instance")
-        side = {name: self._pool.submit(ask, q) for name, q in (
+        series = {queries.JOBS: queries.gpu_jobs, queries.HEALTH: queries.gpu_health}
+        raw = {m: submit(self.client.instant_columns, queries.gpu_values(m))
+               for m in asked if m not in series}
+        for m in asked:
+            if m in series:  # labelled series, not (host, GPU, value) cells
+                raw[m] = submit(ask, series[m]())
+        times = submit(self.client.instant_columns, queries.gpu_times(), "instance")
+        side = {name: submit(ask, q) for name, q in (
             ("up", queries.targets()),
             ("uname", queries.uname()), ("cpu", queries.node_cpu(4 * self.interval)),
             ("disk", queries.node_disk()), ("rapl", queries.node_cpu_energy()),
@@ -149,8 +166,9 @@ class PrometheusSource:
         seconds = time.perf_counter() - started
         self.last_refresh_s = seconds
         self.refreshes += 1
+        cpu = time.thread_time() - cpu0 + sum(spent)
         return Refresh(decoded.packed, tuple(events), seconds, frozenset(decoded.unknown),
-                       time.perf_counter() - answered)
+                       time.perf_counter() - answered, cpu)
 
     def history_over(self, local, busy_threshold: float):
         """What history plots read in this mode: sector series by range queries, the rest from

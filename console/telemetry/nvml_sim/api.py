@@ -235,6 +235,9 @@ def nvmlDeviceGetRetiredPages(device, sourceFilter):
     device = _parent(device)
     if not device.model.pages:
         raise NVMLError(NVML_ERROR_NOT_SUPPORTED)
+    if "retirepending" in device.faults and "ecc" not in device.faults:
+        single = sourceFilter == NVML_PAGE_RETIREMENT_CAUSE_MULTIPLE_SINGLE_BIT_ECC_ERRORS
+        return [0x1000 + sourceFilter] if single else []
     if "ecc" not in device.faults:
         return []
     count = 3 if sourceFilter == NVML_PAGE_RETIREMENT_CAUSE_MULTIPLE_SINGLE_BIT_ECC_ERRORS else 1
@@ -245,7 +248,8 @@ def nvmlDeviceGetRetiredPagesPendingStatus(device):
     device = _parent(device)
     if not device.model.pages:
         raise NVMLError(NVML_ERROR_NOT_SUPPORTED)
-    return NVML_FEATURE_ENABLED if "ecc" in device.faults else NVML_FEATURE_DISABLED
+    pending = not device.faults.isdisjoint(("ecc", "retirepending"))
+    return NVML_FEATURE_ENABLED if pending else NVML_FEATURE_DISABLED
 
 
 def nvmlDeviceGetRemappedRows(device):
@@ -256,6 +260,8 @@ def nvmlDeviceGetRemappedRows(device):
     failure = 1 if "remapfail" in faults else 0
     if "ecc" in faults:
         return (1, 2, 1, failure)  # correctable, uncorrectable, pending, failure
+    if "retirepending" in faults:
+        return (1, 0, 1, failure)
     return (0, 0, 0, failure)
 
 

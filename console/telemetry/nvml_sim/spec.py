@@ -14,9 +14,12 @@ LOADS = ("busy", "idle", "mixed", "training")
 # lost: GPU_IS_LOST on every call; xidN: XID N once (at the window's start); ecc: uncorrected ECC
 # errors and a pending row remap; remapfail: a failed row remap; throttle: hot and thermally
 # slowed; hot: hot only; hotmem: hot memory; powerbrake: hardware power brake slowdown;
-# reload: the driver reloads at the window's start (the energy counter restarts from 0)
+# reload: the driver reloads at the window's start (the energy counter restarts from 0);
+# retirepending: repeated single-bit errors left a page (Volta and older, model=V100) or a row
+# (Ampere and newer) waiting for the next reset, with no uncorrected error
 FAULTS = (
     "lost", "xid79", "ecc", "throttle", "hot", "hotmem", "powerbrake", "remapfail", "reload",
+    "retirepending",
 )  # fmt: skip
 
 

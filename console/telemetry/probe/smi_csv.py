@@ -37,6 +37,8 @@ SMI_COLUMNS = {
     "fan.speed": ("fan_pct", "number", 0),
     "ecc.errors.uncorrected.volatile.total": ("ecc_uncorrected_volatile", "int", 0),
     "ecc.errors.uncorrected.aggregate.total": ("ecc_uncorrected_aggregate", "int", 0),
+    "ecc.errors.corrected.volatile.total": ("ecc_corrected_volatile", "int", 0),
+    "ecc.errors.corrected.aggregate.total": ("ecc_corrected_aggregate", "int", 0),
     "clocks_event_reasons.active": ("clock_event_mask", "mask", 0),
     "clocks_throttle_reasons.active": ("clock_event_mask", "mask", 0),
     "mig.mode.current": ("mig_mode", "flag", 0),
@@ -46,6 +48,17 @@ SMI_COLUMNS = {
     "remapped_rows.dbe": ("remapped_rows.uncorrectable", "int", 0),
     "remapped_rows.pending": ("remapped_rows.pending", "flag", 0),
     "remapped_rows.failure": ("remapped_rows.failure", "flag", 0),
+    # Volta and older retire pages (Ampere and newer answer [N/A] and remap rows instead)
+    "retired_pages.single_bit_ecc.count": ("retired_pages.sbe", "int", 0),
+    "retired_pages.sbe": ("retired_pages.sbe", "int", 0),
+    "retired_pages.double_bit.count": ("retired_pages.dbe", "int", 0),
+    "retired_pages.dbe": ("retired_pages.dbe", "int", 0),
+    "retired_pages.pending": ("retired_pages.pending", "flag", 0),
+}
+# the probe's tables (NVML's shape, docs/protocol.md) that several columns fill
+SMI_TABLES = {
+    "remapped_rows": ("correctable", "uncorrectable", "pending", "failure"),
+    "retired_pages": ("sbe", "dbe", "pending"),
 }
 # what the probe asks nvidia-smi for; the basic list is for drivers that reject newer names
 SMI_QUERY_FIELDS = (
@@ -53,8 +66,10 @@ SMI_QUERY_FIELDS = (
     "utilization.memory", "memory.used", "memory.total", "temperature.gpu", "temperature.memory",
     "power.draw", "enforced.power.limit", "clocks.sm", "clocks.mem", "pstate", "fan.speed",
     "ecc.errors.uncorrected.volatile.total", "ecc.errors.uncorrected.aggregate.total",
+    "ecc.errors.corrected.volatile.total", "ecc.errors.corrected.aggregate.total",
     "clocks_throttle_reasons.active", "mig.mode.current", "remapped_rows.correctable",
     "remapped_rows.uncorrectable", "remapped_rows.pending", "remapped_rows.failure",
+    "retired_pages.sbe", "retired_pages.dbe", "retired_pages.pending",
 )  # fmt: skip
 SMI_BASIC_FIELDS = (
     "index", "uuid", "name", "pci.bus_id", "driver_version", "utilization.gpu",
@@ -99,7 +114,7 @@ def smi_gpu_from_row(names, cells, position):
     """One query-gpu row (header names, cells) as a probe GPU dict; unknown columns are ignored."""
     gpu = empty_gpu(position)
     chosen = {}  # field → priority of the column that set it
-    remapped = {}
+    tables = {}  # "remapped_rows" → {"pending": True, ...}
     for i, name in enumerate(names):
         column = SMI_COLUMNS.get(name)
         if column is None or i >= len(cells):
@@ -109,14 +124,14 @@ def smi_gpu_from_row(names, cells, position):
         if value is None or chosen.get(field, priority + 1) <= priority:
             continue
         chosen[field] = priority
-        if field.startswith("remapped_rows."):
-            remapped[field.split(".", 1)[1]] = value
+        table, _, key = field.partition(".")
+        if key:
+            tables.setdefault(table, {})[key] = value
         else:
             gpu[field] = value
-    if remapped:
-        gpu["remapped_rows"] = {
-            key: remapped.get(key) for key in ("correctable", "uncorrectable", "pending", "failure")
-        }
+    # a table only where some column of it had a value: all [N/A] stays null, as NVML's does
+    for table, found in tables.items():
+        gpu[table] = {key: found.get(key) for key in SMI_TABLES[table]}
     gpu["clock_event_reasons"] = clock_event_names(gpu["clock_event_mask"])
     if gpu["pstate"] is not None and not gpu["pstate"].startswith("P"):
         gpu["pstate"] = None

@@ -158,3 +158,24 @@ def test_saved_energy_factors_reach_the_accounting_tab_at_once(qtbot, console, t
     dialog._save()
     assert services.settings.energy.pue == 1.25
     assert frontend.window.accounting.energy.pue == 1.25  # the tab counts with it now
+
+
+def test_a_pending_page_retirement_says_what_to_do(qtbot, console):
+    """The faults scenario's GPU 4 has a page retirement pending: its row names the rule and
+    its tooltip says what an operator does about it; a rule whose name says enough has none."""
+    from PySide6.QtCore import Qt
+
+    frontend, _ = console
+    panel = frontend.window.alerts
+    tip = Qt.ItemDataRole.ToolTipRole
+
+    def shown() -> dict[str, object]:
+        p = panel.proxy
+        return {p.index(r, Col.RULE).data(): p.index(r, Col.RULE).data(tip)
+                for r in range(p.rowCount())}
+
+    qtbot.waitUntil(lambda: "Page retirement pending" in shown(), timeout=TIMEOUT_MS)
+    rules = shown()
+    assert rules["Page retirement pending"] == "Reboot or reset the GPU to retire the pages."
+    assert rules["Row remap pending"] == "Reset the GPU to remap the rows."
+    assert rules["Power brake"] is None

@@ -37,6 +37,19 @@ def test_settings_table_and_its_errors(tmp_path):
         load_settings(path)
 
 
+def test_a_pending_page_retirement_says_what_to_do_in_both_languages():
+    from console.i18n.names import rule_advice, rule_name
+
+    pending = replace(HOT, rule="retire_pending", peak=None)
+    shown = alert_json(pending, 1010.0)["annotations"]
+    assert shown["summary"] == "Page retirement pending on hg-r01n2 GPU 0"
+    assert "Reboot or reset the GPU to retire the pages." in shown["description"]
+    assert (rule_name("retire_pending", "ko"), rule_advice("retire_pending", "ko")) == (
+        "페이지 폐기 대기", "페이지를 폐기하려면 GPU를 재부팅하거나 재설정하십시오.")
+    assert rule_advice("gpu_temp", "en") == ""  # its name says enough
+    assert "Reboot" not in alert_json(HOT, 1010.0)["annotations"]["description"]
+
+
 def test_an_incident_as_an_alert():
     assert labels(HOT) == {"alertname": "gpu_temp", "rule": "gpu_temp", "severity": "warning",
                            "node": "hg-r01n2", "sector": "public", "gpu": "0"}

@@ -141,6 +141,7 @@ def test_flapping_value_makes_one_incident():
         ("ecc_uncorrected", {"ecc_uncorrected_volatile": 3}, "error", 3.0),
         ("remap_pending", {"remapped_rows_pending": True}, "warning", None),
         ("remap_failure", {"remapped_rows_failure": True}, "critical", None),
+        ("retire_pending", {"retired_pages_pending": True}, "warning", None),
         ("gpu_lost", {"lost": True, "util_gpu": None, "temp_c": None}, "critical", None),
     ],
 )

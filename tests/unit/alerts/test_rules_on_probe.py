@@ -93,3 +93,23 @@ def test_faults_from_the_real_probe_open_and_close_incidents():
     assert opened[("gpu_lost", 3)].first_seen - first_t > 2.0  # not before its window
     assert math.isclose(opened[("xid", 0)].first_seen, opened[("xid", 0)].last_seen, abs_tol=7)
     assert [i.rule for i in engine.incidents()] == ["xid"]  # an XID stays visible for a minute
+
+
+def test_a_pending_page_retirement_from_the_real_probe_opens_and_closes():
+    # a V100 retires pages; the simulated one has a retirement pending on GPU 1 for 2 s
+    lines = probe_lines("count=2,model=V100,load=idle,seed=5,faults=retirepending:1@0-2", 5.0)
+    inventory = Inventory(
+        nodes=(NodeSpec("v100-node", Sector.PUBLIC, None, 2),),
+        entitlements={Sector.PUBLIC: 1.0, Sector.INTEREST: 0.0, Sector.PRIVATE: 0.0},
+    )
+    state = FleetState(inventory, default_registry(), stale_after_s=5)
+    engine = AlertEngine(default_registry(), quick_settings(), min_interval_s=0.0)
+    opened, closed = [], []
+    for line in lines:
+        sample = parse_line(line, "v100-node")
+        state.apply(PollBatch(sample.t, (sample,)))
+        update = engine.evaluate(state.snapshot(sample.t))
+        opened += update.opened
+        closed += update.closed
+    assert [(i.rule, i.gpu, i.severity) for i in opened] == [("retire_pending", 1, "warning")]
+    assert [(i.rule, i.gpu) for i in closed] == [("retire_pending", 1)]

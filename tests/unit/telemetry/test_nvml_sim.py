@@ -161,6 +161,25 @@ def test_lost_gpu_fails_every_device_call(sim):
     assert lib.nvmlDeviceGetName(lib.nvmlDeviceGetHandleByIndex(0))
 
 
+def test_retirepending_is_a_pending_page_on_a_v100_and_a_pending_row_remap_on_an_h100(sim):
+    lib = sim("count=2,model=V100,faults=retirepending:1")
+    sbe = lib.NVML_PAGE_RETIREMENT_CAUSE_MULTIPLE_SINGLE_BIT_ECC_ERRORS
+    dbe = lib.NVML_PAGE_RETIREMENT_CAUSE_DOUBLE_BIT_ECC_ERROR
+    ok, bad = (lib.nvmlDeviceGetHandleByIndex(i) for i in (0, 1))
+    assert lib.nvmlDeviceGetRetiredPagesPendingStatus(ok) == lib.NVML_FEATURE_DISABLED
+    assert lib.nvmlDeviceGetRetiredPagesPendingStatus(bad) == lib.NVML_FEATURE_ENABLED
+    assert (len(lib.nvmlDeviceGetRetiredPages(bad, sbe)),
+            len(lib.nvmlDeviceGetRetiredPages(bad, dbe))) == (1, 0)
+    with pytest.raises(lib.NVMLError_NotSupported):
+        lib.nvmlDeviceGetRemappedRows(bad)  # a V100 retires pages, it remaps no rows
+    lib.nvmlShutdown()
+    lib = sim("count=2,model=H100,faults=retirepending:0")
+    h = lib.nvmlDeviceGetHandleByIndex(0)
+    assert lib.nvmlDeviceGetRemappedRows(h) == (1, 0, 1, 0)  # correctable, …, pending, failure
+    with pytest.raises(lib.NVMLError_NotSupported):
+        lib.nvmlDeviceGetRetiredPagesPendingStatus(h)
+
+
 def test_xid79_is_delivered_once_through_the_event_set(sim):
     lib = sim("count=3,faults=xid79:2")
     events = lib.nvmlEventSetCreate()

@@ -8,7 +8,7 @@ import pytest
 
 from console.telemetry import nvsmi
 from console.telemetry.probe.fields import GPU_FIELDS
-from console.telemetry.probe.smi_csv import smi_value
+from console.telemetry.probe.smi_csv import smi_header_name, smi_split, smi_value
 from tests.paths import FIXTURES
 from tests.peers import require_peer
 
@@ -139,6 +139,81 @@ def test_synthetic_multi_gpu_capture_with_odd_cells():
         None,
     )
     assert (other["mig_mode"], other["remapped_rows"]["pending"]) == (False, False)
+
+
+RELIABILITY = (
+    "ecc.errors.corrected.volatile.total", "ecc.errors.corrected.aggregate.total",
+    "retired_pages.single_bit_ecc.count", "retired_pages.double_bit.count",
+    "retired_pages.pending",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("driver", ["595.71.05", "610.57.04"])
+def test_consumer_capture_has_no_sbe_or_retired_pages(driver):
+    # the real captures ask every reliability column; a GeForce answers [N/A] to each
+    name = EXPORTER.format(os="linux", card="2080-super", driver=driver, state="load")
+    text = capture(name)
+    header, row = (smi_split(line) for line in text.splitlines()[:2])
+    cells = dict(zip(map(smi_header_name, header), row, strict=True))
+    assert {cells[f] for f in RELIABILITY} == {"[N/A]"}
+    gpu, _ = only_gpu(text)
+    assert (gpu["ecc_corrected_volatile"], gpu["ecc_corrected_aggregate"]) == (None, None)
+    assert gpu["retired_pages"] is None and gpu["remapped_rows"] is None
+
+
+def _with_cells(text: str, values: dict[str, str]) -> str:
+    """The real capture with some of its cells replaced, as a data-centre board fills them."""
+    header, row = text.splitlines()[:2]
+    names = [smi_header_name(c) for c in smi_split(header)]
+    cells = smi_split(row)
+    for name, value in values.items():
+        cells[names.index(name)] = value
+    return header + "\n" + ", ".join(cells) + "\n"
+
+
+def test_capture_with_retired_pages_pending():
+    # the 610.57 capture names them by their long names (retired_pages.single_bit_ecc.count)
+    name = EXPORTER.format(os="linux", card="2080-super", driver="610.57.04", state="idle")
+    text = _with_cells(capture(name), {
+        "ecc.errors.corrected.volatile.total": "7", "ecc.errors.corrected.aggregate.total": "19",
+        "retired_pages.single_bit_ecc.count": "3", "retired_pages.double_bit.count": "1",
+        "retired_pages.pending": "Yes",
+    })  # fmt: skip
+    gpu, _ = only_gpu(text)
+    assert (gpu["ecc_corrected_volatile"], gpu["ecc_corrected_aggregate"]) == (7, 19)
+    assert gpu["retired_pages"] == {"sbe": 3, "dbe": 1, "pending": True}
+    assert gpu["temp_c"] == 33 and gpu["remapped_rows"] is None  # the rest is the capture's
+
+
+def test_retired_pages_short_names_and_unsupported_cells():
+    # the probe asks the short names (retired_pages.sbe); a part [Not Supported] stays null
+    text = (
+        "index, ecc.errors.corrected.volatile.total, retired_pages.sbe, retired_pages.dbe,"
+        " retired_pages.pending\n"
+        "0, 12, 2, 0, No\n"
+        "1, [Not Supported], [Not Supported], 4, [N/A]\n"
+        "2, [N/A], [N/A], [N/A], [N/A]\n"
+    )
+    a, b, c = nvsmi.parse_query_gpu(text)[0]
+    assert (a["ecc_corrected_volatile"], a["retired_pages"]) == (
+        12, {"sbe": 2, "dbe": 0, "pending": False})
+    assert (b["ecc_corrected_volatile"], b["retired_pages"]) == (
+        None, {"sbe": None, "dbe": 4, "pending": None})
+    assert (c["ecc_corrected_volatile"], c["retired_pages"]) == (None, None)
+
+
+def test_probe_line_carries_smi_retired_pages():
+    # what the console reads from such a line: the same GpuSample fields NVML's fill
+    from console.telemetry.protocol import parse_object
+
+    text = ("index, retired_pages.sbe, retired_pages.dbe, retired_pages.pending,"
+            " ecc.errors.corrected.volatile.total\n0, 3, 1, Yes, 7\n")
+    gpu = nvsmi.parse_query_gpu(text)[0][0]
+    sample = parse_object({"v": 1, "host": "n1", "t": 1.0, "gpus": [gpu], "xid": [],
+                           "errors": []}, "n1")
+    g = sample.gpus[0]
+    assert (g.retired_pages_sbe, g.retired_pages_dbe, g.retired_pages_pending) == (3, 1, True)
+    assert g.ecc_corrected_volatile == 7
 
 
 @pytest.mark.parametrize(
