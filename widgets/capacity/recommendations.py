@@ -157,8 +157,10 @@ class RecommendationList(QWidget):
                 wordWrap=True,
                 objectName="Legend",
             )
-            effect.setVisible(r is not None)
             self.box.addWidget(effect)
+            # after addWidget: before it, a shown parentless label is a top-level window for a
+            # moment, and the layout's own show comes queued (visible only a turn later)
+            effect.setVisible(r is not None)
             self.effects.append(effect)
             button = QPushButton(self.tr("Use this plan"))
             button.clicked.connect(lambda _=False, x=rec: self.chosen.emit(x))
