@@ -6,6 +6,7 @@ Runs on a node: standard library only, Python 3.8 (see __init__.py).
 from __future__ import annotations
 
 import subprocess
+import sys
 import threading
 import time
 
@@ -19,6 +20,23 @@ from .smi_csv import (
     smi_header_name,
     smi_split,
 )
+
+
+def _dies_with_us():
+    """A preexec_fn that has the kernel end the child when this thread ends (Linux prctl
+    PR_SET_PDEATHSIG): a probe killed with SIGKILL cannot stop its `-lms` loop itself, and an
+    nvidia-smi loop that ignores a closed pipe would run on the node for good. None elsewhere.
+    The function is looked up here, before the fork: the child only calls it."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+        import signal
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (ImportError, OSError, AttributeError):
+        return None
+    return lambda: prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
 
 
 class SmiGpus:
@@ -125,6 +143,7 @@ class SmiGpus:
                 stdin=subprocess.DEVNULL,
                 encoding="utf-8",
                 errors="replace",
+                preexec_fn=_dies_with_us(),  # the stream's own (main) thread starts it
             )
         except OSError as exc:
             self.errors.append(error_entry(None, "nvidia-smi", f"{type(exc).__name__}: {exc}"))

@@ -115,6 +115,27 @@ def test_nvidia_smi_fallback_stream_keeps_one_loop_and_stops_it_on_sigterm(tmp_p
             os.kill(loop, signal.SIGKILL)
 
 
+def test_a_probe_killed_outright_takes_its_nvidia_smi_loop_with_it(tmp_path):
+    """SIGKILL leaves the probe no time to stop the loop: the kernel ends it (PR_SET_PDEATHSIG),
+    or the fake's loop, which ignores its closed pipe, would run on for good."""
+    env = fake_smi(tmp_path, smi_capture())
+    proc = start_probe("--stream", "0.2", "--no-nvml", stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        json.loads(proc.stdout.readline())
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+    calls = [c.split(" ", 1) for c in (tmp_path / "calls").read_text().splitlines()]
+    loop = int(next(pid for pid, args in calls if "-lms" in args))
+    try:
+        wait_for(lambda: not alive(loop), timeout=10)
+    finally:
+        if alive(loop):
+            os.kill(loop, signal.SIGKILL)
+
+
 def test_nvidia_smi_fallback_integrates_power_draw_as_estimated_energy(tmp_path):
     env = fake_smi(tmp_path, smi_capture())
     proc = start_probe(
