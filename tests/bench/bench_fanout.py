@@ -25,6 +25,7 @@ real window while collector processes connect 1,000 nodes.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -447,7 +448,8 @@ def main() -> None:
     cpus = sorted(os.sched_getaffinity(0))
     if len(cpus) >= 2:
         for pid in (tb._reaper.pid, *tb.pids()):
-            os.sched_setaffinity(pid, set(cpus[1:]))
+            with contextlib.suppress(ProcessLookupError):  # gone already: nothing to pin
+                os.sched_setaffinity(pid, set(cpus[1:]))
         os.sched_setaffinity(0, {cpus[0]})
     try:
         for n in sizes:

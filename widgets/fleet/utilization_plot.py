@@ -102,6 +102,10 @@ LINE_STYLES = {
     "entitled": Qt.PenStyle.DotLine,
 }
 LEGEND_GLYPHS = {"in_use": "━━━", "allocated": "- - -", "entitled": "· · · ·"}
+# A live view that follows now gets only the points it shows, from this share of its span left
+# of it (the view moves less than a pixel between two new points), with pyqtgraph's clip to view
+# and auto-downsampling off: those re-cut all twelve curves at every pixel the view moves.
+FEED_MARGIN = 0.1
 
 
 class SectorPlot(QWidget):
@@ -119,6 +123,8 @@ class SectorPlot(QWidget):
         self.arrays = SectorArrays.empty(LIVE)
         self.loaded: tuple[int, float, float] | None = None  # (res, t0, t1) of history drawn
         self._live_key: tuple | None = None  # the live series last drawn (length, first, last)
+        self._fed_from: float | None = None  # the curves hold self.arrays from here; None: all
+        self._pg_clip = True  # pyqtgraph's clip to view and auto-downsampling are on
         self.problem: str | None = None
         self.title = QLabel(objectName="PanelTitle")
         self.note = QLabel(objectName="Legend")
@@ -164,8 +170,11 @@ class SectorPlot(QWidget):
             for field, style in LINE_STYLES.items():
                 width = 2 if field == "in_use" else 1.4
                 pen = pg.mkPen(colour, width=width, style=style)
-                self.curves[field, sector] = self.gpu_plot.plot(pen=pen)
-            self.curves["util", sector] = self.util_plot.plot(pen=pg.mkPen(colour, width=2))
+                # no dynamic range limit: y never zooms, and it re-cut curves at each y change
+                self.curves[field, sector] = self.gpu_plot.plot(pen=pen, dynamicRangeLimit=None)
+            self.curves["util", sector] = self.util_plot.plot(
+                pen=pg.mkPen(colour, width=2), dynamicRangeLimit=None
+            )
         self.refresh_timer = QTimer(self, interval=REFRESH_MS)
         self.refresh_timer.timeout.connect(self.refresh)
         self.settle = QTimer(self, interval=ZOOM_SETTLE_MS, singleShot=True)
@@ -287,6 +296,8 @@ class SectorPlot(QWidget):
     def _user_moved(self, *_: object) -> None:
         # the view stops following now at once; the source may change when zoom and pan settle
         self.range = TimeRange.fixed(*self.visible_range())
+        if self._fed_from is not None:
+            self._feed()  # a drag or zoom shows what lies beside the view at once
         self.settle.start()
 
     def _zoomed(self) -> None:
@@ -324,15 +335,15 @@ class SectorPlot(QWidget):
         changed = False
         # The live series gains a point a second; snapshots come up to 4 a second. Redraw
         # the curves only when it did, and move the view only by whole pixels: each costs a
-        # replot of twelve curves and two axes.
+        # replot of twelve curves and two axes. The view moves first: curves are fed for it.
+        if self.range.following and self._moved_a_pixel(*self.range.bounds(snap.t)):
+            self._set_x(*self.range.bounds(snap.t))
+            changed = True
         series = snap.series
         key = (len(series.t), float(series.t[0]), float(series.t[-1])) if len(series.t) else ()
         if self.source == LIVE and key != self._live_key:
             self._draw(live_arrays(series, snap.t - LIVE_WINDOW_S, snap.t))
             self._live_key, changed = key, True
-        if self.range.following and self._moved_a_pixel(*self.range.bounds(snap.t)):
-            self._set_x(*self.range.bounds(snap.t))
-            changed = True
         if changed:
             # Settle the views' ranges now (pyqtgraph defers it to the paint, whose axis
             # updates then ask for a second paint of the whole plot: twice the paint a frame).
@@ -346,13 +357,37 @@ class SectorPlot(QWidget):
     def _draw(self, arrays: SectorArrays) -> None:
         self.arrays = arrays
         self._live_key = None  # what show_snapshot drew last is no longer on screen
-        for (field, sector), curve in self.curves.items():
-            y = arrays.values[field][SECTORS.index(sector)]
-            # connect="finite": a gap where nothing was recorded, not a line across it
-            curve.setData(arrays.t, y, connect="finite")
+        self._feed()
         gpus = np.concatenate([arrays.values[f].ravel() for f in LINE_STYLES])
         top = float(np.nanmax(gpus)) if np.isfinite(gpus).any() else 1.0
         self.gpu_plot.setYRange(0, max(top, 1.0) * 1.08, padding=0)
+
+    def _feed(self) -> None:
+        """Hand self.arrays to the curves: a live view that follows now gets the points from a
+        little left of it on (FEED_MARGIN), any other view all of them, cut to the view and
+        downsampled by pyqtgraph (history ranges can hold tens of thousands of points)."""
+        arrays = self.arrays
+        cut = self.source == LIVE and self.range.following
+        self._clip_in_pyqtgraph(not cut)
+        first, self._fed_from = 0, None
+        if cut:
+            t0, t1 = self.visible_range()
+            self._fed_from = t0 - FEED_MARGIN * (t1 - t0)
+            # one point before: the line enters the view at its left edge
+            first = max(0, int(np.searchsorted(arrays.t, self._fed_from)) - 1)
+        t = arrays.t[first:]
+        for (field, sector), curve in self.curves.items():
+            y = arrays.values[field][SECTORS.index(sector), first:]
+            # connect="finite": a gap where nothing was recorded, not a line across it
+            curve.setData(t, y, connect="finite")
+
+    def _clip_in_pyqtgraph(self, on: bool) -> None:
+        if on == self._pg_clip:
+            return
+        self._pg_clip = on
+        for curve in self.curves.values():
+            curve.setClipToView(on)
+            curve.setDownsampling(auto=on)
 
     # -- export -------------------------------------------------------------------------------
 
