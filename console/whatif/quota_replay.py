@@ -8,17 +8,20 @@ QOS's GPU cap (GrpTRES). The replay approximates what Slurm does there:
   partition has the GPUs. A job held back by its cap does not hold back the others (Slurm skips
   a job pending on QOSGrpGRES); the first job held back by the partition's GPUs gets a
   reservation at its shadow time and later jobs backfill around it, as in replay.py.
-- With a borrow QOS, a job waiting at its cap runs on GPUs nobody holds, as a borrower: it does
-  not count against the cap, it is tried after every owner job (its QOS's priority is lower),
-  and it is preempted when an owner job within its cap needs those GPUs. Preemption is
-  requeue: the borrower stops `grace_s` later (GraceTime), the owner starts then, and the
-  borrower goes back to the queue with its first submit time and starts its run from zero. A
-  job's wait is from its submit to the start of the run that finishes (what its user waited);
-  the GPU-seconds of runs cut short count as lost work.
-  Which borrowers go first: the youngest (latest started), as Slurm's preempt/qos picks among
-  equal-priority preemptees. That a site submits at-cap work to the borrow QOS (a submit filter,
-  or users who do) is the approximation: jobs submitted straight to the borrow QOS are not told
-  apart in the history.
+- With a borrow QOS, a site sends at-cap work there: a job whose sector's own jobs (running or
+  waiting) hold its cap already, with it, is submitted to the borrow QOS (a submit filter, or
+  users who do) and stays a borrower for good. A borrower runs only on GPUs nobody holds, does
+  not count against the cap, is tried after every owner job (its QOS's priority is lower), and
+  is preempted when an owner job within its cap needs those GPUs. Preemption is requeue: the
+  borrower stops `grace_s` later (GraceTime), the owner starts then, and the borrower is
+  eligible again `requeue_s` after it stopped (Slurm holds a requeued job back for the launch
+  credential's lifetime plus a second: AuthInfo cred_expire, 120 s unless set), keeps its
+  place by first submit, and starts its run from zero. A job's wait is from its first submit to
+  the start of the run that finishes (what its user waited); the GPU-seconds of runs cut short
+  count as lost work. Which borrowers go first: the youngest (latest started), as Slurm's
+  preempt/qos picks among equal-priority preemptees. Jobs submitted straight to the borrow QOS
+  are not told apart in the history: that the site's rule decides, under the caps replayed, is
+  the approximation (checked against Slurm in tests/integration/test_whatif_quota_slurm.py).
 
 Deterministic (no randomness); the replay starts with an empty partition.
 """
@@ -53,12 +56,16 @@ def quota_replay(
     borrow: bool = False,
     grace_s: float = 0.0,
     dispatch_s: float = 0.0,
+    requeue_s: float = 0.0,
 ) -> QuotaReplay:
     """Schedule `jobs` (every sector, sorted by submit) on a partition of `capacity` GPUs.
     `caps`: each sector's GPU cap (None: no limit but the partition's). `borrow`: a borrow QOS
-    is configured; `grace_s` its GraceTime; `dispatch_s` as in replay.replay."""
+    is configured; `grace_s` its GraceTime; `requeue_s` how long a requeued job waits before
+    it is eligible again; `dispatch_s` as in replay.replay."""
     limit = {s: capacity if caps.get(s) is None else max(0, int(caps[s])) for s in SECTORS}
-    return _Run(jobs, capacity, limit, start, horizon, borrow, grace_s, dispatch_s).go()
+    run = _Run(jobs, capacity, limit, start, horizon, borrow, grace_s, dispatch_s)
+    run.requeue_s = requeue_s
+    return run.go()
 
 
 class _Run:
@@ -68,7 +75,10 @@ class _Run:
         self.borrow, self.grace_s, self.dispatch_s = borrow, grace_s, dispatch_s
         n = len(jobs)
         self.started = [-1.0] * n  # start of the run that counts (the last one)
-        self.how = [_OWN] * n
+        self.how = [_OWN] * n  # the QOS it was submitted to (decided on arrival)
+        self.requeue_s = 0.0
+        self.back: list[tuple[float, int]] = []  # heap (eligible again, job): requeued jobs
+        self.asked = {s: 0 for s in SECTORS}  # GPUs of owner jobs waiting, per sector
         self.ends: list[tuple[float, int, int]] = []  # heap (end, job, run number)
         self.run_no = [0] * n  # a run cut short leaves its end in the heap: stale by number
         self.running: dict[int, float] = {}  # job → when its time limit ends
@@ -91,6 +101,7 @@ class _Run:
         while True:
             arrival_t = jobs[next_arrival].submit if next_arrival < n else inf
             t = min(arrival_t, self.ends[0][0] if self.ends else inf)
+            t = min(t, self.back[0][0] if self.back else inf)
             until = min(t, self.horizon)
             for s, count in self.waiting.items():
                 self.queue_area[s] += count * (until - now)
@@ -100,24 +111,41 @@ class _Run:
             self._finish_until(t)
             while next_arrival < n and jobs[next_arrival].submit <= t:
                 if fits[next_arrival]:
+                    self._arrive(next_arrival)
                     queue.append(next_arrival)
-                    self.waiting[jobs[next_arrival].sector] += 1
                 next_arrival += 1
+            if self.back and self.back[0][0] <= t:
+                while self.back and self.back[0][0] <= t:
+                    queue.append(heapq.heappop(self.back)[1])
+                queue.sort(key=lambda i: (jobs[i].submit, i))  # back in its first place
             if queue and (self.free > 0 or self.reclaimable > 0):
                 queue = self._schedule(queue, t)
         return self._result(fits)
 
     # -- the pool ---------------------------------------------------------------------------------
 
+    def _arrive(self, i: int) -> None:
+        """Its QOS: the borrow QOS when its sector's own jobs, running or waiting, hold the cap
+        already with it (what the site's rule sees at submit), else its sector's own."""
+        job = self.jobs[i]
+        self.waiting[job.sector] += 1
+        held = self.own[job.sector] + self.asked[job.sector] + job.gpus
+        if self.borrow and held > self.limit[job.sector]:
+            self.how[i] = _BORROW
+        else:
+            self.how[i] = _OWN
+            self.asked[job.sector] += job.gpus
+
     def _start(self, i: int, t: float, how: int, delay: float = 0.0) -> None:
         job = self.jobs[i]
         if job.submit < t:  # it waited: it starts once the scheduler has noticed the room
             delay = max(delay, self.dispatch_s)
-        self.started[i], self.how[i] = t + delay, how
+        self.started[i] = t + delay
         self.waiting[job.sector] -= 1
         self.free -= job.gpus
         if how == _OWN:
             self.own[job.sector] += job.gpus
+            self.asked[job.sector] -= job.gpus
         else:
             self.reclaimable += job.gpus
         self.run_no[i] += 1
@@ -163,7 +191,10 @@ class _Run:
             self.started[i] = -1.0
             self.waiting[job.sector] += 1
             gpus -= job.gpus
-            requeued.append(i)
+            if self.requeue_s > 0:  # held back a while (BeginTime), then in the queue again
+                heapq.heappush(self.back, (stop + self.requeue_s, i))
+            else:
+                requeued.append(i)
 
     # -- the policy -------------------------------------------------------------------------------
 
@@ -174,8 +205,11 @@ class _Run:
         # sees past them to every job), so they do not use up the backfill depth
         for i in queue:
             job = jobs[i]
+            if self.how[i] == _BORROW:
+                kept.append(i)  # the borrow pass's
+                continue
             if self.own[job.sector] + job.gpus > self.limit[job.sector] or tried >= BACKFILL_DEPTH:
-                kept.append(i)  # held by its cap (QOSGrpGRES): the borrow pass may run it
+                kept.append(i)  # held by its cap (QOSGrpGRES)
                 continue
             tried += 1
             if job.gpus <= self.free:
@@ -187,7 +221,7 @@ class _Run:
                     continue
             elif not reserved and job.gpus <= self.free + self.reclaimable:
                 self._preempt(job.gpus - self.free, t, requeued)
-                self._start(i, t, _OWN, delay=self.grace_s)
+                self._start(i, t, _OWN, delay=self.grace_s + self.dispatch_s)
                 continue
             if not reserved:
                 shadow, spare = self._shadow(job.gpus, t)
@@ -201,12 +235,11 @@ class _Run:
         return kept
 
     def _borrow_pass(self, queue: list[int], t: float) -> list[int]:
-        """Jobs held by their cap run on GPUs nobody holds, preemptible (the borrow QOS)."""
+        """Borrow-QOS jobs run on GPUs nobody holds, preemptible."""
         kept = []
         for i in queue:
             job = self.jobs[i]
-            at_cap = self.own[job.sector] + job.gpus > self.limit[job.sector]
-            if at_cap and job.gpus <= self.free:
+            if self.how[i] == _BORROW and job.gpus <= self.free:
                 self._start(i, t, _BORROW)
             else:
                 kept.append(i)

@@ -63,14 +63,47 @@ def test_a_borrower_runs_above_its_cap_and_is_requeued_when_the_owner_needs_the_
     # public's cap is 4 on an 8-GPU partition; its second job borrows interest's idle 4 GPUs at
     # 0.5 h; interest's job at 1 h needs them: the borrower is requeued after the grace time
     # (0.1 h), interest starts then; public's borrower starts again from zero when public's
-    # first job ends (2 h), now under its own cap, and its wait counts until then
+    # first job ends (2 h), still a borrower (its QOS was chosen at submit), and its wait
+    # counts until then
     jobs = [job(P, 0, 4, 2), job(P, 0.5, 4, 3), job(N, 1, 4, 1)]
     r = run(jobs, 8, {P: 4, N: 4, R: 0}, borrow=True, grace_s=0.1 * H)
     assert waits_h(r, N) == [0.1]
     assert waits_h(r, P) == [0.0, 1.5]
     assert r.preempted[P] == 1
     assert r.lost_gpu_s == pytest.approx(4 * 0.6 * H)  # from 0.5 h to the grace end at 1.1 h
-    assert r.borrowed_gpu_s[P] == pytest.approx(4 * 0.6 * H)
+    assert r.borrowed_gpu_s[P] == pytest.approx(4 * (0.6 + 3) * H)  # both its runs
+
+
+def test_a_requeued_borrower_is_eligible_again_only_after_the_requeue_delay():
+    # as above, but Slurm holds the requeued job back 1.5 h (the credential's lifetime): the
+    # GPUs public's first job frees at 2 h stay idle until 1.1 + 1.5 = 2.6 h
+    jobs = [job(P, 0, 4, 2), job(P, 0.5, 4, 3), job(N, 1, 4, 1)]
+    r = run(jobs, 8, {P: 4, N: 4, R: 0}, borrow=True, grace_s=0.1 * H, requeue_s=1.5 * H)
+    assert waits_h(r, P) == [0.0, 2.1] and waits_h(r, N) == [0.1]
+    assert r.preempted[P] == 1
+
+
+def test_the_qos_is_chosen_at_submit_and_a_borrower_stays_one():
+    # public's cap 4 on 12 GPUs; its job at 0.25 h finds its first job running under the cap:
+    # a borrower; its third at 0.5 h finds the cap held too. Interest takes 8 at 1 h: the
+    # two borrowers go (interest starts after the grace time); at 2 h public's first job ends
+    # and the first requeued borrower (0.25 h's, by submit) runs on those GPUs, still a
+    # borrower, so interest's third job at 2.5 h preempts it again
+    jobs = [job(P, 0, 4, 2), job(P, 0.25, 4, 6), job(P, 0.5, 4, 6), job(N, 1, 4, 3),
+            job(N, 1, 4, 3), job(N, 2.5, 4, 1, 3)]
+    r = run(jobs, 12, {P: 4, N: 12, R: 0}, borrow=True, grace_s=0.1 * H)
+    assert r.preempted[P] == 3
+    assert waits_h(r, N) == [0.1, 0.1, 0.1]
+
+
+def test_an_owner_job_waiting_at_its_cap_sends_the_next_one_to_borrow():
+    # interest fills the 8-GPU partition; public's 4-GPU job (cap 4) waits for GPUs as an
+    # owner; its 1-GPU job sees 4 of its cap asked for already: a borrower. At 1 h both start,
+    # the borrower beside the owner (as an owner it would wait at the cap until 3 h)
+    jobs = [job(N, 0, 8, 1), job(P, 0.1, 4, 2), job(P, 0.2, 1, 1)]
+    r = run(jobs, 8, {P: 4, N: 8, R: 0}, borrow=True)
+    assert waits_h(r, P) == [0.9, 0.8]
+    assert r.borrowed_gpu_s[P] == pytest.approx(1 * H)
 
 
 def test_without_a_borrow_qos_nobody_runs_above_its_cap():
