@@ -39,6 +39,9 @@ class QuotaScene:
     capacity: int  # GPUs of the shared partition
     borrow: bool = False  # a borrow QOS is configured
     grace_s: float = 0.0
+    # a requeued job's hold before it is eligible again: Slurm's cred_expire (AuthInfo, 120 s
+    # unless a site sets it) plus one second
+    requeue_s: float = 121.0
 
 
 def quota_forecasts(
@@ -50,7 +53,8 @@ def quota_forecasts(
 ) -> dict[Sector, Forecast]:
     def run(jobs) -> QuotaReplay:
         return quota_replay(
-            jobs, scene.capacity, caps, history.start, history.end, scene.borrow, scene.grace_s
+            jobs, scene.capacity, caps, history.start, history.end, scene.borrow, scene.grace_s,
+            requeue_s=scene.requeue_s,
         )
 
     cap_of = {s: scene.capacity if caps.get(s) is None else int(caps[s]) for s in SECTORS}

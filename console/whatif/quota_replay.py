@@ -12,8 +12,11 @@ QOS's GPU cap (GrpTRES). The replay approximates what Slurm does there:
   waiting) hold its cap already, with it, is submitted to the borrow QOS (a submit filter, or
   users who do) and stays a borrower for good. A borrower runs only on GPUs nobody holds, does
   not count against the cap, is tried after every owner job (its QOS's priority is lower), and
-  is preempted when an owner job within its cap needs those GPUs. Preemption is requeue: the
-  borrower stops `grace_s` later (GraceTime), the owner starts then, and the borrower is
+  is preempted when an owner job within its cap needs those GPUs, unless runs ending by
+  themselves free them as soon (a preemption takes effect a dispatch delay later: the pass that
+  decides it, the requeue's kill; measured on Slurm, owners then start on those ends). The
+  borrower stops `grace_s` later (GraceTime; Slurm ends it at its next time-limit check after
+  that, TIME_LIMIT_PASS_S), the owner starts then, and the borrower is
   eligible again `requeue_s` after it stopped (Slurm holds a requeued job back for the launch
   credential's lifetime plus a second: AuthInfo cred_expire, 120 s unless set), keeps its
   place by first submit, and starts its run from zero. A job's wait is from its first submit to
@@ -37,6 +40,10 @@ from console.whatif.jobs import Job
 from console.whatif.replay import BACKFILL_DEPTH, Replay
 
 _OWN, _BORROW = 0, 1
+# slurmctld checks time limits, and so the end of a preempted job's GraceTime, every 30 s
+# (PERIODIC_TIMEOUT): a borrower stops at the first check after its grace, half a period late
+# on average; with no GraceTime it is requeued at once
+TIME_LIMIT_PASS_S = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,31 +183,64 @@ class _Run:
     def _borrowers(self) -> list[int]:
         return [i for i in self.running if self.how[i] == _BORROW]
 
-    def _preempt(self, gpus: int, t: float, requeued: list[int]) -> None:
+    def _stop_s(self) -> float:
+        """From an owner's need to the preempted borrower's GPUs free: its GraceTime (ended at
+        a time-limit check), else the scheduler's pass and the requeue's kill, as long as a
+        start takes once room opens (the dispatch delay)."""
+        return self.grace_s + TIME_LIMIT_PASS_S / 2 if self.grace_s > 0 else self.dispatch_s
+
+    def _ending(self, t: float) -> int:
+        """GPUs that runs ending by themselves before a preemption would take effect free."""
+        by = t + self._stop_s()
+        return sum(self.jobs[i].gpus for i in self.running
+                   if self.started[i] + self.jobs[i].run_s <= by)
+
+    def _preempt(self, gpus: int, t: float, requeued: list[int]) -> float:
         """Requeue the youngest borrowers until `gpus` more are free. Their GPUs go to the
-        owner job that asked (it starts after the grace time); any beyond that are free now."""
+        owner job that asked, which starts when the last of them has stopped (returned: the
+        delay); any beyond that are free now. A borrower whose run ends before its grace time
+        does just finish (Slurm records it TIMEOUT, not requeued)."""
+        stop = t + self._stop_s()
+        last = t
         for i in sorted(self._borrowers(), key=lambda i: -self.started[i]):
             if gpus <= 0:
                 break
             job = self.jobs[i]
-            stop = t + self.grace_s
+            gpus -= job.gpus
+            end = self.started[i] + job.run_s
+            if end <= stop:
+                self._account(i, end)
+                self._release(i)
+                last = max(last, end)
+                continue
+            last = stop
             self._account(i, stop)
             self.lost += job.gpus * max(0.0, min(stop, self.horizon) - self.started[i])
             self._release(i)
             self.preempted[job.sector] += 1
             self.started[i] = -1.0
             self.waiting[job.sector] += 1
-            gpus -= job.gpus
             if self.requeue_s > 0:  # held back a while (BeginTime), then in the queue again
                 heapq.heappush(self.back, (stop + self.requeue_s, i))
             else:
                 requeued.append(i)
+        return last - t
 
     # -- the policy -------------------------------------------------------------------------------
 
     def _schedule(self, queue: list[int], t: float) -> list[int]:
         jobs, kept, requeued = self.jobs, [], []
         shadow, spare, reserved = float("inf"), 0, False
+        ending = []  # GPUs of runs that end before a preemption would, not yet waited for
+
+        def soon(gpus: int) -> int:
+            if not ending:
+                ending.append(self._ending(t))
+            if gpus <= self.free + ending[0]:
+                ending[0] -= max(0, gpus - self.free)  # this job waits for them
+                return gpus
+            return 0
+
         tried = 0  # jobs held by their cap are skipped at once (the main scheduling loop
         # sees past them to every job), so they do not use up the backfill depth
         for i in queue:
@@ -219,9 +259,12 @@ class _Run:
                     if reserved and not ends_in_time:
                         spare -= job.gpus
                     continue
+            elif not reserved and job.gpus <= self.free + soon(job.gpus):
+                kept.append(i)  # runs ending anyway free its GPUs as soon as a requeue would
+                continue
             elif not reserved and job.gpus <= self.free + self.reclaimable:
-                self._preempt(job.gpus - self.free, t, requeued)
-                self._start(i, t, _OWN, delay=self.grace_s + self.dispatch_s)
+                stopped = self._preempt(job.gpus - self.free, t, requeued)
+                self._start(i, t, _OWN, delay=stopped + self.dispatch_s)
                 continue
             if not reserved:
                 shadow, spare = self._shadow(job.gpus, t)
@@ -293,16 +336,21 @@ def fit_quota_dispatch(
     measured: Mapping[Sector, Sequence[float]],
     step_s: float = 0.25,
     most_s: float = 6.0,
+    borrow: bool = False,
+    grace_s: float = 0.0,
+    requeue_s: float = 0.0,
 ) -> float:
     """The dispatch delay that makes the replay of a recorded run reproduce its own measured
     waits best (the sum over sectors of the p50 and p90 errors), as replay.fit_dispatch does
-    for one partition: fitted on the run the model learns from, never on the one it predicts."""
+    for one partition: fitted on the run the model learns from, never on the one it predicts.
+    `borrow`, `grace_s`, `requeue_s`: the recorded run's borrowing, as quota_replay takes them."""
     import numpy as np
 
     best, best_error = 0.0, float("inf")
     for k in range(int(most_s / step_s) + 1):
         delay = k * step_s
-        got = quota_replay(jobs, capacity, caps, start, horizon, dispatch_s=delay).sectors
+        got = quota_replay(jobs, capacity, caps, start, horizon, borrow, grace_s, delay,
+                           requeue_s).sectors
         error = 0.0
         for sector, waits in measured.items():
             if waits and got[sector].waits_s:

@@ -9,11 +9,14 @@ from console.fleet.model import SECTORS, Sector
 from console.sources.demo.job_history import demo_job_history
 from console.whatif.jobs import Job, JobHistory
 from console.whatif.quota_predict import QuotaScene, compare_quota, quota_forecasts
-from console.whatif.quota_replay import fit_quota_dispatch, quota_replay
+from console.whatif.quota_replay import TIME_LIMIT_PASS_S, fit_quota_dispatch, quota_replay
 from console.whatif.replay import replay
 
 H = 3600.0
 P, N, R = Sector.PUBLIC, Sector.INTEREST, Sector.PRIVATE
+# a GraceTime that stops a preempted job 0.1 h after it was preempted: Slurm ends it at the
+# first time-limit check after its grace, half a check period later on average
+GRACE = 0.1 * H - TIME_LIMIT_PASS_S / 2
 
 
 def job(sector, submit_h, gpus, run_h, limit_h=None):
@@ -66,7 +69,7 @@ def test_a_borrower_runs_above_its_cap_and_is_requeued_when_the_owner_needs_the_
     # first job ends (2 h), still a borrower (its QOS was chosen at submit), and its wait
     # counts until then
     jobs = [job(P, 0, 4, 2), job(P, 0.5, 4, 3), job(N, 1, 4, 1)]
-    r = run(jobs, 8, {P: 4, N: 4, R: 0}, borrow=True, grace_s=0.1 * H)
+    r = run(jobs, 8, {P: 4, N: 4, R: 0}, borrow=True, grace_s=GRACE)
     assert waits_h(r, N) == [0.1]
     assert waits_h(r, P) == [0.0, 1.5]
     assert r.preempted[P] == 1
@@ -78,7 +81,7 @@ def test_a_requeued_borrower_is_eligible_again_only_after_the_requeue_delay():
     # as above, but Slurm holds the requeued job back 1.5 h (the credential's lifetime): the
     # GPUs public's first job frees at 2 h stay idle until 1.1 + 1.5 = 2.6 h
     jobs = [job(P, 0, 4, 2), job(P, 0.5, 4, 3), job(N, 1, 4, 1)]
-    r = run(jobs, 8, {P: 4, N: 4, R: 0}, borrow=True, grace_s=0.1 * H, requeue_s=1.5 * H)
+    r = run(jobs, 8, {P: 4, N: 4, R: 0}, borrow=True, grace_s=GRACE, requeue_s=1.5 * H)
     assert waits_h(r, P) == [0.0, 2.1] and waits_h(r, N) == [0.1]
     assert r.preempted[P] == 1
 
@@ -91,9 +94,35 @@ def test_the_qos_is_chosen_at_submit_and_a_borrower_stays_one():
     # borrower, so interest's third job at 2.5 h preempts it again
     jobs = [job(P, 0, 4, 2), job(P, 0.25, 4, 6), job(P, 0.5, 4, 6), job(N, 1, 4, 3),
             job(N, 1, 4, 3), job(N, 2.5, 4, 1, 3)]
-    r = run(jobs, 12, {P: 4, N: 12, R: 0}, borrow=True, grace_s=0.1 * H)
+    r = run(jobs, 12, {P: 4, N: 12, R: 0}, borrow=True, grace_s=GRACE)
     assert r.preempted[P] == 3
     assert waits_h(r, N) == [0.1, 0.1, 0.1]
+
+
+def test_a_borrower_that_ends_within_the_grace_time_just_finishes():
+    # public's borrower (0.5 h, 0.55 h long) would end at 1.05 h, before the grace ends at
+    # 1.1 h: it finishes, is not requeued, and interest's job starts when it has ended
+    jobs = [job(P, 0, 4, 2), job(P, 0.5, 4, 0.55), job(N, 1, 4, 1)]
+    r = run(jobs, 8, {P: 4, N: 4, R: 0}, borrow=True, grace_s=GRACE)
+    assert r.preempted[P] == 0 and r.lost_gpu_s == 0
+    assert waits_h(r, N) == [0.05] and waits_h(r, P) == [0.0, 0.0]
+
+
+def test_without_a_grace_time_the_borrower_is_requeued_at_once():
+    jobs = [job(P, 0, 4, 2), job(P, 0.5, 4, 3), job(N, 1, 4, 1)]
+    r = run(jobs, 8, {P: 4, N: 4, R: 0}, borrow=True)
+    assert waits_h(r, N) == [0.0] and r.preempted[P] == 1
+    assert r.lost_gpu_s == pytest.approx(4 * 0.5 * H)
+
+
+def test_an_owner_waits_for_a_run_that_ends_before_a_preemption_would_free_its_gpus():
+    # a preemption takes a dispatch delay (0.1 h) to free GPUs; public's borrower ends at
+    # 1.05 h by itself, so interest's job at 1 h waits for that end (starting a dispatch delay
+    # later, 1.15 h) and nobody is requeued; a borrower ending at 1.2 h is requeued instead
+    for run_h, wait, requeued in ((0.55, 0.15, 0), (0.7, 0.2, 1)):
+        jobs = [job(P, 0, 4, 2), job(P, 0.5, 4, run_h), job(N, 1, 4, 1)]
+        r = run(jobs, 8, {P: 4, N: 4, R: 0}, borrow=True, dispatch_s=0.1 * H)
+        assert waits_h(r, N) == [wait] and r.preempted[P] == requeued
 
 
 def test_an_owner_job_waiting_at_its_cap_sends_the_next_one_to_borrow():
