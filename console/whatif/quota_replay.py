@@ -13,7 +13,7 @@ QOS's GPU cap (GrpTRES). The replay approximates what Slurm does there:
   users who do) and stays a borrower for good. A borrower runs only on GPUs nobody holds, does
   not count against the cap, is tried after every owner job (its QOS's priority is lower), and
   is preempted when an owner job within its cap needs those GPUs, unless runs ending by
-  themselves free them as soon (a preemption takes effect a dispatch delay later: the pass that
+  themselves free them as soon (a preemption takes effect PREEMPT_S later: the pass that
   decides it, the requeue's kill; measured on Slurm, owners then start on those ends). The
   borrower stops `grace_s` later (GraceTime; Slurm ends it at its next time-limit check after
   that, TIME_LIMIT_PASS_S), the owner starts then, and the borrower is
@@ -44,6 +44,10 @@ _OWN, _BORROW = 0, 1
 # (PERIODIC_TIMEOUT): a borrower stops at the first check after its grace, half a period late
 # on average; with no GraceTime it is requeued at once
 TIME_LIMIT_PASS_S = 30.0
+# without GraceTime: from an owner job's arrival to its preempted borrowers' GPUs free, the
+# scheduling pass that decides it and the requeue's kill (about a second, measured on the
+# quota testbed; fitting it together with the dispatch delay on one run over-fits)
+PREEMPT_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,9 +189,8 @@ class _Run:
 
     def _stop_s(self) -> float:
         """From an owner's need to the preempted borrower's GPUs free: its GraceTime (ended at
-        a time-limit check), else the scheduler's pass and the requeue's kill, as long as a
-        start takes once room opens (the dispatch delay)."""
-        return self.grace_s + TIME_LIMIT_PASS_S / 2 if self.grace_s > 0 else self.dispatch_s
+        a time-limit check), else the pass that decides it and the requeue's kill."""
+        return self.grace_s + TIME_LIMIT_PASS_S / 2 if self.grace_s > 0 else PREEMPT_S
 
     def _ending(self, t: float) -> int:
         """GPUs that runs ending by themselves before a preemption would take effect free."""

@@ -9,7 +9,12 @@ from console.fleet.model import SECTORS, Sector
 from console.sources.demo.job_history import demo_job_history
 from console.whatif.jobs import Job, JobHistory
 from console.whatif.quota_predict import QuotaScene, compare_quota, quota_forecasts
-from console.whatif.quota_replay import TIME_LIMIT_PASS_S, fit_quota_dispatch, quota_replay
+from console.whatif.quota_replay import (
+    PREEMPT_S,
+    TIME_LIMIT_PASS_S,
+    fit_quota_dispatch,
+    quota_replay,
+)
 from console.whatif.replay import replay
 
 H = 3600.0
@@ -109,20 +114,22 @@ def test_a_borrower_that_ends_within_the_grace_time_just_finishes():
 
 
 def test_without_a_grace_time_the_borrower_is_requeued_at_once():
+    # at once: the scheduler's pass and the kill, PREEMPT_S
     jobs = [job(P, 0, 4, 2), job(P, 0.5, 4, 3), job(N, 1, 4, 1)]
     r = run(jobs, 8, {P: 4, N: 4, R: 0}, borrow=True)
-    assert waits_h(r, N) == [0.0] and r.preempted[P] == 1
-    assert r.lost_gpu_s == pytest.approx(4 * 0.5 * H)
+    assert r.sectors[N].waits_s == pytest.approx([PREEMPT_S]) and r.preempted[P] == 1
+    assert r.lost_gpu_s == pytest.approx(4 * (0.5 * H + PREEMPT_S))
 
 
 def test_an_owner_waits_for_a_run_that_ends_before_a_preemption_would_free_its_gpus():
-    # a preemption takes a dispatch delay (0.1 h) to free GPUs; public's borrower ends at
-    # 1.05 h by itself, so interest's job at 1 h waits for that end (starting a dispatch delay
-    # later, 1.15 h) and nobody is requeued; a borrower ending at 1.2 h is requeued instead
-    for run_h, wait, requeued in ((0.55, 0.15, 0), (0.7, 0.2, 1)):
-        jobs = [job(P, 0, 4, 2), job(P, 0.5, 4, run_h), job(N, 1, 4, 1)]
-        r = run(jobs, 8, {P: 4, N: 4, R: 0}, borrow=True, dispatch_s=0.1 * H)
-        assert waits_h(r, N) == [wait] and r.preempted[P] == requeued
+    # a preemption takes PREEMPT_S (1 s) to free GPUs; public's borrower ends 0.5 s after
+    # interest's job comes, by itself, so interest's job waits for that end and nobody is
+    # requeued; a borrower ending 5 s after it is requeued, and interest starts PREEMPT_S later
+    for ends_s, wait_s, requeued in ((0.5, 0.5, 0), (5.0, PREEMPT_S, 1)):
+        borrower = Job(P, 0.5 * H, 4, 0.5 * H + ends_s, H)
+        jobs = [job(P, 0, 4, 2), borrower, job(N, 1, 4, 1)]
+        r = run(jobs, 8, {P: 4, N: 4, R: 0}, borrow=True)
+        assert r.sectors[N].waits_s == pytest.approx([wait_s]) and r.preempted[P] == requeued
 
 
 def test_an_owner_job_waiting_at_its_cap_sends_the_next_one_to_borrow():
