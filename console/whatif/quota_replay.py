@@ -262,10 +262,10 @@ class _Run:
                     if reserved and not ends_in_time:
                         spare -= job.gpus
                     continue
-            elif not reserved and job.gpus <= self.free + soon(job.gpus):
-                kept.append(i)  # runs ending anyway free its GPUs as soon as a requeue would
-                continue
-            elif not reserved and job.gpus <= self.free + self.reclaimable:
+            elif not reserved and self.reclaimable > 0 and job.gpus <= self.free + self.reclaimable:
+                if soon(job.gpus):  # runs ending anyway free its GPUs as soon as a requeue
+                    kept.append(i)
+                    continue
                 stopped = self._preempt(job.gpus - self.free, t, requeued)
                 self._start(i, t, _OWN, delay=stopped + self.dispatch_s)
                 continue
