@@ -8,17 +8,23 @@ QOS's GPU cap (GrpTRES). The replay approximates what Slurm does there:
   partition has the GPUs. A job held back by its cap does not hold back the others (Slurm skips
   a job pending on QOSGrpGRES); the first job held back by the partition's GPUs gets a
   reservation at its shadow time and later jobs backfill around it, as in replay.py.
-- With a borrow QOS, a job waiting at its cap runs on GPUs nobody holds, as a borrower: it does
-  not count against the cap, it is tried after every owner job (its QOS's priority is lower),
-  and it is preempted when an owner job within its cap needs those GPUs. Preemption is
-  requeue: the borrower stops `grace_s` later (GraceTime), the owner starts then, and the
-  borrower goes back to the queue with its first submit time and starts its run from zero. A
-  job's wait is from its submit to the start of the run that finishes (what its user waited);
-  the GPU-seconds of runs cut short count as lost work.
-  Which borrowers go first: the youngest (latest started), as Slurm's preempt/qos picks among
-  equal-priority preemptees. That a site submits at-cap work to the borrow QOS (a submit filter,
-  or users who do) is the approximation: jobs submitted straight to the borrow QOS are not told
-  apart in the history.
+- With a borrow QOS, a site sends at-cap work there: a job whose sector's own jobs (running or
+  waiting) hold its cap already, with it, is submitted to the borrow QOS (a submit filter, or
+  users who do) and stays a borrower for good. A borrower runs only on GPUs nobody holds, does
+  not count against the cap, is tried after every owner job (its QOS's priority is lower), and
+  is preempted when an owner job within its cap needs those GPUs, unless runs ending by
+  themselves free them as soon (a preemption takes effect PREEMPT_S later: the pass that
+  decides it, the requeue's kill; measured on Slurm, owners then start on those ends). The
+  borrower stops `grace_s` later (GraceTime; Slurm ends it at its next time-limit check after
+  that, TIME_LIMIT_PASS_S), the owner starts then, and the borrower is
+  eligible again `requeue_s` after it stopped (Slurm holds a requeued job back for the launch
+  credential's lifetime plus a second: AuthInfo cred_expire, 120 s unless set), keeps its
+  place by first submit, and starts its run from zero. A job's wait is from its first submit to
+  the start of the run that finishes (what its user waited); the GPU-seconds of runs cut short
+  count as lost work. Which borrowers go first: the youngest (latest started), as Slurm's
+  preempt/qos picks among equal-priority preemptees. Jobs submitted straight to the borrow QOS
+  are not told apart in the history: that the site's rule decides, under the caps replayed, is
+  the approximation (checked against Slurm in tests/integration/test_whatif_quota_slurm.py).
 
 Deterministic (no randomness); the replay starts with an empty partition.
 """
@@ -34,6 +40,14 @@ from console.whatif.jobs import Job
 from console.whatif.replay import BACKFILL_DEPTH, Replay
 
 _OWN, _BORROW = 0, 1
+# slurmctld checks time limits, and so the end of a preempted job's GraceTime, every 30 s
+# (PERIODIC_TIMEOUT): a borrower stops at the first check after its grace, half a period late
+# on average; with no GraceTime it is requeued at once
+TIME_LIMIT_PASS_S = 30.0
+# without GraceTime: from an owner job's arrival to its preempted borrowers' GPUs free, the
+# scheduling pass that decides it and the requeue's kill (about a second, measured on the
+# quota testbed; fitting it together with the dispatch delay on one run over-fits)
+PREEMPT_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,252 +67,225 @@ def quota_replay(
     borrow: bool = False,
     grace_s: float = 0.0,
     dispatch_s: float = 0.0,
+    requeue_s: float = 0.0,
 ) -> QuotaReplay:
     """Schedule `jobs` (every sector, sorted by submit) on a partition of `capacity` GPUs.
     `caps`: each sector's GPU cap (None: no limit but the partition's). `borrow`: a borrow QOS
-    is configured; `grace_s` its GraceTime; `dispatch_s` as in replay.replay."""
-    return replay_columns(Columns.of(jobs), capacity, caps, start, horizon, borrow, grace_s,
-                          dispatch_s)
-
-
-@dataclass(frozen=True, slots=True)
-class Columns:
-    """The jobs as the replay reads them, one list per field, sorted by submit; `sec` numbers
-    the sectors as SECTORS orders them. The bootstrap builds these straight from a history's
-    (quota_predict.py) without making a Job per resampled job."""
-
-    sec: list[int]
-    gpus: list[int]
-    submit: list[float]
-    run_s: list[float]
-    limit_s: list[float]
-
-    @classmethod
-    def of(cls, jobs: Sequence[Job]) -> Columns:
-        index = {s: k for k, s in enumerate(SECTORS)}
-        return cls([index[j.sector] for j in jobs], [j.gpus for j in jobs],
-                   [j.submit for j in jobs], [j.run_s for j in jobs], [j.limit_s for j in jobs])
-
-
-def replay_columns(
-    jobs: Columns,
-    capacity: int,
-    caps: Mapping[Sector, int | None],
-    start: float,
-    horizon: float,
-    borrow: bool = False,
-    grace_s: float = 0.0,
-    dispatch_s: float = 0.0,
-) -> QuotaReplay:
-    """quota_replay on jobs already in columns."""
+    is configured; `grace_s` its GraceTime; `requeue_s` how long a requeued job waits before
+    it is eligible again; `dispatch_s` as in replay.replay."""
     limit = {s: capacity if caps.get(s) is None else max(0, int(caps[s])) for s in SECTORS}
-    return _Run(jobs, capacity, limit, start, horizon, borrow, grace_s, dispatch_s).go()
+    run = _Run(jobs, capacity, limit, start, horizon, borrow, grace_s, dispatch_s)
+    run.requeue_s = requeue_s
+    return run.go()
 
 
 class _Run:
-    """One replay, over plain lists with the sectors numbered: reading Job attributes and
-    Sector-keyed dicts once per event was most of the replay's time (the quota forecast runs
-    26 replays of ~10,000 jobs)."""
-
-    def __init__(self, jobs: Columns, capacity, limit, start, horizon, borrow, grace_s,
-                 dispatch_s):
-        self.n, self.capacity = len(jobs.submit), capacity
-        self.sec, self.gpus, self.submit = jobs.sec, jobs.gpus, jobs.submit
-        self.run_s, self.limit_s = jobs.run_s, jobs.limit_s
-        self.cap = [limit[s] for s in SECTORS]
-        # held by its cap while its sector's own GPUs exceed this (cap - ask): one comparison
-        # per queued job and pass, and most queued jobs are held
-        self.held_above = [self.cap[s] - g for s, g in zip(self.sec, self.gpus, strict=True)]
+    def __init__(self, jobs, capacity, limit, start, horizon, borrow, grace_s, dispatch_s):
+        self.jobs, self.capacity, self.limit = jobs, capacity, limit
         self.start_t, self.horizon = start, horizon
         self.borrow, self.grace_s, self.dispatch_s = borrow, grace_s, dispatch_s
-        n, k = self.n, len(SECTORS)
+        n = len(jobs)
         self.started = [-1.0] * n  # start of the run that counts (the last one)
-        self.how = [_OWN] * n
+        self.how = [_OWN] * n  # the QOS it was submitted to (decided on arrival)
+        self.requeue_s = 0.0
+        self.back: list[tuple[float, int]] = []  # heap (eligible again, job): requeued jobs
+        self.asked = {s: 0 for s in SECTORS}  # GPUs of owner jobs waiting, per sector
         self.ends: list[tuple[float, int, int]] = []  # heap (end, job, run number)
         self.run_no = [0] * n  # a run cut short leaves its end in the heap: stale by number
         self.running: dict[int, float] = {}  # job → when its time limit ends
         self.free = capacity
-        self.own = [0] * k  # GPUs held under each sector's own QOS
+        self.own = {s: 0 for s in SECTORS}  # GPUs held under each sector's own QOS
         self.reclaimable = 0  # GPUs borrowers hold (an owner's job may take them back)
-        self.waiting = [0] * k  # jobs in the queue, per sector
-        self.busy = [0.0] * k
-        self.borrowed = [0.0] * k
-        self.preempted = [0] * k
+        self.waiting = {s: 0 for s in SECTORS}  # jobs in the queue, per sector
+        self.busy = {s: 0.0 for s in SECTORS}
+        self.borrowed = {s: 0.0 for s in SECTORS}
+        self.preempted = {s: 0 for s in SECTORS}
         self.lost = 0.0
-        self.queue_area = [0.0] * k
+        self.queue_area = {s: 0.0 for s in SECTORS}
 
     def go(self) -> QuotaReplay:
-        n, submit, gpus, sec = self.n, self.submit, self.gpus, self.sec
-        room = self.capacity if self.borrow else None
-        fits = [g <= (room if room is not None else self.cap[s]) and g <= self.capacity
-                for g, s in zip(gpus, sec, strict=True)]
+        jobs, n = self.jobs, len(self.jobs)
+        fits = [j.gpus <= (self.capacity if self.borrow else self.limit[j.sector]) for j in jobs]
+        fits = [f and j.gpus <= self.capacity for f, j in zip(fits, jobs, strict=True)]
         queue: list[int] = []
-        ends, waiting, area, horizon = self.ends, self.waiting, self.queue_area, self.horizon
-        sectors = range(len(waiting))
         next_arrival, now, inf = 0, self.start_t, float("inf")
         while True:
-            t = submit[next_arrival] if next_arrival < n else inf
-            if ends and ends[0][0] < t:
-                t = ends[0][0]
-            span = (t if t < horizon else horizon) - now
-            for s in sectors:
-                if waiting[s]:  # a sector with none waiting adds 0.0: skipping it is exact
-                    area[s] += waiting[s] * span
-            if t >= horizon:
+            arrival_t = jobs[next_arrival].submit if next_arrival < n else inf
+            t = min(arrival_t, self.ends[0][0] if self.ends else inf)
+            t = min(t, self.back[0][0] if self.back else inf)
+            until = min(t, self.horizon)
+            for s, count in self.waiting.items():
+                self.queue_area[s] += count * (until - now)
+            if t >= self.horizon:
                 break
             now = t
-            if ends and ends[0][0] <= t:
-                self._finish_until(t)
-            while next_arrival < n and submit[next_arrival] <= t:
+            self._finish_until(t)
+            while next_arrival < n and jobs[next_arrival].submit <= t:
                 if fits[next_arrival]:
+                    self._arrive(next_arrival)
                     queue.append(next_arrival)
-                    waiting[sec[next_arrival]] += 1
                 next_arrival += 1
+            if self.back and self.back[0][0] <= t:
+                while self.back and self.back[0][0] <= t:
+                    queue.append(heapq.heappop(self.back)[1])
+                queue.sort(key=lambda i: (jobs[i].submit, i))  # back in its first place
             if queue and (self.free > 0 or self.reclaimable > 0):
                 queue = self._schedule(queue, t)
         return self._result(fits)
 
     # -- the pool ---------------------------------------------------------------------------------
 
-    def _start(self, i: int, t: float, how: int, delay: float = 0.0) -> None:
-        if self.submit[i] < t:  # it waited: it starts once the scheduler has noticed the room
-            delay = max(delay, self.dispatch_s)
-        begin = t + delay
-        self.started[i], self.how[i] = begin, how
-        s, g = self.sec[i], self.gpus[i]
-        self.waiting[s] -= 1
-        self.free -= g
-        if how == _OWN:
-            self.own[s] += g
+    def _arrive(self, i: int) -> None:
+        """Its QOS: the borrow QOS when its sector's own jobs, running or waiting, hold the cap
+        already with it (what the site's rule sees at submit), else its sector's own."""
+        job = self.jobs[i]
+        self.waiting[job.sector] += 1
+        held = self.own[job.sector] + self.asked[job.sector] + job.gpus
+        if self.borrow and held > self.limit[job.sector]:
+            self.how[i] = _BORROW
         else:
-            self.reclaimable += g
+            self.how[i] = _OWN
+            self.asked[job.sector] += job.gpus
+
+    def _start(self, i: int, t: float, how: int, delay: float = 0.0) -> None:
+        job = self.jobs[i]
+        if job.submit < t:  # it waited: it starts once the scheduler has noticed the room
+            delay = max(delay, self.dispatch_s)
+        self.started[i] = t + delay
+        self.waiting[job.sector] -= 1
+        self.free -= job.gpus
+        if how == _OWN:
+            self.own[job.sector] += job.gpus
+            self.asked[job.sector] -= job.gpus
+        else:
+            self.reclaimable += job.gpus
         self.run_no[i] += 1
-        self.running[i] = begin + self.limit_s[i]
-        heapq.heappush(self.ends, (begin + self.run_s[i], i, self.run_no[i]))
+        self.running[i] = t + delay + job.limit_s
+        heapq.heappush(self.ends, (t + delay + job.run_s, i, self.run_no[i]))
 
     def _finish_until(self, t: float) -> None:
-        # _account and _release inlined: a job ends at about every other event
-        ends, run_no, running, pop = self.ends, self.run_no, self.running, heapq.heappop
-        started, how, gpus, sec, own = self.started, self.how, self.gpus, self.sec, self.own
-        busy, borrowed, horizon = self.busy, self.borrowed, self.horizon
-        while ends and ends[0][0] <= t:
-            end, i, number = pop(ends)
-            if number != run_no[i] or i not in running:
+        while self.ends and self.ends[0][0] <= t:
+            end, i, number = heapq.heappop(self.ends)
+            if number != self.run_no[i] or i not in self.running:
                 continue  # a run cut short by preemption meanwhile
-            g, s, begun = gpus[i], sec[i], started[i]
-            gpu_s = g * max(0.0, min(end, horizon) - min(begun, horizon))
-            del running[i]
-            self.free += g
-            if how[i] == _OWN:
-                busy[s] += gpu_s
-                own[s] -= g
-            else:
-                borrowed[s] += gpu_s
-                self.reclaimable -= g
+            self._account(i, end)
+            self._release(i)
 
     def _release(self, i: int) -> None:
         del self.running[i]
-        g = self.gpus[i]
-        self.free += g
+        self.free += self.jobs[i].gpus
         if self.how[i] == _OWN:
-            self.own[self.sec[i]] -= g
+            self.own[self.jobs[i].sector] -= self.jobs[i].gpus
         else:
-            self.reclaimable -= g
+            self.reclaimable -= self.jobs[i].gpus
 
     def _account(self, i: int, end: float) -> None:
-        begun, horizon = self.started[i], self.horizon
-        gpu_s = self.gpus[i] * max(0.0, min(end, horizon) - min(begun, horizon))
-        (self.borrowed if self.how[i] == _BORROW else self.busy)[self.sec[i]] += gpu_s
+        job, begun = self.jobs[i], self.started[i]
+        gpu_s = job.gpus * max(0.0, min(end, self.horizon) - min(begun, self.horizon))
+        (self.borrowed if self.how[i] == _BORROW else self.busy)[job.sector] += gpu_s
 
     def _borrowers(self) -> list[int]:
         return [i for i in self.running if self.how[i] == _BORROW]
 
-    def _preempt(self, gpus: int, t: float, requeued: list[int]) -> None:
+    def _stop_s(self) -> float:
+        """From an owner's need to the preempted borrower's GPUs free: its GraceTime (ended at
+        a time-limit check), else the pass that decides it and the requeue's kill."""
+        return self.grace_s + TIME_LIMIT_PASS_S / 2 if self.grace_s > 0 else PREEMPT_S
+
+    def _ending(self, t: float) -> int:
+        """GPUs that runs ending by themselves before a preemption would take effect free."""
+        by = t + self._stop_s()
+        return sum(self.jobs[i].gpus for i in self.running
+                   if self.started[i] + self.jobs[i].run_s <= by)
+
+    def _preempt(self, gpus: int, t: float, requeued: list[int]) -> float:
         """Requeue the youngest borrowers until `gpus` more are free. Their GPUs go to the
-        owner job that asked (it starts after the grace time); any beyond that are free now."""
+        owner job that asked, which starts when the last of them has stopped (returned: the
+        delay); any beyond that are free now. A borrower whose run ends before its grace time
+        does just finish (Slurm records it TIMEOUT, not requeued)."""
+        stop = t + self._stop_s()
+        last = t
         for i in sorted(self._borrowers(), key=lambda i: -self.started[i]):
             if gpus <= 0:
                 break
-            stop = t + self.grace_s
+            job = self.jobs[i]
+            gpus -= job.gpus
+            end = self.started[i] + job.run_s
+            if end <= stop:
+                self._account(i, end)
+                self._release(i)
+                last = max(last, end)
+                continue
+            last = stop
             self._account(i, stop)
-            self.lost += self.gpus[i] * max(0.0, min(stop, self.horizon) - self.started[i])
+            self.lost += job.gpus * max(0.0, min(stop, self.horizon) - self.started[i])
             self._release(i)
-            self.preempted[self.sec[i]] += 1
+            self.preempted[job.sector] += 1
             self.started[i] = -1.0
-            self.waiting[self.sec[i]] += 1
-            gpus -= self.gpus[i]
-            requeued.append(i)
+            self.waiting[job.sector] += 1
+            if self.requeue_s > 0:  # held back a while (BeginTime), then in the queue again
+                heapq.heappush(self.back, (stop + self.requeue_s, i))
+            else:
+                requeued.append(i)
+        return last - t
 
     # -- the policy -------------------------------------------------------------------------------
 
     def _schedule(self, queue: list[int], t: float) -> list[int]:
-        # _start inlined, the pool's counters in locals (written back before any call that
-        # reads them): this loop runs at every event
-        gpus, sec, limit_s, own = self.gpus, self.sec, self.limit_s, self.own
-        submit, run_s, started, how, run_no = (self.submit, self.run_s, self.started, self.how,
-                                               self.run_no)
-        waiting, running, ends, dispatch_s = self.waiting, self.running, self.ends, self.dispatch_s
-        free, reclaimable, push = self.free, self.reclaimable, heapq.heappush
-        kept: list[int] = []
-        requeued: list[int] = []
+        jobs, kept, requeued = self.jobs, [], []
         shadow, spare, reserved = float("inf"), 0, False
+        ending = []  # GPUs of runs that end before a preemption would, not yet waited for
+
+        def soon(gpus: int) -> int:
+            if not ending:
+                ending.append(self._ending(t))
+            if gpus <= self.free + ending[0]:
+                ending[0] -= max(0, gpus - self.free)  # this job waits for them
+                return gpus
+            return 0
+
         tried = 0  # jobs held by their cap are skipped at once (the main scheduling loop
         # sees past them to every job), so they do not use up the backfill depth
-        held_above = self.held_above
-        for at, i in enumerate(queue):
-            if free == 0 and (reserved or reclaimable == 0):
-                # nothing more can start or preempt in this pass (the first job not held by
-                # its cap would only take the reservation, which no later job could use)
-                kept += queue[at:]
-                break
-            s = sec[i]
-            if own[s] > held_above[i] or tried >= BACKFILL_DEPTH:
-                kept.append(i)  # held by its cap (QOSGrpGRES): the borrow pass may run it
+        for i in queue:
+            job = jobs[i]
+            if self.how[i] == _BORROW:
+                kept.append(i)  # the borrow pass's
                 continue
-            g = gpus[i]
+            if self.own[job.sector] + job.gpus > self.limit[job.sector] or tried >= BACKFILL_DEPTH:
+                kept.append(i)  # held by its cap (QOSGrpGRES)
+                continue
             tried += 1
-            if g <= free:
-                ends_in_time = t + limit_s[i] <= shadow
-                if not reserved or ends_in_time or g <= spare:
-                    begin = t + dispatch_s if submit[i] < t else t  # as _start does
-                    started[i], how[i] = begin, _OWN
-                    waiting[s] -= 1
-                    free -= g
-                    own[s] += g
-                    run_no[i] += 1
-                    running[i] = begin + limit_s[i]
-                    push(ends, (begin + run_s[i], i, run_no[i]))
+            if job.gpus <= self.free:
+                ends_in_time = t + job.limit_s <= shadow
+                if not reserved or ends_in_time or job.gpus <= spare:
+                    self._start(i, t, _OWN)
                     if reserved and not ends_in_time:
-                        spare -= g
+                        spare -= job.gpus
                     continue
-            elif not reserved and g <= free + reclaimable:
-                self.free = free
-                self._preempt(g - free, t, requeued)
-                self._start(i, t, _OWN, delay=self.grace_s)
-                free, reclaimable = self.free, self.reclaimable
+            elif not reserved and self.reclaimable > 0 and job.gpus <= self.free + self.reclaimable:
+                if soon(job.gpus):  # runs ending anyway free its GPUs as soon as a requeue
+                    kept.append(i)
+                    continue
+                stopped = self._preempt(job.gpus - self.free, t, requeued)
+                self._start(i, t, _OWN, delay=stopped + self.dispatch_s)
                 continue
             if not reserved:
-                self.free = free
-                shadow, spare = self._shadow(g, t)
+                shadow, spare = self._shadow(job.gpus, t)
                 reserved = True
             kept.append(i)
-        self.free = free
         if requeued:  # back in the queue by their first submit time
             kept += requeued
-            kept.sort(key=lambda i: (submit[i], i))
-        if self.borrow and free > 0:
+            kept.sort(key=lambda i: (jobs[i].submit, i))
+        if self.borrow and self.free > 0:
             kept = self._borrow_pass(kept, t)
         return kept
 
     def _borrow_pass(self, queue: list[int], t: float) -> list[int]:
-        """Jobs held by their cap run on GPUs nobody holds, preemptible (the borrow QOS)."""
-        gpus, sec, own, held_above = self.gpus, self.sec, self.own, self.held_above
-        kept: list[int] = []
-        for at, i in enumerate(queue):
-            if self.free == 0:  # no GPU left for any borrower in this pass
-                kept += queue[at:]
-                break
-            if own[sec[i]] > held_above[i] and gpus[i] <= self.free:
+        """Borrow-QOS jobs run on GPUs nobody holds, preemptible."""
+        kept = []
+        for i in queue:
+            job = self.jobs[i]
+            if self.how[i] == _BORROW and job.gpus <= self.free:
                 self._start(i, t, _BORROW)
             else:
                 kept.append(i)
@@ -309,7 +296,7 @@ class _Run:
         preempted, so their GPUs count as free), and the GPUs beyond those then."""
         avail = self.free + self.reclaimable
         ends = sorted(
-            (end, self.gpus[i]) for i, end in self.running.items() if self.how[i] == _OWN
+            (end, self.jobs[i].gpus) for i, end in self.running.items() if self.how[i] == _OWN
         )
         for end, held in ends:
             avail += held
@@ -318,32 +305,29 @@ class _Run:
         return float("inf"), 0
 
     def _result(self, fits: list[bool]) -> QuotaReplay:
-        span, horizon = self.horizon - self.start_t, self.horizon
+        jobs, span = self.jobs, self.horizon - self.start_t
         for i in list(self.running):
-            self._account(i, horizon)
-        k = len(SECTORS)
-        waits: list[list[float]] = [[] for _ in range(k)]
-        unstarted, too_big = [0] * k, [0] * k
-        for i in range(self.n):  # in submit order, as the waits are kept
-            s = self.sec[i]
-            if not fits[i]:
-                too_big[s] += 1
-                continue
-            begun = self.started[i]
-            waits[s].append((begun if 0 <= begun < horizon else horizon) - self.submit[i])
-            if begun < 0:
-                unstarted[s] += 1
-        out = {
-            sector: Replay(tuple(waits[s]), unstarted[s], too_big[s], self.busy[s],
-                           self.queue_area[s], span, self.cap[s])
-            for s, sector in enumerate(SECTORS)
-        }
-        return QuotaReplay(
-            out,
-            {sector: self.preempted[s] for s, sector in enumerate(SECTORS)},
-            {sector: self.borrowed[s] for s, sector in enumerate(SECTORS)},
-            self.lost,
-        )
+            self._account(i, self.horizon)
+        out = {}
+        for s in SECTORS:
+            mine = [i for i in range(len(jobs)) if jobs[i].sector is s]
+            waits = tuple(
+                (self.started[i] if 0 <= self.started[i] < self.horizon else self.horizon)
+                - jobs[i].submit
+                for i in mine
+                if fits[i]
+            )
+            unstarted = sum(1 for i in mine if fits[i] and self.started[i] < 0)
+            out[s] = Replay(
+                waits,
+                unstarted,
+                sum(1 for i in mine if not fits[i]),
+                self.busy[s],  # under its own QOS: utilisation is of its cap
+                self.queue_area[s],
+                span,
+                self.limit[s],
+            )
+        return QuotaReplay(out, dict(self.preempted), dict(self.borrowed), self.lost)
 
 
 def fit_quota_dispatch(
@@ -355,16 +339,21 @@ def fit_quota_dispatch(
     measured: Mapping[Sector, Sequence[float]],
     step_s: float = 0.25,
     most_s: float = 6.0,
+    borrow: bool = False,
+    grace_s: float = 0.0,
+    requeue_s: float = 0.0,
 ) -> float:
     """The dispatch delay that makes the replay of a recorded run reproduce its own measured
     waits best (the sum over sectors of the p50 and p90 errors), as replay.fit_dispatch does
-    for one partition: fitted on the run the model learns from, never on the one it predicts."""
+    for one partition: fitted on the run the model learns from, never on the one it predicts.
+    `borrow`, `grace_s`, `requeue_s`: the recorded run's borrowing, as quota_replay takes them."""
     import numpy as np
 
     best, best_error = 0.0, float("inf")
     for k in range(int(most_s / step_s) + 1):
         delay = k * step_s
-        got = quota_replay(jobs, capacity, caps, start, horizon, dispatch_s=delay).sectors
+        got = quota_replay(jobs, capacity, caps, start, horizon, borrow, grace_s, delay,
+                           requeue_s).sectors
         error = 0.0
         for sector, waits in measured.items():
             if waits and got[sector].waits_s:

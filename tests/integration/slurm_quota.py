@@ -12,6 +12,12 @@ slurm.conf adds PreemptType=preempt/qos, PreemptMode=REQUEUE; the borrow QOS has
 GraceTime, so a borrowing job is requeued soon after an owner's job needs its GPUs. The
 scheduler runs every second (sched_interval=1), so a cap raised shows in the queue at once
 rather than at the next 60 s pass.
+
+For the what-if's runs against it (test_whatif_quota_slurm.py, seconds-long jobs): the nodes get
+16 CPUs each (SlurmdParameters=config_overrides), so that CPUs never limit a node before its
+GPUs do, and the launch credential lives CRED_EXPIRE_S (AuthInfo=cred_expire): Slurm holds a
+requeued job back for that plus a second (REQUEUE_DELAY_S) before it may start again, 121 s
+by default, which would dwarf seconds-long jobs.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from tests.integration.slurm_accounting import ACCOUNTS, AccountingTestbed
 CAPS = {"public": 28, "interest": 16, "private": 16}
 BORROW_QOS = "hangang_borrow"
 GRACE_TIME_S = 2
+CRED_EXPIRE_S = 8  # the least Slurm takes is 5; a little room for a loaded machine's launches
+REQUEUE_DELAY_S = CRED_EXPIRE_S + 1  # slurmctld: a requeued job's BeginTime is now + this
 SHARED = "shared"
 
 
@@ -33,8 +41,19 @@ class QuotaTestbed(AccountingTestbed):
     def accounting_lines(self) -> str:  # type: ignore[override]
         return (
             super().accounting_lines + "\nPreemptType=preempt/qos\nPreemptMode=REQUEUE\n"
-            "JobRequeue=1\nSchedulerParameters=sched_interval=1,bf_interval=1"
+            "JobRequeue=1\nSchedulerParameters=sched_interval=1,bf_interval=1\n"
+            f"AuthInfo=cred_expire={CRED_EXPIRE_S}"
         )
+
+    def _write_files(self) -> None:
+        super()._write_files()
+        text = self.conf.read_text()
+        text = text.replace("CPUs=2 RealMemory=1000", "CPUs=16 RealMemory=1000")
+        text = text.replace(
+            "SchedulerType=sched/backfill\n",
+            "SchedulerType=sched/backfill\nSlurmdParameters=config_overrides\n",
+        )
+        self.conf.write_text(text)
 
     def _write_include(self) -> None:
         super()._write_include()
@@ -78,6 +97,10 @@ class QuotaTestbed(AccountingTestbed):
             self.stop(check=False)
             raise
         return self
+
+    def set_grace(self, seconds: int) -> None:
+        """The borrow QOS's GraceTime (GRACE_TIME_S is the testbed's)."""
+        self.sacctmgr("modify", "qos", BORROW_QOS, "set", f"GraceTime={seconds}")
 
     def set_caps(self, caps: dict[str, int]) -> None:
         for sector, cap in caps.items():

@@ -9,11 +9,19 @@ from console.fleet.model import SECTORS, Sector
 from console.sources.demo.job_history import demo_job_history
 from console.whatif.jobs import Job, JobHistory
 from console.whatif.quota_predict import QuotaScene, compare_quota, quota_forecasts
-from console.whatif.quota_replay import fit_quota_dispatch, quota_replay
+from console.whatif.quota_replay import (
+    PREEMPT_S,
+    TIME_LIMIT_PASS_S,
+    fit_quota_dispatch,
+    quota_replay,
+)
 from console.whatif.replay import replay
 
 H = 3600.0
 P, N, R = Sector.PUBLIC, Sector.INTEREST, Sector.PRIVATE
+# a GraceTime that stops a preempted job 0.1 h after it was preempted: Slurm ends it at the
+# first time-limit check after its grace, half a check period later on average
+GRACE = 0.1 * H - TIME_LIMIT_PASS_S / 2
 
 
 def job(sector, submit_h, gpus, run_h, limit_h=None):
@@ -63,14 +71,75 @@ def test_a_borrower_runs_above_its_cap_and_is_requeued_when_the_owner_needs_the_
     # public's cap is 4 on an 8-GPU partition; its second job borrows interest's idle 4 GPUs at
     # 0.5 h; interest's job at 1 h needs them: the borrower is requeued after the grace time
     # (0.1 h), interest starts then; public's borrower starts again from zero when public's
-    # first job ends (2 h), now under its own cap, and its wait counts until then
+    # first job ends (2 h), still a borrower (its QOS was chosen at submit), and its wait
+    # counts until then
     jobs = [job(P, 0, 4, 2), job(P, 0.5, 4, 3), job(N, 1, 4, 1)]
-    r = run(jobs, 8, {P: 4, N: 4, R: 0}, borrow=True, grace_s=0.1 * H)
+    r = run(jobs, 8, {P: 4, N: 4, R: 0}, borrow=True, grace_s=GRACE)
     assert waits_h(r, N) == [0.1]
     assert waits_h(r, P) == [0.0, 1.5]
     assert r.preempted[P] == 1
     assert r.lost_gpu_s == pytest.approx(4 * 0.6 * H)  # from 0.5 h to the grace end at 1.1 h
-    assert r.borrowed_gpu_s[P] == pytest.approx(4 * 0.6 * H)
+    assert r.borrowed_gpu_s[P] == pytest.approx(4 * (0.6 + 3) * H)  # both its runs
+
+
+def test_a_requeued_borrower_is_eligible_again_only_after_the_requeue_delay():
+    # as above, but Slurm holds the requeued job back 1.5 h (the credential's lifetime): the
+    # GPUs public's first job frees at 2 h stay idle until 1.1 + 1.5 = 2.6 h
+    jobs = [job(P, 0, 4, 2), job(P, 0.5, 4, 3), job(N, 1, 4, 1)]
+    r = run(jobs, 8, {P: 4, N: 4, R: 0}, borrow=True, grace_s=GRACE, requeue_s=1.5 * H)
+    assert waits_h(r, P) == [0.0, 2.1] and waits_h(r, N) == [0.1]
+    assert r.preempted[P] == 1
+
+
+def test_the_qos_is_chosen_at_submit_and_a_borrower_stays_one():
+    # public's cap 4 on 12 GPUs; its job at 0.25 h finds its first job running under the cap:
+    # a borrower; its third at 0.5 h finds the cap held too. Interest takes 8 at 1 h: the
+    # two borrowers go (interest starts after the grace time); at 2 h public's first job ends
+    # and the first requeued borrower (0.25 h's, by submit) runs on those GPUs, still a
+    # borrower, so interest's third job at 2.5 h preempts it again
+    jobs = [job(P, 0, 4, 2), job(P, 0.25, 4, 6), job(P, 0.5, 4, 6), job(N, 1, 4, 3),
+            job(N, 1, 4, 3), job(N, 2.5, 4, 1, 3)]
+    r = run(jobs, 12, {P: 4, N: 12, R: 0}, borrow=True, grace_s=GRACE)
+    assert r.preempted[P] == 3
+    assert waits_h(r, N) == [0.1, 0.1, 0.1]
+
+
+def test_a_borrower_that_ends_within_the_grace_time_just_finishes():
+    # public's borrower (0.5 h, 0.55 h long) would end at 1.05 h, before the grace ends at
+    # 1.1 h: it finishes, is not requeued, and interest's job starts when it has ended
+    jobs = [job(P, 0, 4, 2), job(P, 0.5, 4, 0.55), job(N, 1, 4, 1)]
+    r = run(jobs, 8, {P: 4, N: 4, R: 0}, borrow=True, grace_s=GRACE)
+    assert r.preempted[P] == 0 and r.lost_gpu_s == 0
+    assert waits_h(r, N) == [0.05] and waits_h(r, P) == [0.0, 0.0]
+
+
+def test_without_a_grace_time_the_borrower_is_requeued_at_once():
+    # at once: the scheduler's pass and the kill, PREEMPT_S
+    jobs = [job(P, 0, 4, 2), job(P, 0.5, 4, 3), job(N, 1, 4, 1)]
+    r = run(jobs, 8, {P: 4, N: 4, R: 0}, borrow=True)
+    assert r.sectors[N].waits_s == pytest.approx([PREEMPT_S]) and r.preempted[P] == 1
+    assert r.lost_gpu_s == pytest.approx(4 * (0.5 * H + PREEMPT_S))
+
+
+def test_an_owner_waits_for_a_run_that_ends_before_a_preemption_would_free_its_gpus():
+    # a preemption takes PREEMPT_S (1 s) to free GPUs; public's borrower ends 0.5 s after
+    # interest's job comes, by itself, so interest's job waits for that end and nobody is
+    # requeued; a borrower ending 5 s after it is requeued, and interest starts PREEMPT_S later
+    for ends_s, wait_s, requeued in ((0.5, 0.5, 0), (5.0, PREEMPT_S, 1)):
+        borrower = Job(P, 0.5 * H, 4, 0.5 * H + ends_s, H)
+        jobs = [job(P, 0, 4, 2), borrower, job(N, 1, 4, 1)]
+        r = run(jobs, 8, {P: 4, N: 4, R: 0}, borrow=True)
+        assert r.sectors[N].waits_s == pytest.approx([wait_s]) and r.preempted[P] == requeued
+
+
+def test_an_owner_job_waiting_at_its_cap_sends_the_next_one_to_borrow():
+    # interest fills the 8-GPU partition; public's 4-GPU job (cap 4) waits for GPUs as an
+    # owner; its 1-GPU job sees 4 of its cap asked for already: a borrower. At 1 h both start,
+    # the borrower beside the owner (as an owner it would wait at the cap until 3 h)
+    jobs = [job(N, 0, 8, 1), job(P, 0.1, 4, 2), job(P, 0.2, 1, 1)]
+    r = run(jobs, 8, {P: 4, N: 8, R: 0}, borrow=True)
+    assert waits_h(r, P) == [0.9, 0.8]
+    assert r.borrowed_gpu_s[P] == pytest.approx(1 * H)
 
 
 def test_without_a_borrow_qos_nobody_runs_above_its_cap():
