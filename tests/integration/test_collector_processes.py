@@ -3,6 +3,7 @@ every one of its nodes and comes back by itself."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -10,7 +11,7 @@ import psutil
 import pytest
 
 from console.fleet.model import NodeEvent, NodeStatus
-from console.telemetry.workers import SshSource
+from console.telemetry.workers import COLLECTOR_NICENESS, SshSource
 from tests.integration.test_ssh_collector import TRANSPORTS, spec
 
 pytestmark = pytest.mark.parametrize("transport", list(TRANSPORTS))
@@ -64,6 +65,11 @@ def test_dead_collector_is_reported_and_respawned(sshd_testbed_factory, tmp_path
     try:
         names = {s.name for s in specs}
         got.wait(lambda: set(got.hosts) >= names, 60, "packed samples from every node")
+        # collectors run below the console in the scheduler (workers.COLLECTOR_NICENESS): they
+        # have sent samples, so each has set its priority
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        assert [os.getpriority(os.PRIO_PROCESS, p.pid) for p in source._procs] == [
+            min(19, ours + COLLECTOR_NICENESS)] * 2
         victim = source._procs[0]
         victim.kill()
         dead = {"n0", "n1"}
