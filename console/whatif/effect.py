@@ -113,12 +113,16 @@ def _quota_method(history: JobHistory, scene: QuotaScene, lang: str) -> str:
     if scene.borrow:
         borrow = translate(
             "WhatIf",
-            "With the borrow QOS, a job waiting at its cap runs at lower priority on GPUs nobody "
+            "With the borrow QOS, a job submitted while its sector's jobs already fill the cap "
+            "goes to the borrow QOS and stays there: it runs at lower priority on GPUs nobody "
             "holds and is requeued when an owner's job within its cap needs them: it stops after "
-            "the grace time ({grace} s), the owner's job starts then, and the borrower starts "
-            "again from zero later; its wait counts until the run that finishes. Jobs submitted "
-            "straight to the borrow QOS are not told apart from the others.",
-        ).into(lang, grace=f"{scene.grace_s:.0f}")
+            "the grace time ({grace} s, ended at Slurm's 30 s time-limit check), the owner's job "
+            "starts then, and the borrower may start again from zero only {hold} s later (the "
+            "credential's lifetime); its wait counts until the run that finishes. Jobs "
+            "submitted straight to the borrow QOS are not told apart from the others. Checked "
+            "against Slurm on short runs; over long runs with much borrowing the waits are less "
+            "sure than the range says.",
+        ).into(lang, grace=f"{scene.grace_s:.0f}", hold=f"{scene.requeue_s:.0f}")
     else:
         borrow = translate("WhatIf", "No borrow QOS: no sector runs above its cap.").into(lang)
     return translate(

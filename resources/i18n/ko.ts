@@ -5578,8 +5578,8 @@ Trust it only if this fingerprint matches the one the node&apos;s administrator 
         <translation>이력이 너무 짧아 예측하지 않습니다(어림한 수치도 내지 않음): {short}.</translation>
     </message>
     <message>
-        <source>With the borrow QOS, a job waiting at its cap runs at lower priority on GPUs nobody holds and is requeued when an owner&apos;s job within its cap needs them: it stops after the grace time ({grace} s), the owner&apos;s job starts then, and the borrower starts again from zero later; its wait counts until the run that finishes. Jobs submitted straight to the borrow QOS are not told apart from the others.</source>
-        <translation>차용 QOS가 있으면 상한에서 기다리는 작업이 아무도 쓰지 않는 GPU에서 낮은 우선순위로 돌고, 상한 안의 주인 부문 작업이 그 GPU를 필요로 하면 재대기열에 들어갑니다. 유예 시간({grace}초) 뒤에 멈추고 그때 주인 부문의 작업이 시작하며, 빌려 쓰던 작업은 나중에 처음부터 다시 시작합니다. 대기는 끝까지 도는 실행이 시작될 때까지 셉니다. 처음부터 차용 QOS로 제출된 작업은 다른 작업과 구별하지 않습니다.</translation>
+        <source>With the borrow QOS, a job submitted while its sector&apos;s jobs already fill the cap goes to the borrow QOS and stays there: it runs at lower priority on GPUs nobody holds and is requeued when an owner&apos;s job within its cap needs them: it stops after the grace time ({grace} s, ended at Slurm&apos;s 30 s time-limit check), the owner&apos;s job starts then, and the borrower may start again from zero only {hold} s later (the credential&apos;s lifetime); its wait counts until the run that finishes. Jobs submitted straight to the borrow QOS are not told apart from the others. Checked against Slurm on short runs; over long runs with much borrowing the waits are less sure than the range says.</source>
+        <translation>borrow QOS가 있으면, 부문의 작업이 이미 상한을 채운 때 제출된 작업은 borrow QOS로 가서 그대로 남습니다: 아무도 쓰지 않는 GPU에서 낮은 우선순위로 돌다가, 상한 안의 주인 작업이 그 GPU를 필요로 하면 다시 대기열로 돌아갑니다. 유예 시간({grace}초, Slurm의 30초 간격 시간 제한 검사에서 끝남) 뒤에 멈추고, 그때 주인의 작업이 시작되며, 빌려 쓰던 작업은 {hold}초(자격 증명의 수명) 뒤에야 처음부터 다시 시작할 수 있습니다. 대기는 끝까지 마친 실행까지 셉니다. 처음부터 borrow QOS로 제출된 작업은 다른 작업과 구별하지 않습니다. 짧은 실행에서 Slurm과 비교해 검증했으며, 빌려 쓰기가 많은 긴 기간에서는 대기가 범위가 말하는 것보다 덜 확실합니다.</translation>
     </message>
     <message>
         <source>No borrow QOS: no sector runs above its cap.</source>
