@@ -26,10 +26,13 @@ QUOTA_MODE = translate(
     "Report",
     "In quota mode (the quota board and rebalance --mode quota --dry-run) every sector's jobs are "
     "replayed together on the shared partition, each sector's own jobs held to its QOS cap; a "
-    "job at its cap does not hold back the others. With a borrow QOS, a job waiting at its cap "
-    "runs at lower priority on GPUs nobody holds and is requeued when an owner's job needs them "
-    "(after the grace time; it starts again from zero, and its wait counts until the run that "
-    "finishes). The resampled days are the same for every sector.",
+    "job at its cap does not hold back the others. With a borrow QOS, a job submitted while its "
+    "sector's jobs fill the cap goes to the borrow QOS: it runs at lower priority on GPUs nobody "
+    "holds and is requeued when an owner's job needs them (after the grace time; it may start "
+    "again from zero only once the credential's lifetime has passed, and its wait counts until "
+    "the run that finishes). Checked against Slurm on short runs; over long runs with much "
+    "borrowing the waits are less sure than the range says. The resampled days are the same "
+    "for every sector.",
 )
 
 
