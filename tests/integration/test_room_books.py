@@ -52,6 +52,8 @@ def local_rows(serve: ServeProcess, upto_minute: float) -> pd.DataFrame:
         db.close()
 
 
+# it waits for the first whole minute serve saw to close: 60-120 s by the clock, plus the start
+@pytest.mark.timeout(300)
 def test_prometheus_books_equal_serves_history_minute_for_minute(room):
     serve, prom = room
     prom.wait_up("hangang")
