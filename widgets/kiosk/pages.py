@@ -56,6 +56,16 @@ SNUG_STYLE = (
 )
 NARROW_BELOW_PX = 1600  # the overview's three cards: a 1280 wide wall leaves each ~400 px
 NARROW_STYLE = "QLabel#CardCaption { font-size: 11pt; } QLabel#CardBig { font-size: 32pt; }"
+# An overview shorter than this (a 1280×720 wall leaves ~550 px) gave the cards all but ~40 px
+# and the plot's axes and legend were drawn over each other: smaller card type there.
+SHORT_BELOW_PX = 700
+SHORT_STYLE = (  # the card's id in each selector: they outrank the wall sizes' rules
+    "QFrame#SectorCard QLabel { font-size: 14pt; } "
+    "QFrame#SectorCard QLabel#CardTitle { font-size: 20pt; } "
+    "QFrame#SectorCard QLabel#CardBig { font-size: 26pt; } "
+    "QFrame#SectorCard QLabel#CardCaption { font-size: 10pt; }"
+)
+SHORT_LEGEND_PT, WALL_LEGEND_PT = "12pt", "18pt"
 
 
 class OverviewPage(KioskPage):
@@ -71,13 +81,20 @@ class OverviewPage(KioskPage):
         layout.setSpacing(24)
         layout.addWidget(self.cards)
         layout.addWidget(self.plot, 1)
-        self.narrow = False
+        self.narrow = self.short = False
 
     def resizeEvent(self, event) -> None:
         narrow = event.size().width() < NARROW_BELOW_PX
-        if narrow != self.narrow:  # smaller captions, so the cards' figures are not cut
-            self.narrow = narrow
-            self.setStyleSheet(NARROW_STYLE if narrow else "")
+        short = event.size().height() < SHORT_BELOW_PX
+        if (narrow, short) != (self.narrow, self.short):  # so no figure or axis is cut
+            self.narrow, self.short = narrow, short
+            self.setStyleSheet((NARROW_STYLE if narrow else "") + (SHORT_STYLE if short else ""))
+            legend = self.plot.legend  # the legend row sits in the plot: smaller on a short one
+            legend.setLabelTextSize(SHORT_LEGEND_PT if short else WALL_LEGEND_PT)
+            for _, label in legend.items:
+                label.setText(label.text)  # the size applies from the next text on
+            # the axis title did not fit the short axis; the plot's title already says "(%)"
+            self.plot.plot.getPlotItem().showLabel("left", not short)
         super().resizeEvent(event)
 
     def title(self) -> str:

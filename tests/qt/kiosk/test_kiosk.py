@@ -489,3 +489,33 @@ def test_the_header_fits_a_small_wall_nothing_cut_or_drawn_over(qtbot, qapp, mak
                 assert not ra.intersects(rb), (a.text(), b.text())
     finally:
         translations.set_language("en")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_the_overview_leaves_its_plot_room_and_no_card_caption_is_cut(qtbot, qapp, make_window,
+                                                                       lang, size):
+    """At 1280×720 the cards took all but ~40 px of the overview and the plot's ticks, axis title
+    and legend were drawn over each other."""
+    translations = Translations(qapp)
+    translations.set_language(lang)
+    try:
+        window = make_window()
+        window.setFixedSize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        window.show_snapshot(fleet_snapshot(48))
+        [index] = [i for i, p in enumerate(window.pages) if p.page_id == "overview"]
+        window.show_page(index)
+        qapp.processEvents()
+        page = window.pages[index]
+        assert page.plot.plot.height() >= 0.25 * page.height(), (page.plot.plot.height(),
+                                                                 page.height())
+        left = page.plot.plot.getPlotItem().getAxis("left")
+        title = left.label.boundingRect().width()  # drawn rotated: its width runs along the axis
+        assert not left.label.isVisible() or title <= left.height(), (title, left.height())
+        for label in page.cards.findChildren(QLabel):
+            if label.isVisibleTo(page) and label.text():
+                assert label.sizeHint().width() <= label.width() + 1, label.text()
+    finally:
+        translations.set_language("en")
