@@ -47,8 +47,23 @@ OUR_THREADS = (
 def one_qapplication(qapp):
     """A QApplication before anything else makes an application object: the PDF renderer makes
     a QGuiApplication when none exists (right for the CLI), after which no QWidget can be made,
-    so a widget test run after a report test would abort, depending on the order tests run in."""
+    so a widget test run after a report test would abort, depending on the order tests run in.
+    Cyclic garbage is collected on its thread only, as the app does
+    (widgets/common/gui_thread_gc.py): a worker thread's collection of a QObject deadlocked
+    a run."""
+    from widgets.common.gui_thread_gc import collect_on_gui_thread
+
+    collect_on_gui_thread(qapp)
     return qapp
+
+
+@pytest.fixture(autouse=True)
+def garbage_collected_between_tests(one_qapplication):
+    """What the GUI thread's timer would collect, also for tests that never run the event loop."""
+    from widgets.common.gui_thread_gc import collect_on_gui_thread
+
+    yield
+    collect_on_gui_thread(one_qapplication).check()
 
 
 @pytest.fixture

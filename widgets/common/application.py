@@ -9,6 +9,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from console.paths import resource
+from widgets.common.gui_thread_gc import collect_on_gui_thread
 from widgets.common.theme import apply_theme
 
 log = logging.getLogger(__name__)
@@ -33,4 +34,5 @@ def qt_application(argv: list[str], theme: str) -> QApplication:
     app.setDesktopFileName(DESKTOP_ID)
     app.setWindowIcon(QIcon(str(resource("icons", "hangang-console.svg"))))
     apply_theme(app, theme)
+    collect_on_gui_thread(app)  # never in a worker thread: see gui_thread_gc.py
     return app
