@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import math
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,7 @@ from console.settings import KioskSettings, RoleSettings, Settings, hash_pin
 from console.sources.demo.fleet import SimFleet
 from widgets.common.i18n import Translations
 from widgets.common.theme import apply_theme
+from widgets.fleet.sector_energy import sector_power_kw
 from widgets.kiosk.frontend import KioskFrontend, choose_screen
 from widgets.kiosk.parts import FitLabel, format_age
 from widgets.kiosk.window import SHIFT_PATTERN, SNAPSHOT_WATCHDOG_S, KioskWindow
@@ -151,6 +153,11 @@ def test_the_pages_show_todays_energy_from_the_history(qtbot, frontend):
     qtbot.waitUntil(lambda: services.bridge.latest is not None, timeout=TIMEOUT_MS)
     services.history.flush()  # the store reads today's rows once its writer has a delta
     qtbot.waitUntil(lambda: overview.cards.today.value is not None, timeout=TIMEOUT_MS)
+    # the first snapshots may come before any public node is live with a power reading ("—")
+    qtbot.waitUntil(
+        lambda: math.isfinite(sector_power_kw(services.bridge.latest)[public.index]),
+        timeout=TIMEOUT_MS,
+    )
     front.window.show_page(ALL_PAGES.index("sector-public"))
     public.show_snapshot(services.bridge.latest)
     assert public.energy_values[1].text().endswith(" kWh")
