@@ -25,7 +25,8 @@ class CompactSample:
     t: float
     cpu_percent: float | None
     cols: tuple[int, ...]  # GPU indices
-    values: tuple[list, ...]  # per GPU, packing.GPU_FIELDS in order (None: missing)
+    # per GPU, packing.GPU_FIELDS in order (None: missing); None: not read yet, see `rows`
+    values: tuple[list, ...] | None
     users: tuple[str | None, ...]  # per GPU: login of its largest process
     facts: tuple[Fact3, ...]  # abnormal facts other than XIDs, as health_facts orders them
     disk_pct: float  # fullest disk's use in %, NaN unknown
@@ -37,6 +38,15 @@ class CompactSample:
     cpu_energy_j: float | None = None  # RAPL package joules
     energy_split: tuple = ()  # ((gpu index, ((user or None, fraction), ...)), ...) of MIG GPUs
     jobs: tuple[str | None, ...] = ()  # per GPU in cols: its largest process's Slurm job
+    # A healthy v2 line's GPU rows as sent, values and energy_j unread: packing reads the rows of
+    # a whole flush at once with `layout` (console/telemetry/row_layout.py), which knows their
+    # columns and checks the numbers as v1 does. None: values and energy_j hold them.
+    rows: list | None = None
+    layout: object = None
+
+    def gpu_values(self) -> tuple[list, ...]:
+        """`values`, read from `rows` if they wait there (one sample: the slow way is fine)."""
+        return self.values if self.rows is None else self.layout.numbers(self.rows)
 
     @property
     def health(self) -> tuple[Fact3, ...]:

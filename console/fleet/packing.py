@@ -63,7 +63,13 @@ def pack(samples: Sequence[NodeSample | CompactSample]) -> PackedSamples:
     estimated: list[bool | None] = []
     cpu_energy: list[float | None] = []
     splits: list[tuple] = []
+    unread: dict[object, list[tuple[int, CompactSample]]] = {}  # by their layout's key
     for i, s in enumerate(samples):
+        if type(s) is CompactSample and s.rows is not None:  # numbers still as sent: see below
+            unread.setdefault(s.layout.key, []).append((i, s))
+            cpu_energy.append(s.cpu_energy_j)
+            splits.append(s.energy_split)
+            continue
         if type(s) is CompactSample:  # protocol v2: already in packing's shape
             rows.extend([i] * len(s.cols))
             cols.extend(s.cols)
@@ -92,10 +98,24 @@ def pack(samples: Sequence[NodeSample | CompactSample]) -> PackedSamples:
                 split.append((g.index, mig_energy_split(g.name, g.mig_devices, g.processes)))
         cpu_energy.append(s.info.cpu_energy_j if s.info is not None else None)
         splits.append(tuple(split))
+    # None becomes NaN on the way into a float array: missing stays missing
+    value_blocks = [np.asarray(values, dtype=np.float32).reshape(-1, len(GPU_FIELDS))]
+    energy_blocks = [np.asarray(energy, dtype=np.float64).reshape(-1)]
+    for group in unread.values():  # the rows of every sample with one layout, read together
+        v, e = group[0][1].layout.read([s for _, s in group])
+        value_blocks.append(v)
+        energy_blocks.append(e)
+        for i, s in group:
+            n = len(s.cols)
+            rows.extend([i] * n)
+            cols.extend(s.cols)
+            users.extend(s.users)
+            jobs.extend(s.jobs if len(s.jobs) == n else (None,) * n)
+            estimated.extend(s.energy_estimated if len(s.energy_estimated) == n else (None,) * n)
     r = np.asarray(rows, dtype=np.intp)
     c = np.asarray(cols, dtype=np.intp)
-    # None becomes NaN on the way into a float array: missing stays missing
-    v = np.asarray(values, dtype=np.float32).reshape(-1, len(GPU_FIELDS))
+    v = np.concatenate(value_blocks) if unread else value_blocks[0]
+    energy_read = np.concatenate(energy_blocks) if unread else energy_blocks[0]
     ok = (c >= 0) & (c < MAX_GPUS_PER_NODE)
     width = int(c[ok].max()) + 1 if ok.any() else 0
     gpu = np.full((len(GPU_FIELDS), len(samples), width), np.nan, dtype=np.float32)
@@ -103,7 +123,7 @@ def pack(samples: Sequence[NodeSample | CompactSample]) -> PackedSamples:
     user = np.full((len(samples), width), None, dtype=object)
     user[r[ok], c[ok]] = np.array(users, dtype=object)[ok]
     energy_j = np.full((len(samples), width), np.nan, dtype=np.float64)
-    energy_j[r[ok], c[ok]] = np.asarray(energy, dtype=np.float64).reshape(-1)[ok]
+    energy_j[r[ok], c[ok]] = energy_read[ok]
     energy_estimated = np.zeros((len(samples), width), dtype=bool)
     energy_estimated[r[ok], c[ok]] = np.array([e is True for e in estimated], dtype=bool)[ok]
     job = None

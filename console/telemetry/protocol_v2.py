@@ -23,10 +23,8 @@ from console.fleet.health import POWER_BRAKE_REASONS, THERMAL_REASONS, Fact, ful
 from console.fleet.model import NodeSample
 from console.fleet.packing import GPU_FIELDS, main_process, mig_energy_split
 from console.telemetry.protocol import (
-    _GPU_NUMBERS,
     MAX_DISKS,
     MAX_GPUS,
-    MAX_MAGNITUDE,
     MAX_REASONS,
     MAX_SAMPLE_T,
     ProtocolError,
@@ -38,27 +36,15 @@ from console.telemetry.protocol import (
     decode_text,
     parse_object,
 )
+from console.telemetry.row_layout import RowLayout, _num
 
 VERSION = 2
 MAX_FIELDS = 256  # names in a header's field lists
-_BOUNDS = {name: (lo, hi) for name, lo, hi in _GPU_NUMBERS}
 _ECC = "ecc_uncorrected_volatile"
 _Disk = namedtuple("_Disk", "used_bytes total_bytes")
 # (lost, facts before ECC, facts after ECC, main user, energy estimated, MIG energy split,
 #  main process's Slurm job)
 _HEALTHY = (False, (), (), None, None, None, None)
-
-
-def _num(value, lo, hi):
-    """A v1-checked number as float, or None (wrong type, not finite, too large, out of range)."""
-    kind = type(value)
-    if kind is not float and kind is not int:
-        return None
-    if not -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:  # also false for NaN and infinities
-        return None
-    if (lo is not None and value < lo) or (hi is not None and value > hi):
-        return None
-    return float(value)
 
 
 class _Header:
@@ -88,27 +74,10 @@ class _Header:
         self.indices = tuple(g["index"] for g in self.gpus)
         self.position = {str(index): k for k, index in enumerate(self.indices)}
         where = {name: i for i, name in enumerate(self.gpu_fields)}
-        # per packed field: its column in a row (-1: static, from the header) and its bounds
-        self.picks = tuple(
-            (j, where.get(f, -1), *_BOUNDS.get(f, (0.0, None))) for j, f in enumerate(GPU_FIELDS)
-        )
-        self.static = tuple(
-            [
-                _num(g.get(f), lo, hi) if column < 0 else None
-                for f, (_, column, lo, hi) in zip(GPU_FIELDS, self.picks, strict=True)
-            ]
-            for g in self.gpus
-        )
-        # where each packed number is in row + static, and its bounds (None: ±MAX_MAGNITUDE)
-        width = len(self.gpu_fields)
-        self.columns = tuple(c if c >= 0 else width + j for j, c, _, _ in self.picks)
-        self.lows = tuple(-MAX_MAGNITUDE if lo is None else lo for _, _, lo, _ in self.picks)
-        self.highs = tuple(MAX_MAGNITUDE if hi is None else hi for _, _, _, hi in self.picks)
+        self.layout = RowLayout(self.gpu_fields, self.gpus)
         self.ecc = where.get(_ECC, -1)
         self.ecc_of = operator.itemgetter(self.ecc)
         self.cpu = self.node_fields.index("cpu_pct") if "cpu_pct" in self.node_fields else -1
-        self.energy = where.get("energy_mj", -1)
-        self.energy_of = operator.itemgetter(self.energy)
         fields = self.node_fields
         self.cpu_energy = fields.index("cpu_energy_j") if "cpu_energy_j" in fields else -1
 
@@ -198,9 +167,10 @@ class StreamDecoder:
         if changes:
             self._apply(h, changes)
         if self.healthy and (h.ecc < 0 or not any(map(h.ecc_of, rows))):
-            values, energy, facts = self._numbers(h, rows), self._energy(h, rows), ()
+            # the numbers wait, as sent, for the flush's pack to read them all at once
+            values, energy, facts, deferred = None, (), (), rows
         else:
-            values, energy, facts = self._unhealthy(h, rows)
+            (values, energy, facts), deferred = self._unhealthy(h, rows), None
         xids = _Reader().xids(changes) if changes.get("xid") else ()
         sample = CompactSample(
             host=self.node,
@@ -217,6 +187,8 @@ class StreamDecoder:
             energy_estimated=self.estimated,
             cpu_energy_j=_num(node[h.cpu_energy], 0.0, None) if h.cpu_energy >= 0 else None,
             energy_split=self.split,
+            rows=deferred,
+            layout=h.layout,
             rebuild=functools.partial(
                 _rebuild, h, self.node, t, node, rows, tuple(self.gpu_slow), self.node_slow,
                 changes.get("xid"), changes.get("errors"),
@@ -224,37 +196,11 @@ class StreamDecoder:
         )  # fmt: skip
         return sample if self.compact else sample.full()
 
-    @staticmethod
-    def _numbers(h: _Header, rows: list) -> tuple[list, ...]:
-        """Per GPU the packed numbers, checked as v1 checks them: one table-driven pass, where
-        the bounds default to ±MAX_MAGNITUDE so one chained comparison also drops NaN,
-        infinities and giants (bool is not int here: `type(v) is int`)."""
-        columns, lows, highs = h.columns, h.lows, h.highs
-        return tuple([  # a list comprehension inside: no generator to resume per GPU
-            [
-                v if (type(v) is float or type(v) is int) and lo <= v <= hi else None
-                for v, lo, hi in zip(map((row + static).__getitem__, columns), lows, highs,
-                                     strict=True)
-            ]
-            for row, static in zip(rows, h.static, strict=True)
-        ])  # fmt: skip
-
-    @staticmethod
-    def _energy(h: _Header, rows: list) -> tuple[float | None, ...]:
-        """Per GPU its energy counter in J (from mJ), None where missing or bad."""
-        if h.energy < 0:
-            return (None,) * len(rows)
-        return tuple([
-            v / 1000.0 if (type(v) is int or type(v) is float) and 0.0 <= v <= MAX_MAGNITUDE
-            else None
-            for v in map(h.energy_of, rows)
-        ])  # fmt: skip
-
     def _unhealthy(self, h: _Header, rows: list) -> tuple[tuple, tuple, tuple]:
         """(values, energy, facts) where a GPU is lost or has facts: GPU by GPU, in the order
         health_facts gives them."""
         values, energy, facts = [], [], []
-        numbers, joules = self._numbers(h, rows), self._energy(h, rows)
+        numbers, joules = h.layout.numbers(rows), h.layout.joules(rows)
         for k, row in enumerate(rows):
             index = h.indices[k]
             lost, before, after = self.derived[k][:3]

@@ -125,7 +125,9 @@ def test_bad_data_lines_are_protocol_errors(data, reason):
         decoder.decode(data)
     # a bad value is missing, never wrong, and costs the sample nothing
     sample = decoder.decode(b'[1.0,[150],[["hot",1e400,-5]],{}]'.replace(b"1e400", b"1" * 400))
-    assert sample.cpu_percent is None and sample.values[0][:4] == [None, None, 10.0, -5.0]
+    assert sample.cpu_percent is None and sample.gpu_values()[0][:4] == [None, None, 10.0, -5.0]
+    # read with a flush's other samples, the same
+    np.testing.assert_array_equal(pack([sample]).gpu[:4, 0, 0], [np.nan, np.nan, 10.0, -5.0])
     assert any("util_gpu" in e for e in sample.full().errors)
 
 
