@@ -39,7 +39,8 @@ from console.telemetry.protocol_v2 import StreamDecoder
 from console.telemetry.ssh import NodeConnectError, command_for
 from console.telemetry.ssh_route import Hop, RouteOpener, resolve_route
 
-READS_PER_WAKE = 16  # 64 KiB reads per pipe per wake-up: a firehose node cannot hog the loop
+READ_BYTES = 65536  # a pipe's whole buffer
+READS_PER_WAKE = 16  # reads per pipe per wake-up: a firehose node cannot hog the loop
 TERM_WAIT_S = 1.0  # ssh ends at once on SIGTERM; SIGKILL after this
 _KEY_REFUSED = (NodeStatus.HOSTKEY_UNKNOWN, NodeStatus.HOSTKEY_CHANGED)
 
@@ -166,8 +167,8 @@ class OpensshCollector(SshCollector):
             link.buf.clear()
             link.stderr.clear()
             link.decoder = StreamDecoder(link.spec.name, self._compact)
-            for pipe in (result.proc.stdout, result.proc.stderr):
-                self._selector.register(pipe, 1, link)  # 1: selectors.EVENT_READ
+            self._selector.register(result.proc.stdout, 1, link)  # 1: selectors.EVENT_READ
+            self._selector.register(result.proc.stderr, 1, _Stderr(link))
 
     def _release(self, link: NodeLink) -> None:
         if link.spec.name in self._handshaking:
@@ -176,18 +177,14 @@ class OpensshCollector(SshCollector):
 
     # -- streaming ------------------------------------------------------------------------------
 
-    def _read(self, link: NodeLink, now: float) -> None:
+    def _read(self, link: NodeLink | _Stderr, now: float) -> None:
+        """Read the pipe the selector found ready: stdout (`link`) or stderr (`_Stderr`)."""
+        if type(link) is _Stderr:
+            self._read_stderr(link.link)
+            return
         proc = link.proc
         if proc is None:
             return
-        if not proc.stderr.closed:
-            data, eof = self._drain(proc.stderr)
-            link.stderr += data
-            del link.stderr[:-STDERR_TAIL]
-            if eof:
-                with contextlib.suppress(KeyError, ValueError, OSError):
-                    self._selector.unregister(proc.stderr)
-                proc.stderr.close()
         out, eof = self._drain(proc.stdout)
         if out:
             self._release(link)
@@ -196,12 +193,26 @@ class OpensshCollector(SshCollector):
         if eof:
             self._ended(link, now)
 
+    def _read_stderr(self, link: NodeLink) -> None:
+        proc = link.proc
+        if proc is None or proc.stderr.closed:
+            return
+        data, eof = self._drain(proc.stderr)
+        link.stderr += data
+        del link.stderr[:-STDERR_TAIL]
+        if eof:
+            with contextlib.suppress(KeyError, ValueError, OSError):
+                self._selector.unregister(proc.stderr)
+            proc.stderr.close()
+
     @staticmethod
     def _drain(pipe) -> tuple[bytes, bool]:
+        """What the pipe holds, and whether it ended. A read shorter than asked emptied it: no
+        second read only to hear EAGAIN (a syscall and an exception per node per wake-up)."""
         chunks: list[bytes] = []
         for _ in range(READS_PER_WAKE):
             try:
-                chunk = os.read(pipe.fileno(), 65536)
+                chunk = os.read(pipe.fileno(), READ_BYTES)
             except BlockingIOError:
                 return b"".join(chunks), False
             except OSError:
@@ -209,6 +220,8 @@ class OpensshCollector(SshCollector):
             if not chunk:
                 return b"".join(chunks), True
             chunks.append(chunk)
+            if len(chunk) < READ_BYTES:  # ssh writes again later: the selector says when
+                return b"".join(chunks), False
         return b"".join(chunks), False
 
     def _ended(self, link: NodeLink, now: float) -> None:
@@ -253,6 +266,13 @@ class OpensshCollector(SshCollector):
         self._release(link)
         link.proc = None
         link.buf.clear()
+
+
+@dataclass(frozen=True)
+class _Stderr:
+    """The selector's data for a node's stderr pipe (its stdout's is the NodeLink)."""
+
+    link: NodeLink
 
 
 def _signal(proc: subprocess.Popen | None, sig: int) -> None:
