@@ -7,9 +7,11 @@ array assignments per batch.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
@@ -23,6 +25,7 @@ MIG_SLICES = 7  # compute slices of a MIG GPU (A100, H100, H200, B200); an A30 h
 MIG_SLICES_BY_NAME = (("A30", 4),)
 _PROFILE = re.compile(r"(\d+)g\.\d+gb", re.IGNORECASE)  # "… MIG 3g.40gb" or "1c.3g.40gb" → 3
 Split = tuple[tuple[str | None, float], ...]
+_HOST, _T, _CPU = (operator.attrgetter(a) for a in ("host", "t", "cpu_percent"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,15 +128,16 @@ def pack(samples: Sequence[NodeSample | CompactSample]) -> PackedSamples:
     energy_j = np.full((len(samples), width), np.nan, dtype=np.float64)
     energy_j[r[ok], c[ok]] = energy_read[ok]
     energy_estimated = np.zeros((len(samples), width), dtype=bool)
-    energy_estimated[r[ok], c[ok]] = np.array([e is True for e in estimated], dtype=bool)[ok]
+    is_true = np.fromiter(map(operator.is_, estimated, repeat(True)), bool, len(estimated))
+    energy_estimated[r[ok], c[ok]] = is_true[ok]
     job = None
-    if any(j is not None for j in jobs):  # most fleets run no Slurm: no array to carry then
+    if jobs.count(None) != len(jobs):  # most fleets run no Slurm: no array to carry then
         job = np.full((len(samples), width), None, dtype=object)
         job[r[ok], c[ok]] = np.array(jobs, dtype=object)[ok]
     return PackedSamples(
-        hosts=tuple(s.host for s in samples),
-        t=np.array([s.t for s in samples], dtype=np.float64),
-        cpu_percent=np.array([s.cpu_percent for s in samples], dtype=np.float32),
+        hosts=tuple(map(_HOST, samples)),
+        t=np.array(list(map(_T, samples)), dtype=np.float64),
+        cpu_percent=np.array(list(map(_CPU, samples)), dtype=np.float32),
         gpu=gpu,
         user=user,
         health=tuple(
