@@ -22,7 +22,6 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 import paramiko
 
@@ -31,6 +30,7 @@ from console.fleet.model import NodeEvent, NodeSample, NodeStatus
 from console.i18n.catalogue import translate
 from console.inventory.model import NodeSpec
 from console.telemetry.hostkeys import HostKeyStore, fingerprint, host_entry
+from console.telemetry.node_link import STDERR_TAIL, Connected, Failed, NodeLink
 from console.telemetry.protocol import MAX_LINE_BYTES, ProtocolError
 from console.telemetry.protocol_v2 import StreamDecoder
 from console.telemetry.ssh import Authenticator, NodeConnectError, Timeouts, start_probe
@@ -41,41 +41,7 @@ Sink = Callable[[NodeSample | CompactSample | NodeEvent], None]
 FIRST_LINE_GRACE_S = 15.0  # interpreter start + first NVML read on a busy node
 HOSTKEY_RECHECK_S = 300.0  # a blocked node looks again, in case known_hosts was fixed by hand
 HOUSEKEEPING_S = 0.25  # how often due connects and watchdogs are looked at
-STDERR_TAIL = 2048
 COALESCE_S = 0.05  # lines gather this long per wake-up (a wake-up per line cost as much as it)
-
-
-@dataclass
-class NodeLink:
-    """Per-node connection state; touched only by the loop thread."""
-
-    spec: NodeSpec
-    transport: paramiko.Transport | None = None
-    channel: paramiko.Channel | None = None
-    buf: bytearray = field(default_factory=bytearray)
-    stderr: bytearray = field(default_factory=bytearray)
-    connected_at: float = 0.0
-    last_line_t: float = 0.0
-    lines: int = 0
-    attempts: int = 0
-    due: float = 0.0  # next connect attempt; inf while connecting or streaming
-    # an unknown key an operator may trust: host, port, key, and "[host]:port" if a jump host's
-    pending_key: tuple[str, int, paramiko.PKey, str | None] | None = None
-    decoder: StreamDecoder | None = None  # this stream's protocol state (a v2 header)
-    proc: object | None = None  # the `ssh` process, on the OpenSSH transport (openssh_collector)
-
-
-@dataclass(frozen=True)
-class _Connected:
-    name: str
-    transport: paramiko.Transport
-    channel: paramiko.Channel
-
-
-@dataclass(frozen=True)
-class _Failed:
-    name: str
-    error: NodeConnectError
 
 
 class SshCollector:
@@ -245,12 +211,12 @@ class SshCollector:
             except NodeConnectError:
                 transport.close()
                 raise
-            self._results.put(_Connected(spec.name, transport, channel))
+            self._results.put(Connected(spec.name, transport, channel))
         except NodeConnectError as exc:
-            self._results.put(_Failed(spec.name, exc))
+            self._results.put(Failed(spec.name, exc))
         except Exception as exc:  # never lose a node to an unexpected error: report and retry
             self._results.put(
-                _Failed(spec.name, NodeConnectError(NodeStatus.UNREACHABLE, repr(exc)))
+                Failed(spec.name, NodeConnectError(NodeStatus.UNREACHABLE, repr(exc)))
             )
         self._wake()
 
@@ -263,22 +229,32 @@ class SshCollector:
             except queue.Empty:
                 return took
             took = True
-            self._in_flight -= 1
             link = self.links[result.name]
-            if self._stop.is_set():
-                if isinstance(result, _Connected):
-                    result.transport.close()
+            if isinstance(result, Failed):
+                self._in_flight -= 1
+                if not self._stop.is_set():
+                    self._failed(link, now, result.error)
                 continue
-            if isinstance(result, _Connected):
-                link.transport, link.channel = result.transport, result.channel
-                link.connected_at = link.last_line_t = now
-                link.lines = 0
-                link.buf.clear()
-                link.stderr.clear()
-                link.decoder = StreamDecoder(link.spec.name, self._compact)
-                self._selector.register(result.channel, selectors.EVENT_READ, link)
-            else:
-                self._failed(link, now, result.error)
+            if self._stop.is_set():
+                self._discard(result)
+                continue
+            self._started(link, result)
+            link.connected_at = link.last_line_t = now
+            link.lines = 0
+            link.buf.clear()
+            link.stderr.clear()
+            link.decoder = StreamDecoder(link.spec.name, self._compact)
+
+    def _started(self, link: NodeLink, result: Connected) -> None:
+        """A handshake's connection becomes the node's stream (the transport's own part)."""
+        self._in_flight -= 1
+        link.transport, link.channel = result.transport, result.channel
+        self._selector.register(result.channel, selectors.EVENT_READ, link)
+
+    def _discard(self, result: Connected) -> None:
+        """A connection that finished after the collector stopped."""
+        self._in_flight -= 1
+        result.transport.close()
 
     def _failed(self, link: NodeLink, now: float, error: NodeConnectError) -> None:
         # the key may be a jump host's: it is filed, and offered for trust, under that host

@@ -28,14 +28,9 @@ from pathlib import Path
 from console.fleet.model import NodeStatus
 from console.i18n.catalogue import translate
 from console.inventory.model import NodeSpec
-from console.telemetry.collector import (
-    STDERR_TAIL,
-    NodeLink,
-    SshCollector,
-    _Failed,
-)
+from console.telemetry.collector import SshCollector
+from console.telemetry.node_link import STDERR_TAIL, Failed, NodeLink
 from console.telemetry.openssh import SSH_FAILED, find_ssh, refusal, ssh_argv
-from console.telemetry.protocol_v2 import StreamDecoder
 from console.telemetry.ssh import NodeConnectError, command_for
 from console.telemetry.ssh_route import Hop, RouteOpener, resolve_route
 
@@ -118,10 +113,10 @@ class OpensshCollector(SshCollector):
             os.set_blocking(proc.stderr.fileno(), False)
             self._results.put(_Spawned(spec.name, proc, route))
         except NodeConnectError as exc:
-            self._results.put(_Failed(spec.name, exc))
+            self._results.put(Failed(spec.name, exc))
         except Exception as exc:  # never lose a node to an unexpected error: report and retry
             self._results.put(
-                _Failed(spec.name, NodeConnectError(NodeStatus.UNREACHABLE, repr(exc)))
+                Failed(spec.name, NodeConnectError(NodeStatus.UNREACHABLE, repr(exc)))
             )
         self._wake()
 
@@ -139,36 +134,18 @@ class OpensshCollector(SshCollector):
             pass
         finally:
             opener.close()
-        self._results.put(_Failed(spec.name, error))
+        self._results.put(Failed(spec.name, error))
         self._wake()
 
-    def _handle_results(self, now: float) -> bool:
-        took = False
-        while True:
-            try:
-                result = self._results.get_nowait()
-            except queue.Empty:
-                return took
-            took = True
-            link = self.links[result.name]
-            if self._stop.is_set():
-                if isinstance(result, _Spawned):
-                    _end(result.proc)
-                continue
-            if not isinstance(result, _Spawned):
-                self._in_flight -= 1
-                self._failed(link, now, result.error)
-                continue
-            link.proc = result.proc
-            self._routes_of[link.spec.name] = result.route
-            self._handshaking.add(link.spec.name)  # its pool slot is held until it speaks
-            link.connected_at = link.last_line_t = now
-            link.lines = 0
-            link.buf.clear()
-            link.stderr.clear()
-            link.decoder = StreamDecoder(link.spec.name, self._compact)
-            self._selector.register(result.proc.stdout, 1, link)  # 1: selectors.EVENT_READ
-            self._selector.register(result.proc.stderr, 1, _Stderr(link))
+    def _started(self, link: NodeLink, result: _Spawned) -> None:
+        link.proc = result.proc
+        self._routes_of[link.spec.name] = result.route
+        self._handshaking.add(link.spec.name)  # its pool slot is held until it speaks
+        self._selector.register(result.proc.stdout, 1, link)  # 1: selectors.EVENT_READ
+        self._selector.register(result.proc.stderr, 1, _Stderr(link))
+
+    def _discard(self, result: _Spawned) -> None:
+        _end(result.proc)
 
     def _release(self, link: NodeLink) -> None:
         if link.spec.name in self._handshaking:
